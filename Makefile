@@ -1,0 +1,57 @@
+# Gender-equality M&E workbench — the README's commands.
+#   make report   set up, generate the illustrative demo data, build it, render every report
+#   make test     set up (incl. headless Chromium) and run the test suite
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+ME := $(VENV)/bin/me
+STAMP := $(VENV)/.installed
+DEMO_ROOT := data/demo
+SEED ?= 20250506
+LANG_REPORT ?= vi
+JOBS ?=
+
+.PHONY: setup browser demo build report test lab bench clean help
+
+help:
+	@echo "make report | make test | make setup | make lab | make demo | make bench | make clean"
+
+# Idempotent: rebuilds the venv only when pyproject.toml changes. The ipykernel wheel ships the
+# venv's own python3 kernelspec, so notebooks run on this venv without touching global Jupyter.
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+# Headless Chromium for the real-browser test and PDF export (Debian package; installed only
+# where missing).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium (headless browser for tests and PDF)"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
+
+demo: setup
+	$(ME) demo --out $(DEMO_ROOT) --seed $(SEED)
+
+build: demo
+	$(ME) build --root $(DEMO_ROOT)
+
+report: build
+	$(ME) report --data-root $(DEMO_ROOT) --lang $(LANG_REPORT) $(if $(JOBS),--jobs $(JOBS),)
+
+test: setup browser
+	$(PY) -m pytest -q -n 2 --dist loadfile
+
+lab: setup
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+
+bench: setup
+	$(PY) benchmarks/run_all.py
+
+clean:
+	rm -rf $(DEMO_ROOT) reports/*.html reports/*/ data/processed/*.csv data/processed/*.json

@@ -1,0 +1,46 @@
+"""The ``me`` command: one entry point, each subcommand implemented in its own module.
+
+Each subcommand module exposes ``cli(argv: list[str]) -> int``; this file only dispatches, so
+modules can grow their options without touching each other.
+"""
+from __future__ import annotations
+
+import importlib
+import sys
+
+SUBCOMMANDS = {
+    "demo": ("me_utils.demo", "cli", "write the illustrative demo data (deterministic from a seed)"),
+    "template": ("me_utils.template", "cli", "write an xlsx submission template for a department"),
+    "validate": ("me_utils.intake", "cli_validate", "validate submission files (xlsx/csv)"),
+    "build": ("me_utils.build", "cli", "rebuild <root>/processed from <root>/raw with a manifest"),
+    "report": ("me_utils.runner", "cli", "run the report notebooks and render HTML"),
+    "catalogue": ("me_utils.catalogue", "cli", "check and list the indicator catalogue"),
+}
+
+
+def _usage() -> str:
+    lines = ["usage: me <command> [options]", "", "commands:"]
+    for name, (_, _, text) in SUBCOMMANDS.items():
+        lines.append(f"  {name:<10} {text}")
+    lines.append("")
+    lines.append("`me <command> --help` shows the options of a command.")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Dispatch ``me <command> ...``; returns the process exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in ("-h", "--help", "help"):
+        print(_usage())
+        return 0
+    name, rest = argv[0], argv[1:]
+    if name not in SUBCOMMANDS:
+        print(f"me: unknown command {name!r}\n\n{_usage()}", file=sys.stderr)
+        return 2
+    module, func, _ = SUBCOMMANDS[name]
+    fn = getattr(importlib.import_module(module), func)
+    return int(fn(rest) or 0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,168 @@
+"""Helpers that report notebooks call: start a report, write headings and text, show tables.
+
+Every reviewer-facing word comes from here or from a topic module, in Vietnamese or English,
+so that notebooks stay thin and the HTML export gets real ``<h1>``–``<h3>`` headings for its
+table of contents.
+"""
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from . import fmt, paths
+from .style import use_house_style
+
+ILLUSTRATIVE_VI = "Dữ liệu minh họa"
+ILLUSTRATIVE_EN = "Illustrative data"
+
+
+@dataclass
+class ReportContext:
+    """What a report notebook needs after its parameters cell.
+
+    Attributes: ``unit`` (unit code), ``period_start``/``period_end`` (years), ``lang``,
+    ``data_root`` (absolute Path), ``manifest`` (dict, empty when nothing is built),
+    ``illustrative`` (bool), ``catalogue`` (loaded lazily).
+    """
+
+    unit: str
+    period_start: int
+    period_end: int
+    lang: str
+    data_root: Path
+    manifest: dict = field(default_factory=dict)
+    illustrative: bool = False
+    _catalogue: object = None
+
+    @property
+    def processed(self) -> Path:
+        return self.data_root / "processed"
+
+    @property
+    def raw(self) -> Path:
+        return self.data_root / "raw"
+
+    @property
+    def catalogue(self):
+        if self._catalogue is None:
+            from .catalogue import load_catalogue
+
+            self._catalogue = load_catalogue()
+        return self._catalogue
+
+    def t(self, vi: str, en: str) -> str:
+        """Pick the text of the report language."""
+        return fmt.pick(self.lang, vi, en)
+
+
+def read_manifest(data_root: Path) -> dict:
+    """Return ``<data_root>/processed/manifest.json`` as a dict ({} when absent)."""
+    p = Path(data_root) / "processed" / "manifest.json"
+    if not p.exists():
+        return {}
+    return json.loads(p.read_text(encoding="utf-8"))
+
+
+def _display(obj) -> None:
+    try:
+        from IPython.display import display
+
+        display(obj)
+    except ImportError:  # pragma: no cover - IPython is a dependency of ipykernel
+        print(obj)
+
+
+def markdown(text: str) -> None:
+    """Display markdown text as a cell output."""
+    from IPython.display import Markdown
+
+    _display(Markdown(text))
+
+
+def heading(text: str, level: int = 2) -> None:
+    """Display a markdown heading (level 1–3 feed the HTML table of contents)."""
+    markdown("#" * level + " " + text)
+
+
+def banner_html(lang: str) -> str:
+    """HTML of the illustrative-data banner, in both languages, the report language first."""
+    first, second = (ILLUSTRATIVE_VI, ILLUSTRATIVE_EN) if lang == "vi" else (ILLUSTRATIVE_EN, ILLUSTRATIVE_VI)
+    body = fmt.pick(
+        lang,
+        "Các số liệu trong báo cáo này do máy sinh ra để minh họa, không phải số liệu của tỉnh Sơn La. "
+        "Chỉ các chỉ tiêu, mục tiêu và số liệu công bố có ghi nguồn là thật.",
+        "Figures in this report are generated for illustration and are not Son La's data. "
+        "Only indicators, targets and published figures with a cited source are real.",
+    )
+    return (
+        '<div class="me-illustrative" role="note" style="border:2px solid #D55E00;'
+        'background:#FFF4E5;padding:8px 12px;margin:8px 0;font-weight:600">'
+        f"⚠ {html.escape(first)} / {html.escape(second)} — "
+        f'<span style="font-weight:400">{html.escape(body)}</span></div>'
+    )
+
+
+def start(
+    topic_title_vi: str,
+    topic_title_en: str,
+    unit: str = "SL",
+    period_start: int = 2021,
+    period_end: int = 2025,
+    lang: str = "vi",
+    data_root: str | None = "",
+    show_title: bool = True,
+) -> ReportContext:
+    """Begin a report: validate parameters, resolve the data root, set the plot style,
+    show the title and, for demo data, the illustrative banner.
+
+    Returns a :class:`ReportContext`. Raises ValueError for an unknown language, a unit code
+    not in ``data/reference/units.csv`` or a reversed period.
+    """
+    fmt.check_lang(lang)
+    if int(period_start) > int(period_end):
+        raise ValueError(f"period_start {period_start} is after period_end {period_end}")
+    root = paths.resolve_data_root(data_root)
+    manifest = read_manifest(root)
+    ctx = ReportContext(
+        unit=unit,
+        period_start=int(period_start),
+        period_end=int(period_end),
+        lang=lang,
+        data_root=root,
+        manifest=manifest,
+        illustrative=bool(manifest.get("illustrative", False)),
+    )
+    try:
+        from .units import load_units
+
+        units = load_units()
+        if unit not in set(units.frame()["unit_code"]):
+            raise ValueError(f"unknown unit code {unit!r}; see data/reference/units.csv")
+        unit_name = units.name(unit, lang)
+    except ImportError:  # units module not present yet
+        unit_name = unit
+    use_house_style()
+    if show_title:
+        title = ctx.t(topic_title_vi, topic_title_en)
+        heading(f"{title} — {unit_name}, {period_start}–{period_end}", 1)
+    if ctx.illustrative:
+        from IPython.display import HTML
+
+        _display(HTML(banner_html(lang)))
+    return ctx
+
+
+def show_table(df: pd.DataFrame, caption: str | None = None, index: bool = False) -> None:
+    """Display a DataFrame as a plain, styled HTML table (no index unless asked).
+
+    Values are shown as they are: format numbers with :mod:`me_utils.fmt` before calling.
+    """
+    from IPython.display import HTML
+
+    table = df.to_html(index=index, escape=True, border=0, classes="me-table", na_rep=fmt.MISSING)
+    cap = f'<p class="me-caption"><em>{html.escape(caption)}</em></p>' if caption else ""
+    _display(HTML(cap + table))
