@@ -1,0 +1,477 @@
+"""``me build --root ROOT``: rebuild ``ROOT/processed`` from ``ROOT/raw``, with provenance.
+
+What it does (docs/CONTRACTS.md, "Processed observations"):
+
+1. Lists every file under ``raw/`` in sorted order and hashes it (sha256). Files are opened
+   read-only; nothing under ``raw/`` is ever written.
+2. Submissions (xlsx/csv under ``raw/submissions/``, or any xlsx) are parsed and validated by
+   :mod:`me_utils.intake`. Other inputs (``gbv/``, ``trafficking/``, ``leadership/``,
+   ``population/``) are checked against their pandera schema (:mod:`me_utils.schemas`) and
+   copied byte for byte into ``processed/`` so that reports read ``processed/`` only.
+3. A later submission supersedes an earlier one for the same indicator × unit × year × period
+   × sex: ordered by submission date, then the revision in the file name (``_r2``), then the
+   file name. ``history.csv`` keeps every accepted row with its status.
+4. Writes ``observations.csv``, ``history.csv``, ``findings.csv`` (every validation message),
+   ``submissions.csv`` (one row per submission file) and ``manifest.json`` into a temporary
+   folder next to ``processed/`` and swaps it in only when everything succeeded: a failed
+   build leaves the previous processed data intact.
+
+Errors policy: by default any error in any input fails the build (exit code 1, nothing
+replaced, the messages printed). With ``--keep-going`` a file with an error is rejected as a
+whole (as a desk officer would send it back), the rest is built and written, and the exit code
+is still 1. Warnings never fail a build. Output bytes depend only on the raw files (and
+``SOURCE_DATE_EPOCH`` for ``built_at``), so two builds of the same raw folder are identical
+apart from ``built_at``.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import hashlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from . import intake
+from .intake import KEY, Message
+
+DEADLINES = {"H1": (5, 20), "FY": (11, 25)}  # plan 123 section V: strictly before this day
+SUBMISSION_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".tsv", ".txt")
+OBS_COLUMNS = ["indicator_code", "unit_code", "year", "period", "sex", "value", "numerator",
+               "denominator", "department", "submission_date", "source_file", "source_sheet",
+               "source_row", "note"]
+
+
+class BuildError(Exception):
+    """The build cannot complete; ``messages`` say why (nothing was replaced)."""
+
+    def __init__(self, text: str, messages: list[Message] | None = None):
+        super().__init__(text)
+        self.messages = messages or []
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file and ``os.replace``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def due_date(year: int, period: str) -> _dt.date:
+    """Deadline day of a period (plan 123 section V); a report is on time strictly before it."""
+    m, d = DEADLINES[period]
+    return _dt.date(int(year), m, d)
+
+
+def classify(rel: str) -> tuple[str, object]:
+    """Kind of a raw input from its path relative to ``raw/`` and its pandera schema (or None).
+
+    Kinds: ``submission``, ``gbv_register``, ``trafficking``, ``leadership_*``, ``population``,
+    ``ignored`` (hidden files, Excel lock files) and ``other`` (recorded in the manifest only).
+    """
+    from .schemas import INPUT_KINDS
+
+    name = rel.rsplit("/", 1)[-1]
+    if name.startswith((".", "~$")):
+        return "ignored", None
+    low = rel.lower()
+    if low.startswith("submissions/") and low.endswith(SUBMISSION_SUFFIXES):
+        return "submission", None
+    for prefix, kind, schema in INPUT_KINDS:
+        if low.startswith(prefix) and low.endswith(".csv"):
+            return kind, schema
+    if low.endswith((".xlsx", ".xlsm")):
+        return "submission", None
+    return "other", None
+
+
+def _list_raw(raw: Path) -> list[tuple[str, Path]]:
+    out = []
+    for dirpath, dirnames, filenames in os.walk(raw):
+        dirnames.sort()
+        for fn in sorted(filenames):
+            p = Path(dirpath) / fn
+            out.append((p.relative_to(raw).as_posix(), p))
+    return sorted(out)
+
+
+def _check_table(rel: str, path: Path, schema) -> list[Message]:
+    """Validate a non-submission csv against its schema; messages located by row/column."""
+    import pandera.pandas as pa
+
+    msgs: list[Message] = []
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except Exception as exc:
+        return [Message("error", "unreadable_table", rel, f"không đọc được bảng csv ({type(exc).__name__})",
+                        f"cannot read the csv table ({type(exc).__name__}: {intake._short(exc, 100)})")]
+    if schema is None:
+        return msgs
+    # Empty strings are missing values for the typed checks.
+    df = df.replace({"": None})
+    try:
+        schema.validate(df, lazy=True)
+    except pa.errors.SchemaErrors as err:
+        fc = err.failure_cases
+        seen = set()
+        for _, f in fc.head(200).iterrows():
+            idx = f["index"]
+            col = "" if pd.isna(f["column"]) else str(f["column"])
+            key = (str(f["check"]), idx if not pd.isna(idx) else None, col if pd.isna(idx) else "")
+            if key in seen:
+                continue
+            seen.add(key)
+            row = None if pd.isna(idx) else int(idx) + 2  # header is line 1
+            val = "" if pd.isna(f["failure_case"]) else str(f["failure_case"])
+            if row is not None and key[0] not in ("coerce_dtype", "not_nullable") and f["schema_context"] == "DataFrameSchema":
+                col = ""
+            msgs.append(Message("error", "schema", rel,
+                                f"không đạt kiểm tra bảng “{schema.name}”: {f['check']}",
+                                f"fails the “{schema.name}” table check: {f['check']}",
+                                row=row, column=col, value=val))
+        if len(fc) > 200:
+            msgs.append(Message("error", "schema", rel, f"… và {len(fc) - 200} lỗi khác",
+                                f"… and {len(fc) - 200} more failures"))
+    except Exception as exc:
+        msgs.append(Message("error", "schema", rel, f"lỗi khi kiểm tra bảng ({type(exc).__name__})",
+                            f"table check failed ({type(exc).__name__}: {intake._short(exc, 100)})"))
+    return msgs
+
+
+def _iso(d) -> str:
+    if d is None or (isinstance(d, float) and pd.isna(d)) or d is pd.NaT:
+        return ""
+    if isinstance(d, pd.Timestamp):
+        d = d.date()
+    if isinstance(d, _dt.datetime):
+        d = d.date()
+    return d.isoformat()
+
+
+def _csv_bytes(df: pd.DataFrame) -> bytes:
+    return df.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def run_build(root: str | Path, keep_going: bool = False, out=None) -> dict:
+    """Rebuild ``root/processed`` from ``root/raw``.
+
+    Inputs: the data root; ``keep_going`` (reject files with errors and build the rest).
+    Output: a summary dict (``inputs``, ``observations``, ``errors``, ``warnings``,
+    ``rejected``, ``manifest_hash``, ``messages``). Raises :class:`BuildError` when the build
+    fails (no raw folder, errors without ``keep_going``, or a write problem); ``processed/``
+    is then left as it was.
+    """
+    root = Path(root).resolve()
+    raw = root / "raw"
+    if not raw.is_dir():
+        raise BuildError(f"không có thư mục dữ liệu gốc / no raw folder: {raw}")
+    ref = intake.load_reference()
+    inputs = []
+    subs: list[tuple[str, intake.Submission, str]] = []
+    table_inputs: list[tuple[str, Path, str]] = []
+    messages: list[Message] = []
+    for rel, path in _list_raw(raw):
+        kind, schema = classify(rel)
+        digest = sha256_file(path)
+        entry = {"path": rel, "sha256": digest, "department": "", "submission_date": "", "kind": kind}
+        if kind == "submission":
+            sub = intake.parse_submission(path, display_name=rel, reference=ref)
+            entry["department"] = sub.department or ""
+            entry["submission_date"] = _iso(sub.submission_date)
+            subs.append((rel, sub, digest))
+            messages.extend(sub.messages)
+        elif kind not in ("other", "ignored"):
+            msgs = _check_table(rel, path, schema)
+            messages.extend(msgs)
+            table_inputs.append((rel, path, kind))
+        inputs.append(entry)
+
+    # Row rules on all submission records at once (one pandera pass).
+    frames = [s.records for _, s, _ in subs if s.records is not None and not s.records.empty]
+    records = pd.concat(frames, ignore_index=True) if frames else intake._empty_records().assign(_ok=True)
+    if not records.empty:
+        row_msgs, ok = intake.check_records(records, ref)
+        messages.extend(row_msgs)
+        records = records.assign(_ok=ok)
+    dup_rows = {(m.file, m.row) for m in messages if m.code == "duplicate_row"}
+    err_files = {m.file for m in messages if m.severity == "error"}
+    rejected = sorted(err_files)
+    if err_files and not keep_going:
+        raise BuildError(
+            f"{len(err_files)} tệp có lỗi, không cập nhật dữ liệu đã xử lý / {len(err_files)} input(s) "
+            "with errors; processed data left unchanged (use --keep-going to build without them)",
+            intake.sort_messages(messages))
+
+    # Supersession among accepted rows.
+    acc = records[~records["source_file"].isin(err_files)].copy() if not records.empty else records
+    if not acc.empty:
+        acc = acc[[(f, int(r)) not in dup_rows for f, r in zip(acc["source_file"], acc["source_row"])]]
+        acc["_date"] = pd.to_datetime(acc["submission_date"].map(_iso).replace("", None), errors="coerce")
+        acc = acc.sort_values(["_date", "revision", "source_file", "source_row"], na_position="first",
+                              kind="mergesort")
+        last = acc.groupby(KEY, sort=False).tail(1)
+        cur_file = dict(zip(map(tuple, last[KEY].astype(str).to_numpy()), last["source_file"]))
+        acc["_keystr"] = list(map(tuple, acc[KEY].astype(str).to_numpy()))
+        acc["status"] = ["current" if i in last.index else "superseded" for i in acc.index]
+        acc["superseded_by"] = [("" if st == "current" else cur_file[k])
+                                for st, k in zip(acc["status"], acc["_keystr"])]
+        # Same key in two files with the same date and revision: the order is by file name only.
+        tie = acc.groupby(KEY + ["_date", "revision"], dropna=False)["source_file"].transform("nunique")
+        for _, rec in acc[(tie > 1) & (acc["status"] == "current")].iterrows():
+            messages.append(intake._rec_message(
+                rec, "warning", "ambiguous_supersession", "value",
+                "cùng số liệu có trong nhiều tệp cùng ngày gửi và cùng lần sửa: lấy tệp có tên xếp sau",
+                "the same figure is in several files with the same date and revision: the file whose "
+                "name sorts last is used"))
+    history = _frame_out(acc, with_status=True)
+    obs = history[history["status"] == "current"].drop(columns=["status", "superseded_by"])
+    obs = obs.sort_values(KEY, kind="mergesort").reset_index(drop=True)
+    history = history.sort_values(KEY + ["submission_date", "source_file", "source_row"],
+                                  kind="mergesort").reset_index(drop=True)
+    if not obs.empty:
+        plaus = obs.copy()
+        plaus["col_labels"] = None
+        messages.extend(intake.plausibility_messages(plaus, ref))
+
+    # One row per submission file.
+    sub_rows = []
+    for rel, sub, digest in subs:
+        r = records[records["source_file"] == rel] if not records.empty else records
+        h = history[history["source_file"] == rel]
+        n_cur = int((h["status"] == "current").sum())
+        n_sup = int((h["status"] == "superseded").sum())
+        years = sorted({int(y) for y in pd.to_numeric(r["year"], errors="coerce").dropna()}) if len(r) else []
+        periods = sorted({p for p in r["period"].dropna()}) if len(r) else []
+        finfo = intake.filename_info(rel)
+        if not years and finfo.get("year"):
+            years = [finfo["year"]]
+        if not periods and finfo.get("period"):
+            periods = [finfo["period"]]
+        year = max(years) if years else None
+        due = max((due_date(y, p) for y in years for p in periods if p in DEADLINES), default=None)
+        sdate = sub.submission_date
+        if sdate is None and len(r):
+            ds = [d for d in r["submission_date"] if d is not None and not pd.isna(d)]
+            sdate = min(ds) if ds else None
+        late = None if (due is None or sdate is None) else max(0, (sdate - due).days + 1)
+        if rel in err_files:
+            status = "rejected"
+        elif n_cur and n_sup:
+            status = "partly_superseded"
+        elif n_sup and not n_cur:
+            status = "superseded"
+        else:
+            status = "accepted"
+        fm = [m for m in messages if m.file == rel]
+        dept = sub.department or (next((d for d in r["department"] if d), "") if len(r) else "")
+        sub_rows.append({
+            "source_file": rel, "sha256": digest, "department": dept or finfo.get("department", ""),
+            "year": year, "periods": ";".join(periods), "years": ";".join(map(str, years)),
+            "submission_date": _iso(sdate), "due_date": _iso(due), "days_late": late,
+            "on_time": None if late is None else late == 0, "revision": sub.revision, "status": status,
+            "n_rows": sub.n_rows, "n_current": n_cur, "n_superseded": n_sup,
+            "n_errors": sum(m.severity == "error" for m in fm),
+            "n_warnings": sum(m.severity == "warning" for m in fm),
+        })
+    from .schemas import (FINDINGS_SCHEMA, HISTORY_SCHEMA, OBSERVATIONS_SCHEMA, SUBMISSION_COLUMNS,
+                          SUBMISSIONS_SCHEMA)
+
+    submissions = pd.DataFrame(sub_rows, columns=SUBMISSION_COLUMNS)
+    submissions["year"] = pd.array(submissions["year"], dtype="Int64")
+    submissions["days_late"] = pd.array(submissions["days_late"], dtype="Int64")
+    submissions["on_time"] = pd.array(submissions["on_time"], dtype="boolean")
+    for c in ("revision", "n_rows", "n_current", "n_superseded", "n_errors", "n_warnings"):
+        submissions[c] = submissions[c].astype(int)
+    messages = intake.sort_messages(messages)
+    findings = intake.messages_frame(messages)
+    # Contract checks before anything is written.
+    OBSERVATIONS_SCHEMA.validate(_typed_for_schema(obs))
+    HISTORY_SCHEMA.validate(_typed_for_schema(history))
+    SUBMISSIONS_SCHEMA.validate(submissions)
+    FINDINGS_SCHEMA.validate(findings.fillna({"sheet": "", "column": "", "value": ""}).astype(
+        {c: object for c in ("severity", "code", "file", "sheet", "column", "value", "reason_vi", "reason_en",
+                             "department", "indicator_code", "unit_code", "period")}))
+
+    outputs: dict[str, bytes] = {
+        "observations.csv": _csv_bytes(obs),
+        "history.csv": _csv_bytes(history),
+        "findings.csv": _csv_bytes(findings),
+        "submissions.csv": _csv_bytes(submissions),
+    }
+    for rel, path, kind in table_inputs:
+        if rel in err_files:
+            continue
+        outputs[rel] = path.read_bytes()  # copied as received, already checked
+    inputs_sorted = sorted(inputs, key=lambda e: e["path"])
+    manifest_hash = hashlib.sha256(json.dumps(inputs_sorted, sort_keys=True, ensure_ascii=False,
+                                              separators=(",", ":")).encode("utf-8")).hexdigest()
+    manifest = {
+        "built_at": _built_at(),
+        "illustrative": (raw / "ILLUSTRATIVE").exists(),
+        "inputs": inputs_sorted,
+        "outputs": {name: sha256_bytes(b) for name, b in sorted(outputs.items())},
+        "manifest_hash": manifest_hash,
+        "rejected": rejected,
+        "counts": {"inputs": len(inputs), "submissions": len(subs), "observations": int(len(obs)),
+                   "history": int(len(history)),
+                   "errors": int(sum(m.severity == "error" for m in messages)),
+                   "warnings": int(sum(m.severity == "warning" for m in messages))},
+    }
+    outputs["manifest.json"] = (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=False)
+                                + "\n").encode("utf-8")
+    _swap_in(root, outputs)
+    return {"inputs": len(inputs), "observations": len(obs), "history": len(history),
+            "errors": manifest["counts"]["errors"], "warnings": manifest["counts"]["warnings"],
+            "rejected": rejected, "manifest_hash": manifest_hash, "messages": messages}
+
+
+def _typed_for_schema(df: pd.DataFrame) -> pd.DataFrame:
+    """The csv-bound frame with python types the output schemas expect."""
+    out = df.copy()
+    for c in ("indicator_code", "unit_code", "period", "sex", "department", "submission_date",
+              "source_file", "source_sheet", "note", "status", "superseded_by"):
+        if c in out:
+            out[c] = out[c].astype(object)
+    return out
+
+
+def _frame_out(acc: pd.DataFrame, with_status: bool) -> pd.DataFrame:
+    cols = OBS_COLUMNS + (["status", "superseded_by"] if with_status else [])
+    if acc is None or acc.empty:
+        df = pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+        df["year"] = df["year"].astype(int)
+        df["source_row"] = df["source_row"].astype(int)
+        for c in ("value", "numerator", "denominator"):
+            df[c] = df[c].astype(float)
+        return df
+    df = pd.DataFrame({
+        "indicator_code": acc["indicator_code"].astype(str),
+        "unit_code": acc["unit_code"].astype(str),
+        "year": pd.to_numeric(acc["year"]).astype(int),
+        "period": acc["period"].astype(str),
+        "sex": acc["sex"].astype(str),
+        "value": pd.to_numeric(acc["value"]).astype(float),
+        "numerator": pd.to_numeric(acc["numerator"]).astype(float),
+        "denominator": pd.to_numeric(acc["denominator"]).astype(float),
+        "department": acc["department"].fillna("").astype(str),
+        "submission_date": acc["submission_date"].map(_iso),
+        "source_file": acc["source_file"].astype(str),
+        "source_sheet": acc["source_sheet"].fillna("").astype(str),
+        "source_row": pd.to_numeric(acc["source_row"]).astype(int),
+        "note": acc["note"].fillna("").astype(str),
+    })
+    if with_status:
+        df["status"] = acc["status"].astype(str)
+        df["superseded_by"] = acc["superseded_by"].astype(str)
+    return df.reset_index(drop=True)
+
+
+def _built_at() -> str:
+    sde = os.environ.get("SOURCE_DATE_EPOCH")
+    if sde and sde.isdigit():
+        t = _dt.datetime.fromtimestamp(int(sde), tz=_dt.timezone.utc)
+    else:
+        t = _dt.datetime.now(tz=_dt.timezone.utc).replace(microsecond=0)
+    return t.isoformat().replace("+00:00", "Z")
+
+
+def _swap_in(root: Path, outputs: dict[str, bytes]) -> None:
+    """Write ``outputs`` into a fresh folder next to ``processed/`` and swap it in.
+
+    The old folder is renamed aside first, then the new one takes its place; if anything fails
+    before the swap, the old ``processed/`` is untouched and the temporary folder is removed.
+    """
+    processed = root / "processed"
+    tmp = Path(tempfile.mkdtemp(prefix=".processed.new-", dir=root))
+    try:
+        for name, data in outputs.items():
+            p = tmp / name
+            p.parent.mkdir(parents=True, exist_ok=True)
+            p.write_bytes(data)
+        old = None
+        if processed.exists():
+            old = Path(tempfile.mkdtemp(prefix=".processed.old-", dir=root))
+            os.rmdir(old)
+            os.replace(processed, old)
+        try:
+            os.replace(tmp, processed)
+        except BaseException:
+            if old is not None:
+                os.replace(old, processed)
+            raise
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def cli(argv: list[str] | None = None) -> int:
+    """``me build [--root ROOT] [--keep-going] [--quiet]``; exit 0 only when no input has an error."""
+    from . import paths
+
+    parser = argparse.ArgumentParser(
+        prog="me build", description="Dựng lại dữ liệu đã xử lý từ dữ liệu gốc / rebuild processed data from raw")
+    parser.add_argument("--root", default="", help="data root holding raw/ (default: data/)")
+    parser.add_argument("--keep-going", action="store_true",
+                        help="reject files with errors and build from the others (exit code still 1)")
+    parser.add_argument("--quiet", action="store_true", help="print errors only")
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return 0 if exc.code in (0, None) else 2
+    root = paths.resolve_data_root(args.root)
+    try:
+        summary = run_build(root, keep_going=args.keep_going)
+    except BuildError as be:
+        for m in be.messages:
+            if m.severity == "error" or not args.quiet:
+                if m.severity != "info":
+                    print(m.format(), file=sys.stderr)
+        print(f"LỖI/ERROR: {be}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # never a traceback: previous processed data is intact
+        print(f"LỖI/ERROR: dựng dữ liệu thất bại, dữ liệu đã xử lý trước đó được giữ nguyên / build "
+              f"failed, previous processed data left intact: {type(exc).__name__}: {intake._short(exc, 300)}",
+              file=sys.stderr)
+        return 1
+    for m in summary["messages"]:
+        if m.severity == "error" or (m.severity == "warning" and not args.quiet):
+            print(m.format())
+    print(f"== {root / 'processed'}: {summary['inputs']} tệp đầu vào/inputs, {summary['observations']} "
+          f"quan sát hiện hành/current observations, {summary['history']} dòng lịch sử/history rows, "
+          f"{summary['errors']} lỗi/errors, {summary['warnings']} cảnh báo/warnings; "
+          f"manifest_hash {summary['manifest_hash'][:12]}")
+    if summary["rejected"]:
+        print(f"Tệp bị từ chối/rejected: {', '.join(summary['rejected'])}")
+        return 1
+    return 0

@@ -1,0 +1,453 @@
+"""``me demo``: write the illustrative demo data root (dữ liệu minh họa / illustrative data).
+
+``me demo [--out ROOT] [--seed N]`` writes ``ROOT/raw/`` exactly per the "Demo raw layout" of
+docs/CONTRACTS.md, for 2020 (baseline) to 2025:
+
+- ``submissions/<year>/<DEPT>_<year>_<period>[_r<n>].xlsx|csv``: department reports in the
+  submission format of issue 4 (title rows, ``Cơ quan báo cáo:``/``Ngày gửi:`` rows,
+  Vietnamese headers, Vietnamese number text), see :mod:`me_utils.demo_submissions`;
+- ``gbv/register.csv``, ``trafficking/returnees.csv``, ``leadership/councils.csv``,
+  ``leadership/key_leaders.csv``, ``leadership/planning_pool.csv``,
+  ``population/population.csv``, see :mod:`me_utils.demo_tables`;
+- ``README.txt`` (what is illustrative, the seed, which figures are real and their source) and
+  an empty marker file ``ILLUSTRATIVE`` that ``me build`` detects.
+
+Same seed -> byte-identical files (xlsx metadata and zip timestamps are pinned to the date the
+file was "sent"). ``me demo`` refuses to write into a non-empty folder that is not a previous
+demo output (no ``raw/ILLUSTRATIVE`` marker), so real data is never overwritten; a previous
+demo folder is replaced as a whole (written to a temporary sibling folder, then renamed).
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as _dt
+import io
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+from openpyxl.styles import Alignment, Font
+
+from . import demo_submissions as S
+from . import demo_tables as T
+from . import fmt, paths
+
+DEFAULT_SEED = 20250506  # the date of plan 123/KH-UBND (06/05/2025)
+MARKER = "ILLUSTRATIVE"
+LABEL_VI = "Dữ liệu minh họa"
+LABEL_EN = "Illustrative data"
+LABEL = f"{LABEL_VI} / {LABEL_EN}"
+TITLE_NOTE = ("DỮ LIỆU MINH HỌA / ILLUSTRATIVE DATA – số liệu tạo ra để thử nghiệm, "
+              "không phải số liệu thật của tỉnh Sơn La")
+HEADER = ["Mã chỉ tiêu", "Đơn vị", "Năm", "Kỳ báo cáo", "Giá trị", "Tử số", "Mẫu số",
+          "Giới tính", "Ghi chú"]
+PERIOD_VI = {"FY": "Năm", "H1": "6 tháng"}
+SEX_VI = {"T": "Tổng", "F": "Nữ", "M": "Nam"}
+
+
+class DemoError(Exception):
+    """A problem the user can fix (e.g. the output folder holds real data)."""
+
+
+# --------------------------------------------------------------------------------------------
+# Inputs from the catalogue and the unit list
+# --------------------------------------------------------------------------------------------
+
+def load_specs() -> dict[str, S.IndicatorSpec]:
+    """Catalogue indicators as the demo needs them (code -> IndicatorSpec)."""
+    from .catalogue import load_catalogue
+
+    cat = load_catalogue()
+    return {code: S.IndicatorSpec(code, ind.department, ind.kind, float(ind.scale),
+                                  ind.periodicity)
+            for code, ind in sorted(cat.indicators.items())}
+
+
+def load_unit_names() -> dict[str, dict[str, str]]:
+    """Unit names: ``{"name_vi": {code: name}, "name_ascii": {code: name}}``.
+
+    Uses :mod:`me_utils.units` when present, else ``data/reference/units.csv`` directly.
+    """
+    try:
+        from . import units as units_mod  # type: ignore[attr-defined]
+
+        frame = units_mod.load_units().frame()
+    except ImportError:
+        frame = pd.read_csv(paths.reference_dir() / "units.csv", dtype=str)
+    frame = frame.set_index("unit_code")
+    return {col: {str(k): str(v) for k, v in frame[col].items()}
+            for col in ("name_vi", "name_ascii")}
+
+
+def department_names() -> dict[str, str]:
+    """Department code -> Vietnamese name (plan 123 section IV)."""
+    from .catalogue import department_name
+
+    return {c: department_name(c, "vi") for c in S.FORMATS}
+
+
+# --------------------------------------------------------------------------------------------
+# Writing files deterministically
+# --------------------------------------------------------------------------------------------
+
+def _zip_deterministic(data: bytes, when: _dt.datetime) -> bytes:
+    """Re-pack an xlsx (zip) with every entry stamped ``when``, in the original order.
+
+    openpyxl stamps ``dcterms:modified`` with the clock at save time, so the core properties
+    are rewritten here with ``when`` too.
+    """
+    src = zipfile.ZipFile(io.BytesIO(data))
+    iso = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    out = io.BytesIO()
+    stamp = (when.year, when.month, when.day, when.hour, when.minute, when.second)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            zi = zipfile.ZipInfo(info.filename, date_time=stamp)
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi.external_attr = 0o600 << 16
+            zi.create_system = 0
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                              rb"\g<1>" + iso + rb"\g<2>", body)
+            dst.writestr(zi, body)
+    return out.getvalue()
+
+
+def _fmt_value(x, decimals: int, style: str, percent: bool = False):
+    """A number as the department would type it in this file style."""
+    if x is None or (isinstance(x, float) and pd.isna(x)):
+        return None
+    if style in ("xlsx_text", "csv_vi"):
+        s = fmt.fmt_number(x, decimals, "vi")
+        return s + "%" if percent else s
+    if style == "csv_plain":
+        return f"{x:.{decimals}f}" if decimals else str(int(round(x)))
+    return float(x) if decimals else int(round(x))  # xlsx_num: real numeric cells
+
+
+def _table_rows(pf: S.PlannedFile, specs, units: pd.DataFrame) -> list[list]:
+    """Data rows of one submission (cells in HEADER order)."""
+    unit_style = S.UNIT_STYLE.get(pf.department, "code")
+    out = []
+    for r in pf.rows.itertuples(index=False):
+        spec = specs[r.indicator_code]
+        dec = S.DECIMALS.get(spec.kind, 2)
+        pct = spec.kind == "proportion" and spec.scale == 100 and pf.style != "csv_plain"
+        if unit_style == "code" or r.unit_code == "SL" and unit_style == "ascii":
+            unit = r.unit_code
+        elif unit_style == "ascii":
+            unit = units["name_ascii"][r.unit_code]
+        else:
+            unit = units["name_vi"][r.unit_code]
+        text_style = pf.style in ("xlsx_text", "csv_vi")
+        out.append([
+            r.indicator_code, unit,
+            str(r.year) if pf.style.startswith("csv") else int(r.year),
+            PERIOD_VI[r.period],
+            _fmt_value(r.value, dec, pf.style, percent=pct),
+            _fmt_value(r.numerator, 0, pf.style),
+            _fmt_value(r.denominator, 0, pf.style),
+            SEX_VI[r.sex] if text_style else r.sex,
+            r.note or None,
+        ])
+    return out
+
+
+def _title(pf: S.PlannedFile) -> str:
+    when = "NĂM" if pf.period == "FY" else "6 THÁNG ĐẦU NĂM"
+    return f"BÁO CÁO KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU VỀ BÌNH ĐẲNG GIỚI {when} {pf.year}"
+
+
+def write_xlsx(pf: S.PlannedFile, specs, units, depts, seed: int) -> bytes:
+    """One submission as xlsx bytes: title rows (merged), metadata rows, header, data.
+
+    The illustrative label is in the second title row and in the workbook properties
+    (title, subject, keywords, description). Dates inside the file are the sending date.
+    """
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    second = (pf.department, pf.year, pf.period) == tuple(
+        S.AWKWARD["second_sheet"][k] for k in ("department", "year", "period"))
+    if second:
+        ws.title = "Hướng dẫn"
+        ws.append(["Hướng dẫn: điền số liệu vào trang “Báo cáo”. " + TITLE_NOTE])
+        ws = wb.create_sheet("Báo cáo")
+    else:
+        ws.title = "Báo cáo"
+    ws.append([_title(pf)])
+    ws.append([TITLE_NOTE])
+    ws.append([f"Cơ quan báo cáo: {depts[pf.department]}"])
+    ws.append([f"Ngày gửi: {pf.sent.strftime('%d/%m/%Y')}"])
+    ws.append([])
+    ws.append(HEADER)
+    for row in _table_rows(pf, specs, units):
+        ws.append(row)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADER))
+    ws["A1"].font = Font(bold=True)
+    ws["A1"].alignment = Alignment(horizontal="center")
+    for c in ws[6]:
+        c.font = Font(bold=True)
+    ws.column_dimensions["B"].width = 22
+    ws.column_dimensions["I"].width = 40
+    when = _dt.datetime.combine(pf.sent, _dt.time(9, 0))
+    p = wb.properties
+    p.creator = depts[pf.department]
+    p.lastModifiedBy = depts[pf.department]
+    p.title = f"{pf.stem} ({LABEL})"
+    p.subject = LABEL
+    p.keywords = "illustrative; dữ liệu minh họa; demo"
+    p.description = f"{TITLE_NOTE}. me demo --seed {seed}"
+    p.created = when
+    p.modified = when
+    buf = io.BytesIO()
+    wb.save(buf)
+    return _zip_deterministic(buf.getvalue(), when)
+
+
+def write_csv(pf: S.PlannedFile, specs, units, depts) -> bytes:
+    """One submission as csv bytes: title and metadata lines, header, data.
+
+    ``csv_vi``: ``;`` delimiter, UTF-8 with BOM, CRLF (as Excel on Windows saves it);
+    ``csv_plain``: ``,`` delimiter, UTF-8, LF. Every data row has ``data_status=illustrative``.
+    """
+    vi = pf.style == "csv_vi"
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter=";" if vi else ",", lineterminator="\r\n" if vi else "\n")
+    w.writerow([_title(pf)])
+    w.writerow([TITLE_NOTE])
+    w.writerow([f"Cơ quan báo cáo: {depts[pf.department]}"])
+    w.writerow([f"Ngày gửi: {pf.sent.strftime('%d/%m/%Y')}"])
+    w.writerow([])
+    w.writerow(HEADER + ["data_status"])
+    for row in _table_rows(pf, specs, units):
+        w.writerow(["" if c is None else c for c in row] + [T.DATA_STATUS])
+    text = buf.getvalue()
+    return ("\ufeff" + text if vi else text).encode("utf-8")
+
+
+def _csv_bytes(df: pd.DataFrame) -> bytes:
+    return df.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+# --------------------------------------------------------------------------------------------
+# README
+# --------------------------------------------------------------------------------------------
+
+def readme_text(seed: int, files: list[S.PlannedFile], tables: dict) -> str:
+    """The ``raw/README.txt`` text (Vietnamese first, then English)."""
+    pub = T.published_council_totals()
+    aw = S.AWKWARD
+    n_cases = len(tables["register"])
+    pop = tables["population"].groupby("year")["population"].sum()
+    lines = [
+        "DỮ LIỆU MINH HỌA / ILLUSTRATIVE DATA",
+        "=" * 36,
+        "",
+        "Thư mục này chứa dữ liệu minh họa do lệnh `me demo` tạo ra từ một hạt giống ngẫu nhiên.",
+        "Đây KHÔNG phải số liệu thật của tỉnh Sơn La, trừ các con số công bố ghi rõ nguồn dưới đây.",
+        "This folder holds illustrative data generated by `me demo` from a random seed. It is NOT",
+        "Son La's real data, except the published figures listed below with their source.",
+        "",
+        f"Seed / hạt giống: {seed}   (me demo --seed {seed}: same seed, byte-identical files)",
+        "Marker file / tệp đánh dấu: ILLUSTRATIVE (me build sets \"illustrative\": true)",
+        "",
+        "REAL PUBLISHED FIGURES / SỐ LIỆU THẬT ĐÃ CÔNG BỐ",
+        "Only in leadership/councils.csv, term 2021-2026 (column figure_status):",
+    ]
+    for level in ("province", "district", "commune"):
+        p = pub[level]
+        lines.append(f"  - {level}: {p.women}/{p.seats} women deputies "
+                     f"({fmt.fmt_pct(100 * p.women / p.seats, 2, 'en')})")
+    lines += [
+        f"  Source / nguồn: {pub['province'].source}",
+        "  province row = the published figure (figure_status=published); district and commune",
+        "  rows = a GENERATED split across the 12 districts whose sums equal the published totals",
+        "  (figure_status=split_of_published_total). ethnic_minority_women and the whole",
+        "  2016-2021 term are generated (figure_status=generated).",
+        "Everything else in this folder is generated. / Mọi số liệu khác đều là số liệu tạo ra.",
+        "",
+        "CONTENTS / NỘI DUNG",
+        f"  submissions/<year>/<DEPT>_<year>_<period>[_r<n>].xlsx|csv  ({len(files)} files)",
+        f"  gbv/register.csv                 GBV case register, {n_cases} cases reported 2020-2025",
+        "  trafficking/returnees.csv        returning trafficking victims (police CA, border guard BDBP)",
+        "  leadership/councils.csv          People's Council composition, terms 2016-2021, 2021-2026",
+        "  leadership/key_leaders.csv       agencies/local governments with a woman key leader",
+        "  leadership/planning_pool.csv     women in the cadre planning pool and their training",
+        "  population/population.csv        mid-year population by district, sex, age group, year",
+        f"                                   (province total {pop.iloc[0]:,} in 2020 to "
+        f"{pop.iloc[-1]:,} in 2025; districts only, the province is their sum)",
+        "Every csv has a column data_status = illustrative; every xlsx says so in its second title",
+        "row and in its document properties.",
+        "",
+        "CONVENTIONS / QUY ƯỚC",
+        "  - Periods: FY = year (annual report due before 25/11), H1 = half-year (due before 20/5).",
+        "    Register-based figures count consented cases (consent_reporting = 1) by the year of",
+        "    report_date; H1 = cases first reported 1 January-30 June. (In this demo the sent",
+        "    figures equal the final register counts; real reports sent before the period ends",
+        "    would hold estimates.)",
+        "  - The district level ended on 30/06/2025: 2025 district rows exist only in the H1",
+        "    reports; 2025 annual reports carry province (SL) rows only. Register, returnees and",
+        "    population rows dated after 30/06/2025 keep the code of the former district area.",
+        "  - key_leaders.csv / planning_pool.csv: SL row = provincial-level agencies (2020-2024) or",
+        "    the whole province incl. the 75 new communes (2025); the province figure of a year is",
+        "    the sum over all rows of that year.",
+        "  - SNV and SVHTTDL send half-year reports; CA reports M3.C3 with border-guard figures",
+        "    included (so BDBP sends no file). Not sent: "
+        + "; ".join(f"{k} ({v})" for k, v in sorted(S.NOT_SUBMITTED.items())) + ".",
+        "  - Register-based indicators: "
+        + "; ".join(f"{k} = {v['what']}" for k, v in sorted(T.REGISTER_DEFINITIONS.items())) + ".",
+        "",
+        "DELIBERATE AWKWARD CASES / CÁC TÌNH HUỐNG CỐ Ý",
+        f"  - late: {aw['late']['department']} {aw['late']['period']} {aw['late']['year']} sent "
+        f"{aw['late']['date']} (deadline 25/11).",
+        f"  - missing: {aw['missing']['department']} sent no {aw['missing']['period']} report for "
+        f"{aw['missing']['year']}.",
+        f"  - revised: {aw['revised']['department']}_{aw['revised']['year']}_"
+        f"{aw['revised']['period']}_r{aw['revised']['revision']} re-sends {aw['revised']['indicator']}"
+        f" for {aw['revised']['unit']} (first file had a typing slip in the numerator).",
+        f"  - tiny counts: district {aw['tiny']['unit']} (GBV cases per year in single digits).",
+        f"  - table on the second sheet: {aw['second_sheet']['department']}_"
+        f"{aw['second_sheet']['year']}_{aw['second_sheet']['period']}.xlsx.",
+        "  - values typed as Vietnamese text (35,38%, 1.234), unit names with and without",
+        "    diacritics or as codes, csv with ; and BOM, merged title cells.",
+        "",
+        "GBV data: case ids are pseudonymous (GBV-<unit>-<year>-<nnnn>); there are no names. Treat",
+        "the register like real case data anyway: never show ids or counts 1-4 in a report.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------------------------
+# Generation
+# --------------------------------------------------------------------------------------------
+
+@dataclass
+class DemoResult:
+    """What ``generate`` wrote: output root, seed, relative paths of files written."""
+
+    root: Path
+    seed: int
+    files: list[str]
+
+
+def build_tables(seed: int) -> dict[str, pd.DataFrame]:
+    """All generated raw tables (in memory), keyed by name."""
+    pop = T.make_population(seed)
+    return {
+        "population": pop,
+        "register": T.make_register(seed, pop),
+        "returnees": T.make_returnees(seed),
+        "councils": T.make_councils(seed),
+        "key_leaders": T.make_key_leaders(seed),
+        "planning_pool": T.make_planning_pool(seed),
+    }
+
+
+def render(seed: int) -> dict[str, bytes]:
+    """Every file of ``raw/`` as bytes, keyed by path relative to ``raw/`` (sorted)."""
+    specs = load_specs()
+    units = load_unit_names()
+    depts = department_names()
+    tables = build_tables(seed)
+    rows = S.indicator_rows(seed, specs, tables)
+    files = S.plan_files(seed, rows)
+    out: dict[str, bytes] = {}
+    for pf in files:
+        if pf.style.startswith("xlsx"):
+            out[pf.relpath] = write_xlsx(pf, specs, units, depts, seed)
+        else:
+            out[pf.relpath] = write_csv(pf, specs, units, depts)
+    out["gbv/register.csv"] = _csv_bytes(tables["register"])
+    out["trafficking/returnees.csv"] = _csv_bytes(tables["returnees"])
+    out["leadership/councils.csv"] = _csv_bytes(tables["councils"])
+    out["leadership/key_leaders.csv"] = _csv_bytes(tables["key_leaders"])
+    out["leadership/planning_pool.csv"] = _csv_bytes(tables["planning_pool"])
+    out["population/population.csv"] = _csv_bytes(tables["population"])
+    out["README.txt"] = readme_text(seed, files, tables).encode("utf-8")
+    out[MARKER] = b""
+    return dict(sorted(out.items()))
+
+
+def is_demo_root(root: Path) -> bool:
+    """True when ``root`` is a previous ``me demo`` output (has ``raw/ILLUSTRATIVE``)."""
+    return (root / "raw" / MARKER).is_file()
+
+
+def check_target(root: Path) -> None:
+    """Raise DemoError unless ``root`` is absent, empty, or a previous demo output."""
+    if not root.exists():
+        return
+    if not root.is_dir():
+        raise DemoError(f"{root} exists and is not a folder; me demo writes a folder")
+    if any(root.iterdir()) and not is_demo_root(root):
+        raise DemoError(
+            f"{root} is not empty and is not a previous demo output (no raw/{MARKER} marker): "
+            "me demo never overwrites other data. Choose an empty or new folder. / "
+            f"{root} không trống và không phải thư mục dữ liệu minh họa: me demo không ghi đè.")
+
+
+def generate(out: str | os.PathLike | None = None, seed: int = DEFAULT_SEED) -> DemoResult:
+    """Write the demo data root ``out`` (default ``data/demo``) from ``seed``.
+
+    Writes everything into a temporary sibling folder first, then swaps it in, so a failure
+    leaves the previous demo folder intact. Raises DemoError when ``out`` holds other data.
+    """
+    root = Path(out) if out else paths.demo_data_root()
+    root = root.absolute()
+    check_target(root)
+    files = render(seed)
+    root.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{root.name}.tmp-", dir=root.parent))
+    try:
+        for rel, data in files.items():
+            p = tmp / "raw" / rel
+            p.parent.mkdir(parents=True, exist_ok=True)
+            p.write_bytes(data)
+        old = None
+        if root.exists():
+            check_target(root)  # re-check right before the swap
+            old = root.parent / f".{root.name}.old-{os.getpid()}-{time.time_ns()}"
+            os.replace(root, old)
+        os.replace(tmp, root)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return DemoResult(root=root, seed=seed, files=sorted(files))
+
+
+def cli(argv: list[str]) -> int:
+    """``me demo [--out ROOT] [--seed N]``; exit 0 on success, 2 on a user error."""
+    ap = argparse.ArgumentParser(
+        prog="me demo",
+        description="write the illustrative demo data (dữ liệu minh họa), deterministic from a seed")
+    ap.add_argument("--out", default=None,
+                    help="data root to write (default data/demo); its raw/ gets the files")
+    ap.add_argument("--seed", type=int, default=DEFAULT_SEED,
+                    help=f"random seed (default {DEFAULT_SEED})")
+    args = ap.parse_args(argv)
+    t0 = time.perf_counter()
+    try:
+        res = generate(args.out, args.seed)
+    except DemoError as e:
+        print(f"me demo: {e}", file=sys.stderr)
+        return 2
+    n_sub = sum(1 for f in res.files if f.startswith("submissions/"))
+    print(f"me demo: wrote {len(res.files)} files ({n_sub} submissions) to {res.root / 'raw'} "
+          f"with seed {res.seed} in {time.perf_counter() - t0:.1f} s ({LABEL})")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(cli(sys.argv[1:]))

@@ -1,0 +1,565 @@
+"""Statistical disclosure control for GBV tables that reach a report.
+
+What it does (reference: ``methods-and-anchors.md`` §3.4–3.5):
+
+1. **Primary suppression**: counts ``1 … k−1`` are hidden (``k`` configurable, default 5),
+   margins included (a total of 3 discloses as much as a cell of 3). Zeros are not
+   sensitive and stay visible.
+2. **Complementary suppression**: every published margin (row total, column total, grand
+   total) is an equation ``Σ cells = total``. While some equation has exactly one hidden term,
+   another cell of that equation is hidden (the smallest non-zero published cell, so the
+   least information is lost); zeros are used only when nothing else is left.
+3. **Audit** (:func:`audit`): an attacker's view. For each hidden cell, linear programming
+   (``scipy.optimize.linprog``, HiGHS) finds the smallest and largest value consistent with
+   every published cell and margin and with non-negativity. A hidden cell is *protected* when
+   ``upper − lower ≥ min_width`` (default 1: it cannot be worked out exactly). If the audit
+   finds an unprotected cell, :func:`suppress` hides more cells and audits again.
+4. Derived numbers: :func:`hide_derived` hides any rate or percentage whose numerator or
+   denominator is hidden.
+5. **Log**: :func:`suppression_log` lists, per table, which cells were hidden and why
+   (primary/complementary) — never their values.
+6. **Guards**: :func:`guard_no_identifiers` refuses to display a table holding an id-like
+   column or raw dates; :func:`scan_html_for_disclosure` scans rendered HTML for case ids and
+   for small counts 1…k−1 in any table cell.
+
+Assumptions (exposed in :data:`ASSUMPTIONS`): each table is audited against its own margins;
+the attacker knows the suppression rule, so when no zero is hidden they may assume every
+hidden cell is ≥ 1 and the audit uses that stronger lower bound; all hidden cells are shown
+with the same mark, so primary and complementary cells look alike.
+"""
+from __future__ import annotations
+
+import html as _html
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import linprog
+
+from . import fmt
+
+DEFAULT_K = 5
+HIDDEN_MARK = "x"
+
+ASSUMPTIONS = {
+    "vi": [
+        "Ô có số đếm từ 1 đến k−1 (mặc định k = 5) bị ẩn (ẩn sơ cấp); số 0 không bị coi là nhạy cảm.",
+        "Ẩn bổ sung để không ô ẩn nào có thể tính lại từ tổng hàng, tổng cột và tổng chung; "
+        "kiểm tra bằng quy hoạch tuyến tính (khoảng giá trị khả dĩ của mỗi ô ẩn rộng ít nhất 1).",
+        "Tỷ lệ, tỷ suất có tử số hoặc mẫu số bị ẩn cũng bị ẩn.",
+        "Mọi ô ẩn được đánh dấu giống nhau (x); chỉ thống kê các vụ việc có đồng ý chia sẻ số liệu.",
+        "Mỗi bảng được kiểm tra với các tổng của chính nó; không công bố dữ liệu theo từng ca.",
+    ],
+    "en": [
+        "Cells with counts 1 to k−1 (default k = 5) are hidden (primary); zeros are not sensitive.",
+        "Further cells are hidden so that no hidden cell can be worked out from row, column or "
+        "grand totals; checked by linear programming (each hidden cell's feasible range is at "
+        "least 1 wide).",
+        "Rates and percentages whose numerator or denominator is hidden are hidden too.",
+        "All hidden cells carry the same mark (x); only incidents with consent to reporting are counted.",
+        "Each table is audited against its own totals; no case-level data are published.",
+    ],
+}
+
+
+class DisclosureError(ValueError):
+    """A table about to be displayed would disclose identifiers or small counts."""
+
+
+# --------------------------------------------------------------------------- core structure
+
+
+@dataclass
+class SuppressedTable:
+    """A 2-D count table with margins and its suppression pattern.
+
+    Attributes:
+      ``name`` — table title used in the log;
+      ``counts`` — DataFrame of integer counts *including* the margin row/column labelled
+      ``total_label`` (internal: never display it directly, use :meth:`display`);
+      ``hidden`` — bool DataFrame, same shape, True where the value must not be shown;
+      ``reason`` — str DataFrame: ``''``, ``'primary'``, ``'complementary'`` or
+      ``'unpublished'`` (a margin the table does not print);
+      ``k`` — threshold; ``audit`` — DataFrame from :func:`audit` (filled by :func:`suppress`).
+    """
+
+    name: str
+    counts: pd.DataFrame
+    hidden: pd.DataFrame
+    reason: pd.DataFrame
+    k: int = DEFAULT_K
+    total_label: str = "Tổng"
+    audit: pd.DataFrame | None = None
+    iterations: int = 0
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def n_hidden(self) -> int:
+        """Number of hidden published cells (primary + complementary)."""
+        return int(self.reason.isin(["primary", "complementary"]).to_numpy().sum())
+
+    def display(self, lang: str = "vi", mark: str = HIDDEN_MARK) -> pd.DataFrame:
+        """Formatted string table for a report: hidden cells shown as ``mark``, unpublished
+        margins dropped, numbers formatted with :func:`me_utils.fmt.fmt_number`."""
+        vals = self.counts.copy()
+        out = pd.DataFrame(index=vals.index, columns=vals.columns, dtype=object)
+        for c in vals.columns:
+            out[c] = [mark if h else fmt.fmt_number(v, 0, lang)
+                      for v, h in zip(vals[c].to_numpy(), self.hidden[c].to_numpy())]
+        unpub = self.reason == "unpublished"
+        # a margin line is dropped when all its non-grand cells are unprinted
+        drop_rows = [i for i in out.index if unpub.loc[i].iloc[:-1].all()]
+        drop_cols = [c for c in out.columns if unpub[c].iloc[:-1].all()]
+        out = out.drop(index=drop_rows, columns=drop_cols)
+        tl = self.total_label if lang == "vi" else "Total"
+        out = out.rename(index={self.total_label: tl}, columns={self.total_label: tl})
+        guard_no_identifiers(out)
+        return out
+
+
+def _equations(nr: int, nc: int, row_totals: bool, col_totals: bool) -> list[np.ndarray]:
+    """Equations over the (nr+1)×(nc+1) grid (flat indices): interior + margins = 0 sums.
+
+    Each equation is returned as an int array of flat indices whose *last* element is the
+    total cell. All margins exist in the grid; unpublished ones are free variables.
+    """
+    ncol = nc + 1
+    eqs = []
+    for i in range(nr):  # row i: sum_j x[i, j] = x[i, nc]
+        eqs.append(np.array([i * ncol + j for j in range(nc)] + [i * ncol + nc]))
+    for j in range(nc):  # column j: sum_i x[i, j] = x[nr, j]
+        eqs.append(np.array([i * ncol + j for i in range(nr)] + [nr * ncol + j]))
+    eqs.append(np.array([nr * ncol + j for j in range(nc)] + [nr * ncol + nc]))
+    eqs.append(np.array([i * ncol + nc for i in range(nr)] + [nr * ncol + nc]))
+    return eqs
+
+
+def _grid(table: pd.DataFrame, total_label: str) -> pd.DataFrame:
+    t = table.copy()
+    if t.isna().to_numpy().any():
+        raise ValueError("disclosure: count table has missing values; fill structural zeros first")
+    arr = t.to_numpy(dtype=float)
+    if (arr < 0).any() or not np.allclose(arr, np.round(arr)):
+        raise ValueError("disclosure: counts must be non-negative integers")
+    t = t.astype("int64")
+    t[total_label] = t.sum(axis=1)
+    tot = t.sum(axis=0).to_frame().T
+    tot.index = [total_label]
+    return pd.concat([t, tot])
+
+
+def suppress(table: pd.DataFrame, k: int = DEFAULT_K, name: str = "",
+             row_totals: bool = True, col_totals: bool = True, grand_total: bool = True,
+             min_width: float = 1.0, total_label: str = "Tổng",
+             max_rounds: int | None = None) -> SuppressedTable:
+    """Primary + complementary suppression of a 2-D count table, audited by LP.
+
+    Inputs: ``table`` — DataFrame of non-negative integer counts (rows × columns, no
+    margins; use a single column for a one-way table), ``k`` — threshold (counts 1…k−1 are
+    hidden), ``name`` — title for the log, ``row_totals``/``col_totals``/``grand_total`` —
+    which margins are published (for a one-way table, use ``row_totals=False``),
+    ``min_width`` — audit criterion.
+    Output: :class:`SuppressedTable` whose ``audit`` shows every hidden cell protected.
+    Raises ValueError for negative/non-integer counts or if protection is impossible.
+    """
+    if k < 1:
+        raise ValueError("disclosure: k must be ≥ 1")
+    grid = _grid(table, total_label)
+    nr, nc = table.shape
+    ncol = nc + 1
+    vals = grid.to_numpy(dtype=float).ravel()
+    n = vals.size
+    reason = np.full(n, "", dtype=object)
+    interior = np.zeros(n, dtype=bool)
+    interior.reshape(nr + 1, ncol)[:nr, :nc] = True
+    hidden = np.zeros(n, dtype=bool)
+    # margins are counts too: a row total of 3 discloses as much as a cell of 3
+    primary = (vals > 0) & (vals < k)
+    hidden[primary] = True
+    reason[primary] = "primary"
+    unpub = np.zeros(n, dtype=bool)
+    g2 = unpub.reshape(nr + 1, ncol)
+    if not row_totals:
+        g2[:nr, nc] = True
+    if not col_totals:
+        g2[nr, :nc] = True
+    if not grand_total:
+        g2[nr, nc] = True
+    hidden &= ~unpub  # an unprinted margin needs no protection of its own
+    reason[unpub] = "unpublished"
+    unknown = hidden | unpub
+    eqs = _equations(nr, nc, row_totals, col_totals)
+
+    def pick_complement(eq: np.ndarray) -> int | None:
+        cand = [c for c in eq if not unknown[c] and interior[c]]
+        nz = [c for c in cand if vals[c] > 0]
+        pool = nz or cand
+        if pool:
+            return min(pool, key=lambda c: (vals[c], c))
+        cand = [c for c in eq if not unknown[c]]  # only a published total is left
+        return cand[0] if cand else None
+
+    def close_equations() -> None:
+        changed = True
+        while changed:
+            changed = False
+            for eq in eqs:
+                if unknown[eq].sum() == 1 and hidden[eq].any():
+                    c = pick_complement(eq)
+                    if c is None:
+                        continue
+                    hidden[c] = unknown[c] = True
+                    reason[c] = "complementary"
+                    changed = True
+
+    rounds = 0
+    aud = None
+    max_rounds = max_rounds or n + 2
+    while True:
+        rounds += 1
+        close_equations()
+        aud = _audit_arrays(vals, hidden, unknown, interior, eqs, min_width, exact=False)
+        bad = aud.index[~aud["protected"]].tolist() if len(aud) else []
+        if not bad:
+            break
+        if rounds >= max_rounds:
+            raise ValueError(f"disclosure: could not protect table {name!r} in {max_rounds} rounds")
+        progressed = False
+        for c in bad:
+            cands = [cc for eq in eqs if c in eq for cc in eq if not unknown[cc]]
+            inner = [cc for cc in cands if interior[cc]]
+            pool = [cc for cc in inner if vals[cc] > 0] or inner or cands
+            if pool:
+                cc = min(pool, key=lambda x: (vals[x], x))
+                hidden[cc] = unknown[cc] = True
+                reason[cc] = "complementary"
+                progressed = True
+        if not progressed:
+            raise ValueError(f"disclosure: table {name!r} cannot be protected")
+    shape = (nr + 1, ncol)
+    hid = pd.DataFrame((hidden | unpub).reshape(shape), index=grid.index, columns=grid.columns)
+    rs = pd.DataFrame(reason.reshape(shape), index=grid.index, columns=grid.columns)
+    aud = aud.copy()
+    if len(aud):
+        aud.insert(0, "row", [grid.index[c // ncol] for c in aud.index])
+        aud.insert(1, "column", [grid.columns[c % ncol] for c in aud.index])
+        aud.insert(2, "reason", [reason[c] for c in aud.index])
+    return SuppressedTable(name=name, counts=grid, hidden=hid, reason=rs, k=k,
+                           total_label=total_label, audit=aud.reset_index(drop=True),
+                           iterations=rounds)
+
+
+def _components(unknown_idx: np.ndarray, eqs: list[np.ndarray]) -> list[list[int]]:
+    """Connected groups of unknown cells linked through shared equations (union-find)."""
+    parent = {int(c): int(c) for c in unknown_idx}
+
+    def find(a):
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for eq in eqs:
+        us = [int(c) for c in eq if int(c) in parent]
+        for u in us[1:]:
+            ra, rb = find(us[0]), find(u)
+            if ra != rb:
+                parent[rb] = ra
+    groups: dict[int, list[int]] = {}
+    for c in parent:
+        groups.setdefault(find(c), []).append(c)
+    return list(groups.values())
+
+
+def _direction_check(x, lb, nullsp, p, min_width):
+    """Fast sufficient test: move along null-space directions of the equations from the true
+    values ``x``; if a feasible segment changes cell ``p`` by at least ``min_width``, the
+    cell is protected. Returns (lower, upper) of that segment or None."""
+    row = nullsp[p]
+    if np.max(np.abs(row)) < 1e-9:
+        return None
+    cands = [nullsp @ row]  # projection of e_p on the null space: the steepest direction
+    cands += [nullsp[:, j] for j in np.argsort(-np.abs(row))[:3] if abs(row[j]) > 1e-9]
+    for v in cands:
+        if abs(v[p]) < 1e-9:
+            continue
+        v = v / v[p]
+        slack = x - lb
+        neg, pos_ = v < -1e-12, v > 1e-12
+        t_up = np.min(slack[neg] / -v[neg]) if neg.any() else np.inf
+        t_dn = np.min(slack[pos_] / v[pos_]) if pos_.any() else np.inf
+        if t_up + t_dn >= min_width - 1e-9:
+            return x[p] - t_dn, x[p] + t_up
+    return None
+
+
+def _audit_arrays(vals, hidden, unknown, interior, eqs, min_width, exact=True) -> pd.DataFrame:
+    """Bounds of every hidden (primary/complementary) cell. Index = flat cell id.
+
+    ``exact=True``: LP min and max for every hidden cell (the attacker's best bounds).
+    ``exact=False``: first a fast sufficient test along null-space directions (bounds are then
+    a feasible sub-interval, ``method='direction'``); LP only for cells it cannot clear.
+    """
+    from scipy.linalg import null_space
+
+    hidden_idx = np.flatnonzero(hidden)
+    if hidden_idx.size == 0:
+        return pd.DataFrame(columns=["lower", "upper", "method", "width", "protected"])
+    # The attacker knows zeros are never primary-suppressed; if no zero is hidden they may
+    # assume each hidden cell is at least 1 — the audit grants them that.
+    lb_hidden = 0.0 if (hidden & (vals == 0)).any() else 1.0
+    rows = []
+    unknown_idx = np.flatnonzero(unknown)
+    for comp in _components(unknown_idx, eqs):
+        comp_set = set(comp)
+        pos = {c: i for i, c in enumerate(comp)}
+        a_eq, b_eq = [], []
+        for eq in eqs:
+            us = [int(c) for c in eq if int(c) in comp_set]
+            if not us:
+                continue
+            coef = np.zeros(len(comp))
+            # equation: sum(interior cells) - total = 0; the total is the last element
+            rhs = 0.0
+            for c in eq[:-1]:
+                c = int(c)
+                if c in comp_set:
+                    coef[pos[c]] += 1
+                else:
+                    rhs -= vals[c]
+            t = int(eq[-1])
+            if t in comp_set:
+                coef[pos[t]] -= 1
+            else:
+                rhs += vals[t]
+            a_eq.append(coef)
+            b_eq.append(rhs)
+        bounds = [(lb_hidden if hidden[c] else 0.0, None) for c in comp]
+        a = np.array(a_eq) if a_eq else None
+        b = np.array(b_eq) if b_eq else None
+        nullsp = None
+        if not exact:
+            x = vals[np.array(comp)]
+            lbs = np.array([bd[0] for bd in bounds])
+            nullsp = null_space(a) if a is not None else np.eye(len(comp))
+        for c in comp:
+            if not hidden[c]:
+                continue
+            if nullsp is not None:
+                if nullsp.shape[1] == 0 or np.max(np.abs(nullsp[pos[c]])) < 1e-9:
+                    rows.append((c, vals[c], vals[c], "linear"))  # solved by the equations alone
+                    continue
+                seg = _direction_check(x, lbs, nullsp, pos[c], min_width)
+                if seg is not None:
+                    rows.append((c, seg[0], seg[1], "direction"))
+                    continue
+            obj = np.zeros(len(comp))
+            obj[pos[c]] = 1.0
+            lo = linprog(obj, A_eq=a, b_eq=b, bounds=bounds, method="highs")
+            hi = linprog(-obj, A_eq=a, b_eq=b, bounds=bounds, method="highs")
+            low = lo.fun if lo.status == 0 else np.nan
+            up = -hi.fun if hi.status == 0 else (np.inf if hi.status == 3 else np.nan)
+            rows.append((c, low, up, "lp"))
+    df = pd.DataFrame(rows, columns=["cell", "lower", "upper", "method"]).set_index("cell").sort_index()
+    df["width"] = df["upper"] - df["lower"]
+    df["protected"] = df["width"] >= min_width - 1e-9
+    return df
+
+
+def audit(st: SuppressedTable, min_width: float = 1.0) -> pd.DataFrame:
+    """Try to recover every hidden cell of ``st`` from what a reader sees.
+
+    Inputs: a :class:`SuppressedTable` (its ``hidden`` pattern may have been built by hand),
+    ``min_width``. Output: DataFrame, one row per hidden published cell: ``row, column,
+    reason, lower, upper, width, protected`` where lower/upper are the LP bounds (counts)
+    given every shown cell and margin, non-negativity (≥ 1 when no zero is hidden).
+    """
+    grid = st.counts
+    nr, ncol = grid.shape[0] - 1, grid.shape[1]
+    vals = grid.to_numpy(dtype=float).ravel()
+    reason = st.reason.to_numpy().ravel()
+    unknown = st.hidden.to_numpy().ravel().astype(bool)
+    hidden = unknown & (reason != "unpublished")
+    interior = np.zeros(vals.size, dtype=bool)
+    interior.reshape(nr + 1, ncol)[:nr, : ncol - 1] = True
+    eqs = _equations(nr, ncol - 1, True, True)
+    aud = _audit_arrays(vals, hidden, unknown, interior, eqs, min_width)
+    if len(aud):
+        aud.insert(0, "row", [grid.index[c // ncol] for c in aud.index])
+        aud.insert(1, "column", [grid.columns[c % ncol] for c in aud.index])
+        aud.insert(2, "reason", [reason[c] for c in aud.index])
+    return aud.reset_index(drop=True)
+
+
+def primary_only(table: pd.DataFrame, k: int = DEFAULT_K, name: str = "",
+                 total_label: str = "Tổng") -> SuppressedTable:
+    """Primary suppression without complementary cells (for tests/teaching: NOT safe)."""
+    grid = _grid(table, total_label)
+    vals = grid.to_numpy()
+    nr, nc = table.shape
+    interior = np.zeros(vals.shape, dtype=bool)
+    interior[:nr, :nc] = True
+    hid = (vals > 0) & (vals < k)
+    rs = np.where(hid, "primary", "")
+    return SuppressedTable(name=name, counts=grid,
+                           hidden=pd.DataFrame(hid, index=grid.index, columns=grid.columns),
+                           reason=pd.DataFrame(rs.astype(object), index=grid.index, columns=grid.columns),
+                           k=k, total_label=total_label)
+
+
+# --------------------------------------------------------------------------- long tables
+
+
+def suppress_long(df: pd.DataFrame, rows: list[str], cols: list[str], value: str = "n",
+                  k: int = DEFAULT_K, name: str = "", **kw) -> SuppressedTable:
+    """Pivot a long count frame to rows × cols (missing combinations = 0) and suppress it.
+
+    Inputs: ``df`` with dimension columns and a count column ``value``; ``rows``/``cols`` —
+    dimension names for the two table axes (several names are joined with " · ").
+    Output: :class:`SuppressedTable`. Other keywords go to :func:`suppress`.
+    """
+    def key(frame, names):
+        if len(names) == 1:
+            return frame[names[0]].astype(str)
+        return frame[names].astype(str).agg(" · ".join, axis=1)
+
+    tmp = pd.DataFrame({"_r": key(df, rows), "_c": key(df, cols), "_v": df[value].to_numpy()})
+    piv = tmp.pivot_table(index="_r", columns="_c", values="_v", aggfunc="sum", fill_value=0,
+                          observed=True, sort=True)
+    piv.index.name = None
+    piv.columns.name = None
+    return suppress(piv, k=k, name=name, **kw)
+
+
+def hide_derived(values: pd.DataFrame, *masks: pd.DataFrame) -> pd.DataFrame:
+    """Hide (set to NaN) every derived value whose numerator or denominator is hidden.
+
+    Inputs: ``values`` (rates or percentages, any dtype), one or more bool masks aligned on
+    index/columns (True = hidden). Output: a copy of ``values`` with NaN where any mask is
+    True (shown as "x" via :func:`format_hidden`).
+    """
+    out = values.copy()
+    m = np.zeros(out.shape, dtype=bool)
+    for mk in masks:
+        m |= mk.reindex(index=out.index, columns=out.columns, fill_value=False).to_numpy(dtype=bool)
+    return out.mask(m)
+
+
+def small_count_mask(counts, k: int = DEFAULT_K):
+    """True where a count is in 1 … k−1 (works on scalars, arrays, Series, DataFrames)."""
+    c = counts
+    return (c > 0) & (c < k)
+
+
+def show_count(x, k: int = DEFAULT_K, lang: str = "vi") -> str:
+    """A single count for report text: formatted, or ``'dưới k'``/``'fewer than k'`` if 1…k−1."""
+    if x is None or (isinstance(x, float) and np.isnan(x)):
+        return fmt.MISSING
+    if 0 < x < k:
+        return fmt.pick(lang, f"dưới {k}", f"fewer than {k}")
+    return fmt.fmt_number(x, 0, lang)
+
+
+# --------------------------------------------------------------------------- log
+
+
+def suppression_log(tables: list[SuppressedTable], lang: str = "vi") -> pd.DataFrame:
+    """One row per table: name, cells shown, cells hidden (primary, complementary), the
+    hidden cells' labels and the audit verdict — never any hidden value.
+
+    Output columns (vi/en): table, k, hidden primary, hidden complementary, hidden cells,
+    audit.
+    """
+    recs = []
+    for st in tables:
+        cells = []
+        for r in st.reason.index:
+            for c in st.reason.columns:
+                why = st.reason.loc[r, c]
+                if why in ("primary", "complementary"):
+                    tag = fmt.pick(lang, "sơ cấp" if why == "primary" else "bổ sung",
+                                   why)
+                    cells.append(f"{r} × {c} ({tag})")
+        prim = int((st.reason == "primary").to_numpy().sum())
+        comp = int((st.reason == "complementary").to_numpy().sum())
+        ok = st.audit is None or len(st.audit) == 0 or bool(st.audit["protected"].all())
+        recs.append({
+            fmt.pick(lang, "Bảng", "Table"): st.name,
+            "k": f"k = {st.k}",
+            # spelled as text so the scan for small counts never trips on the log itself
+            fmt.pick(lang, "Ô ẩn sơ cấp", "Primary hidden"): _count_words(prim, lang),
+            fmt.pick(lang, "Ô ẩn bổ sung", "Complementary hidden"): _count_words(comp, lang),
+            fmt.pick(lang, "Các ô bị ẩn", "Hidden cells"): "; ".join(cells) or fmt.MISSING,
+            fmt.pick(lang, "Kiểm tra khôi phục", "Recovery audit"):
+                fmt.pick(lang, "không ô nào tính lại được" if ok else "CÓ Ô TÍNH LẠI ĐƯỢC",
+                         "no cell recoverable" if ok else "RECOVERABLE CELL"),
+        })
+    return pd.DataFrame(recs)
+
+
+def _count_words(n: int, lang: str) -> str:
+    return fmt.pick(lang, f"{n} ô", f"{n} cell" + ("" if n == 1 else "s"))
+
+
+# --------------------------------------------------------------------------- guards
+
+_ID_NAME = re.compile(r"(^|[_\s-])(id|ids|code_id|case|survivor_code|ma_ho_so|identifier)($|[_\s-])"
+                      r"|^id_|_id$|^case_?id$", re.IGNORECASE)
+_DATE_NAME = re.compile(r"(^|_)dates?($|_)", re.IGNORECASE)
+CASE_ID_RE = re.compile(r"GBV-[A-Z]{1,6}-\d{4}-\d{3,}")
+
+
+def guard_no_identifiers(df: pd.DataFrame) -> pd.DataFrame:
+    """Raise :class:`DisclosureError` if ``df`` could identify a person; else return ``df``.
+
+    Refused: a column (or index level) named like an identifier (``case_id``, ``*_id``,
+    ``id``), a column named like a raw date (``incident_date``, ``report_date``), a datetime
+    column, or any cell that looks like a case id (``GBV-<unit>-<year>-<nnnn>``).
+    """
+    names = [str(c) for c in df.columns] + [str(n) for n in df.index.names if n is not None]
+    for nme in names:
+        if _ID_NAME.search(nme):
+            raise DisclosureError(f"identifier-like column {nme!r} cannot be shown in a report")
+        if _DATE_NAME.search(nme):
+            raise DisclosureError(f"raw date column {nme!r} cannot be shown in a report")
+    for c in df.columns:
+        if pd.api.types.is_datetime64_any_dtype(df[c]):
+            raise DisclosureError(f"datetime column {c!r} cannot be shown in a report")
+    for c in df.columns:
+        s = df[c]
+        if s.dtype == object or pd.api.types.is_string_dtype(s):
+            if s.astype(str).str.contains(CASE_ID_RE, na=False).any():
+                raise DisclosureError(f"column {c!r} holds case identifiers")
+    if df.index.dtype == object or pd.api.types.is_string_dtype(df.index):
+        if pd.Series(df.index.astype(str)).str.contains(CASE_ID_RE).any():
+            raise DisclosureError("table index holds case identifiers")
+    return df
+
+
+_TABLE_RE = re.compile(r"<table\b.*?</table>", re.IGNORECASE | re.DOTALL)
+_CELL_RE = re.compile(r"<t[dh]\b[^>]*>(.*?)</t[dh]>", re.IGNORECASE | re.DOTALL)
+_TAG_RE = re.compile(r"<[^>]+>")
+_INT_RE = re.compile(r"^\d{1,3}(?:[.,\s]\d{3})*$|^\d+$")
+
+
+def scan_html_for_disclosure(html_text: str, k: int = DEFAULT_K) -> list[dict]:
+    """Scan rendered report HTML for disclosure risks.
+
+    Inputs: HTML text, threshold ``k``. Output: list of findings, each a dict with ``kind``
+    (``'case_id'`` or ``'small_count'``), ``text`` and ``where`` (table number for counts).
+    A small count is a table cell whose whole text is an integer in 1 … k−1 (so percentages,
+    rates with decimals, years and labels such as ``0–3`` are not counts). An empty list
+    means the page passed.
+    """
+    findings = []
+    for m in CASE_ID_RE.finditer(html_text):
+        findings.append({"kind": "case_id", "text": m.group(0), "where": m.start()})
+    for t_no, tm in enumerate(_TABLE_RE.finditer(html_text)):
+        for cm in _CELL_RE.finditer(tm.group(0)):
+            txt = _html.unescape(_TAG_RE.sub("", cm.group(1))).strip()
+            if _INT_RE.match(txt):
+                v = int(re.sub(r"[.,\s]", "", txt))
+                if 0 < v < k:
+                    findings.append({"kind": "small_count", "text": txt, "where": f"table {t_no}"})
+    return findings

@@ -1,0 +1,352 @@
+"""Funnel plots for comparing district-level units without ranking them.
+
+Methods (see ``/work/shared/reference/methods-and-anchors.md`` §4):
+
+- Proportions: exact binomial control limits with Spiegelhalter's (2005) interpolation, so the
+  limits are smooth in ``n`` instead of stepping at integer counts.
+- Rates / standardised ratios: exact Poisson limits in the chi-square form used by
+  FunnelPlotR (``R/poisson_limits.R``)::
+
+      lower = θ₀ · χ²_{(1−q)/2}(2E) / (2E),  upper = θ₀ · χ²_{(1+q)/2}(2(E+1)) / (2E)
+
+  where ``E`` is the expected count (denominator × θ₀) and ``q`` the coverage (0.95, 0.998).
+- Overdispersion (Spiegelhalter 2005, "Handling over-dispersion"; FunnelPlotR
+  ``od_adjustment.R``): variance-stabilising transform, z-scores winsorised at 10 %/90 %,
+  dispersion φ = mean(z²), DerSimonian–Laird additive τ² when Iφ > I − 1, limits
+  ``target ± z·√(s² + τ²)`` back-transformed.
+
+Assumptions (shown in the report's method note through :data:`ASSUMPTIONS`):
+
+- the target θ₀ is the pooled value (Σ numerators / Σ denominators) unless a target is given;
+- units are compared at the same time period; each unit's count is independent;
+- units are never ranked: every table is ordered by unit name, a position outside the limits
+  is a prompt to look closer, not a verdict.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+#: Default coverage levels (≈2 SD and ≈3 SD).
+LEVELS = (0.95, 0.998)
+
+ASSUMPTIONS = {
+    "vi": [
+        "Đường giới hạn nhị thức chính xác có nội suy (Spiegelhalter 2005) cho tỷ lệ; "
+        "giới hạn Poisson chính xác (dạng khi bình phương) cho tỷ suất.",
+        "Giá trị mục tiêu θ₀ là giá trị gộp của các đơn vị (tổng tử số / tổng mẫu số).",
+        "Kiểm tra phân tán quá mức: z-score sau biến đổi ổn định phương sai, winsor hóa 10%/90%, "
+        "φ = trung bình z²; nếu Iφ > I − 1 thì cộng τ² (DerSimonian–Laird) vào giới hạn.",
+        "Các đơn vị không được xếp hạng; nằm ngoài giới hạn là tín hiệu cần xem xét thêm.",
+    ],
+    "en": [
+        "Exact binomial limits with interpolation (Spiegelhalter 2005) for proportions; exact "
+        "Poisson limits (chi-square form) for rates.",
+        "The target θ₀ is the pooled value of the units (sum of numerators / sum of denominators).",
+        "Overdispersion check: z-scores on a variance-stabilised scale, winsorised at 10%/90%, "
+        "φ = mean z²; if Iφ > I − 1 an additive τ² (DerSimonian–Laird) widens the limits.",
+        "Units are not ranked; a unit outside the limits is a prompt to look closer.",
+    ],
+}
+
+
+def _level_tag(level: float) -> str:
+    """Column suffix for a coverage level: 0.95 → '95', 0.998 → '998'."""
+    s = f"{level:.6f}".rstrip("0").split(".")[1]
+    return s
+
+
+def _check_levels(levels: Iterable[float]) -> tuple[float, ...]:
+    lv = tuple(float(v) for v in levels)
+    for v in lv:
+        if not 0 < v < 1:
+            raise ValueError(f"coverage level must be in (0, 1), got {v}")
+    return lv
+
+
+def binomial_quantile_interpolated(p: float, n, p0: float) -> np.ndarray:
+    """Interpolated exact binomial quantile (Spiegelhalter 2005, appendix A.1.1).
+
+    Inputs: tail probability ``p`` (e.g. 0.025), sample sizes ``n`` (array, ≥ 1), target
+    proportion ``p0`` in (0, 1). Output: the count-scale limit ``r_p − α`` where ``r_p`` is the
+    smallest r with F(r) ≥ p under Bin(n, p0) and
+    ``α = (F(r_p) − p) / (F(r_p) − F(r_p − 1))``. Divide by ``n`` for the proportion.
+    """
+    n = np.asarray(n, dtype=float)
+    r = stats.binom.ppf(p, n, p0)
+    f_r = stats.binom.cdf(r, n, p0)
+    f_r1 = np.where(r > 0, stats.binom.cdf(r - 1, n, p0), 0.0)
+    denom = f_r - f_r1
+    with np.errstate(invalid="ignore", divide="ignore"):
+        alpha = np.where(denom > 0, (f_r - p) / denom, 0.0)
+    return r - alpha
+
+
+def binomial_limits(p0: float, n, levels: Sequence[float] = LEVELS) -> pd.DataFrame:
+    """Exact binomial funnel limits for a proportion.
+
+    Inputs: target proportion ``p0`` (0–1), denominators ``n`` (scalar or array of positive
+    integers, e.g. detected survivors per district), ``levels`` (coverage, default 95 % and
+    99.8 %). Output: DataFrame with column ``n`` and, per level, ``lower_<tag>`` /
+    ``upper_<tag>`` as proportions in [0, 1] (tags ``95`` and ``998`` for the defaults).
+    At p0 = 0 or 1 the limits collapse onto p0.
+    """
+    lv = _check_levels(levels)
+    n_arr = np.atleast_1d(np.asarray(n, dtype=float))
+    if np.any(n_arr <= 0) or np.any(~np.isfinite(n_arr)):
+        raise ValueError("binomial_limits: every n must be a positive number")
+    if not 0 <= p0 <= 1:
+        raise ValueError(f"binomial_limits: p0 must be in [0, 1], got {p0}")
+    out = pd.DataFrame({"n": n_arr})
+    for level in lv:
+        tag = _level_tag(level)
+        lo_p, hi_p = (1 - level) / 2, (1 + level) / 2
+        if p0 in (0.0, 1.0):
+            lo = hi = np.full_like(n_arr, p0)
+        else:
+            lo = binomial_quantile_interpolated(lo_p, n_arr, p0) / n_arr
+            hi = binomial_quantile_interpolated(hi_p, n_arr, p0) / n_arr
+        out[f"lower_{tag}"] = np.clip(lo, 0.0, 1.0)
+        out[f"upper_{tag}"] = np.clip(hi, 0.0, 1.0)
+    return out
+
+
+def poisson_limits(theta0: float, expected, levels: Sequence[float] = LEVELS) -> pd.DataFrame:
+    """Exact Poisson funnel limits (FunnelPlotR chi-square form).
+
+    Inputs: target value ``theta0`` on the reported scale (1 for a standardised ratio, or a
+    rate such as 0.00045 per woman — multiply afterwards for "per 100,000"), ``expected``
+    counts E (scalar/array, > 0; for a rate E = θ₀ × population), ``levels``.
+    Output: DataFrame with column ``expected`` and ``lower_<tag>``/``upper_<tag>`` on the
+    scale of ``theta0``::
+
+        lower = θ₀ · chi2.ppf((1−q)/2, 2E) / (2E)
+        upper = θ₀ · chi2.ppf((1+q)/2, 2(E+1)) / (2E)
+    """
+    lv = _check_levels(levels)
+    e = np.atleast_1d(np.asarray(expected, dtype=float))
+    if np.any(e <= 0) or np.any(~np.isfinite(e)):
+        raise ValueError("poisson_limits: every expected count must be positive")
+    out = pd.DataFrame({"expected": e})
+    for level in lv:
+        tag = _level_tag(level)
+        lo = theta0 * stats.chi2.ppf((1 - level) / 2, 2 * e) / (2 * e)
+        hi = theta0 * stats.chi2.ppf((1 + level) / 2, 2 * (e + 1)) / (2 * e)
+        out[f"lower_{tag}"] = lo
+        out[f"upper_{tag}"] = hi
+    return out
+
+
+# --------------------------------------------------------------------------- overdispersion
+
+
+def winsorise(z, trim: float = 0.1) -> np.ndarray:
+    """Clamp ``z`` to its ``trim`` and ``1 − trim`` quantiles (R type-7 quantiles)."""
+    z = np.asarray(z, dtype=float)
+    if trim <= 0 or z.size == 0:
+        return z.copy()
+    lo, hi = np.quantile(z, [trim, 1 - trim])
+    return np.clip(z, lo, hi)
+
+
+def _transform(kind: str, numerator, denominator, theta0: float | None):
+    """Variance-stabilised Y, its SE s and the target on that scale.
+
+    ``kind='proportion'``: Y = asin(√p), s = 1/(2√n), target asin(√θ₀).
+    ``kind='rate'``: Y = √(O/E), s = 1/(2√E), target 1 (CQC form; E = θ₀ × denominator).
+    """
+    o = np.asarray(numerator, dtype=float)
+    d = np.asarray(denominator, dtype=float)
+    if theta0 is None:
+        theta0 = float(o.sum() / d.sum())
+    if kind == "proportion":
+        y = np.arcsin(np.sqrt(o / d))
+        s = 1 / (2 * np.sqrt(d))
+        target = float(np.arcsin(np.sqrt(theta0)))
+    elif kind == "rate":
+        e = theta0 * d
+        y = np.sqrt(o / e)
+        s = 1 / (2 * np.sqrt(e))
+        target = 1.0
+    else:
+        raise ValueError(f"kind must be 'proportion' or 'rate', got {kind!r}")
+    return y, s, target, theta0
+
+
+def overdispersion(numerator, denominator, kind: str = "proportion",
+                   theta0: float | None = None, trim: float = 0.1) -> dict:
+    """Overdispersion check (Spiegelhalter 2005; FunnelPlotR ``od_adjust``).
+
+    Inputs: per-unit ``numerator`` (events) and ``denominator`` (trials for proportions,
+    population for rates), ``kind`` ('proportion' | 'rate'), optional target ``theta0``
+    (default pooled), ``trim`` winsorisation fraction (0.1 = 10 %/90 %).
+    Output: dict with ``theta0``, ``target`` (transformed), ``z`` (raw z-scores),
+    ``z_winsorised``, ``phi`` (dispersion, mean of winsorised z²), ``n_units`` I,
+    ``tau2`` (DerSimonian–Laird, 0 if Iφ ≤ I − 1), ``overdispersed`` (bool: Iφ > I − 1).
+    """
+    y, s, target, theta0 = _transform(kind, numerator, denominator, theta0)
+    z = (y - target) / s
+    zw = winsorise(z, trim)
+    n_units = int(z.size)
+    phi = float(np.mean(zw**2)) if n_units else float("nan")
+    w = 1 / s**2
+    over = n_units > 1 and n_units * phi > n_units - 1
+    if over:
+        tau2 = (n_units * phi - (n_units - 1)) / (w.sum() - (w**2).sum() / w.sum())
+    else:
+        tau2 = 0.0
+    return {
+        "theta0": theta0, "target": target, "z": z, "z_winsorised": zw, "phi": phi,
+        "n_units": n_units, "tau2": float(tau2), "overdispersed": bool(over),
+    }
+
+
+def adjusted_limits(kind: str, theta0: float, denominator, tau2: float,
+                    levels: Sequence[float] = LEVELS) -> pd.DataFrame:
+    """Overdispersion-adjusted limits ``target ± z·√(s² + τ²)``, back-transformed.
+
+    Inputs: ``kind``, target ``theta0`` (proportion, or rate per unit of denominator),
+    ``denominator`` (n or population), ``tau2`` from :func:`overdispersion`, ``levels``.
+    Output: DataFrame with ``denominator`` and ``lower_<tag>``/``upper_<tag>`` on the scale
+    of ``theta0`` (with τ² = 0 these are the normal-approximation limits on the transformed
+    scale).
+    """
+    lv = _check_levels(levels)
+    d = np.atleast_1d(np.asarray(denominator, dtype=float))
+    out = pd.DataFrame({"denominator": d})
+    for level in lv:
+        tag = _level_tag(level)
+        zq = stats.norm.ppf((1 + level) / 2)
+        if kind == "proportion":
+            s = 1 / (2 * np.sqrt(d))
+            t = np.arcsin(np.sqrt(theta0))
+            half = zq * np.sqrt(s**2 + tau2)
+            lo = np.sin(np.clip(t - half, 0, np.pi / 2)) ** 2
+            hi = np.sin(np.clip(t + half, 0, np.pi / 2)) ** 2
+        elif kind == "rate":
+            s = 1 / (2 * np.sqrt(theta0 * d))
+            half = zq * np.sqrt(s**2 + tau2)
+            lo = theta0 * np.clip(1 - half, 0, None) ** 2
+            hi = theta0 * (1 + half) ** 2
+        else:
+            raise ValueError(f"kind must be 'proportion' or 'rate', got {kind!r}")
+        out[f"lower_{tag}"] = lo
+        out[f"upper_{tag}"] = hi
+    return out
+
+
+# --------------------------------------------------------------------------- unit table
+
+
+def funnel_table(units, numerator, denominator, kind: str = "proportion",
+                 theta0: float | None = None, per: float = 1.0,
+                 levels: Sequence[float] = LEVELS, trim: float = 0.1) -> tuple[pd.DataFrame, dict]:
+    """Per-unit funnel comparison, ordered by unit name (never by value).
+
+    Inputs: ``units`` (names/codes), ``numerator`` (events), ``denominator`` (trials or
+    population), ``kind`` ('proportion' | 'rate'), ``theta0`` (default pooled), ``per``
+    (display multiplier, e.g. 100_000 for rates per 100,000; 100 for percentages),
+    ``levels``, ``trim``.
+    Output: ``(table, od)`` — table columns ``unit, numerator, denominator, value`` and, per
+    level, exact ``lower_<tag>``/``upper_<tag>``, adjusted ``adj_lower_<tag>``/
+    ``adj_upper_<tag>`` and ``position_<tag>`` ∈ {'below', 'within', 'above'} against the
+    exact limits (against adjusted limits when overdispersed); all values × ``per``.
+    ``od`` is the dict from :func:`overdispersion`.
+    """
+    units = list(units)
+    o = np.asarray(numerator, dtype=float)
+    d = np.asarray(denominator, dtype=float)
+    if not (len(units) == o.size == d.size):
+        raise ValueError("funnel_table: units, numerator and denominator differ in length")
+    if np.any(d <= 0):
+        raise ValueError("funnel_table: every denominator must be positive")
+    od = overdispersion(o, d, kind=kind, theta0=theta0, trim=trim)
+    th = od["theta0"]
+    if kind == "proportion":
+        exact = binomial_limits(th, d, levels)
+    else:
+        exact = poisson_limits(th, th * d, levels)
+    adj = adjusted_limits(kind, th, d, od["tau2"], levels)
+    tab = pd.DataFrame({"unit": units, "numerator": o, "denominator": d, "value": o / d * per})
+    for level in _check_levels(levels):
+        tag = _level_tag(level)
+        tab[f"lower_{tag}"] = exact[f"lower_{tag}"].to_numpy() * per
+        tab[f"upper_{tag}"] = exact[f"upper_{tag}"].to_numpy() * per
+        tab[f"adj_lower_{tag}"] = adj[f"lower_{tag}"].to_numpy() * per
+        tab[f"adj_upper_{tag}"] = adj[f"upper_{tag}"].to_numpy() * per
+        pre = "adj_" if od["overdispersed"] else ""
+        v = tab["value"].to_numpy()
+        pos = np.where(v < tab[f"{pre}lower_{tag}"], "below",
+                       np.where(v > tab[f"{pre}upper_{tag}"], "above", "within"))
+        tab[f"position_{tag}"] = pos
+    tab = tab.sort_values("unit", key=lambda s: s.astype(str).str.casefold()).reset_index(drop=True)
+    return tab, od
+
+
+def plot_funnel(table: pd.DataFrame, od: dict, kind: str = "proportion", per: float = 1.0,
+                levels: Sequence[float] = LEVELS, title: str | None = None,
+                xlabel: str | None = None, ylabel: str | None = None, lang: str = "vi",
+                hidden_units: Iterable[str] = ()):
+    """Draw a funnel plot from :func:`funnel_table` output, in the house style.
+
+    Inputs: ``table`` and ``od`` from :func:`funnel_table`, ``kind``, ``per`` (same as used
+    for the table), ``levels``, labels, ``lang`` and ``hidden_units`` (units whose point must
+    not be drawn, e.g. because disclosure control hid their numerator; they are listed in a
+    footnote instead). Output: matplotlib Figure. Points are labelled by unit; nothing is
+    ranked.
+    """
+    import matplotlib.pyplot as plt
+
+    from me_utils import style
+    from me_utils.fmt import pick
+
+    style.use_house_style()
+    lv = _check_levels(levels)
+    hidden = set(hidden_units)
+    d = table["denominator"].to_numpy(dtype=float)
+    lo_d = max(1.0, d.min() * 0.5)
+    grid = np.linspace(lo_d, d.max() * 1.15, 200)
+    if kind == "proportion":
+        grid = np.unique(np.ceil(grid))
+    th = od["theta0"]
+    exact = binomial_limits(th, grid, lv) if kind == "proportion" else poisson_limits(th, th * grid, lv)
+    adj = adjusted_limits(kind, th, grid, od["tau2"], lv)
+    fig, ax = plt.subplots()
+    dashes = {lv[0]: "--", lv[-1]: ":"}
+    for level in lv:
+        tag = _level_tag(level)
+        lab = f"{level * 100:g}%"
+        ls = dashes.get(level, "-.")
+        ax.plot(grid, exact[f"lower_{tag}"] * per, color=style.REFERENCE, ls=ls, lw=1,
+                label=pick(lang, f"Giới hạn chính xác {lab}", f"Exact limit {lab}"))
+        ax.plot(grid, exact[f"upper_{tag}"] * per, color=style.REFERENCE, ls=ls, lw=1)
+        if od["overdispersed"]:
+            ax.plot(grid, adj[f"lower_{tag}"] * per, color=style.TARGET_2030, ls=ls, lw=1,
+                    label=pick(lang, f"Giới hạn điều chỉnh {lab}", f"Adjusted limit {lab}"))
+            ax.plot(grid, adj[f"upper_{tag}"] * per, color=style.TARGET_2030, ls=ls, lw=1)
+    ax.axhline(th * per, color=style.FITTED, lw=1,
+               label=pick(lang, "Giá trị chung θ₀", "Pooled value θ₀"))
+    shown = table[~table["unit"].isin(hidden)]
+    ax.scatter(shown["denominator"], shown["value"], color=style.OBSERVED, zorder=3, s=25)
+    for _, r in shown.iterrows():
+        ax.annotate(str(r["unit"]), (r["denominator"], r["value"]), fontsize=8,
+                    xytext=(3, 3), textcoords="offset points")
+    ax.set_ylim(bottom=0)
+    if kind == "proportion":
+        ax.set_ylim(0, 1.02 * per)
+    ax.set_xlabel(xlabel or pick(lang, "Mẫu số", "Denominator"))
+    ax.set_ylabel(ylabel or pick(lang, "Giá trị", "Value"))
+    if title:
+        ax.set_title(title)
+    note = pick(lang, f"φ = {od['phi']:.2f}; τ² = {od['tau2']:.4g}",
+                f"φ = {od['phi']:.2f}; τ² = {od['tau2']:.4g}")
+    if hidden:
+        note += pick(lang, " · không vẽ (số nhỏ bị ẩn): ", " · not drawn (small counts hidden): ")
+        note += ", ".join(sorted(map(str, hidden)))
+    ax.text(0.0, -0.18, note, transform=ax.transAxes, fontsize=8, color=style.REFERENCE)
+    ax.legend(loc="best")
+    fig.tight_layout()
+    return fig

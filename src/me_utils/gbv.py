@@ -1,0 +1,591 @@
+"""GBV case register: schema, validation, GBVIMS context flags, indicators, delay bands, rates.
+
+The register schema is fixed in ``docs/CONTRACTS.md`` ("GBV register schema"). One row is one
+reported incident of one survivor (GBVIMS Incident Recorder practice).
+
+Assumptions (shown in the report's method note via :data:`ASSUMPTIONS`):
+
+- Only incidents with ``consent_reporting = 1`` enter statistics (GBVIMS/Primero
+  ``consent_reporting`` filter); the number left out is reported.
+- An incident is counted in the year of its first report (``report_date``), i.e. the year it
+  was *detected*.
+- One register row = one detected survivor-incident; a survivor reporting twice in a year
+  is counted twice (the register holds no survivor identity, by design).
+- "Survivor" indicators (M3.C2a, G.1, G.2, DV.4) use GBV incidents (``incident_type`` ≠
+  ``non_gbv``); DV.4/DV.5 use those flagged ``domestic_violence = 1``.
+- "Basic service" = at least one of health, psychosocial, legal aid, police/justice, safe
+  shelter / "địa chỉ tin cậy". G.2 counts a case as helped when it received at least one of
+  them. DV.4 counts a victim as protected/aided/cared for when she or he received protection
+  (police/justice or safe shelter), legal aid or health care; the three parts are also shown.
+- Perpetrator counselling (M3.C2b, DV.5) is measured among detected perpetrators not
+  criminally prosecuted, matching the register column's definition.
+- Rates per 100,000 women and girls use female survivors over the female population of all
+  ages of the same unit and year.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import fmt
+from .intervals import rate_ci, wilson_ci
+
+try:  # pandera ≥ 0.20 exposes the pandas API under pandera.pandas
+    import pandera.pandas as pa
+except ImportError:  # pragma: no cover
+    import pandera as pa
+
+DISTRICTS = ["TPSL", "QN", "TC", "ML", "BY", "PY", "MC", "YC", "MS", "SM", "SC", "VH"]
+INCIDENT_TYPES = ["rape", "sexual_assault", "physical_assault", "forced_marriage",
+                  "denial_of_resources", "psychological_abuse", "non_gbv"]
+GBV_TYPES = INCIDENT_TYPES[:-1]
+AGE_GROUPS = ["0-11", "12-17", "18-24", "25-59", "60+"]
+CHILD_AGE_GROUPS = ["0-11", "12-17"]
+ETHNICITIES = ["Thai", "Kinh", "HMong", "Muong", "Dao", "KhoMu", "Other"]
+SEXES = ["F", "M"]
+SERVICES = ["svc_health", "svc_psychosocial", "svc_legal", "svc_police_justice", "svc_safe_shelter"]
+FLAGS = ["ipv", "child_sexual_abuse", "early_marriage", "survivor_disability", *SERVICES,
+         "needed_help", "sought_help", "referred", "consent_reporting", "perpetrator_detected",
+         "perpetrator_counselled", "perpetrator_prosecuted", "domestic_violence"]
+DATES = ["incident_date", "report_date"]
+REGISTER_COLUMNS = ["case_id", "unit_code", "incident_type", "ipv", "child_sexual_abuse",
+                    "early_marriage", "survivor_sex", "survivor_age_group", "survivor_ethnicity",
+                    "survivor_disability", "incident_date", "report_date", *SERVICES,
+                    "needed_help", "sought_help", "referred", "consent_reporting",
+                    "perpetrator_detected", "perpetrator_counselled", "perpetrator_prosecuted",
+                    "domestic_violence"]
+OPTIONAL_COLUMNS = ["data_status"]
+CASE_ID_PATTERN = r"^GBV-[A-Z]{1,6}-\d{4}-\d{4}$"
+
+#: Reporting-delay bands (days from incident to first report), GBVIMS meaning, exact bounds.
+DELAY_BANDS = [  # (code, lowest day, highest day or None, label vi, label en)
+    ("0-3", 0, 3, "0–3 ngày", "0–3 days"),
+    ("4-5", 4, 5, "4–5 ngày", "4–5 days"),
+    ("6-14", 6, 14, "6–14 ngày", "6–14 days"),
+    ("15-30", 15, 30, "15–30 ngày", "15–30 days"),
+    (">30", 31, None, "trên 30 ngày", "over 30 days"),
+]
+
+LABELS = {
+    "incident_type": {
+        "rape": ("Hiếp dâm", "Rape"),
+        "sexual_assault": ("Tấn công tình dục", "Sexual assault"),
+        "physical_assault": ("Bạo lực thể chất", "Physical assault"),
+        "forced_marriage": ("Cưỡng ép kết hôn", "Forced marriage"),
+        "denial_of_resources": ("Từ chối nguồn lực, cơ hội, dịch vụ", "Denial of resources"),
+        "psychological_abuse": ("Bạo lực tinh thần", "Psychological abuse"),
+        "non_gbv": ("Không phải BLTCSG", "Non-GBV"),
+    },
+    "survivor_sex": {"F": ("Nữ", "Female"), "M": ("Nam", "Male")},
+    "survivor_ethnicity": {
+        "Thai": ("Thái", "Thai"), "Kinh": ("Kinh", "Kinh"), "HMong": ("Mông", "Hmong"),
+        "Muong": ("Mường", "Muong"), "Dao": ("Dao", "Dao"), "KhoMu": ("Khơ Mú", "Kho Mu"),
+        "Other": ("Dân tộc khác", "Other"),
+    },
+    "survivor_age_group": {g: (g.replace("-", "–") + " tuổi", g.replace("-", "–") + " years")
+                           for g in AGE_GROUPS},
+    "delay_band": {b[0]: (b[3], b[4]) for b in DELAY_BANDS},
+}
+
+ASSUMPTIONS = {
+    "vi": [
+        "Chỉ các vụ việc có đồng ý chia sẻ số liệu (consent_reporting = 1) được thống kê; số vụ "
+        "bị loại được nêu rõ.",
+        "Vụ việc được tính vào năm được phát hiện (ngày báo cáo lần đầu).",
+        "Mỗi dòng sổ đăng ký là một vụ việc của một người bị bạo lực.",
+        "Dịch vụ hỗ trợ cơ bản: y tế, tâm lý – xã hội, trợ giúp pháp lý, công an – tư pháp, "
+        "nơi tạm lánh / địa chỉ tin cậy.",
+        "Tư vấn cho người gây bạo lực được tính trên số người gây bạo lực được phát hiện chưa bị "
+        "truy cứu trách nhiệm hình sự.",
+        "Tỷ suất trên 100.000 phụ nữ và trẻ em gái: số nạn nhân nữ / dân số nữ mọi độ tuổi.",
+        "Khoảng tin cậy: Wilson cho tỷ lệ, Garwood (chính xác) cho tỷ suất.",
+    ],
+    "en": [
+        "Only incidents with consent to reporting (consent_reporting = 1) are counted; the "
+        "number left out is shown.",
+        "An incident counts in the year it was detected (date of first report).",
+        "One register row is one incident of one survivor.",
+        "Basic services: health, psychosocial, legal aid, police/justice, safe shelter / "
+        "trusted address.",
+        "Perpetrator counselling is measured among detected perpetrators not criminally "
+        "prosecuted.",
+        "Rate per 100,000 women and girls: female survivors / female population of all ages.",
+        "Intervals: Wilson for proportions, exact Garwood for rates.",
+    ],
+}
+
+
+def label(dim: str, code, lang: str = "vi") -> str:
+    """Report label of a code (e.g. ``label('incident_type', 'rape', 'vi') == 'Hiếp dâm'``)."""
+    pair = LABELS.get(dim, {}).get(code)
+    if pair is None:
+        return str(code)
+    return fmt.pick(lang, *pair)
+
+
+# --------------------------------------------------------------------------- validation
+
+_REASONS = {  # check name -> (vi, en)
+    "missing": ("thiếu giá trị", "missing value"),
+    "case_id_format": ("mã vụ việc phải có dạng GBV-<đơn vị>-<năm>-<nnnn>",
+                       "case id must look like GBV-<unit>-<year>-<nnnn>"),
+    "case_id_unique": ("mã vụ việc bị trùng", "duplicate case id"),
+    "unit_code": ("mã đơn vị cấp huyện không hợp lệ", "unknown district code"),
+    "incident_type": ("loại vụ việc không thuộc 7 loại GBVIMS", "incident type not one of the 7 GBVIMS codes"),
+    "flag": ("phải là 0 hoặc 1", "must be 0 or 1"),
+    "survivor_sex": ("giới tính phải là F hoặc M", "sex must be F or M"),
+    "survivor_age_group": ("nhóm tuổi không hợp lệ (0-11, 12-17, 18-24, 25-59, 60+)",
+                           "age group not one of 0-11, 12-17, 18-24, 25-59, 60+"),
+    "survivor_ethnicity": ("dân tộc không hợp lệ", "unknown ethnicity code"),
+    "iso_date": ("không phải ngày ISO hợp lệ (YYYY-MM-DD)", "not a valid ISO date (YYYY-MM-DD)"),
+    "report_after_incident": ("ngày báo cáo trước ngày xảy ra vụ việc",
+                              "report date is before the incident date"),
+    "case_id_unit": ("mã đơn vị trong mã vụ việc khác cột unit_code",
+                     "unit in case id differs from unit_code"),
+    "ipv_not_gbv": ("ipv = 1 nhưng loại vụ việc là non_gbv", "ipv = 1 but incident type is non_gbv"),
+    "child_sexual_abuse_rule": ("child_sexual_abuse không khớp quy tắc GBVIMS (hiếp dâm/tấn công "
+                                "tình dục và dưới 18 tuổi)",
+                                "child_sexual_abuse disagrees with the GBVIMS rule (rape or "
+                                "sexual assault and under 18)"),
+    "early_marriage_rule": ("early_marriage không khớp quy tắc GBVIMS (cưỡng ép kết hôn và dưới "
+                            "18 tuổi)",
+                            "early_marriage disagrees with the GBVIMS rule (forced marriage and "
+                            "under 18)"),
+    "counselled_needs_detected": ("người gây bạo lực được tư vấn nhưng chưa được phát hiện hoặc đã "
+                                  "bị truy cứu hình sự",
+                                  "perpetrator counselled but not detected, or prosecuted"),
+    "prosecuted_needs_detected": ("người gây bạo lực bị truy cứu nhưng chưa được phát hiện",
+                                  "perpetrator prosecuted but not detected"),
+    "missing_column": ("thiếu cột bắt buộc", "required column missing"),
+}
+#: Checks whose failure is a warning (the derived value replaces the recorded one).
+WARNING_CHECKS = {"child_sexual_abuse_rule", "early_marriage_rule"}
+_CHECK_COLUMN = {"report_after_incident": "report_date", "case_id_unit": "case_id",
+                 "ipv_not_gbv": "ipv", "child_sexual_abuse_rule": "child_sexual_abuse",
+                 "early_marriage_rule": "early_marriage",
+                 "counselled_needs_detected": "perpetrator_counselled",
+                 "prosecuted_needs_detected": "perpetrator_prosecuted"}
+
+
+class RegisterError(ValueError):
+    """The register has errors. ``errors`` is a DataFrame (row, column, value, reason_vi,
+    reason_en, severity); ``str()`` names the file and the first errors."""
+
+    def __init__(self, source: str, errors: pd.DataFrame, lang: str = "vi", limit: int = 20):
+        self.source = source
+        self.errors = errors
+        err = errors[errors["severity"] == "error"]
+        head = fmt.pick(lang, f"Sổ đăng ký BLTCSG {source}: {len(err)} lỗi",
+                        f"GBV register {source}: {len(err)} error(s)")
+        lines = []
+        for r in err.head(limit).itertuples(index=False):
+            reason = r.reason_vi if lang == "vi" else r.reason_en
+            lines.append(fmt.pick(lang, f"  dòng {r.row}, cột {r.column}, giá trị {r.value!r}: {reason}",
+                                  f"  row {r.row}, column {r.column}, value {r.value!r}: {reason}"))
+        if len(err) > limit:
+            lines.append(f"  … (+{len(err) - limit})")
+        super().__init__("\n".join([head, *lines]))
+
+
+def _is_iso_date(s: pd.Series) -> pd.Series:
+    ok = s.str.fullmatch(r"\d{4}-\d{2}-\d{2}", na=False)
+    parsed = pd.to_datetime(s.where(ok), format="%Y-%m-%d", errors="coerce")
+    return parsed.notna()
+
+
+def register_schema() -> pa.DataFrameSchema:
+    """pandera schema of the raw register read as text (every column a string).
+
+    Column checks give the located errors; DataFrame-level checks encode the cross-field
+    rules (dates in order, case id ↔ unit, GBVIMS context flags, perpetrator logic).
+    """
+    def col(checks):
+        return pa.Column(str, checks=[pa.Check(lambda s: s.str.len() > 0, name="missing"), *checks],
+                         nullable=False, coerce=False)
+
+    flag = [pa.Check.isin(["0", "1"], name="flag")]
+    cols = {
+        "case_id": col([pa.Check.str_matches(CASE_ID_PATTERN, name="case_id_format"),
+                        pa.Check(lambda s: ~s.duplicated(keep=False), name="case_id_unique")]),
+        "unit_code": col([pa.Check.isin(DISTRICTS, name="unit_code")]),
+        "incident_type": col([pa.Check.isin(INCIDENT_TYPES, name="incident_type")]),
+        "survivor_sex": col([pa.Check.isin(SEXES, name="survivor_sex")]),
+        "survivor_age_group": col([pa.Check.isin(AGE_GROUPS, name="survivor_age_group")]),
+        "survivor_ethnicity": col([pa.Check.isin(ETHNICITIES, name="survivor_ethnicity")]),
+        **{d: col([pa.Check(_is_iso_date, name="iso_date")]) for d in DATES},
+        **{f: col(flag) for f in FLAGS},
+        "data_status": pa.Column(str, required=False, nullable=True),
+    }
+
+    def _valid(df):
+        return df
+
+    def dates_ordered(df):
+        i = pd.to_datetime(df["incident_date"], format="%Y-%m-%d", errors="coerce")
+        r = pd.to_datetime(df["report_date"], format="%Y-%m-%d", errors="coerce")
+        return ~(r < i)
+
+    def id_unit(df):
+        unit = df["case_id"].str.extract(r"^GBV-([A-Z]+)-", expand=False)
+        return unit.isna() | (unit == df["unit_code"])
+
+    def ipv_rule(df):
+        return ~((df["ipv"] == "1") & (df["incident_type"] == "non_gbv"))
+
+    def _child(df):
+        return df["survivor_age_group"].isin(CHILD_AGE_GROUPS)
+
+    def csa_rule(df):
+        exp = df["incident_type"].isin(["rape", "sexual_assault"]) & _child(df)
+        rec = df["child_sexual_abuse"]
+        return ~rec.isin(["0", "1"]) | ((rec == "1") == exp)
+
+    def em_rule(df):
+        exp = (df["incident_type"] == "forced_marriage") & _child(df)
+        rec = df["early_marriage"]
+        return ~rec.isin(["0", "1"]) | ((rec == "1") == exp)
+
+    def counselled(df):
+        c = df["perpetrator_counselled"] == "1"
+        return ~c | ((df["perpetrator_detected"] == "1") & (df["perpetrator_prosecuted"] == "0"))
+
+    def prosecuted(df):
+        return ~(df["perpetrator_prosecuted"] == "1") | (df["perpetrator_detected"] == "1")
+
+    checks = [pa.Check(dates_ordered, name="report_after_incident"),
+              pa.Check(id_unit, name="case_id_unit"),
+              pa.Check(ipv_rule, name="ipv_not_gbv"),
+              pa.Check(csa_rule, name="child_sexual_abuse_rule"),
+              pa.Check(em_rule, name="early_marriage_rule"),
+              pa.Check(counselled, name="counselled_needs_detected"),
+              pa.Check(prosecuted, name="prosecuted_needs_detected")]
+    return pa.DataFrameSchema(cols, checks=checks, strict=False, coerce=False)
+
+
+def derive_context_flags(df: pd.DataFrame) -> pd.DataFrame:
+    """GBVIMS derived case-context flags from type and age (Primero
+    ``gender_based_violence.rb``): child sexual abuse = rape/sexual assault and under 18;
+    early marriage (tảo hôn) = forced marriage and under 18. Input: typed register. Output:
+    DataFrame with ``child_sexual_abuse`` and ``early_marriage`` (0/1 int8)."""
+    child = df["survivor_age_group"].astype(str).isin(CHILD_AGE_GROUPS)
+    t = df["incident_type"].astype(str)
+    return pd.DataFrame({
+        "child_sexual_abuse": (t.isin(["rape", "sexual_assault"]) & child).astype("int8"),
+        "early_marriage": ((t == "forced_marriage") & child).astype("int8"),
+    }, index=df.index)
+
+
+def validate_register(raw: pd.DataFrame, source: str = "gbv/register.csv",
+                      lang: str = "vi") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Validate a register read as text and return ``(typed, problems)``.
+
+    Inputs: ``raw`` — DataFrame of strings as read from csv (``dtype=str``,
+    ``keep_default_na=False``); ``source`` — file name used in messages.
+    Output: ``typed`` (flags int8, dates datetime64, codes categorical, plus ``year`` of report
+    and ``delay_days``; GBVIMS-derived flags replace disagreeing recorded ones) and
+    ``problems`` — DataFrame ``row`` (1-based line in the file, header = line 1), ``column``,
+    ``value``, ``reason_vi``, ``reason_en``, ``severity`` (``error``/``warning``).
+    Raises :class:`RegisterError` if any error (not warning) is found.
+    """
+    missing = [c for c in REGISTER_COLUMNS if c not in raw.columns]
+    if missing:
+        errs = pd.DataFrame({"row": 1, "column": missing, "value": "",
+                             "reason_vi": _REASONS["missing_column"][0],
+                             "reason_en": _REASONS["missing_column"][1], "severity": "error"})
+        raise RegisterError(source, errs, lang)
+    df = raw.copy().reset_index(drop=True)
+    for c in REGISTER_COLUMNS:
+        df[c] = df[c].astype(str).str.strip()
+    problems = _run_schema(df)
+    if (problems["severity"] == "error").any():
+        raise RegisterError(source, problems, lang)
+    return _typed(df), problems
+
+
+def _run_schema(df: pd.DataFrame) -> pd.DataFrame:
+    cols = ["row", "column", "value", "reason_vi", "reason_en", "severity"]
+    try:
+        register_schema().validate(df, lazy=True)
+        return pd.DataFrame(columns=cols)
+    except pa.errors.SchemaErrors as exc:
+        fc = exc.failure_cases
+    recs = []
+    for r in fc.itertuples(index=False):
+        check = str(r.check)
+        if r.index is None or (isinstance(r.index, float) and np.isnan(r.index)):
+            continue  # schema-level failures (e.g. dtype) surface again as cell failures
+        idx = int(r.index)
+        if r.schema_context == "DataFrameSchema":
+            name = check
+            column = _CHECK_COLUMN.get(name)
+        else:
+            column = r.column
+            if check.startswith("isin"):
+                name = "flag" if column in FLAGS else column
+            elif check.startswith("str_matches"):
+                name = "case_id_format"
+            else:
+                name = check
+        if column is None or column not in df.columns:
+            continue
+        value = df.at[idx, column]
+        key = "missing" if value == "" else name
+        vi, en = _REASONS.get(key, (check, check))
+        recs.append((idx + 2, column, value, vi, en, "warning" if key in WARNING_CHECKS else "error"))
+    out = pd.DataFrame(recs, columns=cols)
+    # an empty cell fails every check of its column: report it once, as missing
+    out["_m"] = out["reason_en"] != _REASONS["missing"][1]
+    out = out.sort_values(["row", "column", "_m"]).drop_duplicates(["row", "column"]).drop(columns="_m")
+    return out.sort_values(["row", "column"]).reset_index(drop=True)
+
+
+def _typed(df: pd.DataFrame) -> pd.DataFrame:
+    out = pd.DataFrame(index=df.index)
+    out["case_id"] = df["case_id"]
+    out["unit_code"] = pd.Categorical(df["unit_code"], categories=DISTRICTS)
+    out["incident_type"] = pd.Categorical(df["incident_type"], categories=INCIDENT_TYPES)
+    out["survivor_sex"] = pd.Categorical(df["survivor_sex"], categories=SEXES)
+    out["survivor_age_group"] = pd.Categorical(df["survivor_age_group"], categories=AGE_GROUPS,
+                                               ordered=True)
+    out["survivor_ethnicity"] = pd.Categorical(df["survivor_ethnicity"], categories=ETHNICITIES)
+    for f in FLAGS:
+        out[f] = df[f].astype("int8")
+    for d in DATES:
+        out[d] = pd.to_datetime(df[d], format="%Y-%m-%d")
+    derived = derive_context_flags(out)
+    out["child_sexual_abuse"] = derived["child_sexual_abuse"]
+    out["early_marriage"] = derived["early_marriage"]
+    return add_derived(out)
+
+
+def add_derived(reg: pd.DataFrame) -> pd.DataFrame:
+    """Add ``year`` (of first report), ``delay_days``, ``delay_band`` and ``any_service``."""
+    out = reg.copy()
+    out["year"] = out["report_date"].dt.year.astype("int64")
+    out["delay_days"] = (out["report_date"] - out["incident_date"]).dt.days.astype("int64")
+    out["delay_band"] = delay_band(out["delay_days"])
+    out["any_service"] = (out[SERVICES].sum(axis=1) > 0).astype("int8")
+    return out
+
+
+def read_register(path: str | os.PathLike, lang: str = "vi") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Read and validate a register csv (never modifies it). Output as
+    :func:`validate_register`. Raises :class:`RegisterError` (clear, located message) for
+    bad content and FileNotFoundError naming the path when absent."""
+    p = Path(path)
+    if not p.exists():
+        raise FileNotFoundError(fmt.pick(lang, f"Không tìm thấy sổ đăng ký BLTCSG: {p}",
+                                         f"GBV register not found: {p}"))
+    raw = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    return validate_register(raw, source=str(p), lang=lang)
+
+
+def find_input(data_root: str | os.PathLike, rel: str) -> Path:
+    """``<root>/processed/<rel>`` if present, else ``<root>/raw/<rel>``."""
+    root = Path(data_root)
+    for base in (root / "processed", root / "raw"):
+        if (base / rel).exists():
+            return base / rel
+    return root / "raw" / rel
+
+
+# --------------------------------------------------------------------------- delay bands
+
+
+def delay_band(days) -> pd.Series:
+    """Reporting-delay band of each delay in whole days (incident → first report).
+
+    Bands: ``0-3`` (0 ≤ d ≤ 3, the 72-hour PEP window), ``4-5`` (4–5), ``6-14``, ``15-30``,
+    ``>30`` (d ≥ 31). Input: int days (Series/array/list, ≥ 0). Output: ordered categorical
+    Series. Raises ValueError for negative or missing delays.
+    """
+    d = pd.Series(days)
+    if d.isna().any() or (d < 0).any():
+        raise ValueError("delay_band: delays must be whole days ≥ 0")
+    codes = [b[0] for b in DELAY_BANDS]
+    edges = [-0.5, 3.5, 5.5, 14.5, 30.5, np.inf]  # half-day edges make integer bounds exact
+    return pd.cut(d.astype(float), bins=edges, labels=codes, right=True).astype(
+        pd.CategoricalDtype(codes, ordered=True))
+
+
+# --------------------------------------------------------------------------- indicators
+
+
+@dataclass
+class Consented:
+    """Result of the consent filter: ``data`` (consented incidents), ``excluded`` (count of
+    incidents left out), ``total`` (all incidents)."""
+
+    data: pd.DataFrame
+    excluded: int
+    total: int
+
+
+def consented(reg: pd.DataFrame) -> Consented:
+    """Keep only incidents with ``consent_reporting == 1``."""
+    m = reg["consent_reporting"] == 1
+    return Consented(reg.loc[m].copy(), int((~m).sum()), int(len(reg)))
+
+
+INDICATORS = {
+    # code: (numerator column/expression, denominator filter, label vi, label en, target 2025)
+    "M3.C2a": ("Người bị BLGĐ, BLTCSG được phát hiện tiếp cận ít nhất một dịch vụ hỗ trợ cơ bản",
+               "Detected survivors reaching at least one basic support service"),
+    "M3.C2b": ("Người gây bạo lực được phát hiện (chưa bị truy cứu hình sự) được tư vấn, tham vấn",
+               "Detected perpetrators (not prosecuted) counselled"),
+    "G.1": ("Người bị BLTCSG tìm kiếm sự trợ giúp từ cơ quan cung cấp dịch vụ",
+            "GBV survivors seeking help from service providers"),
+    "G.2": ("Trường hợp có nhu cầu trợ giúp được trợ giúp", "Cases needing help that were helped"),
+    "DV.4": ("Người bị BLGĐ khi phát hiện được bảo vệ, trợ giúp pháp lý hoặc chăm sóc sức khỏe",
+             "Detected DV victims protected, given legal aid or health care"),
+    "DV.4a": ("Người bị BLGĐ được bảo vệ (công an/tư pháp hoặc nơi tạm lánh)",
+              "DV victims protected (police/justice or shelter)"),
+    "DV.4b": ("Người bị BLGĐ được trợ giúp pháp lý", "DV victims given legal aid"),
+    "DV.4c": ("Người bị BLGĐ được chăm sóc sức khỏe", "DV victims given health care"),
+    "DV.5": ("Người có hành vi BLGĐ khi phát hiện được tư vấn", "Detected DV perpetrators counselled"),
+}
+#: Targets with their source (percent). 45/QĐ-TTg: 95% / >80%; 2232/QĐ-TTg: ≥50% / 100%;
+#: 28/NQ-CP M3.C2a 80% (2025) 90% (2030), M3.C2b 50% / 70%. See indicators-and-targets.md.
+TARGETS = {
+    "M3.C2a": {2025: 80.0, 2030: 90.0, "source": "Nghị quyết 28/NQ-CP"},
+    "M3.C2b": {2025: 50.0, 2030: 70.0, "source": "Nghị quyết 28/NQ-CP"},
+    "G.1": {2025: 50.0, "source": "Quyết định 2232/QĐ-TTg"},
+    "G.2": {2025: 100.0, "source": "Quyết định 2232/QĐ-TTg"},
+    "DV.4": {2025: 95.0, "source": "Quyết định 45/QĐ-TTg"},
+    "DV.5": {2025: 80.0, "source": "Quyết định 45/QĐ-TTg"},
+    "M3.C3": {2025: 100.0, 2030: 100.0, "source": "Nghị quyết 28/NQ-CP"},
+}
+
+
+def indicator_parts(reg: pd.DataFrame) -> dict[str, tuple[pd.Series, pd.Series]]:
+    """Per-incident numerator and denominator indicators (0/1 Series) of each register
+    indicator. Input: *consented* typed register. Output: code → (numerator, in_denominator).
+    The numerator is only counted where the row is in the denominator."""
+    gbv = reg["incident_type"].astype(str) != "non_gbv"
+    dv = gbv & (reg["domestic_violence"] == 1)
+    perp = (reg["perpetrator_detected"] == 1) & (reg["perpetrator_prosecuted"] == 0)
+    protect = (reg["svc_police_justice"] == 1) | (reg["svc_safe_shelter"] == 1)
+    legal = reg["svc_legal"] == 1
+    health = reg["svc_health"] == 1
+    anysvc = reg[SERVICES].sum(axis=1) > 0
+    return {
+        "M3.C2a": (anysvc, gbv),
+        "M3.C2b": (reg["perpetrator_counselled"] == 1, gbv & perp),
+        "G.1": (reg["sought_help"] == 1, gbv),
+        "G.2": (anysvc, gbv & (reg["needed_help"] == 1)),
+        "DV.4": (protect | legal | health, dv),
+        "DV.4a": (protect, dv),
+        "DV.4b": (legal, dv),
+        "DV.4c": (health, dv),
+        "DV.5": (reg["perpetrator_counselled"] == 1, dv & perp),
+    }
+
+
+def compute_indicators(reg: pd.DataFrame, by: list[str] | tuple = ("year",),
+                       codes: list[str] | None = None, level: float = 0.95) -> pd.DataFrame:
+    """Register indicators as counts, percent and Wilson interval.
+
+    Inputs: *consented* typed register (see :func:`consented`), grouping columns ``by`` (e.g.
+    ``["year"]`` or ``["unit_code", "year"]``), optional list of ``codes``, CI ``level``.
+    Output: long DataFrame ``indicator_code, *by, numerator, denominator, value`` (percent
+    0–100), ``ci_low``, ``ci_high`` (percent); NaN value when the denominator is 0.
+    """
+    parts = indicator_parts(reg)
+    codes = codes or list(parts)
+    by = list(by)
+    frames = []
+    for code in codes:
+        num, den = parts[code]
+        tmp = reg[by].copy() if by else pd.DataFrame(index=reg.index)
+        tmp["numerator"] = (num & den).astype("int64")
+        tmp["denominator"] = den.astype("int64")
+        if by:
+            g = tmp.groupby(by, observed=True, sort=True)[["numerator", "denominator"]].sum().reset_index()
+        else:
+            g = tmp[["numerator", "denominator"]].sum().to_frame().T
+        g.insert(0, "indicator_code", code)
+        frames.append(g)
+    out = pd.concat(frames, ignore_index=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["value"] = np.where(out["denominator"] > 0, out["numerator"] / out["denominator"] * 100, np.nan)
+    lo, hi = wilson_ci(out["numerator"].to_numpy(), out["denominator"].to_numpy(), level)
+    out["ci_low"] = np.asarray(lo) * 100
+    out["ci_high"] = np.asarray(hi) * 100
+    return out
+
+
+def m3c3(returnees: pd.DataFrame, by: list[str] | tuple = ("year",), level: float = 0.95) -> pd.DataFrame:
+    """M3.C3 — returning trafficking victims in need who were supported (police ``CA`` and
+    border guard ``BDBP`` figures summed; each agency reports the returnees it detected).
+
+    Input: ``trafficking/returnees.csv`` frame (year, unit_code, agency, returnees_detected,
+    returnees_in_need, returnees_supported). Output: like :func:`compute_indicators` with
+    ``indicator_code = 'M3.C3'``. Raises ValueError when supported > in need or in need >
+    detected (named row).
+    """
+    need = ["year", "unit_code", "agency", "returnees_detected", "returnees_in_need", "returnees_supported"]
+    miss = [c for c in need if c not in returnees.columns]
+    if miss:
+        raise ValueError(f"trafficking/returnees.csv: missing column(s) {miss}")
+    r = returnees.copy()
+    for c in need[3:]:
+        r[c] = pd.to_numeric(r[c], errors="raise").astype("int64")
+    bad = r.index[(r["returnees_supported"] > r["returnees_in_need"]) |
+                  (r["returnees_in_need"] > r["returnees_detected"])]
+    if len(bad):
+        raise ValueError(f"trafficking/returnees.csv row {int(bad[0]) + 2}: supported > in need "
+                         "or in need > detected")
+    by = list(by)
+    g = r.groupby(by, sort=True)[["returnees_supported", "returnees_in_need"]].sum().reset_index()
+    g = g.rename(columns={"returnees_supported": "numerator", "returnees_in_need": "denominator"})
+    g.insert(0, "indicator_code", "M3.C3")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        g["value"] = np.where(g["denominator"] > 0, g["numerator"] / g["denominator"] * 100, np.nan)
+    lo, hi = wilson_ci(g["numerator"].to_numpy(), g["denominator"].to_numpy(), level)
+    g["ci_low"], g["ci_high"] = np.asarray(lo) * 100, np.asarray(hi) * 100
+    return g
+
+
+def case_counts(reg: pd.DataFrame, dims: list[str]) -> pd.DataFrame:
+    """Detected incidents by the given dimensions (all category combinations, zeros kept).
+
+    Input: consented typed register, dimension columns (e.g. ``["unit_code", "year",
+    "incident_type", "survivor_sex"]``). Output: long DataFrame ``*dims, n``.
+    """
+    g = reg.groupby(list(dims), observed=False, sort=True).size()
+    return g.rename("n").reset_index()
+
+
+def female_population(pop: pd.DataFrame) -> pd.DataFrame:
+    """Women and girls (all ages) per unit and year from ``population/population.csv``.
+    Output: ``unit_code, year, population``."""
+    p = pop[pop["sex"].astype(str) == "F"]
+    return p.groupby(["unit_code", "year"], sort=True)["population"].sum().reset_index()
+
+
+def rates_per_100k(reg: pd.DataFrame, pop: pd.DataFrame, by: list[str] | tuple = ("unit_code", "year"),
+                   level: float = 0.95) -> pd.DataFrame:
+    """Detected female survivors of GBV per 100,000 women and girls, with Garwood intervals.
+
+    Inputs: consented typed register, population frame (year, unit_code, sex, age_group,
+    population), grouping ``by`` ⊆ {unit_code, year}. Output: ``*by, n`` (female GBV survivors),
+    ``population`` (women and girls), ``rate``, ``ci_low``, ``ci_high`` (per 100,000).
+    """
+    by = list(by)
+    f = reg[(reg["survivor_sex"].astype(str) == "F") & (reg["incident_type"].astype(str) != "non_gbv")]
+    f = f.assign(unit_code=f["unit_code"].astype(str), year=f["year"].astype("int64"))
+    n = f.groupby(by).size().rename("n")
+    fp = female_population(pop)
+    fp["unit_code"] = fp["unit_code"].astype(str)
+    fp["year"] = fp["year"].astype("int64")
+    popg = fp[fp["unit_code"].isin(DISTRICTS)].groupby(by)["population"].sum()
+    df = pd.concat([n, popg], axis=1).fillna({"n": 0}).reset_index()
+    df = df[df["population"].notna()]
+    df["n"] = df["n"].astype("int64")
+    rate, lo, hi = rate_ci(df["n"].to_numpy(), df["population"].to_numpy(), per=100_000, level=level)
+    df["rate"], df["ci_low"], df["ci_high"] = rate, lo, hi
+    return df.reset_index(drop=True)

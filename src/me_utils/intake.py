@@ -1,0 +1,1504 @@
+"""Read, parse and validate department submissions (xlsx or csv) — ``me validate``.
+
+A submission is one table per file (issue 4). Above the header there may be title rows and
+metadata rows (``Cơ quan báo cáo: Sở Nội vụ``, ``Ngày gửi: 20/11/2025``). Columns are matched
+ignoring case, diacritics, spacing and Unicode normalisation, in Vietnamese or English.
+
+Every problem becomes a :class:`Message` naming the file, sheet, row, column, the value and the
+reason in Vietnamese and English. Nothing here raises for user input: an unexpected exception
+while reading a file becomes a located error message (``code="internal"``). Raw files are only
+ever opened for reading.
+
+Parsing rules (assumptions, shown in the data-quality report's method note via
+:data:`PARSING_RULES`):
+
+* numbers: ``1.234,5`` (Vietnamese) and ``1,234.5`` (English) are both read; when only one
+  separator kind occurs, a single comma is a decimal comma (``35,38`` = 35.38), a single dot
+  followed by exactly three digits is a thousands dot (``1.234`` = 1234), repeated separators
+  are thousands separators; ``45%`` / ``35,38%`` are percent values (45, 35.38); an Excel cell
+  with a percent number format holding 0.3538 is read as 35.38;
+* csv: UTF-8 with or without BOM, else Windows-1258 (Vietnamese code page; decoded text is
+  NFC-normalised because cp1258 stores tone marks as combining characters); delimiter ``,``
+  ``;`` or tab, chosen as the one that yields a recognisable header row;
+* xlsx: the table may be on any sheet (the first sheet with a recognisable header wins);
+  merged cells take the value of their top-left cell; a formula without a stored (cached)
+  result is an error, never a zero.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as _dt
+import io
+import math
+import re
+import sys
+import unicodedata
+import warnings
+import zipfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+YEAR_MIN, YEAR_MAX = 2015, 2030
+PERIODS = ("FY", "H1")
+SEXES = ("T", "F", "M")
+HEADER_SCAN_ROWS = 40  # title/metadata rows above the header are rarely more than a handful
+
+PARSING_RULES = {
+    "vi": [
+        "Số: `1.234,5` và `1,234.5` đều đọc được; chỉ có một dấu phẩy thì đó là dấu thập phân "
+        "(`35,38` = 35,38); một dấu chấm theo sau đúng ba chữ số là dấu phân cách hàng nghìn "
+        "(`1.234` = 1.234); `45%` được đọc là 45 (phần trăm).",
+        "Tệp csv: UTF-8 (có hoặc không có BOM) hoặc bảng mã Windows-1258; dấu phân cách `,` `;` "
+        "hoặc tab; văn bản được chuẩn hóa Unicode NFC.",
+        "Tệp xlsx: bảng có thể nằm ở bất kỳ trang tính nào; ô gộp lấy giá trị ô góc trên trái; "
+        "ô công thức không có giá trị lưu sẵn là lỗi, không tính là 0.",
+    ],
+    "en": [
+        "Numbers: `1.234,5` and `1,234.5` are both read; a single comma is a decimal comma "
+        "(`35,38` = 35.38); a single dot followed by exactly three digits is a thousands dot "
+        "(`1.234` = 1234); `45%` reads as 45 (percent).",
+        "csv files: UTF-8 (with or without BOM) or Windows-1258; delimiter `,` `;` or tab; text "
+        "is Unicode NFC-normalised.",
+        "xlsx files: the table may be on any sheet; merged cells take their top-left value; a "
+        "formula cell without a stored value is an error, not a zero.",
+    ],
+}
+
+# ---------------------------------------------------------------------------------------------
+# Departments (plan 123 section IV; codes from docs/CONTRACTS.md)
+# ---------------------------------------------------------------------------------------------
+DEPARTMENTS = {
+    "SNV": ("Sở Nội vụ", "Department of Home Affairs"),
+    "STC": ("Sở Tài chính", "Department of Finance"),
+    "TK": ("Chi cục Thống kê tỉnh", "Provincial Statistics Office"),
+    "SGDDT": ("Sở Giáo dục và Đào tạo", "Department of Education and Training"),
+    "SYT": ("Sở Y tế", "Department of Health"),
+    "SVHTTDL": ("Sở Văn hóa, Thể thao và Du lịch", "Department of Culture, Sports and Tourism"),
+    "CA": ("Công an tỉnh", "Provincial Police"),
+    "BDBP": ("Bộ Chỉ huy Bộ đội Biên phòng tỉnh", "Provincial Border Guard Command"),
+}
+
+
+def fold(text) -> str:
+    """Fold text for matching: NFC, strip diacritics (đ→d), lower case, drop non-alphanumerics.
+
+    ``fold("  Mã  chỉ tiêu ")`` → ``"machitieu"``. Input: any value (None → ``""``).
+    """
+    if text is None:
+        return ""
+    s = unicodedata.normalize("NFD", str(text))
+    s = "".join(ch for ch in s if not unicodedata.combining(ch))
+    s = s.replace("đ", "d").replace("Đ", "D").lower()
+    return re.sub(r"[^0-9a-z]+", "", s)
+
+
+def _dept_aliases() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for code, (vi, en) in DEPARTMENTS.items():
+        out[fold(code)] = code
+        out[fold(vi)] = code
+        out[fold(en)] = code
+    # Common short forms seen in provincial correspondence.
+    extra = {
+        "sonoivu": "SNV", "sotaichinh": "STC", "cucthongke": "TK", "chicucthongke": "TK",
+        "thongke": "TK", "sogiaoducvadaotao": "SGDDT", "sogddt": "SGDDT", "soyte": "SYT",
+        "sovanhoathethaovadulich": "SVHTTDL", "sovhttdl": "SVHTTDL", "congan": "CA",
+        "congantinhsonla": "CA", "bodoibienphong": "BDBP", "bochihuybodoibienphong": "BDBP",
+        "bdbp": "BDBP",
+    }
+    out.update(extra)
+    return out
+
+
+_DEPT_ALIASES = _dept_aliases()
+
+
+def match_department(text) -> str | None:
+    """Department code for a code or name (with or without diacritics), else None."""
+    key = fold(text)
+    if not key:
+        return None
+    if key in _DEPT_ALIASES:
+        return _DEPT_ALIASES[key]
+    key2 = key.replace("sonla", "").replace("tinh", "")
+    for alias, code in _DEPT_ALIASES.items():
+        if len(alias) >= 5 and (key2 == alias.replace("tinh", "") or key.startswith(alias)):
+            return code
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Columns
+# ---------------------------------------------------------------------------------------------
+COLUMN_ALIASES = {
+    "indicator_code": ["Mã chỉ tiêu", "indicator_code", "indicator code", "Mã chỉ số", "indicator", "code"],
+    "unit": ["Đơn vị", "unit", "unit_code", "Mã đơn vị", "Đơn vị hành chính", "Địa bàn", "area"],
+    "year": ["Năm", "year"],
+    "period": ["Kỳ báo cáo", "period", "Kỳ"],
+    "value": ["Giá trị", "value", "Số liệu"],
+    "numerator": ["Tử số", "numerator"],
+    "denominator": ["Mẫu số", "denominator"],
+    "sex": ["Giới tính", "sex", "gender"],
+    "note": ["Ghi chú", "note", "notes", "remarks"],
+    "department": ["Cơ quan báo cáo", "department", "Cơ quan", "reporting agency", "agency"],
+    "submission_date": ["Ngày gửi", "submission_date", "submission date", "date sent", "Ngày báo cáo"],
+}
+# Columns a filler may keep for their own reading; ignored without a message.
+IGNORED_COLUMNS = ["Tên chỉ tiêu", "indicator name", "name", "Đơn vị tính", "unit of measure",
+                   "STT", "No", "TT", "data_status", "Tên đơn vị", "unit name"]
+REQUIRED_COLUMNS = ("indicator_code", "unit", "year", "period", "value")
+COLUMN_LABELS = {
+    "indicator_code": "Mã chỉ tiêu", "unit": "Đơn vị", "year": "Năm", "period": "Kỳ báo cáo",
+    "value": "Giá trị", "numerator": "Tử số", "denominator": "Mẫu số", "sex": "Giới tính",
+    "note": "Ghi chú", "department": "Cơ quan báo cáo", "submission_date": "Ngày gửi",
+}
+
+_HEADER_MAP = {fold(a): canon for canon, aliases in COLUMN_ALIASES.items() for a in aliases}
+_IGNORED = {fold(a) for a in IGNORED_COLUMNS}
+_META_KEYS = {
+    "department": {fold(a) for a in COLUMN_ALIASES["department"] + ["Đơn vị báo cáo"]},
+    "submission_date": {fold(a) for a in COLUMN_ALIASES["submission_date"] + ["Ngày"]},
+}
+
+_PERIOD_MAP = {
+    "h1": "H1", "6thang": "H1", "6thangdaunam": "H1", "sauthang": "H1", "sauthangdaunam": "H1",
+    "halfyear": "H1", "firsthalf": "H1", "bannam": "H1", "6t": "H1",
+    "fy": "FY", "nam": "FY", "canam": "FY", "annual": "FY", "year": "FY", "fullyear": "FY",
+    "hangnam": "FY",
+}
+_SEX_MAP = {
+    "": "T", "t": "T", "tong": "T", "tongso": "T", "total": "T", "chung": "T", "all": "T",
+    "cahaigioi": "T", "f": "F", "nu": "F", "female": "F", "women": "F", "m": "M", "nam": "M",
+    "male": "M", "men": "M",
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Messages
+# ---------------------------------------------------------------------------------------------
+@dataclass
+class Message:
+    """One validation finding, located and bilingual.
+
+    ``severity``: ``error`` (the file is not accepted), ``warning`` (accepted, to be checked) or
+    ``info``. ``row`` is 1-based in the sheet/file (None for file-level messages); ``column`` is
+    the header text as written in the file (or the canonical name); ``value`` the raw cell text.
+    """
+
+    severity: str
+    code: str
+    file: str
+    reason_vi: str
+    reason_en: str
+    sheet: str = ""
+    row: int | None = None
+    column: str = ""
+    value: str = ""
+    department: str = ""
+    indicator_code: str = ""
+    unit_code: str = ""
+    year: int | None = None
+    period: str = ""
+
+    def location(self) -> str:
+        parts = [self.file]
+        if self.sheet:
+            parts.append(f'trang tính/sheet "{self.sheet}"')
+        if self.row is not None:
+            parts.append(f"dòng/row {self.row}")
+        if self.column:
+            parts.append(f'cột/column "{self.column}"')
+        if self.value != "":
+            parts.append(f'giá trị/value "{_short(self.value)}"')
+        return ", ".join(parts)
+
+    def format(self) -> str:
+        """Two-language text: location line, then the Vietnamese and English reasons."""
+        label = {"error": "LỖI/ERROR", "warning": "CẢNH BÁO/WARNING", "info": "THÔNG TIN/INFO"}
+        return (f"{label.get(self.severity, self.severity.upper())}: {self.location()}\n"
+                f"    vi: {self.reason_vi}\n    en: {self.reason_en}")
+
+    def as_row(self) -> dict:
+        d = asdict(self)
+        d["value"] = _short(self.value, 120)
+        return d
+
+
+FINDING_COLUMNS = ["severity", "code", "file", "sheet", "row", "column", "value", "reason_vi",
+                   "reason_en", "department", "indicator_code", "unit_code", "year", "period"]
+
+
+def _short(value, n: int = 60) -> str:
+    s = "" if value is None else str(value)
+    s = s.replace("\r", " ").replace("\n", " ")
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+def messages_frame(messages: list[Message]) -> pd.DataFrame:
+    """Messages as a DataFrame with :data:`FINDING_COLUMNS` (row/year as nullable Int64)."""
+    df = pd.DataFrame([m.as_row() for m in messages], columns=FINDING_COLUMNS)
+    for c in ("row", "year"):
+        df[c] = pd.array(df[c], dtype="Int64")
+    return df
+
+
+# ---------------------------------------------------------------------------------------------
+# Reference data (catalogue + units), loaded once
+# ---------------------------------------------------------------------------------------------
+@dataclass
+class IndicatorInfo:
+    code: str
+    kind: str
+    scale: float
+    department: str
+    co_departments: tuple[str, ...] = ()
+    periodicity: str = "annual"
+
+
+@dataclass
+class Reference:
+    """What validation needs from the catalogue and the unit list."""
+
+    indicators: dict[str, IndicatorInfo]
+    unit_codes: set[str]
+    _unit_matcher: object = None
+    _code_fold: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self):
+        self._code_fold = {fold(c): c for c in self.indicators}
+
+    def match_indicator(self, text) -> str | None:
+        return self._code_fold.get(fold(text))
+
+    def match_unit(self, text) -> str | None:
+        s = "" if text is None else unicodedata.normalize("NFC", str(text)).strip()
+        if not s:
+            return None
+        if s.upper() in self.unit_codes:
+            return s.upper()
+        if self._unit_matcher is not None:
+            try:
+                code = self._unit_matcher(s)
+            except Exception:  # a matcher problem must not stop validation
+                code = None
+            if isinstance(code, str) and code:
+                return code
+            if code is not None and hasattr(code, "code"):
+                return code.code
+            if code is not None and hasattr(code, "unit_code"):
+                return code.unit_code
+        return None
+
+
+_REFERENCE: Reference | None = None
+_FALLBACK_UNITS = {
+    "SL": "Tỉnh Sơn La", "TPSL": "Thành phố Sơn La", "QN": "Huyện Quỳnh Nhai", "TC": "Huyện Thuận Châu",
+    "ML": "Huyện Mường La", "BY": "Huyện Bắc Yên", "PY": "Huyện Phù Yên", "MC": "Huyện Mộc Châu",
+    "YC": "Huyện Yên Châu", "MS": "Huyện Mai Sơn", "SM": "Huyện Sông Mã", "SC": "Huyện Sốp Cộp",
+    "VH": "Huyện Vân Hồ",
+}
+
+
+def load_reference(refresh: bool = False) -> Reference:
+    """Load indicator kinds/scales/departments from ``me_utils.catalogue`` and unit codes and
+    the name matcher from ``me_utils.units`` (cached)."""
+    global _REFERENCE
+    if _REFERENCE is not None and not refresh:
+        return _REFERENCE
+    from .catalogue import load_catalogue
+
+    cat = load_catalogue()
+    inds = {}
+    for code, ind in cat.indicators.items():
+        co = getattr(ind, "co_departments", ()) or ()
+        if isinstance(co, str):
+            co = tuple(x.strip() for x in re.split(r"[,;|]", co) if x.strip())
+        inds[code] = IndicatorInfo(
+            code=code, kind=str(getattr(ind, "kind", "count")),
+            scale=float(getattr(ind, "scale", 1) or 1),
+            department=str(getattr(ind, "department", "") or ""), co_departments=tuple(co),
+            periodicity=str(getattr(ind, "periodicity", "annual") or "annual"))
+    try:
+        from . import units as units_mod
+
+        u = units_mod.load_units()
+        codes = set(u.frame()["unit_code"].astype(str))
+        matcher = getattr(units_mod, "match", None) or getattr(u, "match", None)
+    except ImportError:  # units module not installed yet: the contract's codes and names
+        codes = set(_FALLBACK_UNITS)
+        names = {fold(n): c for c, n in _FALLBACK_UNITS.items()}
+        names.update({fold(n.split(" ", 1)[1]): c for c, n in _FALLBACK_UNITS.items() if " " in n})
+
+        def matcher(text):
+            return names.get(fold(text))
+    _REFERENCE = Reference(indicators=inds, unit_codes=codes, _unit_matcher=matcher)
+    return _REFERENCE
+
+
+# ---------------------------------------------------------------------------------------------
+# Cell parsing
+# ---------------------------------------------------------------------------------------------
+class CellError(ValueError):
+    """A cell could not be parsed; carries the bilingual reason."""
+
+    def __init__(self, code: str, vi: str, en: str):
+        super().__init__(en)
+        self.code, self.vi, self.en = code, vi, en
+
+
+def cell_text(v) -> str:
+    """Cell value as NFC text, stripped (None → "")."""
+    if v is None:
+        return ""
+    if isinstance(v, float) and math.isnan(v):
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, (_dt.datetime, _dt.date)):
+        return v.isoformat()[:10]
+    return unicodedata.normalize("NFC", str(v)).replace("\u00a0", " ").strip()
+
+
+_MISSING_TOKENS = {"", "-", "–", "—", "x", "na", "n/a", "..", "..."}
+
+
+def parse_number(v, percent_format: bool = False) -> tuple[float | None, int]:
+    """Parse a cell into a float and the number of decimals typed.
+
+    Inputs: a cell value (number, text or None); ``percent_format`` is True when an xlsx cell
+    carries a percent number format (0.3538 shown as 35.38%). Output: ``(value, decimals)``,
+    ``(None, 0)`` for an empty cell or a dash. Text follows the rules in the module docstring.
+    Raises :class:`CellError` for text that is not a number.
+    """
+    if v is None:
+        return None, 0
+    if isinstance(v, bool):
+        raise CellError("not_number", "giá trị lôgic (TRUE/FALSE), không phải số",
+                        "a logical TRUE/FALSE, not a number")
+    if isinstance(v, (int, np.integer)):
+        x = float(v) * (100.0 if percent_format else 1.0)
+        return x, _decimals_of(x)
+    if isinstance(v, (float, np.floating)):
+        if math.isnan(v):
+            return None, 0
+        if math.isinf(v):
+            raise CellError("not_number", "số vô hạn", "an infinite number")
+        x = float(v) * (100.0 if percent_format else 1.0)
+        return x, _decimals_of(x)
+    if isinstance(v, (_dt.date, _dt.datetime, _dt.time)):
+        raise CellError("not_number", "ô chứa ngày tháng, không phải số (kiểm tra định dạng ô)",
+                        "the cell holds a date, not a number (check the cell format)")
+    s = cell_text(v)
+    if s.lower() in _MISSING_TOKENS:
+        return None, 0
+    t = s.replace(" ", "").replace("\u202f", "").replace("'", "")
+    pct = False
+    if t.endswith("%"):
+        pct, t = True, t[:-1]
+    neg = False
+    if t.startswith("(") and t.endswith(")"):
+        neg, t = True, t[1:-1]
+    if t.startswith(("-", "−")):
+        neg, t = True, t[1:]
+    elif t.startswith("+"):
+        t = t[1:]
+    if not re.fullmatch(r"[0-9][0-9.,]*", t) or t.endswith((".", ",")):
+        raise CellError("not_number", "không phải là số", "not a number")
+    n_dot, n_com = t.count("."), t.count(",")
+    if n_dot and n_com:
+        dec = "." if t.rfind(".") > t.rfind(",") else ","
+        thou = "," if dec == "." else "."
+        if t.count(dec) > 1 or not re.fullmatch(rf"\d{{1,3}}(\{thou}\d{{3}})*(\{dec}\d+)?", t):
+            raise CellError("not_number", "dấu phân cách hàng nghìn/thập phân không hợp lệ",
+                            "misplaced thousands/decimal separators")
+        intpart, frac = t.split(dec)
+        intpart = intpart.replace(thou, "")
+    elif n_com:
+        if n_com == 1:
+            intpart, frac = t.split(",")
+        elif re.fullmatch(r"\d{1,3}(,\d{3})+", t):
+            intpart, frac = t.replace(",", ""), ""
+        else:
+            raise CellError("not_number", "dấu phẩy đặt sai chỗ", "misplaced commas")
+    elif n_dot:
+        if n_dot == 1 and not re.fullmatch(r"[1-9]\d{0,2}\.\d{3}", t):
+            intpart, frac = t.split(".")
+        elif re.fullmatch(r"[1-9]\d{0,2}(\.\d{3})+", t):
+            intpart, frac = t.replace(".", ""), ""
+        else:
+            raise CellError("not_number", "dấu chấm đặt sai chỗ", "misplaced dots")
+    else:
+        intpart, frac = t, ""
+    x = float(f"{intpart}.{frac}" if frac else intpart)
+    if neg:
+        x = -x
+    return x, len(frac)
+
+
+def _decimals_of(x: float) -> int:
+    s = repr(round(x, 8))
+    if "e" in s or "." not in s:
+        return 0
+    frac = s.split(".")[1].rstrip("0")
+    return len(frac)
+
+
+def parse_year(v) -> int | None:
+    """Year from a number or text (``2024``, ``2024.0``, ``năm 2024``); None when empty."""
+    if v is None or (isinstance(v, str) and not v.strip()):
+        return None
+    if isinstance(v, bool):
+        raise CellError("bad_year", "không phải năm", "not a year")
+    if isinstance(v, (int, np.integer)):
+        return int(v)
+    if isinstance(v, (float, np.floating)):
+        if math.isnan(v):
+            return None
+        if float(v).is_integer():
+            return int(v)
+        raise CellError("bad_year", "năm phải là số nguyên", "the year must be a whole number")
+    if isinstance(v, (_dt.date, _dt.datetime)):
+        raise CellError("bad_year", "ô chứa ngày tháng, không phải năm",
+                        "the cell holds a date, not a year")
+    s = cell_text(v)
+    m = re.fullmatch(r"(?:n[aă]m|year)?\s*(\d{4})(?:[.,]0+)?", s, flags=re.I)
+    if not m:
+        raise CellError("bad_year", "không phải năm (cần 4 chữ số, ví dụ 2024)",
+                        "not a year (expected four digits, e.g. 2024)")
+    return int(m.group(1))
+
+
+def parse_period(v) -> str | None:
+    """Period code ``FY``/``H1`` from ``Năm``, ``6 tháng``, ``FY``, ``H1``…; None when empty."""
+    key = fold(cell_text(v))
+    if not key:
+        return None
+    if key in _PERIOD_MAP:
+        return _PERIOD_MAP[key]
+    raise CellError("bad_period", "kỳ báo cáo không hợp lệ (dùng “Năm” hoặc “6 tháng”)",
+                    "unknown reporting period (use “Năm”/FY or “6 tháng”/H1)")
+
+
+def parse_sex(v) -> str:
+    """Sex code ``T``/``F``/``M`` from ``Tổng``, ``Nữ``, ``Nam``, ``F``…; empty means total."""
+    key = fold(cell_text(v))
+    if key in _SEX_MAP:
+        return _SEX_MAP[key]
+    raise CellError("bad_sex", "giới tính không hợp lệ (dùng “Tổng”, “Nữ” hoặc “Nam”)",
+                    "unknown sex (use “Tổng”/T, “Nữ”/F or “Nam”/M)")
+
+
+def parse_date(v) -> _dt.date | None:
+    """Date from an Excel date or text ``20/11/2025``, ``20-11-2025``, ``2025-11-20`` (day first)."""
+    if v is None:
+        return None
+    if isinstance(v, _dt.datetime):
+        return v.date()
+    if isinstance(v, _dt.date):
+        return v
+    s = cell_text(v)
+    if not s:
+        return None
+    m = re.search(r"(\d{4})-(\d{1,2})-(\d{1,2})", s)
+    try:
+        if m:
+            return _dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        m = re.search(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})", s)
+        if m:
+            return _dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        m = re.search(r"ng[aà]y\s*(\d{1,2})\s*th[aá]ng\s*(\d{1,2})\s*n[aă]m\s*(\d{4})", s, re.I)
+        if m:
+            return _dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+    except ValueError:
+        pass
+    raise CellError("bad_date", "không đọc được ngày (dùng dd/mm/yyyy)",
+                    "not a date (use dd/mm/yyyy)")
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading files into grids
+# ---------------------------------------------------------------------------------------------
+@dataclass
+class Grid:
+    """One sheet (or a csv file) as rows of cell values with their 1-based row numbers."""
+
+    sheet: str
+    rows: list[list]
+    row_numbers: list[int]
+    percent: set = field(default_factory=set)  # (row_idx, col_idx) with a percent format
+    formula_missing: set = field(default_factory=set)  # (row_idx, col_idx): formula, no value
+    formulas: dict = field(default_factory=dict)  # (row_idx, col_idx) -> formula text
+
+
+class FileError(Exception):
+    """A whole file cannot be read; carries the bilingual reason."""
+
+    def __init__(self, code: str, vi: str, en: str):
+        super().__init__(en)
+        self.code, self.vi, self.en = code, vi, en
+
+
+def decode_csv_bytes(data: bytes) -> tuple[str, str]:
+    """Decode csv bytes: UTF-8 (BOM stripped) or Windows-1258; returns ``(text, encoding)``.
+
+    The text is NFC-normalised (cp1258 keeps tone marks as combining characters).
+    Raises :class:`FileError` for binary content.
+    """
+    if b"\x00" in data[:4096]:
+        raise FileError("binary_file", "tệp không phải văn bản csv (có byte nhị phân)",
+                        "the file is not csv text (it holds binary bytes)")
+    if data.startswith(b"\xef\xbb\xbf"):
+        text, enc = data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    else:
+        try:
+            text, enc = data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            try:
+                text, enc = data.decode("cp1258"), "cp1258"
+            except UnicodeDecodeError as exc:  # pragma: no cover - cp1258 maps nearly all bytes
+                raise FileError("bad_encoding", "không nhận ra bảng mã của tệp (dùng UTF-8)",
+                                "unrecognised text encoding (save as UTF-8)") from exc
+    return unicodedata.normalize("NFC", text), enc
+
+
+def read_csv_grids(data: bytes) -> list[Grid]:
+    """Read csv bytes into one :class:`Grid` per candidate delimiter (best first)."""
+    text, _ = decode_csv_bytes(data)
+    lines = text.splitlines()
+    sample = "\n".join(lines[:HEADER_SCAN_ROWS])
+    counts = {d: sample.count(d) for d in (",", ";", "\t")}
+    order = sorted(counts, key=lambda d: -counts[d])
+    grids = []
+    for d in order:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=d))
+        grids.append(Grid(sheet="", rows=rows, row_numbers=list(range(1, len(rows) + 1))))
+    return grids
+
+
+def _xlsx_has_formulas(data: bytes) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            for name in zf.namelist():
+                if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                    body = zf.read(name)
+                    if b"<f>" in body or b"<f " in body or b":f>" in body or b":f " in body:
+                        return True
+    except zipfile.BadZipFile:
+        return False
+    return False
+
+
+def read_xlsx_grids(data: bytes) -> list[Grid]:
+    """Read every sheet of an xlsx workbook (bytes) into :class:`Grid` objects.
+
+    Merged ranges are filled with their top-left value. Formula cells are read by their cached
+    value; when a formula has no cached value the cell is recorded in ``formula_missing``.
+    Raises :class:`FileError` when the bytes are not an xlsx workbook.
+    """
+    if not data:
+        raise FileError("empty_file", "tệp rỗng (0 byte)", "the file is empty (0 bytes)")
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise FileError("xls_format", "tệp Excel 97–2003 (.xls) hoặc tệp có mật khẩu: hãy lưu "
+                        "lại dưới dạng .xlsx", "an Excel 97–2003 (.xls) or password-protected "
+                        "file: save it as .xlsx")
+    if data[:4] != b"PK\x03\x04":
+        raise FileError("not_xlsx", "tệp không phải bảng tính xlsx (nội dung không phải "
+                        "sổ làm việc Excel)", "the file is not an xlsx workbook (its content is "
+                        "not an Excel zip package)")
+    import openpyxl
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+        except Exception as exc:
+            raise FileError("not_xlsx", f"không mở được sổ làm việc xlsx ({type(exc).__name__})",
+                            f"cannot open the xlsx workbook ({type(exc).__name__}: "
+                            f"{_short(exc, 100)})") from exc
+        wbf = None
+        if _xlsx_has_formulas(data):
+            try:
+                wbf = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
+            except Exception:
+                wbf = None
+    grids = []
+    for ws in wb.worksheets:
+        if getattr(ws, "sheet_state", "visible") != "visible" and ws.title.lower().startswith("_"):
+            continue
+        max_r, max_c = ws.max_row or 0, ws.max_column or 0
+        rows = [[None] * max_c for _ in range(max_r)]
+        percent, fmiss, formulas = set(), set(), {}
+        for r_i, row in enumerate(ws.iter_rows(min_row=1, max_row=max_r, max_col=max_c)):
+            for c_i, cell in enumerate(row):
+                v = cell.value
+                rows[r_i][c_i] = v
+                if v is not None and isinstance(v, (int, float)) and "%" in (cell.number_format or ""):
+                    percent.add((r_i, c_i))
+        for rng in ws.merged_cells.ranges:
+            top = rows[rng.min_row - 1][rng.min_col - 1] if rng.min_row <= max_r and rng.min_col <= max_c else None
+            for r in range(rng.min_row, min(rng.max_row, max_r) + 1):
+                for c in range(rng.min_col, min(rng.max_col, max_c) + 1):
+                    rows[r - 1][c - 1] = top
+        if wbf is not None and ws.title in wbf.sheetnames:
+            wsf = wbf[ws.title]
+            for r_i, row in enumerate(wsf.iter_rows(min_row=1, max_row=max_r, max_col=max_c)):
+                for c_i, cell in enumerate(row):
+                    fv = cell.value
+                    is_formula = (isinstance(fv, str) and fv.startswith("=")) or \
+                        type(fv).__name__ in ("ArrayFormula", "DataTableFormula")
+                    if is_formula:
+                        formulas[(r_i, c_i)] = fv if isinstance(fv, str) else str(getattr(fv, "text", fv))
+                        if rows[r_i][c_i] is None:
+                            fmiss.add((r_i, c_i))
+        grids.append(Grid(sheet=ws.title, rows=rows, row_numbers=list(range(1, max_r + 1)),
+                          percent=percent, formula_missing=fmiss, formulas=formulas))
+    return grids
+
+
+# ---------------------------------------------------------------------------------------------
+# Header detection and metadata
+# ---------------------------------------------------------------------------------------------
+def match_header(cells: list) -> dict[int, str]:
+    """Map column index → canonical column name for the recognisable cells of a row."""
+    out = {}
+    for i, v in enumerate(cells):
+        key = fold(cell_text(v))
+        if key in _HEADER_MAP and _HEADER_MAP[key] not in out.values():
+            out[i] = _HEADER_MAP[key]
+    return out
+
+
+def find_header(grid: Grid) -> tuple[int | None, dict[int, str]]:
+    """Index of the header row in ``grid.rows`` (first row holding the most recognised
+    columns, at least three) and its column map; ``(None, {})`` when there is none."""
+    best_i, best_map = None, {}
+    for i, row in enumerate(grid.rows[:HEADER_SCAN_ROWS]):
+        m = match_header(row)
+        if len(m) > len(best_map):
+            best_i, best_map = i, m
+            if all(c in m.values() for c in REQUIRED_COLUMNS):
+                break
+    if len(best_map) < 3:
+        return None, {}
+    return best_i, best_map
+
+
+def read_metadata(rows: list[list]) -> dict[str, object]:
+    """Department and submission date from title/metadata rows above the header.
+
+    Recognises ``Key: value`` in one cell or ``Key:`` | ``value`` in neighbouring cells, for the
+    keys ``Cơ quan báo cáo``/``Đơn vị báo cáo``/``department`` and ``Ngày gửi``/``submission
+    date``. Returns raw values ``{"department": ..., "submission_date": ...}`` (when present).
+    """
+    meta: dict[str, object] = {}
+    for row in rows:
+        cells = [c for c in row if cell_text(c)]
+        for j, c in enumerate(cells):
+            text = cell_text(c)
+            key, sep, rest = text.partition(":")
+            k = fold(key)
+            for name, keys in _META_KEYS.items():
+                if k in keys and name not in meta:
+                    if sep and rest.strip():
+                        meta[name] = rest.strip()
+                    elif j + 1 < len(cells):
+                        meta[name] = cells[j + 1]
+    return meta
+
+
+# ---------------------------------------------------------------------------------------------
+# Parsing a submission file
+# ---------------------------------------------------------------------------------------------
+RECORD_COLUMNS = ["indicator_code", "unit_code", "year", "period", "sex", "value", "numerator",
+                  "denominator", "department", "submission_date", "source_file", "source_sheet",
+                  "source_row", "note", "value_decimals", "revision", "col_labels"]
+
+
+@dataclass
+class Submission:
+    """A parsed submission: records (one per data row that could be parsed), messages and
+    metadata. ``records`` has :data:`RECORD_COLUMNS`; ``ok_rows`` counts rows accepted."""
+
+    path: str
+    sheet: str = ""
+    department: str = ""
+    submission_date: _dt.date | None = None
+    revision: int = 1
+    records: pd.DataFrame | None = None
+    messages: list = field(default_factory=list)
+    encoding: str = ""
+    n_rows: int = 0
+    n_skipped: int = 0
+
+    @property
+    def n_errors(self) -> int:
+        return sum(m.severity == "error" for m in self.messages)
+
+    @property
+    def n_warnings(self) -> int:
+        return sum(m.severity == "warning" for m in self.messages)
+
+
+_FNAME_RE = re.compile(r"^(?P<dept>[A-Za-z]+)_(?P<year>\d{4})_(?P<period>FY|H1)(?:_r(?P<rev>\d+))?$",
+                       re.I)
+
+
+def filename_info(name: str) -> dict:
+    """Department, year, period and revision from ``<DEPT>_<year>_<period>[_r<n>]``."""
+    stem = Path(name).stem
+    m = _FNAME_RE.match(stem)
+    out = {"revision": 1}
+    rev = re.search(r"_r(\d+)$", stem, re.I)
+    if rev:
+        out["revision"] = int(rev.group(1))
+    if m:
+        out.update(department=match_department(m.group("dept")) or "",
+                   year=int(m.group("year")), period=m.group("period").upper())
+    return out
+
+
+def get_cell(row: list, inv: dict, canon: str):
+    """Value of canonical column ``canon`` in a row (None when the column is absent)."""
+    ci = inv.get(canon)
+    return None if ci is None or ci >= len(row) else row[ci]
+
+
+def parse_submission(path: str | Path, display_name: str | None = None, department: str | None = None,
+                     submission_date: str | _dt.date | None = None,
+                     reference: Reference | None = None) -> Submission:
+    """Read and parse one submission file, never raising.
+
+    Inputs: ``path`` of an xlsx or csv file; ``display_name`` is the name used in messages
+    (e.g. the path relative to ``raw/``); ``department`` / ``submission_date`` are the fallbacks
+    given on the command line (file metadata rows and columns take precedence). Output: a
+    :class:`Submission` whose ``records`` holds parsed rows and whose ``messages`` hold parse
+    problems. Row-level rules (catalogue, ranges) are checked by :func:`check_records`.
+    """
+    name = display_name or str(path)
+    sub = Submission(path=name)
+    try:
+        _parse_into(sub, Path(path), department, submission_date, reference or load_reference())
+    except Exception as exc:  # no traceback for any input: report it, located at the file
+        sub.records = _empty_records()
+        sub.messages.append(Message(
+            "error", "internal", name,
+            f"lỗi không lường trước khi đọc tệp ({type(exc).__name__}: {_short(exc, 100)}); "
+            "hãy gửi tệp này cho nhóm kỹ thuật",
+            f"unexpected problem while reading the file ({type(exc).__name__}: "
+            f"{_short(exc, 100)}); please pass this file to the technical team", sheet=sub.sheet))
+    return sub
+
+
+def _empty_records() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in RECORD_COLUMNS})
+
+
+def _parse_into(sub: Submission, path: Path, cli_dept, cli_date, ref: Reference) -> None:
+    name = sub.path
+    sub.records = _empty_records()
+
+    def file_error(code, vi, en, sheet=""):
+        sub.messages.append(Message("error", code, name, vi, en, sheet=sheet))
+
+    if not path.exists():
+        return file_error("missing_file", "không tìm thấy tệp", "file not found")
+    if path.is_dir():
+        return file_error("not_a_file", "đây là thư mục, không phải tệp", "this is a folder, not a file")
+    suffix = path.suffix.lower()
+    if suffix not in (".xlsx", ".xlsm", ".csv", ".txt", ".tsv"):
+        return file_error("bad_extension", f"định dạng tệp “{suffix}” không được hỗ trợ (dùng .xlsx hoặc .csv)",
+                          f"file type “{suffix}” is not supported (use .xlsx or .csv)")
+    data = path.read_bytes()
+    if not data.strip():
+        return file_error("empty_file", "tệp rỗng, không có dữ liệu", "the file is empty")
+    try:
+        if suffix in (".xlsx", ".xlsm"):
+            grids = read_xlsx_grids(data)
+        else:
+            grids = read_csv_grids(data)
+            sub.encoding = decode_csv_bytes(data)[1]
+    except FileError as fe:
+        return file_error(fe.code, fe.vi, fe.en)
+
+    chosen, header_i, colmap = None, None, {}
+    best_partial = None
+    for g in grids:
+        hi, cmap = find_header(g)
+        if hi is None:
+            continue
+        if all(c in cmap.values() for c in REQUIRED_COLUMNS):
+            chosen, header_i, colmap = g, hi, cmap
+            break
+        if best_partial is None or len(cmap) > len(best_partial[2]):
+            best_partial = (g, hi, cmap)
+    if chosen is None:
+        if best_partial is not None:
+            g, hi, cmap = best_partial
+            missing = [COLUMN_LABELS[c] + "/" + c for c in REQUIRED_COLUMNS if c not in cmap.values()]
+            return file_error("missing_column",
+                              f"thiếu cột bắt buộc: {', '.join(missing)} (dòng tiêu đề {g.row_numbers[hi]})",
+                              f"required column(s) missing: {', '.join(missing)} (header row "
+                              f"{g.row_numbers[hi]})", sheet=g.sheet)
+        return file_error("no_header",
+                          "không tìm thấy dòng tiêu đề bảng (cần các cột Mã chỉ tiêu, Đơn vị, Năm, "
+                          "Kỳ báo cáo, Giá trị) trên bất kỳ trang tính nào",
+                          "no table header found on any sheet (expected columns Mã chỉ tiêu/"
+                          "indicator_code, Đơn vị/unit, Năm/year, Kỳ báo cáo/period, Giá trị/value)")
+    g = chosen
+    sub.sheet = g.sheet
+    header_row = g.rows[header_i]
+    labels = {i: (cell_text(header_row[i]) or colmap[i]) for i in colmap}
+
+    # Unrecognised header cells: say they are ignored (nothing dropped silently).
+    for i, v in enumerate(header_row):
+        t = cell_text(v)
+        if t and i not in colmap and fold(t) not in _IGNORED:
+            sub.messages.append(Message(
+                "info", "ignored_column", name,
+                "cột không thuộc mẫu báo cáo, được bỏ qua", "column not in the submission format; ignored",
+                sheet=g.sheet, row=g.row_numbers[header_i], column=t))
+
+    # Department and submission date: columns > metadata rows > command line > file name.
+    meta = read_metadata(g.rows[:header_i])
+    finfo = filename_info(path.name)
+    sub.revision = int(finfo.get("revision", 1))
+    file_dept = ""
+    if "department" in meta:
+        file_dept = match_department(meta["department"]) or ""
+        if not file_dept:
+            sub.messages.append(Message(
+                "error", "unknown_department", name,
+                "không nhận ra cơ quan báo cáo (dùng tên hoặc mã sở, ngành theo Kế hoạch 123)",
+                "unknown reporting department (use a department name or code of plan 123)",
+                sheet=g.sheet, column="Cơ quan báo cáo", value=cell_text(meta["department"])))
+    if cli_dept:
+        cd = match_department(cli_dept)
+        if not cd:
+            sub.messages.append(Message("error", "unknown_department", name,
+                                        "mã cơ quan ở tùy chọn --department không hợp lệ",
+                                        "unknown department given with --department", value=str(cli_dept)))
+        elif file_dept and cd != file_dept:
+            sub.messages.append(Message(
+                "warning", "department_conflict", name,
+                f"tùy chọn --department {cd} khác với cơ quan ghi trong tệp ({file_dept}); dùng giá trị trong tệp",
+                f"--department {cd} differs from the department written in the file ({file_dept}); "
+                "the file's value is used", sheet=g.sheet, value=str(cli_dept)))
+        file_dept = file_dept or (cd or "")
+    file_dept = file_dept or finfo.get("department", "")
+    sub.department = file_dept
+
+    file_date = None
+    if "submission_date" in meta:
+        try:
+            file_date = parse_date(meta["submission_date"])
+        except CellError as ce:
+            sub.messages.append(Message("error", ce.code, name, f"ngày gửi: {ce.vi}",
+                                        f"submission date: {ce.en}", sheet=g.sheet,
+                                        column="Ngày gửi", value=cell_text(meta["submission_date"])))
+    if file_date is None and cli_date:
+        try:
+            file_date = parse_date(cli_date)
+        except CellError as ce:
+            sub.messages.append(Message("error", ce.code, name, f"tùy chọn --date: {ce.vi}",
+                                        f"--date option: {ce.en}", value=str(cli_date)))
+    sub.submission_date = file_date
+
+    inv = {canon: i for i, canon in colmap.items()}
+    recs = []
+    ncols = max((len(r) for r in g.rows), default=0)
+    data_rows = range(header_i + 1, len(g.rows))
+    for ri in data_rows:
+        row = g.rows[ri] + [None] * (ncols - len(g.rows[ri]))
+        rownum = g.row_numbers[ri]
+        if all(cell_text(v) == "" for v in row) and not any((ri, ci) in g.formula_missing for ci in range(ncols)):
+            continue
+        used = [cell_text(row[i]) for i in inv.values()]
+        if all(u == "" for u in used) and not any((ri, ci) in g.formula_missing for ci in inv.values()):
+            continue  # a row with text only outside the table (e.g. a signature line)
+        sub.n_rows += 1
+        if (cell_text(get_cell(row, inv, "indicator_code")) and all(
+                cell_text(get_cell(row, inv, c)) == "" and (ri, inv.get(c)) not in g.formula_missing
+                for c in ("year", "value", "numerator", "denominator"))):
+            # An unfilled template row (code printed, nothing typed): skipped, and said so.
+            sub.n_rows -= 1
+            sub.n_skipped += 1
+            sub.messages.append(Message(
+                "info", "row_not_filled", name, "dòng mẫu chưa điền số liệu (không có năm và giá trị), "
+                "được bỏ qua", "template row not filled in (no year and no value); skipped",
+                sheet=g.sheet, row=rownum, value=cell_text(get_cell(row, inv, "indicator_code")),
+                department=file_dept))
+            continue
+
+        def msg(sev, code, canon, vi, en, value=None):
+            ci = inv.get(canon)
+            val = cell_text(row[ci]) if (value is None and ci is not None) else (value or "")
+            if ci is not None and (ri, ci) in g.formulas and value is None:
+                val = g.formulas[(ri, ci)]
+            sub.messages.append(Message(sev, code, name, vi, en, sheet=g.sheet, row=rownum,
+                                        column=labels.get(ci, COLUMN_LABELS.get(canon, canon))
+                                        if ci is not None else COLUMN_LABELS.get(canon, canon),
+                                        value=val, department=file_dept))
+
+        def get(canon):
+            ci = inv.get(canon)
+            return None if ci is None else row[ci]
+
+        ok = True
+        # Formula cells without a stored value: an error, never a zero.
+        for canon, ci in inv.items():
+            if (ri, ci) in g.formula_missing:
+                ok = False
+                msg("error", "formula_no_value", canon,
+                    "ô chứa công thức nhưng không có giá trị đã tính (tệp được tạo bởi chương trình "
+                    "không tính công thức): mở tệp bằng Excel, lưu lại, hoặc nhập số trực tiếp",
+                    "formula cell without a stored result (the file was written by a program that "
+                    "does not calculate): open and save it in Excel, or type the number")
+        code_raw = cell_text(get("indicator_code"))
+        ind = ref.match_indicator(code_raw) if code_raw else None
+        unit_raw = cell_text(get("unit"))
+        unit = ref.match_unit(unit_raw) if unit_raw else None
+        year = period = None
+        sex = "T"
+        value = num = den = None
+        dec = 0
+        if "indicator_code" in inv and (ri, inv["indicator_code"]) not in g.formula_missing:
+            if not code_raw:
+                ok = False
+                msg("error", "missing_indicator", "indicator_code", "thiếu mã chỉ tiêu", "indicator code missing")
+        if "unit" in inv and (ri, inv["unit"]) not in g.formula_missing and not unit_raw:
+            ok = False
+            msg("error", "missing_unit", "unit", "thiếu đơn vị (mã hoặc tên địa bàn)",
+                "unit missing (code or name of the area)")
+        try:
+            year = parse_year(get("year"))
+            if year is None and (ri, inv["year"]) not in g.formula_missing:
+                ok = False
+                msg("error", "missing_year", "year", "thiếu năm", "year missing")
+        except CellError as ce:
+            ok = False
+            msg("error", ce.code, "year", ce.vi, ce.en)
+        try:
+            period = parse_period(get("period"))
+            if period is None and (ri, inv["period"]) not in g.formula_missing:
+                ok = False
+                msg("error", "missing_period", "period", "thiếu kỳ báo cáo (Năm hoặc 6 tháng)",
+                    "reporting period missing (Năm/FY or 6 tháng/H1)")
+        except CellError as ce:
+            ok = False
+            msg("error", ce.code, "period", ce.vi, ce.en)
+        if "sex" in inv:
+            try:
+                sex = parse_sex(get("sex"))
+            except CellError as ce:
+                ok = False
+                msg("error", ce.code, "sex", ce.vi, ce.en)
+        for canon in ("value", "numerator", "denominator"):
+            ci = inv.get(canon)
+            if ci is None or (ri, ci) in g.formula_missing:
+                continue
+            try:
+                x, d = parse_number(row[ci], percent_format=(ri, ci) in g.percent)
+            except CellError as ce:
+                ok = False
+                msg("error", ce.code, canon, f"{COLUMN_LABELS[canon]}: {ce.vi}",
+                    f"{canon}: {ce.en}")
+                continue
+            if canon == "value":
+                value, dec = x, d
+            elif canon == "numerator":
+                num = x
+            else:
+                den = x
+        if value is None and ok and "value" in inv and (ri, inv["value"]) not in g.formula_missing:
+            info = ref.indicators.get(ind) if ind else None
+            if num is not None and den is not None and den > 0 and info is not None:
+                value = num / den * info.scale
+                dec = 2
+                msg("warning", "value_derived", "value",
+                    "ô giá trị để trống: giá trị được tính từ tử số / mẫu số",
+                    "value cell empty: the value is computed from numerator / denominator")
+            else:
+                ok = False
+                msg("error", "missing_value", "value", "thiếu giá trị", "value missing")
+        # Per-row department / date columns
+        dept = file_dept
+        if "department" in inv and cell_text(get("department")):
+            d2 = match_department(get("department"))
+            if d2:
+                dept = d2
+            else:
+                ok = False
+                msg("error", "unknown_department", "department", "không nhận ra cơ quan báo cáo",
+                    "unknown reporting department")
+        sdate = file_date
+        if "submission_date" in inv and cell_text(get("submission_date")):
+            try:
+                sdate = parse_date(get("submission_date"))
+            except CellError as ce:
+                ok = False
+                msg("error", ce.code, "submission_date", f"ngày gửi: {ce.vi}", f"submission date: {ce.en}")
+        note = cell_text(get("note"))
+        if note and re.search(r"<\s*/?\s*[a-zA-Z][^>]*>|javascript:|on\w+\s*=", note, re.I):
+            msg("warning", "markup_in_note", "note",
+                "ghi chú chứa mã HTML/script: được lưu nguyên dạng văn bản và không bao giờ hiển thị "
+                "như mã trong báo cáo", "the note holds HTML/script markup: kept as plain text and "
+                "never rendered as markup in a report")
+        if unit_raw and unit is None:
+            unit = unit_raw  # unknown unit: kept as typed so the schema check names it
+        recs.append({
+            "indicator_code": ind or (code_raw or None), "unit_code": unit, "year": year, "period": period,
+            "sex": sex, "value": value, "numerator": num, "denominator": den, "department": dept,
+            "submission_date": sdate, "source_file": name, "source_sheet": g.sheet,
+            "source_row": rownum, "note": note, "value_decimals": dec, "revision": sub.revision,
+            "col_labels": labels, "_ok": ok,
+        })
+    if sub.n_rows == 0:
+        return file_error("no_data_rows",
+                          f"bảng không có dòng số liệu nào dưới dòng tiêu đề (dòng {g.row_numbers[header_i]})",
+                          f"the table has no data rows below its header (row {g.row_numbers[header_i]})",
+                          sheet=g.sheet)
+    if not sub.department and not any(r["department"] for r in recs) \
+            and not any(m.code == "unknown_department" for m in sub.messages):
+        sub.messages.append(Message(
+            "error", "missing_department", name,
+            "không xác định được cơ quan báo cáo: thêm dòng “Cơ quan báo cáo: …”, cột “Cơ quan báo "
+            "cáo” hoặc tùy chọn --department", "reporting department unknown: add a "
+            "“Cơ quan báo cáo: …” row, a department column or the --department option", sheet=g.sheet))
+    if sub.submission_date is None and not any(r["submission_date"] for r in recs):
+        sub.messages.append(Message(
+            "warning", "missing_date", name,
+            "không có ngày gửi: thêm dòng “Ngày gửi: dd/mm/yyyy” hoặc tùy chọn --date (cần để xét "
+            "tính kịp thời và thứ tự các lần gửi)", "no submission date: add a “Ngày gửi: "
+            "dd/mm/yyyy” row or the --date option (needed for timeliness and to order re-submissions)",
+            sheet=g.sheet))
+    df = pd.DataFrame(recs)
+    sub.records = df
+
+
+# ---------------------------------------------------------------------------------------------
+# Row rules (pandera) and cross-row rules
+# ---------------------------------------------------------------------------------------------
+KEY = ["indicator_code", "unit_code", "year", "period", "sex"]
+
+
+def _col_label(rec: pd.Series, canon: str) -> str:
+    """Header text of a canonical column as written in the record's file."""
+    src = {"unit_code": "unit"}.get(canon, canon)
+    labels = rec.get("col_labels")
+    if isinstance(labels, dict):
+        for text in labels.values():
+            if _HEADER_MAP.get(fold(text)) == src:
+                return text
+    return COLUMN_LABELS.get(src, src)
+
+
+def _raw_value(rec: pd.Series, canon: str) -> str:
+    v = rec.get(canon)
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return ""
+    if canon in ("year", "source_row") and isinstance(v, float):
+        return str(int(v))
+    if isinstance(v, (float, np.floating)):
+        v = float(v)
+        return repr(v) if not v.is_integer() else str(int(v))
+    return str(v)
+
+
+def _rec_message(rec: pd.Series, severity: str, code: str, canon: str, vi: str, en: str,
+                 value: str | None = None) -> Message:
+    year = rec.get("year")
+    return Message(
+        severity, code, str(rec["source_file"]), vi, en, sheet=str(rec.get("source_sheet") or ""),
+        row=int(rec["source_row"]), column=_col_label(rec, canon),
+        value=_raw_value(rec, canon) if value is None else value,
+        department=str(rec.get("department") or ""), indicator_code=str(rec.get("indicator_code") or ""),
+        unit_code=str(rec.get("unit_code") or ""),
+        year=int(year) if year is not None and not (isinstance(year, float) and math.isnan(year)) else None,
+        period=str(rec.get("period") or ""))
+
+
+def check_records(records: pd.DataFrame, ref: Reference | None = None) -> tuple[list[Message], pd.Series]:
+    """Apply the row and within-file rules to parsed records (one or many files).
+
+    Input: records with :data:`RECORD_COLUMNS` (and ``_ok``: the row parsed without error).
+    Output: ``(messages, ok)`` where ``ok`` is a boolean Series (same index): the row has no
+    error. Rules: pandera schema (:func:`me_utils.schemas.record_schema`) for catalogue, unit,
+    ranges and shares; conflicting duplicates within a file (error) and exact duplicates
+    (warning); value vs numerator/denominator (warning, tolerance = half a unit of the last
+    decimal typed); counts that are not whole numbers (warning); an indicator outside the
+    department's assignment in plan 123 (info).
+    """
+    from .schemas import CHECK_TEXT, record_schema
+    import pandera.pandas as pa
+
+    ref = ref or load_reference()
+    msgs: list[Message] = []
+    if records is None or records.empty:
+        return msgs, pd.Series(dtype=bool)
+    df = records.copy()
+    if "_ok" not in df:
+        df["_ok"] = True
+    ok = df["_ok"].astype(bool).copy()
+    info = {c: ref.indicators[c] for c in ref.indicators}
+    df["kind"] = df["indicator_code"].map(lambda c: info[c].kind if c in info else None)
+    df["scale"] = df["indicator_code"].map(lambda c: info[c].scale if c in info else np.nan)
+    for c in ("value", "numerator", "denominator", "year"):
+        df[c] = pd.to_numeric(df[c], errors="coerce").astype("float64")
+    schema = record_schema(ref.indicators.keys(), ref.unit_codes)
+    check_df = df[["indicator_code", "unit_code", "year", "period", "sex", "value", "numerator",
+                   "denominator", "kind"]].astype({"indicator_code": object, "unit_code": object,
+                                                   "period": object, "sex": object, "kind": object})
+    try:
+        schema.validate(check_df, lazy=True)
+    except pa.errors.SchemaErrors as err:
+        fc = err.failure_cases
+        fc = fc[fc["index"].notna()]
+        seen = set()
+        for _, f in fc.iterrows():
+            check = str(f["check"])
+            idx = f["index"]
+            if check not in CHECK_TEXT or (check, idx) in seen:
+                continue
+            seen.add((check, idx))
+            rec = df.loc[idx]
+            canon, vi, en = CHECK_TEXT[check]
+            if check == "numerator_le_denominator":
+                vi = f"{vi} ({_raw_value(rec, 'numerator')} > {_raw_value(rec, 'denominator')})"
+                en = f"{en} ({_raw_value(rec, 'numerator')} > {_raw_value(rec, 'denominator')})"
+            msgs.append(_rec_message(rec, "error", check, canon, vi, en))
+            ok.loc[idx] = False
+    # Duplicates within a file: same key twice.
+    valid_key = df[KEY].notna().all(axis=1)
+    dups = df[valid_key & df.duplicated(["source_file"] + KEY, keep=False)]
+    for _, grp in dups.groupby(["source_file"] + KEY, sort=False, dropna=False):
+        first = grp.iloc[0]
+        for idx, rec in grp.iloc[1:].iterrows():
+            same = _same(rec["value"], first["value"]) and _same(rec["numerator"], first["numerator"]) \
+                and _same(rec["denominator"], first["denominator"])
+            if same:
+                msgs.append(_rec_message(
+                    rec, "warning", "duplicate_row", "value",
+                    f"dòng trùng lặp với dòng {int(first['source_row'])} (cùng chỉ tiêu, đơn vị, năm, kỳ, "
+                    "giới tính và cùng giá trị): chỉ giữ một", f"duplicate of row "
+                    f"{int(first['source_row'])} (same indicator, unit, year, period, sex and value): kept once"))
+                ok.loc[idx] = ok.loc[idx] and True
+                df.loc[idx, "_dup"] = True
+            else:
+                msgs.append(_rec_message(
+                    rec, "error", "conflicting_duplicate", "value",
+                    f"mâu thuẫn với dòng {int(first['source_row'])}: cùng chỉ tiêu, đơn vị, năm, kỳ và "
+                    f"giới tính nhưng giá trị khác ({_raw_value(first, 'value')})",
+                    f"conflicts with row {int(first['source_row'])}: same indicator, unit, year, period and "
+                    f"sex but a different value ({_raw_value(first, 'value')})"))
+                ok.loc[idx] = False
+                ok.loc[grp.index[0]] = False
+    # Value vs numerator / denominator, whole counts, department assignment.
+    for idx, rec in df.iterrows():
+        kind, scale = rec["kind"], rec["scale"]
+        v, n, d = rec["value"], rec["numerator"], rec["denominator"]
+        if kind is None:
+            continue
+        if kind in ("proportion", "rate", "ratio") and not any(map(_isnan, (v, n, d))) and d > 0 \
+                and n <= d * (1 if kind == "proportion" else np.inf):
+            computed = n / d * scale
+            tol = 0.5 * 10 ** (-int(rec.get("value_decimals") or 0)) + 1e-9
+            if abs(v - computed) > tol:
+                msgs.append(_rec_message(
+                    rec, "warning", "value_mismatch", "value",
+                    f"giá trị không khớp tử số/mẫu số: {_fmt(n)}/{_fmt(d)}×{_fmt(scale)} = {computed:.2f}",
+                    f"value disagrees with numerator/denominator: {_fmt(n)}/{_fmt(d)}×{_fmt(scale)} = "
+                    f"{computed:.2f}"))
+        if kind == "count" and not _isnan(v) and not float(v).is_integer():
+            msgs.append(_rec_message(rec, "warning", "count_not_whole", "value",
+                                     "số đếm không phải số nguyên", "a count that is not a whole number"))
+        for c in ("numerator", "denominator"):
+            x = rec[c]
+            if not _isnan(x) and not float(x).is_integer():
+                msgs.append(_rec_message(rec, "warning", "count_not_whole", c,
+                                         f"{COLUMN_LABELS[c]} không phải số nguyên",
+                                         f"the {c} is not a whole number"))
+        ind = info.get(rec["indicator_code"])
+        dept = rec.get("department") or ""
+        if ind is not None and dept and ind.department and dept != ind.department \
+                and dept not in ind.co_departments:
+            msgs.append(_rec_message(
+                rec, "info", "not_assigned", "indicator_code",
+                f"chỉ tiêu do {ind.department} chủ trì theo Kế hoạch 123; {dept} gửi số liệu này",
+                f"plan 123 assigns this indicator to {ind.department}; sent here by {dept}"))
+    return msgs, ok
+
+
+def _isnan(x) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def _same(a, b) -> bool:
+    return (_isnan(a) and _isnan(b)) or (not _isnan(a) and not _isnan(b) and abs(a - b) < 1e-9)
+
+
+def _fmt(x) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Implausible jumps and outliers (warnings)
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class OutlierRule:
+    """Median/MAD outlier rule across units (same indicator, year, period, sex).
+
+    Values are compared on a transformed scale: ``log(1 + x)`` for counts, rates and ratios
+    (right-skewed, often zero), the raw percent for proportions. The robust z-score is
+    ``0.6745 · (x − median) / MAD`` (Iglewicz & Hoaglin 1993); when more than half the
+    values are equal (MAD = 0, typical of zero-heavy counts) the mean absolute deviation
+    around the median is used instead, ``(x − median) / (1.2533 · MeanAD)``. A value is an
+    outlier when ``|z| > z_threshold`` and it differs from the median by at least
+    ``min_abs_diff`` on the original scale (so that 3 cases against a median of 0 is not
+    flagged), with at least ``min_units`` units compared.
+    """
+
+    z_threshold: float = 3.5
+    min_units: int = 5
+    min_abs_diff_count: float = 5.0
+    min_abs_diff_share: float = 5.0  # percentage points
+
+    def describe(self, lang: str = "vi") -> str:
+        if lang == "vi":
+            return (f"Giá trị ngoại lai: so sánh giữa các đơn vị (cùng chỉ tiêu, năm, kỳ, giới tính; ít "
+                    f"nhất {self.min_units} đơn vị). Số đếm và tỷ suất được biến đổi log(1+x); điểm z "
+                    f"vững = 0,6745·(x − trung vị)/MAD; khi MAD = 0 (nhiều giá trị bằng 0) dùng độ lệch "
+                    f"tuyệt đối trung bình quanh trung vị ×1,2533. Ngoại lai khi |z| > "
+                    f"{self.z_threshold:g} và chênh lệch với trung vị ≥ {self.min_abs_diff_count:g} "
+                    f"(số đếm) hoặc ≥ {self.min_abs_diff_share:g} điểm phần trăm (tỷ lệ).")
+        return (f"Outliers: compared across units (same indicator, year, period, sex; at least "
+                f"{self.min_units} units). Counts and rates are transformed with log(1+x); robust "
+                f"z = 0.6745·(x − median)/MAD; when MAD = 0 (many equal values, e.g. zeros) the mean "
+                f"absolute deviation around the median ×1.2533 is used. Flagged when |z| > "
+                f"{self.z_threshold:g} and the value differs from the median by ≥ "
+                f"{self.min_abs_diff_count:g} (counts) or ≥ {self.min_abs_diff_share:g} percentage "
+                f"points (shares).")
+
+
+@dataclass(frozen=True)
+class JumpRule:
+    """Implausible year-on-year change within a series (indicator, unit, period, sex).
+
+    Shares: a change of more than ``max_pp`` percentage points between consecutive reported
+    years. Counts, rates and ratios: ``(x1 + 1)/(x0 + 1)`` above ``max_ratio`` or below its
+    inverse, and an absolute change of at least ``min_abs_change`` (small counts move a lot by
+    chance).
+    """
+
+    max_pp: float = 20.0
+    max_ratio: float = 3.0
+    min_abs_change: float = 10.0
+
+    def describe(self, lang: str = "vi") -> str:
+        if lang == "vi":
+            return (f"Biến động bất thường: tỷ lệ thay đổi quá {self.max_pp:g} điểm phần trăm giữa hai "
+                    f"năm liền kề có số liệu; số đếm/tỷ suất tăng hoặc giảm quá {self.max_ratio:g} lần "
+                    f"(tính trên x+1) và chênh lệch tuyệt đối ≥ {self.min_abs_change:g}.")
+        return (f"Implausible jumps: a share changing by more than {self.max_pp:g} percentage points "
+                f"between consecutive reported years; a count/rate changing by more than a factor "
+                f"{self.max_ratio:g} (on x+1) with an absolute change of at least {self.min_abs_change:g}.")
+
+
+OUTLIER_RULE = OutlierRule()
+JUMP_RULE = JumpRule()
+
+
+def robust_z(x: np.ndarray) -> np.ndarray:
+    """Robust z-scores of ``x`` (median/MAD with the MeanAD fallback of :class:`OutlierRule`).
+
+    Returns zeros when all values are equal.
+    """
+    x = np.asarray(x, dtype=float)
+    med = np.median(x)
+    dev = x - med
+    mad = np.median(np.abs(dev))
+    if mad > 0:
+        return 0.6745 * dev / mad
+    mean_ad = np.mean(np.abs(dev))
+    if mean_ad > 0:
+        return dev / (1.253314 * mean_ad)
+    return np.zeros_like(x)
+
+
+def detect_outliers(obs: pd.DataFrame, ref: Reference | None = None, rule: OutlierRule = OUTLIER_RULE,
+                    kinds: dict | None = None) -> pd.DataFrame:
+    """Outliers across units by :class:`OutlierRule`.
+
+    Input: observations (contract columns; ``value`` in the indicator's unit); ``kinds`` maps
+    indicator code → kind (taken from the catalogue when None). Output: the flagged rows with
+    extra columns ``median`` and ``robust_z``.
+    """
+    if kinds is None:
+        ref = ref or load_reference()
+        kinds = {c: i.kind for c, i in ref.indicators.items()}
+    out = []
+    if obs.empty:
+        return obs.assign(median=pd.Series(dtype=float), robust_z=pd.Series(dtype=float))
+    for key, grp in obs.groupby(["indicator_code", "year", "period", "sex"], sort=True):
+        grp = grp[grp["value"].notna()]
+        if grp["unit_code"].nunique() < rule.min_units:
+            continue
+        kind = kinds.get(key[0], "count")
+        x = grp["value"].to_numpy(dtype=float)
+        share = kind == "proportion"
+        t = x if share else np.log1p(np.clip(x, 0, None))
+        z = robust_z(t)
+        med = float(np.median(x))
+        min_diff = rule.min_abs_diff_share if share else rule.min_abs_diff_count
+        flag = (np.abs(z) > rule.z_threshold) & (np.abs(x - med) >= min_diff)
+        if flag.any():
+            out.append(grp[flag].assign(median=med, robust_z=z[flag]))
+    if not out:
+        return obs.iloc[0:0].assign(median=pd.Series(dtype=float), robust_z=pd.Series(dtype=float))
+    return pd.concat(out).reset_index(drop=True)
+
+
+def detect_jumps(obs: pd.DataFrame, ref: Reference | None = None, rule: JumpRule = JUMP_RULE,
+                 kinds: dict | None = None) -> pd.DataFrame:
+    """Implausible year-on-year jumps by :class:`JumpRule`.
+
+    Output: the later row of each flagged pair, with ``previous_year`` and ``previous_value``.
+    """
+    if kinds is None:
+        ref = ref or load_reference()
+        kinds = {c: i.kind for c, i in ref.indicators.items()}
+    rows = []
+    if obs.empty:
+        return obs.assign(previous_year=pd.Series(dtype="Int64"), previous_value=pd.Series(dtype=float))
+    for key, grp in obs.groupby(["indicator_code", "unit_code", "period", "sex"], sort=True):
+        grp = grp[grp["value"].notna()].sort_values("year")
+        if len(grp) < 2:
+            continue
+        kind = kinds.get(key[0], "count")
+        prev = None
+        for idx, rec in grp.iterrows():
+            if prev is not None:
+                x0, x1 = float(prev["value"]), float(rec["value"])
+                if kind == "proportion":
+                    jump = abs(x1 - x0) > rule.max_pp
+                else:
+                    r = (x1 + 1) / (x0 + 1)
+                    jump = (r > rule.max_ratio or r < 1 / rule.max_ratio) and abs(x1 - x0) >= rule.min_abs_change
+                if jump:
+                    rows.append({**rec.to_dict(), "previous_year": int(prev["year"]), "previous_value": x0})
+            prev = rec
+    if not rows:
+        return obs.iloc[0:0].assign(previous_year=pd.Series(dtype="Int64"),
+                                    previous_value=pd.Series(dtype=float))
+    return pd.DataFrame(rows)
+
+
+def plausibility_messages(obs: pd.DataFrame, ref: Reference | None = None) -> list[Message]:
+    """Warnings for outliers and implausible jumps among accepted records/observations."""
+    ref = ref or load_reference()
+    msgs = []
+    for _, rec in detect_outliers(obs, ref).iterrows():
+        msgs.append(_rec_message(
+            rec, "warning", "outlier", "value",
+            f"giá trị ngoại lai so với các đơn vị khác (trung vị {_fmt(rec['median'])}, điểm z vững "
+            f"{rec['robust_z']:.1f}): đề nghị kiểm tra lại", f"outlier compared with the other units "
+            f"(median {_fmt(rec['median'])}, robust z {rec['robust_z']:.1f}): please check"))
+    for _, rec in detect_jumps(obs, ref).iterrows():
+        msgs.append(_rec_message(
+            rec, "warning", "implausible_jump", "value",
+            f"thay đổi bất thường so với năm {rec['previous_year']} ({_fmt(rec['previous_value'])}): "
+            "đề nghị kiểm tra lại", f"implausible change from {rec['previous_year']} "
+            f"({_fmt(rec['previous_value'])}): please check"))
+    return msgs
+
+
+# ---------------------------------------------------------------------------------------------
+# Validate files (``me validate``)
+# ---------------------------------------------------------------------------------------------
+def validate_file(path, display_name=None, department=None, submission_date=None,
+                  reference: Reference | None = None) -> Submission:
+    """Parse one file and apply every rule; never raises.
+
+    Output: the :class:`Submission` with all messages; ``records["_ok"]`` tells which rows are
+    accepted. Plausibility warnings (outliers, jumps) consider only this file's rows.
+    """
+    sub = parse_submission(path, display_name, department, submission_date, reference)
+    try:
+        ref = reference or load_reference()
+        if sub.records is not None and not sub.records.empty:
+            msgs, ok = check_records(sub.records, ref)
+            sub.messages.extend(msgs)
+            sub.records = sub.records.assign(_ok=ok)
+            good = sub.records[sub.records["_ok"]]
+            if not good.empty:
+                sub.messages.extend(plausibility_messages(_as_obs(good), ref))
+    except Exception as exc:  # never a traceback: located at the file
+        sub.messages.append(Message(
+            "error", "internal", sub.path,
+            f"lỗi không lường trước khi kiểm tra tệp ({type(exc).__name__}: {_short(exc, 100)})",
+            f"unexpected problem while checking the file ({type(exc).__name__}: {_short(exc, 100)})",
+            sheet=sub.sheet))
+    return sub
+
+
+def _as_obs(records: pd.DataFrame) -> pd.DataFrame:
+    df = records.copy()
+    for c in ("value", "numerator", "denominator", "year"):
+        df[c] = pd.to_numeric(df[c], errors="coerce")
+    return df
+
+
+def sort_messages(messages: list[Message]) -> list[Message]:
+    """Order messages by file, sheet, row (file-level first), severity, column."""
+    sev = {"error": 0, "warning": 1, "info": 2}
+    return sorted(messages, key=lambda m: (m.file, m.sheet, -1 if m.row is None else m.row,
+                                           sev.get(m.severity, 3), m.column, m.code))
+
+
+def cli_validate(argv: list[str] | None = None) -> int:
+    """``me validate FILE... [--department D] [--date dd/mm/yyyy] [--quiet] [--findings CSV]``.
+
+    Prints every message (Vietnamese and English) and a summary per file. Exit code 0 when no
+    file has an error, 1 when some file has an error, 2 for a usage error.
+    """
+    parser = argparse.ArgumentParser(
+        prog="me validate", description="Kiểm tra tệp báo cáo số liệu / validate submission files")
+    parser.add_argument("files", nargs="+", help="xlsx or csv files")
+    parser.add_argument("--department", help="department code or name when the file does not say it")
+    parser.add_argument("--date", help="submission date (dd/mm/yyyy) when the file does not say it")
+    parser.add_argument("--quiet", action="store_true", help="print errors and warnings only")
+    parser.add_argument("--findings", help="also write all messages to this csv file")
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0) if exc.code in (0, None) else 2
+    try:
+        ref = load_reference()
+    except Exception as exc:
+        print(f"LỖI/ERROR: không đọc được danh mục chỉ tiêu/đơn vị / cannot load the indicator "
+              f"catalogue or unit list: {type(exc).__name__}: {_short(exc, 200)}", file=sys.stderr)
+        return 1
+    n_err = 0
+    all_msgs = []
+    for f in args.files:
+        sub = validate_file(f, f, args.department, args.date, ref)
+        msgs = sort_messages(sub.messages)
+        all_msgs.extend(msgs)
+        for m in msgs:
+            if args.quiet and m.severity == "info":
+                continue
+            print(m.format())
+        e, w = sub.n_errors, sub.n_warnings
+        n_err += e
+        status = "KHÔNG ĐẠT/REJECTED" if e else "ĐẠT/ACCEPTED"
+        print(f"== {f}: {status} — {e} lỗi/errors, {w} cảnh báo/warnings, "
+              f"{int(sub.records['_ok'].sum()) if sub.records is not None and '_ok' in sub.records else 0}"
+              f"/{sub.n_rows} dòng hợp lệ/rows accepted")
+    if args.findings:
+        from .build import atomic_write_text
+
+        atomic_write_text(Path(args.findings), messages_frame(all_msgs).to_csv(index=False))
+    return 1 if n_err else 0

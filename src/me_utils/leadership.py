@@ -1,0 +1,805 @@
+"""Women's participation in leadership, term-aware (issue 6).
+
+What this module computes (figures and report sections are in :mod:`me_utils.leadership_plots`):
+
+- women's share of People's Council (HĐND) deputies by level (province, district, commune)
+  and election term, with Wilson intervals, and the ethnic-minority women's share;
+- the change between two terms: difference of proportions with the Newcombe hybrid score
+  interval and a two-proportion score test (plus Fisher's exact test for small councils);
+- the share of agencies/local governments with a woman among key leaders (M1.C1 = 2282 L.1)
+  by year, women in the cadre planning pool (L.2) and the share of them trained (L.3), each
+  with Wilson intervals and the 2025/2030 targets;
+- a funnel comparison of district-level units against the pooled provincial share.
+
+Council composition is fixed by an election for a five-year term, so a yearly trend inside a
+term is meaningless: :func:`council_trend` (and :func:`trend_or_refusal` for any indicator
+with ``periodicity='term'``) returns an explicit :class:`NotApplicable` answer instead.
+
+Inputs follow docs/CONTRACTS.md "Leadership schemas". Real published figures are read from
+``data/reference/leadership_reference.csv`` (with their source) and are never mixed into the
+generated data: they are returned separately and drawn as comparison lines.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from statsmodels.stats.proportion import confint_proportions_2indep, test_proportions_2indep
+
+from . import fmt, paths
+from .intervals import wilson_ci
+
+#: Election terms known to the workbench (contract period codes), in order.
+TERMS = ("2016-2021", "2021-2026", "2026-2031")
+#: Election days (the 2026 one is set by the National Assembly; None until known).
+ELECTION_DAYS = {"2016-2021": _dt.date(2016, 5, 22), "2021-2026": _dt.date(2021, 5, 23), "2026-2031": None}
+LEVELS = ("province", "district", "commune")
+#: Last day of district-level People's Councils (two-tier local government from 1/7/2025).
+DISTRICT_LEVEL_END = _dt.date(2025, 6, 30)
+PROVINCE = "SL"
+DISTRICTS = ("TPSL", "QN", "TC", "ML", "BY", "PY", "MC", "YC", "MS", "SM", "SC", "VH")
+
+REFERENCE_FILE = "leadership_reference.csv"
+REFERENCE_COLUMNS = [
+    "figure_id", "scope", "unit_code", "body", "level", "term", "year", "women", "total",
+    "share_pct", "source_title", "source_url", "source_date", "verification", "note",
+]
+VERIFICATION_TAGS = ("VERIFIED", "VERIFIED-EN", "PARTIAL", "UNVERIFIED")
+
+COUNCIL_COLUMNS = ["term", "level", "unit_code", "seats", "women", "ethnic_minority_women", "data_status"]
+KEY_LEADER_COLUMNS = ["year", "unit_code", "agencies", "agencies_with_woman_key_leader", "data_status"]
+POOL_COLUMNS = ["year", "unit_code", "pool_size", "women_in_pool", "women_trained", "data_status"]
+
+#: Catalogue codes of the yearly leadership indicators (M1.C1 and 2282 L.1 are the same target).
+KEY_LEADER_CODES = ("M1.C1", "L.1")
+POOL_CODE = "L.2"
+TRAINED_CODE = "L.3"
+
+#: Assumptions of the analysis, shown in the report's method note.
+ASSUMPTIONS = {
+    "vi": [
+        "Tỷ lệ nữ đại biểu HĐND được tính theo nhiệm kỳ; không ước lượng xu hướng theo năm trong "
+        "một nhiệm kỳ vì cơ cấu HĐND do bầu cử quyết định cho cả nhiệm kỳ.",
+        "Khoảng tin cậy 95% của mỗi tỷ lệ theo phương pháp Wilson. Số ghế là toàn bộ, không phải "
+        "mẫu; khoảng tin cậy thể hiện độ bất định của quá trình sinh ra kết quả bầu cử "
+        "(mô hình nhị thức), nên đọc như mức độ dao động có thể có.",
+        "So sánh giữa hai nhiệm kỳ: hiệu hai tỷ lệ (nhiệm kỳ sau trừ nhiệm kỳ trước) với khoảng "
+        "tin cậy Newcombe (hybrid score), kiểm định điểm hai tỷ lệ; kiểm định chính xác Fisher "
+        "khi có ô kỳ vọng nhỏ hơn 5. Hai nhiệm kỳ được coi là độc lập.",
+        "Cấp xã được gộp theo huyện; cấp tỉnh (toàn tỉnh) là tổng các đơn vị.",
+        "HĐND cấp huyện chấm dứt hoạt động từ 01/7/2025; chuỗi cấp huyện dừng ở nhiệm kỳ 2021–2026 "
+        "và chỉ dùng làm mốc lịch sử. Các xã được sắp xếp lại năm 2025 nên so sánh cấp xã theo "
+        "huyện không tiếp nối sang nhiệm kỳ 2026–2031.",
+        "Chỉ tiêu lãnh đạo chủ chốt nữ (M1.C1/L.1) và quy hoạch cán bộ nữ (L.2, L.3) là chỉ tiêu "
+        "năm; toàn tỉnh là tổng của các dòng báo cáo trong năm.",
+        "Số liệu công bố chính thức (có nguồn) chỉ được vẽ làm đường so sánh, không trộn vào dữ liệu.",
+    ],
+    "en": [
+        "Women's share of People's Council deputies is computed per election term; no yearly "
+        "trend is fitted inside a term because an election fixes a council's composition for the "
+        "whole term.",
+        "95% Wilson intervals for every proportion. Seats are a full count, not a sample; the "
+        "interval expresses the uncertainty of the process that produced the election result "
+        "(binomial model) and should be read as plausible variation.",
+        "Term-to-term comparison: difference of two proportions (later term minus earlier) with "
+        "the Newcombe hybrid score interval and a two-proportion score test; Fisher's exact test "
+        "when an expected cell is below 5. The two terms are treated as independent.",
+        "Commune councils are aggregated per district; the province total is the sum of units.",
+        "District People's Councils ceased on 1 July 2025; the district series ends with the "
+        "2021–2026 term and is a historical baseline only. Communes were merged in 2025, so "
+        "commune figures by district do not continue into the 2026–2031 term.",
+        "Women key leaders (M1.C1/L.1) and women in the cadre planning pool (L.2, L.3) are yearly "
+        "indicators; the province total sums the rows reported for the year.",
+        "Official published figures (with source) are drawn only as comparison lines and never "
+        "mixed into the data.",
+    ],
+}
+
+
+class LeadershipDataError(ValueError):
+    """A leadership input file is unusable. The message names file, row, column and reason."""
+
+    def __init__(self, file, reason: str, row: int | None = None, column: str | None = None):
+        self.file, self.row, self.column, self.reason = str(file), row, column, reason
+        where = [f"file {self.file}", "sheet –"]
+        if row is not None:
+            where.append(f"row {row}")
+        if column is not None:
+            where.append(f"column {column}")
+        super().__init__(", ".join(where) + f": {reason}")
+
+
+# --------------------------------------------------------------------------- terms
+
+
+def parse_term(term: str) -> tuple[int, int]:
+    """Return ``(start_year, end_year)`` of a term code such as ``"2021-2026"``.
+
+    Raises ValueError unless the code is ``YYYY-YYYY`` with a five-year span.
+    """
+    m = re.fullmatch(r"\s*(\d{4})\s*[-–]\s*(\d{4})\s*", str(term))
+    if not m or int(m.group(2)) - int(m.group(1)) != 5:
+        raise ValueError(f"term must look like '2021-2026' (five years), got {term!r}")
+    return int(m.group(1)), int(m.group(2))
+
+
+def term_of_year(year: int) -> str:
+    """Term in office during (most of) ``year``: the one elected in or before it.
+
+    An election year belongs to the new term (elections are in May), e.g. 2021 → ``2021-2026``.
+    """
+    y = int(year)
+    start = 2016 + 5 * ((y - 2016) // 5)
+    return f"{start}-{start + 5}"
+
+
+def term_label(term: str, lang: str = "vi") -> str:
+    """``'nhiệm kỳ 2021–2026'`` / ``'2021–2026 term'``."""
+    a, b = parse_term(term)
+    return fmt.pick(lang, f"nhiệm kỳ {a}–{b}", f"{a}–{b} term")
+
+
+LEVEL_NAMES = {
+    "province": ("HĐND cấp tỉnh", "Provincial council"),
+    "district": ("HĐND cấp huyện", "District councils"),
+    "commune": ("HĐND cấp xã", "Commune councils"),
+    "national": ("Quốc hội", "National Assembly"),
+}
+
+
+def level_label(level: str, lang: str = "vi") -> str:
+    """Name of a council level in the report language."""
+    vi, en = LEVEL_NAMES[level]
+    return fmt.pick(lang, vi, en)
+
+
+@dataclass(frozen=True)
+class NotApplicable:
+    """An explicit "not applicable" answer (e.g. a yearly trend asked of a term indicator).
+
+    ``applicable`` is always False, so callers can branch on it like on a fitted result.
+    """
+
+    reason_vi: str
+    reason_en: str
+    suggestion_vi: str = ""
+    suggestion_en: str = ""
+    applicable: bool = field(default=False, init=False)
+
+    def text(self, lang: str = "vi") -> str:
+        """The reason (and what to do instead) in the report language."""
+        r = fmt.pick(lang, self.reason_vi, self.reason_en)
+        s = fmt.pick(lang, self.suggestion_vi, self.suggestion_en)
+        return f"{r} {s}".strip()
+
+
+def _term_refusal(terms: list[str]) -> NotApplicable:
+    within = len(set(terms)) <= 1
+    scope_vi = (f"trong {term_label(terms[0], 'vi')}" if within and terms
+                else "theo năm cho chỉ tiêu theo nhiệm kỳ")
+    scope_en = (f"within the {term_label(terms[0], 'en')}" if within and terms
+                else "by year for a term-based indicator")
+    return NotApplicable(
+        reason_vi=f"Không áp dụng: không ước lượng xu hướng {scope_vi}, vì cơ cấu HĐND do bầu cử "
+                  "quyết định cho cả nhiệm kỳ.",
+        reason_en=f"Not applicable: no trend is fitted {scope_en}, because an election fixes a "
+                  "council's composition for the whole term.",
+        suggestion_vi="Hãy so sánh giữa các nhiệm kỳ (compare_terms).",
+        suggestion_en="Compare terms with terms instead (compare_terms).",
+    )
+
+
+def council_trend(series: pd.DataFrame) -> NotApplicable:
+    """Answer a request for a yearly trend of council shares: always :class:`NotApplicable`.
+
+    Input: any frame of council observations (with ``year`` and/or ``term``). Output: a
+    NotApplicable whose text says why (within one term: the composition is fixed; across terms:
+    compare terms, do not fit years). Never fits a model.
+    """
+    terms: list[str] = []
+    if "term" in series.columns:
+        terms = [str(t) for t in series["term"].dropna().unique()]
+    elif "year" in series.columns:
+        terms = sorted({term_of_year(int(y)) for y in series["year"].dropna()})
+    return _term_refusal(terms)
+
+
+def trend_or_refusal(observations: pd.DataFrame, periodicity: str):
+    """Fit a yearly trend, unless the indicator is measured per election term.
+
+    Inputs: ``observations`` with ``year``, ``numerator`` and ``denominator`` (counts, one row
+    per year), ``periodicity`` from the catalogue (``annual|half-year|term|survey``).
+    Output: :class:`NotApplicable` for ``periodicity='term'`` (no model is fitted) or for fewer
+    than two years; otherwise the :class:`me_utils.trends.TrendFit` of a binomial GLM on year
+    from ``me_utils.trends.choose_and_fit`` (values in percent).
+    """
+    if periodicity == "term":
+        return council_trend(observations)
+    obs = observations.dropna(subset=["year"]).sort_values("year")
+    if obs["year"].nunique() < 2:
+        return NotApplicable("Không đủ số liệu để ước lượng xu hướng (cần ít nhất 2 năm).",
+                             "Insufficient data for a trend (at least 2 years needed).")
+    from . import trends  # the assessment issue's module
+
+    num = obs["numerator"].to_numpy(dtype=float)
+    den = obs["denominator"].to_numpy(dtype=float)
+    return trends.choose_and_fit(obs["year"].to_numpy(dtype=float), 100 * num / den, kind="proportion",
+                                 scale=100.0, numerators=num, denominators=den)
+
+
+def assess_yearly(shares: pd.DataFrame, targets: "Targets", num_col: str, den_col: str,
+                  period_start: int = 2021, period_end: int = 2025):
+    """Assess a yearly leadership share against its 2025/2030 targets with ``me_utils.assess``.
+
+    Inputs: a frame from :func:`key_leader_shares` or :func:`planning_pool_shares`, the
+    :class:`Targets`, the count columns of numerator and denominator, the review period.
+    Output: :class:`me_utils.assess.Assessment` (statuses by the three methods, binomial-GLM
+    projections to 2025/2030 and the probability of reaching each target).
+    """
+    from . import assess
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        values = 100 * shares[num_col] / shares[den_col]
+    return assess.assess_series(
+        shares["year"].to_numpy(dtype=float), values.to_numpy(dtype=float), direction="increase",
+        kind="proportion", scale=100.0, target_2025=targets.target_2025, target_2030=targets.target_2030,
+        numerators=shares[num_col].to_numpy(dtype=float), denominators=shares[den_col].to_numpy(dtype=float),
+        periodicity="annual", period_start=period_start, period_end=period_end)
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _find(data_root: Path, name: str) -> Path | None:
+    """Processed copy if the build wrote one, else the raw file (raw is never modified)."""
+    root = Path(data_root)
+    for p in (root / "processed" / "leadership" / name, root / "processed" / name,
+              root / "raw" / "leadership" / name):
+        if p.exists():
+            return p
+    return None
+
+
+def _read_csv(path: Path, columns: list[str]) -> pd.DataFrame:
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise LeadershipDataError(path, f"cannot be read as a UTF-8 CSV table ({exc})") from None
+    df.columns = [str(c).strip() for c in df.columns]
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise LeadershipDataError(path, f"missing column(s) {', '.join(missing)}; expected {', '.join(columns)}",
+                                  row=1)
+    return df[columns].apply(lambda s: s.str.strip())
+
+
+def _ints(df: pd.DataFrame, path: Path, cols: list[str], allow_empty: tuple[str, ...] = ()) -> pd.DataFrame:
+    out = df.copy()
+    for c in cols:
+        vals = []
+        for i, v in enumerate(df[c].tolist()):
+            row = i + 2  # 1-based file row; row 1 is the header
+            if v == "" and c in allow_empty:
+                vals.append(np.nan)
+                continue
+            try:
+                f = float(v.replace(",", "")) if v != "" else float("nan")
+            except ValueError:
+                raise LeadershipDataError(path, f"{v!r} is not a number", row=row, column=c) from None
+            if np.isnan(f):
+                raise LeadershipDataError(path, "value is empty", row=row, column=c)
+            if f < 0 or f != int(f):
+                raise LeadershipDataError(path, f"{v!r} must be a whole number ≥ 0", row=row, column=c)
+            vals.append(f)
+        out[c] = pd.array(vals, dtype="float64")
+    return out
+
+
+def _check_le(df: pd.DataFrame, path: Path, small: str, big: str) -> None:
+    bad = df.index[(df[small] > df[big]).fillna(False)]
+    if len(bad):
+        i = int(bad[0])
+        raise LeadershipDataError(path, f"{small} ({df.at[i, small]:g}) exceeds {big} ({df.at[i, big]:g})",
+                                  row=i + 2, column=small)
+
+
+def _check_units(df: pd.DataFrame, path: Path, allowed: tuple[str, ...]) -> None:
+    bad = df.index[~df["unit_code"].isin(allowed)]
+    if len(bad):
+        i = int(bad[0])
+        raise LeadershipDataError(path, f"unknown unit code {df.at[i, 'unit_code']!r}", row=i + 2, column="unit_code")
+
+
+def read_councils(path: str | Path) -> pd.DataFrame:
+    """Read and check ``councils.csv`` (schema in docs/CONTRACTS.md).
+
+    Output: DataFrame with ``term, level, unit_code`` (str), ``seats, women,
+    ethnic_minority_women`` (float counts; ethnic_minority_women may be NaN) and ``data_status``.
+    Raises :class:`LeadershipDataError` naming file, row and column for any bad value.
+    """
+    path = Path(path)
+    df = _read_csv(path, COUNCIL_COLUMNS)
+    for i, t in enumerate(df["term"].tolist()):
+        try:
+            a, b = parse_term(t)
+        except ValueError as exc:
+            raise LeadershipDataError(path, str(exc), row=i + 2, column="term") from None
+        df.loc[i, "term"] = f"{a}-{b}"
+    bad = df.index[~df["level"].isin(LEVELS)]
+    if len(bad):
+        i = int(bad[0])
+        raise LeadershipDataError(path, f"level {df.at[i, 'level']!r} is not one of {', '.join(LEVELS)}",
+                                  row=i + 2, column="level")
+    _check_units(df, path, (PROVINCE, *DISTRICTS))
+    prov = df["level"] == "province"
+    bad = df.index[prov != (df["unit_code"] == PROVINCE)]
+    if len(bad):
+        i = int(bad[0])
+        raise LeadershipDataError(path, "province level rows must have unit_code SL and other levels a district code",
+                                  row=i + 2, column="unit_code")
+    df = _ints(df, path, ["seats", "women", "ethnic_minority_women"], allow_empty=("ethnic_minority_women",))
+    bad = df.index[df["seats"] <= 0]
+    if len(bad):
+        raise LeadershipDataError(path, "seats must be positive", row=int(bad[0]) + 2, column="seats")
+    _check_le(df, path, "women", "seats")
+    _check_le(df, path, "ethnic_minority_women", "women")
+    dup = df.duplicated(["term", "level", "unit_code"], keep="first")
+    if dup.any():
+        i = int(df.index[dup][0])
+        raise LeadershipDataError(path, "duplicate term/level/unit_code row", row=i + 2, column="unit_code")
+    return df
+
+
+def _read_yearly(path: Path, columns: list[str], counts: list[str]) -> pd.DataFrame:
+    df = _read_csv(path, columns)
+    df = _ints(df, path, ["year"])
+    df["year"] = df["year"].astype("int64")
+    _check_units(df, path, (PROVINCE, *DISTRICTS))
+    df = _ints(df, path, counts)
+    dup = df.duplicated(["year", "unit_code"], keep="first")
+    if dup.any():
+        i = int(df.index[dup][0])
+        raise LeadershipDataError(path, "duplicate year/unit_code row", row=i + 2, column="unit_code")
+    return df
+
+
+def read_key_leaders(path: str | Path) -> pd.DataFrame:
+    """Read and check ``key_leaders.csv``: year, unit_code, agencies,
+    agencies_with_woman_key_leader (counts), data_status. Raises LeadershipDataError."""
+    path = Path(path)
+    df = _read_yearly(path, KEY_LEADER_COLUMNS, ["agencies", "agencies_with_woman_key_leader"])
+    _check_le(df, path, "agencies_with_woman_key_leader", "agencies")
+    return df
+
+
+def read_planning_pool(path: str | Path) -> pd.DataFrame:
+    """Read and check ``planning_pool.csv``: year, unit_code, pool_size, women_in_pool,
+    women_trained (counts), data_status. Raises LeadershipDataError."""
+    path = Path(path)
+    df = _read_yearly(path, POOL_COLUMNS, ["pool_size", "women_in_pool", "women_trained"])
+    _check_le(df, path, "women_in_pool", "pool_size")
+    _check_le(df, path, "women_trained", "women_in_pool")
+    return df
+
+
+@dataclass
+class LeadershipData:
+    """The three leadership tables of a data root (None where the file is absent),
+    the files they came from and whether they are illustrative."""
+
+    councils: pd.DataFrame | None
+    key_leaders: pd.DataFrame | None
+    planning_pool: pd.DataFrame | None
+    files: dict
+    illustrative: bool
+
+
+def load_leadership(data_root: str | Path) -> LeadershipData:
+    """Load ``councils.csv``, ``key_leaders.csv`` and ``planning_pool.csv`` of a data root.
+
+    Looks in ``processed/leadership/``, ``processed/`` then ``raw/leadership/``. A missing file
+    gives None; a bad file raises :class:`LeadershipDataError`. ``illustrative`` is True when
+    any row has ``data_status == 'illustrative'``.
+    """
+    root = paths.resolve_data_root(data_root)
+    readers = {"councils": read_councils, "key_leaders": read_key_leaders, "planning_pool": read_planning_pool}
+    out, files, illus = {}, {}, False
+    for name, reader in readers.items():
+        p = _find(root, f"{name}.csv")
+        files[name] = p
+        out[name] = reader(p) if p is not None else None
+        if out[name] is not None:
+            illus |= bool((out[name]["data_status"].str.lower() == "illustrative").any())
+    return LeadershipData(files=files, illustrative=illus, **out)
+
+
+def load_reference(path: str | Path | None = None) -> pd.DataFrame:
+    """Read the real published leadership figures with their sources.
+
+    Default path ``data/reference/leadership_reference.csv``. Output: DataFrame with the
+    columns of :data:`REFERENCE_COLUMNS`; ``women``, ``total``, ``share_pct`` (percent) and
+    ``year`` numeric. Every row must name a source (title and URL) and carry a verification
+    tag; where counts are given, ``share_pct`` must agree with them to 0.01 points.
+    """
+    path = Path(path) if path is not None else paths.reference_dir() / REFERENCE_FILE
+    df = _read_csv(path, REFERENCE_COLUMNS)
+    for col in ("source_title", "source_url", "verification"):
+        bad = df.index[df[col] == ""]
+        if len(bad):
+            raise LeadershipDataError(path, f"{col} is required (real figures carry their source)",
+                                      row=int(bad[0]) + 2, column=col)
+    bad = df.index[~df["verification"].isin(VERIFICATION_TAGS)]
+    if len(bad):
+        raise LeadershipDataError(path, f"verification must be one of {', '.join(VERIFICATION_TAGS)}",
+                                  row=int(bad[0]) + 2, column="verification")
+    df = _ints(df, path, ["women", "total", "year"], allow_empty=("women", "total", "year"))
+    try:
+        df["share_pct"] = pd.to_numeric(df["share_pct"]).astype("float64")
+    except ValueError:
+        raise LeadershipDataError(path, "share_pct must be a number", column="share_pct") from None
+    has = df["women"].notna() & df["total"].notna()
+    calc = 100 * df["women"] / df["total"]
+    bad = df.index[has & ((calc - df["share_pct"]).abs() > 0.01)]
+    if len(bad):
+        i = int(bad[0])
+        raise LeadershipDataError(path, f"share_pct {df.at[i, 'share_pct']} disagrees with women/total "
+                                        f"({calc[i]:.2f})", row=i + 2, column="share_pct")
+    return df
+
+
+def reference_council_shares(reference: pd.DataFrame) -> pd.DataFrame:
+    """Published council/National Assembly shares with Wilson intervals where counts exist.
+
+    Output columns: ``figure_id, scope, body, level, term, women, total, share_pct, ci_low,
+    ci_high`` (percent), ``source_title, source_url, verification``.
+    """
+    ref = reference[reference["body"].isin(["people_council", "national_assembly"])].copy()
+    lo, hi = wilson_ci(ref["women"].fillna(0).to_numpy(), ref["total"].fillna(0).to_numpy())
+    has = ref["women"].notna().to_numpy() & ref["total"].notna().to_numpy()
+    ref["ci_low"] = np.where(has, np.asarray(lo) * 100, np.nan)
+    ref["ci_high"] = np.where(has, np.asarray(hi) * 100, np.nan)
+    return ref[["figure_id", "scope", "body", "level", "term", "women", "total", "share_pct", "ci_low",
+                "ci_high", "source_title", "source_url", "verification"]].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- council shares
+
+
+def _with_wilson(df: pd.DataFrame, num: str, den: str, prefix: str = "") -> pd.DataFrame:
+    lo, hi = wilson_ci(df[num].to_numpy(dtype=float), df[den].to_numpy(dtype=float))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        df[f"{prefix}share_pct"] = 100 * df[num] / df[den].where(df[den] > 0)
+    df[f"{prefix}ci_low"] = np.asarray(lo, dtype=float) * 100
+    df[f"{prefix}ci_high"] = np.asarray(hi, dtype=float) * 100
+    return df
+
+
+def council_shares(councils: pd.DataFrame, unit: str = PROVINCE, terms=None) -> pd.DataFrame:
+    """Women's share of council seats by term and level, for the province or one district.
+
+    Inputs: ``councils`` from :func:`read_councils`; ``unit`` — ``'SL'`` (province: the
+    provincial council, and all district / commune councils pooled) or a district code (its own
+    district council and its communes' councils pooled); optional list of ``terms``.
+    Output: one row per (term, level) with ``seats, women, ethnic_minority_women`` (counts),
+    ``share_pct, ci_low, ci_high`` (women's share of seats, %, Wilson 95%),
+    ``em_share_pct, em_ci_low, em_ci_high`` (ethnic-minority women's share of seats, %) and
+    ``em_of_women_pct`` (ethnic-minority share among women deputies, %), ``n_units``.
+    Ordered by level then term.
+    """
+    df = councils if unit == PROVINCE else councils[(councils["unit_code"] == unit) & (councils["level"] != "province")]
+    if terms is not None:
+        df = df[df["term"].isin(list(terms))]
+    if df.empty:
+        return pd.DataFrame(columns=["term", "level", "seats", "women", "ethnic_minority_women", "share_pct",
+                                     "ci_low", "ci_high", "em_share_pct", "em_ci_low", "em_ci_high",
+                                     "em_of_women_pct", "n_units"])
+    g = df.groupby(["term", "level"], as_index=False, sort=False).agg(
+        seats=("seats", "sum"), women=("women", "sum"),
+        ethnic_minority_women=("ethnic_minority_women", lambda s: s.sum(min_count=len(s))),
+        n_units=("unit_code", "nunique"))
+    g = _with_wilson(g, "women", "seats")
+    em = g[["term", "level", "ethnic_minority_women", "seats"]].copy()
+    em["ethnic_minority_women"] = em["ethnic_minority_women"].fillna(0)
+    em = _with_wilson(em, "ethnic_minority_women", "seats", prefix="em_")
+    missing_em = g["ethnic_minority_women"].isna()
+    for c in ("em_share_pct", "em_ci_low", "em_ci_high"):
+        g[c] = em[c].where(~missing_em)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        g["em_of_women_pct"] = 100 * g["ethnic_minority_women"] / g["women"].where(g["women"] > 0)
+    g["_l"] = g["level"].map({lv: i for i, lv in enumerate(LEVELS)})
+    g["_t"] = g["term"].map(lambda t: parse_term(t)[0])
+    return g.sort_values(["_l", "_t"]).drop(columns=["_l", "_t"]).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- term comparison
+
+
+@dataclass(frozen=True)
+class TermChange:
+    """Change of women's share between two terms (later minus earlier), in percentage points.
+
+    ``diff_pp`` with the Newcombe hybrid score 95% interval ``ci_low_pp``–``ci_high_pp``;
+    ``z`` and ``p_value`` of the two-proportion score test (pooled variance, no continuity
+    correction); ``p_exact`` Fisher's exact two-sided p-value; ``small_counts`` True when an
+    expected cell is below 5 (read ``p_exact`` then).
+    """
+
+    term_from: str
+    term_to: str
+    women_from: int
+    seats_from: int
+    women_to: int
+    seats_to: int
+    share_from_pct: float
+    share_to_pct: float
+    diff_pp: float
+    ci_low_pp: float
+    ci_high_pp: float
+    z: float
+    p_value: float
+    p_exact: float
+    small_counts: bool
+
+    @property
+    def p_reported(self) -> float:
+        """The p-value to show: Fisher's exact one with small expected counts, else the score test."""
+        return self.p_exact if self.small_counts else self.p_value
+
+
+def compare_terms(women_from, seats_from, women_to, seats_to, term_from: str = "", term_to: str = "",
+                  level: float = 0.95) -> TermChange:
+    """Compare women's share of seats between two election terms.
+
+    Inputs: counts of women and seats in the earlier (``*_from``) and later (``*_to``) term,
+    term codes (labels only), interval ``level``. Output: :class:`TermChange` with the
+    difference later − earlier in percentage points and its Newcombe (1998, method 10) hybrid
+    score interval, from statsmodels ``confint_proportions_2indep(method='newcomb')``.
+    """
+    x1, n1, x0, n0 = int(women_to), int(seats_to), int(women_from), int(seats_from)
+    if min(n1, n0) <= 0:
+        raise ValueError("compare_terms: seats must be positive in both terms")
+    if not (0 <= x1 <= n1 and 0 <= x0 <= n0):
+        raise ValueError("compare_terms: women must be between 0 and seats")
+    with np.errstate(divide="ignore", invalid="ignore"):  # statsmodels also computes a ratio we do not use
+        lo, hi = confint_proportions_2indep(x1, n1, x0, n0, method="newcomb", compare="diff", alpha=1 - level)
+    p1, p0 = x1 / n1, x0 / n0
+    pooled = (x1 + x0) / (n1 + n0)
+    if 0 < pooled < 1:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            res = test_proportions_2indep(x1, n1, x0, n0, method="score", correction=False)
+        z, p = float(res.statistic), float(res.pvalue)
+    else:  # both terms 0% or both 100%: no difference to test
+        z, p = 0.0, 1.0
+    p_exact = float(stats.fisher_exact([[x1, n1 - x1], [x0, n0 - x0]]).pvalue)
+    expected = np.outer([n1, n0], [pooled, 1 - pooled])
+    return TermChange(
+        term_from=term_from, term_to=term_to, women_from=x0, seats_from=n0, women_to=x1, seats_to=n1,
+        share_from_pct=100 * p0, share_to_pct=100 * p1, diff_pp=100 * (p1 - p0),
+        ci_low_pp=100 * float(lo), ci_high_pp=100 * float(hi), z=z, p_value=p, p_exact=p_exact,
+        small_counts=bool((expected < 5).any()),
+    )
+
+
+def term_changes(shares: pd.DataFrame) -> pd.DataFrame:
+    """Consecutive-term changes for each level of a :func:`council_shares` frame.
+
+    Output: one row per (level, earlier term, later term) present in the data, with the
+    :class:`TermChange` fields as columns plus ``level``. Terms are only ever compared with
+    terms; a level with one term gives no row.
+    """
+    rows = []
+    for lv in LEVELS:
+        sub = shares[shares["level"] == lv]
+        sub = sub.assign(_t=sub["term"].map(lambda t: parse_term(t)[0])).sort_values("_t")
+        recs = sub.to_dict("records")
+        for a, b in zip(recs, recs[1:]):
+            ch = compare_terms(a["women"], a["seats"], b["women"], b["seats"], a["term"], b["term"])
+            rows.append({"level": lv, **ch.__dict__, "p_reported": ch.p_reported})
+    cols = ["level"] + list(TermChange.__dataclass_fields__) + ["p_reported"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+# --------------------------------------------------------------------------- yearly indicators
+
+
+def _select_unit(df: pd.DataFrame, unit: str) -> pd.DataFrame:
+    return df if unit == PROVINCE else df[df["unit_code"] == unit]
+
+
+def key_leader_shares(key_leaders: pd.DataFrame, unit: str = PROVINCE, period_start: int | None = None,
+                      period_end: int | None = None) -> pd.DataFrame:
+    """Share of agencies/local governments with a woman among their key leaders (M1.C1, L.1).
+
+    Inputs: ``key_leaders`` from :func:`read_key_leaders`, ``unit`` (``'SL'`` sums every row of
+    a year; a district code takes its own rows), optional year range. Output: one row per year
+    with ``agencies, with_woman`` (counts), ``share_pct, ci_low, ci_high`` (%, Wilson 95%),
+    ``n_units``.
+    """
+    df = _select_unit(key_leaders, unit)
+    df = _year_range(df, period_start, period_end)
+    g = df.groupby("year", as_index=False).agg(agencies=("agencies", "sum"),
+                                               with_woman=("agencies_with_woman_key_leader", "sum"),
+                                               n_units=("unit_code", "nunique"))
+    return _with_wilson(g, "with_woman", "agencies").sort_values("year").reset_index(drop=True)
+
+
+def planning_pool_shares(pool: pd.DataFrame, unit: str = PROVINCE, period_start: int | None = None,
+                         period_end: int | None = None) -> pd.DataFrame:
+    """Women in the cadre planning pool (L.2) and the share of them trained (L.3), by year.
+
+    Output: one row per year with ``pool_size, women_in_pool, women_trained`` (counts),
+    ``share_pct, ci_low, ci_high`` (women's share of the pool, %), and
+    ``trained_share_pct, trained_ci_low, trained_ci_high`` (share of women in the pool who
+    were trained, %), all with Wilson 95% intervals; ``n_units``.
+    """
+    df = _year_range(_select_unit(pool, unit), period_start, period_end)
+    g = df.groupby("year", as_index=False).agg(pool_size=("pool_size", "sum"),
+                                               women_in_pool=("women_in_pool", "sum"),
+                                               women_trained=("women_trained", "sum"),
+                                               n_units=("unit_code", "nunique"))
+    g = _with_wilson(g, "women_in_pool", "pool_size")
+    g = _with_wilson(g, "women_trained", "women_in_pool", prefix="trained_")
+    return g.sort_values("year").reset_index(drop=True)
+
+
+def _year_range(df: pd.DataFrame, start, end) -> pd.DataFrame:
+    if start is not None:
+        df = df[df["year"] >= int(start)]
+    if end is not None:
+        df = df[df["year"] <= int(end)]
+    return df
+
+
+@dataclass(frozen=True)
+class Targets:
+    """2025 and 2030 targets (percent) of one indicator with where they come from."""
+
+    code: str
+    target_2025: float | None
+    target_2030: float | None
+    basis: str
+    verified: bool
+    source: str
+
+
+#: Programme targets as written in the reference (indicators-and-targets.md §1.1 and §4), used
+#: only when the catalogue cannot be loaded or lacks the code; the report shows the basis.
+FALLBACK_TARGETS = {
+    "M1.C1": (60.0, 75.0, True, "Nghị quyết 28/NQ-CP, Mục tiêu 1 (VERIFIED)"),
+    "L.1": (60.0, 75.0, True, "Quyết định 2282/QĐ-TTg (VERIFIED)"),
+    "L.2": (40.0, 50.0, False, "Quyết định 2282/QĐ-TTg (VERIFIED-EN: Vietnamese wording unverified)"),
+    "L.3": (75.0, 90.0, False, "Quyết định 2282/QĐ-TTg (VERIFIED-EN: Vietnamese wording unverified)"),
+}
+
+
+def indicator_targets(code: str, catalogue=None) -> Targets:
+    """Applicable 2025/2030 targets of ``code`` from the catalogue (province overrides applied).
+
+    Falls back to :data:`FALLBACK_TARGETS` (with ``basis='reference (catalogue unavailable)'``)
+    when the catalogue is missing or lacks the code.
+    """
+    ind = None
+    try:
+        if catalogue is None:
+            from .catalogue import load_catalogue
+
+            catalogue = load_catalogue()
+        ind = catalogue.indicators.get(code)
+    except Exception:  # noqa: BLE001 - the catalogue is another module; degrade to the reference
+        ind = None
+    if ind is not None:
+        t25 = getattr(ind, "applied_target_2025", None)
+        t30 = getattr(ind, "applied_target_2030", None)
+        t25 = ind.target_2025 if t25 is None else t25
+        t30 = ind.target_2030 if t30 is None else t30
+        return Targets(code, _num(t25), _num(t30), str(getattr(ind, "target_basis", "") or "catalogue"),
+                       bool(getattr(ind, "verified", False)), str(getattr(ind, "source", "") or ""))
+    t25, t30, ver, src = FALLBACK_TARGETS[code]
+    return Targets(code, t25, t30, "reference (catalogue unavailable)", ver, src)
+
+
+def _num(x):
+    if x is None:
+        return None
+    if isinstance(x, dict):  # a target stored as {value: …, …}
+        x = x.get("value")
+    try:
+        return float(x)
+    except (TypeError, ValueError):
+        return None
+
+
+def target_gaps(shares: pd.DataFrame, targets: Targets, value_col: str = "share_pct",
+                low_col: str = "ci_low", high_col: str = "ci_high") -> pd.DataFrame:
+    """Latest-year standing against the 2025 and 2030 targets.
+
+    Output: one row per target year with ``target_year, target_pct, latest_year, latest_pct,
+    gap_pp`` (latest − target, percentage points) and ``status``: ``'met'`` (value ≥ target),
+    ``'ci_covers'`` (value below, interval reaches the target), ``'below'`` (interval entirely
+    below), or ``'no_data'``.
+    """
+    rows = []
+    last = shares.dropna(subset=[value_col]).tail(1)
+    for yr, tv in ((2025, targets.target_2025), (2030, targets.target_2030)):
+        if tv is None:
+            continue
+        if last.empty:
+            rows.append({"target_year": yr, "target_pct": tv, "latest_year": None, "latest_pct": np.nan,
+                         "gap_pp": np.nan, "status": "no_data"})
+            continue
+        r = last.iloc[0]
+        v = float(r[value_col])
+        status = "met" if v >= tv else ("ci_covers" if float(r[high_col]) >= tv else "below")
+        rows.append({"target_year": yr, "target_pct": tv, "latest_year": int(r["year"]), "latest_pct": v,
+                     "gap_pp": v - tv, "status": status})
+    return pd.DataFrame(rows, columns=["target_year", "target_pct", "latest_year", "latest_pct", "gap_pp", "status"])
+
+
+# --------------------------------------------------------------------------- funnel
+
+
+def council_funnel(councils: pd.DataFrame, term: str, level: str = "district"):
+    """Funnel comparison of district-level units' women's share of council seats.
+
+    Inputs: ``councils``, the ``term`` and the ``level`` (``'district'``: each district
+    council; ``'commune'``: each district's commune councils pooled). The target is the pooled
+    provincial share at that level (Σ women / Σ seats). Output: ``(table, od)`` from
+    :func:`me_utils.funnel.funnel_table` with values in percent (``per=100``), ordered by unit
+    code, never ranked.
+    """
+    from .funnel import funnel_table
+
+    if level not in ("district", "commune"):
+        raise ValueError("council_funnel: level must be 'district' or 'commune'")
+    df = councils[(councils["term"] == term) & (councils["level"] == level)]
+    if df.empty:
+        raise ValueError(f"no {level} council rows for term {term}")
+    return funnel_table(df["unit_code"].tolist(), df["women"].to_numpy(), df["seats"].to_numpy(),
+                        kind="proportion", per=100.0)
+
+
+# --------------------------------------------------------------------------- series end
+
+
+def district_series_note(unit: str, lang: str = "vi") -> str:
+    """Sentence saying that a district-level series ends with the 2025 reform.
+
+    For a district code uses ``me_utils.units`` (``Units.series_end_note``) when available; for
+    the province (and as a fallback) states the end of district People's Councils on 1 July 2025.
+    """
+    if unit != PROVINCE:
+        try:
+            from .units import load_units
+
+            note = load_units().series_end_note(unit, lang)
+            if note:
+                return str(note)
+        except Exception:  # noqa: BLE001 - units is another module; fall back to our own sentence
+            pass
+    d = fmt.fmt_date(DISTRICT_LEVEL_END, lang)
+    if unit == PROVINCE:
+        return fmt.pick(lang,
+                        f"HĐND cấp huyện chấm dứt hoạt động sau ngày {d} (chính quyền địa phương hai cấp); "
+                        "chuỗi số liệu cấp huyện kết thúc ở nhiệm kỳ 2021–2026 và chỉ là mốc lịch sử.",
+                        f"District People's Councils ceased after {d} (two-tier local government); the "
+                        "district series ends with the 2021–2026 term and is a historical baseline only.")
+    return fmt.pick(lang,
+                    f"Đơn vị cấp huyện {unit} không còn sau ngày {d}; chuỗi số liệu của đơn vị kết thúc "
+                    "ở nhiệm kỳ 2021–2026 (năm 2025 đối với chỉ tiêu năm).",
+                    f"District-level unit {unit} ceased after {d}; its series ends with the 2021–2026 "
+                    "term (with 2025 for yearly indicators).")
+
+
+def unit_name(unit: str, lang: str = "vi") -> str:
+    """Unit name from ``me_utils.units`` when available, else the code."""
+    try:
+        from .units import load_units
+
+        return str(load_units().name(unit, lang))
+    except Exception:  # noqa: BLE001 - units is another module; the code is a safe label
+        return unit

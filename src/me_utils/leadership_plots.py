@@ -1,0 +1,658 @@
+"""Figures and report sections of the leadership report (``notebooks/30_leadership.ipynb``).
+
+The analysis is in :mod:`me_utils.leadership`; this module turns it into reviewer-facing
+charts, tables and sentences (Vietnamese by default, English with ``lang="en"``). Each
+``section_*`` function is one notebook cell: it shows a heading, a table, a chart and the text,
+and returns the frames it showed (for tests and for further use in JupyterLab).
+
+Conventions: every proportion carries its Wilson 95% interval; the 2025 and 2030 targets are
+drawn where they apply; real published figures (``leadership_reference.csv``) are drawn only
+as grey comparison lines with their source, never merged with the data; charts built from the
+illustrative data say so in their title.
+"""
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from . import fmt, style
+from . import leadership as L
+from .intervals import wilson_ci
+from .notebook import heading, markdown, show_table
+
+TITLE_VI = "Phụ nữ tham gia lãnh đạo, quản lý"
+TITLE_EN = "Women in leadership and management"
+
+_POSITION = {
+    "within": ("trong giới hạn", "within the limits"),
+    "above": ("trên giới hạn trên", "above the upper limit"),
+    "below": ("dưới giới hạn dưới", "below the lower limit"),
+}
+
+
+def _t(lang, vi, en):
+    return fmt.pick(lang, vi, en)
+
+
+def _show_fig(fig) -> None:
+    """Show a figure as an embedded PNG and close it.
+
+    The house style selects the Agg backend, so a Figure object would print as text in a
+    kernel; a PNG display object is embedded by nbconvert whatever the backend.
+    """
+    import io
+
+    from IPython.display import Image, display
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=style.DPI, bbox_inches="tight")
+    plt.close(fig)
+    display(Image(data=buf.getvalue(), format="png"))
+
+
+def _illus(lang: str, on: bool) -> str:
+    return _t(lang, " — dữ liệu minh họa", " — illustrative data") if on else ""
+
+
+def fmt_pp(x, decimals: int = 1, lang: str = "vi") -> str:
+    """Signed percentage-point change: ``'+8,6'`` / ``'−8,0'`` (true minus sign)."""
+    if x is None or not np.isfinite(x):
+        return fmt.MISSING
+    body = fmt.fmt_number(abs(x), decimals, lang)
+    if body.strip("0,.") == "":
+        return body
+    return ("+" if x > 0 else "−") + body
+
+
+def fmt_p(p, lang: str = "vi") -> str:
+    """p-value for a table: ``'< 0,001'`` or three decimals."""
+    if p is None or not np.isfinite(p):
+        return fmt.MISSING
+    return "< " + fmt.fmt_number(0.001, 3, lang) if p < 0.001 else fmt.fmt_number(p, 3, lang)
+
+
+def _ci(lo, hi, lang, decimals=1):
+    return fmt.fmt_ci(lo, hi, decimals, lang)
+
+
+# --------------------------------------------------------------------------- data for a report
+
+
+@dataclass
+class LeadershipReport:
+    """What the sections of one report share: context, data, reference figures, terms shown."""
+
+    ctx: object
+    data: L.LeadershipData
+    reference: pd.DataFrame
+    terms: list
+
+    @property
+    def lang(self) -> str:
+        return self.ctx.lang
+
+    @property
+    def unit(self) -> str:
+        return self.ctx.unit
+
+    @property
+    def illustrative(self) -> bool:
+        return bool(self.data.illustrative or getattr(self.ctx, "illustrative", False))
+
+
+def terms_in_scope(councils: pd.DataFrame | None, period_end: int) -> list[str]:
+    """Terms to show: every term in the data elected in or before ``period_end`` (the term
+    before the review period stays in as the baseline of the term comparison)."""
+    if councils is None or councils.empty:
+        return []
+    terms = sorted(set(councils["term"]), key=lambda t: L.parse_term(t)[0])
+    return [t for t in terms if L.parse_term(t)[0] <= int(period_end)]
+
+
+def load_report_data(ctx) -> LeadershipReport:
+    """Load the leadership tables of ``ctx.data_root`` and the reference figures, and show
+    where they come from. Raises :class:`me_utils.leadership.LeadershipDataError` (file, row,
+    column, reason) for a bad input file."""
+    data = L.load_leadership(ctx.data_root)
+    ref = L.load_reference()
+    rep = LeadershipReport(ctx, data, ref, terms_in_scope(data.councils, ctx.period_end))
+    lang = ctx.lang
+    lines = []
+    for name, p in data.files.items():
+        if p is None:
+            lines.append(_t(lang, f"- `{name}.csv`: chưa có tệp.", f"- `{name}.csv`: no file."))
+        else:
+            try:
+                rel = p.relative_to(ctx.data_root)
+            except ValueError:
+                rel = p
+            lines.append(f"- `{rel}`")
+    intro = _t(lang, "Nguồn số liệu của báo cáo này:", "Data used in this report:")
+    markdown(intro + "\n\n" + "\n".join(lines))
+    if rep.illustrative:
+        markdown(_t(lang,
+                    "**Dữ liệu minh họa.** Phân tách theo huyện, nhiệm kỳ 2016–2021 và các chỉ tiêu năm là "
+                    "số liệu do máy sinh ra. Riêng tổng số đại biểu và số nữ nhiệm kỳ 2021–2026 theo từng "
+                    "cấp được dựng cho khớp với số liệu công bố của tỉnh (xem mục Nguồn); số liệu công bố "
+                    "chỉ được vẽ làm đường so sánh.",
+                    "**Illustrative data.** The breakdown by district, the 2016–2021 term and the yearly "
+                    "indicators are generated. Only the 2021–2026 totals of seats and women per level are "
+                    "built to match the province's published figures (see Sources); published figures are "
+                    "drawn only as comparison lines."))
+    return rep
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def fig_council_shares(shares: pd.DataFrame, reference: pd.DataFrame, lang: str = "vi",
+                       illustrative: bool = False, unit: str = L.PROVINCE, title: str | None = None):
+    """Women's share of council seats by level and term, with Wilson 95% intervals.
+
+    Inputs: ``shares`` from :func:`me_utils.leadership.council_shares`; ``reference`` from
+    :func:`me_utils.leadership.load_reference` (Son La's published 2021–2026 shares are drawn as
+    grey segments over their level, the national National Assembly shares as grey dashed lines
+    across the chart). Output: matplotlib Figure; y in percent.
+    """
+    style.use_house_style()
+    fig, ax = plt.subplots(figsize=(8.5, 4.8))
+    levels = [lv for lv in L.LEVELS if lv in set(shares["level"])]
+    terms = sorted(set(shares["term"]), key=lambda t: L.parse_term(t)[0])
+    palette = ["#9ECAE1", style.FITTED, style.OBSERVED, "#08306B"]
+    width = 0.8 / max(len(terms), 1)
+    for j, term in enumerate(terms):
+        sub = shares[shares["term"] == term].set_index("level")
+        xs, ys, lo, hi = [], [], [], []
+        for i, lv in enumerate(levels):
+            if lv in sub.index:
+                r = sub.loc[lv]
+                xs.append(i - 0.4 + width * (j + 0.5))
+                ys.append(r["share_pct"])
+                lo.append(r["share_pct"] - r["ci_low"])
+                hi.append(r["ci_high"] - r["share_pct"])
+        ax.errorbar(xs, ys, yerr=[lo, hi], fmt="o", color=palette[j % len(palette)], capsize=4, ms=7,
+                    label=L.term_label(term, lang))
+    # Published Son La figures (real, with source): grey segment over each level.
+    sl = reference[(reference["body"] == "people_council") & (reference["unit_code"] == "SL")]
+    first = True
+    for i, lv in enumerate(levels):
+        r = sl[sl["level"] == lv]
+        if r.empty:
+            continue
+        v = float(r["share_pct"].iloc[0])
+        # Over the slot of the published figure's term when that term is drawn, else the group.
+        rt = str(r["term"].iloc[0])
+        x0, x1 = (i - 0.4 + width * terms.index(rt), i - 0.4 + width * (terms.index(rt) + 1)) if rt in terms \
+            else (i - 0.45, i + 0.45)
+        lab = _t(lang, "Sơn La, số công bố 2021–2026", "Son La, published 2021–2026")
+        if unit != L.PROVINCE:
+            lab = _t(lang, "Toàn tỉnh Sơn La, số công bố 2021–2026", "Son La province, published 2021–2026")
+        ax.hlines(v, x0, x1, colors=style.REFERENCE, linestyles="-", lw=2.5, alpha=0.6,
+                  label=lab if first else None)
+        ax.annotate(fmt.fmt_pct(v, 2, lang), (x1, v), fontsize=8, color=style.REFERENCE,
+                    xytext=(2, 2), textcoords="offset points")
+        first = False
+    na = reference[(reference["body"] == "national_assembly") & (reference["scope"] == "national")]
+    for k, (_, r) in enumerate(na.sort_values("year").iterrows()):
+        ax.axhline(r["share_pct"], color=style.REFERENCE, ls=[":", "--"][k % 2], lw=1,
+                   label=_t(lang, f"Nữ đại biểu Quốc hội toàn quốc, {L.term_label(r['term'], 'vi')}: "
+                                  f"{fmt.fmt_pct(r['share_pct'], 2, 'vi')}",
+                            f"Women NA deputies nationally, {L.term_label(r['term'], 'en')}: "
+                            f"{fmt.fmt_pct(r['share_pct'], 2, 'en')}"))
+    ax.set_xticks(range(len(levels)), [L.level_label(lv, lang) for lv in levels])
+    ax.set_ylabel(_t(lang, "Tỷ lệ nữ đại biểu (%)", "Women's share of deputies (%)"))
+    top = max(60.0, float(shares["ci_high"].max()) + 5 if len(shares) else 60.0)
+    ax.set_ylim(0, top)
+    ax.set_title(title or _t(lang, "Tỷ lệ nữ đại biểu HĐND theo cấp và nhiệm kỳ (KTC 95%)",
+                             "Women's share of People's Council seats by level and term (95% CI)")
+                 + _illus(lang, illustrative))
+    ax.legend(loc="upper left", fontsize=8, ncol=2)
+    fig.tight_layout()
+    return fig
+
+
+def fig_yearly_share(shares: pd.DataFrame, targets: L.Targets, lang: str = "vi", illustrative: bool = False,
+                     value: str = "share_pct", low: str = "ci_low", high: str = "ci_high",
+                     assessment=None, title: str = "", ylabel: str = "", ax=None):
+    """Yearly share with Wilson 95% intervals, fitted trend band and the 2025/2030 targets.
+
+    Inputs: a yearly frame (``year`` and the value/interval columns, percent), the
+    :class:`~me_utils.leadership.Targets`, an optional :class:`me_utils.assess.Assessment` whose
+    fitted trend (and 95% prediction band) is drawn to 2030. Output: Figure (or draws on ``ax``).
+    """
+    style.use_house_style()
+    own = ax is None
+    if own:
+        fig, ax = plt.subplots()
+    else:
+        fig = ax.figure
+    d = shares.dropna(subset=[value])
+    ax.errorbar(d["year"], d[value], yerr=[d[value] - d[low], d[high] - d[value]], fmt="o-",
+                color=style.OBSERVED, capsize=3, label=_t(lang, "Số liệu (KTC 95%)", "Observed (95% CI)"))
+    fit = getattr(assessment, "fit", None)
+    if fit is not None and len(d):
+        yrs = np.arange(int(d["year"].min()), 2031)
+        pr = fit.predict_array(yrs, 0.95)
+        ax.plot(pr[:, 0], pr[:, 1], color=style.FITTED, lw=1, ls="--",
+                label=_t(lang, "Xu hướng ước lượng", "Fitted trend"))
+        ax.fill_between(pr[:, 0], pr[:, 4], pr[:, 5], color=style.FITTED, alpha=0.12,
+                        label=_t(lang, "Khoảng dự báo 95%", "95% prediction band"))
+    for yr, tv, col in ((2025, targets.target_2025, style.TARGET_2025), (2030, targets.target_2030, style.TARGET_2030)):
+        if tv is None:
+            continue
+        ax.axhline(tv, color=col, lw=0.8, ls=":")
+        ax.plot([yr], [tv], marker="D", color=col, ms=8, ls="none",
+                label=_t(lang, f"Mục tiêu {yr}: {fmt.fmt_pct(tv, 0, 'vi')}", f"{yr} target: {fmt.fmt_pct(tv, 0, 'en')}"))
+    ax.set_xlim(min(d["year"].min() if len(d) else 2020, 2020) - 0.5, 2030.5)
+    ax.set_ylim(0, 100)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title + _illus(lang, illustrative))
+    ax.legend(loc="lower right", fontsize=8)
+    if own:
+        fig.tight_layout()
+    return fig
+
+
+def fig_council_funnel(table: pd.DataFrame, od: dict, term: str, level: str, lang: str = "vi",
+                       illustrative: bool = False, highlight: str | None = None):
+    """Funnel plot of district-level units (the GBV helper's :func:`me_utils.funnel.plot_funnel`)
+    with unit names, the pooled provincial share as target, and ``highlight`` marked."""
+    from .funnel import plot_funnel
+
+    tab = table.copy()
+    codes = tab["unit"].tolist()
+    tab["unit"] = [L.unit_name(c, lang) for c in codes]
+    title = _t(lang, f"{L.level_label(level, 'vi')}: tỷ lệ nữ đại biểu theo huyện, {L.term_label(term, 'vi')}",
+               f"{L.level_label(level, 'en')}: women's share of seats by district, {L.term_label(term, 'en')}")
+    fig = plot_funnel(tab, od, kind="proportion", per=100.0, lang=lang, title=title + _illus(lang, illustrative),
+                      xlabel=_t(lang, "Số đại biểu (ghế)", "Seats"),
+                      ylabel=_t(lang, "Tỷ lệ nữ (%)", "Women (%)"))
+    ax = fig.axes[0]
+    # Zoom on the funnel (the shared plot spans 0–100%), never cutting a unit or a 99.8% limit.
+    top = float(np.nanmax(np.r_[tab["value"], tab["upper_998"], tab.get("adj_upper_998", tab["upper_998"])]))
+    ax.set_ylim(0, min(100.0, top * 1.15 + 2))
+    if highlight in codes:
+        r = tab.iloc[codes.index(highlight)]
+        fig.axes[0].scatter([r["denominator"]], [r["value"]], s=90, facecolors="none",
+                            edgecolors=style.TARGET_2025, linewidths=2, zorder=4,
+                            label=_t(lang, "Đơn vị của báo cáo", "This report's unit"))
+        fig.axes[0].legend(loc="best", fontsize=8)
+    return fig
+
+
+# --------------------------------------------------------------------------- sections
+
+
+def _council_table(shares: pd.DataFrame, lang: str) -> pd.DataFrame:
+    ci = fmt.ci_label(0.95, lang)
+    rows = []
+    for _, r in shares.iterrows():
+        rows.append({
+            _t(lang, "Cấp", "Level"): L.level_label(r["level"], lang),
+            _t(lang, "Nhiệm kỳ", "Term"): L.term_label(r["term"], lang),
+            _t(lang, "Số đại biểu", "Seats"): fmt.fmt_number(r["seats"], 0, lang),
+            _t(lang, "Nữ", "Women"): fmt.fmt_number(r["women"], 0, lang),
+            _t(lang, "Tỷ lệ nữ", "Women's share"): fmt.fmt_pct(r["share_pct"], 2, lang),
+            ci: _ci(r["ci_low"], r["ci_high"], lang),
+            _t(lang, "Nữ DTTS / tổng số ghế", "EM women / seats"): fmt.fmt_pct(r["em_share_pct"], 1, lang),
+            f"{ci} (DTTS)" if lang == "vi" else f"{ci} (EM)": _ci(r["em_ci_low"], r["em_ci_high"], lang),
+            _t(lang, "DTTS trong số nữ", "EM among women"): fmt.fmt_pct(r["em_of_women_pct"], 1, lang),
+        })
+    return pd.DataFrame(rows)
+
+
+def section_councils(rep: LeadershipReport) -> pd.DataFrame:
+    """Section 1: women's share of People's Council seats by level and term, with the
+    ethnic-minority women's share, a chart with the published comparison lines, and the
+    district series-end note. Returns the shares frame."""
+    lang, unit = rep.lang, rep.unit
+    heading(_t(lang, "1. Nữ đại biểu HĐND các cấp theo nhiệm kỳ", "1. Women People's Council deputies by term"), 2)
+    if rep.data.councils is None or not rep.terms:
+        markdown(_t(lang, "Chưa có số liệu cơ cấu HĐND.", "No People's Council data."))
+        return pd.DataFrame()
+    shares = L.council_shares(rep.data.councils, unit, rep.terms)
+    if shares.empty:
+        markdown(_t(lang, "Không có số liệu HĐND cho đơn vị này.", "No council data for this unit."))
+        return shares
+    scope = _t(lang, "Toàn tỉnh: HĐND tỉnh; các HĐND cấp huyện và cấp xã được cộng gộp.",
+               "Province: the provincial council; district and commune councils pooled.") if unit == L.PROVINCE else \
+        _t(lang, f"{L.unit_name(unit, 'vi')}: HĐND cấp huyện và các HĐND cấp xã của huyện (cộng gộp).",
+           f"{L.unit_name(unit, 'en')}: the district council and its commune councils (pooled).")
+    markdown(scope + " " + _t(lang, "DTTS: dân tộc thiểu số.", "EM: ethnic minority."))
+    show_table(_council_table(shares, lang),
+               caption=_t(lang, "Tỷ lệ nữ đại biểu HĐND, khoảng tin cậy Wilson 95%",
+                          "Women's share of council seats, Wilson 95% intervals") + _illus(lang, rep.illustrative))
+    _show_fig(fig_council_shares(shares, rep.reference, lang, rep.illustrative, unit))
+    markdown(_t(lang,
+                "Đường xám: số liệu công bố chính thức (nhiệm kỳ 2021–2026 của Sơn La; tỷ lệ nữ đại biểu "
+                "Quốc hội toàn quốc), có nguồn ở mục 5; không trộn vào dữ liệu.",
+                "Grey lines: official published figures (Son La 2021–2026; national share of women National "
+                "Assembly deputies), sourced in section 5; not mixed into the data."))
+    markdown("> " + L.district_series_note(unit, lang))
+    return shares
+
+
+def _change_sentence(r, lang: str) -> str:
+    lv = L.level_label(r["level"], lang)
+    a, b = L.term_label(r["term_from"], lang), L.term_label(r["term_to"], lang)
+    ci = f"{fmt.ci_label(0.95, lang)}: {fmt_pp(r['ci_low_pp'], 1, lang)} {_t(lang, 'đến', 'to')} {fmt_pp(r['ci_high_pp'], 1, lang)}"
+    up, down = r["diff_pp"] > 0, r["diff_pp"] < 0
+    frm, to = fmt.fmt_pct(r["share_from_pct"], 1, lang), fmt.fmt_pct(r["share_to_pct"], 1, lang)
+    if lang == "vi":
+        verb = "tăng" if up else "giảm" if down else "không đổi"
+        base = (f"{lv}: tỷ lệ nữ {verb} {fmt.fmt_number(abs(r['diff_pp']), 1, lang)} điểm phần trăm ({ci}), từ {frm} ({a}) "
+                f"{'lên' if up else 'xuống' if down else 'và'} {to} ({b}).")
+    else:
+        verb = "rose" if up else "fell" if down else "did not change"
+        base = (f"{lv}: women's share {verb} by {fmt.fmt_number(abs(r['diff_pp']), 1, lang)} percentage points ({ci}), "
+                f"from {frm} ({a}) to {to} ({b}).")
+    if r["ci_low_pp"] > 0 or r["ci_high_pp"] < 0:
+        concl = _t(lang, " Khoảng tin cậy không chứa 0: thay đổi có ý nghĩa thống kê.",
+                   " The interval excludes 0: the change is statistically significant.")
+    else:
+        concl = _t(lang, " Khoảng tin cậy chứa 0: chưa đủ bằng chứng về thay đổi thực sự.",
+                   " The interval includes 0: no clear evidence of a real change.")
+    return base + concl
+
+
+def section_term_changes(rep: LeadershipReport) -> pd.DataFrame:
+    """Section 2: change between consecutive terms per level (Newcombe interval, score test,
+    Fisher's exact test for small councils) and the explicit refusal of a within-term trend."""
+    lang, unit = rep.lang, rep.unit
+    heading(_t(lang, "2. So sánh giữa các nhiệm kỳ", "2. Term-to-term comparison"), 2)
+    refusal = L.council_trend(pd.DataFrame({"term": rep.terms[-1:]}) if rep.terms else pd.DataFrame())
+    markdown(refusal.text(lang))
+    if rep.data.councils is None:
+        return pd.DataFrame()
+    shares = L.council_shares(rep.data.councils, unit, rep.terms)
+    tc = L.term_changes(shares)
+    if tc.empty:
+        markdown(_t(lang, "Chỉ có một nhiệm kỳ: chưa có gì để so sánh.", "Only one term: nothing to compare yet."))
+        return tc
+    ci = fmt.ci_label(0.95, lang)
+    rows = []
+    for _, r in tc.iterrows():
+        rows.append({
+            _t(lang, "Cấp", "Level"): L.level_label(r["level"], lang),
+            _t(lang, "So sánh", "Comparison"): f"{L.term_label(r['term_to'], lang)} − {r['term_from'].replace('-', '–')}",
+            _t(lang, "Nhiệm kỳ trước", "Earlier term"): fmt.fmt_pct(r["share_from_pct"], 2, lang),
+            _t(lang, "Nhiệm kỳ sau", "Later term"): fmt.fmt_pct(r["share_to_pct"], 2, lang),
+            _t(lang, "Chênh lệch (điểm %)", "Change (points)"): fmt_pp(r["diff_pp"], 2, lang),
+            f"{ci} (Newcombe)": f"{fmt_pp(r['ci_low_pp'], 2, lang)} {_t(lang, 'đến', 'to')} {fmt_pp(r['ci_high_pp'], 2, lang)}",
+            "p": fmt_p(r["p_reported"], lang),
+            _t(lang, "Kiểm định", "Test"): _t(lang, "chính xác Fisher", "Fisher exact") if r["small_counts"]
+            else _t(lang, "điểm hai tỷ lệ", "two-proportion score"),
+        })
+    show_table(pd.DataFrame(rows), caption=_t(lang, "Thay đổi tỷ lệ nữ đại biểu giữa hai nhiệm kỳ liên tiếp",
+                                              "Change in women's share between consecutive terms")
+               + _illus(lang, rep.illustrative))
+    markdown("\n".join(f"- {_change_sentence(r, lang)}" for _, r in tc.iterrows()))
+    if "district" in set(shares["level"]) or unit != L.PROVINCE:
+        markdown("> " + L.district_series_note(unit, lang) + " " + _t(
+            lang, "Nhiệm kỳ 2026–2031 không có HĐND cấp huyện; cấp xã chỉ so sánh được ở phạm vi toàn tỉnh.",
+            "The 2026–2031 term has no district councils; commune councils compare only province-wide."))
+    return tc
+
+
+def section_funnel(rep: LeadershipReport) -> list:
+    """Section 3: funnel plots of district-level units (district councils, and commune councils
+    pooled per district) against the pooled provincial share, exact binomial limits, not ranked.
+    Returns the funnel tables shown."""
+    lang = rep.lang
+    heading(_t(lang, "3. So sánh các huyện (biểu đồ phễu)", "3. Districts compared (funnel plot)"), 2)
+    c = rep.data.councils
+    out = []
+    if c is None:
+        markdown(_t(lang, "Chưa có số liệu.", "No data."))
+        return out
+    for level in ("district", "commune"):
+        terms = [t for t in rep.terms if ((c["term"] == t) & (c["level"] == level)).any()]
+        if not terms:
+            continue
+        term = terms[-1]
+        table, od = L.council_funnel(c, term, level)
+        out.append(table)
+        heading(_t(lang, f"{L.level_label(level, 'vi')}, {L.term_label(term, 'vi')}",
+                   f"{L.level_label(level, 'en')}, {L.term_label(term, 'en')}"), 3)
+        _show_fig(fig_council_funnel(table, od, term, level, lang, rep.illustrative,
+                                     highlight=rep.unit if rep.unit != L.PROVINCE else None))
+        show_table(funnel_display_table(table, od, lang), caption=_t(
+            lang, f"Xếp theo tên đơn vị, không xếp hạng. Giá trị chung (θ₀) = {fmt.fmt_pct(100 * od['theta0'], 2, lang)}",
+            f"Ordered by unit name, not ranked. Pooled value (θ₀) = {fmt.fmt_pct(100 * od['theta0'], 2, lang)}"))
+        markdown(funnel_sentence(table, od, lang))
+    markdown("> " + L.district_series_note(L.PROVINCE, lang))
+    return out
+
+
+def funnel_display_table(table: pd.DataFrame, od: dict, lang: str = "vi") -> pd.DataFrame:
+    """Reviewer table of a council funnel: unit, seats, women, share, the 95% and 99.8% limits
+    the positions were judged against (overdispersion-adjusted ones when the units are
+    overdispersed, exact binomial ones otherwise) and the position. Ordered by unit name."""
+    pre = "adj_" if od["overdispersed"] else ""
+    rows = []
+    for _, r in table.iterrows():
+        if r["position_998"] != "within":
+            pos, lvl = r["position_998"], "99,8%" if lang == "vi" else "99.8%"
+        else:
+            pos, lvl = r["position_95"], "95%"
+        rows.append({
+            _t(lang, "Đơn vị", "Unit"): L.unit_name(r["unit"], lang),
+            _t(lang, "Số ghế", "Seats"): fmt.fmt_number(r["denominator"], 0, lang),
+            _t(lang, "Nữ", "Women"): fmt.fmt_number(r["numerator"], 0, lang),
+            _t(lang, "Tỷ lệ nữ", "Women's share"): fmt.fmt_pct(r["value"], 1, lang),
+            _t(lang, "Giới hạn 95%", "95% limits"): _ci(r[f"{pre}lower_95"], r[f"{pre}upper_95"], lang),
+            _t(lang, "Giới hạn 99,8%", "99.8% limits"): _ci(r[f"{pre}lower_998"], r[f"{pre}upper_998"], lang),
+            _t(lang, "Vị trí", "Position"): fmt.pick(lang, *_POSITION[pos]) + ("" if pos == "within" else f" ({lvl})"),
+        })
+    return pd.DataFrame(rows)
+
+
+def funnel_sentence(table: pd.DataFrame, od: dict, lang: str = "vi") -> str:
+    """How many units lie outside the limits, and which limits were used (exact binomial, or
+    widened for overdispersion with φ and τ²)."""
+    n_out = int((table["position_95"] != "within").sum())
+    phi = fmt.fmt_number(od["phi"], 2, lang)
+    if od["overdispersed"]:
+        basis = _t(lang, f"Các huyện phân tán quá mức (φ = {phi}): giới hạn được nới theo τ² "
+                         "(DerSimonian–Laird) và vị trí được đánh giá theo giới hạn điều chỉnh. ",
+                   f"The districts are overdispersed (φ = {phi}): limits are widened by τ² "
+                   "(DerSimonian–Laird) and positions are judged against the adjusted limits. ")
+    else:
+        basis = _t(lang, f"Không có phân tán quá mức (φ = {phi}): giới hạn nhị thức chính xác. ",
+                   f"No overdispersion (φ = {phi}): exact binomial limits. ")
+    return basis + _t(lang,
+                      f"{n_out}/{len(table)} đơn vị nằm ngoài giới hạn 95% (kỳ vọng khoảng 5% do ngẫu nhiên). "
+                      "Nằm ngoài giới hạn là tín hiệu cần xem xét thêm, không phải kết luận.",
+                      f"{n_out}/{len(table)} units lie outside the 95% limits (about 5% expected by chance). "
+                      "A unit outside the limits is a prompt to look closer, not a verdict.")
+
+
+def _series_break_note(df: pd.DataFrame, lang: str) -> str:
+    units_by_year = df.groupby("year")["unit_code"].apply(lambda s: frozenset(s)).sort_index()
+    for (y0, u0), (y1, u1) in zip(units_by_year.items(), list(units_by_year.items())[1:]):
+        if u0 != u1:
+            return _t(lang,
+                      f"Lưu ý: phạm vi báo cáo thay đổi từ năm {y1} (trước đó {len(u0)} dòng đơn vị, từ {y1} là "
+                      f"{len(u1)}) do sắp xếp đơn vị hành chính năm 2025; so sánh qua mốc này cần thận trọng.",
+                      f"Note: the reporting units change from {y1} (before: {len(u0)} unit rows; from {y1}: "
+                      f"{len(u1)}) with the 2025 administrative reform; compare across this break with care.")
+    return ""
+
+
+def _assessment_text(a, targets: L.Targets, lang: str) -> str:
+    from .assess import status_label
+
+    if a is None or not a.statuses:
+        return ""
+    st = "; ".join(f"{m.upper() if m != 'statcan' else 'StatCan'}: {status_label(s, lang)}" for m, s in a.statuses.items())
+    parts = [_t(lang, f"Đánh giá so với mục tiêu {a.target_year}: {st}.",
+                f"Assessment against the {a.target_year} target: {st}.")]
+    if targets.target_2030 is not None and 2030 in a.projection:
+        f, lo, hi = a.projection[2030]
+        pr = a.prob_reach.get(2030, float("nan"))
+        parts.append(_t(lang,
+                        f"Nếu giữ xu hướng hiện nay, năm 2030 ước đạt {fmt.fmt_pct(f, 1, lang)} (khoảng dự báo 95%: "
+                        f"{_ci(lo, hi, lang)}); xác suất đạt mục tiêu {fmt.fmt_pct(targets.target_2030, 0, lang)}: "
+                        f"{fmt.fmt_pct(100 * pr, 0, lang) if np.isfinite(pr) else fmt.MISSING}.",
+                        f"At the current trend, 2030 is projected at {fmt.fmt_pct(f, 1, lang)} (95% prediction "
+                        f"interval {_ci(lo, hi, lang)}); probability of reaching {fmt.fmt_pct(targets.target_2030, 0, lang)}: "
+                        f"{fmt.fmt_pct(100 * pr, 0, lang) if np.isfinite(pr) else fmt.MISSING}."))
+    if not targets.verified:
+        parts.append(_t(lang, "⚠ Mục tiêu chưa được kiểm chứng với văn bản tiếng Việt chính thức.",
+                        "⚠ Target not verified against the official Vietnamese text."))
+    return " ".join(parts)
+
+
+def _yearly_table(d: pd.DataFrame, num: str, den: str, value: str, low: str, high: str, lang: str,
+                  num_label, den_label) -> pd.DataFrame:
+    rows = []
+    for _, r in d.iterrows():
+        rows.append({
+            _t(lang, "Năm", "Year"): str(int(r["year"])),
+            den_label: fmt.fmt_number(r[den], 0, lang),
+            num_label: fmt.fmt_number(r[num], 0, lang),
+            _t(lang, "Tỷ lệ", "Share"): fmt.fmt_pct(r[value], 1, lang),
+            fmt.ci_label(0.95, lang): _ci(r[low], r[high], lang),
+        })
+    return pd.DataFrame(rows)
+
+
+def section_key_leaders(rep: LeadershipReport) -> pd.DataFrame:
+    """Section 4a: agencies/local governments with a woman key leader (M1.C1 = L.1) by year,
+    with Wilson intervals, the 60%/75% targets and the three-method assessment."""
+    lang, ctx = rep.lang, rep.ctx
+    heading(_t(lang, "4. Lãnh đạo chủ chốt và quy hoạch cán bộ nữ", "4. Women key leaders and the cadre planning pool"), 2)
+    heading(_t(lang, "Cơ quan, địa phương có lãnh đạo chủ chốt là nữ (M1.C1, L.1)",
+               "Agencies and local governments with a woman key leader (M1.C1, L.1)"), 3)
+    kl = rep.data.key_leaders
+    d = L.key_leader_shares(kl, rep.unit, ctx.period_start - 1, ctx.period_end) if kl is not None else pd.DataFrame()
+    if d.empty:
+        markdown(_t(lang, "Chưa có số liệu cho đơn vị này.", "No data for this unit."))
+        if rep.unit != L.PROVINCE:
+            markdown("> " + L.district_series_note(rep.unit, lang))
+        return d
+    tg = L.indicator_targets("M1.C1")
+    show_table(_yearly_table(d, "with_woman", "agencies", "share_pct", "ci_low", "ci_high", lang,
+                             _t(lang, "Có lãnh đạo chủ chốt nữ", "With a woman key leader"),
+                             _t(lang, "Số cơ quan, địa phương", "Agencies / local governments")),
+               caption=_t(lang, "Tỷ lệ cơ quan, địa phương có lãnh đạo chủ chốt là nữ",
+                          "Share with a woman key leader") + _illus(lang, rep.illustrative))
+    a = L.assess_yearly(d, tg, "with_woman", "agencies", ctx.period_start, ctx.period_end)
+    _show_fig(fig_yearly_share(d, tg, lang, rep.illustrative, assessment=a,
+                               title=_t(lang, "Cơ quan, địa phương có lãnh đạo chủ chốt là nữ (%)",
+                                        "Agencies/local governments with a woman key leader (%)"),
+                               ylabel="%"))
+    markdown(_assessment_text(a, tg, lang))
+    note = _series_break_note(L._year_range(kl if rep.unit == L.PROVINCE else kl[kl["unit_code"] == rep.unit],
+                                            ctx.period_start - 1, ctx.period_end), lang)
+    if note:
+        markdown("> " + note)
+    if rep.unit != L.PROVINCE:
+        markdown("> " + L.district_series_note(rep.unit, lang))
+    return d
+
+
+def section_planning_pool(rep: LeadershipReport) -> pd.DataFrame:
+    """Section 4b: women in the cadre planning pool (L.2: ≥40% 2025, 50% 2030) and the share
+    of them trained (L.3: 75% / 90%), by year with Wilson intervals and targets."""
+    lang, ctx = rep.lang, rep.ctx
+    heading(_t(lang, "Cán bộ nữ trong quy hoạch và được đào tạo (L.2, L.3)",
+               "Women in the cadre planning pool and trained (L.2, L.3)"), 3)
+    pool = rep.data.planning_pool
+    d = L.planning_pool_shares(pool, rep.unit, ctx.period_start - 1, ctx.period_end) if pool is not None else pd.DataFrame()
+    if d.empty:
+        markdown(_t(lang, "Chưa có số liệu cho đơn vị này.", "No data for this unit."))
+        return d
+    t2, t3 = L.indicator_targets(L.POOL_CODE), L.indicator_targets(L.TRAINED_CODE)
+    tab = _yearly_table(d, "women_in_pool", "pool_size", "share_pct", "ci_low", "ci_high", lang,
+                        _t(lang, "Nữ trong quy hoạch", "Women in pool"), _t(lang, "Tổng số quy hoạch", "Pool size"))
+    tab[_t(lang, "Nữ được đào tạo", "Women trained")] = [fmt.fmt_number(v, 0, lang) for v in d["women_trained"]]
+    tab[_t(lang, "Tỷ lệ được đào tạo", "Share trained")] = [fmt.fmt_pct(v, 1, lang) for v in d["trained_share_pct"]]
+    tab[fmt.ci_label(0.95, lang) + " "] = [_ci(lo, hi, lang) for lo, hi in zip(d["trained_ci_low"], d["trained_ci_high"])]
+    show_table(tab, caption=_t(lang, "Quy hoạch cán bộ nữ", "Women in the planning pool") + _illus(lang, rep.illustrative))
+    a2 = L.assess_yearly(d, t2, "women_in_pool", "pool_size", ctx.period_start, ctx.period_end)
+    a3 = L.assess_yearly(d, t3, "women_trained", "women_in_pool", ctx.period_start, ctx.period_end)
+    style.use_house_style()
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.5))
+    fig_yearly_share(d, t2, lang, rep.illustrative, assessment=a2, ax=axes[0], ylabel="%",
+                     title=_t(lang, "Tỷ lệ nữ trong quy hoạch (L.2)", "Women in the pool (L.2)"))
+    fig_yearly_share(d, t3, lang, rep.illustrative, value="trained_share_pct", low="trained_ci_low",
+                     high="trained_ci_high", assessment=a3, ax=axes[1], ylabel="%",
+                     title=_t(lang, "Nữ trong quy hoạch được đào tạo (L.3)", "Women in the pool trained (L.3)"))
+    fig.tight_layout()
+    _show_fig(fig)
+    markdown("- L.2: " + _assessment_text(a2, t2, lang) + "\n- L.3: " + _assessment_text(a3, t3, lang))
+    if rep.unit != L.PROVINCE:
+        markdown("> " + L.district_series_note(rep.unit, lang))
+    return d
+
+
+def section_sources(rep: LeadershipReport) -> pd.DataFrame:
+    """Section 5: the real published figures with their Wilson intervals and sources, the
+    targets with their basis, and the method note (assumptions of leadership and funnel)."""
+    from . import funnel
+
+    lang = rep.lang
+    heading(_t(lang, "5. Nguồn số liệu công bố và ghi chú phương pháp", "5. Published figures and method note"), 2)
+    ref = L.reference_council_shares(rep.reference)
+    full = rep.reference.set_index("figure_id")
+    rows = []
+    for _, r in ref.iterrows():
+        title = html.escape(str(full.loc[r["figure_id"], "source_title"]))
+        rows.append({
+            _t(lang, "Số liệu", "Figure"): _reference_label(full.loc[r["figure_id"]], lang),
+            _t(lang, "Nữ / tổng số", "Women / total"): (f"{fmt.fmt_number(r['women'], 0, lang)}/{fmt.fmt_number(r['total'], 0, lang)}"
+                                                        if np.isfinite(r["women"]) else fmt.MISSING),
+            _t(lang, "Tỷ lệ", "Share"): fmt.fmt_pct(r["share_pct"], 2, lang),
+            fmt.ci_label(0.95, lang): _ci(r["ci_low"], r["ci_high"], lang, 2),
+            _t(lang, "Nguồn", "Source"): f"{title} — {r['source_url']}",
+            _t(lang, "Kiểm chứng", "Verification"): r["verification"],
+        })
+    other = rep.reference[~rep.reference["figure_id"].isin(ref["figure_id"])]
+    for _, r in other.iterrows():
+        has = np.isfinite(r["women"]) and np.isfinite(r["total"])
+        lo, hi = wilson_ci(r["women"], r["total"]) if has else (np.nan, np.nan)
+        rows.append({
+            _t(lang, "Số liệu", "Figure"): _reference_label(r, lang),
+            _t(lang, "Nữ / tổng số", "Women / total"): (f"{fmt.fmt_number(r['women'], 0, lang)}/"
+                                                        f"{fmt.fmt_number(r['total'], 0, lang)}" if has else fmt.MISSING),
+            _t(lang, "Tỷ lệ", "Share"): fmt.fmt_pct(r["share_pct"], 1, lang),
+            fmt.ci_label(0.95, lang): _ci(100 * lo, 100 * hi, lang, 2),
+            _t(lang, "Nguồn", "Source"): f"{html.escape(str(r['source_title']))} — {r['source_url']}",
+            _t(lang, "Kiểm chứng", "Verification"): r["verification"],
+        })
+    table = pd.DataFrame(rows)
+    show_table(table, caption=_t(lang, "Số liệu công bố chính thức (thật, có nguồn); dùng làm đường so sánh",
+                                 "Official published figures (real, sourced); used as comparison lines"))
+    tg_rows = []
+    for code in ("M1.C1", "L.1", "L.2", "L.3"):
+        t = L.indicator_targets(code)
+        tg_rows.append({_t(lang, "Mã", "Code"): code,
+                        _t(lang, "Mục tiêu 2025", "2025 target"): fmt.fmt_pct(t.target_2025, 0, lang),
+                        _t(lang, "Mục tiêu 2030", "2030 target"): fmt.fmt_pct(t.target_2030, 0, lang),
+                        _t(lang, "Căn cứ", "Basis"): t.basis,
+                        _t(lang, "Kiểm chứng", "Verified"): _t(lang, "có", "yes") if t.verified else _t(lang, "chưa ⚠", "no ⚠")})
+    show_table(pd.DataFrame(tg_rows), caption=_t(lang, "Mục tiêu áp dụng", "Applicable targets"))
+    heading(_t(lang, "Ghi chú phương pháp", "Method note"), 3)
+    markdown("\n".join(f"- {s}" for s in L.ASSUMPTIONS[lang] + funnel.ASSUMPTIONS[lang]))
+    return table
+
+
+def _reference_label(r, lang: str) -> str:
+    body = str(r["body"])
+    term = str(r["term"]) if r["term"] else ""
+    when = L.term_label(term, lang) if term else str(int(r["year"])) if np.isfinite(r["year"]) else ""
+    if body == "people_council":
+        return _t(lang, f"Sơn La, {L.level_label(r['level'], 'vi')}, {when}", f"Son La, {L.level_label(r['level'], 'en')}, {when}")
+    if body == "national_assembly":
+        if r["scope"] == "national":
+            return _t(lang, f"Toàn quốc, nữ đại biểu Quốc hội, {when}", f"Viet Nam, women NA deputies, {when}")
+        return _t(lang, f"Đại biểu Quốc hội trúng cử tại Sơn La, {when}", f"NA deputies elected in Son La, {when}")
+    if body == "provincial_government":
+        return _t(lang, f"Toàn quốc, chính quyền cấp tỉnh có lãnh đạo chủ chốt nữ, {when} (phạm vi khác M1.C1 của tỉnh)",
+                  f"Viet Nam, provincial governments with a woman key leader, {when} (different scope from Son La's M1.C1)")
+    return str(r["figure_id"])

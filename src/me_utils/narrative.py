@@ -1,0 +1,276 @@
+"""Generated report sentences, in Vietnamese and English, built only from computed results.
+
+Every number in a sentence comes from a field of a computed frame (the scorecard of
+:mod:`me_utils.scorecard`, the accountability matrix of :mod:`me_utils.accountability`, the
+summary counts of :mod:`me_utils.review`); nothing is typed by hand. Numbers are formatted
+with :mod:`me_utils.fmt` (Vietnamese: decimal comma, dot for thousands; dates dd/mm/yyyy).
+Years are printed as plain integers (``2024``, never ``2.024``).
+
+:func:`parse_numbers` reads the numbers back out of a rendered sentence; the tests use it to
+check that each printed number equals the computed value it names.
+
+Display precision (an assumption shown in the method note): percentages and rates per
+100,000 with 1 decimal, ratios with 2 decimals, counts with 0, probabilities as whole
+percents; targets with the fewest decimals (up to 2) that show them exactly.
+"""
+from __future__ import annotations
+
+import math
+import re
+from typing import Iterable, Mapping
+
+from . import fmt
+
+#: Labels of every assessment status and summary category (vi, en).
+STATUS_LABELS: dict[str, tuple[str, str]] = {
+    "achieved": ("Đã đạt mục tiêu", "Achieved"),
+    "on_track": ("Đúng tiến độ", "On track"),
+    "acceleration_needed": ("Cần đẩy nhanh", "Acceleration needed"),
+    "limited_progress": ("Tiến bộ hạn chế", "Limited progress"),
+    "deterioration": ("Xu hướng xấu đi", "Deterioration"),
+    "insufficient_data": ("Không đủ số liệu", "Insufficient data"),
+    "behind": ("Chậm tiến độ", "Behind"),
+    "no_data": ("Chưa có số liệu", "No data"),
+    "no_target": ("Chưa có mục tiêu định lượng", "No quantitative target"),
+}
+
+#: How the 2025 target reads for each direction of progress (vi, en).
+_TARGET_VERB: dict[str, tuple[str, str]] = {
+    "increase": ("đạt ít nhất", "at least"),
+    "decrease": ("giảm xuống còn", "down to"),
+    "cap": ("không vượt quá", "at most"),
+    "reach": ("đạt", ""),
+}
+
+#: Decimals used to print a value of each indicator kind.
+KIND_DECIMALS = {"proportion": 1, "rate": 1, "ratio": 2, "count": 0, "binary": 0}
+
+
+def _missing(x) -> bool:
+    if x is None:
+        return True
+    try:
+        return math.isnan(float(x))
+    except (TypeError, ValueError):
+        return True
+
+
+def status_label(status, lang: str = "vi") -> str:
+    """Human label of a status code (``'achieved'`` → ``'Đã đạt mục tiêu'``), worded as in
+    :data:`me_utils.assess.STATUS_LABELS` (fallback :data:`STATUS_LABELS`); unknown codes are
+    returned as they are, a missing one as ``'Chưa có số liệu'``."""
+    if status is None or (isinstance(status, float) and math.isnan(status)) or status == "":
+        status = "no_data"
+    vi, en = _assessment_labels().get(str(status)) or STATUS_LABELS.get(str(status), (str(status), str(status)))
+    return fmt.pick(lang, vi, en)
+
+
+def _assessment_labels() -> dict:
+    # The assessment module owns the wording of its statuses; use it so that every report
+    # names a status the same way. Fall back to STATUS_LABELS when it is not importable.
+    try:
+        from .assess import STATUS_LABELS as labels
+    except ImportError:  # pragma: no cover - assess is part of the package
+        return {}
+    return labels
+
+
+def value_decimals(kind: str) -> int:
+    """Decimals used to print a value of an indicator ``kind`` (see module docstring)."""
+    return KIND_DECIMALS.get(str(kind), 1)
+
+
+def target_decimals(x) -> int:
+    """Fewest decimals (0–2) that print the target ``x`` exactly (80 → 0, 1.7 → 1)."""
+    if _missing(x):
+        return 0
+    for d in range(3):
+        if abs(round(float(x), d) - float(x)) < 1e-9:
+            return d
+    return 2
+
+
+def is_percent(row: Mapping) -> bool:
+    """True when the indicator's value is a percentage (proportion on a 0–100 scale)."""
+    label = str(row.get("unit_label") or "")
+    return str(row.get("kind")) == "proportion" or label.strip() == "%"
+
+
+def fmt_value(x, row: Mapping, lang: str, decimals: int | None = None) -> str:
+    """Format a value of the indicator described by ``row`` (a scorecard row), with its unit.
+
+    Percentages read ``78,0%``; binary (0/1) indicators ``có``/``không``; other kinds
+    ``1,85 lần`` style, i.e. the number then the scorecard's ``unit_label``.
+    """
+    d = value_decimals(row.get("kind")) if decimals is None else decimals
+    if _missing(x):
+        return fmt.MISSING
+    if str(row.get("kind")) == "binary":
+        # 0/1 indicators (e.g. "content is in the curriculum"): words, not numbers
+        return fmt.pick(lang, "có", "yes") if float(x) >= 0.5 else fmt.pick(lang, "không", "no")
+    if is_percent(row):
+        return fmt.fmt_pct(x, d, lang)
+    label = str(row.get("unit_label") or "").strip()
+    num = fmt.fmt_number(x, d, lang)
+    return f"{num} {label}" if label else num
+
+
+def _fmt_ci(row: Mapping, lang: str) -> str:
+    d = value_decimals(row.get("kind"))
+    return fmt.fmt_ci(row.get("ci_low"), row.get("ci_high"), d, lang, pct=is_percent(row))
+
+
+def _name(row: Mapping, lang: str) -> str:
+    return str(row.get("name_vi") if lang == "vi" else row.get("name_en") or row.get("name_vi"))
+
+
+def fmt_probability(p, lang: str = "vi") -> str:
+    """A probability in [0, 1] printed as a whole percent (``0.634`` → ``63%``)."""
+    if _missing(p):
+        return fmt.MISSING
+    return fmt.fmt_pct(100.0 * float(p), 0, lang)
+
+
+def target_phrase(row: Mapping, lang: str = "vi", year: int = 2025) -> str:
+    """``'mục tiêu năm 2025 là đạt ít nhất 80%'`` (or English), or a no-target phrase."""
+    t = row.get(f"target_{year}")
+    if _missing(t):
+        return fmt.pick(lang, f"chưa có mục tiêu định lượng cho năm {year}",
+                        f"there is no quantitative target for {year}")
+    verb_vi, verb_en = _TARGET_VERB.get(str(row.get("direction")), ("đạt", ""))
+    value = fmt_value(t, row, lang, decimals=target_decimals(t))
+    if lang == "vi":
+        s = f"mục tiêu năm {year} là {verb_vi} {value}"
+    else:
+        s = f"the {year} target is {verb_en + ' ' if verb_en else ''}{value}"
+    verified = row.get("verified")
+    if verified is not None and not _missing(verified) and not bool(verified):
+        s += fmt.pick(lang, " (⚠ mục tiêu chưa được kiểm chứng với văn bản gốc)",
+                      " (⚠ target not yet verified against the official text)")
+    return s
+
+
+def indicator_sentence(row: Mapping, lang: str = "vi") -> str:
+    """One sentence on one scorecard row: latest value with its interval, the 2025 target,
+    the headline status and the probability of reaching the target.
+
+    Input: a mapping with the scorecard columns (docs/CONTRACTS.md "Scorecard frame").
+    Output: text such as ``'Đến năm 2024, «Tỷ lệ …» đạt 78,0% (KTC 95%: 74,2–81,4%); mục tiêu
+    năm 2025 là đạt ít nhất 80%. Đánh giá: Cần đẩy nhanh; xác suất đạt mục tiêu năm 2025
+    khoảng 31%.'`` Numbers appear in this order: latest year, latest value, interval
+    (with the ``KTC 95%`` label), target year, target, target year, probability.
+    """
+    fmt.check_lang(lang)
+    name = _name(row, lang)
+    if _missing(row.get("latest_value")) or _missing(row.get("latest_year")):
+        head = fmt.pick(lang, f"Chưa có số liệu cho chỉ tiêu «{name}»",
+                        f"There are no data for «{name}»")
+        return f"{head}; {target_phrase(row, lang)}."
+    year = int(row["latest_year"])
+    value = fmt_value(row["latest_value"], row, lang)
+    ci = _fmt_ci(row, lang)
+    ci_txt = "" if ci == fmt.MISSING else f" ({fmt.ci_label(0.95, lang)}: {ci})"
+    if lang == "vi":
+        s = f"Đến năm {year}, «{name}» đạt {value}{ci_txt}; {target_phrase(row, lang)}."
+    else:
+        s = f"By {year}, «{name}» stood at {value}{ci_txt}; {target_phrase(row, lang)}."
+    if "status_headline" not in row:  # topic summaries carry no assessment
+        return s
+    status = row.get("status_headline")
+    s += " " + fmt.pick(lang, "Đánh giá: ", "Assessment: ") + status_label(status, lang)
+    p = row.get("prob_reach_2025")
+    if not _missing(p) and not _missing(row.get("target_2025")):
+        s += fmt.pick(lang, f"; xác suất đạt mục tiêu năm 2025 khoảng {fmt_probability(p, lang)}",
+                      f"; probability of reaching the 2025 target about {fmt_probability(p, lang)}")
+    return s + "."
+
+
+SUMMARY_ORDER = ("achieved", "on_track", "behind", "no_data")
+
+
+def summary_sentence(counts: Mapping[str, int], lang: str = "vi", scope: str | None = None) -> str:
+    """Sentence on how many indicators are achieved, on track, behind or without data.
+
+    ``counts`` maps each of ``SUMMARY_ORDER`` to an integer (missing keys count 0).
+    Numbers appear in the order: total, achieved, on track, behind, no data.
+    """
+    fmt.check_lang(lang)
+    n = {k: int(counts.get(k, 0)) for k in SUMMARY_ORDER}
+    total = sum(n.values())
+    f = lambda k: fmt.fmt_number(n[k], 0, lang)  # noqa: E731
+    if lang == "vi":
+        where = f" thuộc {scope}" if scope else ""
+        return (f"Trong {fmt.fmt_number(total, 0, lang)} chỉ tiêu{where}: {f('achieved')} đã đạt "
+                f"mục tiêu năm 2025, {f('on_track')} đúng tiến độ, {f('behind')} chậm tiến độ và "
+                f"{f('no_data')} chưa có số liệu.")
+    where = f" in {scope}" if scope else ""
+    return (f"Of {fmt.fmt_number(total, 0, lang)} indicators{where}: {f('achieved')} have "
+            f"achieved the 2025 target, {f('on_track')} are on track, {f('behind')} are behind "
+            f"and {f('no_data')} have no data.")
+
+
+def submission_sentence(row: Mapping, lang: str = "vi") -> str:
+    """Sentence on one cell of the accountability matrix (a department's report of a period).
+
+    ``row`` has ``department_name_vi/_en``, ``year``, ``period``, ``due_date``,
+    ``submission_date``, ``status`` (``on_time|late|missing|not_due``), ``days_late``.
+    Dates print dd/mm/yyyy in Vietnamese. Numbers in order: year, submission date (3 parts),
+    days late, due date (3 parts) — for a late one; year, due date for a missing one.
+    """
+    fmt.check_lang(lang)
+    dept = str(row.get("department_name_vi") if lang == "vi" else row.get("department_name_en"))
+    year = int(row["year"])
+    period_vi = "báo cáo 6 tháng đầu năm" if row["period"] == "H1" else "báo cáo năm"
+    period_en = "half-year report" if row["period"] == "H1" else "annual report"
+    due = fmt.fmt_date(row["due_date"], lang)
+    status = row["status"]
+    if status == "late":
+        sub = fmt.fmt_date(row["submission_date"], lang)
+        days = fmt.fmt_number(row["days_late"], 0, lang)
+        return fmt.pick(
+            lang,
+            f"{dept}: {period_vi} {year} gửi ngày {sub}, muộn {days} ngày so với hạn (trước ngày {due}).",
+            f"{dept}: {period_en} {year} sent on {sub}, {days} days late (due before {due}).",
+        )
+    if status == "missing":
+        return fmt.pick(
+            lang,
+            f"{dept}: chưa nhận được {period_vi} {year} (hạn trước ngày {due}).",
+            f"{dept}: {period_en} {year} not received (due before {due}).",
+        )
+    if status == "on_time":
+        sub = fmt.fmt_date(row["submission_date"], lang)
+        return fmt.pick(lang, f"{dept}: {period_vi} {year} gửi đúng hạn ngày {sub}.",
+                        f"{dept}: {period_en} {year} sent on time on {sub}.")
+    return fmt.pick(lang, f"{dept}: {period_vi} {year} chưa đến hạn (hạn trước ngày {due}).",
+                    f"{dept}: {period_en} {year} not yet due (due before {due}).")
+
+
+# --- reading numbers back ------------------------------------------------------------------
+
+_NUM_VI = re.compile(r"(?<![\d.,])-?\d{1,3}(?:\.\d{3})+(?:,\d+)?(?![\d])|(?<![\d.,])-?\d+(?:,\d+)?(?![\d])")
+_NUM_EN = re.compile(r"(?<![\d.,])-?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d])|(?<![\d.,])-?\d+(?:\.\d+)?(?![\d])")
+
+
+def parse_number(token: str, lang: str = "vi") -> float:
+    """Parse one number printed by :mod:`me_utils.fmt` (``'1.898,5'`` → 1898.5 in Vietnamese)."""
+    fmt.check_lang(lang)
+    t = token.strip().rstrip("%")
+    if lang == "vi":
+        t = t.replace(".", "").replace(",", ".")
+    else:
+        t = t.replace(",", "")
+    return float(t)
+
+
+def parse_numbers(text: str, lang: str = "vi", remove: Iterable[str] = ()) -> list[float]:
+    """All numbers of a rendered text, in order, read in the report language's format.
+
+    Strings in ``remove`` (e.g. indicator names that contain digits) are cut out first. A
+    date ``dd/mm/yyyy`` yields three numbers.
+    """
+    for r in remove:
+        if r:
+            text = text.replace(str(r), " ")
+    rx = _NUM_VI if lang == "vi" else _NUM_EN
+    return [parse_number(m.group(0), lang) for m in rx.finditer(text)]

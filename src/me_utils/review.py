@@ -1,0 +1,807 @@
+"""Phase-end review (tổng kết 2021–2025): executive summary, scorecard table, caveats,
+accountability and method appendix — the pieces of ``notebooks/00_phase_end_review.ipynb``.
+
+The notebook calls :func:`compute` once (it gathers the scorecard, the accountability matrix,
+data-quality findings and the GBV/leadership summaries) and then one ``show_*`` function per
+section. Every ``*_html``/``*_markdown`` function returns text so that tests can read what a
+reviewer reads; ``show_*`` only displays it.
+
+Summary categories (from the scorecard's ``summary_category``): ``achieved``, ``on_track``,
+``behind``, ``no_data``. Groups are the scorecard's ``objective`` (Objectives 1–6 of
+Resolution 28/NQ-CP, or a programme).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from . import accountability, fmt, narrative
+from .style import STATUS_COLOURS
+
+SUMMARY_CATEGORIES = narrative.SUMMARY_ORDER
+
+#: Colour of each summary category (house palette).
+SUMMARY_COLOURS = {
+    "achieved": STATUS_COLOURS["achieved"],
+    "on_track": STATUS_COLOURS["on_track"],
+    "behind": STATUS_COLOURS["acceleration_needed"],
+    "no_data": STATUS_COLOURS["insufficient_data"],
+}
+
+#: Fallback names of the objectives of Resolution 28/NQ-CP and of the programmes (vi, en);
+#: the catalogue's own names (``Catalogue.objective_name``) are used when it loads.
+OBJECTIVE_LABELS: dict[str, tuple[str, str]] = {
+    "M1": ("Mục tiêu 1: Lĩnh vực chính trị", "Objective 1: Politics"),
+    "M2": ("Mục tiêu 2: Lĩnh vực kinh tế, lao động", "Objective 2: Economy and labour"),
+    "M3": ("Mục tiêu 3: Đời sống gia đình và phòng ngừa, ứng phó với bạo lực trên cơ sở giới",
+           "Objective 3: Family life and gender-based violence prevention and response"),
+    "M4": ("Mục tiêu 4: Lĩnh vực y tế", "Objective 4: Health"),
+    "M5": ("Mục tiêu 5: Lĩnh vực giáo dục và đào tạo", "Objective 5: Education and training"),
+    "M6": ("Mục tiêu 6: Lĩnh vực thông tin, truyền thông", "Objective 6: Information and communication"),
+    "G": ("Chương trình phòng ngừa và ứng phó với bạo lực trên cơ sở giới (2232/QĐ-TTg)",
+          "Programme on GBV prevention and response (2232/QĐ-TTg)"),
+    "L": ("Chương trình phụ nữ tham gia lãnh đạo, quản lý (2282/QĐ-TTg)",
+          "Programme on women in leadership (2282/QĐ-TTg)"),
+    "TT": ("Chương trình truyền thông về bình đẳng giới (1790/QĐ-TTg)",
+           "Programme on gender-equality communication (1790/QĐ-TTg)"),
+    "DV": ("Chương trình phòng, chống bạo lực gia đình (45/QĐ-TTg)",
+           "Programme on preventing domestic violence (45/QĐ-TTg)"),
+}
+
+RECOMMENDATIONS_PLACEHOLDER = (
+    "Phần này do cán bộ phân tích viết / to be written by the analyst"
+)
+
+#: Sibling topic reports linked from this one (CONTRACTS "Report outputs").
+GBV_REPORT = "20_gbv.html"
+LEADERSHIP_REPORT = "30_leadership.html"
+WORKBOOK_NAME = "scorecard.xlsx"
+
+
+def group_key(row) -> str:
+    """Group of a scorecard row: its ``objective`` (``M3``, or a programme code such as ``G``),
+    else the prefix of its indicator code."""
+    obj = row.get("objective")
+    if obj is not None and not (isinstance(obj, float) and math.isnan(obj)) and str(obj).strip():
+        return str(obj).strip()
+    code = str(row.get("indicator_code") or "")
+    return code.split(".")[0] or "?"
+
+
+@lru_cache(maxsize=1)
+def _catalogue():
+    try:
+        from .catalogue import load_catalogue
+
+        return load_catalogue()
+    except Exception:  # noqa: BLE001 - labels fall back to OBJECTIVE_LABELS
+        return None
+
+
+def group_label(key: str, lang: str = "vi") -> str:
+    """Reviewer-facing name of an objective/programme (the catalogue's name when it has one)."""
+    cat = _catalogue()
+    if cat is not None and key in getattr(cat, "objectives", {}):
+        return cat.objective_name(key, lang)
+    vi, en = OBJECTIVE_LABELS.get(key, (key, key))
+    return fmt.pick(lang, vi, en)
+
+
+def group_order(keys) -> list[str]:
+    """Objectives 1–6 first, then the programmes (catalogue order), then anything else."""
+    cat = _catalogue()
+    known = cat.objective_order() if cat is not None else list(OBJECTIVE_LABELS)
+    known += [k for k in OBJECTIVE_LABELS if k not in known]
+    ks = list(dict.fromkeys(keys))
+    return sorted(ks, key=lambda k: (known.index(k) if k in known else len(known), k))
+
+
+def _category(x) -> str:
+    s = "" if x is None or (isinstance(x, float) and math.isnan(x)) else str(x)
+    return s if s in SUMMARY_CATEGORIES else "no_data"
+
+
+def summary_counts(scorecard: pd.DataFrame) -> pd.DataFrame:
+    """Counts of indicators in each summary category by objective/programme.
+
+    Input: the scorecard frame. Output: one row per group (ordered by :func:`group_order`)
+    plus a last row ``group='total'``; columns ``group, achieved, on_track, behind, no_data,
+    total`` (ints). An unknown or missing ``summary_category`` counts as ``no_data``.
+    """
+    if scorecard.empty:
+        return pd.DataFrame(columns=["group", *SUMMARY_CATEGORIES, "total"])
+    sc = pd.DataFrame({
+        "group": [group_key(r) for r in scorecard.to_dict("records")],
+        "cat": [_category(c) for c in scorecard["summary_category"]],
+    })
+    rows = []
+    for g in group_order(sc["group"]):
+        sub = sc[sc["group"] == g]
+        rec = {"group": g, **{c: int((sub["cat"] == c).sum()) for c in SUMMARY_CATEGORIES}}
+        rec["total"] = int(len(sub))
+        rows.append(rec)
+    tot = {"group": "total", **{c: int((sc["cat"] == c).sum()) for c in SUMMARY_CATEGORIES}}
+    tot["total"] = int(len(sc))
+    rows.append(tot)
+    return pd.DataFrame(rows)
+
+
+def executive_summary_markdown(scorecard: pd.DataFrame, lang: str = "vi",
+                               period_start: int = 2021, period_end: int = 2025) -> str:
+    """Markdown of the executive summary: one overall sentence and one per group."""
+    counts = summary_counts(scorecard)
+    if counts.empty:
+        return fmt.pick(lang, "Chưa có chỉ tiêu nào trong bảng đánh giá.",
+                        "The scorecard holds no indicator.")
+    total = counts[counts["group"] == "total"].iloc[0].to_dict()
+    intro = fmt.pick(
+        lang,
+        f"Đánh giá kết quả thực hiện giai đoạn {period_start}–{period_end} so với mục tiêu năm 2025.",
+        f"Assessment of {period_start}–{period_end} against the 2025 targets.",
+    )
+    lines = [intro, "", "**" + narrative.summary_sentence(total, lang) + "**", ""]
+    for rec in counts[counts["group"] != "total"].to_dict("records"):
+        lines.append("- " + narrative.summary_sentence(rec, lang, scope=group_label(rec["group"], lang)))
+    return "\n".join(lines)
+
+
+def summary_table(scorecard: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
+    """The counts of :func:`summary_counts` with reviewer-facing headers and group names."""
+    c = summary_counts(scorecard)
+    out = pd.DataFrame({
+        fmt.pick(lang, "Mục tiêu / Chương trình", "Objective / programme"):
+            [fmt.pick(lang, "Tổng số", "Total") if g == "total" else group_label(g, lang) for g in c["group"]],
+    })
+    for cat in SUMMARY_CATEGORIES:
+        out[narrative.status_label(cat, lang)] = c[cat].astype(int)
+    out[fmt.pick(lang, "Tổng", "All")] = c["total"].astype(int)
+    return out
+
+
+def _is_unverified(v) -> bool:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return True
+    if isinstance(v, str):
+        return v.strip().lower() not in ("true", "1", "yes")
+    return not bool(v)
+
+
+def scorecard_table(scorecard: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
+    """Scorecard of all indicators as text, ready to show: code, name, department, latest
+    year, latest value with its 95% interval, 2025 target (⚠ when unverified), headline
+    status, probability of reaching the 2025 target."""
+    rows = []
+    for r in scorecard.to_dict("records"):
+        ci = narrative._fmt_ci(r, lang)
+        val = narrative.fmt_value(r.get("latest_value"), r, lang)
+        if val != fmt.MISSING and ci != fmt.MISSING:
+            val = f"{val} ({ci})"
+        t = r.get("target_2025")
+        tgt = narrative.fmt_value(t, r, lang, decimals=narrative.target_decimals(t))
+        if not narrative._missing(t) and _is_unverified(r.get("verified")):
+            tgt += " ⚠"
+        ly = r.get("latest_year")
+        rows.append({
+            fmt.pick(lang, "Mã", "Code"): r["indicator_code"],
+            fmt.pick(lang, "Chỉ tiêu", "Indicator"): r["name_vi"] if lang == "vi" else r["name_en"],
+            fmt.pick(lang, "Cơ quan", "Department"): accountability.department_name(str(r.get("department")), lang),
+            fmt.pick(lang, "Năm", "Year"): fmt.MISSING if narrative._missing(ly) else str(int(ly)),
+            fmt.pick(lang, "Giá trị gần nhất (KTC 95%)", "Latest value (95% CI)"): val,
+            fmt.pick(lang, "Mục tiêu 2025", "2025 target"): tgt,
+            fmt.pick(lang, "Đánh giá", "Status"): narrative.status_label(r.get("status_headline"), lang),
+            fmt.pick(lang, "Xác suất đạt 2025", "P(reach 2025)"): narrative.fmt_probability(r.get("prob_reach_2025"), lang),
+        })
+    return pd.DataFrame(rows)
+
+
+def _status_key(label_to_key: dict, text: str) -> str | None:
+    return label_to_key.get(text)
+
+
+def coloured_table_html(df: pd.DataFrame, colour_of: dict[str, str] | None = None,
+                        caption: str | None = None) -> str:
+    """HTML of a text table whose cells whose text is a key of ``colour_of`` get that
+    background colour (status cells). All text is escaped."""
+    colour_of = colour_of or {}
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
+    body = []
+    for rec in df.itertuples(index=False):
+        tds = []
+        for v in rec:
+            s = fmt.MISSING if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
+            colour = next((c for k, c in colour_of.items() if s == k or s.startswith(k + " ")), None)
+            style = f' style="background:{colour};color:#fff;font-weight:600"' if colour else ""
+            tds.append(f"<td{style}>{html.escape(s)}</td>")
+        body.append("<tr>" + "".join(tds) + "</tr>")
+    cap = f'<p class="me-caption"><em>{html.escape(caption)}</em></p>' if caption else ""
+    return (cap + '<table class="me-table" border="0"><thead><tr>' + head + "</tr></thead><tbody>"
+            + "".join(body) + "</tbody></table>")
+
+
+def status_colours_by_label(lang: str = "vi") -> dict[str, str]:
+    """Map each status label (as printed) to its colour."""
+    out = {narrative.status_label(k, lang): c for k, c in STATUS_COLOURS.items()}
+    out.update({narrative.status_label(k, lang): c for k, c in SUMMARY_COLOURS.items()})
+    return out
+
+
+def accountability_colours(lang: str = "vi") -> dict[str, str]:
+    """Map the start of each accountability cell text (symbol [label]) to its colour."""
+    out = {}
+    for st, key in accountability.STATUS_COLOUR_KEYS.items():
+        sym = accountability.STATUS_SYMBOLS[st]
+        label = fmt.pick(lang, *accountability.STATUS_LABELS[st])
+        colour = STATUS_COLOURS[key]
+        if st == "on_time":
+            out[sym] = colour
+        else:
+            out[f"{sym} {label}"] = colour
+    return out
+
+
+def unverified_targets(scorecard: pd.DataFrame) -> pd.DataFrame:
+    """Scorecard rows whose 2025 or 2030 target is not verified against the official text."""
+    if scorecard.empty:
+        return scorecard
+    has_target = scorecard["target_2025"].notna() | scorecard["target_2030"].notna()
+    unv = scorecard["verified"].map(_is_unverified)
+    return scorecard[has_target & unv]
+
+
+def findings_summary(findings: pd.DataFrame | None) -> pd.DataFrame:
+    """Data-quality findings of the build counted by severity and kind (whichever columns
+    exist); empty when there are none."""
+    if findings is None or findings.empty:
+        return pd.DataFrame(columns=["severity", "kind", "n"])
+    cols = [c for c in ("severity", "level", "kind", "code", "check", "rule") if c in findings.columns][:2]
+    if not cols:
+        return pd.DataFrame({"severity": ["?"], "kind": ["?"], "n": [len(findings)]})
+    g = findings.groupby(cols, dropna=False).size().reset_index(name="n")
+    return g.sort_values("n", ascending=False).reset_index(drop=True)
+
+
+def caveats_markdown(scorecard: pd.DataFrame, findings: pd.DataFrame | None, lang: str = "vi",
+                     illustrative: bool = False) -> str:
+    """Markdown of the caveats: data-quality findings and unverified targets (each listed)."""
+    lines = []
+    if illustrative:
+        lines.append("- " + fmt.pick(
+            lang,
+            "**Dữ liệu minh họa**: các số liệu do máy sinh ra, không phải số liệu của tỉnh Sơn La.",
+            "**Illustrative data**: the figures are generated, not Son La's data."))
+    fs = findings_summary(findings)
+    n_find = int(fs["n"].sum()) if not fs.empty else 0
+    if n_find:
+        parts = ", ".join(
+            f"{' / '.join(str(v) for v in rec[:-1])}: {fmt.fmt_number(rec[-1], 0, lang)}"
+            for rec in fs.itertuples(index=False))
+        lines.append("- " + fmt.pick(
+            lang,
+            f"Kiểm tra chất lượng số liệu ghi nhận {fmt.fmt_number(n_find, 0, lang)} vấn đề ({parts}); "
+            "chi tiết trong báo cáo chất lượng số liệu.",
+            f"Data-quality checks recorded {fmt.fmt_number(n_find, 0, lang)} findings ({parts}); "
+            "details in the data-quality report."))
+    else:
+        lines.append("- " + fmt.pick(lang, "Kiểm tra chất lượng số liệu không ghi nhận vấn đề nào.",
+                                     "Data-quality checks recorded no finding."))
+    unv = unverified_targets(scorecard)
+    if len(unv):
+        codes = ", ".join(str(c) for c in unv["indicator_code"])
+        lines.append("- " + fmt.pick(
+            lang,
+            f"⚠ {fmt.fmt_number(len(unv), 0, lang)} chỉ tiêu có mục tiêu chưa được kiểm chứng với văn bản "
+            f"gốc ({codes}); đánh giá của các chỉ tiêu này cần được xem lại khi có văn bản chính thức.",
+            f"⚠ {fmt.fmt_number(len(unv), 0, lang)} indicators have targets not yet verified against the "
+            f"official text ({codes}); their assessment must be reviewed once the text is checked."))
+    nodata = scorecard[scorecard["summary_category"].map(_category) == "no_data"] if len(scorecard) else scorecard
+    if len(nodata):
+        lines.append("- " + fmt.pick(
+            lang,
+            f"{fmt.fmt_number(len(nodata), 0, lang)} chỉ tiêu chưa có đủ số liệu để đánh giá "
+            f"({', '.join(str(c) for c in nodata['indicator_code'])}).",
+            f"{fmt.fmt_number(len(nodata), 0, lang)} indicators lack the data for an assessment "
+            f"({', '.join(str(c) for c in nodata['indicator_code'])})."))
+    return "\n".join(lines)
+
+
+def recommendations_markdown(lang: str = "vi") -> str:
+    """The recommendations section: an explicit placeholder for the analyst to fill in."""
+    return (
+        f"> **{RECOMMENDATIONS_PLACEHOLDER}.**\n>\n> "
+        + fmt.pick(lang,
+                   "Báo cáo không tự sinh kiến nghị: cán bộ phân tích viết phần này dựa trên các kết quả ở trên.",
+                   "The report does not generate recommendations: the analyst writes this part from the results above.")
+    )
+
+
+def accountability_markdown(matrix: pd.DataFrame, lang: str = "vi", as_of=None) -> str:
+    """Markdown intro of the accountability matrix: counts by status and one sentence per
+    late, missing or rejected report."""
+    counts = accountability.status_counts(matrix)
+    expected = sum(v for k, v in counts.items() if k != "not_due")
+    parts = ", ".join(
+        f"{fmt.pick(lang, *accountability.STATUS_LABELS[k]).lower()}: {fmt.fmt_number(counts[k], 0, lang)}"
+        for k in ("on_time", "late", "missing", "rejected") if counts[k] or k in ("on_time", "late", "missing"))
+    cut = fmt.fmt_date(as_of, lang) if as_of is not None else fmt.MISSING
+    lines = [fmt.pick(
+        lang,
+        f"Tính đến ngày {cut}, có {fmt.fmt_number(expected, 0, lang)} báo cáo định kỳ đã đến hạn ({parts}). "
+        "Hạn nộp: báo cáo 6 tháng trước ngày 20/5, báo cáo năm trước ngày 25/11 (mục V Kế hoạch 123/KH-UBND).",
+        f"As of {cut}, {fmt.fmt_number(expected, 0, lang)} periodic reports were due ({parts}). "
+        "Deadlines: half-year report before 20 May, annual report before 25 November (plan 123/KH-UBND, section V)."),
+        ""]
+    for r in matrix[matrix["status"].isin(["late", "missing", "rejected"])].to_dict("records"):
+        if r["status"] == "rejected":
+            lines.append("- " + fmt.pick(
+                lang,
+                f"{r['department_name_vi']}: {'báo cáo 6 tháng' if r['period'] == 'H1' else 'báo cáo năm'} "
+                f"{r['year']} đã gửi nhưng không hợp lệ.",
+                f"{r['department_name_en']}: {'half-year' if r['period'] == 'H1' else 'annual'} report "
+                f"{r['year']} was sent but rejected."))
+        else:
+            lines.append("- " + narrative.submission_sentence(r, lang))
+    return "\n".join(lines)
+
+
+def assumptions_markdown(lang: str = "vi") -> str:
+    """The accountability and narrative assumptions, as a markdown list."""
+    items = [fmt.pick(lang, vi, en) for vi, en in accountability.ASSUMPTIONS]
+    items.append(fmt.pick(
+        lang,
+        "Số liệu trong các câu tự động được lấy trực tiếp từ kết quả tính toán; tỷ lệ phần trăm làm tròn "
+        "1 chữ số thập phân, tỷ số 2 chữ số, xác suất làm tròn đến phần trăm.",
+        "Numbers in generated sentences come straight from the computed results; percentages are "
+        "rounded to 1 decimal, ratios to 2, probabilities to whole percents."))
+    return "\n".join("- " + i for i in items)
+
+
+# --- putting it together ---------------------------------------------------------------------
+
+
+@dataclass
+class ReviewResults:
+    """Everything the phase-end review shows.
+
+    ``scorecard`` (CONTRACTS "Scorecard frame"), ``matrix`` (accountability long frame),
+    ``findings`` (build findings or None), ``gbv`` / ``leadership`` (topic summaries: dicts
+    with ``markdown`` and optional ``table``), ``method_note`` (markdown), ``suppression_log``
+    (DataFrame or None), ``as_of`` (date), ``lang``, ``illustrative``, ``period_start/end``.
+    """
+
+    scorecard: pd.DataFrame
+    matrix: pd.DataFrame
+    as_of: dt.date
+    lang: str = "vi"
+    period_start: int = 2021
+    period_end: int = 2025
+    unit: str = "SL"
+    headline_method: str = "unsd"
+    illustrative: bool = False
+    findings: pd.DataFrame | None = None
+    gbv: dict = field(default_factory=dict)
+    leadership: dict = field(default_factory=dict)
+    method_note: str = ""
+    suppression_log: pd.DataFrame | None = None
+    manifest: dict = field(default_factory=dict)
+
+
+# --- GBV and leadership summaries --------------------------------------------------------------
+
+#: Register indicators summarised in the GBV section, in this order.
+GBV_CODES = ("M3.C2a", "M3.C2b", "G.1", "G.2", "DV.4", "DV.5")
+
+
+def _catalogue_row(code: str) -> dict:
+    """Scorecard-like fields of a catalogue indicator (names, kind, direction, targets)."""
+    cat = _catalogue()
+    if cat is None or code not in cat:
+        return {"indicator_code": code, "name_vi": code, "name_en": code, "kind": "proportion",
+                "unit_label": "%", "direction": "increase", "target_2025": math.nan,
+                "verified": True}
+    ind = cat[code]
+    t25 = ind.target(2025)
+    return {"indicator_code": code, "name_vi": ind.name_vi, "name_en": ind.name_en, "kind": ind.kind,
+            "unit_label": "%" if ind.kind == "proportion" else ind.unit, "direction": ind.direction,
+            "target_2025": math.nan if t25 is None else float(t25), "verified": bool(ind.verified)}
+
+
+def gbv_indicator_rows(register: pd.DataFrame, period_start: int, period_end: int,
+                       k: int | None = None) -> pd.DataFrame:
+    """Province-level GBV register indicators, latest year of the period, with disclosure control.
+
+    Input: the *consented* typed register (:func:`me_utils.gbv.consented`). Output: one row per
+    code of :data:`GBV_CODES` with the catalogue fields, ``latest_year, latest_value, ci_low,
+    ci_high, numerator, denominator, hidden`` — the value and interval are NaN and ``hidden``
+    True when the numerator, the denominator or their difference is a small count (1…k−1):
+    a percentage of a small group, or one close to 0% or 100%, would give a small count back.
+    """
+    from . import disclosure, gbv
+
+    k = disclosure.DEFAULT_K if k is None else k
+    reg = register[(register["year"] >= int(period_start)) & (register["year"] <= int(period_end))]
+    ind = gbv.compute_indicators(reg, by=["year"], codes=list(GBV_CODES)) if len(reg) else None
+    rows = []
+    for code in GBV_CODES:
+        base = _catalogue_row(code)
+        sub = ind[(ind["indicator_code"] == code) & (ind["denominator"] > 0)] if ind is not None else []
+        if len(sub) == 0:
+            rows.append({**base, "latest_year": math.nan, "latest_value": math.nan, "ci_low": math.nan,
+                         "ci_high": math.nan, "numerator": math.nan, "denominator": math.nan,
+                         "hidden": False})
+            continue
+        last = sub.sort_values("year").iloc[-1]
+        num, den = int(last["numerator"]), int(last["denominator"])
+        hidden = bool(disclosure.small_count_mask(num, k) or disclosure.small_count_mask(den, k)
+                      or disclosure.small_count_mask(den - num, k))
+        rows.append({**base, "latest_year": int(last["year"]),
+                     "latest_value": math.nan if hidden else float(last["value"]),
+                     "ci_low": math.nan if hidden else float(last["ci_low"]),
+                     "ci_high": math.nan if hidden else float(last["ci_high"]),
+                     "numerator": num, "denominator": den, "hidden": hidden})
+    return pd.DataFrame(rows)
+
+
+def gbv_summary(data_root, period_start: int = 2021, period_end: int = 2025, lang: str = "vi") -> dict:
+    """GBV section of the review, from the GBV register of ``data_root``.
+
+    Output dict: ``available`` (bool), ``markdown`` (sentences + link to the GBV report),
+    ``indicators`` (frame of :func:`gbv_indicator_rows`), ``cases`` (display table of
+    detected incidents by year and type, after disclosure control), ``suppressed`` (list of
+    :class:`me_utils.disclosure.SuppressedTable` — feeds the suppression log), ``excluded``
+    (incidents without consent to reporting, left out).
+    """
+    from . import disclosure, gbv
+
+    link = fmt.pick(lang, f"Chi tiết: [Báo cáo bạo lực trên cơ sở giới]({GBV_REPORT}).",
+                    f"Details: [GBV report]({GBV_REPORT}).")
+    path = gbv.find_input(data_root, "gbv/register.csv")
+    if not path.exists():
+        return {"available": False, "suppressed": [], "markdown": fmt.pick(
+            lang, "Chưa có sổ đăng ký vụ việc bạo lực trên cơ sở giới trong dữ liệu.",
+            "No GBV case register in the data.") + " " + link}
+    reg, _problems = gbv.read_register(path, lang)
+    c = gbv.consented(reg)
+    data = c.data[(c.data["year"] >= int(period_start)) & (c.data["year"] <= int(period_end))]
+    rows = gbv_indicator_rows(data, period_start, period_end)
+    # Detected incidents by year × type: a count table a reviewer reads, so it is suppressed.
+    g = data[data["incident_type"].astype(str) != "non_gbv"]
+    counts = gbv.case_counts(g.assign(incident_type=g["incident_type"].astype(str)), ["year", "incident_type"])
+    counts = counts[counts["incident_type"].isin(gbv.GBV_TYPES)]
+    table = counts.pivot_table(index="year", columns="incident_type", values="n", aggfunc="sum",
+                               fill_value=0, observed=True)
+    table = table.reindex(columns=[t for t in gbv.GBV_TYPES if t in table.columns])
+    table.index = [str(int(y)) for y in table.index]
+    table.columns = [gbv.label("incident_type", t, lang) for t in table.columns]
+    name = fmt.pick(lang, "Vụ việc bạo lực trên cơ sở giới được phát hiện theo năm và loại (toàn tỉnh)",
+                    "Detected GBV incidents by year and type (province)")
+    st = disclosure.suppress(table.astype("int64"), name=name)
+    cases = st.display(lang)
+    cases.index.name = fmt.pick(lang, "Năm", "Year")
+    lines = []
+    for r in rows.to_dict("records"):
+        if r["hidden"]:
+            lines.append("- " + fmt.pick(
+                lang, f"«{r['name_vi']}»: số liệu năm {r['latest_year']} quá nhỏ nên không công bố (bảo vệ bí mật).",
+                f"«{r['name_en']}»: the {r['latest_year']} figure rests on too few cases and is not shown (confidentiality)."))
+        else:
+            lines.append("- " + narrative.indicator_sentence(r, lang))
+    intro = fmt.pick(
+        lang,
+        f"Tóm tắt từ sổ đăng ký vụ việc (chỉ các vụ việc có đồng ý chia sẻ số liệu; "
+        f"{disclosure.show_count(c.excluded, lang=lang)} vụ việc không có đồng ý được loại ra).",
+        f"Summary from the case register (only incidents with consent to reporting; "
+        f"{disclosure.show_count(c.excluded, lang=lang)} incidents without consent left out).")
+    return {"available": True, "indicators": rows, "cases": cases, "suppressed": [st],
+            "excluded": c.excluded, "markdown": "\n".join([intro, "", *lines, "", link])}
+
+
+def leadership_summary(data_root, unit: str = "SL", period_start: int = 2021, period_end: int = 2025,
+                       lang: str = "vi") -> dict:
+    """Leadership section of the review: women's share of People's Council seats by term and
+    level, and the latest key-leader and planning-pool shares, each with its Wilson interval.
+
+    Output dict: ``available``, ``markdown`` (sentences + link to the leadership report),
+    ``councils`` (display table), ``shares`` (frame of
+    :func:`me_utils.leadership.council_shares`).
+    """
+    from . import leadership as ld
+
+    link = fmt.pick(lang, f"Chi tiết: [Báo cáo phụ nữ tham gia lãnh đạo]({LEADERSHIP_REPORT}).",
+                    f"Details: [Women in leadership report]({LEADERSHIP_REPORT}).")
+    data = ld.load_leadership(data_root)
+    lines = []
+    out: dict = {"available": False}
+    if data.councils is not None:
+        shares = ld.council_shares(data.councils, unit)
+        out["shares"] = shares
+        table_rows = []
+        for r in shares.to_dict("records"):
+            ci = fmt.fmt_ci(r["ci_low"], r["ci_high"], 1, lang)
+            table_rows.append({
+                fmt.pick(lang, "Nhiệm kỳ", "Term"): ld.term_label(r["term"], lang),
+                fmt.pick(lang, "Cấp", "Level"): ld.level_label(r["level"], lang),
+                fmt.pick(lang, "Số đại biểu", "Seats"): fmt.fmt_number(r["seats"], 0, lang),
+                fmt.pick(lang, "Đại biểu nữ", "Women"): fmt.fmt_number(r["women"], 0, lang),
+                fmt.pick(lang, "Tỷ lệ nữ (KTC 95%)", "Women's share (95% CI)"):
+                    f"{fmt.fmt_pct(r['share_pct'], 1, lang)} ({ci})",
+            })
+        out["councils"] = pd.DataFrame(table_rows)
+        for lv in ld.LEVELS:
+            sub = shares[shares["level"] == lv].to_dict("records")
+            if not sub:
+                continue
+            last = sub[-1]
+            s = fmt.pick(
+                lang,
+                f"Hội đồng nhân dân {ld.level_label(lv, lang).lower()}, {ld.term_label(last['term'], lang)}: "
+                f"nữ chiếm {fmt.fmt_pct(last['share_pct'], 1, lang)} "
+                f"({fmt.ci_label(0.95, lang)}: {fmt.fmt_ci(last['ci_low'], last['ci_high'], 1, lang)}) số đại biểu",
+                f"People's Councils, {ld.level_label(lv, lang).lower()} level, {ld.term_label(last['term'], lang)}: "
+                f"women hold {fmt.fmt_pct(last['share_pct'], 1, lang)} "
+                f"({fmt.ci_label(0.95, lang)}: {fmt.fmt_ci(last['ci_low'], last['ci_high'], 1, lang)}) of seats")
+            if len(sub) > 1:
+                prev = sub[-2]
+                s += fmt.pick(lang, f", so với {fmt.fmt_pct(prev['share_pct'], 1, lang)} {ld.term_label(prev['term'], lang)}",
+                              f", against {fmt.fmt_pct(prev['share_pct'], 1, lang)} in the {ld.term_label(prev['term'], lang)}")
+            lines.append("- " + s + ".")
+        out["available"] = True
+    for frame, code, what_vi, what_en, num_col in (
+        (data.key_leaders, "M1.C1", "cơ quan, địa phương có lãnh đạo chủ chốt là nữ",
+         "agencies and local governments with a woman key leader", None),
+        (data.planning_pool, "L.2", "nữ trong quy hoạch lãnh đạo, quản lý",
+         "women in the leadership planning pool", None),
+    ):
+        if frame is None:
+            continue
+        sh = (ld.key_leader_shares(frame, unit, period_start, period_end) if code == "M1.C1"
+              else ld.planning_pool_shares(frame, unit, period_start, period_end))
+        if sh.empty:
+            continue
+        last = sh.iloc[-1]
+        row = {**_catalogue_row(code), "latest_year": int(last["year"]), "latest_value": float(last["share_pct"]),
+               "ci_low": float(last["ci_low"]), "ci_high": float(last["ci_high"]), "kind": "proportion",
+               "unit_label": "%"}
+        lines.append("- " + narrative.indicator_sentence(row, lang))
+        out["available"] = True
+    if not out["available"]:
+        lines.append(fmt.pick(lang, "Chưa có số liệu về phụ nữ tham gia lãnh đạo.",
+                              "No data on women in leadership."))
+    out["markdown"] = "\n".join([*lines, "", link])
+    return out
+
+
+# --- gathering the results --------------------------------------------------------------------
+
+
+def observations_as_of(observations: pd.DataFrame, history: pd.DataFrame | None, as_of) -> pd.DataFrame:
+    """The observations as they stood on ``as_of``: figures sent after the cut-off are not
+    used. When every current figure was sent by then, ``observations`` is returned unchanged;
+    otherwise, for each indicator × unit × year × period × sex, the latest figure of
+    ``history`` sent on or before ``as_of`` is taken (the figure then current)."""
+    cut = pd.Timestamp(accountability._to_date(as_of))
+    sub = pd.to_datetime(observations["submission_date"], errors="coerce")
+    if (sub.isna() | (sub <= cut)).all() or history is None:
+        return observations[sub.isna() | (sub <= cut)].reset_index(drop=True)
+    h = history.copy()
+    h["submission_date"] = pd.to_datetime(h["submission_date"], errors="coerce")
+    h = h[h["submission_date"].notna() & (h["submission_date"] <= cut)]
+    key = ["indicator_code", "unit_code", "year", "period", "sex"]
+    h = h.sort_values("submission_date", kind="stable").groupby(key, as_index=False, dropna=False).tail(1)
+    cols = [c for c in observations.columns if c in h.columns]
+    return h[cols].reset_index(drop=True)
+
+
+def read_findings(data_root) -> pd.DataFrame | None:
+    """``<root>/processed/findings.csv`` written by ``me build`` (None when absent)."""
+    p = Path(data_root) / "processed" / "findings.csv"
+    if not p.exists():
+        return None
+    return pd.read_csv(p, dtype=str, keep_default_na=False)
+
+
+def method_note_markdown(ctx, headline_method: str, lang: str) -> str:
+    """The assessment's generated method note (:mod:`me_utils.methodnote`) followed by the
+    review's own assumptions (deadlines, rounding)."""
+    parts = []
+    try:
+        from . import methodnote
+    except ImportError:
+        methodnote = None
+    if methodnote is not None:
+        parts.append(_call_method_note(methodnote, ctx, headline_method, lang))
+    parts.append("**" + fmt.pick(lang, "Giả định của báo cáo tổng kết", "Assumptions of this review") + "**")
+    parts.append(assumptions_markdown(lang))
+    return "\n\n".join(p for p in parts if p)
+
+
+def _call_method_note(methodnote, ctx, headline_method: str, lang: str) -> str:
+    fn = getattr(methodnote, "method_note", None) or getattr(methodnote, "render", None)
+    if fn is None:
+        return ""
+    try:
+        return str(fn(headline_method=headline_method, lang=lang))
+    except TypeError:
+        return str(fn(lang=lang))
+
+
+def compute(ctx, as_of: str = "2025-11-30", headline_method: str = "unsd") -> ReviewResults:
+    """Compute everything the review shows, for the unit and period of ``ctx``
+    (:class:`me_utils.notebook.ReportContext`).
+
+    ``as_of`` (ISO date) is the cut-off: reports and figures sent after it are not used, and
+    periods due after it are "not yet due". Raises FileNotFoundError naming the processed file
+    and the ``me build`` command when the data root has not been built.
+    """
+    from .dataset import load_observations
+    from .scorecard import build_scorecard
+
+    as_of_d = accountability._to_date(as_of)
+    if as_of_d is None:
+        raise ValueError(f"as_of must be an ISO date such as '2025-11-30', got {as_of!r}")
+    obs = load_observations(ctx.data_root)
+    try:
+        hist = load_observations(ctx.data_root, history=True)
+    except FileNotFoundError:
+        hist = None
+    obs = observations_as_of(obs, hist, as_of_d)
+    sc = build_scorecard(ctx.catalogue, obs, unit=ctx.unit, period_start=ctx.period_start,
+                         period_end=ctx.period_end, headline_method=headline_method)
+    arrivals = accountability.load_arrivals(ctx.data_root)
+    matrix = accountability.build_matrix(arrivals, ctx.period_start, ctx.period_end, as_of_d,
+                                         catalogue_frame=ctx.catalogue.frame())
+    res = ReviewResults(scorecard=sc, matrix=matrix, as_of=as_of_d, lang=ctx.lang,
+                        period_start=ctx.period_start, period_end=ctx.period_end, unit=ctx.unit,
+                        headline_method=headline_method, illustrative=ctx.illustrative,
+                        findings=read_findings(ctx.data_root), manifest=ctx.manifest)
+    res.gbv = gbv_summary(ctx.data_root, ctx.period_start, ctx.period_end, ctx.lang)
+    res.leadership = leadership_summary(ctx.data_root, ctx.unit, ctx.period_start, ctx.period_end, ctx.lang)
+    from . import disclosure
+
+    tables = res.gbv.get("suppressed", [])
+    res.suppression_log = disclosure.suppression_log(tables, ctx.lang) if tables else None
+    res.method_note = method_note_markdown(ctx, headline_method, ctx.lang)
+    return res
+
+
+# --- sections (notebook cells call these) -------------------------------------------------------
+
+
+def _show_md(text: str) -> None:
+    from .notebook import markdown
+
+    markdown(text)
+
+
+def _show_html(text: str) -> None:
+    from IPython.display import HTML, display
+
+    display(HTML(text))
+
+
+def indicator_sentences_markdown(scorecard: pd.DataFrame, lang: str = "vi") -> str:
+    """One generated sentence per indicator, grouped by objective/programme (bold group names)."""
+    recs = scorecard.to_dict("records")
+    keys = [group_key(r) for r in recs]
+    lines = []
+    for g in group_order(keys):
+        lines.append(f"**{group_label(g, lang)}**")
+        lines.append("")
+        lines += ["- " + narrative.indicator_sentence(r, lang) for r, k in zip(recs, keys) if k == g]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def show_executive_summary(res: ReviewResults) -> None:
+    """Section 1: counts of achieved / on track / behind / no data, overall and by group."""
+    lang = res.lang
+    _show_md("## " + fmt.pick(lang, "Tóm tắt", "Executive summary"))
+    _show_md(executive_summary_markdown(res.scorecard, lang, res.period_start, res.period_end))
+    _show_html(coloured_table_html(summary_table(res.scorecard, lang)))
+
+
+def show_scorecard(res: ReviewResults) -> None:
+    """Section 2: the scorecard of all indicators, then one generated sentence per indicator."""
+    lang = res.lang
+    method = res.headline_method.upper() if res.headline_method != "statcan" else "StatCan"
+    _show_md("## " + fmt.pick(lang, "Bảng đánh giá các chỉ tiêu", "Scorecard of all indicators"))
+    _show_md(fmt.pick(
+        lang,
+        f"Giá trị gần nhất kèm khoảng tin cậy 95%, mục tiêu năm 2025, đánh giá theo phương pháp {method} "
+        "và xác suất đạt mục tiêu năm 2025 (từ phân phối dự báo của mô hình xu thế). "
+        "⚠ = mục tiêu chưa được kiểm chứng với văn bản gốc.",
+        f"Latest value with its 95% interval, 2025 target, status by the {method} method and the "
+        "probability of reaching the 2025 target (from the trend model's predictive distribution). "
+        "⚠ = target not yet verified against the official text."))
+    _show_html(coloured_table_html(scorecard_table(res.scorecard, lang), status_colours_by_label(lang)))
+    _show_md("### " + fmt.pick(lang, "Nhận định theo từng chỉ tiêu", "Indicator by indicator"))
+    _show_md(indicator_sentences_markdown(res.scorecard, lang))
+
+
+def show_gbv(res: ReviewResults) -> None:
+    """Section 3: GBV summary (register indicators, detected incidents after suppression)."""
+    lang = res.lang
+    _show_md("## " + fmt.pick(lang, "Phòng ngừa và ứng phó với bạo lực trên cơ sở giới",
+                              "Preventing and responding to gender-based violence"))
+    _show_md(res.gbv.get("markdown", ""))
+    cases = res.gbv.get("cases")
+    if cases is not None and len(cases):
+        from .disclosure import guard_no_identifiers
+        from .notebook import show_table
+
+        guard_no_identifiers(cases)
+        show_table(cases.reset_index(), caption=res.gbv["suppressed"][0].name + fmt.pick(
+            lang, " — x: ô bị ẩn để bảo vệ bí mật.", " — x: cell hidden for confidentiality."))
+
+
+def show_leadership(res: ReviewResults) -> None:
+    """Section 4: women in leadership summary (council shares by term, key leaders, pool)."""
+    lang = res.lang
+    _show_md("## " + fmt.pick(lang, "Phụ nữ tham gia lãnh đạo, quản lý", "Women in leadership"))
+    _show_md(res.leadership.get("markdown", ""))
+    tab = res.leadership.get("councils")
+    if tab is not None and len(tab):
+        from .notebook import show_table
+
+        show_table(tab, caption=fmt.pick(lang, "Đại biểu Hội đồng nhân dân là nữ theo nhiệm kỳ và cấp",
+                                         "Women among People's Council deputies by term and level"))
+
+
+def show_accountability(res: ReviewResults) -> None:
+    """Section 5: accountability matrix (department × period: on time, late, missing)."""
+    lang = res.lang
+    _show_md("## " + fmt.pick(lang, "Ma trận trách nhiệm báo cáo", "Accountability matrix"))
+    _show_md(accountability_markdown(res.matrix, lang, res.as_of))
+    _show_html(coloured_table_html(accountability.wide_table(res.matrix, lang), accountability_colours(lang)))
+
+
+def show_caveats(res: ReviewResults) -> None:
+    """Section 6: data-quality and unverified-target caveats."""
+    lang = res.lang
+    _show_md("## " + fmt.pick(lang, "Lưu ý về số liệu và mục tiêu", "Caveats on data and targets"))
+    _show_md(caveats_markdown(res.scorecard, res.findings, lang, res.illustrative))
+
+
+def show_method_appendix(res: ReviewResults) -> None:
+    """Section 7: the assessment's method note and the GBV suppression log."""
+    lang = res.lang
+    _show_md("## " + fmt.pick(lang, "Phụ lục phương pháp", "Method appendix"))
+    _show_md(res.method_note)
+    _show_md("### " + fmt.pick(lang, "Nhật ký ẩn số liệu (bạo lực trên cơ sở giới)", "GBV suppression log"))
+    from .disclosure import ASSUMPTIONS
+
+    _show_md("\n".join("- " + a for a in ASSUMPTIONS[lang]))
+    if res.suppression_log is not None and len(res.suppression_log):
+        from .notebook import show_table
+
+        show_table(res.suppression_log)
+    else:
+        _show_md(fmt.pick(lang, "Không có bảng số liệu bạo lực nào trong báo cáo này.",
+                          "No GBV count table in this report."))
+
+
+def show_recommendations(res: ReviewResults) -> None:
+    """Section 8: the recommendations placeholder, for the analyst to write."""
+    _show_md("## " + fmt.pick(res.lang, "Kiến nghị", "Recommendations"))
+    _show_md(recommendations_markdown(res.lang))
+
+
+def write_workbook(res: ReviewResults, output_dir: str = "") -> Path | None:
+    """Write ``<output_dir>/scorecard.xlsx`` (atomically) and show a link to it; nothing is
+    written when ``output_dir`` is empty. Returns the path or None."""
+    if not output_dir:
+        return None
+    from . import scorecard_xlsx
+
+    path = scorecard_xlsx.write_workbook(
+        Path(output_dir) / WORKBOOK_NAME, res.scorecard, res.matrix, lang=res.lang,
+        illustrative=res.illustrative, manifest=res.manifest, headline_method=res.headline_method,
+        as_of=res.as_of, period_start=res.period_start, period_end=res.period_end)
+    _show_md(fmt.pick(res.lang, f"Bảng tính gửi cấp trên: [{WORKBOOK_NAME}]({WORKBOOK_NAME}).",
+                      f"Workbook for sending upward: [{WORKBOOK_NAME}]({WORKBOOK_NAME})."))
+    return path

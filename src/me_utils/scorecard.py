@@ -1,0 +1,295 @@
+"""The scorecard: one row per catalogue indicator with its latest value, target, the three
+methods' statuses, the headline status, projections and the probability of reaching the target.
+
+:func:`build_scorecard` returns exactly the frame of docs/CONTRACTS.md ("Scorecard frame");
+:func:`assess_unit` returns the per-indicator objects (series, assessment, fitted model) that the
+notebook and :mod:`me_utils.trend_plots` need; :func:`build_scorecard_detail` adds the numbers
+behind each status (r, R, G, CSI…).
+
+Assumptions (shown in the method note):
+
+* only annual figures (period ``FY``) enter a trend; half-year (``H1``) figures are interim;
+* the series is the unit's own, for the chosen sex (``T`` by default), restricted to
+  ``period_start``–``period_end``; national baselines are never mixed into a unit's series;
+* the latest value's interval is Wilson (proportions with numerator/denominator) or exact
+  Garwood (counts, and rates/ratios with numerator and denominator); otherwise none is shown;
+* the ``note`` column holds stable codes separated by ``"; "`` — :func:`note_text` turns them
+  into Vietnamese or English sentences.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from . import intervals
+from .assess import DEFAULT_SETTINGS, METHODS, AssessSettings, assess_series
+
+SCORECARD_COLUMNS = [
+    "indicator_code", "name_vi", "name_en", "framework", "objective", "department", "kind",
+    "direction", "unit_label", "n_points", "first_year", "latest_year", "latest_value", "ci_low",
+    "ci_high", "target_2025", "target_2030", "target_basis", "verified", "gap_2025", "status_unsd",
+    "status_statcan", "status_escap", "status_headline", "summary_category", "proj_2025",
+    "proj_2025_low", "proj_2025_high", "proj_2030", "proj_2030_low", "proj_2030_high",
+    "prob_reach_2025", "prob_reach_2030", "model", "note",
+]
+
+#: Note codes used in the ``note`` column and their text (vi, en).
+NOTE_TEXT = {
+    "target_unverified": ("⚠ mục tiêu chưa được kiểm chứng với văn bản gốc",
+                          "⚠ target not verified against the official text"),
+    "no_target": ("chưa có mục tiêu định lượng", "no numeric target"),
+    "base_shifted": ("năm gốc là năm đầu tiên có số liệu (muộn hơn năm đầu giai đoạn)",
+                     "base year is the first year with data (later than the period start)"),
+    "one_point": ("chỉ có một điểm số liệu: không ước lượng được xu hướng",
+                  "one data point: no trend can be estimated"),
+    "two_points": ("hai điểm số liệu: đường thẳng đi qua cả hai, không có khoảng dự báo",
+                   "two data points: the line passes through both, no prediction interval"),
+    "term_no_trend": ("chỉ tiêu theo nhiệm kỳ bầu cử: không ước lượng xu hướng trong nhiệm kỳ, "
+                      "so sánh giữa các nhiệm kỳ ở báo cáo lãnh đạo",
+                      "election-term indicator: no within-term trend; terms are compared in the "
+                      "leadership report"),
+    "target_year_observed": ("đã có số liệu của năm mục tiêu", "the target year is already observed"),
+    "zero_replaced": ("giá trị 0 được thay bằng 0,001 khi tính tốc độ tăng trưởng",
+                      "a zero was replaced by 0.001 in a growth rate"),
+    "overdispersed": ("phân tán quá mức (χ²/df > ngưỡng): dùng mô hình tựa/nhị thức âm",
+                      "overdispersed (χ²/df above threshold): quasi/negative-binomial model"),
+    "boundary_correction": ("mọi năm đều ở 0% hoặc 100%: hiệu chỉnh ½", "all years at 0% or 100%: ½ correction"),
+    "half_year_ignored": ("số liệu 6 tháng không đưa vào xu hướng", "half-year figures not used in the trend"),
+    "model_failed": ("không ước lượng được mô hình", "the model could not be fitted"),
+    "binary": ("chỉ tiêu có/không: chỉ đánh giá đạt hay chưa", "yes/no indicator: scored achieved or not"),
+}
+
+
+def note_text(note: str, lang: str = "vi") -> str:
+    """Translate a ``note`` cell (codes joined by ``"; "``) into sentences of ``lang``."""
+    if not isinstance(note, str) or not note:
+        return ""
+    out = []
+    for code in note.split("; "):
+        vi, en = NOTE_TEXT.get(code, (code, code))
+        out.append(vi if lang == "vi" else en)
+    return "; ".join(out)
+
+
+def _indicators(catalogue):
+    if hasattr(catalogue, "indicators"):
+        return list(catalogue.indicators.values())
+    return list(catalogue)
+
+
+def _target(ind, year):
+    try:
+        t = ind.target(year)
+    except (AttributeError, ValueError):
+        t = getattr(ind, f"target_{year}", None)
+    if t is None or (isinstance(t, float) and math.isnan(t)):
+        return None
+    return float(t)
+
+
+def _comparator(ind, year):
+    try:
+        return ind.comparator(year)
+    except (AttributeError, ValueError):
+        return None
+
+
+def value_ci(kind, scale, value, num, den, level=0.95):
+    """Interval of the latest value in indicator units (NaN, NaN when none applies)."""
+    if kind == "proportion" and np.isfinite(num) and np.isfinite(den) and den > 0 and 0 <= num <= den:
+        lo, hi = intervals.wilson_ci(num, den, level)
+        return lo * scale, hi * scale
+    if kind in ("rate", "ratio") and np.isfinite(num) and np.isfinite(den) and den > 0 and num >= 0:
+        _, lo, hi = intervals.rate_ci(num, den, per=scale, level=level)
+        return lo, hi
+    if kind == "count":
+        c = num if np.isfinite(num) else value
+        if np.isfinite(c) and c >= 0 and float(c).is_integer():
+            return intervals.garwood_ci(c, level)
+    return float("nan"), float("nan")
+
+
+def series_for(observations: pd.DataFrame, code: str, unit: str, sex: str = "T") -> pd.DataFrame:
+    """Annual series of one indicator for one unit and sex: columns year, value, numerator,
+    denominator (floats), sorted by year."""
+    o = observations
+    m = (o["indicator_code"] == code) & (o["unit_code"] == unit) & (o["sex"] == sex) & (o["period"] == "FY")
+    s = o.loc[m, ["year", "value", "numerator", "denominator"]].copy()
+    s = s.astype({"year": "float64", "value": "float64", "numerator": "float64", "denominator": "float64"})
+    return s.sort_values("year").reset_index(drop=True)
+
+
+def assess_unit(catalogue, observations: pd.DataFrame, unit: str = "SL", period_start: int = 2021,
+                period_end: int = 2025, headline_method: str = "unsd", sex: str = "T",
+                settings: AssessSettings | None = None) -> list[dict]:
+    """Assess every catalogue indicator for one unit.
+
+    Output: list (catalogue order) of dicts ``{"indicator", "series" (DataFrame), "assessment"
+    (:class:`~me_utils.assess.Assessment`), "targets" ({2025, 2030}), "half_year" (bool)}``.
+    """
+    if settings is None:
+        settings = AssessSettings(headline_method=headline_method)
+    elif settings.headline_method != headline_method:
+        settings = AssessSettings(**{**settings.as_dict(), "headline_method": headline_method})
+    obs = observations
+    if len(obs):
+        obs = obs[(obs["unit_code"] == unit) & (obs["sex"] == sex)]
+    groups = {k: g for k, g in obs.groupby("indicator_code", sort=False)} if len(obs) else {}
+    out = []
+    for ind in _indicators(catalogue):
+        g = groups.get(ind.code)
+        if g is None:
+            ser = pd.DataFrame({"year": [], "value": [], "numerator": [], "denominator": []}, dtype="float64")
+            half = False
+        else:
+            half = bool((g["period"] == "H1").any())
+            ser = series_for(g, ind.code, unit, sex)
+        t25, t30 = _target(ind, 2025), _target(ind, 2030)
+        a = assess_series(
+            ser["year"].to_numpy(), ser["value"].to_numpy(), direction=ind.direction, kind=ind.kind,
+            scale=float(ind.scale), target_2025=t25, target_2030=t30,
+            numerators=ser["numerator"].to_numpy(), denominators=ser["denominator"].to_numpy(),
+            periodicity=ind.periodicity, period_start=period_start, period_end=period_end,
+            comparators={y: _comparator(ind, y) for y in (2025, 2030)}, settings=settings,
+        )
+        out.append({"indicator": ind, "series": ser, "assessment": a, "targets": {2025: t25, 2030: t30},
+                    "half_year": half})
+    return out
+
+
+def _notes(item) -> list[str]:
+    ind, a = item["indicator"], item["assessment"]
+    codes = []
+    if not getattr(ind, "verified", True):
+        codes.append("target_unverified")
+    if a.target is None:
+        codes.append("no_target")
+    for n in a.notes:
+        key = n.split(":")[0]
+        if key in NOTE_TEXT and key not in codes:
+            codes.append(key)
+    if a.fit is not None:
+        if a.fit.df_resid == 0 and not a.fit.is_glm:
+            codes.append("two_points")
+        if a.fit.dispersion > 1 or a.fit.model == "negbin_glm":
+            codes.append("overdispersed")
+        if any("½" in n for n in a.fit.notes):
+            codes.append("boundary_correction")
+    if any("replaced" in w for r in a.results.values() for w in r.warnings):
+        codes.append("zero_replaced")
+    if ind.kind == "binary" and a.n_points:
+        codes.append("binary")
+    if item["half_year"]:
+        codes.append("half_year_ignored")
+    return codes
+
+
+def _row(item) -> dict:
+    ind, a, ser = item["indicator"], item["assessment"], item["series"]
+    nan = float("nan")
+    latest = ser[ser["year"] == a.latest_year].iloc[-1] if a.n_points else None
+    if latest is not None:
+        ci = value_ci(ind.kind, float(ind.scale), a.latest_value, float(latest["numerator"]),
+                        float(latest["denominator"]))
+    else:
+        ci = (nan, nan)
+    p25 = a.projection.get(2025, (nan, nan, nan))
+    p30 = a.projection.get(2030, (nan, nan, nan))
+    t25, t30 = item["targets"][2025], item["targets"][2030]
+    return {
+        "indicator_code": ind.code, "name_vi": ind.name_vi, "name_en": ind.name_en,
+        "framework": ind.framework, "objective": ind.objective, "department": ind.department,
+        "kind": ind.kind, "direction": ind.direction, "unit_label": ind.unit,
+        "n_points": a.n_points,
+        "first_year": a.first_year if a.n_points else nan,
+        "latest_year": a.latest_year if a.n_points else nan,
+        "latest_value": a.latest_value if a.n_points else nan,
+        "ci_low": float(ci[0]), "ci_high": float(ci[1]),
+        "target_2025": nan if t25 is None else t25, "target_2030": nan if t30 is None else t30,
+        "target_basis": getattr(ind, "target_basis", "") or "",
+        "verified": bool(getattr(ind, "verified", False)),
+        "gap_2025": a.gap,
+        "status_unsd": a.statuses.get("unsd", "no_data"),
+        "status_statcan": a.statuses.get("statcan", "no_data"),
+        "status_escap": a.statuses.get("escap", "no_data"),
+        "status_headline": a.headline, "summary_category": a.summary,
+        "proj_2025": float(p25[0]), "proj_2025_low": float(p25[1]), "proj_2025_high": float(p25[2]),
+        "proj_2030": float(p30[0]), "proj_2030_low": float(p30[1]), "proj_2030_high": float(p30[2]),
+        "prob_reach_2025": float(a.prob_reach.get(2025, nan)),
+        "prob_reach_2030": float(a.prob_reach.get(2030, nan)),
+        "model": a.fit.model if a.fit is not None else ("term" if a.headline == "term_indicator" else "none"),
+        "note": "; ".join(_notes(item)),
+    }
+
+
+_DTYPES = {"n_points": "int64", "verified": "bool"}
+_FLOATS = ["first_year", "latest_year", "latest_value", "ci_low", "ci_high", "target_2025", "target_2030",
+           "gap_2025", "proj_2025", "proj_2025_low", "proj_2025_high", "proj_2030", "proj_2030_low",
+           "proj_2030_high", "prob_reach_2025", "prob_reach_2030"]
+
+
+def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=columns)
+    for c in _FLOATS:
+        if c in df:
+            df[c] = df[c].astype("float64")
+    return df.astype({k: v for k, v in _DTYPES.items() if k in df})
+
+
+def build_scorecard(catalogue, observations, unit="SL", period_start=2021, period_end=2025,
+                    headline_method="unsd", sex="T") -> pd.DataFrame:
+    """The scorecard frame of docs/CONTRACTS.md for one unit.
+
+    Inputs: a loaded catalogue (:func:`me_utils.catalogue.load_catalogue`), the processed
+    observations (:func:`me_utils.dataset.load_observations`), the unit code, the period, the
+    headline method (``unsd``, ``statcan`` or ``escap``) and the sex code.
+    Output: DataFrame with one row per catalogue indicator (catalogue order, including those
+    without data) and exactly the columns :data:`SCORECARD_COLUMNS`. Values in each
+    indicator's own unit (percent as 0–100); probabilities in [0, 1]; NaN where not applicable.
+    """
+    if headline_method not in METHODS:
+        raise ValueError(f"headline_method must be one of {METHODS}, got {headline_method!r}")
+    items = assess_unit(catalogue, observations, unit, period_start, period_end, headline_method, sex)
+    return _frame([_row(it) for it in items], SCORECARD_COLUMNS)
+
+
+DETAIL_COLUMNS = ["unsd_r", "unsd_projected", "statcan_R", "cagr_observed", "cagr_required", "escap_csi",
+                  "escap_expected", "escap_csi_status", "escap_G", "escap_projected", "pearson_ratio"]
+
+
+def detail_row(a) -> dict:
+    """Numbers behind the statuses of one :class:`~me_utils.assess.Assessment`."""
+    nan = float("nan")
+    r = a.results
+    u, s, e = r.get("unsd"), r.get("statcan"), r.get("escap")
+    return {
+        "unsd_r": float(u.metric) if u else nan,
+        "unsd_projected": float(u.details.get("projected", nan)) if u else nan,
+        "statcan_R": float(s.metric) if s else nan,
+        "cagr_observed": float(s.details.get("cagr", nan)) if s else nan,
+        "cagr_required": float(s.details.get("cagr_required", nan)) if s else nan,
+        "escap_csi": float(e.details.get("csi", nan)) if e else nan,
+        "escap_expected": float(e.details.get("expected", nan)) if e else nan,
+        "escap_csi_status": e.details.get("csi_status", "") if e else "",
+        "escap_G": float(e.metric) if e else nan,
+        "escap_projected": float(e.details.get("projected", nan)) if e else nan,
+        "pearson_ratio": float(a.fit.pearson_ratio) if a.fit is not None else nan,
+    }
+
+
+def build_scorecard_detail(catalogue, observations, unit="SL", period_start=2021, period_end=2025,
+                           headline_method="unsd", sex="T", settings: AssessSettings | None = None):
+    """Scorecard plus :data:`DETAIL_COLUMNS`, and the per-indicator items of :func:`assess_unit`.
+
+    Output: ``(frame, items)``.
+    """
+    items = assess_unit(catalogue, observations, unit, period_start, period_end, headline_method, sex,
+                        settings=settings)
+    rows = [{**_row(it), **detail_row(it["assessment"])} for it in items]
+    return _frame(rows, SCORECARD_COLUMNS + DETAIL_COLUMNS), items
+
+
+__all__ = ["build_scorecard", "build_scorecard_detail", "assess_unit", "note_text", "SCORECARD_COLUMNS",
+           "DETAIL_COLUMNS", "NOTE_TEXT", "DEFAULT_SETTINGS", "value_ci"]

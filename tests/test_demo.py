@@ -1,0 +1,437 @@
+"""Tests of ``me demo`` (illustrative demo data): determinism, real leadership totals,
+consistency of submitted GBV figures with the register, the awkward cases, labels, refusal to
+overwrite real data.
+
+The submission files are read back here with a small reader of our own (openpyxl / csv) and
+the register indicators recomputed with plain Python loops, independently of the pandas code
+that produced them.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import re
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from me_utils import demo
+from me_utils import demo_submissions as S
+
+SEED = 20250506
+DISTRICTS = {"TPSL", "QN", "TC", "ML", "BY", "PY", "MC", "YC", "MS", "SM", "SC", "VH"}
+
+
+def _hashes(raw: Path) -> dict[str, str]:
+    return {p.relative_to(raw).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(raw.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("demo_a") / "demo"
+    assert demo.cli(["--out", str(root), "--seed", str(SEED)]) == 0
+    return root / "raw"
+
+
+# ----------------------------------------------------------------------------- reading back
+
+_UNIT_NAMES = None
+
+
+def _unit_code(text: str) -> str:
+    global _UNIT_NAMES
+    if _UNIT_NAMES is None:
+        names = demo.load_unit_names()
+        _UNIT_NAMES = {v: k for col in names.values() for k, v in col.items()}
+    return text if text in DISTRICTS | {"SL"} else _UNIT_NAMES[text]
+
+
+def _num(v):
+    """Parse a cell as a department types it (Vietnamese text or a plain number)."""
+    if v is None or v == "":
+        return None
+    if isinstance(v, (int, float)):
+        return float(v)
+    s = str(v).rstrip("%")
+    if "," in s:  # Vietnamese: dot thousands, comma decimals
+        return float(s.replace(".", "").replace(",", "."))
+    if re.fullmatch(r"\d{1,3}(\.\d{3})+", s):
+        return float(s.replace(".", ""))
+    return float(s)
+
+
+def read_submission(path: Path) -> dict:
+    """Department, date and rows of one demo submission file."""
+    if path.suffix == ".xlsx":
+        wb = openpyxl.load_workbook(path)
+        grid = []
+        for ws in wb.worksheets:
+            rows = [list(r) for r in ws.iter_rows(values_only=True)]
+            if any(r and r[0] == "Mã chỉ tiêu" for r in rows):
+                grid = rows
+                break
+        props = wb.properties
+    else:
+        text = path.read_bytes().decode("utf-8-sig")
+        delim = ";" if text.count(";") > text.count(",") else ","
+        grid = list(csv.reader(io.StringIO(text), delimiter=delim))
+        props = None
+    meta, rows, header = {}, [], None
+    for r in grid:
+        first = r[0] if r else None
+        if header is None:
+            if first == "Mã chỉ tiêu":
+                header = r
+            elif isinstance(first, str) and ":" in first:
+                k, _, v = first.partition(":")
+                meta[k.strip()] = v.strip()
+            continue
+        if not first:
+            continue
+        rec = dict(zip(header, r))
+        rows.append({
+            "code": rec["Mã chỉ tiêu"], "unit": _unit_code(rec["Đơn vị"]),
+            "year": int(rec["Năm"]), "period": {"Năm": "FY", "6 tháng": "H1"}[rec["Kỳ báo cáo"]],
+            "value": _num(rec["Giá trị"]), "num": _num(rec["Tử số"]), "den": _num(rec["Mẫu số"]),
+            "data_status": rec.get("data_status"),
+        })
+    sent = dt.datetime.strptime(meta["Ngày gửi"], "%d/%m/%Y").date()
+    return {"department": meta["Cơ quan báo cáo"], "sent": sent, "rows": rows, "grid": grid,
+            "props": props}
+
+
+@pytest.fixture(scope="module")
+def subs(out) -> dict[str, dict]:
+    return {p.relative_to(out).as_posix(): read_submission(p)
+            for p in sorted((out / "submissions").rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def latest(subs) -> dict[tuple, dict]:
+    """Latest figure per (code, unit, year, period): later sending date wins."""
+    best: dict[tuple, tuple] = {}
+    for name, s in subs.items():
+        for r in s["rows"]:
+            key = (r["code"], r["unit"], r["year"], r["period"])
+            if key not in best or s["sent"] > best[key][0]:
+                best[key] = (s["sent"], r)
+    return {k: v[1] for k, v in best.items()}
+
+
+def read_csv(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+# ----------------------------------------------------------------------------- determinism
+
+def test_same_seed_gives_byte_identical_files(out, tmp_path):
+    again = tmp_path / "b"
+    demo.generate(again, SEED)
+    a, b = _hashes(out), _hashes(again / "raw")
+    assert a.keys() == b.keys()
+    assert [k for k in a if a[k] != b[k]] == []
+    assert any(k.endswith(".xlsx") for k in a) and any(k.startswith("submissions/") and
+                                                       k.endswith(".csv") for k in a)
+
+
+def test_different_seed_gives_different_data(out, tmp_path):
+    other = tmp_path / "c"
+    demo.generate(other, SEED + 1)
+    a, b = _hashes(out), _hashes(other / "raw")
+    assert a["gbv/register.csv"] != b["gbv/register.csv"]
+    assert a["population/population.csv"] != b["population/population.csv"]
+    changed = [k for k in a if k.startswith("submissions/") and a[k] != b.get(k)]
+    assert len(changed) > 10
+
+
+# ----------------------------------------------------------------------------- leadership
+
+def test_council_totals_2021_equal_published_son_la_figures(out):
+    rows = read_csv(out / "leadership" / "councils.csv")
+    cur = [r for r in rows if r["term"] == "2021-2026"]
+    tot = defaultdict(lambda: [0, 0])
+    for r in cur:
+        tot[r["level"]][0] += int(r["women"])
+        tot[r["level"]][1] += int(r["seats"])
+    # Hội LHPN tỉnh Sơn La (provincial Election Committee report), 2021-2026 term
+    assert tot["province"] == [23, 65]
+    assert tot["district"] == [152, 405]
+    assert tot["commune"] == [1898, 4590]
+    prov = [r for r in cur if r["level"] == "province"]
+    assert len(prov) == 1 and prov[0]["unit_code"] == "SL"
+    assert prov[0]["figure_status"] == "published"
+    assert "hoiphunutinhsonla.com.vn" in prov[0]["source"]
+    for level in ("district", "commune"):
+        lv = [r for r in cur if r["level"] == level]
+        assert {r["unit_code"] for r in lv} == DISTRICTS and len(lv) == 12
+        assert {r["figure_status"] for r in lv} == {"split_of_published_total"}
+    old = [r for r in rows if r["term"] == "2016-2021"]
+    assert len(old) == 25 and {r["figure_status"] for r in old} == {"generated"}
+    assert all(r["source"] == "" for r in old)
+    for r in rows:
+        assert 0 <= int(r["ethnic_minority_women"]) <= int(r["women"]) <= int(r["seats"])
+        assert r["data_status"] == "illustrative"
+
+
+def test_m1c1_and_l2_l3_submissions_agree_with_leadership_tables(out, latest):
+    kl = read_csv(out / "leadership" / "key_leaders.csv")
+    pool = read_csv(out / "leadership" / "planning_pool.csv")
+    for y in range(2020, 2026):
+        n = sum(int(r["agencies_with_woman_key_leader"]) for r in kl if int(r["year"]) == y)
+        d = sum(int(r["agencies"]) for r in kl if int(r["year"]) == y)
+        for code in ("M1.C1", "L.1"):
+            r = latest[(code, "SL", y, "FY")]
+            assert (r["num"], r["den"]) == (n, d)
+            assert r["value"] == pytest.approx(100 * n / d, abs=0.006)
+        w = sum(int(r["women_in_pool"]) for r in pool if int(r["year"]) == y)
+        s = sum(int(r["pool_size"]) for r in pool if int(r["year"]) == y)
+        t = sum(int(r["women_trained"]) for r in pool if int(r["year"]) == y)
+        assert (latest[("L.2", "SL", y, "FY")]["num"], latest[("L.2", "SL", y, "FY")]["den"]) == (w, s)
+        assert (latest[("L.3", "SL", y, "FY")]["num"], latest[("L.3", "SL", y, "FY")]["den"]) == (t, w)
+
+
+# ----------------------------------------------------------------------------- GBV register
+
+def _register_expected(reg: list[dict]) -> dict[tuple, list[int]]:
+    """num/den per (code, unit, year, period) from the register, by plain loops."""
+    acc: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    svc = ("svc_health", "svc_psychosocial", "svc_legal", "svc_police_justice",
+           "svc_safe_shelter")
+    for c in reg:
+        if c["consent_reporting"] != "1":
+            continue
+        f = {k: c[k] == "1" for k in c if k not in ("case_id", "unit_code", "incident_type")}
+        gbv = c["incident_type"] != "non_gbv"
+        any_svc = any(f[s] for s in svc)
+        plh = f["svc_health"] or f["svc_legal"] or f["svc_police_justice"] or f["svc_safe_shelter"]
+        nonpros = f["perpetrator_detected"] and not f["perpetrator_prosecuted"]
+        tests = {
+            "M3.C2a": (gbv, any_svc),
+            "M3.C2b": (gbv and nonpros, f["perpetrator_counselled"]),
+            "G.1": (gbv, f["sought_help"]),
+            "G.2": (gbv and f["needed_help"], any_svc),
+            "DV.4": (f["domestic_violence"], plh),
+            "DV.5": (f["domestic_violence"] and nonpros, f["perpetrator_counselled"]),
+        }
+        year, month = int(c["report_date"][:4]), int(c["report_date"][5:7])
+        periods = ["FY"] + (["H1"] if month <= 6 else [])
+        for code, (in_den, in_num) in tests.items():
+            if not in_den:
+                continue
+            for p in periods:
+                for unit in (c["unit_code"], "SL"):
+                    acc[(code, unit, year, p)][1] += 1
+                    acc[(code, unit, year, p)][0] += int(bool(in_num))
+    return acc
+
+
+def test_submitted_gbv_figures_match_the_register(out, latest):
+    reg = read_csv(out / "gbv" / "register.csv")
+    expected = _register_expected(reg)
+    gbv_codes = {"M3.C2a", "M3.C2b", "G.1", "G.2", "DV.4", "DV.5"}
+    sent = {k: r for k, r in latest.items() if k[0] in gbv_codes}
+    assert len(sent) > 500
+    for key, r in sent.items():
+        n, d = expected[key]
+        assert (r["num"], r["den"]) == (n, d), key
+        assert r["value"] == pytest.approx(100 * n / d, abs=0.006), key
+    # every unit/year/period with cases is reported (SNV and SVHTTDL, who report these
+    # codes, send half-year reports too), except district rows after the reform
+    for key, (n, d) in expected.items():
+        code, unit, year, period = key
+        if unit != "SL" and year == 2025 and period == "FY":
+            assert key not in sent, key
+        else:
+            assert key in sent, key
+
+
+def test_register_content(out):
+    reg = read_csv(out / "gbv" / "register.csv")
+    assert 2000 <= len(reg) <= 5000
+    ids = [r["case_id"] for r in reg]
+    assert len(set(ids)) == len(ids)
+    assert all(re.fullmatch(r"GBV-(TPSL|QN|TC|ML|BY|PY|MC|YC|MS|SM|SC|VH)-20(2[0-5])-\d{4}", i)
+               for i in ids)
+    assert all(r["case_id"].split("-")[1] == r["unit_code"] for r in reg)
+    assert all(r["case_id"].split("-")[2] == r["report_date"][:4] for r in reg)
+    assert all(r["incident_date"] <= r["report_date"] for r in reg)
+    assert not {"name", "survivor_name", "address", "phone"} & set(reg[0])
+    assert list(reg[0]) == [
+        "case_id", "unit_code", "incident_type", "ipv", "child_sexual_abuse", "early_marriage",
+        "survivor_sex", "survivor_age_group", "survivor_ethnicity", "survivor_disability",
+        "incident_date", "report_date", "svc_health", "svc_psychosocial", "svc_legal",
+        "svc_police_justice", "svc_safe_shelter", "needed_help", "sought_help", "referred",
+        "consent_reporting", "perpetrator_detected", "perpetrator_counselled",
+        "perpetrator_prosecuted", "domestic_violence", "data_status"]
+    assert {r["data_status"] for r in reg} == {"illustrative"}
+    non_consent = sum(r["consent_reporting"] == "0" for r in reg)
+    assert 0.02 * len(reg) < non_consent < 0.12 * len(reg)
+    early = Counter(r["unit_code"] for r in reg if r["early_marriage"] == "1")
+    assert sum(early[d] for d in ("SM", "SC", "BY", "TC", "ML")) > 0.7 * sum(early.values())
+    # counselled only among detected perpetrators not prosecuted (schema definition)
+    assert all(r["perpetrator_detected"] == "1" and r["perpetrator_prosecuted"] == "0"
+               for r in reg if r["perpetrator_counselled"] == "1")
+    assert all(r["survivor_age_group"] == "12-17" for r in reg if r["early_marriage"] == "1")
+
+
+def test_returnees_and_m3c3(out, latest):
+    ret = read_csv(out / "trafficking" / "returnees.csv")
+    assert {r["agency"] for r in ret} == {"CA", "BDBP"}
+    for r in ret:
+        assert int(r["returnees_supported"]) <= int(r["returnees_in_need"]) <= int(r["returnees_detected"])
+    for y in range(2020, 2026):
+        n = sum(int(r["returnees_supported"]) for r in ret if int(r["year"]) == y)
+        d = sum(int(r["returnees_in_need"]) for r in ret if int(r["year"]) == y)
+        s = latest[("M3.C3", "SL", y, "FY")]
+        assert (s["num"], s["den"]) == (n, d)
+    assert latest[("M3.C3", "SL", 2022, "FY")]["value"] < 100
+
+
+def test_population_plausible(out):
+    pop = read_csv(out / "population" / "population.csv")
+    tot = defaultdict(int)
+    for r in pop:
+        tot[int(r["year"])] += int(r["population"])
+    assert sorted(tot) == list(range(2020, 2026))
+    assert all(1_250_000 <= v <= 1_330_000 for v in tot.values())
+    assert all(tot[y] < tot[y + 1] for y in range(2020, 2025))
+    assert {r["unit_code"] for r in pop} == DISTRICTS
+    assert {r["sex"] for r in pop} == {"F", "M"}
+
+
+# ----------------------------------------------------------------------------- awkward cases
+
+def test_late_submission(subs):
+    late = subs["submissions/2023/SYT_2023_FY.xlsx"]
+    assert late["sent"] > dt.date(2023, 11, 25)
+    for name, s in subs.items():
+        if name == "submissions/2023/SYT_2023_FY.xlsx" or "_r" in name:
+            continue
+        y = int(name.split("/")[1])
+        due = dt.date(y, 5, 20) if "_H1" in name else dt.date(y, 11, 25)
+        assert s["sent"] < due, name
+
+
+def test_missing_period(out):
+    stc = sorted(p.name for p in (out / "submissions").rglob("STC_*"))
+    assert "STC_2022_FY.csv" not in stc
+    assert len(stc) == 5 and {n[4:8] for n in stc} == {"2020", "2021", "2023", "2024", "2025"}
+
+
+def test_revised_figure(subs, out):
+    first = subs["submissions/2024/SNV_2024_FY.xlsx"]
+    r2 = subs["submissions/2024/SNV_2024_FY_r2.xlsx"]
+    assert r2["sent"] > first["sent"]
+    assert [(r["code"], r["unit"]) for r in r2["rows"]] == [("M1.C1", "SL")]
+    old = [r for r in first["rows"] if (r["code"], r["unit"]) == ("M1.C1", "SL")][0]
+    new = r2["rows"][0]
+    assert old["den"] == new["den"] and old["num"] != new["num"]
+    kl = read_csv(out / "leadership" / "key_leaders.csv")
+    assert new["num"] == sum(int(r["agencies_with_woman_key_leader"]) for r in kl
+                             if r["year"] == "2024")
+
+
+def test_tiny_counts_in_sop_cop(latest):
+    sc = [r for k, r in latest.items() if k[1] == "SC" and k[0] == "M3.C2a" and k[3] == "FY"]
+    assert sc and all(r["den"] < 15 for r in sc)
+    assert any(1 <= r["num"] <= 4 for k, r in latest.items() if k[1] == "SC")
+
+
+def test_no_district_rows_after_the_reform(subs):
+    for name, s in subs.items():
+        for r in s["rows"]:
+            if r["unit"] != "SL" and r["year"] == 2025:
+                assert r["period"] == "H1", (name, r)
+    # 2025 H1 does have district rows (the district level lasted until 30/06/2025)
+    h1 = subs["submissions/2025/SNV_2025_H1.xlsx"]["rows"]
+    assert {r["unit"] for r in h1} >= {"TPSL", "SM"}
+
+
+def test_second_sheet_and_text_values(subs, out):
+    wb = openpyxl.load_workbook(out / "submissions" / "2022" / "SNV_2022_FY.xlsx")
+    assert wb.sheetnames == ["Hướng dẫn", "Báo cáo"]
+    syt = subs["submissions/2021/SYT_2021_FY.xlsx"]["grid"]
+    texts = [c for row in syt for c in row if isinstance(c, str)]
+    assert any(re.fullmatch(r"\d+,\d+%", t) for t in texts)  # e.g. 100,00%
+    assert any(re.fullmatch(r"\d{1,3}(\.\d{3})+", t) for t in texts)  # e.g. 10.737
+    snv = subs["submissions/2021/SNV_2021_FY.xlsx"]["grid"]
+    assert "Thuận Châu" in {row[1] for row in snv if row}
+    svh = subs["submissions/2021/SVHTTDL_2021_FY.csv"]["grid"]
+    assert "Thuan Chau" in {row[1] for row in svh if len(row) > 1}
+
+
+# ----------------------------------------------------------------------------- labels
+
+def test_every_file_is_labelled_illustrative(out, subs):
+    assert (out / "ILLUSTRATIVE").is_file() and (out / "ILLUSTRATIVE").read_bytes() == b""
+    readme = (out / "README.txt").read_text(encoding="utf-8")
+    assert "DỮ LIỆU MINH HỌA" in readme and "ILLUSTRATIVE DATA" in readme
+    assert f"Seed / hạt giống: {SEED}" in readme
+    assert "23/65" in readme and "hoiphunutinhsonla.com.vn" in readme
+    for name, s in subs.items():
+        assert any("DỮ LIỆU MINH HỌA" in str(c) for row in s["grid"][:3] for c in row if c), name
+        if name.endswith(".xlsx"):
+            assert "Illustrative" in s["props"].title and "minh họa" in s["props"].subject
+        else:
+            assert {r["data_status"] for r in s["rows"]} == {"illustrative"}, name
+    for p in out.rglob("*.csv"):
+        if "submissions" in p.parts:
+            continue
+        rows = read_csv(p)
+        assert rows and {r["data_status"] for r in rows} == {"illustrative"}, p
+
+
+def test_xlsx_dates_pinned_to_sending_date(out, subs):
+    for name, s in subs.items():
+        if name.endswith(".xlsx"):
+            assert s["props"].created.date() == s["sent"] == s["props"].modified.date()
+
+
+# ----------------------------------------------------------------------------- safety
+
+def test_refuses_to_overwrite_a_folder_that_is_not_a_demo(tmp_path, capsys):
+    real = tmp_path / "real"
+    (real / "raw").mkdir(parents=True)
+    keep = real / "raw" / "SNV_2024_FY.xlsx"
+    keep.write_bytes(b"real data")
+    assert demo.cli(["--out", str(real)]) == 2
+    assert "not a previous demo output" in capsys.readouterr().err
+    assert keep.read_bytes() == b"real data"
+    assert sorted(p.name for p in real.rglob("*")) == ["SNV_2024_FY.xlsx", "raw"]
+    with pytest.raises(demo.DemoError):
+        demo.generate(real, SEED)
+    assert [p.name for p in tmp_path.iterdir()] == ["real"]  # no temp folder left
+
+
+def test_rewrites_a_previous_demo_folder_as_a_whole(tmp_path):
+    root = tmp_path / "d"
+    demo.generate(root, SEED)
+    stale = root / "raw" / "submissions" / "2020" / "OLD_2020_FY.csv"
+    stale.write_text("x")
+    (root / "processed").mkdir()
+    (root / "processed" / "observations.csv").write_text("stale")
+    demo.generate(root, SEED + 5)
+    assert not stale.exists() and not (root / "processed").exists()
+    assert (root / "raw" / "ILLUSTRATIVE").exists()
+    assert f"{SEED + 5}" in (root / "raw" / "README.txt").read_text(encoding="utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d"]  # temp and old folders gone
+
+
+def test_empty_existing_folder_is_accepted(tmp_path):
+    root = tmp_path / "empty"
+    root.mkdir()
+    demo.generate(root, SEED)
+    assert (root / "raw" / "ILLUSTRATIVE").exists()
+
+
+def test_awkward_constants_describe_the_files(out):
+    aw = S.AWKWARD
+    assert (out / "submissions" / str(aw["revised"]["year"]) /
+            f"{aw['revised']['department']}_{aw['revised']['year']}_{aw['revised']['period']}"
+            f"_r{aw['revised']['revision']}.xlsx").exists()

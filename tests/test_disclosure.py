@@ -1,0 +1,163 @@
+"""Disclosure control: suppression, LP recovery audit, derived values, guards, HTML scan."""
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from me_utils import disclosure as d
+
+
+def tbl(rows):
+    a = np.array(rows)
+    return pd.DataFrame(a, index=[f"r{i}" for i in range(a.shape[0])],
+                        columns=[f"c{j}" for j in range(a.shape[1])])
+
+
+def test_primary_only_is_recoverable_and_audit_detects_it():
+    # One small cell, no complementary suppression: row total minus the rest gives it back.
+    t = tbl([[3, 10, 12], [8, 9, 15], [20, 11, 30]])
+    p = d.primary_only(t)
+    aud = d.audit(p)
+    assert len(aud) == 1
+    assert aud.loc[0, "lower"] == aud.loc[0, "upper"] == 3
+    assert not aud.loc[0, "protected"]
+
+
+def test_suppress_hand_example():
+    t = tbl([[3, 10, 12], [8, 9, 15], [20, 2, 30]])
+    s = d.suppress(t, k=5)
+    r = s.reason
+    assert r.loc["r0", "c0"] == "primary" and r.loc["r2", "c1"] == "primary"
+    # complements: smallest non-zero published cells that close each line: r0/c1 (10), r2/c0 (20)
+    assert r.loc["r0", "c1"] == "complementary" and r.loc["r2", "c0"] == "complementary"
+    assert s.n_hidden == 4 and s.audit["protected"].all()
+    # true values lie inside the audit bounds; the 2x2 cycle moves together by ±t
+    a = s.audit.set_index(["row", "column"])
+    assert a.loc[("r0", "c0"), "lower"] <= 3 <= a.loc[("r0", "c0"), "upper"]
+    shown = s.display("vi")
+    assert shown.loc["r0", "c0"] == "x" and shown.loc["Tổng", "Tổng"] == "109"
+    assert d.scan_html_for_disclosure(shown.to_html()) == []
+
+
+def test_zero_is_not_sensitive_and_threshold_configurable():
+    t = tbl([[0, 10], [7, 9]])
+    assert d.suppress(t, k=5).n_hidden == 0
+    s = d.suppress(t, k=8)  # now 7 is small
+    assert s.reason.loc["r1", "c0"] == "primary" and s.audit["protected"].all()
+
+
+def test_all_ones_cycle_needs_more_than_four_cells():
+    # a 2x2 block of ones: with hidden cells >= 1 known to the attacker, the cycle is rigid,
+    # so the audit must force extra suppression.
+    t = tbl([[1, 1, 20], [1, 1, 30], [25, 40, 50]])
+    s = d.suppress(t)
+    assert s.audit["protected"].all()
+    assert s.n_hidden > 4
+
+
+def test_one_way_table_single_small_cell():
+    t = pd.DataFrame({"n": [12, 3, 40]}, index=["a", "b", "c"])
+    s = d.suppress(t, row_totals=False)
+    assert s.reason.loc["b", "n"] == "primary"
+    assert s.reason.loc["a", "n"] == "complementary"   # smallest other cell
+    assert "Tổng" not in s.display().columns  # row totals not published
+    assert s.audit["protected"].all()
+
+
+def test_hide_derived():
+    vals = pd.DataFrame({"c0": [50.0, 20.0], "c1": [10.0, 5.0]}, index=["r0", "r1"])
+    num = pd.DataFrame({"c0": [True, False], "c1": [False, False]}, index=["r0", "r1"])
+    den = pd.DataFrame({"c0": [False, False], "c1": [False, True]}, index=["r0", "r1"])
+    out = d.hide_derived(vals, num, den)
+    assert out.isna().to_numpy().tolist() == [[True, False], [False, True]]
+
+
+def test_show_count():
+    assert d.show_count(3) == "dưới 5" and d.show_count(3, lang="en") == "fewer than 5"
+    assert d.show_count(0) == "0" and d.show_count(1234) == "1.234"
+
+
+def test_guard_refuses_identifiers_and_dates():
+    with pytest.raises(d.DisclosureError):
+        d.guard_no_identifiers(pd.DataFrame({"case_id": ["x"], "n": [5]}))
+    with pytest.raises(d.DisclosureError):
+        d.guard_no_identifiers(pd.DataFrame({"survivor_id": ["x"]}))
+    with pytest.raises(d.DisclosureError):
+        d.guard_no_identifiers(pd.DataFrame({"report_date": ["2023-01-01"]}))
+    with pytest.raises(d.DisclosureError):
+        d.guard_no_identifiers(pd.DataFrame({"when": pd.to_datetime(["2023-01-01"])}))
+    with pytest.raises(d.DisclosureError):
+        d.guard_no_identifiers(pd.DataFrame({"note": ["see GBV-MC-2023-0001"]}))
+    ok = pd.DataFrame({"unit_code": ["MC"], "Số vụ": ["12"], "Khoảng thời gian (ngày)": ["0–3"]})
+    assert d.guard_no_identifiers(ok) is ok
+
+
+def test_scan_html_finds_case_ids_and_small_counts_only_in_tables():
+    html = """<p>Năm 2023 có 3 báo cáo</p>
+    <table><thead><tr><th>Huyện</th><th>Số vụ</th><th>Tỷ lệ</th></tr></thead>
+    <tbody><tr><td>Mộc Châu</td><td>4</td><td>3,5%</td></tr>
+    <tr><td>Yên Châu</td><td><b>12</b></td><td>1,2</td></tr>
+    <tr><td>Năm</td><td>2023</td><td>0–3</td></tr>
+    <tr><td>Phù Yên</td><td>x</td><td>1.234</td></tr></tbody></table>
+    <div>GBV-MC-2023-0007</div>"""
+    f = d.scan_html_for_disclosure(html, k=5)
+    kinds = sorted((x["kind"], x["text"]) for x in f)
+    assert kinds == [("case_id", "GBV-MC-2023-0007"), ("small_count", "4")]
+    assert d.scan_html_for_disclosure(html.replace("<td>4</td>", "<td>x</td>")
+                                      .replace("GBV-MC-2023-0007", ""), k=5) == []
+
+
+def test_suppression_log_has_no_small_bare_numbers():
+    s = d.suppress(tbl([[3, 10, 12], [8, 9, 15], [20, 2, 30]]), name="Bảng 1")
+    log = d.suppression_log([s], lang="vi")
+    assert log.iloc[0]["Ô ẩn sơ cấp"] == "2 ô"
+    assert "r0 × c0 (sơ cấp)" in log.iloc[0]["Các ô bị ẩn"]
+    assert d.scan_html_for_disclosure(log.to_html()) == []
+
+
+def test_bad_counts_rejected():
+    with pytest.raises(ValueError):
+        d.suppress(tbl([[1.5, 2]]))
+    with pytest.raises(ValueError):
+        d.suppress(tbl([[-1, 2]]))
+
+
+counts = st.integers(min_value=0, max_value=12)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(arrays(np.int64, st.tuples(st.integers(1, 6), st.integers(1, 6)), elements=counts),
+       st.integers(2, 6))
+def test_property_no_hidden_cell_recoverable_after_suppression(a, k):
+    t = tbl(a.tolist())
+    s = d.suppress(t, k=k)
+    # every primary cell is hidden, zeros never primary
+    small = (a > 0) & (a < k)
+    assert (s.reason.iloc[:-1, :-1].to_numpy() == "primary").tolist() == small.tolist()
+    # re-audit from scratch (independent of the loop inside suppress). Row/column margin
+    # constraints are totally unimodular, so the LP bounds are also the integer bounds.
+    aud = d.audit(s)
+    assert len(aud) == s.n_hidden
+    if len(aud):
+        assert aud["protected"].all()
+        # the true value always lies within the attacker's bounds
+        for r in aud.itertuples():
+            v = s.counts.loc[r.row, r.column]
+            assert r.lower - 1e-6 <= v <= r.upper + 1e-6
+    # no table rendered from it shows a small count
+    assert [f for f in d.scan_html_for_disclosure(s.display().to_html(), k) if f["kind"] == "small_count"] == []
+
+
+@settings(max_examples=40, deadline=None)
+@given(arrays(np.int64, st.tuples(st.integers(2, 5), st.integers(2, 5)), elements=st.integers(5, 30)),
+       st.integers(0, 24), st.integers(1, 4))
+def test_property_single_primary_cell_without_complement_is_detected(a, pos, small):
+    a = a.copy()
+    i, j = divmod(pos % a.size, a.shape[1])
+    a[i, j] = small
+    p = d.primary_only(tbl(a.tolist()))
+    aud = d.audit(p)
+    assert len(aud) == 1 and not aud.loc[0, "protected"]
+    assert aud.loc[0, "lower"] == pytest.approx(small) and aud.loc[0, "upper"] == pytest.approx(small)

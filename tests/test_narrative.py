@@ -1,0 +1,118 @@
+"""Generated sentences: every printed number equals the computed value it names."""
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from me_utils import narrative
+from test_review_fixtures import make_scorecard
+
+
+def _close(parsed: float, source: float, decimals: int) -> bool:
+    """``parsed`` is ``source`` printed with ``decimals`` digits."""
+    return abs(parsed - source) <= 0.5 * 10 ** (-decimals) + 1e-9
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_every_number_in_indicator_sentences_matches_the_scorecard(lang):
+    sc = make_scorecard()
+    checked = 0
+    for r in sc.to_dict("records"):
+        text = narrative.indicator_sentence(r, lang)
+        name = r["name_vi"] if lang == "vi" else r["name_en"]
+        nums = narrative.parse_numbers(text, lang, remove=[name, r["unit_label"]])
+        d = narrative.value_decimals(r["kind"])
+        if math.isnan(r["latest_value"]):
+            # no data: only the target year remains ("no quantitative target for 2025")
+            assert nums == [2025.0], text
+            continue
+        expected = [("latest_year", r["latest_year"], 0), ("latest_value", r["latest_value"], d)]
+        if not math.isnan(r["ci_low"]):
+            expected += [("ci_level", 95, 0), ("ci_low", r["ci_low"], d), ("ci_high", r["ci_high"], d)]
+        expected += [("target_year", 2025, 0),
+                     ("target_2025", r["target_2025"], narrative.target_decimals(r["target_2025"])),
+                     ("prob_year", 2025, 0), ("prob_reach_2025", 100 * r["prob_reach_2025"], 0)]
+        assert len(nums) == len(expected), (text, nums)
+        for got, (what, src, dec) in zip(nums, expected):
+            assert _close(got, src, dec), f"{r['indicator_code']} {what}: printed {got}, computed {src} — {text}"
+        checked += 1
+    assert checked == 7
+
+
+def test_vietnamese_sentence_reads_as_expected():
+    r = make_scorecard().set_index("indicator_code").loc["M3.C2a"].to_dict()
+    r["indicator_code"] = "M3.C2a"
+    text = narrative.indicator_sentence(r, "vi")
+    # 78.04 → 78,0; 74.21 → 74,2; 81.44 → 81,4; p = 0.3149 → 31%
+    assert text.startswith("Đến năm 2024, «Tỷ lệ người bị bạo lực")
+    assert "đạt 78,0% (KTC 95%: 74,2–81,4%)" in text
+    assert "mục tiêu năm 2025 là đạt ít nhất 80%" in text
+    assert narrative.status_label("acceleration_needed", "vi") in text and "khoảng 31%." in text
+    en = narrative.indicator_sentence(r, "en")
+    assert "stood at 78.0% (95% CI: 74.2–81.4%)" in en and "the 2025 target is at least 80%" in en
+
+
+def test_ratio_count_and_unverified_target_formatting():
+    sc = make_scorecard().set_index("indicator_code")
+    m4 = sc.loc["M4.C1"].to_dict()
+    t = narrative.indicator_sentence(m4, "vi")
+    assert "đạt 112,35 bé trai/100 bé gái (KTC 95%: 110,13–114,60)" in t
+    assert "không vượt quá 111 bé trai/100 bé gái" in t
+    tt1 = sc.loc["TT.1"].to_dict()
+    assert "đạt 1.898 cuộc;" in narrative.indicator_sentence(tt1, "vi")
+    assert "stood at 1,898 cuộc;" in narrative.indicator_sentence(tt1, "en")
+    l2 = sc.loc["L.2"].to_dict()
+    assert "⚠ mục tiêu chưa được kiểm chứng" in narrative.indicator_sentence(l2, "vi")
+    assert "⚠ target not yet verified" in narrative.indicator_sentence(l2, "en")
+    m31 = sc.loc["M3.C1"].to_dict()
+    assert "giảm xuống còn 1,7 lần" in narrative.indicator_sentence(m31, "vi")
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_summary_sentence_numbers(lang):
+    counts = {"achieved": 3, "on_track": 1, "behind": 12, "no_data": 1001}
+    text = narrative.summary_sentence(counts, lang, scope="Mục tiêu 3")
+    nums = narrative.parse_numbers(text, lang, remove=["Mục tiêu 3"])
+    # total, achieved, (2025 target year), on track, behind, no data
+    assert nums == [1017, 3, 2025, 1, 12, 1001]
+    assert ("1.017" in text and "1.001" in text) if lang == "vi" else ("1,017" in text)
+
+
+def test_submission_sentences_use_vietnamese_dates():
+    row = {"department_name_vi": "Sở Y tế", "department_name_en": "Department of Health",
+           "year": 2024, "period": "FY", "due_date": dt.date(2024, 11, 25),
+           "submission_date": dt.date(2024, 11, 28), "status": "late", "days_late": 4}
+    vi = narrative.submission_sentence(row, "vi")
+    assert vi == ("Sở Y tế: báo cáo năm 2024 gửi ngày 28/11/2024, muộn 4 ngày so với hạn "
+                  "(trước ngày 25/11/2024).")
+    assert narrative.parse_numbers(vi, "vi") == [2024, 28, 11, 2024, 4, 25, 11, 2024]
+    en = narrative.submission_sentence(row, "en")
+    assert "sent on 2024-11-28, 4 days late (due before 2024-11-25)" in en
+    miss = dict(row, period="H1", status="missing", due_date=dt.date(2025, 5, 20), year=2025)
+    assert narrative.submission_sentence(miss, "vi") == (
+        "Sở Y tế: chưa nhận được báo cáo 6 tháng đầu năm 2025 (hạn trước ngày 20/05/2025).")
+
+
+@settings(max_examples=200, deadline=None)
+@given(x=st.floats(min_value=-1e7, max_value=1e7, allow_nan=False), d=st.integers(0, 3),
+       lang=st.sampled_from(["vi", "en"]))
+def test_parse_number_reads_back_fmt_number(x, d, lang):
+    from me_utils import fmt
+
+    s = fmt.fmt_number(x, d, lang)
+    assert narrative.parse_numbers(f"giá trị {s}%;", lang) == [pytest.approx(float(f"{x:.{d}f}"), abs=1e-9)]
+
+
+def test_status_labels_and_missing():
+    assert narrative.status_label("achieved", "vi") == "Đã đạt mục tiêu"
+    assert narrative.status_label(None, "en") == "No data"
+    assert narrative.status_label("made_up_code", "vi") == "made_up_code"
+    assert narrative.status_label(float("nan"), "vi") == "Chưa có số liệu"
+    assert narrative.fmt_probability(0.634, "vi") == "63%"
+    assert narrative.target_decimals(80.0) == 0 and narrative.target_decimals(1.7) == 1
+    with pytest.raises(ValueError):
+        narrative.indicator_sentence(make_scorecard().iloc[0].to_dict(), "fr")

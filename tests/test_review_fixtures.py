@@ -1,0 +1,89 @@
+"""Hand-built frames shared by the phase-end review tests (no tests here).
+
+The scorecard follows docs/CONTRACTS.md "Scorecard frame" column for column. Values are made
+up for the tests (they never reach a report) and chosen to exercise formatting: thousands,
+ratios with 2 decimals, unit labels containing digits, missing data, unverified targets.
+"""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+SCORECARD_COLUMNS = [
+    "indicator_code", "name_vi", "name_en", "framework", "objective", "department", "kind",
+    "direction", "unit_label", "n_points", "first_year", "latest_year", "latest_value", "ci_low",
+    "ci_high", "target_2025", "target_2030", "target_basis", "verified", "gap_2025", "status_unsd",
+    "status_statcan", "status_escap", "status_headline", "summary_category", "proj_2025",
+    "proj_2025_low", "proj_2025_high", "proj_2030", "proj_2030_low", "proj_2030_high",
+    "prob_reach_2025", "prob_reach_2030", "model", "note",
+]
+NaN = math.nan
+
+
+def _row(code, name_vi, name_en, framework, objective, dept, kind, direction, unit_label,
+         latest_year, value, lo, hi, t25, t30, verified, status, category, p25, n_points=4):
+    return {
+        "indicator_code": code, "name_vi": name_vi, "name_en": name_en, "framework": framework,
+        "objective": objective, "department": dept, "kind": kind, "direction": direction,
+        "unit_label": unit_label, "n_points": n_points if not math.isnan(value) else 0,
+        "first_year": 2021 if not math.isnan(value) else NaN,
+        "latest_year": latest_year, "latest_value": value, "ci_low": lo, "ci_high": hi,
+        "target_2025": t25, "target_2030": t30, "target_basis": "national", "verified": verified,
+        "gap_2025": (t25 - value) if not (math.isnan(t25) or math.isnan(value)) else NaN,
+        "status_unsd": status, "status_statcan": status, "status_escap": status,
+        "status_headline": status, "summary_category": category,
+        "proj_2025": value + 0.5 if not math.isnan(value) else NaN,
+        "proj_2025_low": NaN, "proj_2025_high": NaN, "proj_2030": NaN, "proj_2030_low": NaN,
+        "proj_2030_high": NaN, "prob_reach_2025": p25, "prob_reach_2030": NaN,
+        "model": "ols", "note": "",
+    }
+
+
+def make_scorecard() -> pd.DataFrame:
+    rows = [
+        _row("M1.C1", "Tỷ lệ cơ quan quản lý nhà nước có lãnh đạo chủ chốt là nữ",
+             "Agencies with a woman key leader", "28/NQ-CP", "M1", "SNV", "proportion", "increase",
+             "%", 2024, 62.5, 55.04, 69.43, 60.0, 75.0, True, "achieved", "achieved", 0.97),
+        _row("M3.C1", "Số lần thời gian làm việc nhà không được trả công của nữ so với nam",
+             "Ratio of unpaid care hours, women to men", "28/NQ-CP", "M3", "TK", "ratio", "decrease",
+             "lần", 2023, 1.8549, 1.7312, 1.9786, 1.7, 1.4, True, "limited_progress", "behind", 0.184),
+        _row("M3.C2a", "Tỷ lệ người bị bạo lực được tiếp cận ít nhất một dịch vụ hỗ trợ cơ bản",
+             "Survivors reached by at least one basic support service", "28/NQ-CP", "M3", "SNV",
+             "proportion", "increase", "%", 2024, 78.04, 74.21, 81.44, 80.0, 90.0, True,
+             "acceleration_needed", "behind", 0.3149),
+        _row("M4.C1", "Tỷ số giới tính khi sinh", "Sex ratio at birth", "28/NQ-CP", "M4", "SYT",
+             "ratio", "cap", "bé trai/100 bé gái", 2024, 112.348, 110.126, 114.597, 111.0, 109.0,
+             True, "deterioration", "behind", 0.05),
+        _row("M6.C2", "Tỷ lệ đài phát thanh, truyền hình có chuyên mục bình đẳng giới",
+             "Broadcasters with a gender-equality column", "28/NQ-CP", "M6", "SNV", "proportion",
+             "increase", "%", NaN, NaN, NaN, NaN, NaN, NaN, False, "insufficient_data", "no_data", NaN),
+        _row("TT.1", "Số cuộc truyền thông về pháp luật bình đẳng giới trong năm",
+             "Communication sessions on gender-equality law per year", "1790/QĐ-TTg", "TT",
+             "SNV", "count", "increase", "cuộc", 2024, 1898.0, NaN, NaN, 2.0, 2.0, True, "achieved",
+             "achieved", 1.0),
+        _row("L.2", "Tỷ lệ nữ trong quy hoạch lãnh đạo, quản lý", "Women in the leadership planning pool",
+             "2282/QĐ-TTg", "L", "SNV", "proportion", "increase", "%", 2025, 41.2345,
+             38.9, 43.61, 40.0, 50.0, False, "on_track", "on_track", 0.7351),
+        _row("G.1", "Tỷ lệ người bị bạo lực trên cơ sở giới tìm kiếm sự trợ giúp",
+             "GBV survivors who seek help", "2232/QĐ-TTg", "G", "SNV", "proportion",
+             "increase", "%", 2024, 46.15, 38.2, 54.3, 50.0, NaN, True, "on_track", "on_track", 0.5555),
+    ]
+    return pd.DataFrame(rows, columns=SCORECARD_COLUMNS)
+
+
+def make_arrivals() -> pd.DataFrame:
+    """A submissions table in the build's shape: one row per file."""
+    return pd.DataFrame({
+        "path": ["submissions/2024/SYT_2024_FY.xlsx", "submissions/2024/SYT_2024_H1.xlsx",
+                 "submissions/2024/SNV_2024_H1.xlsx", "submissions/2024/SNV_2024_FY.xlsx",
+                 "submissions/2024/SNV_2024_FY_r2.xlsx", "submissions/2024/CA_2024_FY.csv",
+                 "submissions/2024/TK_2024_H1.xlsx", "submissions/2024/TK_2024_H1_r2.xlsx"],
+        "department": ["SYT", "SYT", "SNV", "SNV", "SNV", "CA", "TK", "TK"],
+        "year": ["2024"] * 8,
+        "period": ["FY", "H1", "H1", "FY", "FY", "FY", "H1", "H1"],
+        "submission_date": ["2024-11-28", "2024-05-20", "2024-05-19", "2024-11-24", "2024-12-15",
+                            "2024-11-10", "2024-05-02", "2024-06-01"],
+        "status": ["accepted", "accepted", "accepted", "accepted", "accepted", "rejected",
+                   "rejected", "accepted"],
+    })
