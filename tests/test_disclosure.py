@@ -34,7 +34,7 @@ def test_suppress_hand_example():
     assert r.loc["r0", "c1"] == "complementary" and r.loc["r2", "c0"] == "complementary"
     assert s.n_hidden == 4 and s.audit["protected"].all()
     # true values lie inside the audit bounds; the 2x2 cycle moves together by ±t
-    a = s.audit.set_index(["row", "column"])
+    a = d.audit(s).set_index(["row", "column"])
     assert a.loc[("r0", "c0"), "lower"] <= 3 <= a.loc[("r0", "c0"), "upper"]
     shown = s.display("vi")
     assert shown.loc["r0", "c0"] == "x" and shown.loc["Tổng", "Tổng"] == "109"
@@ -161,3 +161,24 @@ def test_property_single_primary_cell_without_complement_is_detected(a, pos, sma
     aud = d.audit(p)
     assert len(aud) == 1 and not aud.loc[0, "protected"]
     assert aud.loc[0, "lower"] == pytest.approx(small) and aud.loc[0, "upper"] == pytest.approx(small)
+
+
+@settings(max_examples=40, deadline=None)
+@given(arrays(np.int64, st.tuples(st.integers(1, 5), st.integers(1, 5)), elements=counts))
+def test_property_maxflow_bounds_equal_lp_bounds(a):
+    s = d.suppress(tbl(a.tolist()), k=5, exact_bounds=True)
+    lp = d.audit(s)
+    assert len(lp) == len(s.audit)
+    if len(lp):
+        assert np.allclose(s.audit["lower"].to_numpy(dtype=float), lp["lower"].to_numpy(dtype=float))
+        up_f, up_l = s.audit["upper"].to_numpy(dtype=float), lp["upper"].to_numpy(dtype=float)
+        assert np.array_equal(np.isinf(up_f), np.isinf(up_l))
+        assert np.allclose(up_f[~np.isinf(up_f)], up_l[~np.isinf(up_l)])
+        assert (s.audit["protected"].to_numpy() == lp["protected"].to_numpy()).all()
+
+
+def test_protect_proportion_hides_small_numerator_complement_or_denominator():
+    m = d.protect_proportion([3, 48, 30, 0, 3, 0], [40, 50, 60, 20, 4, 0])
+    assert m["hide_numerator"].tolist() == [True, True, False, False, True, False]
+    assert m["hide_denominator"].tolist() == [False, False, False, False, True, False]
+    assert m["hide_value"].tolist() == [True, True, False, False, True, True]

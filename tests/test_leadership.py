@@ -356,3 +356,43 @@ def test_demo_2021_totals_equal_the_reference_when_demo_data_exist(reference):
                        ("commune", "SL_HDND_COMMUNE_2021")):
         assert (s.loc[level, "women"], s.loc[level, "seats"]) == (ref.loc[fid, "women"], ref.loc[fid, "total"])
     np.testing.assert_allclose(s["share_pct"].round(2).to_numpy(), [35.38, 37.53, 41.35])
+
+
+def test_yearly_series_prefers_submitted_figures_and_reports_disagreement(tmp_path):
+    kl = pd.DataFrame({"year": [2023, 2024, 2024], "unit_code": ["SL", "SL", "QN"], "agencies": [20, 20, 10],
+                       "agencies_with_woman_key_leader": [9, 11, 4], "data_status": "illustrative"})
+    data = L.LeadershipData(None, L.read_key_leaders(write(tmp_path, "key_leaders.csv", kl)), None, {}, True)
+    obs = pd.DataFrame({"indicator_code": ["M1.C1", "M1.C1", "M1.C1", "L.2"], "unit_code": ["SL", "SL", "SL", "SL"],
+                        "year": [2023, 2024, 2024, 2024], "period": ["FY", "FY", "H1", "FY"], "sex": "T",
+                        "numerator": [9.0, 16.0, 1.0, 5.0], "denominator": [20.0, 30.0, 2.0, 9.0]})
+    ys = L.yearly_series("key_leaders", data, obs, "SL")
+    assert ys.source == "observations" and ys.code == "M1.C1"
+    assert list(ys.frame["numerator"]) == [9.0, 16.0]  # the H1 row is not an annual figure
+    lo, hi = wilson(16, 30)
+    assert math.isclose(ys.frame["ci_low"].iloc[1], 100 * lo) and math.isclose(ys.frame["ci_high"].iloc[1], 100 * hi)
+    # 2024: submitted 16/30 vs detail table 11+4 = 15/30.
+    assert ys.discrepancies[["year", "numerator", "detail_numerator"]].values.tolist() == [[2024, 16.0, 15.0]]
+    # Without observations the detail table (province = sum of rows) is used.
+    fallback = L.yearly_series("key_leaders", data, None, "SL")
+    assert fallback.source == "key_leaders.csv" and list(fallback.frame["numerator"]) == [9.0, 15.0]
+    assert fallback.unit_rows.to_dict() == {2023: 1, 2024: 2}
+
+
+def test_2026_term_has_commune_totals_for_the_province_and_no_district_level(tmp_path):
+    later = pd.DataFrame([("2026-2031", "province", "SL", 60, 24, 18), ("2026-2031", "commune", "SL", 2000, 900, 700)],
+                         columns=["term", "level", "unit_code", "seats", "women", "ethnic_minority_women"])
+    frame = pd.concat([councils_frame(), later.assign(data_status="illustrative")], ignore_index=True)
+    c = L.read_councils(write(tmp_path, "councils.csv", frame))
+    tc = L.term_changes(L.council_shares(c, "SL")).set_index(["level", "term_to"])
+    # Commune level compares 2021-2026 (pooled districts, 230/570) with 2026-2031 (900/2000).
+    r = tc.loc[("commune", "2026-2031")]
+    lo, hi = newcombe_by_hand(900, 2000, 230, 570)
+    assert math.isclose(r["ci_low_pp"], 100 * lo, abs_tol=1e-7) and math.isclose(r["ci_high_pp"], 100 * hi, abs_tol=1e-7)
+    assert ("district", "2026-2031") not in tc.index
+    # A district's own report never gets the province-wide 2026 commune total.
+    assert "2026-2031" not in set(L.council_shares(c, "QN")["term"])
+    bad = pd.concat([frame, pd.DataFrame([{"term": "2026-2031", "level": "district", "unit_code": "QN", "seats": 30,
+                                           "women": 10, "ethnic_minority_women": 5, "data_status": "x"}])],
+                    ignore_index=True)
+    with pytest.raises(L.LeadershipDataError, match=r"row 14, column level: no district People's Councils"):
+        L.read_councils(write(tmp_path, "councils_bad.csv", bad))

@@ -28,7 +28,8 @@ def test_objective_table_vi(cat):
     assert df.loc["M4.C3", "Mục tiêu 2025"] == "≥ 40% ⚠"
     assert df.loc["M4.C4", "Mục tiêu 2025"] == "–"
     assert df.loc["M4.C1", "Chiều"] == "không vượt quá mức trần"
-    assert df.loc["M4.C4", "Kiểm chứng"].startswith("⚠ chưa kiểm chứng (UNVERIFIED)")
+    assert df.loc["M4.C4", "Kiểm chứng"] == ("⚠ chưa kiểm chứng: không tìm thấy nguồn (UNVERIFIED); "
+                                             "số thứ tự chưa kiểm chứng")
     assert df.loc["M4.C1", "Cơ quan báo cáo"] == "Sở Y tế"
 
 
@@ -149,3 +150,11 @@ def test_notebook_cells_run_in_process(monkeypatch, tmp_path, lang):
     assert sum("<table" in t for t in texts) == 13
     assert ("≤ 111 ⚠" in allt) and ("M3.C2a" in allt)
     assert "Traceback" not in allt
+
+
+def test_notes_show_baseline_caveats_in_the_report_language(cat):
+    vi = overview.notes_markdown(cat, "vi")
+    assert "- **M1.C1**:" in vi and "Giá trị gốc: Chỉ tính chính quyền cấp tỉnh (47/63)" in vi
+    en = overview.notes_markdown(cat, "en")
+    assert "Baseline: Provincial governments only (47/63)" in en
+    assert "- **M4.C4**: Existence, wording, unit and targets are all unverified." in en

@@ -137,7 +137,9 @@ def meets(value: float, target: float, direction: str, comparator: str | None = 
         return value > target
     if comparator == "<":
         return value < target
-    return value >= target if direction in UP else value <= target
+    # A relative 1e-9 slack absorbs floating-point noise of projections (e.g. 99.00000000000001).
+    eps = 1e-9 * max(1.0, abs(target))
+    return value >= target - eps if direction in UP else value <= target + eps
 
 
 def _sign(direction: str) -> int:
@@ -311,6 +313,8 @@ def assess_escap(years, values, target, target_year, direction, *, base_year=Non
         return MethodResult("escap", "insufficient_data", details={"rule": f"fewer than {s.escap_min_points} points"})
     expected = (tcr - t0) / (target_year - t0) if target_year > t0 else 1.0
     proj, slope = escap_projection(t, y, target_year)
+    if abs(slope) <= 1e-12 * max(1.0, float(np.max(np.abs(y)))):
+        slope = 0.0  # a flat series: floating-point noise must not decide accelerate vs reverse
     proj = float(np.clip(proj, *bounds))
     if d * (target - i0) <= 0:
         # Base already at or beyond the target: no "progress needed" to divide by. Staying at or

@@ -317,9 +317,7 @@ def run_build(root: str | Path, keep_going: bool = False, out=None) -> dict:
     OBSERVATIONS_SCHEMA.validate(_typed_for_schema(obs))
     HISTORY_SCHEMA.validate(_typed_for_schema(history))
     SUBMISSIONS_SCHEMA.validate(submissions)
-    FINDINGS_SCHEMA.validate(findings.fillna({"sheet": "", "column": "", "value": ""}).astype(
-        {c: object for c in ("severity", "code", "file", "sheet", "column", "value", "reason_vi", "reason_en",
-                             "department", "indicator_code", "unit_code", "period")}))
+    FINDINGS_SCHEMA.validate(findings)
 
     outputs: dict[str, bytes] = {
         "observations.csv": _csv_bytes(obs),
@@ -360,7 +358,7 @@ def _typed_for_schema(df: pd.DataFrame) -> pd.DataFrame:
     for c in ("indicator_code", "unit_code", "period", "sex", "department", "submission_date",
               "source_file", "source_sheet", "note", "status", "superseded_by"):
         if c in out:
-            out[c] = out[c].astype(object)
+            out[c] = out[c].fillna("").astype(str)
     return out
 
 

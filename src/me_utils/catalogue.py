@@ -68,7 +68,7 @@ OPTIONAL_KEYS = (
     "department_basis", "periodicity_note", "numbering_verified", "related", "note_vi", "note_en",
 )
 ALLOWED_KEYS = frozenset(REQUIRED_KEYS + OPTIONAL_KEYS)
-BASELINE_KEYS = frozenset(("value", "year", "scope", "source", "url", "note"))
+BASELINE_KEYS = frozenset(("value", "year", "scope", "source", "url", "note", "note_vi"))
 BASELINE_SCOPES = ("national", "province", "district")
 SOURCE_KEYS = frozenset(("document", "url"))
 TOP_KEYS = frozenset(("schema_version", "frameworks", "objectives", "indicators"))
@@ -80,6 +80,14 @@ OVERRIDE_TOP_KEYS = frozenset(("schema_version", "province", "overrides"))
 
 UNVERIFIED_FLAG_VI = "⚠ chưa kiểm chứng"
 UNVERIFIED_FLAG_EN = "⚠ unverified"
+# What each non-verified tag means, for the flag a reviewer reads.
+TAG_MEANING = {
+    "VERIFIED-VI (news)": ("câu chữ theo báo chí, chưa đối chiếu văn bản gốc",
+                           "wording from news reports, not checked against the legal text"),
+    "VERIFIED-EN": ("số liệu chỉ thấy trong nguồn tiếng Anh", "numbers seen in English sources only"),
+    "PARTIAL": ("mới kiểm chứng một phần", "only partly verified"),
+    "UNVERIFIED": ("không tìm thấy nguồn", "no source found"),
+}
 
 
 class CatalogueError(ValueError):
@@ -107,6 +115,7 @@ class Baseline:
     source: str
     url: str = ""
     note: str = ""
+    note_vi: str = ""
 
 
 @dataclass(frozen=True)
@@ -226,7 +235,9 @@ class Indicator:
         """Visible verification flag for reports: ``''`` when verified, else the warning and tag."""
         if self.verified:
             return ""
-        return f"{fmt.pick(lang, UNVERIFIED_FLAG_VI, UNVERIFIED_FLAG_EN)} ({self.verification})"
+        why = fmt.pick(lang, *TAG_MEANING.get(self.verification, ("", "")))
+        head = fmt.pick(lang, UNVERIFIED_FLAG_VI, UNVERIFIED_FLAG_EN)
+        return f"{head}: {why} ({self.verification})" if why else f"{head} ({self.verification})"
 
     def name(self, lang: str = "vi") -> str:
         return fmt.pick(lang, self.name_vi, self.name_en)
@@ -273,7 +284,8 @@ class Catalogue:
 
     def frame(self) -> pd.DataFrame:
         """One row per indicator (file order) with every field; baseline flattened into
-        ``baseline_value/_year/_scope/_source``; ``co_departments`` and ``related`` joined with
+        ``baseline_value/_year/_scope/_source``; ``objective_name_vi/_en``; ``co_departments``
+        and ``related`` joined with
         ``", "``. Targets are floats (NaN when absent)."""
         rows = []
         for ind in self:
@@ -281,6 +293,8 @@ class Catalogue:
             b = d.pop("baseline")
             for k in ("value", "year", "scope", "source"):
                 d[f"baseline_{k}"] = None if b is None else b[k]
+            d["objective_name_vi"] = self.objective_name(ind.objective, "vi")
+            d["objective_name_en"] = self.objective_name(ind.objective, "en")
             d["co_departments"] = ", ".join(ind.co_departments)
             d["related"] = ", ".join(ind.related)
             rows.append(d)
@@ -459,6 +473,7 @@ def _build(raw: dict, frameworks: dict) -> Indicator:
     baseline = None if b is None else Baseline(
         value=float(b["value"]), year=int(b["year"]), scope=b["scope"], source=str(b["source"]),
         url=str(b.get("url") or ""), note=str(b.get("note") or ""),
+        note_vi=str(b.get("note_vi") or b.get("note") or ""),
     )
     t25, t30 = raw.get("target_2025"), raw.get("target_2030")
     fw = raw["framework"]

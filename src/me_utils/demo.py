@@ -12,8 +12,8 @@ docs/CONTRACTS.md, for 2020 (baseline) to 2025:
 - ``README.txt`` (what is illustrative, the seed, which figures are real and their source) and
   an empty marker file ``ILLUSTRATIVE`` that ``me build`` detects.
 
-Same seed -> byte-identical files (xlsx metadata and zip timestamps are pinned to the date the
-file was "sent"). ``me demo`` refuses to write into a non-empty folder that is not a previous
+Same seed -> byte-identical files (xlsx files are written by :mod:`me_utils.demo_xlsx` with
+their properties and zip timestamps pinned to the date the file was "sent"). ``me demo`` refuses to write into a non-empty folder that is not a previous
 demo output (no ``raw/ILLUSTRATIVE`` marker), so real data is never overwritten; a previous
 demo folder is replaced as a whole (written to a temporary sibling folder, then renamed).
 """
@@ -24,21 +24,19 @@ import csv
 import datetime as _dt
 import io
 import os
-import re
 import shutil
 import sys
 import tempfile
 import time
-import zipfile
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-import openpyxl
 import pandas as pd
-from openpyxl.styles import Alignment, Font
 
 from . import demo_submissions as S
 from . import demo_tables as T
+from . import demo_xlsx as X
 from . import fmt, paths
 
 DEFAULT_SEED = 20250506  # the date of plan 123/KH-UBND (06/05/2025)
@@ -73,7 +71,7 @@ def load_specs() -> dict[str, S.IndicatorSpec]:
 
 
 def load_unit_names() -> dict[str, dict[str, str]]:
-    """Unit names: ``{"name_vi": {code: name}, "name_ascii": {code: name}}``.
+    """Unit names: ``{"name_vi"|"name_ascii"|"full_name_vi": {code: name}}``.
 
     Uses :mod:`me_utils.units` when present, else ``data/reference/units.csv`` directly.
     """
@@ -85,7 +83,7 @@ def load_unit_names() -> dict[str, dict[str, str]]:
         frame = pd.read_csv(paths.reference_dir() / "units.csv", dtype=str)
     frame = frame.set_index("unit_code")
     return {col: {str(k): str(v) for k, v in frame[col].items()}
-            for col in ("name_vi", "name_ascii")}
+            for col in ("name_vi", "name_ascii", "full_name_vi")}
 
 
 def department_names() -> dict[str, str]:
@@ -99,30 +97,6 @@ def department_names() -> dict[str, str]:
 # Writing files deterministically
 # --------------------------------------------------------------------------------------------
 
-def _zip_deterministic(data: bytes, when: _dt.datetime) -> bytes:
-    """Re-pack an xlsx (zip) with every entry stamped ``when``, in the original order.
-
-    openpyxl stamps ``dcterms:modified`` with the clock at save time, so the core properties
-    are rewritten here with ``when`` too.
-    """
-    src = zipfile.ZipFile(io.BytesIO(data))
-    iso = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    out = io.BytesIO()
-    stamp = (when.year, when.month, when.day, when.hour, when.minute, when.second)
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            zi = zipfile.ZipInfo(info.filename, date_time=stamp)
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            zi.external_attr = 0o600 << 16
-            zi.create_system = 0
-            body = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                body = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
-                              rb"\g<1>" + iso + rb"\g<2>", body)
-            dst.writestr(zi, body)
-    return out.getvalue()
-
-
 def _fmt_value(x, decimals: int, style: str, percent: bool = False):
     """A number as the department would type it in this file style."""
     if x is None or (isinstance(x, float) and pd.isna(x)):
@@ -135,20 +109,15 @@ def _fmt_value(x, decimals: int, style: str, percent: bool = False):
     return float(x) if decimals else int(round(x))  # xlsx_num: real numeric cells
 
 
-def _table_rows(pf: S.PlannedFile, specs, units: pd.DataFrame) -> list[list]:
+def _table_rows(pf: S.PlannedFile, specs, units: dict) -> list[list]:
     """Data rows of one submission (cells in HEADER order)."""
-    unit_style = S.UNIT_STYLE.get(pf.department, "code")
+    style = S.unit_style(pf.department, pf.year)
     out = []
     for r in pf.rows.itertuples(index=False):
         spec = specs[r.indicator_code]
         dec = S.DECIMALS.get(spec.kind, 2)
         pct = spec.kind == "proportion" and spec.scale == 100 and pf.style != "csv_plain"
-        if unit_style == "code" or r.unit_code == "SL" and unit_style == "ascii":
-            unit = r.unit_code
-        elif unit_style == "ascii":
-            unit = units["name_ascii"][r.unit_code]
-        else:
-            unit = units["name_vi"][r.unit_code]
+        unit = S.unit_label(r.unit_code, style, r.year, units)
         text_style = pf.style in ("xlsx_text", "csv_vi")
         out.append([
             r.indicator_code, unit,
@@ -174,51 +143,54 @@ def write_xlsx(pf: S.PlannedFile, specs, units, depts, seed: int) -> bytes:
     The illustrative label is in the second title row and in the workbook properties
     (title, subject, keywords, description). Dates inside the file are the sending date.
     """
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    second = (pf.department, pf.year, pf.period) == tuple(
-        S.AWKWARD["second_sheet"][k] for k in ("department", "year", "period"))
-    if second:
-        ws.title = "Hướng dẫn"
-        ws.append(["Hướng dẫn: điền số liệu vào trang “Báo cáo”. " + TITLE_NOTE])
-        ws = wb.create_sheet("Báo cáo")
-    else:
-        ws.title = "Báo cáo"
-    ws.append([_title(pf)])
-    ws.append([TITLE_NOTE])
-    ws.append([f"Cơ quan báo cáo: {depts[pf.department]}"])
-    ws.append([f"Ngày gửi: {pf.sent.strftime('%d/%m/%Y')}"])
-    ws.append([])
-    ws.append(HEADER)
-    for row in _table_rows(pf, specs, units):
-        ws.append(row)
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADER))
-    ws["A1"].font = Font(bold=True)
-    ws["A1"].alignment = Alignment(horizontal="center")
-    for c in ws[6]:
-        c.font = Font(bold=True)
-    ws.column_dimensions["B"].width = 22
-    ws.column_dimensions["I"].width = 40
-    when = _dt.datetime.combine(pf.sent, _dt.time(9, 0))
-    p = wb.properties
-    p.creator = depts[pf.department]
-    p.lastModifiedBy = depts[pf.department]
-    p.title = f"{pf.stem} ({LABEL})"
-    p.subject = LABEL
-    p.keywords = "illustrative; dữ liệu minh họa; demo"
-    p.description = f"{TITLE_NOTE}. me demo --seed {seed}"
-    p.created = when
-    p.modified = when
-    buf = io.BytesIO()
-    wb.save(buf)
-    return _zip_deterministic(buf.getvalue(), when)
+    rows = [[_title(pf)], [TITLE_NOTE], [f"Cơ quan báo cáo: {depts[pf.department]}"],
+            [f"Ngày gửi: {pf.sent.strftime('%d/%m/%Y')}"], [], HEADER]
+    rows += _table_rows(pf, specs, units)
+    report = X.Sheet("Báo cáo", rows, bold_rows=(6,), centered_rows=(1,),
+                     merges=(f"A1:{X.col_letter(len(HEADER) - 1)}1",),
+                     widths={"A": 12, "B": 22, "I": 40})
+    sheets = [report]
+    if _is_awkward(pf, "second_sheet"):
+        sheets.insert(0, X.Sheet("Hướng dẫn", [["Hướng dẫn: điền số liệu vào trang “Báo cáo”. "
+                                                + TITLE_NOTE]]))
+    props = {"title": f"{pf.stem} ({LABEL})", "subject": LABEL,
+             "creator": depts[pf.department], "last_modified_by": depts[pf.department],
+             "keywords": "illustrative; dữ liệu minh họa; demo",
+             "description": f"{TITLE_NOTE}. me demo --seed {seed}"}
+    return X.workbook_bytes(sheets, props, _dt.datetime.combine(pf.sent, _dt.time(9, 0)))
+
+
+_CP1258_SHAPE = {"\u0302", "\u0306", "\u031b"}  # circumflex, breve, horn: part of the letter
+
+
+def encode_cp1258(text: str) -> bytes:
+    """Encode Vietnamese text in Windows-1258 as Windows does: letters with circumflex, breve
+    or horn are code-page characters, tone marks follow as combining characters."""
+    out = bytearray()
+    for ch in unicodedata.normalize("NFC", text):
+        try:
+            out += ch.encode("cp1258")
+            continue
+        except UnicodeEncodeError:
+            pass
+        d = unicodedata.normalize("NFD", ch)
+        base = unicodedata.normalize("NFC", d[0] + "".join(m for m in d[1:] if m in _CP1258_SHAPE))
+        out += base.encode("cp1258")
+        out += "".join(m for m in d[1:] if m not in _CP1258_SHAPE).encode("cp1258")
+    return bytes(out)
+
+
+def _is_awkward(pf: S.PlannedFile, case: str) -> bool:
+    a = S.AWKWARD[case]
+    return (pf.department, pf.year, pf.period) == (a["department"], a["year"], a["period"])
 
 
 def write_csv(pf: S.PlannedFile, specs, units, depts) -> bytes:
     """One submission as csv bytes: title and metadata lines, header, data.
 
-    ``csv_vi``: ``;`` delimiter, UTF-8 with BOM, CRLF (as Excel on Windows saves it);
-    ``csv_plain``: ``,`` delimiter, UTF-8, LF. Every data row has ``data_status=illustrative``.
+    ``csv_vi``: ``;`` delimiter, UTF-8 with BOM, CRLF (as Excel on Windows saves it) -- or
+    Windows-1258 without BOM for the AWKWARD ``cp1258`` file; ``csv_plain``: ``,`` delimiter,
+    UTF-8, LF. Every data row has ``data_status=illustrative``.
     """
     vi = pf.style == "csv_vi"
     buf = io.StringIO()
@@ -232,6 +204,8 @@ def write_csv(pf: S.PlannedFile, specs, units, depts) -> bytes:
     for row in _table_rows(pf, specs, units):
         w.writerow(["" if c is None else c for c in row] + [T.DATA_STATUS])
     text = buf.getvalue()
+    if _is_awkward(pf, "cp1258"):
+        return encode_cp1258(text)
     return ("\ufeff" + text if vi else text).encode("utf-8")
 
 
@@ -318,8 +292,11 @@ def readme_text(seed: int, files: list[S.PlannedFile], tables: dict) -> str:
         f"  - tiny counts: district {aw['tiny']['unit']} (GBV cases per year in single digits).",
         f"  - table on the second sheet: {aw['second_sheet']['department']}_"
         f"{aw['second_sheet']['year']}_{aw['second_sheet']['period']}.xlsx.",
-        "  - values typed as Vietnamese text (35,38%, 1.234), unit names with and without",
-        "    diacritics or as codes, csv with ; and BOM, merged title cells.",
+        f"  - Windows-1258 encoding: {aw['cp1258']['department']}_{aw['cp1258']['year']}_"
+        f"{aw['cp1258']['period']}.csv (not UTF-8).",
+        "  - values typed as Vietnamese text (35,38%, 1.234); units written as names with or",
+        "    without diacritics, as codes, or with their type (huyện Quỳnh Nhai; Mộc Châu as",
+        "    huyện up to 2024 and thị xã in 2025); csv with ; and BOM; merged title cells.",
         "",
         "GBV data: case ids are pseudonymous (GBV-<unit>-<year>-<nnnn>); there are no names. Treat",
         "the register like real case data anyway: never show ids or counts 1-4 in a report.",
@@ -397,12 +374,14 @@ def check_target(root: Path) -> None:
 
 
 def generate(out: str | os.PathLike | None = None, seed: int = DEFAULT_SEED) -> DemoResult:
-    """Write the demo data root ``out`` (default ``data/demo``) from ``seed``.
+    """Write the demo data root ``out`` (default ``data/demo``; a relative path is taken from
+    the repository root) from ``seed``.
 
     Writes everything into a temporary sibling folder first, then swaps it in, so a failure
     leaves the previous demo folder intact. Raises DemoError when ``out`` holds other data.
     """
-    root = Path(out) if out else paths.demo_data_root()
+    # relative paths resolve from the repository root, as for `me build --root`
+    root = paths.resolve_data_root(out) if out else paths.demo_data_root()
     root = root.absolute()
     check_target(root)
     files = render(seed)

@@ -34,6 +34,8 @@ AWKWARD = {
     "tiny": {"unit": T.TINY_DISTRICT},
     # the SNV file whose table is on the second sheet, after an instructions sheet
     "second_sheet": {"department": "SNV", "year": 2022, "period": "FY"},
+    # a csv saved in the Windows Vietnamese code page (Windows-1258) instead of UTF-8
+    "cp1258": {"department": "STC", "year": 2023, "period": "FY"},
 }
 
 #: departments that also send a half-year report (their flow indicators from the register)
@@ -177,7 +179,7 @@ def indicator_rows(seed: int, specs: dict[str, IndicatorSpec], tables: dict) -> 
 
     # --- scenario indicators
     pop = tables["population"]
-    pop_d = pop.groupby(["unit_code", "year"])["population"].sum()
+    pop_d = pop.groupby(["unit_code", "year"])["population"].sum().to_dict()
     for code in sorted(SCENARIOS):
         if code not in specs:
             continue
@@ -261,9 +263,35 @@ def hash_int(seed: int, *parts: str) -> int:
 #: Vietnamese numbers (UTF-8 with BOM), ``csv_plain`` comma csv with plain numbers (UTF-8).
 FORMATS = {"SNV": "xlsx_num", "STC": "csv_vi", "TK": "csv_plain", "SGDDT": "xlsx_text",
            "SYT": "xlsx_text", "SVHTTDL": "csv_vi", "CA": "xlsx_num", "BDBP": "xlsx_num"}
-#: how units are written per department: Vietnamese names, names without diacritics, codes
+#: how units are written per department: ``name_vi`` (Quỳnh Nhai), ``ascii`` (Quynh Nhai),
+#: ``code`` (QN), ``full`` (huyện Quỳnh Nhai, thị xã Mộc Châu)
 UNIT_STYLE = {"SNV": "name_vi", "STC": "ascii", "TK": "code", "SGDDT": "name_vi",
-              "SYT": "name_vi", "SVHTTDL": "ascii", "CA": "name_vi", "BDBP": "code"}
+              "SYT": "name_vi", "SVHTTDL": "ascii", "CA": "full", "BDBP": "code"}
+
+
+def unit_style(department: str, year: int) -> str:
+    """Unit-name style of a department's file; SNV switches to full names (with the unit type,
+    so Mộc Châu appears as a *thị xã*) in 2025."""
+    if department == "SNV" and year >= 2025:
+        return "full"
+    return UNIT_STYLE.get(department, "code")
+
+
+def unit_label(code: str, style: str, year: int, names: dict[str, dict[str, str]]) -> str:
+    """How a department writes a unit. ``names``: column -> {code: name} from units.csv.
+
+    Mộc Châu became a thị xã shortly before the 2025 reform (date UNVERIFIED in
+    units.csv); the demo writes "huyện Mộc Châu" up to 2024 and "thị xã Mộc Châu" in 2025.
+    """
+    if style == "code":
+        return code
+    if style == "full":
+        if code == "MC" and year <= 2024:
+            return "huyện " + names["name_vi"][code]
+        return names["full_name_vi"][code]
+    if style == "ascii" and code == "SL":
+        return code
+    return names[style if style != "ascii" else "name_ascii"][code]
 
 
 @dataclass(frozen=True)

@@ -150,115 +150,117 @@ def _lin(y, start, end):
     return start + (end - start) * (y - 2020) / 5.0
 
 
+def _pick(rng, probs: np.ndarray) -> np.ndarray:
+    """One category index per row of ``probs`` (rows sum to 1), by inverse CDF."""
+    u = rng.random(len(probs))
+    return np.minimum((u[:, None] > np.cumsum(probs, axis=1)).sum(axis=1), probs.shape[1] - 1)
+
+
 def make_register(seed: int, population: pd.DataFrame) -> pd.DataFrame:
-    """GBV case register (schema of docs/CONTRACTS.md), about 2,500 cases reported 2020-2025.
+    """GBV case register (schema of docs/CONTRACTS.md), about 3,000 cases reported 2020-2025.
 
     Input: the population table (women per district and year drive the case counts).
     Output: one row per case, sorted by ``case_id``. ``case_id`` is ``GBV-<unit>-<year>-<nnnn>``
     with the year of the first report and a number in report-date order: pseudonymous, no
     names. Cases are attributed to the year of ``report_date`` (detection). Incidents after
     30/06/2025 keep the code of the former district where they happened.
-    Built-in patterns (assumptions, all illustrative): service access rising from about 63% to
-    about 79% of detected survivors; help-seeking rising from about 38% to about 53%; early
-    marriage concentrated in EARLY_MARRIAGE_DISTRICTS; tiny counts in TINY_DISTRICT; about 6%
-    of cases without consent to reporting.
+    Built-in patterns (assumptions, all illustrative): detection rising 5% a year; service
+    access rising from about 63% to about 79% of detected survivors; help-seeking rising from
+    about 38% to about 53%; early marriage concentrated in EARLY_MARRIAGE_DISTRICTS; tiny
+    counts in TINY_DISTRICT; about 6% of cases without consent to reporting; reporting delays
+    mostly within days with a long tail (longer for early marriage and child sexual abuse).
     """
     rng = rng_for(seed, "register")
     women = (population[population["sex"] == "F"]
              .groupby(["unit_code", "year"], sort=True)["population"].sum())
-    recs = []
+    units, years = [], []
     for y in YEARS:
-        k = y - 2020
-        detection = 1.0 + 0.05 * k  # detection improves over the period
         for d in DISTRICT_CODES:
-            lam = _BASE_RATE * detection * _RATE_MULT[d] * women[(d, y)] / 1e5
+            lam = _BASE_RATE * (1.0 + 0.05 * (y - 2020)) * _RATE_MULT[d] * women[(d, y)] / 1e5
             n = int(rng.poisson(lam))
-            em = d in EARLY_MARRIAGE_DISTRICTS
-            type_p = np.array([0.06, 0.08, 0.34, 0.15 if em else 0.03, 0.10, 0.22, 0.05])
-            type_p = type_p / type_p.sum()
-            days_in_year = 366 if y % 4 == 0 else 365
-            for _ in range(n):
-                t = INCIDENT_TYPES[rng.choice(len(INCIDENT_TYPES), p=type_p)]
-                if t in ("rape", "sexual_assault"):
-                    age_p = [0.20, 0.35, 0.20, 0.23, 0.02]
-                elif t == "forced_marriage":
-                    age_p = [0.0, 0.75, 0.25, 0.0, 0.0]
-                else:
-                    age_p = [0.04, 0.06, 0.15, 0.62, 0.13]
-                age = AGE_GROUPS[rng.choice(5, p=age_p)]
-                child = age in ("0-11", "12-17")
-                if t == "forced_marriage":
-                    sex = "F"
-                elif t in ("rape", "sexual_assault"):
-                    sex = "M" if rng.random() < (0.12 if child else 0.02) else "F"
-                else:
-                    sex = "M" if rng.random() < 0.10 else "F"
-                sexual = t in ("rape", "sexual_assault")
-                adult_partner_type = t in ("physical_assault", "psychological_abuse",
-                                           "denial_of_resources") or sexual
-                ipv = int(not child and adult_partner_type and t != "non_gbv"
-                          and rng.random() < (0.25 if sexual else 0.75))
-                csa = int(sexual and child)
-                early = int(t == "forced_marriage" and age == "12-17")
-                if t == "non_gbv":
-                    dv = 0  # non-GBV incidents in the demo are never family violence
-                elif ipv:
-                    dv = 1
-                else:
-                    dv = int(rng.random() < {"forced_marriage": 0.5}.get(
-                        t, 0.2 if sexual else 0.3))
-                eth = ETHNICITIES[rng.choice(len(ETHNICITIES), p=_ETHNIC_MIX[d])]
-                disab = int(rng.random() < 0.03)
-                # reporting delay in days: most within a few days, a long tail (early
-                # marriage and child abuse come to light late)
-                u = rng.random()
-                late_type = early or csa
-                if u < (0.25 if late_type else 0.45):
-                    delay = int(rng.integers(0, 4))
-                elif u < (0.35 if late_type else 0.60):
-                    delay = int(rng.integers(4, 6))
-                elif u < (0.50 if late_type else 0.75):
-                    delay = int(rng.integers(6, 15))
-                elif u < (0.65 if late_type else 0.87):
-                    delay = int(rng.integers(15, 31))
-                else:
-                    delay = int(rng.integers(31, 366))
-                report = _dt.date(y, 1, 1) + _dt.timedelta(days=int(rng.integers(0, days_in_year)))
-                incident = report - _dt.timedelta(days=delay)
-                needed = int(rng.random() < 0.85)
-                eff = _SVC_EFFECT[d]
-                p_svc = _expit(_logit(_lin(y, 0.70, 0.885)) + eff) if needed else 0.25
-                any_svc = rng.random() < p_svc
-                svc = dict.fromkeys(SERVICES, 0)
-                if any_svc:
-                    probs = {"svc_health": 0.55 if (sexual or t == "physical_assault") else 0.3,
-                             "svc_psychosocial": 0.45, "svc_legal": 0.30,
-                             "svc_police_justice": 0.60 if sexual else 0.30,
-                             "svc_safe_shelter": 0.12}
-                    for s in SERVICES:
-                        svc[s] = int(rng.random() < probs[s])
-                    if not any(svc.values()):
-                        svc[SERVICES[int(rng.integers(0, len(SERVICES)))]] = 1
-                sought = int(rng.random() < (_lin(y, 0.55, 0.65) if any_svc else 0.10))
-                referred = int(any_svc and rng.random() < 0.5)
-                consent = int(rng.random() < 0.94)
-                detected = int(rng.random() < 0.80)
-                p_pros = {"rape": 0.70, "sexual_assault": 0.50, "physical_assault": 0.10}.get(t, 0.03)
-                prosecuted = int(detected and rng.random() < p_pros)
-                counselled = int(detected and not prosecuted
-                                 and rng.random() < _lin(y, 0.30, 0.47))
-                recs.append({
-                    "unit_code": d, "year": y, "incident_type": t, "ipv": ipv,
-                    "child_sexual_abuse": csa, "early_marriage": early, "survivor_sex": sex,
-                    "survivor_age_group": age, "survivor_ethnicity": eth,
-                    "survivor_disability": disab, "incident_date": incident.isoformat(),
-                    "report_date": report.isoformat(), **svc, "needed_help": needed,
-                    "sought_help": sought, "referred": referred,
-                    "consent_reporting": consent, "perpetrator_detected": detected,
-                    "perpetrator_counselled": counselled,
-                    "perpetrator_prosecuted": prosecuted, "domestic_violence": dv,
-                })
-    df = pd.DataFrame.from_records(recs)
+            units += [d] * n
+            years += [y] * n
+    unit = np.array(units, dtype=object)
+    year = np.array(years)
+    n = len(unit)
+    rand = lambda: rng.random(n)  # noqa: E731 - one fresh uniform per case
+
+    # incident type: early/forced marriage far more common in the highland districts
+    em = np.isin(unit, EARLY_MARRIAGE_DISTRICTS)
+    p_em = np.array([0.06, 0.08, 0.34, 0.15, 0.10, 0.22, 0.05])
+    p_other = np.array([0.06, 0.08, 0.34, 0.03, 0.10, 0.22, 0.05])
+    tprobs = np.where(em[:, None], p_em / p_em.sum(), p_other / p_other.sum())
+    t_idx = _pick(rng, tprobs)
+    itype = np.array(INCIDENT_TYPES, dtype=object)[t_idx]
+    sexual = np.isin(itype, ("rape", "sexual_assault"))
+    forced = itype == "forced_marriage"
+    # survivor age group by type
+    a_sexual, a_forced, a_other = ([0.20, 0.35, 0.20, 0.23, 0.02], [0.0, 0.75, 0.25, 0.0, 0.0],
+                                   [0.04, 0.06, 0.15, 0.62, 0.13])
+    aprobs = np.where(sexual[:, None], a_sexual, np.where(forced[:, None], a_forced, a_other))
+    age = np.array(AGE_GROUPS, dtype=object)[_pick(rng, aprobs)]
+    child = np.isin(age, ("0-11", "12-17"))
+    p_male = np.where(forced, 0.0, np.where(sexual, np.where(child, 0.12, 0.02), 0.10))
+    sex = np.where(rand() < p_male, "M", "F")
+    partner_type = sexual | np.isin(itype, ("physical_assault", "psychological_abuse",
+                                            "denial_of_resources"))
+    ipv = (~child & partner_type & (rand() < np.where(sexual, 0.25, 0.75))).astype(int)
+    csa = (sexual & child).astype(int)
+    early = (forced & (age == "12-17")).astype(int)
+    p_family = np.where(forced, 0.5, np.where(sexual, 0.2, 0.3))
+    # non-GBV incidents in the demo are never family violence; IPV always is
+    dv = np.where(itype == "non_gbv", 0, np.where(ipv == 1, 1, (rand() < p_family).astype(int)))
+    eth_p = np.array([_ETHNIC_MIX[u] for u in unit], dtype=float).reshape(n, len(ETHNICITIES))
+    eth = np.array(ETHNICITIES, dtype=object)[_pick(rng, eth_p / eth_p.sum(axis=1, keepdims=True))]
+    disab = (rand() < 0.03).astype(int)
+    # reporting delay (days) in bands 0-3, 4-5, 6-14, 15-30, 31-365
+    late = (early == 1) | (csa == 1)
+    cut = np.where(late[:, None], [0.25, 0.35, 0.50, 0.65], [0.45, 0.60, 0.75, 0.87])
+    band = (rand()[:, None] >= cut).sum(axis=1)
+    lo = np.array([0, 4, 6, 15, 31])[band]
+    hi = np.array([4, 6, 15, 31, 366])[band]
+    delay = rng.integers(lo, hi)
+    days = np.where(year % 4 == 0, 366, 365)
+    doy = rng.integers(0, days)
+    report = np.array([_dt.date(int(y), 1, 1) + _dt.timedelta(days=int(k))
+                       for y, k in zip(year, doy)], dtype=object)
+    incident = np.array([r - _dt.timedelta(days=int(k)) for r, k in zip(report, delay)],
+                        dtype=object)
+    # help needed / services / help sought
+    needed = (rand() < 0.85).astype(int)
+    eff = np.array([_SVC_EFFECT[u] for u in unit], dtype=float)
+    p_need_svc = _expit(_logit(_lin(year, 0.70, 0.885)) + eff)
+    any_svc = rand() < np.where(needed == 1, p_need_svc, 0.25)
+    svc_p = {"svc_health": np.where(sexual | (itype == "physical_assault"), 0.55, 0.30),
+             "svc_psychosocial": 0.45, "svc_legal": 0.30,
+             "svc_police_justice": np.where(sexual, 0.60, 0.30), "svc_safe_shelter": 0.12}
+    svc = {s: (any_svc & (rand() < svc_p[s])).astype(int) for s in SERVICES}
+    none = any_svc & (np.column_stack([svc[s] for s in SERVICES]).sum(axis=1) == 0)
+    forced_pick = rng.integers(0, len(SERVICES), size=n)
+    for k, s in enumerate(SERVICES):  # a case that got help got at least one service
+        svc[s] = np.where(none & (forced_pick == k), 1, svc[s])
+    sought = (rand() < np.where(any_svc, _lin(year, 0.55, 0.65), 0.10)).astype(int)
+    referred = (any_svc & (rand() < 0.5)).astype(int)
+    consent = (rand() < 0.94).astype(int)
+    detected = rand() < 0.80
+    p_pros = np.select([itype == "rape", itype == "sexual_assault",
+                        itype == "physical_assault"], [0.70, 0.50, 0.10], 0.03)
+    prosecuted = detected & (rand() < p_pros)
+    counselled = detected & ~prosecuted & (rand() < _lin(year, 0.30, 0.47))
+    df = pd.DataFrame({
+        "unit_code": unit, "year": year, "incident_type": itype, "ipv": ipv,
+        "child_sexual_abuse": csa, "early_marriage": early, "survivor_sex": sex,
+        "survivor_age_group": age, "survivor_ethnicity": eth, "survivor_disability": disab,
+        "incident_date": [d.isoformat() for d in incident],
+        "report_date": [d.isoformat() for d in report], **svc, "needed_help": needed,
+        "sought_help": sought, "referred": referred, "consent_reporting": consent,
+        "perpetrator_detected": detected.astype(int),
+        "perpetrator_counselled": counselled.astype(int),
+        "perpetrator_prosecuted": prosecuted.astype(int), "domestic_violence": dv,
+    })
+    for c in ("unit_code", "incident_type", "survivor_sex", "survivor_age_group",
+              "survivor_ethnicity"):
+        df[c] = df[c].astype(str)
     # pseudonymous ids in report-date order within unit and year (ties keep generation order)
     df = df.sort_values(["unit_code", "year", "report_date"], kind="stable", ignore_index=True)
     seq = df.groupby(["unit_code", "year"], sort=False).cumcount() + 1
@@ -321,26 +323,28 @@ def register_counts(register: pd.DataFrame) -> pd.DataFrame:
                                     "svc_safe_shelter"]].sum(axis=1) > 0).astype(int)
     r["year"] = r["report_date"].str[:4].astype(int)
     r["h1"] = (r["report_date"].str[5:7].astype(int) <= 6).astype(int)
-    idx = pd.MultiIndex.from_product([list(DISTRICT_CODES), list(YEARS)],
-                                     names=["unit_code", "year"])
+    # counts per (district, year) cell with bincount: cell = district index * n_years + year index
+    n_y = len(YEARS)
+    d_pos = {d: k for k, d in enumerate(DISTRICT_CODES)}
+    cell = (r["unit_code"].map(d_pos).to_numpy() * n_y + (r["year"].to_numpy() - YEARS[0]))
+    n_cells = len(DISTRICT_CODES) * n_y
+    grid_units = np.repeat(np.array(DISTRICT_CODES + ("SL",), dtype=object), n_y)
+    grid_years = np.tile(np.array(YEARS), len(DISTRICT_CODES) + 1)
+    h1 = r["h1"].to_numpy() == 1
     frames = []
     for code in sorted(REGISTER_DEFINITIONS):
         spec = REGISTER_DEFINITIONS[code]
+        dmask = _mask(r, spec["den"])
+        nmask = dmask & _mask(r, spec["num"])
         for period in ("FY", "H1"):
-            sub = r if period == "FY" else r[r["h1"] == 1]
-            dmask = _mask(sub, spec["den"])
-            nmask = dmask & _mask(sub, spec["num"])
-            keys = [sub["unit_code"], sub["year"]]
-            den = pd.Series(dmask.astype(int), index=sub.index).groupby(keys).sum()
-            num = pd.Series(nmask.astype(int), index=sub.index).groupby(keys).sum()
-            part = pd.DataFrame({"numerator": num.reindex(idx, fill_value=0),
-                                 "denominator": den.reindex(idx, fill_value=0)}).reset_index()
-            prov = part.groupby("year", as_index=False)[["numerator", "denominator"]].sum()
-            prov["unit_code"] = "SL"
-            part = pd.concat([part, prov[part.columns]], ignore_index=True)
-            part["indicator_code"] = code
-            part["period"] = period
-            frames.append(part)
+            keep = np.ones(len(r), dtype=bool) if period == "FY" else h1
+            den = np.bincount(cell[dmask & keep], minlength=n_cells).reshape(-1, n_y)
+            num = np.bincount(cell[nmask & keep], minlength=n_cells).reshape(-1, n_y)
+            den = np.vstack([den, den.sum(axis=0)])  # province = sum of districts
+            num = np.vstack([num, num.sum(axis=0)])
+            frames.append(pd.DataFrame({
+                "indicator_code": code, "unit_code": grid_units, "year": grid_years,
+                "period": period, "numerator": num.ravel(), "denominator": den.ravel()}))
     out = pd.concat(frames, ignore_index=True)
     out = out[["indicator_code", "unit_code", "year", "period", "numerator", "denominator"]]
     out[["numerator", "denominator"]] = out[["numerator", "denominator"]].astype(int)

@@ -152,14 +152,18 @@ def _grid(table: pd.DataFrame, total_label: str) -> pd.DataFrame:
 def suppress(table: pd.DataFrame, k: int = DEFAULT_K, name: str = "",
              row_totals: bool = True, col_totals: bool = True, grand_total: bool = True,
              min_width: float = 1.0, total_label: str = "Tổng",
-             max_rounds: int | None = None) -> SuppressedTable:
+             max_rounds: int | None = None, exact_bounds: bool = False) -> SuppressedTable:
     """Primary + complementary suppression of a 2-D count table, audited by LP.
 
     Inputs: ``table`` — DataFrame of non-negative integer counts (rows × columns, no
     margins; use a single column for a one-way table), ``k`` — threshold (counts 1…k−1 are
     hidden), ``name`` — title for the log, ``row_totals``/``col_totals``/``grand_total`` —
     which margins are published (for a one-way table, use ``row_totals=False``),
-    ``min_width`` — audit criterion.
+    ``min_width`` — audit criterion, ``exact_bounds`` — also compute each hidden cell's exact
+    feasible interval by max-flow for ``audit`` (slower; :func:`audit` always gives the LP
+    bounds). While searching, a hidden cell counts as protected when it can move by one unit
+    up or down with every shown number unchanged (integer reachability in the residual
+    graph, i.e. feasible interval width ≥ 1).
     Output: :class:`SuppressedTable` whose ``audit`` shows every hidden cell protected.
     Raises ValueError for negative/non-integer counts or if protection is impossible.
     """
@@ -215,12 +219,16 @@ def suppress(table: pd.DataFrame, k: int = DEFAULT_K, name: str = "",
 
     rounds = 0
     aud = None
+    known_ok: set[int] = set()
     max_rounds = max_rounds or n + 2
     while True:
         rounds += 1
         close_equations()
-        aud = _audit_arrays(vals, hidden, unknown, interior, eqs, min_width, exact=False)
+        # quick reachability test while searching (valid for min_width <= 1), exact bounds after
+        aud = _flow_audit(vals, hidden, unknown, nr, nc, min_width, exact=min_width > 1,
+                          known_ok=known_ok)
         bad = aud.index[~aud["protected"]].tolist() if len(aud) else []
+        known_ok = set(aud.index[aud["protected"]].tolist()) if len(aud) else set()
         if not bad:
             break
         if rounds >= max_rounds:
@@ -237,6 +245,8 @@ def suppress(table: pd.DataFrame, k: int = DEFAULT_K, name: str = "",
                 progressed = True
         if not progressed:
             raise ValueError(f"disclosure: table {name!r} cannot be protected")
+    if exact_bounds and min_width <= 1:  # exact bounds for the log (max-flow = LP bounds)
+        aud = _flow_audit(vals, hidden, unknown, nr, nc, min_width, exact=True)
     shape = (nr + 1, ncol)
     hid = pd.DataFrame((hidden | unpub).reshape(shape), index=grid.index, columns=grid.columns)
     rs = pd.DataFrame(reason.reshape(shape), index=grid.index, columns=grid.columns)
@@ -272,37 +282,111 @@ def _components(unknown_idx: np.ndarray, eqs: list[np.ndarray]) -> list[list[int
     return list(groups.values())
 
 
-def _direction_check(x, lb, nullsp, p, min_width):
-    """Fast sufficient test: move along null-space directions of the equations from the true
-    values ``x``; if a feasible segment changes cell ``p`` by at least ``min_width``, the
-    cell is protected. Returns (lower, upper) of that segment or None."""
-    row = nullsp[p]
-    if np.max(np.abs(row)) < 1e-9:
-        return None
-    cands = [nullsp @ row]  # projection of e_p on the null space: the steepest direction
-    cands += [nullsp[:, j] for j in np.argsort(-np.abs(row))[:3] if abs(row[j]) > 1e-9]
-    for v in cands:
-        if abs(v[p]) < 1e-9:
-            continue
-        v = v / v[p]
-        slack = x - lb
-        neg, pos_ = v < -1e-12, v > 1e-12
-        t_up = np.min(slack[neg] / -v[neg]) if neg.any() else np.inf
-        t_dn = np.min(slack[pos_] / v[pos_]) if pos_.any() else np.inf
-        if t_up + t_dn >= min_width - 1e-9:
-            return x[p] - t_dn, x[p] + t_up
-    return None
+def _flow_audit(vals, hidden, unknown, nr, nc, min_width, exact=True, known_ok=()) -> pd.DataFrame:
+    """Exact bounds of every hidden cell by max-flow (same answer as the LP, much faster).
 
-
-def _audit_arrays(vals, hidden, unknown, interior, eqs, min_width, exact=True) -> pd.DataFrame:
-    """Bounds of every hidden (primary/complementary) cell. Index = flat cell id.
-
-    ``exact=True``: LP min and max for every hidden cell (the attacker's best bounds).
-    ``exact=False``: first a fast sufficient test along null-space directions (bounds are then
-    a feasible sub-interval, ``method='direction'``); LP only for cells it cannot clear.
+    A 2-D table with row, column and grand totals is a circulation: nodes R_i (rows), C_j
+    (columns), S and T; cell (i, j) is an arc R_i→C_j, row total S→R_i, column total C_j→T,
+    grand total T→S. Published arcs are fixed; an unknown arc with value x and lower bound
+    lb can grow without limit and shrink by x − lb. The largest increase of arc u→v is the
+    max flow v→u in that residual graph without the arc; the largest decrease is the max flow
+    u→v, capped by x − lb. Row/column constraints are totally unimodular, so these integer
+    bounds equal the LP bounds of :func:`_audit_arrays` (tests check that they agree).
     """
-    from scipy.linalg import null_space
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import maximum_flow
 
+    hidden_idx = np.flatnonzero(hidden)
+    if hidden_idx.size == 0:
+        return pd.DataFrame(columns=["lower", "upper", "method", "width", "protected"])
+    lb_hidden = 0.0 if (hidden & (vals == 0)).any() else 1.0
+    ncol = nc + 1
+    n_nodes = nr + nc + 2
+    s_node, t_node = nr + nc, nr + nc + 1
+
+    def arc(c):
+        i, j = divmod(int(c), ncol)
+        if i < nr and j < nc:
+            return i, nr + j
+        if i < nr:
+            return s_node, i
+        if j < nc:
+            return nr + j, t_node
+        return t_node, s_node
+
+    big = int(min(vals.sum() + 10, (2**31 - 1) // (n_nodes + 1)))
+    cap: dict[tuple[int, int], int] = {}
+    slack = {}
+    for c in np.flatnonzero(unknown):
+        u, v = arc(c)
+        lb = lb_hidden if hidden[c] else 0.0
+        sl = int(round(vals[c] - lb))
+        slack[int(c)] = sl
+        cap[(u, v)] = cap.get((u, v), 0) + big
+        cap[(v, u)] = cap.get((v, u), 0) + sl
+    keys = sorted(cap)
+    where = {k_: n_ for n_, k_ in enumerate(keys)}
+    r_idx = np.array([k_[0] for k_ in keys], dtype=np.int32)
+    c_idx = np.array([k_[1] for k_ in keys], dtype=np.int32)
+    base = np.array([cap[k_] for k_ in keys], dtype=np.int64)
+    indptr = np.searchsorted(r_idx, np.arange(n_nodes + 1)).astype(np.int32)
+    adj: list[list[int]] = [[] for _ in range(n_nodes)]
+    for n_, (a_, b_) in enumerate(keys):
+        adj[a_].append(n_)
+
+    def reachable(data, src, dst) -> bool:
+        # integer capacities: a path of positive arcs carries at least one unit
+        seen = {src}
+        stack = [src]
+        while stack:
+            a_ = stack.pop()
+            for n_ in adj[a_]:
+                if data[n_] > 0:
+                    b_ = int(c_idx[n_])
+                    if b_ == dst:
+                        return True
+                    if b_ not in seen:
+                        seen.add(b_)
+                        stack.append(b_)
+        return False
+
+    def mf(data, src, dst):
+        g = csr_matrix((data.astype(np.int32), c_idx, indptr), shape=(n_nodes, n_nodes))
+        return maximum_flow(g, src, dst).flow_value
+
+    rows = []
+    for c in hidden_idx:
+        if int(c) in known_ok:
+            # hiding more cells only enlarges the feasible set: once protected, always protected
+            rows.append((int(c), np.nan, np.nan, "reach", 1.0))
+            continue
+        u, v = arc(c)
+        sl = slack[int(c)]
+        data = base.copy()
+        data[where[(u, v)]] -= big
+        data[where[(v, u)]] -= sl
+        if not exact:
+            up_ok = reachable(data, v, u)
+            dn_ok = sl > 0 and reachable(data, u, v)
+            ok = up_ok or dn_ok
+            rows.append((int(c), np.nan, np.nan, "reach", 1.0 if ok else 0.0))
+            continue
+        inc = mf(data, v, u)
+        inc = np.inf if inc >= big else float(inc)
+        dec = float(min(sl, mf(data, u, v)))
+        rows.append((int(c), vals[c] - dec, vals[c] + inc, "flow", np.nan))
+    df = pd.DataFrame(rows, columns=["cell", "lower", "upper", "method", "_ok"]).set_index("cell").sort_index()
+    df["width"] = df["upper"] - df["lower"]
+    if exact:
+        df["protected"] = df["width"] >= min_width - 1e-9
+    else:  # width >= 1 iff the cell can move by one unit up or down (integer flows)
+        df["protected"] = df["_ok"] > 0
+    return df.drop(columns="_ok")
+
+
+def _audit_arrays(vals, hidden, unknown, interior, eqs, min_width) -> pd.DataFrame:
+    """LP min and max of every hidden (primary/complementary) cell: the attacker's best
+    bounds. Index = flat cell id."""
     hidden_idx = np.flatnonzero(hidden)
     if hidden_idx.size == 0:
         return pd.DataFrame(columns=["lower", "upper", "method", "width", "protected"])
@@ -338,22 +422,9 @@ def _audit_arrays(vals, hidden, unknown, interior, eqs, min_width, exact=True) -
         bounds = [(lb_hidden if hidden[c] else 0.0, None) for c in comp]
         a = np.array(a_eq) if a_eq else None
         b = np.array(b_eq) if b_eq else None
-        nullsp = None
-        if not exact:
-            x = vals[np.array(comp)]
-            lbs = np.array([bd[0] for bd in bounds])
-            nullsp = null_space(a) if a is not None else np.eye(len(comp))
         for c in comp:
             if not hidden[c]:
                 continue
-            if nullsp is not None:
-                if nullsp.shape[1] == 0 or np.max(np.abs(nullsp[pos[c]])) < 1e-9:
-                    rows.append((c, vals[c], vals[c], "linear"))  # solved by the equations alone
-                    continue
-                seg = _direction_check(x, lbs, nullsp, pos[c], min_width)
-                if seg is not None:
-                    rows.append((c, seg[0], seg[1], "direction"))
-                    continue
             obj = np.zeros(len(comp))
             obj[pos[c]] = 1.0
             lo = linprog(obj, A_eq=a, b_eq=b, bounds=bounds, method="highs")
@@ -444,6 +515,25 @@ def hide_derived(values: pd.DataFrame, *masks: pd.DataFrame) -> pd.DataFrame:
     for mk in masks:
         m |= mk.reindex(index=out.index, columns=out.columns, fill_value=False).to_numpy(dtype=bool)
     return out.mask(m)
+
+
+def protect_proportion(numerator, denominator, k: int = DEFAULT_K) -> pd.DataFrame:
+    """Which parts of ``numerator / denominator`` rows may be shown.
+
+    A proportion shows two counts of people: those with the attribute (numerator) and those
+    without (denominator − numerator). If either is in 1 … k−1 the numerator and the
+    percentage are hidden (the denominator alone stays visible when it is ≥ k, since it no
+    longer gives the small count away); if the denominator itself is in 1 … k−1, everything is
+    hidden. Inputs: aligned arrays/Series of counts. Output: DataFrame of bools
+    ``hide_numerator``, ``hide_denominator``, ``hide_value``.
+    """
+    num = np.asarray(numerator, dtype=float)
+    den = np.asarray(denominator, dtype=float)
+    small = lambda x: (x > 0) & (x < k)  # noqa: E731
+    hide_den = small(den)
+    hide_num = small(num) | small(den - num) | hide_den
+    return pd.DataFrame({"hide_numerator": hide_num, "hide_denominator": hide_den,
+                         "hide_value": hide_num | (den == 0)})
 
 
 def small_count_mask(counts, k: int = DEFAULT_K):

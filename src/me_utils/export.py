@@ -129,7 +129,7 @@ def git_revision(root: str | os.PathLike) -> str | None:
 
 
 def _fmt_value(v) -> str:
-    return repr(v) if isinstance(v, str) else str(v)
+    return '""' if v == "" else str(v)
 
 
 def footer_html(prov: Provenance, lang: str) -> str:

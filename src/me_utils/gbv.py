@@ -11,8 +11,9 @@ Assumptions (shown in the report's method note via :data:`ASSUMPTIONS`):
   was *detected*.
 - One register row = one detected survivor-incident; a survivor reporting twice in a year
   is counted twice (the register holds no survivor identity, by design).
-- "Survivor" indicators (M3.C2a, G.1, G.2, DV.4) use GBV incidents (``incident_type`` ≠
-  ``non_gbv``); DV.4/DV.5 use those flagged ``domestic_violence = 1``.
+- "Survivor" indicators (M3.C2a, G.1, G.2) use GBV incidents (``incident_type`` ≠
+  ``non_gbv``); DV.4/DV.5 use every incident flagged ``domestic_violence = 1`` (45/QĐ-TTg
+  covers all domestic violence).
 - "Basic service" = at least one of health, psychosocial, legal aid, police/justice, safe
   shelter / "địa chỉ tin cậy". G.2 counts a case as helped when it received at least one of
   them. DV.4 counts a victim as protected/aided/cared for when she or he received protection
@@ -191,10 +192,29 @@ class RegisterError(ValueError):
         super().__init__("\n".join([head, *lines]))
 
 
-def _is_iso_date(s: pd.Series) -> pd.Series:
-    ok = s.str.fullmatch(r"\d{4}-\d{2}-\d{2}", na=False)
-    parsed = pd.to_datetime(s.where(ok), format="%Y-%m-%d", errors="coerce")
-    return parsed.notna()
+def _per_unique(fn):
+    """Run a check on the distinct values only (registers repeat few values; 1M rows fast)."""
+    def check(s: pd.Series) -> pd.Series:
+        codes, uniq = pd.factorize(s)
+        ok = np.asarray(fn(pd.Series(uniq, dtype=object)), dtype=bool)
+        return pd.Series(ok[codes], index=s.index)
+    return check
+
+
+def _iso_ok(u: pd.Series) -> np.ndarray:
+    ok = u.str.fullmatch(r"\d{4}-\d{2}-\d{2}", na=False)
+    return pd.to_datetime(u.where(ok), format="%Y-%m-%d", errors="coerce").notna().to_numpy()
+
+
+_is_iso_date = _per_unique(_iso_ok)
+
+
+def _clean_text(s: pd.Series) -> pd.Series:
+    """Text column as object strings, stripped, missing → "" (stripping the distinct values
+    only: pandas string ops on a million rows are slow)."""
+    codes, uniq = pd.factorize(s.astype(object))
+    clean = np.array([str(u).strip() for u in uniq] + [""], dtype=object)
+    return pd.Series(clean[codes], index=s.index, dtype=object)
 
 
 def register_schema() -> pa.DataFrameSchema:
@@ -204,12 +224,14 @@ def register_schema() -> pa.DataFrameSchema:
     rules (dates in order, case id ↔ unit, GBVIMS context flags, perpetrator logic).
     """
     def col(checks):
-        return pa.Column(str, checks=[pa.Check(lambda s: s.str.len() > 0, name="missing"), *checks],
+        # dtype left open: the frame holds object strings from _clean_text
+        return pa.Column(None, checks=[pa.Check(lambda s: s != "", name="missing"), *checks],
                          nullable=False, coerce=False)
 
     flag = [pa.Check.isin(["0", "1"], name="flag")]
     cols = {
-        "case_id": col([pa.Check.str_matches(CASE_ID_PATTERN, name="case_id_format"),
+        "case_id": col([pa.Check(lambda s: s.str.match(CASE_ID_PATTERN, na=False).astype(bool),
+                                 name="case_id_format"),
                         pa.Check(lambda s: ~s.duplicated(keep=False), name="case_id_unique")]),
         "unit_code": col([pa.Check.isin(DISTRICTS, name="unit_code")]),
         "incident_type": col([pa.Check.isin(INCIDENT_TYPES, name="incident_type")]),
@@ -218,7 +240,7 @@ def register_schema() -> pa.DataFrameSchema:
         "survivor_ethnicity": col([pa.Check.isin(ETHNICITIES, name="survivor_ethnicity")]),
         **{d: col([pa.Check(_is_iso_date, name="iso_date")]) for d in DATES},
         **{f: col(flag) for f in FLAGS},
-        "data_status": pa.Column(str, required=False, nullable=True),
+        "data_status": pa.Column(None, required=False, nullable=True),
     }
 
     def _valid(df):
@@ -230,8 +252,10 @@ def register_schema() -> pa.DataFrameSchema:
         return ~(r < i)
 
     def id_unit(df):
-        unit = df["case_id"].str.extract(r"^GBV-([A-Z]+)-", expand=False)
-        return unit.isna() | (unit == df["unit_code"])
+        cid = df["case_id"]
+        ok_fmt = cid.str.match(CASE_ID_PATTERN, na=False).astype(bool)
+        unit = cid.str[4:-10]  # GBV-<unit>-yyyy-nnnn: the suffix has a fixed length
+        return ~ok_fmt | (unit == df["unit_code"])
 
     def ipv_rule(df):
         return ~((df["ipv"] == "1") & (df["incident_type"] == "non_gbv"))
@@ -297,9 +321,8 @@ def validate_register(raw: pd.DataFrame, source: str = "gbv/register.csv",
                              "reason_vi": _REASONS["missing_column"][0],
                              "reason_en": _REASONS["missing_column"][1], "severity": "error"})
         raise RegisterError(source, errs, lang)
-    df = raw.copy().reset_index(drop=True)
-    for c in REGISTER_COLUMNS:
-        df[c] = df[c].astype(str).str.strip()
+    df = raw.reset_index(drop=True)
+    df = pd.DataFrame({c: _clean_text(df[c]) for c in df.columns})
     problems = _run_schema(df)
     if (problems["severity"] == "error").any():
         raise RegisterError(source, problems, lang)
@@ -353,9 +376,11 @@ def _typed(df: pd.DataFrame) -> pd.DataFrame:
                                                ordered=True)
     out["survivor_ethnicity"] = pd.Categorical(df["survivor_ethnicity"], categories=ETHNICITIES)
     for f in FLAGS:
-        out[f] = df[f].astype("int8")
+        out[f] = (df[f] == "1").astype("int8")  # validated: only "0"/"1" remain
     for d in DATES:
-        out[d] = pd.to_datetime(df[d], format="%Y-%m-%d")
+        codes, uniq = pd.factorize(df[d])
+        out[d] = pd.Series(pd.to_datetime(pd.Series(uniq, dtype=object), format="%Y-%m-%d").to_numpy()[codes],
+                           index=df.index)
     derived = derive_context_flags(out)
     out["child_sexual_abuse"] = derived["child_sexual_abuse"]
     out["early_marriage"] = derived["early_marriage"]
@@ -448,17 +473,8 @@ INDICATORS = {
     "DV.4c": ("Người bị BLGĐ được chăm sóc sức khỏe", "DV victims given health care"),
     "DV.5": ("Người có hành vi BLGĐ khi phát hiện được tư vấn", "Detected DV perpetrators counselled"),
 }
-#: Targets with their source (percent). 45/QĐ-TTg: 95% / >80%; 2232/QĐ-TTg: ≥50% / 100%;
-#: 28/NQ-CP M3.C2a 80% (2025) 90% (2030), M3.C2b 50% / 70%. See indicators-and-targets.md.
-TARGETS = {
-    "M3.C2a": {2025: 80.0, 2030: 90.0, "source": "Nghị quyết 28/NQ-CP"},
-    "M3.C2b": {2025: 50.0, 2030: 70.0, "source": "Nghị quyết 28/NQ-CP"},
-    "G.1": {2025: 50.0, "source": "Quyết định 2232/QĐ-TTg"},
-    "G.2": {2025: 100.0, "source": "Quyết định 2232/QĐ-TTg"},
-    "DV.4": {2025: 95.0, "source": "Quyết định 45/QĐ-TTg"},
-    "DV.5": {2025: 80.0, "source": "Quyết định 45/QĐ-TTg"},
-    "M3.C3": {2025: 100.0, 2030: 100.0, "source": "Nghị quyết 28/NQ-CP"},
-}
+#: Register indicators whose targets live in the catalogue (``data/reference/indicators.yaml``).
+CATALOGUE_CODES = ["M3.C2a", "M3.C2b", "G.1", "G.2", "DV.4", "DV.5"]
 
 
 def indicator_parts(reg: pd.DataFrame) -> dict[str, tuple[pd.Series, pd.Series]]:
@@ -466,7 +482,8 @@ def indicator_parts(reg: pd.DataFrame) -> dict[str, tuple[pd.Series, pd.Series]]
     indicator. Input: *consented* typed register. Output: code → (numerator, in_denominator).
     The numerator is only counted where the row is in the denominator."""
     gbv = reg["incident_type"].astype(str) != "non_gbv"
-    dv = gbv & (reg["domestic_violence"] == 1)
+    # 45/QĐ-TTg covers all domestic violence, gender-based or not
+    dv = reg["domestic_violence"] == 1
     perp = (reg["perpetrator_detected"] == 1) & (reg["perpetrator_prosecuted"] == 0)
     protect = (reg["svc_police_justice"] == 1) | (reg["svc_safe_shelter"] == 1)
     legal = reg["svc_legal"] == 1

@@ -241,8 +241,11 @@ def _short(value, n: int = 60) -> str:
 def messages_frame(messages: list[Message]) -> pd.DataFrame:
     """Messages as a DataFrame with :data:`FINDING_COLUMNS` (row/year as nullable Int64)."""
     df = pd.DataFrame([m.as_row() for m in messages], columns=FINDING_COLUMNS)
-    for c in ("row", "year"):
-        df[c] = pd.array(df[c], dtype="Int64")
+    for c in FINDING_COLUMNS:
+        if c in ("row", "year"):
+            df[c] = pd.array(df[c], dtype="Int64")
+        else:
+            df[c] = df[c].fillna("").astype(str)
     return df
 
 
@@ -267,6 +270,7 @@ class Reference:
     unit_codes: set[str]
     _unit_matcher: object = None
     _code_fold: dict[str, str] = field(default_factory=dict)
+    schema: object = None
 
     def __post_init__(self):
         self._code_fold = {fold(c): c for c in self.indicators}
@@ -793,8 +797,15 @@ def parse_submission(path: str | Path, display_name: str | None = None, departme
     return sub
 
 
+_EMPTY_RECORDS: pd.DataFrame | None = None
+
+
 def _empty_records() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype="object") for c in RECORD_COLUMNS})
+    """An empty records frame (built once; copies are cheap and frames are never mutated)."""
+    global _EMPTY_RECORDS
+    if _EMPTY_RECORDS is None:
+        _EMPTY_RECORDS = pd.DataFrame({c: pd.Series(dtype="object") for c in RECORD_COLUMNS})
+    return _EMPTY_RECORDS.copy()
 
 
 def _parse_into(sub: Submission, path: Path, cli_dept, cli_date, ref: Reference) -> None:
@@ -1148,7 +1159,8 @@ def check_records(records: pd.DataFrame, ref: Reference | None = None) -> tuple[
     df["scale"] = df["indicator_code"].map(lambda c: info[c].scale if c in info else np.nan)
     for c in ("value", "numerator", "denominator", "year"):
         df[c] = pd.to_numeric(df[c], errors="coerce").astype("float64")
-    schema = record_schema(ref.indicators.keys(), ref.unit_codes)
+    schema = ref.schema if getattr(ref, "schema", None) is not None else record_schema(ref.indicators.keys(), ref.unit_codes)
+    ref.schema = schema  # built once per reference: constructing it costs more than checking a file
     check_df = df[["indicator_code", "unit_code", "year", "period", "sex", "value", "numerator",
                    "denominator", "kind"]].astype({"indicator_code": object, "unit_code": object,
                                                    "period": object, "sex": object, "kind": object})
@@ -1196,39 +1208,45 @@ def check_records(records: pd.DataFrame, ref: Reference | None = None) -> tuple[
                     f"sex but a different value ({_raw_value(first, 'value')})"))
                 ok.loc[idx] = False
                 ok.loc[grp.index[0]] = False
-    # Value vs numerator / denominator, whole counts, department assignment.
-    for idx, rec in df.iterrows():
-        kind, scale = rec["kind"], rec["scale"]
-        v, n, d = rec["value"], rec["numerator"], rec["denominator"]
-        if kind is None:
-            continue
-        if kind in ("proportion", "rate", "ratio") and not any(map(_isnan, (v, n, d))) and d > 0 \
-                and n <= d * (1 if kind == "proportion" else np.inf):
-            computed = n / d * scale
-            tol = 0.5 * 10 ** (-int(rec.get("value_decimals") or 0)) + 1e-9
-            if abs(v - computed) > tol:
-                msgs.append(_rec_message(
-                    rec, "warning", "value_mismatch", "value",
-                    f"giá trị không khớp tử số/mẫu số: {_fmt(n)}/{_fmt(d)}×{_fmt(scale)} = {computed:.2f}",
-                    f"value disagrees with numerator/denominator: {_fmt(n)}/{_fmt(d)}×{_fmt(scale)} = "
-                    f"{computed:.2f}"))
-        if kind == "count" and not _isnan(v) and not float(v).is_integer():
-            msgs.append(_rec_message(rec, "warning", "count_not_whole", "value",
-                                     "số đếm không phải số nguyên", "a count that is not a whole number"))
-        for c in ("numerator", "denominator"):
-            x = rec[c]
-            if not _isnan(x) and not float(x).is_integer():
-                msgs.append(_rec_message(rec, "warning", "count_not_whole", c,
-                                         f"{COLUMN_LABELS[c]} không phải số nguyên",
-                                         f"the {c} is not a whole number"))
-        ind = info.get(rec["indicator_code"])
-        dept = rec.get("department") or ""
-        if ind is not None and dept and ind.department and dept != ind.department \
-                and dept not in ind.co_departments:
-            msgs.append(_rec_message(
-                rec, "info", "not_assigned", "indicator_code",
-                f"chỉ tiêu do {ind.department} chủ trì theo Kế hoạch 123; {dept} gửi số liệu này",
-                f"plan 123 assigns this indicator to {ind.department}; sent here by {dept}"))
+    # Value vs numerator / denominator, whole counts, department assignment (vectorised masks,
+    # then one message per flagged row).
+    v, n, d, scale = df["value"], df["numerator"], df["denominator"], df["scale"]
+    kind = df["kind"]
+    computed = n / d.where(d > 0) * scale
+    dec = pd.to_numeric(df["value_decimals"], errors="coerce").fillna(0) if "value_decimals" in df else 0
+    tol = 0.5 * np.power(10.0, -dec) + 1e-9
+    mism = (kind.isin(["proportion", "rate", "ratio"]) & computed.notna() & v.notna()
+            & ~((kind == "proportion") & (n > d)) & ((v - computed).abs() > tol))
+    for idx in df.index[mism.fillna(False).to_numpy(dtype=bool)]:
+        rec = df.loc[idx]
+        c, nn, dd, sc = computed[idx], rec["numerator"], rec["denominator"], rec["scale"]
+        msgs.append(_rec_message(
+            rec, "warning", "value_mismatch", "value",
+            f"giá trị không khớp tử số/mẫu số: {_fmt_vi(nn)}/{_fmt_vi(dd)}×{_fmt_vi(sc)} = "
+            f"{_fmt_vi(round(c, 2))}",
+            f"value disagrees with numerator/denominator: {_fmt(nn)}/{_fmt(dd)}×{_fmt(sc)} = {c:.2f}"))
+
+    def not_whole(x):
+        return x.notna() & (x != np.floor(x))
+
+    for idx in df.index[((kind == "count") & not_whole(v)).fillna(False).to_numpy(dtype=bool)]:
+        msgs.append(_rec_message(df.loc[idx], "warning", "count_not_whole", "value",
+                                 "số đếm không phải số nguyên", "a count that is not a whole number"))
+    for c in ("numerator", "denominator"):
+        for idx in df.index[not_whole(df[c]).fillna(False).to_numpy(dtype=bool)]:
+            msgs.append(_rec_message(df.loc[idx], "warning", "count_not_whole", c,
+                                     f"{COLUMN_LABELS[c]} không phải số nguyên", f"the {c} is not a whole number"))
+    lead = df["indicator_code"].map(lambda c: info[c].department if c in info else "")
+    co = df["indicator_code"].map(lambda c: info[c].co_departments if c in info else ())
+    dept = df["department"].fillna("").astype(str) if "department" in df else pd.Series("", index=df.index)
+    other = [bool(dp) and bool(ld) and dp != ld and dp not in cc for dp, ld, cc in zip(dept, lead, co)]
+    for idx in df.index[np.asarray(other, dtype=bool)]:
+        rec = df.loc[idx]
+        ind = info[rec["indicator_code"]]
+        msgs.append(_rec_message(
+            rec, "info", "not_assigned", "indicator_code",
+            f"chỉ tiêu do {ind.department} chủ trì theo Kế hoạch 123; {rec['department']} gửi số liệu này",
+            f"plan 123 assigns this indicator to {ind.department}; sent here by {rec['department']}"))
     return msgs, ok
 
 
@@ -1238,6 +1256,11 @@ def _isnan(x) -> bool:
 
 def _same(a, b) -> bool:
     return (_isnan(a) and _isnan(b)) or (not _isnan(a) and not _isnan(b) and abs(a - b) < 1e-9)
+
+
+def _fmt_vi(x) -> str:
+    """A number with a decimal comma for the Vietnamese half of a message."""
+    return _fmt(x).replace(".", ",")
 
 
 def _fmt(x) -> str:
@@ -1251,20 +1274,27 @@ def _fmt(x) -> str:
 class OutlierRule:
     """Median/MAD outlier rule across units (same indicator, year, period, sex).
 
-    Values are compared on a transformed scale: ``log(1 + x)`` for counts, rates and ratios
+    Districts are compared with each other (the province row ``SL`` is their aggregate and is
+    left out). Values are compared on a transformed scale: ``log(1 + x)`` for counts, rates and ratios
     (right-skewed, often zero), the raw percent for proportions. The robust z-score is
     ``0.6745 · (x − median) / MAD`` (Iglewicz & Hoaglin 1993); when more than half the
     values are equal (MAD = 0, typical of zero-heavy counts) the mean absolute deviation
     around the median is used instead, ``(x − median) / (1.2533 · MeanAD)``. A value is an
     outlier when ``|z| > z_threshold`` and it differs from the median by at least
     ``min_abs_diff`` on the original scale (so that 3 cases against a median of 0 is not
-    flagged), with at least ``min_units`` units compared.
+    flagged), with at least ``min_units`` units compared. Finally the difference must exceed
+    chance (``z_chance``, two-sided p < 0.001): for a share with a known denominator ``n``,
+    ``|p − median| > z_chance · 100·sqrt(p̃(1 − p̃)/n)`` with the Agresti–Coull share
+    ``p̃ = (median/100·n + 2)/(n + 4)``; for a count,
+    ``|x − median| > z_chance · sqrt(max(median, 1))`` (Poisson). Small districts then are not
+    flagged for the noise their size makes.
     """
 
     z_threshold: float = 3.5
     min_units: int = 5
     min_abs_diff_count: float = 5.0
     min_abs_diff_share: float = 5.0  # percentage points
+    z_chance: float = 3.29
 
     def describe(self, lang: str = "vi") -> str:
         if lang == "vi":
@@ -1272,15 +1302,18 @@ class OutlierRule:
                     f"nhất {self.min_units} đơn vị). Số đếm và tỷ suất được biến đổi log(1+x); điểm z "
                     f"vững = 0,6745·(x − trung vị)/MAD; khi MAD = 0 (nhiều giá trị bằng 0) dùng độ lệch "
                     f"tuyệt đối trung bình quanh trung vị ×1,2533. Ngoại lai khi |z| > "
-                    f"{self.z_threshold:g} và chênh lệch với trung vị ≥ {self.min_abs_diff_count:g} "
-                    f"(số đếm) hoặc ≥ {self.min_abs_diff_share:g} điểm phần trăm (tỷ lệ).")
+                    f"{fmt_z(self.z_threshold, lang)} và chênh lệch với trung vị ≥ {fmt_z(self.min_abs_diff_count, lang)} "
+                    f"(số đếm) hoặc ≥ {fmt_z(self.min_abs_diff_share, lang)} điểm phần trăm (tỷ lệ), đồng thời "
+                    f"vượt mức ngẫu nhiên (z > {fmt_z(self.z_chance, lang)}, p < 0,001: nhị thức khi biết "
+                    f"mẫu số, Poisson với số đếm).")
         return (f"Outliers: compared across units (same indicator, year, period, sex; at least "
                 f"{self.min_units} units). Counts and rates are transformed with log(1+x); robust "
                 f"z = 0.6745·(x − median)/MAD; when MAD = 0 (many equal values, e.g. zeros) the mean "
                 f"absolute deviation around the median ×1.2533 is used. Flagged when |z| > "
-                f"{self.z_threshold:g} and the value differs from the median by ≥ "
-                f"{self.min_abs_diff_count:g} (counts) or ≥ {self.min_abs_diff_share:g} percentage "
-                f"points (shares).")
+                f"{fmt_z(self.z_threshold, lang)} and the value differs from the median by ≥ "
+                f"{fmt_z(self.min_abs_diff_count, lang)} (counts) or ≥ {fmt_z(self.min_abs_diff_share, lang)} percentage "
+                f"points (shares), and by more than chance (z > {fmt_z(self.z_chance, lang)}, p < 0.001: "
+                f"binomial when the denominator is known, Poisson for counts).")
 
 
 @dataclass(frozen=True)
@@ -1289,22 +1322,38 @@ class JumpRule:
 
     Shares: a change of more than ``max_pp`` percentage points between consecutive reported
     years. Counts, rates and ratios: ``(x1 + 1)/(x0 + 1)`` above ``max_ratio`` or below its
-    inverse, and an absolute change of at least ``min_abs_change`` (small counts move a lot by
-    chance).
+    inverse, and an absolute change of at least ``min_abs_change``. In both cases the change
+    must also exceed chance (``z_chance``, two-sided p < 0.001): for shares with known
+    denominators the two-proportion z-test with the pooled share; for counts
+    ``|x1 − x0| / sqrt(x1 + x0)`` (two Poisson counts). Small counts and small denominators move
+    a lot by chance and are not flagged for that.
     """
 
     max_pp: float = 20.0
     max_ratio: float = 3.0
     min_abs_change: float = 10.0
+    z_chance: float = 3.29
 
     def describe(self, lang: str = "vi") -> str:
         if lang == "vi":
-            return (f"Biến động bất thường: tỷ lệ thay đổi quá {self.max_pp:g} điểm phần trăm giữa hai "
-                    f"năm liền kề có số liệu; số đếm/tỷ suất tăng hoặc giảm quá {self.max_ratio:g} lần "
-                    f"(tính trên x+1) và chênh lệch tuyệt đối ≥ {self.min_abs_change:g}.")
-        return (f"Implausible jumps: a share changing by more than {self.max_pp:g} percentage points "
+            return (f"Biến động bất thường: tỷ lệ thay đổi quá {fmt_z(self.max_pp, lang)} điểm phần trăm giữa hai "
+                    f"năm liền kề có số liệu; số đếm/tỷ suất tăng hoặc giảm quá {fmt_z(self.max_ratio, lang)} lần "
+                    f"(tính trên x+1) và chênh lệch tuyệt đối ≥ {fmt_z(self.min_abs_change, lang)}; đồng thời "
+                    f"vượt mức ngẫu nhiên (z > {fmt_z(self.z_chance, lang)}, p < 0,001: kiểm định hai tỷ lệ "
+                    f"khi biết mẫu số, hai số đếm Poisson).")
+        return (f"Implausible jumps: a share changing by more than {fmt_z(self.max_pp, lang)} percentage points "
                 f"between consecutive reported years; a count/rate changing by more than a factor "
-                f"{self.max_ratio:g} (on x+1) with an absolute change of at least {self.min_abs_change:g}.")
+                f"{fmt_z(self.max_ratio, lang)} (on x+1) with an absolute change of at least {fmt_z(self.min_abs_change, lang)}; "
+                f"and in both cases more than chance (z > {fmt_z(self.z_chance, lang)}, p < 0.001: two-proportion "
+                f"test when denominators are known, two Poisson counts otherwise).")
+
+
+def fmt_z(z: float, lang: str) -> str:
+    """A rule parameter in the report language, without trailing zeros (3,5 / 3.5; 20)."""
+    from . import fmt
+
+    dec = 0 if float(z).is_integer() else (1 if float(z * 10).is_integer() else 2)
+    return fmt.fmt_number(z, dec, lang)
 
 
 OUTLIER_RULE = OutlierRule()
@@ -1329,7 +1378,7 @@ def robust_z(x: np.ndarray) -> np.ndarray:
 
 
 def detect_outliers(obs: pd.DataFrame, ref: Reference | None = None, rule: OutlierRule = OUTLIER_RULE,
-                    kinds: dict | None = None) -> pd.DataFrame:
+                    kinds: dict | None = None, extra_keys: tuple = ()) -> pd.DataFrame:
     """Outliers across units by :class:`OutlierRule`.
 
     Input: observations (contract columns; ``value`` in the indicator's unit); ``kinds`` maps
@@ -1342,11 +1391,13 @@ def detect_outliers(obs: pd.DataFrame, ref: Reference | None = None, rule: Outli
     out = []
     if obs.empty:
         return obs.assign(median=pd.Series(dtype=float), robust_z=pd.Series(dtype=float))
-    for key, grp in obs.groupby(["indicator_code", "year", "period", "sex"], sort=True):
-        grp = grp[grp["value"].notna()]
-        if grp["unit_code"].nunique() < rule.min_units:
-            continue
-        kind = kinds.get(key[0], "count")
+    # The province row is the aggregate of the districts, not one of them: left out.
+    keys = list(extra_keys) + ["indicator_code", "year", "period", "sex"]
+    cand = obs[(obs["unit_code"] != "SL") & obs["value"].notna()]
+    n_units = cand.groupby(keys, sort=False, dropna=False)["unit_code"].transform("nunique")
+    cand = cand[n_units >= rule.min_units]
+    for key, grp in cand.groupby(keys, sort=True, dropna=False):
+        kind = kinds.get(grp["indicator_code"].iloc[0], "count")
         x = grp["value"].to_numpy(dtype=float)
         share = kind == "proportion"
         t = x if share else np.log1p(np.clip(x, 0, None))
@@ -1354,6 +1405,7 @@ def detect_outliers(obs: pd.DataFrame, ref: Reference | None = None, rule: Outli
         med = float(np.median(x))
         min_diff = rule.min_abs_diff_share if share else rule.min_abs_diff_count
         flag = (np.abs(z) > rule.z_threshold) & (np.abs(x - med) >= min_diff)
+        flag &= _beyond_chance(x, med, grp, share, rule.z_chance)
         if flag.any():
             out.append(grp[flag].assign(median=med, robust_z=z[flag]))
     if not out:
@@ -1361,55 +1413,84 @@ def detect_outliers(obs: pd.DataFrame, ref: Reference | None = None, rule: Outli
     return pd.concat(out).reset_index(drop=True)
 
 
+def _num(v) -> float:
+    """A float from a cell-like value, NaN when missing."""
+    try:
+        x = float(v)
+    except (TypeError, ValueError):
+        return float("nan")
+    return x
+
+
+def _beyond_chance(x: np.ndarray, med: float, grp: pd.DataFrame, share: bool, z: float) -> np.ndarray:
+    """Which values differ from the median by more than chance (binomial/Poisson, see
+    :class:`OutlierRule`); True where no denominator is known for a share."""
+    if share:
+        n = pd.to_numeric(grp["denominator"], errors="coerce").to_numpy(dtype=float) \
+            if "denominator" in grp else np.full(len(x), np.nan)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            # Agresti–Coull adjusted share, so a median of 0% or 100% still has a spread.
+            p = (med / 100.0 * n + 2.0) / (n + 4.0)
+            se = 100.0 * np.sqrt(p * (1 - p) / n)
+        return np.where(np.isfinite(se) & (n > 0), np.abs(x - med) > z * se, True)
+    return np.abs(x - med) > z * np.sqrt(max(med, 1.0))
+
+
 def detect_jumps(obs: pd.DataFrame, ref: Reference | None = None, rule: JumpRule = JUMP_RULE,
-                 kinds: dict | None = None) -> pd.DataFrame:
+                 kinds: dict | None = None, extra_keys: tuple = ()) -> pd.DataFrame:
     """Implausible year-on-year jumps by :class:`JumpRule`.
 
+    ``extra_keys`` adds grouping columns (e.g. ``source_file`` to compare only within a file).
     Output: the later row of each flagged pair, with ``previous_year`` and ``previous_value``.
     """
     if kinds is None:
         ref = ref or load_reference()
         kinds = {c: i.kind for c, i in ref.indicators.items()}
-    rows = []
+    empty = obs.iloc[0:0].assign(previous_year=pd.Series(dtype="Int64"), previous_value=pd.Series(dtype=float))
     if obs.empty:
-        return obs.assign(previous_year=pd.Series(dtype="Int64"), previous_value=pd.Series(dtype=float))
-    for key, grp in obs.groupby(["indicator_code", "unit_code", "period", "sex"], sort=True):
-        grp = grp[grp["value"].notna()].sort_values("year")
-        if len(grp) < 2:
-            continue
-        kind = kinds.get(key[0], "count")
-        prev = None
-        for idx, rec in grp.iterrows():
-            if prev is not None:
-                x0, x1 = float(prev["value"]), float(rec["value"])
-                if kind == "proportion":
-                    jump = abs(x1 - x0) > rule.max_pp
-                else:
-                    r = (x1 + 1) / (x0 + 1)
-                    jump = (r > rule.max_ratio or r < 1 / rule.max_ratio) and abs(x1 - x0) >= rule.min_abs_change
-                if jump:
-                    rows.append({**rec.to_dict(), "previous_year": int(prev["year"]), "previous_value": x0})
-            prev = rec
-    if not rows:
-        return obs.iloc[0:0].assign(previous_year=pd.Series(dtype="Int64"),
-                                    previous_value=pd.Series(dtype=float))
-    return pd.DataFrame(rows)
+        return empty
+    keys = list(extra_keys) + ["indicator_code", "unit_code", "period", "sex"]
+    o = obs[obs["value"].notna()].copy()
+    o["year"] = pd.to_numeric(o["year"], errors="coerce")
+    o = o[o["year"].notna()].sort_values(keys + ["year"], kind="mergesort")
+    g = o.groupby(keys, sort=False, dropna=False)
+    x1 = o["value"].astype(float)
+    x0 = g["value"].shift(1).astype(float)
+    y0 = g["year"].shift(1)
+    n1 = pd.to_numeric(o["denominator"], errors="coerce") if "denominator" in o else pd.Series(np.nan, index=o.index)
+    n0 = n1.groupby([o[k] for k in keys], sort=False, dropna=False).shift(1) if "denominator" in o else n1
+    kind = o["indicator_code"].map(lambda c: kinds.get(c, "count"))
+    share = kind == "proportion"
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pool = (x0 / 100 * n0 + x1 / 100 * n1) / (n0 + n1)
+        se = np.sqrt(np.maximum(pool * (1 - pool), 1e-12) * (1 / n0 + 1 / n1))
+        known = (n0 > 0) & (n1 > 0)
+        share_jump = ((x1 - x0).abs() > rule.max_pp) & (~known | ((x1 - x0).abs() / 100 > rule.z_chance * se))
+        r = (x1 + 1) / (x0 + 1)
+        count_jump = (((r > rule.max_ratio) | (r < 1 / rule.max_ratio)) & ((x1 - x0).abs() >= rule.min_abs_change)
+                      & ((kind != "count") | ((x1 - x0).abs() / np.sqrt(np.maximum(x0 + x1, 1)) > rule.z_chance)))
+    flag = x0.notna() & np.where(share, share_jump, count_jump)
+    out = o[flag.to_numpy(dtype=bool)].assign(previous_year=y0[flag].astype("Int64"), previous_value=x0[flag])
+    return out.reset_index(drop=True) if len(out) else empty
 
 
-def plausibility_messages(obs: pd.DataFrame, ref: Reference | None = None) -> list[Message]:
-    """Warnings for outliers and implausible jumps among accepted records/observations."""
+def plausibility_messages(obs: pd.DataFrame, ref: Reference | None = None, extra_keys: tuple = ()) -> list[Message]:
+    """Warnings for outliers and implausible jumps among accepted records/observations.
+
+    ``extra_keys=("source_file",)`` keeps the comparisons within each file.
+    """
     ref = ref or load_reference()
     msgs = []
-    for _, rec in detect_outliers(obs, ref).iterrows():
+    for _, rec in detect_outliers(obs, ref, extra_keys=extra_keys).iterrows():
         msgs.append(_rec_message(
             rec, "warning", "outlier", "value",
-            f"giá trị ngoại lai so với các đơn vị khác (trung vị {_fmt(rec['median'])}, điểm z vững "
-            f"{rec['robust_z']:.1f}): đề nghị kiểm tra lại", f"outlier compared with the other units "
+            f"giá trị ngoại lai so với các đơn vị khác (trung vị {_fmt_vi(rec['median'])}, điểm z vững "
+            f"{_fmt_vi(round(rec['robust_z'], 1))}): đề nghị kiểm tra lại", f"outlier compared with the other units "
             f"(median {_fmt(rec['median'])}, robust z {rec['robust_z']:.1f}): please check"))
-    for _, rec in detect_jumps(obs, ref).iterrows():
+    for _, rec in detect_jumps(obs, ref, extra_keys=extra_keys).iterrows():
         msgs.append(_rec_message(
             rec, "warning", "implausible_jump", "value",
-            f"thay đổi bất thường so với năm {rec['previous_year']} ({_fmt(rec['previous_value'])}): "
+            f"thay đổi bất thường so với năm {rec['previous_year']} ({_fmt_vi(rec['previous_value'])}): "
             "đề nghị kiểm tra lại", f"implausible change from {rec['previous_year']} "
             f"({_fmt(rec['previous_value'])}): please check"))
     return msgs
@@ -1425,23 +1506,54 @@ def validate_file(path, display_name=None, department=None, submission_date=None
     Output: the :class:`Submission` with all messages; ``records["_ok"]`` tells which rows are
     accepted. Plausibility warnings (outliers, jumps) consider only this file's rows.
     """
-    sub = parse_submission(path, display_name, department, submission_date, reference)
+    return validate_files([(path, display_name)], department, submission_date, reference)[0]
+
+
+def validate_files(items, department=None, submission_date=None,
+                   reference: Reference | None = None) -> list[Submission]:
+    """Validate several files: parse each, then check all their rows in one pass (the schema
+    check has a fixed cost per call). Never raises.
+
+    Input: ``items`` — paths or ``(path, display_name)`` pairs. Output: one
+    :class:`Submission` per item, in order, each with its own messages; plausibility
+    comparisons stay within each file.
+    """
+    pairs = [(it if isinstance(it, tuple) else (it, None)) for it in items]
+    subs = [parse_submission(p, name or str(p), department, submission_date, reference) for p, name in pairs]
+    by_name: dict[str, list[Submission]] = {}
+    for s_ in subs:
+        by_name.setdefault(s_.path, []).append(s_)
     try:
         ref = reference or load_reference()
-        if sub.records is not None and not sub.records.empty:
-            msgs, ok = check_records(sub.records, ref)
-            sub.messages.extend(msgs)
-            sub.records = sub.records.assign(_ok=ok)
-            good = sub.records[sub.records["_ok"]]
+        frames = []
+        for i, s_ in enumerate(subs):
+            if s_.records is not None and not s_.records.empty:
+                frames.append(s_.records.assign(_sub=i))
+        if frames:
+            allrec = pd.concat(frames, ignore_index=True)
+            # Same display name twice (e.g. one file given twice): tell them apart while checking.
+            allrec["source_file"] = [f"{f}\x00{i}" for f, i in zip(allrec["source_file"], allrec["_sub"])]
+            msgs, ok = check_records(allrec, ref)
+            allrec = allrec.assign(_ok=ok)
+            good = allrec[allrec["_ok"]]
             if not good.empty:
-                sub.messages.extend(plausibility_messages(_as_obs(good), ref))
-    except Exception as exc:  # never a traceback: located at the file
-        sub.messages.append(Message(
-            "error", "internal", sub.path,
-            f"lỗi không lường trước khi kiểm tra tệp ({type(exc).__name__}: {_short(exc, 100)})",
-            f"unexpected problem while checking the file ({type(exc).__name__}: {_short(exc, 100)})",
-            sheet=sub.sheet))
-    return sub
+                msgs.extend(plausibility_messages(_as_obs(good), ref, extra_keys=("source_file",)))
+            for m in msgs:
+                name, _, i = m.file.rpartition("\x00")
+                m.file = name
+                subs[int(i)].messages.append(m)
+            for i, grp in allrec.groupby("_sub"):
+                rec = grp.drop(columns=["_sub"])
+                rec["source_file"] = subs[int(i)].path
+                subs[int(i)].records = rec
+    except Exception as exc:  # never a traceback: located at the files
+        for s_ in subs:
+            s_.messages.append(Message(
+                "error", "internal", s_.path,
+                f"lỗi không lường trước khi kiểm tra tệp ({type(exc).__name__}: {_short(exc, 100)})",
+                f"unexpected problem while checking the file ({type(exc).__name__}: {_short(exc, 100)})",
+                sheet=s_.sheet))
+    return subs
 
 
 def _as_obs(records: pd.DataFrame) -> pd.DataFrame:
@@ -1483,8 +1595,7 @@ def cli_validate(argv: list[str] | None = None) -> int:
         return 1
     n_err = 0
     all_msgs = []
-    for f in args.files:
-        sub = validate_file(f, f, args.department, args.date, ref)
+    for f, sub in zip(args.files, validate_files([(f, f) for f in args.files], args.department, args.date, ref)):
         msgs = sort_messages(sub.messages)
         all_msgs.extend(msgs)
         for m in msgs:

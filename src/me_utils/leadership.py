@@ -42,6 +42,8 @@ LEVELS = ("province", "district", "commune")
 #: Last day of district-level People's Councils (two-tier local government from 1/7/2025).
 DISTRICT_LEVEL_END = _dt.date(2025, 6, 30)
 PROVINCE = "SL"
+#: First term elected under two-tier local government (no district level).
+FIRST_TWO_TIER_TERM_START = 2026
 DISTRICTS = ("TPSL", "QN", "TC", "ML", "BY", "PY", "MC", "YC", "MS", "SM", "SC", "VH")
 
 REFERENCE_FILE = "leadership_reference.csv"
@@ -336,12 +338,20 @@ def read_councils(path: str | Path) -> pd.DataFrame:
         raise LeadershipDataError(path, f"level {df.at[i, 'level']!r} is not one of {', '.join(LEVELS)}",
                                   row=i + 2, column="level")
     _check_units(df, path, (PROVINCE, *DISTRICTS))
-    prov = df["level"] == "province"
-    bad = df.index[prov != (df["unit_code"] == PROVINCE)]
+    # Up to the 2021–2026 term: province level = SL, district and commune levels per district.
+    # From 2026–2031 there are no districts: no district level, commune level as the SL total.
+    after = df["term"].map(lambda t: parse_term(t)[0] >= FIRST_TWO_TIER_TERM_START)
+    bad = df.index[after & (df["level"] == "district")]
+    if len(bad):
+        raise LeadershipDataError(path, "no district People's Councils exist after 30/06/2025 (two-tier local "
+                                        "government)", row=int(bad[0]) + 2, column="level")
+    is_sl = df["unit_code"] == PROVINCE
+    ok = np.where(df["level"] == "province", is_sl, np.where(after, is_sl, ~is_sl))
+    bad = df.index[~ok]
     if len(bad):
         i = int(bad[0])
-        raise LeadershipDataError(path, "province level rows must have unit_code SL and other levels a district code",
-                                  row=i + 2, column="unit_code")
+        raise LeadershipDataError(path, "unit_code must be SL for the province level (and for the commune level from "
+                                        "the 2026-2031 term) and a district code otherwise", row=i + 2, column="unit_code")
     df = _ints(df, path, ["seats", "women", "ethnic_minority_women"], allow_empty=("ethnic_minority_women",))
     bad = df.index[df["seats"] <= 0]
     if len(bad):
@@ -647,6 +657,85 @@ def planning_pool_shares(pool: pd.DataFrame, unit: str = PROVINCE, period_start:
     return g.sort_values("year").reset_index(drop=True)
 
 
+#: Yearly leadership series: catalogue codes (first found is used) and the detail-table columns.
+YEARLY_SERIES = {
+    "key_leaders": (("M1.C1", "L.1"), "key_leaders", "agencies_with_woman_key_leader", "agencies"),
+    "pool": (("L.2",), "planning_pool", "women_in_pool", "pool_size"),
+    "trained": (("L.3",), "planning_pool", "women_trained", "women_in_pool"),
+}
+
+
+@dataclass
+class YearlySeries:
+    """One yearly leadership series for a unit.
+
+    ``frame``: ``year, numerator, denominator`` (counts), ``share_pct, ci_low, ci_high``
+    (percent, Wilson 95%). ``code``: catalogue code. ``source``: ``'observations'`` (the
+    department's submitted figures in ``processed/observations.csv``) or the detail table name.
+    ``discrepancies``: years where the submitted figure and the detail table disagree
+    (``year, numerator, denominator, detail_numerator, detail_denominator``).
+    ``unit_rows``: number of detail-table rows per year (changes reveal a geography break).
+    """
+
+    code: str
+    frame: pd.DataFrame
+    source: str
+    discrepancies: pd.DataFrame
+    unit_rows: pd.Series
+
+
+def _detail_series(table: pd.DataFrame, num: str, den: str, unit: str) -> pd.DataFrame:
+    df = _select_unit(table, unit)
+    return df.groupby("year", as_index=False).agg(numerator=(num, "sum"), denominator=(den, "sum"))
+
+
+def yearly_series(which: str, data: LeadershipData, observations: pd.DataFrame | None = None,
+                  unit: str = PROVINCE, period_start: int | None = None, period_end: int | None = None) -> YearlySeries:
+    """A yearly leadership series (``which`` = ``key_leaders`` (M1.C1/L.1), ``pool`` (L.2) or
+    ``trained`` (L.3)) for ``unit``.
+
+    Source rule: the submitted annual (``FY``, sex ``T``) figures in ``observations`` with
+    numerator and denominator are used when present — they are the department's official
+    report, the same figures the scorecard uses; otherwise the detail table
+    (``key_leaders.csv``/``planning_pool.csv``; the province sums all rows of a year). When both
+    exist, disagreeing years are returned in ``discrepancies`` so the report can say so.
+    """
+    codes, table_name, num, den = YEARLY_SERIES[which]
+    table = getattr(data, table_name)
+    detail = _detail_series(table, num, den, unit) if table is not None else pd.DataFrame(
+        columns=["year", "numerator", "denominator"])
+    unit_rows = (_select_unit(table, unit).groupby("year")["unit_code"].nunique()
+                 if table is not None else pd.Series(dtype="int64"))
+    obs = pd.DataFrame(columns=["year", "numerator", "denominator"])
+    code = codes[0]
+    if observations is not None and len(observations):
+        for c in codes:
+            o = observations[(observations["indicator_code"] == c) & (observations["unit_code"] == unit)
+                             & (observations["period"] == "FY") & (observations["sex"] == "T")]
+            o = o.dropna(subset=["numerator", "denominator"])
+            if len(o):
+                code = c
+                obs = pd.DataFrame({"year": o["year"].astype("int64").to_numpy(),
+                                    "numerator": o["numerator"].to_numpy(dtype=float),
+                                    "denominator": o["denominator"].to_numpy(dtype=float)})
+                break
+    use_obs = len(obs) > 0
+    frame = (obs if use_obs else detail).copy()
+    frame = _year_range(frame, period_start, period_end).sort_values("year").reset_index(drop=True)
+    frame = _with_wilson(frame, "numerator", "denominator")
+    disc = pd.DataFrame(columns=["year", "numerator", "denominator", "detail_numerator", "detail_denominator"])
+    if use_obs and len(detail):
+        m = obs.merge(detail.rename(columns={"numerator": "detail_numerator", "denominator": "detail_denominator"}),
+                      on="year")
+        m = _year_range(m, period_start, period_end)
+        bad = (m["numerator"] != m["detail_numerator"]) | (m["denominator"] != m["detail_denominator"])
+        disc = m[bad].sort_values("year").reset_index(drop=True)
+    source = "observations" if use_obs else f"{table_name}.csv"
+    return YearlySeries(code, frame, source, disc, _year_range(unit_rows.rename_axis("year").reset_index(),
+                                                               period_start, period_end).set_index("year")["unit_code"]
+                        if len(unit_rows) else unit_rows)
+
+
 def _year_range(df: pd.DataFrame, start, end) -> pd.DataFrame:
     if start is not None:
         df = df[df["year"] >= int(start)]
@@ -686,9 +775,7 @@ def indicator_targets(code: str, catalogue=None) -> Targets:
     ind = None
     try:
         if catalogue is None:
-            from .catalogue import load_catalogue
-
-            catalogue = load_catalogue()
+            catalogue = _default_catalogue()
         ind = catalogue.indicators.get(code)
     except Exception:  # noqa: BLE001 - the catalogue is another module; degrade to the reference
         ind = None
@@ -701,6 +788,22 @@ def indicator_targets(code: str, catalogue=None) -> Targets:
                        bool(getattr(ind, "verified", False)), str(getattr(ind, "source", "") or ""))
     t25, t30, ver, src = FALLBACK_TARGETS[code]
     return Targets(code, t25, t30, "reference (catalogue unavailable)", ver, src)
+
+
+_CATALOGUE_CACHE: dict = {}
+
+
+def _default_catalogue():
+    """The default catalogue, reloaded only when its files change (a report asks for targets
+    several times; parsing the YAML each time would dominate the analysis time)."""
+    from .catalogue import load_catalogue
+
+    ref = paths.reference_dir()
+    key = tuple((p.name, p.stat().st_mtime_ns if p.exists() else None)
+                for p in (ref / "indicators.yaml", ref / "province_overrides.yaml"))
+    if _CATALOGUE_CACHE.get("key") != key:
+        _CATALOGUE_CACHE.update(key=key, catalogue=load_catalogue())
+    return _CATALOGUE_CACHE["catalogue"]
 
 
 def _num(x):
@@ -756,7 +859,7 @@ def council_funnel(councils: pd.DataFrame, term: str, level: str = "district"):
 
     if level not in ("district", "commune"):
         raise ValueError("council_funnel: level must be 'district' or 'commune'")
-    df = councils[(councils["term"] == term) & (councils["level"] == level)]
+    df = councils[(councils["term"] == term) & (councils["level"] == level) & councils["unit_code"].isin(DISTRICTS)]
     if df.empty:
         raise ValueError(f"no {level} council rows for term {term}")
     return funnel_table(df["unit_code"].tolist(), df["women"].to_numpy(), df["seats"].to_numpy(),

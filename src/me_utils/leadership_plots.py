@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -90,6 +91,7 @@ class LeadershipReport:
     data: L.LeadershipData
     reference: pd.DataFrame
     terms: list
+    observations: pd.DataFrame | None = None
 
     @property
     def lang(self) -> str:
@@ -117,9 +119,14 @@ def load_report_data(ctx) -> LeadershipReport:
     """Load the leadership tables of ``ctx.data_root`` and the reference figures, and show
     where they come from. Raises :class:`me_utils.leadership.LeadershipDataError` (file, row,
     column, reason) for a bad input file."""
+    from .dataset import load_observations
+
     data = L.load_leadership(ctx.data_root)
     ref = L.load_reference()
-    rep = LeadershipReport(ctx, data, ref, terms_in_scope(data.councils, ctx.period_end))
+    obs = None
+    if (Path(ctx.data_root) / "processed" / "observations.csv").exists():
+        obs = load_observations(ctx.data_root)
+    rep = LeadershipReport(ctx, data, ref, terms_in_scope(data.councils, ctx.period_end), obs)
     lang = ctx.lang
     lines = []
     for name, p in data.files.items():
@@ -207,10 +214,12 @@ def fig_council_shares(shares: pd.DataFrame, reference: pd.DataFrame, lang: str 
     ax.set_ylabel(_t(lang, "Tỷ lệ nữ đại biểu (%)", "Women's share of deputies (%)"))
     top = max(60.0, float(shares["ci_high"].max()) + 5 if len(shares) else 60.0)
     ax.set_ylim(0, top)
+    where = "" if unit == L.PROVINCE else f" — {L.unit_name(unit, lang)}"
     ax.set_title(title or _t(lang, "Tỷ lệ nữ đại biểu HĐND theo cấp và nhiệm kỳ (KTC 95%)",
                              "Women's share of People's Council seats by level and term (95% CI)")
-                 + _illus(lang, illustrative))
-    ax.legend(loc="upper left", fontsize=8, ncol=2)
+                 + where + _illus(lang, illustrative))
+    # Below the axes, so that no interval or comparison line is hidden behind it.
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), fontsize=8, ncol=2, frameon=False)
     fig.tight_layout()
     return fig
 
@@ -410,7 +419,8 @@ def section_funnel(rep: LeadershipReport) -> list:
         markdown(_t(lang, "Chưa có số liệu.", "No data."))
         return out
     for level in ("district", "commune"):
-        terms = [t for t in rep.terms if ((c["term"] == t) & (c["level"] == level)).any()]
+        per_district = (c["level"] == level) & c["unit_code"].isin(L.DISTRICTS)
+        terms = [t for t in rep.terms if (per_district & (c["term"] == t)).any()]
         if not terms:
             continue
         term = terms[-1]
@@ -471,18 +481,6 @@ def funnel_sentence(table: pd.DataFrame, od: dict, lang: str = "vi") -> str:
                       "A unit outside the limits is a prompt to look closer, not a verdict.")
 
 
-def _series_break_note(df: pd.DataFrame, lang: str) -> str:
-    units_by_year = df.groupby("year")["unit_code"].apply(lambda s: frozenset(s)).sort_index()
-    for (y0, u0), (y1, u1) in zip(units_by_year.items(), list(units_by_year.items())[1:]):
-        if u0 != u1:
-            return _t(lang,
-                      f"Lưu ý: phạm vi báo cáo thay đổi từ năm {y1} (trước đó {len(u0)} dòng đơn vị, từ {y1} là "
-                      f"{len(u1)}) do sắp xếp đơn vị hành chính năm 2025; so sánh qua mốc này cần thận trọng.",
-                      f"Note: the reporting units change from {y1} (before: {len(u0)} unit rows; from {y1}: "
-                      f"{len(u1)}) with the 2025 administrative reform; compare across this break with care.")
-    return ""
-
-
 def _assessment_text(a, targets: L.Targets, lang: str) -> str:
     from .assess import status_label
 
@@ -507,48 +505,80 @@ def _assessment_text(a, targets: L.Targets, lang: str) -> str:
     return " ".join(parts)
 
 
-def _yearly_table(d: pd.DataFrame, num: str, den: str, value: str, low: str, high: str, lang: str,
-                  num_label, den_label) -> pd.DataFrame:
+def _source_note(ys: L.YearlySeries, lang: str) -> str:
+    if ys.source == "observations":
+        txt = _t(lang, f"Nguồn: số liệu năm do Sở Nội vụ báo cáo (chỉ tiêu {ys.code}, processed/observations.csv).",
+                 f"Source: annual figures reported by the Department of Home Affairs ({ys.code}, processed/observations.csv).")
+    else:
+        txt = _t(lang, f"Nguồn: bảng chi tiết {ys.source} (toàn tỉnh là tổng các dòng của năm).",
+                 f"Source: detail table {ys.source} (the province sums the rows of a year).")
+    if len(ys.discrepancies):
+        yrs = ", ".join(str(int(y)) for y in ys.discrepancies["year"])
+        txt += _t(lang, f" ⚠ Bảng chi tiết khác số liệu báo cáo ở các năm {yrs}; báo cáo dùng số liệu đã gửi.",
+                  f" ⚠ The detail table disagrees with the submitted figures in {yrs}; the report uses the submitted ones.")
+    return txt
+
+
+def _break_note(ys: L.YearlySeries, lang: str) -> str:
+    rows = ys.unit_rows
+    if rows is None or len(rows) < 2:
+        return ""
+    for (y0, n0), (y1, n1) in zip(rows.items(), list(rows.items())[1:]):
+        if n0 != n1:
+            return _t(lang,
+                      f"Lưu ý: phạm vi báo cáo thay đổi từ năm {y1} (trước đó {n0} đơn vị báo cáo, từ {y1} là {n1}) "
+                      "do sắp xếp đơn vị hành chính năm 2025; so sánh qua mốc này cần thận trọng.",
+                      f"Note: the reporting units change from {y1} (before: {n0} reporting units; from {y1}: {n1}) "
+                      "with the 2025 administrative reform; compare across this break with care.")
+    return ""
+
+
+def _yearly_table(d: pd.DataFrame, lang: str, num_label: str, den_label: str) -> pd.DataFrame:
     rows = []
     for _, r in d.iterrows():
         rows.append({
             _t(lang, "Năm", "Year"): str(int(r["year"])),
-            den_label: fmt.fmt_number(r[den], 0, lang),
-            num_label: fmt.fmt_number(r[num], 0, lang),
-            _t(lang, "Tỷ lệ", "Share"): fmt.fmt_pct(r[value], 1, lang),
-            fmt.ci_label(0.95, lang): _ci(r[low], r[high], lang),
+            den_label: fmt.fmt_number(r["denominator"], 0, lang),
+            num_label: fmt.fmt_number(r["numerator"], 0, lang),
+            _t(lang, "Tỷ lệ", "Share"): fmt.fmt_pct(r["share_pct"], 1, lang),
+            fmt.ci_label(0.95, lang): _ci(r["ci_low"], r["ci_high"], lang),
         })
     return pd.DataFrame(rows)
 
 
+def _series(rep: LeadershipReport, which: str) -> L.YearlySeries:
+    ctx = rep.ctx
+    return L.yearly_series(which, rep.data, rep.observations, rep.unit, ctx.period_start - 1, ctx.period_end)
+
+
 def section_key_leaders(rep: LeadershipReport) -> pd.DataFrame:
     """Section 4a: agencies/local governments with a woman key leader (M1.C1 = L.1) by year,
-    with Wilson intervals, the 60%/75% targets and the three-method assessment."""
+    with Wilson intervals, the 60%/75% targets and the three-method assessment. The year before
+    the review period is kept as the baseline."""
     lang, ctx = rep.lang, rep.ctx
     heading(_t(lang, "4. Lãnh đạo chủ chốt và quy hoạch cán bộ nữ", "4. Women key leaders and the cadre planning pool"), 2)
     heading(_t(lang, "Cơ quan, địa phương có lãnh đạo chủ chốt là nữ (M1.C1, L.1)",
                "Agencies and local governments with a woman key leader (M1.C1, L.1)"), 3)
-    kl = rep.data.key_leaders
-    d = L.key_leader_shares(kl, rep.unit, ctx.period_start - 1, ctx.period_end) if kl is not None else pd.DataFrame()
+    ys = _series(rep, "key_leaders")
+    d = ys.frame
     if d.empty:
         markdown(_t(lang, "Chưa có số liệu cho đơn vị này.", "No data for this unit."))
         if rep.unit != L.PROVINCE:
             markdown("> " + L.district_series_note(rep.unit, lang))
         return d
-    tg = L.indicator_targets("M1.C1")
-    show_table(_yearly_table(d, "with_woman", "agencies", "share_pct", "ci_low", "ci_high", lang,
-                             _t(lang, "Có lãnh đạo chủ chốt nữ", "With a woman key leader"),
+    tg = L.indicator_targets(ys.code)
+    show_table(_yearly_table(d, lang, _t(lang, "Có lãnh đạo chủ chốt nữ", "With a woman key leader"),
                              _t(lang, "Số cơ quan, địa phương", "Agencies / local governments")),
                caption=_t(lang, "Tỷ lệ cơ quan, địa phương có lãnh đạo chủ chốt là nữ",
                           "Share with a woman key leader") + _illus(lang, rep.illustrative))
-    a = L.assess_yearly(d, tg, "with_woman", "agencies", ctx.period_start, ctx.period_end)
+    markdown(_source_note(ys, lang))
+    a = L.assess_yearly(d, tg, "numerator", "denominator", ctx.period_start, ctx.period_end)
     _show_fig(fig_yearly_share(d, tg, lang, rep.illustrative, assessment=a,
                                title=_t(lang, "Cơ quan, địa phương có lãnh đạo chủ chốt là nữ (%)",
                                         "Agencies/local governments with a woman key leader (%)"),
                                ylabel="%"))
     markdown(_assessment_text(a, tg, lang))
-    note = _series_break_note(L._year_range(kl if rep.unit == L.PROVINCE else kl[kl["unit_code"] == rep.unit],
-                                            ctx.period_start - 1, ctx.period_end), lang)
+    note = _break_note(ys, lang)
     if note:
         markdown("> " + note)
     if rep.unit != L.PROVINCE:
@@ -558,37 +588,51 @@ def section_key_leaders(rep: LeadershipReport) -> pd.DataFrame:
 
 def section_planning_pool(rep: LeadershipReport) -> pd.DataFrame:
     """Section 4b: women in the cadre planning pool (L.2: ≥40% 2025, 50% 2030) and the share
-    of them trained (L.3: 75% / 90%), by year with Wilson intervals and targets."""
+    of them trained (L.3: 75% / 90%), by year with Wilson intervals and targets. Returns the
+    two series side by side (columns suffixed ``_pool`` and ``_trained``)."""
     lang, ctx = rep.lang, rep.ctx
     heading(_t(lang, "Cán bộ nữ trong quy hoạch và được đào tạo (L.2, L.3)",
                "Women in the cadre planning pool and trained (L.2, L.3)"), 3)
-    pool = rep.data.planning_pool
-    d = L.planning_pool_shares(pool, rep.unit, ctx.period_start - 1, ctx.period_end) if pool is not None else pd.DataFrame()
-    if d.empty:
+    y2, y3 = _series(rep, "pool"), _series(rep, "trained")
+    if y2.frame.empty and y3.frame.empty:
         markdown(_t(lang, "Chưa có số liệu cho đơn vị này.", "No data for this unit."))
-        return d
-    t2, t3 = L.indicator_targets(L.POOL_CODE), L.indicator_targets(L.TRAINED_CODE)
-    tab = _yearly_table(d, "women_in_pool", "pool_size", "share_pct", "ci_low", "ci_high", lang,
-                        _t(lang, "Nữ trong quy hoạch", "Women in pool"), _t(lang, "Tổng số quy hoạch", "Pool size"))
-    tab[_t(lang, "Nữ được đào tạo", "Women trained")] = [fmt.fmt_number(v, 0, lang) for v in d["women_trained"]]
-    tab[_t(lang, "Tỷ lệ được đào tạo", "Share trained")] = [fmt.fmt_pct(v, 1, lang) for v in d["trained_share_pct"]]
-    tab[fmt.ci_label(0.95, lang) + " "] = [_ci(lo, hi, lang) for lo, hi in zip(d["trained_ci_low"], d["trained_ci_high"])]
-    show_table(tab, caption=_t(lang, "Quy hoạch cán bộ nữ", "Women in the planning pool") + _illus(lang, rep.illustrative))
-    a2 = L.assess_yearly(d, t2, "women_in_pool", "pool_size", ctx.period_start, ctx.period_end)
-    a3 = L.assess_yearly(d, t3, "women_trained", "women_in_pool", ctx.period_start, ctx.period_end)
+        if rep.unit != L.PROVINCE:
+            markdown("> " + L.district_series_note(rep.unit, lang))
+        return pd.DataFrame()
+    t2, t3 = L.indicator_targets(y2.code), L.indicator_targets(y3.code)
+    both = y2.frame.merge(y3.frame, on="year", how="outer", suffixes=("_pool", "_trained")).sort_values("year")
+    rows = []
+    for _, r in both.iterrows():
+        rows.append({
+            _t(lang, "Năm", "Year"): str(int(r["year"])),
+            _t(lang, "Tổng số quy hoạch", "Pool size"): fmt.fmt_number(r["denominator_pool"], 0, lang),
+            _t(lang, "Nữ trong quy hoạch", "Women in pool"): fmt.fmt_number(r["numerator_pool"], 0, lang),
+            _t(lang, "Tỷ lệ nữ (L.2)", "Women's share (L.2)"): fmt.fmt_pct(r["share_pct_pool"], 1, lang),
+            fmt.ci_label(0.95, lang): _ci(r["ci_low_pool"], r["ci_high_pool"], lang),
+            _t(lang, "Nữ được đào tạo", "Women trained"): fmt.fmt_number(r["numerator_trained"], 0, lang),
+            _t(lang, "Tỷ lệ được đào tạo (L.3)", "Share trained (L.3)"): fmt.fmt_pct(r["share_pct_trained"], 1, lang),
+            fmt.ci_label(0.95, lang) + " ": _ci(r["ci_low_trained"], r["ci_high_trained"], lang),
+        })
+    show_table(pd.DataFrame(rows), caption=_t(lang, "Quy hoạch cán bộ nữ", "Women in the planning pool")
+               + _illus(lang, rep.illustrative))
+    markdown(_source_note(y2, lang))
+    a2 = L.assess_yearly(y2.frame, t2, "numerator", "denominator", ctx.period_start, ctx.period_end)
+    a3 = L.assess_yearly(y3.frame, t3, "numerator", "denominator", ctx.period_start, ctx.period_end)
     style.use_house_style()
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.5))
-    fig_yearly_share(d, t2, lang, rep.illustrative, assessment=a2, ax=axes[0], ylabel="%",
+    fig_yearly_share(y2.frame, t2, lang, rep.illustrative, assessment=a2, ax=axes[0], ylabel="%",
                      title=_t(lang, "Tỷ lệ nữ trong quy hoạch (L.2)", "Women in the pool (L.2)"))
-    fig_yearly_share(d, t3, lang, rep.illustrative, value="trained_share_pct", low="trained_ci_low",
-                     high="trained_ci_high", assessment=a3, ax=axes[1], ylabel="%",
+    fig_yearly_share(y3.frame, t3, lang, rep.illustrative, assessment=a3, ax=axes[1], ylabel="%",
                      title=_t(lang, "Nữ trong quy hoạch được đào tạo (L.3)", "Women in the pool trained (L.3)"))
     fig.tight_layout()
     _show_fig(fig)
-    markdown("- L.2: " + _assessment_text(a2, t2, lang) + "\n- L.3: " + _assessment_text(a3, t3, lang))
+    markdown(f"- {y2.code}: " + _assessment_text(a2, t2, lang) + f"\n- {y3.code}: " + _assessment_text(a3, t3, lang))
+    note = _break_note(y2, lang)
+    if note:
+        markdown("> " + note)
     if rep.unit != L.PROVINCE:
         markdown("> " + L.district_series_note(rep.unit, lang))
-    return d
+    return both
 
 
 def section_sources(rep: LeadershipReport) -> pd.DataFrame:
@@ -626,8 +670,13 @@ def section_sources(rep: LeadershipReport) -> pd.DataFrame:
             _t(lang, "Kiểm chứng", "Verification"): r["verification"],
         })
     table = pd.DataFrame(rows)
-    show_table(table, caption=_t(lang, "Số liệu công bố chính thức (thật, có nguồn); dùng làm đường so sánh",
-                                 "Official published figures (real, sourced); used as comparison lines"))
+    src = _t(lang, "Nguồn", "Source")
+    show_table(table.assign(**{src: table[src].str.split(" — ").str[0]}),
+               caption=_t(lang, "Số liệu công bố chính thức (thật, có nguồn); dùng làm đường so sánh",
+                          "Official published figures (real, sourced); used as comparison lines"))
+    links = dict.fromkeys(table[src])  # one line per distinct source, in table order
+    markdown(_t(lang, "Nguồn:", "Sources:") + "\n\n" + "\n".join(
+        f"- [{t.split(' — ')[0]}]({t.split(' — ')[1]})" for t in links))
     tg_rows = []
     for code in ("M1.C1", "L.1", "L.2", "L.3"):
         t = L.indicator_targets(code)

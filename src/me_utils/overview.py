@@ -225,7 +225,11 @@ def notes_markdown(catalogue: Catalogue, lang: str = "vi") -> str:
     for ind in catalogue:
         note = fmt.pick(lang, ind.note_vi or ind.note_en, ind.note_en or ind.note_vi)
         tnote = fmt.pick(lang, ind.target_note_vi, ind.target_note_en)
-        text = " ".join(x for x in (tnote, note) if x)
+        bnote = ""
+        if ind.baseline is not None and ind.baseline.note:
+            b = ind.baseline
+            bnote = fmt.pick(lang, "Giá trị gốc: " + b.note_vi, "Baseline: " + b.note)
+        text = " ".join(x for x in (tnote, note, bnote) if x)
         if text:
             out.append(f"- **{ind.code}**: {text}")
     return "\n".join(out)

@@ -356,7 +356,6 @@ def __me_reset():
     if st is not None:
         if "matplotlib" in sys.modules and st.rc is not None:
             import matplotlib
-            matplotlib.rcParams.clear()
             matplotlib.rcParams.update(st.rc)
         warnings.filters[:] = st.filters
         os.chdir(st.cwd)
@@ -366,18 +365,23 @@ def __me_reset():
 __me_reset()  # "%reset -f" inside also removes the function itself from the namespace
 """
 
-# Snapshot taken once after the kernel starts and pyplot is imported (a fresh kernel's
-# notebooks import pyplot before plotting, so this is the state they start from).
+# Snapshot taken once after the kernel starts and has imported ``me_utils.notebook`` — the
+# module every report notebook calls first (CONTRACTS "Notebooks"), which sets the house
+# matplotlib backend — so each run starts from the state a fresh kernel reaches at that call.
 _SETUP_CODE = r"""
 def __me_setup():
     import os, sys, types, warnings
     st = types.ModuleType("__me_warm_state__")
     st.cwd = os.getcwd()
+    try:
+        import me_utils.notebook  # noqa: F401  (pandas, matplotlib with the house backend)
+    except ImportError:
+        pass
     st.filters = list(warnings.filters)
     try:
         import matplotlib
-        import matplotlib.pyplot  # noqa: F401  (applies the inline backend's settings)
-        st.rc = dict(matplotlib.rcParams)
+        import matplotlib.pyplot  # noqa: F401
+        st.rc = {k: v for k, v in matplotlib.rcParams.items() if k != "backend"}
     except ImportError:
         st.rc = None
     sys.modules["__me_warm_state__"] = st
@@ -390,14 +394,22 @@ class WarmKernel:
     """One long-lived ``python3`` kernel reset between runs (see module docstring)."""
 
     def __init__(self, cwd: str, start_timeout: int = START_TIMEOUT):
-        from jupyter_client.manager import KernelManager
+        from jupyter_client import AsyncKernelManager, BlockingKernelClient
+        from jupyter_core.utils import run_sync
 
         self.cwd = cwd
-        self.km = KernelManager(kernel_name=KERNEL)
+        self._sync = run_sync
+        # An async manager, as nbclient creates for fresh kernels: with a blocking client
+        # nbclient's output polling blocks its event loop and the per-cell timeout never fires.
+        self.km = AsyncKernelManager(kernel_name=KERNEL)
         # nbclient gives fresh kernels an in-memory history; do the same so runs match.
-        self.km.start_kernel(cwd=cwd, extra_arguments=["--HistoryManager.hist_file=:memory:"])
-        self.kc = self.km.blocking_client()
-        self.kc.start_channels()
+        run_sync(self.km.start_kernel)(cwd=cwd, extra_arguments=["--HistoryManager.hist_file=:memory:"])
+        # A separate blocking client, only for the silent set-up/reset code between runs.
+        self.kc = BlockingKernelClient()
+        self.kc.load_connection_info(self.km.get_connection_info())
+        # No heartbeat channel: without a manager the client would take a heartbeat that has
+        # not beaten yet for a dead kernel; liveness is checked through the manager instead.
+        self.kc.start_channels(hb=False)
         self.kc.wait_for_ready(timeout=start_timeout)
         self._run(_SETUP_CODE)
         self.runs = 0
@@ -413,14 +425,14 @@ class WarmKernel:
         self._run(_RESET_CODE)
 
     def alive(self) -> bool:
-        return self.km.is_alive()
+        return bool(self._sync(self.km.is_alive)())
 
     def close(self) -> None:
         try:
             self.kc.stop_channels()
         finally:
             if self.km.has_kernel:
-                self.km.shutdown_kernel(now=True)
+                self._sync(self.km.shutdown_kernel)(now=True)
 
 
 _ENGINE_REGISTERED = False
@@ -452,6 +464,7 @@ def _register_engine() -> None:
             finally:
                 if client.kc is not None:
                     client.kc.stop_channels()
+                    client.kc = None
 
     papermill_engines.register("me_warm", WarmEngine)
     _ENGINE_REGISTERED = True

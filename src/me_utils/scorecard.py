@@ -293,3 +293,181 @@ def build_scorecard_detail(catalogue, observations, unit="SL", period_start=2021
 
 __all__ = ["build_scorecard", "build_scorecard_detail", "assess_unit", "note_text", "SCORECARD_COLUMNS",
            "DETAIL_COLUMNS", "NOTE_TEXT", "DEFAULT_SETTINGS", "value_ci"]
+
+
+# ---------------------------------------------------------------------- report sections (notebook 10)
+TITLE_VI = "Đánh giá chỉ tiêu và mục tiêu"
+TITLE_EN = "Indicators against targets"
+
+_DECIMALS = {"proportion": 1, "rate": 1, "ratio": 2, "count": 0, "binary": 0}
+
+
+def load_report(ctx, headline_method: str = "unsd") -> dict:
+    """Gather what notebook 10 shows for ``ctx`` (:class:`me_utils.notebook.ReportContext`).
+
+    Output dict: ``frame`` (scorecard + detail columns), ``items`` (:func:`assess_unit`),
+    ``lang``, ``settings``, ``missing`` (True when no processed observations exist — the report
+    then says so instead of failing).
+    """
+    from .dataset import OBS_COLUMNS, load_observations
+
+    try:
+        obs = load_observations(ctx.data_root)
+        missing = False
+    except FileNotFoundError:
+        obs = pd.DataFrame(columns=OBS_COLUMNS)
+        missing = True
+    settings = AssessSettings(headline_method=headline_method)
+    frame, items = build_scorecard_detail(ctx.catalogue, obs, ctx.unit, ctx.period_start, ctx.period_end,
+                                          headline_method, settings=settings)
+    return {"frame": frame, "items": items, "lang": ctx.lang, "settings": settings, "missing": missing,
+            "ctx": ctx}
+
+
+def _fmt_value(x, kind, lang):
+    from . import fmt
+
+    return fmt.fmt_number(x, _DECIMALS.get(kind, 1), lang)
+
+
+def _fmt_prob(p, lang):
+    from . import fmt
+
+    if p is None or not np.isfinite(p):
+        return fmt.MISSING
+    if 0 < p < 0.01:
+        return "< " + fmt.fmt_pct(1, 0, lang)
+    if 0.99 < p < 1:
+        return "> " + fmt.fmt_pct(99, 0, lang)
+    return fmt.fmt_pct(p * 100, 0, lang)
+
+
+def display_frame(frame: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
+    """Reviewer-facing table of the indicators with data: formatted strings, labels in ``lang``.
+
+    Columns: code, indicator, latest value (year) with its 95 % interval, 2025 target (⚠ when
+    unverified), headline status, the two other methods, P(reach 2025), P(reach 2030), notes.
+    """
+    from . import fmt
+    from .assess import status_label
+
+    L = (lambda vi, en: vi if lang == "vi" else en)  # noqa: E731
+    rows = []
+    for _, r in frame[frame["n_points"] > 0].iterrows():
+        kind = r["kind"]
+        latest = f"{_fmt_value(r['latest_value'], kind, lang)} ({int(r['latest_year'])})"
+        if np.isfinite(r["ci_low"]):
+            d = _DECIMALS.get(kind, 1)
+            latest += f"; {fmt.ci_label(0.95, lang)}: {fmt.fmt_ci(r['ci_low'], r['ci_high'], d, lang, pct=False)}"
+        tgt = fmt.MISSING if not np.isfinite(r["target_2025"]) else fmt.fmt_number(
+            r["target_2025"], 0 if float(r["target_2025"]).is_integer() else 1, lang)
+        if not r["verified"]:
+            tgt += " ⚠"
+        others = [m for m in METHODS if m != frame.attrs.get("headline", "unsd")]
+        rows.append({
+            L("Mã", "Code"): r["indicator_code"],
+            L("Chỉ tiêu", "Indicator"): r["name_vi"] if lang == "vi" else r["name_en"],
+            L("Đơn vị", "Unit"): r["unit_label"],
+            L("Giá trị mới nhất (năm)", "Latest value (year)"): latest,
+            L("Mục tiêu 2025", "2025 target"): tgt,
+            L("Đánh giá (phương pháp chính)", "Status (headline method)"): status_label(r["status_headline"], lang),
+            **{L(f"Theo {m.upper() if m != 'statcan' else 'StatCan'}", f"By {m.upper() if m != 'statcan' else 'StatCan'}"):
+               status_label(r[f"status_{m}"], lang) for m in others},
+            L("Xác suất đạt 2025", "P(reach 2025)"): _fmt_prob(r["prob_reach_2025"], lang),
+            L("Xác suất đạt 2030", "P(reach 2030)"): _fmt_prob(r["prob_reach_2030"], lang),
+            L("Ghi chú", "Notes"): note_text(r["note"], lang),
+        })
+    return pd.DataFrame(rows)
+
+
+def section_summary(rep: dict) -> pd.DataFrame:
+    """Show the headline summary (counts by category) and return it."""
+    from .assess import status_label
+    from .notebook import heading, markdown, show_table
+
+    lang, frame = rep["lang"], rep["frame"]
+    L = (lambda vi, en: vi if lang == "vi" else en)  # noqa: E731
+    heading(L("Tổng hợp", "Summary"), 2)
+    if rep["missing"]:
+        markdown(L("**Chưa có số liệu đã xử lý** cho nguồn số liệu này (chạy `me build`). Mọi chỉ tiêu được "
+                   "ghi là chưa có số liệu.",
+                   "**No processed data** for this data root (run `me build`). Every indicator is shown as "
+                   "having no data."))
+    counts = frame["summary_category"].value_counts()
+    tab = pd.DataFrame({
+        L("Tình trạng", "Status"): [status_label(c, lang) for c in ("achieved", "on_track", "behind", "no_data")],
+        L("Số chỉ tiêu", "Indicators"): [int(counts.get(c, 0)) for c in ("achieved", "on_track", "behind", "no_data")],
+    })
+    from .methodnote import METHOD_NAMES
+
+    name = METHOD_NAMES[rep["settings"].headline_method][0 if lang == "vi" else 1]
+    show_table(tab, caption=L(f"Theo phương pháp chính: {name}.", f"By the headline method: {name}."))
+    return tab
+
+
+def section_table(rep: dict) -> pd.DataFrame:
+    """Show the indicator table (indicators with data) and the list of indicators without data."""
+    from .notebook import heading, markdown, show_table
+
+    lang, frame = rep["lang"], rep["frame"]
+    L = (lambda vi, en: vi if lang == "vi" else en)  # noqa: E731
+    frame.attrs["headline"] = rep["settings"].headline_method
+    heading(L("Đánh giá từng chỉ tiêu", "Indicator by indicator"), 2)
+    tab = display_frame(frame, lang)
+    if len(tab):
+        show_table(tab, caption=L(
+            "Giá trị theo đơn vị của chỉ tiêu; KTC 95%: Wilson (tỷ lệ) hoặc Garwood (số đếm, tỷ suất). "
+            "⚠ = mục tiêu chưa được kiểm chứng với văn bản gốc.",
+            "Values in each indicator's unit; 95% CI: Wilson (proportions) or Garwood (counts, rates). "
+            "⚠ = target not verified against the official text."))
+    else:
+        markdown(L("Chưa có chỉ tiêu nào có số liệu.", "No indicator has data yet."))
+    nodata = frame[frame["n_points"] == 0]
+    if len(nodata):
+        heading(L("Chỉ tiêu chưa có số liệu", "Indicators without data"), 3)
+        markdown(", ".join(f"`{c}`" for c in nodata["indicator_code"]))
+    return tab
+
+
+def _figure_image(fig):
+    """PNG image of a figure for display (independent of the notebook's matplotlib backend)."""
+    import io
+
+    from IPython.display import Image
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", bbox_inches="tight")
+    return Image(data=buf.getvalue(), format="png")
+
+
+def section_charts(rep: dict, ncols: int = 3):
+    """Show the small-multiple trend charts, one figure per framework; return the figures."""
+    import matplotlib.pyplot as plt
+
+    from .notebook import _display, heading
+    from .trend_plots import small_multiples
+
+    lang = rep["lang"]
+    heading("Xu hướng và mục tiêu" if lang == "vi" else "Trends and targets", 2)
+    figs = []
+    frameworks = list(dict.fromkeys(it["indicator"].framework for it in rep["items"]))
+    for fw in frameworks:
+        its = [it for it in rep["items"] if it["indicator"].framework == fw]
+        fig = small_multiples(its, lang, ncols=ncols)
+        if fig is None:
+            continue
+        heading(fw, 3)
+        _display(_figure_image(fig))
+        plt.close(fig)
+        figs.append(fig)
+    return figs
+
+
+def section_method_note(rep: dict) -> str:
+    """Show the method note generated from the settings used; return its markdown."""
+    from .methodnote import method_note
+    from .notebook import markdown
+
+    text = method_note(rep["settings"], rep["lang"])
+    markdown(text)
+    return text

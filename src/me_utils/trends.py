@@ -219,10 +219,24 @@ class TrendFit:
             disp = np.maximum(self.dispersion, 1.0 + self.alpha * a)
             mean, sd = a, np.sqrt(disp * a)
             top = np.inf
-        # Bracket from the nodes' own ranges (a wide normal envelope), then bisect integers.
-        lo = np.full(qs.shape, max(math.floor(float(np.min(mean - 12 * sd))) - 1, -1), dtype=float)
-        hi = np.full(qs.shape, min(math.ceil(float(np.max(mean + 12 * sd))) + 10, top), dtype=float)
-        while np.any(hi - lo > 1):
+        # Bracket from the ranges of the nodes that carry weight (far-tail nodes of an uncertain
+        # extrapolation can have astronomically large means and no influence on a 2.5 % quantile),
+        # widen until the bracket is valid, then bisect integers.
+        sig = _GH_W > 1e-6
+        env_lo = float(np.min((mean - 12 * sd)[sig]))
+        env_hi = float(np.max((mean + 12 * sd)[sig]))
+        if not (np.isfinite(env_lo) and np.isfinite(env_hi)) or env_hi > 1e15:
+            return np.full(qs.shape, np.nan)
+        lo = np.full(qs.shape, max(math.floor(env_lo) - 1, -1), dtype=float)
+        hi = np.full(qs.shape, min(math.ceil(env_hi) + 10, top), dtype=float)
+        for _ in range(60):
+            bad = self._count_cdf(hi, year, nodes) < qs
+            if not bad.any() or hi.max() >= min(top, 1e15):
+                break
+            hi = np.where(bad, np.minimum(hi * 2 + 10, top), hi)
+        for _ in range(200):  # bisection halves the bracket: ≤ 50 steps below 1e15
+            if not np.any(hi - lo > 1):
+                break
             mid = np.floor((lo + hi) / 2)
             ok = self._count_cdf(mid, year, nodes) >= qs
             hi = np.where(ok, mid, hi)

@@ -1,0 +1,491 @@
+"""Data quality of the department submissions, for ``notebooks/01_data_quality.ipynb``.
+
+Four views, each a function returning a DataFrame (tested) and a ``section_*`` function that
+shows it in a report:
+
+* completeness — department × indicator × period: is there a current figure?
+* timeliness — each submission against the calendar of plan 123 section V (half-year report
+  before 20 May, annual report before 25 November of the same year);
+* validation findings — what ``me build`` reported (``processed/findings.csv``);
+* outliers and implausible jumps — :func:`me_utils.intake.detect_outliers` /
+  :func:`me_utils.intake.detect_jumps` on the current observations.
+
+Inputs are read from ``<data_root>/processed`` only. Assumptions are in :data:`ASSUMPTIONS`
+and shown in the report's method note.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import html
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import fmt, intake
+
+TITLE_VI = "Chất lượng dữ liệu báo cáo của các sở, ngành"
+TITLE_EN = "Data quality of department submissions"
+DEADLINES = {"H1": (5, 20), "FY": (11, 25)}
+PERIOD_LABELS = {"FY": ("Năm", "Year"), "H1": ("6 tháng", "H1")}
+
+ASSUMPTIONS = [
+    ("Một chỉ tiêu được coi là có số liệu cho một kỳ khi có ít nhất một giá trị hiện hành (bất kỳ "
+     "đơn vị, giới tính nào) trong dữ liệu đã xử lý.",
+     "An indicator counts as reported for a period when at least one current value (any unit, any "
+     "sex) is in the processed data."),
+    ("Kỳ phải báo cáo theo tần suất trong danh mục: chỉ tiêu hằng năm — kỳ Năm; chỉ tiêu 6 tháng — "
+     "kỳ 6 tháng và kỳ Năm; chỉ tiêu theo nhiệm kỳ hoặc điều tra không được tính vào mức đầy đủ.",
+     "Expected periods follow the catalogue's periodicity: annual indicators — FY; half-year "
+     "indicators — H1 and FY; term and survey indicators are left out of completeness."),
+    ("Hạn gửi theo mục V Kế hoạch 123/KH-UBND: báo cáo 6 tháng trước ngày 20/5, báo cáo năm trước "
+     "ngày 25/11 cùng năm; “trước ngày” hiểu là trước hẳn, nên gửi đúng ngày 20/5 là muộn 1 ngày.",
+     "Deadlines of plan 123/KH-UBND section V: half-year report before 20 May, annual report "
+     "before 25 November of the same year; “before” is strict, so a report sent on 20 May is one "
+     "day late."),
+    ("Kỳ có hạn gửi sau ngày gửi muộn nhất trong dữ liệu được ghi là “chưa đến hạn”.",
+     "Periods due after the latest submission date in the data are marked “not yet due”."),
+]
+
+SEVERITY_LABELS = {"error": ("Lỗi", "Error"), "warning": ("Cảnh báo", "Warning"),
+                   "info": ("Thông tin", "Information")}
+CODE_LABELS = {
+    "implausible_jump": ("Biến động bất thường giữa hai năm", "Implausible year-on-year change"),
+    "outlier": ("Giá trị ngoại lai giữa các đơn vị", "Outlier among units"),
+    "value_mismatch": ("Giá trị không khớp tử số/mẫu số", "Value disagrees with numerator/denominator"),
+    "markup_in_note": ("Ghi chú chứa mã HTML", "Markup in a note"),
+    "duplicate_row": ("Dòng trùng lặp", "Duplicate row"),
+    "conflicting_duplicate": ("Dòng trùng mâu thuẫn", "Conflicting duplicate"),
+    "count_not_whole": ("Số đếm không nguyên", "Count not a whole number"),
+    "missing_date": ("Thiếu ngày gửi", "Submission date missing"),
+    "row_not_filled": ("Dòng mẫu chưa điền", "Template row not filled"),
+    "ignored_column": ("Cột ngoài mẫu, bỏ qua", "Column outside the format, ignored"),
+    "not_assigned": ("Chỉ tiêu không do cơ quan này chủ trì", "Indicator led by another department"),
+    "value_derived": ("Giá trị tính từ tử số/mẫu số", "Value computed from numerator/denominator"),
+    "ambiguous_supersession": ("Thay thế không rõ thứ tự", "Ambiguous supersession"),
+}
+
+
+@dataclass
+class QualityData:
+    """Everything the data-quality report reads (from ``<data_root>/processed``)."""
+
+    observations: pd.DataFrame
+    submissions: pd.DataFrame
+    findings: pd.DataFrame
+    catalogue_frame: pd.DataFrame
+    lang: str = "vi"
+    period_start: int = 2021
+    period_end: int = 2025
+    illustrative: bool = False
+    kinds: dict = field(default_factory=dict)
+
+    def t(self, vi: str, en: str) -> str:
+        return fmt.pick(self.lang, vi, en)
+
+
+def load_quality_data(ctx) -> QualityData:
+    """Read observations, submissions and findings of ``ctx.data_root`` (a ReportContext).
+
+    Raises FileNotFoundError naming the missing file and the command that builds it.
+    """
+    from .dataset import load_observations
+
+    proc = Path(ctx.data_root) / "processed"
+    obs = load_observations(ctx.data_root)
+    subs_p, find_p = proc / "submissions.csv", proc / "findings.csv"
+    for p in (subs_p, find_p):
+        if not p.exists():
+            raise FileNotFoundError(f"{p} does not exist: run `me build --root {ctx.data_root}` first")
+    subs = pd.read_csv(subs_p, dtype=str, keep_default_na=False)
+    finds = pd.read_csv(find_p, dtype=str, keep_default_na=False)
+    cat = ctx.catalogue.frame()
+    kinds = dict(zip(cat["code"], cat["kind"]))
+    return QualityData(obs, subs, finds, cat, ctx.lang, ctx.period_start, ctx.period_end,
+                       ctx.illustrative, kinds)
+
+
+# ---------------------------------------------------------------------------------------------
+# Completeness
+# ---------------------------------------------------------------------------------------------
+def expected_periods(periodicity: str) -> list[str]:
+    """Periods an indicator must be reported for, from its catalogue periodicity."""
+    return {"annual": ["FY"], "half-year": ["H1", "FY"]}.get(periodicity, [])
+
+
+def due_date(year: int, period: str) -> _dt.date:
+    """Deadline day (reports must arrive strictly before it)."""
+    m, d = DEADLINES[period]
+    return _dt.date(int(year), m, d)
+
+
+def completeness(observations: pd.DataFrame, catalogue_frame: pd.DataFrame, period_start: int,
+                 period_end: int, as_of: _dt.date | None = None) -> pd.DataFrame:
+    """One row per department × indicator × year × expected period.
+
+    Inputs: current observations (contract columns), the catalogue frame (``code, department,
+    periodicity``), the year range and ``as_of`` (periods due after it are ``not_due``; None:
+    everything is due). Output columns: ``department, indicator_code, year, period, due_date,
+    status`` (``present|missing|not_due``), ``n_values`` (current values for that cell).
+    """
+    have = observations.groupby(["indicator_code", "year", "period"]).size()
+    rows = []
+    for _, ind in catalogue_frame.iterrows():
+        for year in range(int(period_start), int(period_end) + 1):
+            for per in expected_periods(str(ind["periodicity"])):
+                n = int(have.get((ind["code"], year, per), 0))
+                due = due_date(year, per)
+                if n:
+                    status = "present"
+                elif as_of is not None and due > as_of:
+                    status = "not_due"
+                else:
+                    status = "missing"
+                rows.append({"department": ind["department"], "indicator_code": ind["code"], "year": year,
+                             "period": per, "due_date": due, "status": status, "n_values": n})
+    return pd.DataFrame(rows, columns=["department", "indicator_code", "year", "period", "due_date",
+                                       "status", "n_values"])
+
+
+def completeness_by_department(comp: pd.DataFrame) -> pd.DataFrame:
+    """Share of due cells that have a figure, per department: ``department, due, present,
+    missing, pct_complete`` (percent, 0–100; NaN when nothing is due)."""
+    due = comp[comp["status"] != "not_due"]
+    g = due.groupby("department")["status"]
+    out = pd.DataFrame({"due": g.size(), "present": g.apply(lambda s: int((s == "present").sum()))})
+    out["missing"] = out["due"] - out["present"]
+    out["pct_complete"] = np.where(out["due"] > 0, 100.0 * out["present"] / out["due"], np.nan)
+    return out.reset_index()
+
+
+def _dept_name(code: str, lang: str) -> str:
+    vi, en = intake.DEPARTMENTS.get(code, (code, code))
+    return fmt.pick(lang, vi, en)
+
+
+def completeness_table(comp: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
+    """Wide display table: one row per department × indicator, one column per year × period,
+    cells ``✓`` present, ``✗`` missing, ``·`` not yet due."""
+    sym = {"present": "✓", "missing": "✗", "not_due": "·"}
+    c = comp.assign(col=comp["year"].astype(str) + " " + comp["period"].map(lambda p: fmt.pick(lang, *PERIOD_LABELS[p])),
+                    cell=comp["status"].map(sym))
+    order = list(dict.fromkeys(c.sort_values(["year", "period"], ascending=[True, False])["col"]))
+    wide = c.pivot_table(index=["department", "indicator_code"], columns="col", values="cell", aggfunc="first")
+    wide = wide.reindex(columns=order).reset_index()
+    wide["department"] = wide["department"].map(lambda d: _dept_name(d, lang))
+    wide.columns.name = None
+    return wide.rename(columns={"department": fmt.pick(lang, "Cơ quan", "Department"),
+                                "indicator_code": fmt.pick(lang, "Chỉ tiêu", "Indicator")})
+
+
+# ---------------------------------------------------------------------------------------------
+# Timeliness
+# ---------------------------------------------------------------------------------------------
+def timeliness(submissions: pd.DataFrame, period_start: int, period_end: int) -> pd.DataFrame:
+    """One row per submission file and period it reports, with the deadline.
+
+    Input: ``processed/submissions.csv`` (strings). Output columns: ``source_file, department,
+    year, period, submission_date, due_date, days_late`` (0 when on time; from the last on-time
+    day), ``on_time`` (bool, NA without a date), ``status`` (of the file). Rows outside the year
+    range are dropped.
+    """
+    rows = []
+    for _, s in submissions.iterrows():
+        years = [int(y) for y in str(s.get("years", "") or s.get("year", "")).split(";") if y.strip().isdigit()]
+        periods = [p for p in str(s.get("periods", "")).split(";") if p in DEADLINES]
+        sd = s.get("submission_date") or ""
+        sdate = _dt.date.fromisoformat(sd[:10]) if sd else None
+        for y in years:
+            if not period_start <= y <= period_end:
+                continue
+            for p in periods:
+                due = due_date(y, p)
+                late = None if sdate is None else max(0, (sdate - due).days + 1)
+                rows.append({"source_file": s["source_file"], "department": s.get("department", ""), "year": y,
+                             "period": p, "submission_date": sdate, "due_date": due, "days_late": late,
+                             "on_time": None if late is None else late == 0, "status": s.get("status", "")})
+    out = pd.DataFrame(rows, columns=["source_file", "department", "year", "period", "submission_date",
+                                      "due_date", "days_late", "on_time", "status"])
+    out["days_late"] = pd.array(out["days_late"], dtype="Int64")
+    out["on_time"] = pd.array(out["on_time"], dtype="boolean")
+    return out
+
+
+def first_arrivals(tl: pd.DataFrame) -> pd.DataFrame:
+    """Keep the first file per department × year × period (revisions do not change timeliness;
+    rejected files do not count as delivered)."""
+    ok = tl[(tl["status"] != "rejected") & tl["submission_date"].notna()]
+    return ok.sort_values(["submission_date", "source_file"]).groupby(
+        ["department", "year", "period"], as_index=False).first()
+
+
+def timeliness_by_department(tl: pd.DataFrame) -> pd.DataFrame:
+    """Per department: ``reports, on_time, late, pct_on_time, median_days_late`` (late ones),
+    ``max_days_late`` — over the first arrival of each report."""
+    fa = first_arrivals(tl)
+    rows = []
+    for d, g in fa.groupby("department"):
+        late = g[~g["on_time"].astype(bool)]
+        rows.append({"department": d, "reports": len(g), "on_time": int(g["on_time"].astype(bool).sum()),
+                     "late": len(late), "pct_on_time": 100.0 * g["on_time"].astype(bool).mean(),
+                     "median_days_late": float(late["days_late"].median()) if len(late) else np.nan,
+                     "max_days_late": float(late["days_late"].max()) if len(late) else np.nan})
+    return pd.DataFrame(rows, columns=["department", "reports", "on_time", "late", "pct_on_time",
+                                       "median_days_late", "max_days_late"])
+
+
+# ---------------------------------------------------------------------------------------------
+# Findings and outliers
+# ---------------------------------------------------------------------------------------------
+def findings_summary(findings: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
+    """Counts of findings by severity and kind: ``severity, code, label, n`` (largest first)."""
+    if findings.empty:
+        return pd.DataFrame(columns=["severity", "code", "label", "n"])
+    g = findings.groupby(["severity", "code"]).size().rename("n").reset_index()
+    g["label"] = g["code"].map(lambda c: fmt.pick(lang, *CODE_LABELS.get(c, (c, c))))
+    order = {"error": 0, "warning": 1, "info": 2}
+    g = g.sort_values(["severity", "n", "code"], key=lambda s: s.map(order) if s.name == "severity" else s,
+                      ascending=[True, False, True])
+    return g[["severity", "code", "label", "n"]].reset_index(drop=True)
+
+
+def findings_table(findings: pd.DataFrame, lang: str = "vi", severities=("error", "warning"),
+                   limit: int = 200) -> pd.DataFrame:
+    """Located findings for display: file, sheet, row, column, value, reason (report language).
+
+    Values of the note column are never shown (free text may hold names); every cell is shown
+    as text and escaped by :func:`me_utils.notebook.show_table`.
+    """
+    f = findings[findings["severity"].isin(severities)].copy()
+    f = f.head(limit)
+    note_cols = {intake.fold(a) for a in intake.COLUMN_ALIASES["note"]}
+    f["value"] = [("" if intake.fold(c) in note_cols else v) for c, v in zip(f["column"], f["value"])]
+    out = pd.DataFrame({
+        fmt.pick(lang, "Mức", "Severity"): f["severity"].map(lambda s: fmt.pick(lang, *SEVERITY_LABELS.get(s, (s, s)))),
+        fmt.pick(lang, "Tệp", "File"): f["file"],
+        fmt.pick(lang, "Trang tính", "Sheet"): f["sheet"],
+        fmt.pick(lang, "Dòng", "Row"): f["row"],
+        fmt.pick(lang, "Cột", "Column"): f["column"],
+        fmt.pick(lang, "Giá trị", "Value"): f["value"],
+        fmt.pick(lang, "Lý do", "Reason"): f["reason_vi"] if lang == "vi" else f["reason_en"],
+    })
+    return out.reset_index(drop=True)
+
+
+def plausibility(observations: pd.DataFrame, kinds: dict, period_start: int, period_end: int) -> pd.DataFrame:
+    """Outliers and implausible jumps among current observations of the year range.
+
+    Output columns: ``check`` (``outlier|jump``), ``indicator_code, unit_code, year, period, sex,
+    value, reference`` (median of the units, or the previous year's value), ``detail``
+    (robust z or previous year), ``source_file, source_row``.
+    """
+    obs = observations[(observations["year"] >= period_start) & (observations["year"] <= period_end)].copy()
+    obs["year"] = obs["year"].astype(int)
+    cols = ["check", "indicator_code", "unit_code", "year", "period", "sex", "value", "reference", "detail",
+            "source_file", "source_row"]
+    rows = []
+    for _, r in intake.detect_outliers(obs, kinds=kinds).iterrows():
+        rows.append({"check": "outlier", **{c: r[c] for c in cols[1:7]}, "reference": r["median"],
+                     "detail": round(float(r["robust_z"]), 1), "source_file": r["source_file"],
+                     "source_row": r["source_row"]})
+    for _, r in intake.detect_jumps(obs, kinds=kinds).iterrows():
+        rows.append({"check": "jump", **{c: r[c] for c in cols[1:7]}, "reference": r["previous_value"],
+                     "detail": int(r["previous_year"]), "source_file": r["source_file"],
+                     "source_row": r["source_row"]})
+    return pd.DataFrame(rows, columns=cols)
+
+
+# ---------------------------------------------------------------------------------------------
+# Report sections
+# ---------------------------------------------------------------------------------------------
+def _as_of(qd: QualityData) -> _dt.date | None:
+    d = [x for x in qd.submissions.get("submission_date", pd.Series(dtype=str)) if x]
+    return max(_dt.date.fromisoformat(x[:10]) for x in d) if d else None
+
+
+def section_overview(qd: QualityData) -> dict:
+    """Headline counts: files, accepted/rejected, current values, errors and warnings."""
+    from .notebook import heading, markdown
+
+    s = qd.submissions
+    n_files = len(s)
+    n_rej = int((s["status"] == "rejected").sum()) if n_files else 0
+    n_err = int((qd.findings["severity"] == "error").sum()) if len(qd.findings) else 0
+    n_warn = int((qd.findings["severity"] == "warning").sum()) if len(qd.findings) else 0
+    obs = qd.observations[(qd.observations["year"] >= qd.period_start) & (qd.observations["year"] <= qd.period_end)]
+    facts = {"files": n_files, "rejected": n_rej, "values": len(obs), "errors": n_err, "warnings": n_warn}
+    L = qd.lang
+    heading(qd.t("Tổng quan", "Overview"), 2)
+    markdown(qd.t(
+        f"- Số tệp báo cáo đã nhận: **{fmt.fmt_number(n_files, 0, L)}**, trong đó bị từ chối: "
+        f"**{fmt.fmt_number(n_rej, 0, L)}**\n"
+        f"- Số giá trị hiện hành {qd.period_start}–{qd.period_end}: **{fmt.fmt_number(len(obs), 0, L)}**\n"
+        f"- Kết quả kiểm tra: **{fmt.fmt_number(n_err, 0, L)}** lỗi, **{fmt.fmt_number(n_warn, 0, L)}** cảnh báo",
+        f"- Submission files received: **{fmt.fmt_number(n_files, 0, L)}**, of which rejected: "
+        f"**{fmt.fmt_number(n_rej, 0, L)}**\n"
+        f"- Current values {qd.period_start}–{qd.period_end}: **{fmt.fmt_number(len(obs), 0, L)}**\n"
+        f"- Validation: **{fmt.fmt_number(n_err, 0, L)}** errors, **{fmt.fmt_number(n_warn, 0, L)}** warnings"))
+    return facts
+
+
+def section_completeness(qd: QualityData) -> pd.DataFrame:
+    """Completeness heat map by department × year and the department × indicator × period table."""
+    from .notebook import heading, markdown, show_table
+
+    comp = completeness(qd.observations, qd.catalogue_frame, qd.period_start, qd.period_end, as_of=_as_of(qd))
+    L = qd.lang
+    heading(qd.t("Mức độ đầy đủ của số liệu", "Completeness"), 2)
+    by_dept = completeness_by_department(comp)
+    disp = pd.DataFrame({
+        qd.t("Cơ quan", "Department"): by_dept["department"].map(lambda d: _dept_name(d, L)),
+        qd.t("Số kỳ phải báo cáo", "Figures due"): by_dept["due"].map(lambda x: fmt.fmt_number(x, 0, L)),
+        qd.t("Đã có", "Present"): by_dept["present"].map(lambda x: fmt.fmt_number(x, 0, L)),
+        qd.t("Còn thiếu", "Missing"): by_dept["missing"].map(lambda x: fmt.fmt_number(x, 0, L)),
+        qd.t("Tỷ lệ đầy đủ", "Complete"): by_dept["pct_complete"].map(lambda x: fmt.fmt_pct(x, 0, L)),
+    })
+    show_table(disp, qd.t("Tỷ lệ số liệu đã có trên số phải báo cáo, theo cơ quan chủ trì",
+                          "Share of due figures that are present, by lead department"))
+    _completeness_plot(comp, qd)
+    heading(qd.t("Chi tiết theo chỉ tiêu và kỳ", "Detail by indicator and period"), 3)
+    markdown(qd.t("✓ có số liệu · ✗ thiếu · “·” chưa đến hạn", "✓ present · ✗ missing · “·” not yet due"))
+    show_table(completeness_table(comp, L))
+    return comp
+
+
+def _completeness_plot(comp: pd.DataFrame, qd: QualityData) -> None:
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    due = comp[comp["status"] != "not_due"]
+    if due.empty:
+        return
+    pct = (due.assign(ok=due["status"] == "present").groupby(["department", "year"])["ok"].mean() * 100).unstack()
+    pct.index = [_dept_name(d, qd.lang) for d in pct.index]
+    fig, ax = plt.subplots(figsize=(8, 0.45 * len(pct) + 1.4))
+    annot = pct.map(lambda x: "" if pd.isna(x) else fmt.fmt_number(x, 0, qd.lang))
+    sns.heatmap(pct, vmin=0, vmax=100, cmap="Blues", annot=annot, fmt="", cbar_kws={"label": "%"}, ax=ax,
+                linewidths=0.5)
+    ax.set_xlabel(qd.t("Năm", "Year"))
+    ax.set_ylabel("")
+    ax.set_title(qd.t("Tỷ lệ số liệu đã có (%), theo cơ quan và năm", "Figures present (%), by department and year"))
+    fig.tight_layout()
+    _show_fig(fig)
+
+
+def _show_fig(fig) -> None:
+    """Display a figure as an embedded PNG (works whatever the matplotlib backend) and close it."""
+    import io
+
+    import matplotlib.pyplot as plt
+    from IPython.display import Image, display
+
+    from . import style
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=style.DPI, bbox_inches="tight")
+    plt.close(fig)
+    display(Image(data=buf.getvalue(), format="png"))
+
+
+def section_timeliness(qd: QualityData) -> pd.DataFrame:
+    """Timeliness per department and the list of late reports."""
+    from .notebook import heading, markdown, show_table
+
+    L = qd.lang
+    tl = timeliness(qd.submissions, qd.period_start, qd.period_end)
+    heading(qd.t("Tính kịp thời", "Timeliness"), 2)
+    markdown(qd.t("Hạn gửi: báo cáo 6 tháng trước ngày 20/5, báo cáo năm trước ngày 25/11 (Kế hoạch 123/KH-UBND, mục V). "
+                  "Tính theo bản gửi đầu tiên của mỗi kỳ.",
+                  "Deadlines: half-year report before 20 May, annual report before 25 November (plan 123/KH-UBND, "
+                  "section V). Based on the first file sent for each period."))
+    by = timeliness_by_department(tl)
+    show_table(pd.DataFrame({
+        qd.t("Cơ quan", "Department"): by["department"].map(lambda d: _dept_name(d, L)),
+        qd.t("Số báo cáo", "Reports"): by["reports"].map(lambda x: fmt.fmt_number(x, 0, L)),
+        qd.t("Đúng hạn", "On time"): by["on_time"].map(lambda x: fmt.fmt_number(x, 0, L)),
+        qd.t("Muộn", "Late"): by["late"].map(lambda x: fmt.fmt_number(x, 0, L)),
+        qd.t("Tỷ lệ đúng hạn", "On time (%)"): by["pct_on_time"].map(lambda x: fmt.fmt_pct(x, 0, L)),
+        qd.t("Số ngày muộn nhiều nhất", "Most days late"): by["max_days_late"].map(lambda x: fmt.fmt_number(x, 0, L)),
+    }), qd.t("Tính kịp thời theo cơ quan", "Timeliness by department"))
+    late = first_arrivals(tl)
+    late = late[~late["on_time"].astype(bool)].sort_values(["year", "period", "department"])
+    if len(late):
+        heading(qd.t("Các báo cáo gửi muộn", "Late reports"), 3)
+        show_table(pd.DataFrame({
+            qd.t("Cơ quan", "Department"): late["department"].map(lambda d: _dept_name(d, L)),
+            qd.t("Năm", "Year"): late["year"].astype(str),
+            qd.t("Kỳ", "Period"): late["period"].map(lambda p: fmt.pick(L, *PERIOD_LABELS[p])),
+            qd.t("Hạn (trước ngày)", "Due (before)"): late["due_date"].map(lambda d: fmt.fmt_date(d, L)),
+            qd.t("Ngày gửi", "Sent"): late["submission_date"].map(lambda d: fmt.fmt_date(d, L)),
+            qd.t("Số ngày muộn", "Days late"): late["days_late"].map(lambda x: fmt.fmt_number(x, 0, L)),
+        }))
+    return tl
+
+
+def section_findings(qd: QualityData, limit: int = 100) -> pd.DataFrame:
+    """Validation findings: counts by kind and the located list (errors and warnings)."""
+    from .notebook import heading, markdown, show_table
+
+    L = qd.lang
+    heading(qd.t("Kết quả kiểm tra số liệu", "Validation findings"), 2)
+    summ = findings_summary(qd.findings, L)
+    if summ.empty:
+        markdown(qd.t("Không có lỗi hay cảnh báo nào.", "No errors or warnings."))
+        return summ
+    show_table(pd.DataFrame({
+        qd.t("Mức", "Severity"): summ["severity"].map(lambda s: fmt.pick(L, *SEVERITY_LABELS.get(s, (s, s)))),
+        qd.t("Loại", "Kind"): summ["label"],
+        qd.t("Số lượng", "Count"): summ["n"].map(lambda x: fmt.fmt_number(x, 0, L)),
+    }), qd.t("Số phát hiện theo loại", "Findings by kind"))
+    table = findings_table(qd.findings, L, limit=limit)
+    if len(table):
+        heading(qd.t("Danh sách lỗi và cảnh báo", "Errors and warnings"), 3)
+        n_all = int(qd.findings["severity"].isin(["error", "warning"]).sum())
+        if n_all > limit:
+            markdown(qd.t(f"Hiển thị {limit} trên {fmt.fmt_number(n_all, 0, L)} dòng; danh sách đầy đủ ở "
+                          "`processed/findings.csv`.", f"Showing {limit} of {fmt.fmt_number(n_all, 0, L)} rows; "
+                          "the full list is in `processed/findings.csv`."))
+        show_table(table)
+    return summ
+
+
+def section_outliers(qd: QualityData) -> pd.DataFrame:
+    """Outliers among units and implausible year-on-year changes, with the rules used."""
+    from .notebook import heading, markdown, show_table
+
+    L = qd.lang
+    heading(qd.t("Giá trị ngoại lai và biến động bất thường", "Outliers and implausible changes"), 2)
+    markdown(intake.OUTLIER_RULE.describe(L) + "\n\n" + intake.JUMP_RULE.describe(L))
+    pl = plausibility(qd.observations, qd.kinds, qd.period_start, qd.period_end)
+    if pl.empty:
+        markdown(qd.t("Không phát hiện giá trị nào cần kiểm tra lại.", "No value flagged for checking."))
+        return pl
+    show_table(pd.DataFrame({
+        qd.t("Kiểm tra", "Check"): pl["check"].map(lambda c: qd.t("Ngoại lai", "Outlier") if c == "outlier"
+                                                    else qd.t("Biến động", "Jump")),
+        qd.t("Chỉ tiêu", "Indicator"): pl["indicator_code"],
+        qd.t("Đơn vị", "Unit"): pl["unit_code"],
+        qd.t("Năm", "Year"): pl["year"].astype(str),
+        qd.t("Kỳ", "Period"): pl["period"].map(lambda p: fmt.pick(L, *PERIOD_LABELS.get(p, (p, p)))),
+        qd.t("Giá trị", "Value"): pl["value"].map(lambda x: fmt.fmt_number(x, 2, L)),
+        qd.t("So với", "Compared with"): [
+            (qd.t("trung vị ", "median ") + fmt.fmt_number(r, 2, L)) if c == "outlier"
+            else (qd.t("năm ", "year ") + str(d) + ": " + fmt.fmt_number(r, 2, L))
+            for c, r, d in zip(pl["check"], pl["reference"], pl["detail"])],
+        qd.t("Tệp, dòng", "File, row"): pl["source_file"] + ", " + pl["source_row"].astype(str),
+    }), qd.t("Giá trị đề nghị các cơ quan kiểm tra lại", "Values the departments are asked to check"))
+    return pl
+
+
+def section_method(qd: QualityData) -> list[str]:
+    """Method note: parsing rules, completeness and timeliness assumptions, plausibility rules."""
+    from .notebook import heading, markdown
+
+    L = qd.lang
+    heading(qd.t("Ghi chú phương pháp", "Method note"), 2)
+    items = [fmt.pick(L, vi, en) for vi, en in ASSUMPTIONS] + intake.PARSING_RULES[L] + [
+        intake.OUTLIER_RULE.describe(L), intake.JUMP_RULE.describe(L)]
+    markdown("\n".join(f"- {html.escape(x, quote=False)}" for x in items))
+    return items

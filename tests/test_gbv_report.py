@@ -1,0 +1,110 @@
+"""GBV report sections on the illustrative data: every rendered table passes the disclosure
+scan (no case id, no count 1..k-1), every suppressed table passes the recovery audit, and the
+executed notebook's HTML passes the same scan (slow)."""
+import html as _html
+import re
+
+import pandas as pd
+import pytest
+
+from me_utils import demo, disclosure, gbv_report
+from me_utils import notebook as nbmod
+
+
+@pytest.fixture(scope="module")
+def data_root(tmp_path_factory):
+    root = tmp_path_factory.mktemp("gbvroot")
+    tables = demo.build_tables(demo.DEFAULT_SEED)
+    for rel, key in (("gbv/register.csv", "register"), ("population/population.csv", "population"),
+                     ("trafficking/returnees.csv", "returnees")):
+        p = root / "raw" / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(demo._csv_bytes(tables[key]))
+    return root
+
+
+def render(monkeypatch, data_root, unit, lang, k=5):
+    """Run every section outside a kernel; collect what would be displayed as HTML."""
+    parts = []
+
+    def capture(obj):
+        if hasattr(obj, "_repr_html_") and obj._repr_html_() is not None:
+            parts.append(obj._repr_html_())
+        elif hasattr(obj, "_repr_markdown_") and obj._repr_markdown_() is not None:
+            parts.append("<p>" + _html.escape(obj._repr_markdown_()) + "</p>")
+        elif hasattr(obj, "data"):
+            parts.append("<p>" + _html.escape(str(obj.data)) + "</p>")
+
+    monkeypatch.setattr(nbmod, "_display", capture)
+    import matplotlib.pyplot as plt
+
+    monkeypatch.setattr(gbv_report, "_show_fig", lambda fig: (plt.close(fig), parts.append("<img/>")))
+    ctx = nbmod.start(gbv_report.TITLE_VI, gbv_report.TITLE_EN, unit=unit, lang=lang, data_root=str(data_root))
+    rep = gbv_report.load_report_data(ctx, suppression_threshold=k)
+    gbv_report.section_scope(rep)
+    ser = gbv_report.section_indicators(rep)
+    gbv_report.section_trends(rep, ser)
+    gbv_report.section_cases(rep)
+    gbv_report.section_rates(rep)
+    gbv_report.section_breakdowns(rep)
+    gbv_report.section_funnels(rep)
+    gbv_report.section_trafficking(rep)
+    log = gbv_report.section_appendix(rep)
+    return "\n".join(parts), rep, log
+
+
+@pytest.mark.parametrize("unit,lang", [("SL", "vi"), ("SC", "en"), ("QN", "vi")])
+def test_rendered_sections_pass_disclosure_scan(monkeypatch, data_root, unit, lang):
+    html, rep, log = render(monkeypatch, data_root, unit, lang)
+    assert "<table" in html
+    assert disclosure.scan_html_for_disclosure(html, rep.k) == []
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", html)  # no raw dates anywhere
+    assert rep.tables and all(st.audit is None or st.audit["protected"].all() for st in rep.tables)
+    for st in rep.tables:  # independent LP audit of every table that reached the page
+        a = disclosure.audit(st)
+        assert len(a) == 0 or a["protected"].all(), st.name
+    assert len(log) == len(rep.tables)
+
+
+def test_small_district_actually_hides_cells(monkeypatch, data_root):
+    html, rep, _ = render(monkeypatch, data_root, "SC", "vi")
+    assert sum(st.n_hidden for st in rep.tables) > 0
+    assert ">x<" in html
+
+
+def test_threshold_parameter_is_used(monkeypatch, data_root):
+    html, rep, _ = render(monkeypatch, data_root, "SL", "vi", k=11)
+    assert disclosure.scan_html_for_disclosure(html, 11) == []
+    assert all(st.k == 11 for st in rep.tables)
+
+
+def test_scan_detects_a_leak_in_real_page(monkeypatch, data_root):
+    html, rep, _ = render(monkeypatch, data_root, "SL", "vi")
+    leaked = html.replace(">x<", ">3<", 1)
+    assert any(f["kind"] == "small_count" for f in disclosure.scan_html_for_disclosure(leaked, 5))
+
+
+def test_funnel_units_in_name_order(monkeypatch, data_root):
+    _, rep, _ = render(monkeypatch, data_root, "SL", "en")
+    fd = gbv_report.funnel_data(rep)
+    for key in ("prop", "rate"):
+        tab = fd[key][0]
+        assert list(tab["unit"]) == sorted(tab["unit"], key=str.casefold)
+
+
+@pytest.mark.slow
+def test_executed_notebook_html_passes_scan(data_root, tmp_path):
+    import nbformat
+    import papermill as pm
+    from nbconvert import HTMLExporter
+
+    from me_utils import paths
+
+    out = tmp_path / "out.ipynb"
+    pm.execute_notebook(str(paths.project_root() / "notebooks" / "20_gbv.ipynb"), str(out),
+                        parameters={"data_root": str(data_root), "unit": "SL"}, kernel_name="python3",
+                        progress_bar=False, cwd=str(paths.project_root()))
+    nb = nbformat.read(out, as_version=4)
+    html, _ = HTMLExporter(exclude_input=True).from_notebook_node(nb)
+    assert "M3.C2a" in html
+    assert disclosure.scan_html_for_disclosure(html, 5) == []

@@ -1,0 +1,138 @@
+"""Scorecard frame: contract columns, one row per catalogue indicator, values checked against
+independent computations (Wilson/Garwood, hand CAGR), flags and edge cases."""
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from me_utils.catalogue import load_catalogue
+from me_utils.dataset import OBS_COLUMNS
+from me_utils.scorecard import (SCORECARD_COLUMNS, build_scorecard, build_scorecard_detail, note_text)
+
+CONTRACT_COLUMNS = (
+    "indicator_code, name_vi, name_en, framework, objective, department, kind, direction, unit_label, "
+    "n_points, first_year, latest_year, latest_value, ci_low, ci_high, target_2025, target_2030, "
+    "target_basis, verified, gap_2025, status_unsd, status_statcan, status_escap, status_headline, "
+    "summary_category, proj_2025, proj_2025_low, proj_2025_high, proj_2030, proj_2030_low, proj_2030_high, "
+    "prob_reach_2025, prob_reach_2030, model, note"
+).split(", ")
+
+
+@pytest.fixture(scope="module")
+def cat():
+    return load_catalogue()
+
+
+def _obs(rows):
+    out = []
+    for r in rows:
+        base = dict(unit_code="SL", period="FY", sex="T", numerator=np.nan, denominator=np.nan, department="SNV",
+                    submission_date=pd.Timestamp("2025-11-01"), source_file="x.csv", source_sheet="",
+                    source_row=1, note="")
+        base.update(r)
+        out.append(base)
+    return pd.DataFrame(out, columns=OBS_COLUMNS)
+
+
+@pytest.fixture(scope="module")
+def obs():
+    rows = []
+    # M1.C1 (proportion, increase, 60 % by 2025): the worked example with numerators/denominators
+    for y, x, n in ((2021, 20, 100), (2022, 22, 100), (2023, 23, 100), (2024, 24, 100)):
+        rows.append(dict(indicator_code="M1.C1", year=y, value=x / n * 100, numerator=x, denominator=n))
+    # M4.C2 maternal mortality (rate per 100 000, decrease to 42)
+    for y, d, b in ((2021, 9, 15000), (2022, 8, 15200), (2023, 6, 15100), (2024, 5, 15300)):
+        rows.append(dict(indicator_code="M4.C2", year=y, value=d / b * 1e5, numerator=d, denominator=b))
+    # M3.C1 ratio without denominators (levels): one point only
+    rows.append(dict(indicator_code="M3.C1", year=2024, value=1.9))
+    # A half-year figure must not enter the trend
+    rows.append(dict(indicator_code="M1.C1", year=2025, period="H1", value=90.0, numerator=90, denominator=100))
+    # Another unit and another sex must not leak in
+    rows.append(dict(indicator_code="M1.C1", year=2024, unit_code="MC", value=99.0, numerator=99, denominator=100))
+    rows.append(dict(indicator_code="M1.C1", year=2024, sex="F", value=1.0, numerator=1, denominator=100))
+    # L.4 is an election-term indicator
+    rows.append(dict(indicator_code="L.4", year=2021, value=1.0))
+    rows.append(dict(indicator_code="L.4", year=2022, value=1.0))
+    return _obs(rows)
+
+
+def test_columns_and_rows_follow_contract(cat, obs):
+    sc = build_scorecard(cat, obs)
+    assert list(sc.columns) == CONTRACT_COLUMNS == SCORECARD_COLUMNS
+    assert list(sc["indicator_code"]) == list(cat.indicators)
+    assert set(sc["summary_category"]) <= {"achieved", "on_track", "behind", "no_data"}
+    p = sc[["prob_reach_2025", "prob_reach_2030"]].to_numpy()
+    assert np.all((np.isnan(p)) | ((p >= 0) & (p <= 1)))
+    nodata = sc[sc["n_points"] == 0]
+    assert len(nodata) == len(cat.indicators) - 4 and set(nodata["summary_category"]) == {"no_data"}
+
+
+def test_proportion_row(cat, obs):
+    sc = build_scorecard(cat, obs).set_index("indicator_code")
+    r = sc.loc["M1.C1"]
+    assert r["n_points"] == 4 and r["latest_year"] == 2024 and r["latest_value"] == pytest.approx(24.0)
+    ci = stats.binomtest(24, 100).proportion_ci(method="wilson")
+    assert (r["ci_low"], r["ci_high"]) == pytest.approx((ci.low * 100, ci.high * 100))
+    assert r["target_2025"] == 60 and r["gap_2025"] == pytest.approx(36)
+    g = (24 / 20) ** (1 / 3) - 1
+    gT = (60 / 20) ** (1 / 4) - 1
+    # R = 0.05 / 0.316 → deterioration? no: 0 ≤ R < 0.6 → limited progress
+    assert g / gT < 0.6 and r["status_statcan"] == "limited_progress"
+    r_unsd = (24 * (1 + g) - 20) / (60 - 20)
+    assert r_unsd >= 0.10 and r["status_unsd"] == "acceleration_needed"
+    assert r["status_headline"] == r["status_unsd"] and r["summary_category"] == "behind"
+    assert r["model"] == "binomial_glm" and "half_year_ignored" in r["note"]
+    assert r["proj_2025_low"] <= r["proj_2025"] <= r["proj_2025_high"]
+    assert r["prob_reach_2025"] < 0.01  # 24 % → 60 % in one year is essentially impossible
+
+
+def test_rate_row_uses_garwood(cat, obs):
+    r = build_scorecard(cat, obs).set_index("indicator_code").loc["M4.C2"]
+    lo = stats.chi2.ppf(0.025, 10) / 2 / 15300 * 1e5
+    hi = stats.chi2.ppf(0.975, 12) / 2 / 15300 * 1e5
+    assert (r["ci_low"], r["ci_high"]) == pytest.approx((lo, hi))
+    assert r["model"] in ("poisson_glm", "quasi_poisson_glm")
+    assert r["summary_category"] == "achieved"  # 32.7 per 100 000 ≤ 42
+    assert not r["verified"] and "target_unverified" in r["note"]
+
+
+def test_one_point_and_term_rows(cat, obs):
+    sc = build_scorecard(cat, obs).set_index("indicator_code")
+    one = sc.loc["M3.C1"]
+    assert one["status_unsd"] == "insufficient_data" and one["model"] == "none"
+    assert math.isnan(one["proj_2030"]) and "one_point" in one["note"]
+    term = sc.loc["L.4"]
+    assert term["status_headline"] == "term_indicator" and term["model"] == "term"
+    assert "term_no_trend" in term["note"]
+
+
+def test_headline_method_and_units(cat, obs):
+    sc = build_scorecard(cat, obs, headline_method="escap").set_index("indicator_code")
+    assert sc.loc["M1.C1", "status_headline"] == sc.loc["M1.C1", "status_escap"] == "accelerate"
+    mc = build_scorecard(cat, obs, unit="MC").set_index("indicator_code")
+    assert mc.loc["M1.C1", "latest_value"] == 99.0 and mc.loc["M1.C1", "summary_category"] == "achieved"
+    f = build_scorecard(cat, obs, sex="F").set_index("indicator_code")
+    assert f.loc["M1.C1", "latest_value"] == 1.0
+    with pytest.raises(ValueError):
+        build_scorecard(cat, obs, headline_method="best")
+
+
+def test_empty_observations(cat):
+    sc = build_scorecard(cat, _obs([]))
+    assert len(sc) == len(cat.indicators) and set(sc["summary_category"]) == {"no_data"}
+
+
+def test_detail_frame_numbers(cat, obs):
+    df, items = build_scorecard_detail(cat, obs)
+    r = df.set_index("indicator_code").loc["M1.C1"]
+    assert r["escap_csi"] == pytest.approx((24 - 20) / (60 - 20))
+    assert r["escap_expected"] == pytest.approx(0.75)
+    assert len(items) == len(df)
+
+
+def test_note_text_translates_codes():
+    assert "chưa được kiểm chứng" in note_text("target_unverified; one_point", "vi")
+    assert note_text("target_unverified", "en").startswith("⚠ target not verified")
+    assert note_text("", "en") == ""
