@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 t0 = time.perf_counter()
-from me_utils import demo, demo_submissions as S, demo_tables as T  # noqa: E402
+from me_utils import demo, demo_submissions as S  # noqa: E402
 
 T_IMPORT = time.perf_counter() - t0
 

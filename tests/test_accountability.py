@@ -69,10 +69,14 @@ def test_late_on_time_missing_rejected_and_not_due(matrix):
     assert _cell(matrix, "TK", 2024, "FY")["status"] == "missing"
     # departments with no file at all in 2024
     assert _cell(matrix, "BDBP", 2024, "FY")["status"] == "missing"
-    # as of 1/3/2025 nothing of 2025 is due yet
-    assert set(matrix[matrix["year"] == 2025]["status"]) == {"not_due"}
+    # as of 1/3/2025 nothing of 2025 is due yet; SYT and TK owe no half-year figures (they sent
+    # some in 2024, so they keep an H1 row, marked not required)
+    y25 = matrix[matrix["year"] == 2025]
+    assert set(y25[y25["period"] == "FY"]["status"]) == {"not_due"}
+    assert _cell(matrix, "SYT", 2025, "H1")["status"] == "not_required"
+    assert _cell(matrix, "SNV", 2025, "H1")["status"] == "not_due"
     counts = acc.status_counts(matrix)
-    assert counts == {"on_time": 2, "late": 3, "missing": 6, "rejected": 1, "not_due": 12}
+    assert counts == {"on_time": 2, "late": 3, "missing": 6, "rejected": 1, "not_due": 10, "not_required": 2}
 
 
 def test_files_sent_after_the_cut_off_are_ignored():
@@ -130,7 +134,10 @@ def test_department_indicators_and_wide_table():
     assert w.loc["Sở Y tế", "2024 – Năm"] == "⚠ Muộn 28/11/2024 (+4 ngày)"
     assert w.loc["Sở Nội vụ", "2024 – 6 tháng"] == "✓ 19/05/2024"
     assert w.loc["Công an tỉnh", "2024 – 6 tháng"] == "– không yêu cầu"
-    assert w.loc["Sở Văn hóa, Thể thao và Du lịch", "2024 – 6 tháng"] == "✗ Chưa gửi"
+    # in this catalogue SVHTTDL and BDBP lead nothing: no figures of their own are due
+    assert w.loc["Sở Văn hóa, Thể thao và Du lịch", "2024 – Năm"] == "– không yêu cầu"
+    assert w.loc["Sở Văn hóa, Thể thao và Du lịch", "2024 – 6 tháng"] == "– không yêu cầu"
+    assert _cell(m, "BDBP", 2024, "FY")["status"] == "not_required"
     assert w.loc["Sở Nội vụ", "Chỉ tiêu báo cáo"] == "M1.C1, M3.C2a, M5.C4"
     assert w.loc["Bộ Chỉ huy Bộ đội Biên phòng tỉnh", "Chỉ tiêu báo cáo"] == "phối hợp: M3.C3"
     we = acc.wide_table(m, "en").set_index("Department")

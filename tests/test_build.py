@@ -222,3 +222,12 @@ def test_accountability_reads_our_submissions_table(root):
     build.run_build(root)
     arr = acc.load_arrivals(root)
     assert set(zip(arr["department"], arr["year"], arr["period"])) == {("SNV", 2024, "FY"), ("SYT", 2024, "H1")}
+
+
+def test_empty_raw_folder_builds_empty_tables(tmp_path):
+    (tmp_path / "r" / "raw").mkdir(parents=True)
+    assert build.cli(["--root", str(tmp_path / "r")]) == 0
+    obs = dataset.load_observations(tmp_path / "r")
+    assert list(obs.columns) == dataset.OBS_COLUMNS and len(obs) == 0
+    man = json.loads((tmp_path / "r" / "processed" / "manifest.json").read_text(encoding="utf-8"))
+    assert man["inputs"] == [] and man["illustrative"] is False

@@ -74,7 +74,7 @@ def read_submission(path: Path) -> dict:
         grid = []
         for ws in wb.worksheets:
             rows = [list(r) for r in ws.iter_rows(values_only=True)]
-            if any(r and r[0] == "Mã chỉ tiêu" for r in rows):
+            if any("Mã chỉ tiêu" in r for r in rows):
                 grid = rows
                 break
         props = wb.properties
@@ -91,19 +91,20 @@ def read_submission(path: Path) -> dict:
     for r in grid:
         first = r[0] if r else None
         if header is None:
-            if first == "Mã chỉ tiêu":
+            if "Mã chỉ tiêu" in r:
                 header = r
             elif isinstance(first, str) and ":" in first:
                 k, _, v = first.partition(":")
                 meta[k.strip()] = v.strip()
             continue
-        if not first:
-            continue
         rec = dict(zip(header, r))
+        if not rec.get("Mã chỉ tiêu"):
+            continue
         rows.append({
             "code": rec["Mã chỉ tiêu"], "unit": _unit_code(rec["Đơn vị"]),
             "year": int(rec["Năm"]), "period": {"Năm": "FY", "6 tháng": "H1"}[rec["Kỳ báo cáo"]],
             "value": _num(rec["Giá trị"]), "num": _num(rec["Tử số"]), "den": _num(rec["Mẫu số"]),
+            "sex": {"Tổng": "T", "Nữ": "F", "Nam": "M"}.get(rec["Giới tính"], rec["Giới tính"]),
             "data_status": rec.get("data_status"),
         })
     sent = dt.datetime.strptime(meta["Ngày gửi"], "%d/%m/%Y").date()
@@ -119,10 +120,12 @@ def subs(out) -> dict[str, dict]:
 
 @pytest.fixture(scope="module")
 def latest(subs) -> dict[tuple, dict]:
-    """Latest figure per (code, unit, year, period): later sending date wins."""
+    """Latest total (sex T) figure per (code, unit, year, period): later sending date wins."""
     best: dict[tuple, tuple] = {}
     for name, s in subs.items():
         for r in s["rows"]:
+            if r["sex"] != "T":
+                continue
             key = (r["code"], r["unit"], r["year"], r["period"])
             if key not in best or s["sent"] > best[key][0]:
                 best[key] = (s["sent"], r)
@@ -366,14 +369,18 @@ def test_second_sheet_and_text_values(subs, out):
     texts = [c for row in syt for c in row if isinstance(c, str)]
     assert any(re.fullmatch(r"\d+,\d+%", t) for t in texts)  # e.g. 100,00%
     assert any(re.fullmatch(r"\d{1,3}(\.\d{3})+", t) for t in texts)  # e.g. 10.737
-    snv = subs["submissions/2021/SNV_2021_FY.xlsx"]["grid"]
-    assert "Thuận Châu" in {row[1] for row in snv if row}
-    svh = subs["submissions/2021/SVHTTDL_2021_FY.csv"]["grid"]
-    assert "Thuan Chau" in {row[1] for row in svh if len(row) > 1}
-    ca = {row[1] for n, s in subs.items() if "/CA_" in n for row in s["grid"] if row}
+    def units_as_typed(sub):
+        grid = sub["grid"]
+        h = next(i for i, r in enumerate(grid) if "Mã chỉ tiêu" in r)
+        col = grid[h].index("Đơn vị")
+        return {r[col] for r in grid[h + 1:] if len(r) > col and r[col]}
+
+    assert "Thuận Châu" in units_as_typed(subs["submissions/2021/SNV_2021_FY.xlsx"])
+    assert "Thuan Chau" in units_as_typed(subs["submissions/2021/SVHTTDL_2021_FY.csv"])
+    ca = set().union(*(units_as_typed(s) for n, s in subs.items() if "/CA_" in n))
     assert {"huyện Sông Mã", "tỉnh Sơn La"} <= ca
-    mc = {(n.split("/")[1], row[1]) for n, s in subs.items() for row in s["grid"]
-          if len(row) > 1 and isinstance(row[1], str) and row[1].endswith("Mộc Châu")}
+    mc = {(n.split("/")[1], u) for n, s in subs.items() for u in units_as_typed(s)
+          if isinstance(u, str) and u.endswith("Mộc Châu")}
     assert ("2024", "huyện Mộc Châu") in mc and ("2025", "thị xã Mộc Châu") in mc
     assert not any(y == "2025" and name == "huyện Mộc Châu" for y, name in mc)
 
@@ -529,3 +536,61 @@ def test_deterministic_across_processes(out, tmp_path):
     subprocess.run([sys.executable, "-m", "me_utils.demo", "--out", str(tmp_path / "p"),
                     "--seed", str(SEED)], check=True, env=env, capture_output=True)
     assert _hashes(tmp_path / "p" / "raw") == _hashes(out)
+
+
+def test_every_catalogue_indicator_is_sent_by_its_department(subs):
+    """Each department reports the indicators the catalogue assigns it, every year."""
+    from me_utils.catalogue import department_name, load_catalogue
+
+    cat = load_catalogue()
+    seen = defaultdict(set)
+    for name, s in subs.items():
+        dept = name.split("/")[-1].split("_")[0]
+        assert s["department"] == department_name(dept, "vi"), name
+        for r in s["rows"]:
+            assert cat.indicators[r["code"]].department == dept, (name, r["code"])
+            seen[r["code"]].add(r["year"])
+    expected = set(cat.indicators) - set(S.NOT_SUBMITTED)
+    assert set(seen) == expected
+    missing_year = {(c, y) for c in expected for y in range(2020, 2026) if y not in seen[c]}
+    assert missing_year == {("M2.C3", 2022)}  # the STC gap
+
+
+def test_sex_breakdown_adds_up(subs):
+    """M5.C1 (ethnic-minority boys and girls completing primary school) is sent for girls
+    and boys too; their numerators and denominators add up to the total."""
+    rows = [r for s in subs.values() for r in s["rows"] if r["code"] == "M5.C1"]
+    by = defaultdict(dict)
+    for r in rows:
+        by[r["year"]][r["sex"]] = r
+    assert sorted(by) == list(range(2020, 2026))
+    for y, d in by.items():
+        assert set(d) == {"T", "F", "M"}
+        assert d["F"]["num"] + d["M"]["num"] == d["T"]["num"]
+        assert d["F"]["den"] + d["M"]["den"] == d["T"]["den"]
+        assert d["F"]["value"] > d["M"]["value"]
+    assert {r["sex"] for s in subs.values() for r in s["rows"] if r["code"] != "M5.C1"} == {"T"}
+
+
+def test_leftovers_of_a_killed_run_are_cleaned_and_bad_seed_refused(tmp_path, quick_render,
+                                                                    capsys):
+    root = tmp_path / "d"
+    half = tmp_path / ".d.tmp-abc" / "raw"
+    half.mkdir(parents=True)
+    (half / "ILLUSTRATIVE").write_bytes(b"")
+    other = tmp_path / ".d.tmp-notours"
+    other.mkdir()
+    (other / "keep.txt").write_text("not a demo")
+    demo.generate(root, SEED)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".d.tmp-notours", "d"]
+    assert demo.cli(["--out", str(tmp_path / "e"), "--seed", "-1"]) == 2
+    assert "seed" in capsys.readouterr().err
+    assert not (tmp_path / "e").exists()
+
+
+def test_unwritable_target_gives_a_message_not_a_traceback(tmp_path, quick_render, capsys):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("x")
+    assert demo.cli(["--out", str(blocker / "d")]) == 1  # parent is a file: cannot mkdir
+    assert "cannot write" in capsys.readouterr().err
+    assert blocker.read_text() == "x"

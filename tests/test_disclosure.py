@@ -182,3 +182,57 @@ def test_protect_proportion_hides_small_numerator_complement_or_denominator():
     assert m["hide_numerator"].tolist() == [True, True, False, False, True, False]
     assert m["hide_denominator"].tolist() == [False, False, False, False, True, False]
     assert m["hide_value"].tolist() == [True, True, False, False, True, True]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(arrays(np.int64, st.tuples(st.integers(1, 4), st.integers(1, 3), st.integers(1, 3)),
+              elements=st.integers(0, 9)))
+def test_property_cube_no_hidden_cell_recoverable_from_all_margins(a):
+    labels = [list(range(n)) for n in a.shape]
+    cube = d.suppress_cube(a, labels, ("u", "c", "y"), k=5)
+    full_primary = (cube.counts > 0) & (cube.counts < 5)
+    assert (cube.hidden | ~full_primary).all()  # every small count, margins included, is hidden
+    aud = d.audit_cube(cube)  # independent LP over every cell and margin of the cube
+    assert len(aud) == int(cube.hidden.sum())
+    if len(aud):
+        assert aud["protected"].all()
+
+
+def test_cube_single_primary_without_complement_is_recoverable():
+    a = np.full((3, 2, 2), 10)
+    a[1, 0, 1] = 2
+    cube = d.suppress_cube(a, [[0, 1, 2], [0, 1], [0, 1]], ("u", "c", "y"), k=5)
+    # undo the complementary cells: the audit must then catch the lone primary cell
+    cube.hidden = (cube.reason == "primary")
+    aud = d.audit_cube(cube)
+    small = aud[aud["cell"] == (1, 0, 1)]
+    assert not small["protected"].iloc[0]
+    assert small["lower"].iloc[0] == small["upper"].iloc[0] == 2
+
+
+def test_cube_slices_share_one_pattern_and_forced_plane():
+    rng = np.random.default_rng(3)
+    a = rng.poisson(4, size=(5, 3, 3))
+    plane = d.suppress_cube(a.sum(axis=1), [list(range(5)), list(range(3))], ("u", "y"), k=5)
+    forced = np.zeros((6, 4, 4), dtype=bool)
+    frozen = np.zeros((6, 4, 4), dtype=bool)
+    forced[:, -1, :] = plane.hidden
+    frozen[:, -1, :] = ~plane.hidden
+    cube = d.suppress_cube(a, [list(range(5)), list(range(3)), list(range(3))], ("u", "c", "y"), k=5,
+                           forced=forced, frozen=frozen)
+    assert (cube.hidden[:, -1, :] == plane.hidden).all()  # the shared plane is identical
+    assert d.audit_cube(cube)["protected"].all()
+    st_ = cube.table("c", "y", {"u": 2})
+    assert st_.counts.shape == (4, 4) and st_.audit["protected"].all()
+    assert (st_.hidden.to_numpy() == cube.hidden[2]).all()
+
+
+def test_cube_cache_reuses_pattern(tmp_path):
+    a = np.array([[[3, 9], [8, 7]], [[6, 6], [2, 12]]])
+    c1 = d.suppress_cube(a, [[0, 1], [0, 1], [0, 1]], ("u", "c", "y"), cache_dir=str(tmp_path))
+    files = list(tmp_path.glob("*.npz"))
+    assert len(files) == 1
+    c2 = d.suppress_cube(a, [[0, 1], [0, 1], [0, 1]], ("u", "c", "y"), cache_dir=str(tmp_path))
+    assert (c1.hidden == c2.hidden).all() and (c1.reason == c2.reason).all()
+    raw = np.load(files[0])
+    assert set(raw.files) == {"hidden", "reason", "ok", "rounds"}  # a pattern, never a count

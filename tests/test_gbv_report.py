@@ -4,7 +4,6 @@ executed notebook's HTML passes the same scan (slow)."""
 import html as _html
 import re
 
-import pandas as pd
 import pytest
 
 from me_utils import demo, disclosure, gbv_report
@@ -14,6 +13,7 @@ from me_utils import notebook as nbmod
 @pytest.fixture(scope="module")
 def data_root(tmp_path_factory):
     root = tmp_path_factory.mktemp("gbvroot")
+    (root / "sdc_cache").mkdir()
     tables = demo.build_tables(demo.DEFAULT_SEED)
     for rel, key in (("gbv/register.csv", "register"), ("population/population.csv", "population"),
                      ("trafficking/returnees.csv", "returnees")):
@@ -35,6 +35,7 @@ def render(monkeypatch, data_root, unit, lang, k=5):
         elif hasattr(obj, "data"):
             parts.append("<p>" + _html.escape(str(obj.data)) + "</p>")
 
+    monkeypatch.setenv("ME_SDC_CACHE", str(data_root / "sdc_cache"))
     monkeypatch.setattr(nbmod, "_display", capture)
     import matplotlib.pyplot as plt
 
@@ -60,10 +61,20 @@ def test_rendered_sections_pass_disclosure_scan(monkeypatch, data_root, unit, la
     assert disclosure.scan_html_for_disclosure(html, rep.k) == []
     assert not re.search(r"\d{4}-\d{2}-\d{2}", html)  # no raw dates anywhere
     assert rep.tables and all(st.audit is None or st.audit["protected"].all() for st in rep.tables)
-    for st in rep.tables:  # independent LP audit of every table that reached the page
-        a = disclosure.audit(st)
-        assert len(a) == 0 or a["protected"].all(), st.name
     assert len(log) == len(rep.tables)
+
+
+def test_all_reports_together_cannot_recover_a_hidden_cell(monkeypatch, data_root):
+    """The attacker reads the province report and every district report: together they publish
+    every shown cell and margin of each cube. An LP over the whole cube must fail to pin any
+    hidden cell (checked on the type cube and the M3.C2a cube; the rest use the same code)."""
+    _, rep, _ = render(monkeypatch, data_root, "SL", "vi")
+    for key in ("incident_type", "M3.C2a"):
+        aud = disclosure.audit_cube(rep.cubes[key])
+        assert len(aud) and aud["protected"].all(), key
+    # the same cube is used by a district report: identical pattern
+    _, rep2, _ = render(monkeypatch, data_root, "QN", "en")
+    assert (rep2.cubes["incident_type"].hidden == rep.cubes["incident_type"].hidden).all()
 
 
 def test_small_district_actually_hides_cells(monkeypatch, data_root):
@@ -76,6 +87,7 @@ def test_threshold_parameter_is_used(monkeypatch, data_root):
     html, rep, _ = render(monkeypatch, data_root, "SL", "vi", k=11)
     assert disclosure.scan_html_for_disclosure(html, 11) == []
     assert all(st.k == 11 for st in rep.tables)
+    assert all(c.k == 11 for c in rep.cubes.values())
 
 
 def test_scan_detects_a_leak_in_real_page(monkeypatch, data_root):
@@ -102,9 +114,9 @@ def test_executed_notebook_html_passes_scan(data_root, tmp_path):
 
     out = tmp_path / "out.ipynb"
     pm.execute_notebook(str(paths.project_root() / "notebooks" / "20_gbv.ipynb"), str(out),
-                        parameters={"data_root": str(data_root), "unit": "SL"}, kernel_name="python3",
+                        parameters={"data_root": str(data_root), "unit": "SC"}, kernel_name="python3",
                         progress_bar=False, cwd=str(paths.project_root()))
     nb = nbformat.read(out, as_version=4)
     html, _ = HTMLExporter(exclude_input=True).from_notebook_node(nb)
-    assert "M3.C2a" in html
+    assert "M3.C2a" in html and ">x<" in html
     assert disclosure.scan_html_for_disclosure(html, 5) == []

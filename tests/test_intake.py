@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import math
 import unicodedata
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +19,17 @@ from hypothesis import strategies as st
 from me_utils import fmt, intake
 
 CORPUS = Path(__file__).parent / "bad_inputs"
+
+
+def _make_corpus_module():
+    """tests/bad_inputs/make_corpus.py, loaded by path (tests/ is not a package)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_corpus", CORPUS / "make_corpus.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
 FILES = CORPUS / "files"
 EXPECTED = list(csv.DictReader(open(CORPUS / "expected.csv", encoding="utf-8")))
 
@@ -127,9 +139,7 @@ def test_departments_match_names_and_codes():
 
 def test_decode_cp1258_is_nfc():
     text = "Mã chỉ tiêu;Đơn vị;Kỳ báo cáo;Huyện Mường La\n"
-    from tests.bad_inputs.make_corpus import encode_cp1258
-
-    raw = encode_cp1258(text)
+    raw = _make_corpus_module().encode_cp1258(text)
     assert raw != text.encode("utf-8")
     with pytest.raises(UnicodeDecodeError):
         raw.decode("utf-8")
@@ -298,3 +308,107 @@ def test_unexpected_exception_becomes_located_message(monkeypatch, tmp_path):
     sub = intake.validate_file(p, "x.xlsx")
     assert [m.code for m in sub.messages] == ["internal"]
     assert "simulated" in sub.messages[0].reason_en and sub.messages[0].file == "x.xlsx"
+
+
+def _trim(rows):
+    rows = [list(r) for r in rows]
+    while rows and all(v is None for v in rows[-1]):
+        rows.pop()
+    w = max((max((i + 1 for i, v in enumerate(r) if v is not None), default=0) for r in rows), default=0)
+    return [r[:w] + [None] * (w - len(r[:w])) for r in rows]
+
+
+def _xlsx_corpus():
+    out = []
+    for p in sorted(FILES.glob("*.xlsx")):
+        data = p.read_bytes()
+        if zipfile.is_zipfile(p):
+            out.append(p)
+    return out
+
+
+@pytest.mark.parametrize("path", _xlsx_corpus(), ids=lambda p: p.name)
+def test_fast_xlsx_reader_matches_openpyxl(path):
+    """The XML reader gives the grids openpyxl gives: values, dates, percent formats, merged
+    cells, formulas without a stored value."""
+    data = path.read_bytes()
+    try:
+        fast = intake.read_xlsx_fast(data)
+    except Exception:
+        pytest.skip("not read by the fast reader (openpyxl fallback is used)")
+    ref = intake.read_xlsx_openpyxl(data)
+    assert [g.sheet for g in fast] == [g.sheet for g in ref]
+    for a, b in zip(fast, ref):
+        assert _trim(a.rows) == _trim(b.rows)
+        assert a.percent == b.percent and a.formula_missing == b.formula_missing
+
+
+def test_fast_reader_handles_template_and_dates(tmp_path):
+    from me_utils import template
+
+    wb = openpyxl.load_workbook(__import__("io").BytesIO(template.make_template("SNV", 2024)))
+    wb["Báo cáo"]["B3"] = dt.datetime(2024, 11, 20)
+    wb["Báo cáo"]["G6"] = 0.25
+    wb["Báo cáo"]["G6"].number_format = "0%"
+    p = tmp_path / "t.xlsx"
+    wb.save(p)
+    fast = intake.read_xlsx_fast(p.read_bytes())
+    ref = intake.read_xlsx_openpyxl(p.read_bytes())
+    assert [_trim(g.rows) for g in fast] == [_trim(g.rows) for g in ref]
+    assert fast[0].rows[2][1] == dt.datetime(2024, 11, 20) and (5, 6) in fast[0].percent
+
+
+def test_validate_a_folder(capsys):
+    rc = intake.cli_validate([str(FILES), "--quiet"])
+    out = capsys.readouterr().out
+    n_files = len([p for p in FILES.iterdir() if p.suffix in (".xlsx", ".csv")])
+    n_ok = len({e["file"] for e in EXPECTED if e["file"].endswith((".xlsx", ".csv"))}
+               - {e["file"] for e in EXPECTED if e["severity"] == "error"})
+    assert rc == 1
+    assert f"== {n_files} tệp/files: {n_ok} đạt/accepted, {n_files - n_ok} không đạt/rejected" in out
+    assert "Traceback" not in out
+
+
+def test_stray_far_cell_does_not_blow_up(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Cơ quan báo cáo: Sở Nội vụ"])
+    ws.append(["Mã chỉ tiêu", "Đơn vị", "Năm", "Kỳ báo cáo", "Giá trị"])
+    ws.append(["M1.C1", "SL", 2024, "Năm", 40])
+    ws["XFD1048576"] = "stray"
+    p = tmp_path / "stray.xlsx"
+    wb.save(p)
+    for reader in (intake.read_xlsx_fast, intake.read_xlsx_openpyxl):
+        g = reader(p.read_bytes())[0]
+        assert g.truncated and len(g.rows) == 3
+    sub = intake.validate_file(p, "stray.xlsx")
+    assert "sheet_truncated" in {m.code for m in sub.messages} and sub.n_errors == 0
+    assert _good(sub) == [("M1.C1", "SL", 2024, "FY", "T", 40.0)]
+
+
+_VALID = (FILES / "15_script_in_note.xlsx").read_bytes()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.one_of(
+    st.binary(max_size=400),
+    st.tuples(st.integers(0, len(_VALID) - 1), st.binary(min_size=1, max_size=40)).map(
+        lambda t: _VALID[: t[0]] + t[1] + _VALID[t[0] + len(t[1]):]),
+    st.text(max_size=300).map(lambda t: t.encode("utf-8")),
+), st.sampled_from([".xlsx", ".csv"]))
+def test_no_traceback_for_any_bytes(tmp_path_factory, data, suffix):
+    """Random bytes, random text and corrupted workbooks: always messages, never an exception."""
+    p = tmp_path_factory.mktemp("fuzz") / f"f{suffix}"
+    p.write_bytes(data)
+    sub = intake.validate_file(p, p.name)
+    assert all(m.file == p.name and m.reason_vi and m.reason_en for m in sub.messages)
+    assert sub.n_errors > 0 or (sub.records is not None and len(sub.records) > 0)
+
+
+def test_corpus_script_regenerates_the_committed_corpus(tmp_path):
+    """make_corpus.py writes byte-identical files and the same expected.csv as committed."""
+    _make_corpus_module().main(tmp_path / "files", tmp_path / "expected.csv")
+    assert (tmp_path / "expected.csv").read_text(encoding="utf-8") == (CORPUS / "expected.csv").read_text(encoding="utf-8")
+    assert {p.name for p in (tmp_path / "files").iterdir()} == {p.name for p in FILES.iterdir()}
+    for p in sorted(FILES.iterdir()):
+        assert p.read_bytes() == (tmp_path / "files" / p.name).read_bytes(), p.name

@@ -24,7 +24,7 @@ def test_every_number_in_indicator_sentences_matches_the_scorecard(lang):
     for r in sc.to_dict("records"):
         text = narrative.indicator_sentence(r, lang)
         name = r["name_vi"] if lang == "vi" else r["name_en"]
-        nums = narrative.parse_numbers(text, lang, remove=[name, r["unit_label"]])
+        nums = narrative.parse_numbers(text, lang, remove=[name, narrative.unit_label(r, lang)])
         d = narrative.value_decimals(r["kind"])
         if math.isnan(r["latest_value"]):
             # no data: only the target year remains ("no quantitative target for 2025")
@@ -62,9 +62,9 @@ def test_ratio_count_and_unverified_target_formatting():
     t = narrative.indicator_sentence(m4, "vi")
     assert "đạt 112,35 bé trai/100 bé gái (KTC 95%: 110,13–114,60)" in t
     assert "không vượt quá 111 bé trai/100 bé gái" in t
-    tt1 = sc.loc["TT.1"].to_dict()
+    tt1 = dict(sc.loc["TT.1"].to_dict(), indicator_code="TT.1")
     assert "đạt 1.898 cuộc;" in narrative.indicator_sentence(tt1, "vi")
-    assert "stood at 1,898 cuộc;" in narrative.indicator_sentence(tt1, "en")
+    assert "stood at 1,898 sessions per year;" in narrative.indicator_sentence(tt1, "en")  # catalogue unit_en
     l2 = sc.loc["L.2"].to_dict()
     assert "⚠ mục tiêu chưa được kiểm chứng" in narrative.indicator_sentence(l2, "vi")
     assert "⚠ target not yet verified" in narrative.indicator_sentence(l2, "en")
@@ -116,3 +116,30 @@ def test_status_labels_and_missing():
     assert narrative.target_decimals(80.0) == 0 and narrative.target_decimals(1.7) == 1
     with pytest.raises(ValueError):
         narrative.indicator_sentence(make_scorecard().iloc[0].to_dict(), "fr")
+
+
+def test_binary_indicator_reads_yes_no():
+    row = {"indicator_code": "M5.C3", "name_vi": "Nội dung giới trong chương trình", "name_en": "Gender content",
+           "kind": "binary", "direction": "reach", "unit_label": "có/không", "latest_year": 2025,
+           "latest_value": 1.0, "ci_low": math.nan, "ci_high": math.nan, "target_2025": 1.0,
+           "verified": True, "status_headline": "achieved", "prob_reach_2025": math.nan}
+    assert narrative.indicator_sentence(row, "vi") == (
+        "Đến năm 2025, «Nội dung giới trong chương trình»: có; mục tiêu năm 2025 là có. "
+        "Đánh giá: " + narrative.status_label("achieved", "vi") + ".")
+    assert "«Gender content»: no;" in narrative.indicator_sentence(dict(row, latest_value=0.0), "en")
+
+
+@settings(max_examples=150, deadline=None)
+@given(value=st.floats(0, 100, allow_nan=False), half=st.floats(0.01, 20), target=st.sampled_from([30.0, 50.0, 80.0, 95.5]),
+       p=st.floats(0, 1), year=st.integers(2021, 2025), lang=st.sampled_from(["vi", "en"]))
+def test_property_printed_numbers_equal_the_row(value, half, target, p, year, lang):
+    row = {"indicator_code": "X.1", "name_vi": "Tỷ lệ thử", "name_en": "Test share", "kind": "proportion",
+           "direction": "increase", "unit_label": "%", "latest_year": year, "latest_value": value,
+           "ci_low": max(0.0, value - half), "ci_high": min(100.0, value + half), "target_2025": target,
+           "verified": True, "status_headline": "on_track", "prob_reach_2025": p}
+    nums = narrative.parse_numbers(narrative.indicator_sentence(row, lang), lang)
+    expected = [year, value, 95, row["ci_low"], row["ci_high"], 2025, target, 2025, 100 * p]
+    decimals = [0, 1, 0, 1, 1, 0, narrative.target_decimals(target), 0, 0]
+    assert len(nums) == len(expected)
+    for got, src, d in zip(nums, expected, decimals):
+        assert _close(got, src, d)

@@ -59,11 +59,18 @@ def test_coloured_table_html_escapes_and_colours():
 
 
 def test_caveats_list_unverified_targets_findings_and_missing_data():
-    findings = pd.DataFrame({"severity": ["error", "warning", "warning"],
-                             "kind": ["value", "late", "late"]})
+    findings = pd.DataFrame({
+        "severity": ["error", "warning", "warning"], "code": ["bad_number", "implausible_jump", "implausible_jump"],
+        "reason_vi": ["không phải số", "thay đổi bất thường so với năm 2020 (21.43): đề nghị kiểm tra lại",
+                      "thay đổi bất thường so với năm 2021 (80): đề nghị kiểm tra lại"],
+        "reason_en": ["not a number", "implausible change from 2020 (21.43): please check",
+                      "implausible change from 2021 (80): please check"]})
     md = review.caveats_markdown(make_scorecard(), findings, "vi", illustrative=True)
     assert "Dữ liệu minh họa" in md
-    assert "ghi nhận 3 vấn đề" in md and "warning / late: 2" in md
+    assert ("ghi nhận 3 vấn đề (cảnh báo – thay đổi bất thường so với năm: 2, lỗi – không phải số: 1)"
+            in md)
+    en = review.caveats_markdown(make_scorecard(), findings, "en")
+    assert "warning – implausible change from: 2, error – not a number: 1" in en
     # L.2 has a target marked unverified; M6.C2 has no target at all, so only its data gap shows
     assert "⚠ 1 chỉ tiêu có mục tiêu chưa được kiểm chứng" in md and "(L.2)" in md
     assert "1 chỉ tiêu chưa có đủ số liệu để đánh giá (M6.C2)" in md
@@ -141,3 +148,65 @@ def test_group_labels_come_from_the_catalogue():
     assert review.group_order(["TT", "M2", "G", "M1", "zzz"]) == ["M1", "M2", "G", "TT", "zzz"]
     assert np.array_equal(review.summary_table(make_scorecard(), "en").iloc[-1, 1:].to_numpy(dtype=int),
                           np.array([2, 2, 3, 1, 8]))
+
+
+def test_every_assessment_status_has_a_house_colour():
+    from me_utils.assess import STATUS_LABELS
+
+    for code in STATUS_LABELS:
+        assert review.status_colour(code) in STATUS_COLOURS.values(), code
+    assert review.status_colour("stagnation_regression") == STATUS_COLOURS["deterioration"]
+    assert review.status_colour("whatever") is None
+
+
+def test_accountability_html_badges():
+    from me_utils import accountability as acc
+    from test_review_fixtures import make_arrivals
+
+    m = acc.build_matrix(acc._normalise_submissions(make_arrivals(), "s"), 2024, 2024, as_of="2025-01-01")
+    h = review.accountability_html(m, "vi")
+    assert h.count("<tr>") == 1 + 8  # header + one row per department
+    assert f'background:{STATUS_COLOURS["acceleration_needed"]}' in h  # late badge
+    assert "Năm: ⚠ Muộn 28/11/2024 (+4 ngày)" in h
+    assert "6 tháng: ✓ 19/05/2024" in h
+    assert f'background:{STATUS_COLOURS["deterioration"]}' in h  # missing badge
+
+
+@pytest.mark.parametrize("bad", ["", "30/11/2025", "2025-13-01"])
+def test_compute_refuses_a_bad_cut_off_date(bad, tmp_path):
+    from me_utils.notebook import ReportContext
+
+    ctx = ReportContext(unit="SL", period_start=2021, period_end=2025, lang="vi", data_root=tmp_path)
+    with pytest.raises(ValueError, match="as_of must be an ISO date"):
+        review.compute(ctx, as_of=bad)
+
+
+def test_compute_names_the_missing_build(tmp_path):
+    from me_utils.notebook import ReportContext
+
+    ctx = ReportContext(unit="SL", period_start=2021, period_end=2025, lang="vi", data_root=tmp_path)
+    with pytest.raises(FileNotFoundError, match="me build"):
+        review.compute(ctx, as_of="2025-11-30")
+
+
+def test_phase_end_review_notebook_is_thin_and_declared():
+    import json
+    from pathlib import Path
+
+    p = Path(__file__).resolve().parents[1] / "notebooks" / "00_phase_end_review.ipynb"
+    nb = json.loads(p.read_text(encoding="utf-8"))
+    meta = nb["metadata"]["me_report"]
+    assert (meta["topic"], meta["scope"], meta["order"]) == ("phase_end_review", ["province"], -1)
+    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    params = [c for c in code if "parameters" in c["metadata"].get("tags", [])]
+    assert len(params) == 1
+    src = "".join(params[0]["source"])
+    for name in ("unit", "period_start", "period_end", "lang", "data_root", "as_of", "headline_method",
+                 "output_dir"):
+        assert f"{name} = " in src
+    assert 'as_of = "2025-11-30"' in src and 'output_dir = ""' in src
+    for c in code:
+        assert c["outputs"] == [] and c["execution_count"] is None
+        lines = [ln for ln in "".join(c["source"]).splitlines() if ln.strip()]
+        assert len(lines) <= 9  # thin: each cell calls me_utils

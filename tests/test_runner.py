@@ -142,12 +142,14 @@ def test_param_type_inferred_from_default_without_annotation():
 def test_cell_timeout_fails_that_run(tmp_path):
     data = make_data_root(tmp_path / "data")
     reports = tmp_path / "reports"
-    proc = me_report("--units", "SL", "--topics", "alpha", "--timeout", "2", "-p", "alpha.sleep_s=60",
-                     reports=reports, data_root=data, timeout=120)
+    # 20 s: imports in cell 2 must fit on a busy machine; cell 3 sleeps far longer.
+    proc = me_report("--units", "SL", "--topics", "alpha", "--timeout", "20", "-p", "alpha.sleep_s=300",
+                     reports=reports, data_root=data, timeout=240)
     assert proc.returncode == 1
     state = json.loads((reports / "_restricted" / "runs.json").read_text(encoding="utf-8"))
     err = state["runs"]["vi/SL/10_alpha"]["error"]
     assert err["ename"] == "CellTimeoutError" and err["cell"] == 3, err
+    assert "time.sleep(sleep_s)" in err["source"]
     assert not (reports / "vi" / "SL" / "10_alpha.html").exists()
 
 
@@ -239,3 +241,30 @@ def test_warm_kernel_outputs_identical_to_fresh_kernels(tmp_path):
         ha = (out["--warm"] / "vi" / unit / "10_alpha.html").read_text(encoding="utf-8")
         hb = (out["--no-warm"] / "vi" / unit / "10_alpha.html").read_text(encoding="utf-8")
         assert runner.comparable_html(ha) == runner.comparable_html(hb), unit
+
+
+def test_sigterm_stops_workers_and_leaves_no_partial_html(tmp_path):
+    data = make_data_root(tmp_path / "data")
+    reports = tmp_path / "reports"
+    cmd = [sys.executable, "-m", "me_utils.cli", "report", "--data-root", str(data), "--notebooks", str(FIXTURES),
+           "--reports", str(reports), "--no-progress", "--units", "QN", "--topics", "alpha",
+           "-p", "alpha.sleep_s=600"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    running = reports / "_restricted" / "vi" / "QN"
+    deadline = time.time() + 180
+    while time.time() < deadline and not any(running.glob(".*.tmp.ipynb")):
+        assert proc.poll() is None, proc.stderr.read()
+        time.sleep(0.2)
+    time.sleep(1.0)
+    proc.send_signal(signal.SIGTERM)  # the main process only, as a scheduler would
+    try:
+        proc.wait(timeout=120)  # far less than the 600 s cell: the run was stopped, not waited for
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode != 0
+    assert list(reports.rglob("*.html")) == []
+    # no worker of that run is left behind
+    left = subprocess.run(["pgrep", "-f", str(reports)], capture_output=True, text=True).stdout.split()
+    assert left == []
+    assert "interrupted" in (reports / "run.log").read_text(encoding="utf-8")

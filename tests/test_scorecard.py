@@ -136,3 +136,51 @@ def test_note_text_translates_codes():
     assert "chưa được kiểm chứng" in note_text("target_unverified; one_point", "vi")
     assert note_text("target_unverified", "en").startswith("⚠ target not verified")
     assert note_text("", "en") == ""
+
+
+# ------------------------------------------------------------------ notebook 10
+NOTEBOOK = __import__("pathlib").Path(__file__).resolve().parents[1] / "notebooks" / "10_targets_scorecard.ipynb"
+
+
+def test_notebook_structure():
+    import nbformat
+
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    nbformat.validate(nb)
+    meta = nb.metadata["me_report"]
+    assert meta["topic"] == "scorecard" and meta["scope"] == ["province", "district"] and meta["order"] == 10
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+    params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(params) == 1
+    for name in ("unit", "period_start", "period_end", "lang", "data_root", "headline_method"):
+        assert f"{name} =" in params[0].source
+    for c in nb.cells:
+        if c.cell_type == "code":
+            assert c.outputs == [] and c.execution_count is None
+    assert "me_utils.notebook.start(" in nb.cells[1].source
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang,headline", [("vi", "unsd"), ("en", "statcan")])
+def test_notebook_runs_on_a_small_data_root(tmp_path, cat, obs, lang, headline):
+    import json
+
+    import nbformat
+    import papermill as pm
+
+    (tmp_path / "processed").mkdir()
+    obs.to_csv(tmp_path / "processed" / "observations.csv", index=False)
+    (tmp_path / "processed" / "manifest.json").write_text(json.dumps({"illustrative": True}))
+    out = tmp_path / "out.ipynb"
+    pm.execute_notebook(str(NOTEBOOK), str(out), parameters={"data_root": str(tmp_path), "lang": lang,
+                                                            "headline_method": headline},
+                        kernel_name="python3", progress_bar=False)
+    nb = nbformat.read(out, as_version=4)
+    text = "\n".join(o.get("data", {}).get("text/markdown", "") + o.get("data", {}).get("text/html", "")
+                     for c in nb.cells for o in c.get("outputs", []))
+    pngs = sum("image/png" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", []))
+    assert pngs >= 1
+    if lang == "vi":
+        assert "Ghi chú phương pháp" in text and "Dữ liệu minh họa" in text and "M1.C1" in text
+    else:
+        assert "Method note" in text and "Statistics Canada" in text and "Illustrative data" in text

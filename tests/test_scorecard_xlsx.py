@@ -96,8 +96,10 @@ def test_accountability_sheet(tmp_path):
     syt = [r for r in recs if r["Mã cơ quan"] == "SYT" and r["Năm"] == 2024 and r["Kỳ báo cáo"] == "Năm"][0]
     assert syt["Tình trạng"] == "Muộn" and syt["Số ngày muộn"] == 4
     assert syt["Ngày gửi"] == dt.datetime(2024, 11, 28) and syt["Hạn nộp (trước ngày)"] == dt.datetime(2024, 11, 25)
-    ca = [r for r in recs if r["Mã cơ quan"] == "CA" and r["Năm"] == 2024 and r["Kỳ báo cáo"] == "6 tháng"][0]
-    assert ca["Tình trạng"] == "Chưa gửi" and ca["Ngày gửi"] == "–"
+    svh = [r for r in recs if r["Mã cơ quan"] == "SVHTTDL" and r["Năm"] == 2024 and r["Kỳ báo cáo"] == "6 tháng"][0]
+    assert svh["Tình trạng"] == "Chưa gửi" and svh["Ngày gửi"] == "–"
+    ca = [r for r in recs if r["Mã cơ quan"] == "CA" and r["Năm"] == 2024 and r["Kỳ báo cáo"] == "Năm"][0]
+    assert ca["Tình trạng"] == "Gửi nhưng không hợp lệ"
     row = next(i for i, r in enumerate(recs) if r is syt) + sx.FIRST_DATA_ROW
     assert ws.cell(row, headers.index("Ngày gửi") + 1).number_format == "dd/mm/yyyy"
 

@@ -214,3 +214,33 @@ def test_proportion_levels_are_clipped_to_bounds():
     f = trends.fit_linear([2021, 2022, 2023, 2024], [85, 92, 96, 99.5], kind="proportion", scale=100)
     pr = f.predict([2030]).iloc[0]
     assert pr["fit"] <= 100 and pr["pred_high"] <= 100
+
+
+def test_quasi_separation_falls_back_to_corrected_fit():
+    """0 % for three years then 100 %: the MLE slope is infinite; the fit must still answer."""
+    f = trends.fit_binomial([2021, 2022, 2023, 2024], [0, 0, 0, 5], [5, 5, 5, 5], 100)
+    assert any("separation" in n for n in f.notes)
+    pr = f.predict([2025, 2030])
+    assert np.all(np.isfinite(pr[["fit", "pred_low", "pred_high"]].to_numpy()))
+    g = trends.fit_poisson([2021, 2022, 2023, 2024], [0, 0, 0, 9], [100.0] * 4, 100)
+    assert np.isfinite(g.predict([2030])["fit"].iloc[0])
+
+
+def test_quasi_binomial_predictive_is_beta_binomial_with_quasi_variance():
+    num = np.array([5, 40, 8, 45, 12, 50])
+    den = np.full(6, 100)
+    f = trends.fit_binomial(YEARS, num, den, 100)
+    phi, n = f.dispersion, 100
+    rho = (phi - 1) / (n - 1)
+    rng = np.random.default_rng(11)
+    eta, se = f._eta(2027)
+    p = 1 / (1 + np.exp(-(eta + se * rng.standard_normal(300_000))))
+    c = 1 / rho - 1
+    sims = rng.binomial(n, rng.beta(p * c, (1 - p) * c)) / n * 100
+    assert f.prob_reach(2027, 50, "increase") == pytest.approx((sims >= 50).mean(), abs=0.006)
+    pr = f.predict([2027]).iloc[0]
+    lo, hi = np.quantile(sims, [0.025, 0.975])
+    assert abs(pr["pred_low"] - lo) <= 1.0 + 1e-9 and abs(pr["pred_high"] - hi) <= 1.0 + 1e-9
+    # Its variance at a fixed p is φ·n·p(1−p): the beta-binomial identity, checked with scipy
+    from scipy import stats as st
+    assert st.betabinom(n, 0.3 * c, 0.7 * c).var() == pytest.approx(phi * n * 0.3 * 0.7, rel=1e-9)

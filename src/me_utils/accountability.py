@@ -43,15 +43,17 @@ HALF_YEAR_DEPARTMENTS = ("SNV", "SVHTTDL")
 
 PERIOD_LABELS = {"H1": ("6 tháng", "H1"), "FY": ("Năm", "Year")}
 
-STATUSES = ("on_time", "late", "missing", "rejected", "not_due")
+STATUSES = ("on_time", "late", "missing", "rejected", "not_due", "not_required")
 STATUS_LABELS: dict[str, tuple[str, str]] = {
     "on_time": ("Đúng hạn", "On time"),
     "late": ("Muộn", "Late"),
     "missing": ("Chưa gửi", "Missing"),
     "rejected": ("Gửi nhưng không hợp lệ", "Sent but rejected"),
     "not_due": ("Chưa đến hạn", "Not yet due"),
+    "not_required": ("Không yêu cầu", "Not required"),
 }
-STATUS_SYMBOLS = {"on_time": "✓", "late": "⚠", "missing": "✗", "rejected": "✗", "not_due": "·"}
+STATUS_SYMBOLS = {"on_time": "✓", "late": "⚠", "missing": "✗", "rejected": "✗", "not_due": "·",
+                  "not_required": "–"}
 #: Colour of each status, from the house palette (me_utils.style.STATUS_COLOURS).
 STATUS_COLOUR_KEYS = {
     "on_time": "achieved",
@@ -59,6 +61,7 @@ STATUS_COLOUR_KEYS = {
     "missing": "deterioration",
     "rejected": "limited_progress",
     "not_due": "insufficient_data",
+    "not_required": "insufficient_data",
 }
 
 #: Submission statuses (from submissions.csv) that mean the file delivered no usable data.
@@ -79,6 +82,12 @@ ASSUMPTIONS: list[tuple[str, str]] = [
      "8 departments given indicators in section IV; half-year figures only from Home Affairs (GBV "
      "case figures) and Culture, Sports and Tourism (domestic-violence figures), since the other "
      "departments' indicators are annual statistics."),
+    ("Cơ quan không chủ trì chỉ tiêu nào (Bộ Chỉ huy Bộ đội Biên phòng tỉnh chỉ phối hợp Chỉ tiêu 3 "
+     "Mục tiêu 3, số liệu gửi qua Công an tỉnh) không phải gửi số liệu riêng; ô của cơ quan đó ghi "
+     "\"không yêu cầu\".",
+     "A department leading no indicator (the Border Guard only co-reports M3 C3, whose figures "
+     "reach the province through the police) owes no figures of its own; its cells read "
+     "\"not required\"."),
     ("Một tệp chứa số liệu của nhiều năm hoặc nhiều kỳ được tính là đã gửi số liệu cho từng năm, "
      "từng kỳ đó.",
      "A file holding figures of several years or periods counts as delivering each of them."),
@@ -275,7 +284,7 @@ def build_matrix(
     Output columns: department, department_name_vi, department_name_en, indicators (lead
     codes, ``;``-joined), suggested_indicators, co_indicators, year, period, due_date (date), submission_date (date
     or None: first valid file sent on or before ``as_of``), n_files, status
-    (``on_time|late|missing|rejected|not_due``), days_late (int, 0 unless late: days from the
+    (``on_time|late|missing|rejected|not_due|not_required``), days_late (int, 0 unless late: days from the
     last on-time day to the arrival, so a report sent on the due day is 1 day late).
     """
     as_of = _to_date(as_of)
@@ -295,11 +304,16 @@ def build_matrix(
         lead = ";".join(ind.loc[dep, "lead"]) if has else ""
         sugg = ";".join(ind.loc[dep, "suggested"]) if has else ""
         co = ";".join(ind.loc[dep, "co"]) if has else ""
-        h1_expected = half_year_departments is None or dep in set(half_year_departments)
-        h1_sent = (not a.empty) and bool(((a["department"] == dep) & (a["period"] == "H1")).any())
+        # A department that leads no indicator (BDBP only co-reports M3.C3, through the
+        # police's figures) owes no figures of its own; it keeps a row only for what it sent.
+        leads = (not has) or bool(lead or sugg)
+        h1_expected = leads and (half_year_departments is None or dep in set(half_year_departments))
+        sent = {p: (not a.empty) and bool(((a["department"] == dep) & (a["period"] == p)).any())
+                for p in periods}
         for year in range(int(period_start), int(period_end) + 1):
             for per in periods:
-                if per == "H1" and not (h1_expected or h1_sent):
+                expected = h1_expected if per == "H1" else leads
+                if not (expected or sent[per]) and per == "H1":
                     continue
                 due = due_date(year, per)
                 sel = a[(a["department"] == dep) & (a["year"] == year) & (a["period"] == per)] \
@@ -310,6 +324,8 @@ def build_matrix(
                     status = "on_time" if first < due else "late"
                 elif len(sel):
                     status = "rejected" if due <= as_of else "not_due"
+                elif not expected:
+                    status = "not_required"
                 else:
                     status = "missing" if due <= as_of else "not_due"
                 days_late = (first - due).days + 1 if status == "late" else 0
@@ -344,6 +360,8 @@ def cell_text(row, lang: str = "vi") -> str:
     sym = STATUS_SYMBOLS[st]
     if st == "on_time":
         return f"{sym} {fmt.fmt_date(row['submission_date'], lang)}"
+    if st == "not_required":
+        return f"{sym} {label.lower()}"
     if st == "late":
         days = fmt.fmt_number(row["days_late"], 0, lang)
         return f"{sym} {label} {fmt.fmt_date(row['submission_date'], lang)} (+{days} " \
@@ -375,7 +393,7 @@ def wide_table(matrix: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
         for (y, p) in keys:
             r = sub[(sub["year"] == y) & (sub["period"] == p)]
             rec[period_column(y, p, lang)] = (cell_text(r.iloc[0], lang) if len(r) else
-                                               fmt.MISSING + " " + fmt.pick(lang, "không yêu cầu", "not required"))
+                                               fmt.MISSING + " " + fmt.pick(lang, *STATUS_LABELS["not_required"]).lower())
         rows.append(rec)
     return pd.DataFrame(rows)
 

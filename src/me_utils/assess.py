@@ -70,6 +70,7 @@ class AssessSettings:
     min_points: int = 2
     level_model: str = "ols"  # trend model for series without numerator/denominator
     count_overdispersion: str = "quasi"
+    glm_engine: str = "numpy"  # "numpy" (closed-form IRLS) or "statsmodels" (sm.GLM); same estimates
     overdispersion_threshold: float = trends.OVERDISPERSION_THRESHOLD
     level: float = 0.95
 
@@ -309,8 +310,9 @@ def assess_escap(years, values, target, target_year, direction, *, base_year=Non
     if kind == "binary":
         return MethodResult("escap", "maintain" if meets(icr, target, direction, comparator) else "reverse",
                             details={"rule": "binary indicator"})
-    if len(np.unique(t)) < s.escap_min_points:
+    if trends.n_distinct(np.sort(t)) < s.escap_min_points:
         return MethodResult("escap", "insufficient_data", details={"rule": f"fewer than {s.escap_min_points} points"})
+    already = meets(icr, target, direction, comparator)
     expected = (tcr - t0) / (target_year - t0) if target_year > t0 else 1.0
     proj, slope = escap_projection(t, y, target_year)
     if abs(slope) <= 1e-12 * max(1.0, float(np.max(np.abs(y)))):
@@ -326,7 +328,9 @@ def assess_escap(years, values, target, target_year, direction, *, base_year=Non
         G = (target - proj) / (target - i0)
     csi_capped = min(csi, 1.0)
     csi_status = "regressed" if csi < 0 else ("ahead" if csi_capped >= expected else "behind")
-    if G <= 0:
+    if G <= 0 or already:
+        # A value already at or beyond the target is MAINTAIN (escap-method §4), whatever the
+        # regression projects.
         status = "maintain"
     elif d * slope >= 0 and math.isfinite(G):
         status = "accelerate"
@@ -438,11 +442,13 @@ def assess_series(years, values, *, direction: str, kind: str, scale: float,
         return a
 
     tt = a.target_year if a.target_year is not None else period_end
+    # Base year = first observed year in the period for every method (UNSD: "no base-year value ⇒
+    # nearest year"), so ESCAP's expected-progress line starts where its I_0 comes from.
     common = dict(n_points=a.n_points, kind=kind, comparator=comp, settings=s)
     res = {
         "unsd": assess_unsd(t[0], v[0], t[-1], v[-1], a.target, tt, direction, scale=scale, **common),
         "statcan": assess_statcan(t[0], v[0], t[-1], v[-1], a.target, tt, direction, **common),
-        "escap": assess_escap(t, v, a.target, tt, direction, base_year=period_start, bounds=bounds,
+        "escap": assess_escap(t, v, a.target, tt, direction, base_year=None, bounds=bounds,
                               kind=kind, comparator=comp, settings=s),
     }
     a.results = res
@@ -452,11 +458,11 @@ def assess_series(years, values, *, direction: str, kind: str, scale: float,
     if a.target is not None and a.target_year <= a.latest_year:
         a.notes.append("target_year_observed")
 
-    if fit_model and kind != "binary" and len(np.unique(t)) >= 2:
+    if fit_model and kind != "binary" and trends.n_distinct(t) >= 2:
         try:
             fit = trends.choose_and_fit(t, v, kind=kind, scale=scale, numerators=num, denominators=den,
                                         level_model=s.level_model, count_overdispersion=s.count_overdispersion,
-                                        weight_target_year=2030)
+                                        weight_target_year=2030, engine=s.glm_engine)
         except (ValueError, np.linalg.LinAlgError) as exc:  # degenerate input: say so, don't crash
             a.notes.append(f"model_failed: {exc}")
             fit = None

@@ -39,6 +39,35 @@ class PageCheck:
         return not (self.console_errors or self.page_errors or self.external_requests or self.broken_images)
 
 
+def _listen(page, chk: PageCheck) -> None:
+    # Playwright passes as many arguments as a handler accepts, so handlers take exactly one
+    # and close over ``chk`` (no default-argument trick).
+    def on_route(route):
+        url = route.request.url
+        if url.startswith(LOCAL_SCHEMES):
+            route.continue_()
+        else:
+            if url not in chk.external_requests:
+                chk.external_requests.append(url)
+            route.abort()
+
+    def on_request(request):
+        if not request.url.startswith(LOCAL_SCHEMES) and request.url not in chk.external_requests:
+            chk.external_requests.append(request.url)
+
+    def on_console(msg):
+        if msg.type == "error":
+            chk.console_errors.append(msg.text)
+
+    def on_pageerror(err):
+        chk.page_errors.append(str(err))
+
+    page.route("**/*", on_route)
+    page.on("request", on_request)
+    page.on("console", on_console)
+    page.on("pageerror", on_pageerror)
+
+
 def check_pages(pages, screenshot_dir=None, executable_path: str | None = None) -> list[PageCheck]:
     """Open each local HTML file in ``pages`` from ``file://`` and return one
     :class:`PageCheck` per page; screenshots go to ``screenshot_dir`` when given."""
@@ -60,19 +89,7 @@ def check_pages(pages, screenshot_dir=None, executable_path: str | None = None) 
                 chk = PageCheck(str(page_path))
                 page = context.new_page()
 
-                def on_route(route, chk=chk):
-                    url = route.request.url
-                    if url.startswith(LOCAL_SCHEMES):
-                        route.continue_()
-                    else:
-                        chk.external_requests.append(url)
-                        route.abort()
-
-                page.route("**/*", on_route)
-                page.on("console", lambda m, chk=chk: chk.console_errors.append(m.text) if m.type == "error" else None)
-                page.on("pageerror", lambda e, chk=chk: chk.page_errors.append(str(e)))
-                page.on("request", lambda r, chk=chk: None if r.url.startswith(LOCAL_SCHEMES)
-                        or r.url in chk.external_requests else chk.external_requests.append(r.url))
+                _listen(page, chk)
                 page.goto(page_path.as_uri(), wait_until="load")
                 # Images decode asynchronously; wait until each one has either loaded or failed.
                 page.wait_for_function("Array.from(document.images).every(i => i.complete)", timeout=15000)
@@ -82,7 +99,7 @@ def check_pages(pages, screenshot_dir=None, executable_path: str | None = None) 
                 chk.links = page.evaluate(
                     "Array.from(document.querySelectorAll('a[href]')).map(a => a.getAttribute('href'))")
                 if shots:
-                    name = "_".join(page_path.parts[-3:]).replace(".html", ".png")
+                    name = f"{len(results):02d}_" + "_".join(page_path.parts[-3:]).replace(".html", ".png")
                     target = shots / name
                     page.screenshot(path=str(target), full_page=True)
                     chk.screenshot = str(target)

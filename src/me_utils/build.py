@@ -264,11 +264,15 @@ def run_build(root: str | Path, keep_going: bool = False, out=None) -> dict:
 
     # One row per submission file.
     sub_rows = []
+    rec_by_file = dict(tuple(records.groupby("source_file", sort=False))) if not records.empty else {}
+    status_counts = history.groupby(["source_file", "status"]).size().to_dict() if len(history) else {}
+    msgs_by_file: dict[str, list[Message]] = {}
+    for m in messages:
+        msgs_by_file.setdefault(m.file, []).append(m)
     for rel, sub, digest in subs:
-        r = records[records["source_file"] == rel] if not records.empty else records
-        h = history[history["source_file"] == rel]
-        n_cur = int((h["status"] == "current").sum())
-        n_sup = int((h["status"] == "superseded").sum())
+        r = rec_by_file.get(rel, records.iloc[0:0])
+        n_cur = int(status_counts.get((rel, "current"), 0))
+        n_sup = int(status_counts.get((rel, "superseded"), 0))
         years = sorted({int(y) for y in pd.to_numeric(r["year"], errors="coerce").dropna()}) if len(r) else []
         periods = sorted({p for p in r["period"].dropna()}) if len(r) else []
         finfo = intake.filename_info(rel)
@@ -291,7 +295,7 @@ def run_build(root: str | Path, keep_going: bool = False, out=None) -> dict:
             status = "superseded"
         else:
             status = "accepted"
-        fm = [m for m in messages if m.file == rel]
+        fm = msgs_by_file.get(rel, [])
         dept = sub.department or (next((d for d in r["department"] if d), "") if len(r) else "")
         sub_rows.append({
             "source_file": rel, "sha256": digest, "department": dept or finfo.get("department", ""),
@@ -311,6 +315,8 @@ def run_build(root: str | Path, keep_going: bool = False, out=None) -> dict:
     submissions["on_time"] = pd.array(submissions["on_time"], dtype="boolean")
     for c in ("revision", "n_rows", "n_current", "n_superseded", "n_errors", "n_warnings"):
         submissions[c] = submissions[c].astype(int)
+    for c in ("source_file", "sha256", "department", "periods", "years", "submission_date", "due_date", "status"):
+        submissions[c] = submissions[c].fillna("").astype(str)
     messages = intake.sort_messages(messages)
     findings = intake.messages_frame(messages)
     # Contract checks before anything is written.

@@ -13,9 +13,12 @@ docs/CONTRACTS.md, for 2020 (baseline) to 2025:
   an empty marker file ``ILLUSTRATIVE`` that ``me build`` detects.
 
 Same seed -> byte-identical files (xlsx files are written by :mod:`me_utils.demo_xlsx` with
-their properties and zip timestamps pinned to the date the file was "sent"). ``me demo`` refuses to write into a non-empty folder that is not a previous
-demo output (no ``raw/ILLUSTRATIVE`` marker), so real data is never overwritten; a previous
-demo folder is replaced as a whole (written to a temporary sibling folder, then renamed).
+their properties and zip timestamps pinned to the date the file was "sent").
+
+``me demo`` refuses to write into a non-empty folder that is not a previous demo output (no
+``raw/ILLUSTRATIVE`` marker), so real data is never overwritten. A previous demo folder is
+replaced as a whole, its stale ``processed/`` included: the new folder is written next to it
+under a temporary name, then swapped in with two renames (the old one is removed after).
 """
 from __future__ import annotations
 
@@ -66,7 +69,7 @@ def load_specs() -> dict[str, S.IndicatorSpec]:
 
     cat = load_catalogue()
     return {code: S.IndicatorSpec(code, ind.department, ind.kind, float(ind.scale),
-                                  ind.periodicity)
+                                  ind.periodicity, ind.name_vi)
             for code, ind in sorted(cat.indicators.items())}
 
 
@@ -109,8 +112,20 @@ def _fmt_value(x, decimals: int, style: str, percent: bool = False):
     return float(x) if decimals else int(round(x))  # xlsx_num: real numeric cells
 
 
+def header(pf: S.PlannedFile) -> list[str]:
+    """Column headers of one submission: HEADER plus the department's extra columns."""
+    extra = S.EXTRA_COLUMNS.get(pf.department, ())
+    cols = list(HEADER)
+    if "name" in extra:
+        cols.insert(1, "Tên chỉ tiêu")
+    if "stt" in extra:
+        cols.insert(0, "STT")
+    return cols
+
+
 def _table_rows(pf: S.PlannedFile, specs, units: dict) -> list[list]:
-    """Data rows of one submission (cells in HEADER order)."""
+    """Data rows of one submission (cells in :func:`header` order)."""
+    extra = S.EXTRA_COLUMNS.get(pf.department, ())
     style = S.unit_style(pf.department, pf.year)
     out = []
     for r in pf.rows.itertuples(index=False):
@@ -129,12 +144,21 @@ def _table_rows(pf: S.PlannedFile, specs, units: dict) -> list[list]:
             SEX_VI[r.sex] if text_style else r.sex,
             r.note or None,
         ])
+        if "name" in extra:
+            out[-1].insert(1, spec.name_vi)
+        if "stt" in extra:
+            out[-1].insert(0, len(out) if pf.style.startswith("xlsx") else str(len(out)))
     return out
 
 
 def _title(pf: S.PlannedFile) -> str:
     when = "NĂM" if pf.period == "FY" else "6 THÁNG ĐẦU NĂM"
     return f"BÁO CÁO KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU VỀ BÌNH ĐẲNG GIỚI {when} {pf.year}"
+
+
+def _widths(cols: list[str]) -> dict[str, float]:
+    want = {"Mã chỉ tiêu": 12, "Tên chỉ tiêu": 50, "Đơn vị": 22, "Ghi chú": 40}
+    return {X.col_letter(i): want[c] for i, c in enumerate(cols) if c in want}
 
 
 def write_xlsx(pf: S.PlannedFile, specs, units, depts, seed: int) -> bytes:
@@ -144,11 +168,11 @@ def write_xlsx(pf: S.PlannedFile, specs, units, depts, seed: int) -> bytes:
     (title, subject, keywords, description). Dates inside the file are the sending date.
     """
     rows = [[_title(pf)], [TITLE_NOTE], [f"Cơ quan báo cáo: {depts[pf.department]}"],
-            [f"Ngày gửi: {pf.sent.strftime('%d/%m/%Y')}"], [], HEADER]
+            [f"Ngày gửi: {pf.sent.strftime('%d/%m/%Y')}"], [], header(pf)]
     rows += _table_rows(pf, specs, units)
     report = X.Sheet("Báo cáo", rows, bold_rows=(6,), centered_rows=(1,),
-                     merges=(f"A1:{X.col_letter(len(HEADER) - 1)}1",),
-                     widths={"A": 12, "B": 22, "I": 40})
+                     merges=(f"A1:{X.col_letter(len(header(pf)) - 1)}1",),
+                     widths=_widths(header(pf)))
     sheets = [report]
     if _is_awkward(pf, "second_sheet"):
         sheets.insert(0, X.Sheet("Hướng dẫn", [["Hướng dẫn: điền số liệu vào trang “Báo cáo”. "
@@ -200,7 +224,7 @@ def write_csv(pf: S.PlannedFile, specs, units, depts) -> bytes:
     w.writerow([f"Cơ quan báo cáo: {depts[pf.department]}"])
     w.writerow([f"Ngày gửi: {pf.sent.strftime('%d/%m/%Y')}"])
     w.writerow([])
-    w.writerow(HEADER + ["data_status"])
+    w.writerow(header(pf) + ["data_status"])
     for row in _table_rows(pf, specs, units):
         w.writerow(["" if c is None else c for c in row] + [T.DATA_STATUS])
     text = buf.getvalue()
@@ -258,12 +282,17 @@ def readme_text(seed: int, files: list[S.PlannedFile], tables: dict) -> str:
         "  leadership/key_leaders.csv       agencies/local governments with a woman key leader",
         "  leadership/planning_pool.csv     women in the cadre planning pool and their training",
         "  population/population.csv        mid-year population by district, sex, age group, year",
-        f"                                   (province total {pop.iloc[0]:,} in 2020 to "
-        f"{pop.iloc[-1]:,} in 2025; districts only, the province is their sum)",
+        f"                                   province total {pop.iloc[0]:,} (2020) to "
+        f"{pop.iloc[-1]:,} (2025);",
+        "                                   districts only: the province is their sum",
         "Every csv has a column data_status = illustrative; every xlsx says so in its second title",
         "row and in its document properties.",
         "",
         "CONVENTIONS / QUY ƯỚC",
+        "  Tóm tắt: Năm (FY, hạn 25/11) và 6 tháng (H1, hạn 20/5, tính từ 01/01 đến 30/6);",
+        "  số liệu từ sổ theo dõi BLTCSG chỉ tính các trường hợp đồng ý báo cáo, theo năm của",
+        "  ngày báo cáo đầu tiên; cấp huyện kết thúc ngày 30/6/2025 nên báo cáo năm 2025 chỉ có",
+        "  số liệu cấp tỉnh, báo cáo 6 tháng đầu năm 2025 vẫn có số liệu cấp huyện.",
         "  - Periods: FY = year (annual report due before 25/11), H1 = half-year (due before 20/5).",
         "    Register-based figures count consented cases (consent_reporting = 1) by the year of",
         "    report_date; H1 = cases first reported 1 January-30 June. (In this demo the sent",
@@ -275,11 +304,13 @@ def readme_text(seed: int, files: list[S.PlannedFile], tables: dict) -> str:
         "  - key_leaders.csv / planning_pool.csv: SL row = provincial-level agencies (2020-2024) or",
         "    the whole province incl. the 75 new communes (2025); the province figure of a year is",
         "    the sum over all rows of that year.",
-        "  - SNV and SVHTTDL send half-year reports; CA reports M3.C3 with border-guard figures",
-        "    included (so BDBP sends no file). Not sent: "
-        + "; ".join(f"{k} ({v})" for k, v in sorted(S.NOT_SUBMITTED.items())) + ".",
-        "  - Register-based indicators: "
-        + "; ".join(f"{k} = {v['what']}" for k, v in sorted(T.REGISTER_DEFINITIONS.items())) + ".",
+        "  - Sex: figures are totals (Giới tính = Tổng/T) except M5.C1, sent for girls (Nữ) and",
+        "    boys (Nam) as well; their counts add up to the total.",
+        "  - SNV and SVHTTDL send half-year reports; CA reports M3.C3 with border-guard",
+        "    figures included (so BDBP sends no file). Not sent:",
+        *[f"      {k}: {v}" for k, v in sorted(S.NOT_SUBMITTED.items())],
+        "  - Register-based indicators (consented cases only):",
+        *[f"      {k}: {v['what']}" for k, v in sorted(T.REGISTER_DEFINITIONS.items())],
         "",
         "DELIBERATE AWKWARD CASES / CÁC TÌNH HUỐNG CỐ Ý",
         f"  - late: {aw['late']['department']} {aw['late']['period']} {aw['late']['year']} sent "
@@ -383,27 +414,46 @@ def generate(out: str | os.PathLike | None = None, seed: int = DEFAULT_SEED) -> 
     # relative paths resolve from the repository root, as for `me build --root`
     root = paths.resolve_data_root(out) if out else paths.demo_data_root()
     root = root.absolute()
+    if seed < 0:
+        raise DemoError(f"the seed must be a whole number >= 0, got {seed}")
     check_target(root)
     files = render(seed)
     root.parent.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(root)
     tmp = Path(tempfile.mkdtemp(prefix=f".{root.name}.tmp-", dir=root.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    tmp.chmod(0o777 & ~umask)  # mkdtemp makes 0700; the data root should look like any folder
+    old = None
     try:
+        # the marker sorts first, so even a half-written temporary folder is recognisable
         for rel, data in files.items():
             p = tmp / "raw" / rel
             p.parent.mkdir(parents=True, exist_ok=True)
             p.write_bytes(data)
-        old = None
         if root.exists():
             check_target(root)  # re-check right before the swap
             old = root.parent / f".{root.name}.old-{os.getpid()}-{time.time_ns()}"
             os.replace(root, old)
         os.replace(tmp, root)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
     except BaseException:
+        if old is not None and old.exists() and not root.exists():
+            os.replace(old, root)  # put the previous demo back
+            old = None
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
     return DemoResult(root=root, seed=seed, files=sorted(files))
+
+
+def _remove_leftovers(root: Path) -> None:
+    """Delete temporary/old siblings a killed ``me demo`` may have left next to ``root``
+    (``.<name>.tmp-*``, ``.<name>.old-*``), only when they are demo folders or empty."""
+    for pattern in (f".{root.name}.tmp-*", f".{root.name}.old-*"):
+        for p in sorted(root.parent.glob(pattern)):
+            if p.is_dir() and (is_demo_root(p) or not any(p.rglob("*"))):
+                shutil.rmtree(p, ignore_errors=True)
 
 
 def cli(argv: list[str]) -> int:
@@ -414,7 +464,7 @@ def cli(argv: list[str]) -> int:
     ap.add_argument("--out", default=None,
                     help="data root to write (default data/demo); its raw/ gets the files")
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED,
-                    help=f"random seed (default {DEFAULT_SEED})")
+                    help=f"random seed, a whole number >= 0 (default {DEFAULT_SEED})")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     try:
@@ -422,6 +472,11 @@ def cli(argv: list[str]) -> int:
     except DemoError as e:
         print(f"me demo: {e}", file=sys.stderr)
         return 2
+    except OSError as e:  # e.g. no permission, disk full: say so without a traceback
+        print(f"me demo: cannot write {e.filename or args.out}: {e.strerror or e}. Nothing was "
+              "changed in the output folder. / Không ghi được; thư mục đích không bị thay đổi.",
+              file=sys.stderr)
+        return 1
     n_sub = sum(1 for f in res.files if f.startswith("submissions/"))
     print(f"me demo: wrote {len(res.files)} files ({n_sub} submissions) to {res.root / 'raw'} "
           f"with seed {res.seed} in {time.perf_counter() - t0:.1f} s ({LABEL})")

@@ -63,7 +63,8 @@ SCENARIOS = {
     "M4.C2": {"start": 53.0, "end": 40.0, "den": 22_500, "growth": 0.99, "sd": 0.0},    # achieved (noisy counts)
     "M4.C3": {"binary_from": 2023},                                                     # 0/1 of 1 province
     "M4.C4": {"start": 62.0, "end": 49.0, "den": 54_000, "growth": 1.0, "sd": 0.8},     # per 1,000
-    "M5.C1": {"start": 87.5, "end": 92.8, "den": 17_800, "growth": 1.0, "sd": 0.3},     # achieved
+    "M5.C1": {"start": 87.5, "end": 92.8, "den": 17_800, "growth": 1.0, "sd": 0.3,      # achieved
+              "by_sex": (0.49, 1.2)},  # girls' share of the cohort; girls' lead in points
     "M5.C2a": {"start": 44.0, "end": 49.2, "den": 1_450, "growth": 1.06, "sd": 0.5},    # on track/behind
     "M5.C2b": {"start": 21.0, "end": 27.5, "den": 85, "growth": 1.05, "sd": 0.0},       # behind
     "M5.C3": {"binary_from": 2024},
@@ -93,15 +94,16 @@ class IndicatorSpec:
     kind: str
     scale: float
     periodicity: str
+    name_vi: str = ""
 
 
 def _lin(y, start, end):
     return start + (end - start) * (y - 2020) / 5.0
 
 
-def _row(code, unit, year, period, value, num=None, den=None, note=""):
+def _row(code, unit, year, period, value, num=None, den=None, note="", sex="T"):
     return {"indicator_code": code, "unit_code": unit, "year": int(year), "period": period,
-            "sex": "T", "value": value, "numerator": num, "denominator": den, "note": note}
+            "sex": sex, "value": value, "numerator": num, "denominator": den, "note": note}
 
 
 def _ratio_value(spec: IndicatorSpec, num, den):
@@ -235,6 +237,19 @@ def indicator_rows(seed: int, specs: dict[str, IndicatorSpec], tables: dict) -> 
                 num = int(round(value * den / spec.scale))
             if spec.kind == "proportion":
                 num = min(num, den)
+            if "by_sex" in sc:  # girls and boys sent too; the total is their sum
+                f_share, lead = sc["by_sex"]
+                den_f = int(round(den * f_share))
+                den_m = den - den_f
+                num_f = min(den_f, int(round((value + lead / 2) * den_f / spec.scale)))
+                num_m = min(den_m, int(round((value - lead / 2) * den_m / spec.scale)))
+                num = num_f + num_m
+                rows.append(_row(code, "SL", y, "FY", _ratio_value(spec, num, den), num, den))
+                rows.append(_row(code, "SL", y, "FY", _ratio_value(spec, num_f, den_f), num_f,
+                                 den_f, sex="F"))
+                rows.append(_row(code, "SL", y, "FY", _ratio_value(spec, num_m, den_m), num_m,
+                                 den_m, sex="M"))
+                continue
             rows.append(_row(code, "SL", y, "FY", _ratio_value(spec, num, den), num, den))
 
     df = pd.DataFrame(rows)
@@ -263,6 +278,10 @@ def hash_int(seed: int, *parts: str) -> int:
 #: Vietnamese numbers (UTF-8 with BOM), ``csv_plain`` comma csv with plain numbers (UTF-8).
 FORMATS = {"SNV": "xlsx_num", "STC": "csv_vi", "TK": "csv_plain", "SGDDT": "xlsx_text",
            "SYT": "xlsx_text", "SVHTTDL": "csv_vi", "CA": "xlsx_num", "BDBP": "xlsx_num"}
+#: extra columns some departments add (the intake ignores them): ``STT`` (row number) in
+#: front, ``Tên chỉ tiêu`` (indicator name) after the code
+EXTRA_COLUMNS = {"SYT": ("name",), "SGDDT": ("name",), "SVHTTDL": ("stt",), "CA": ("stt", "name")}
+
 #: how units are written per department: ``name_vi`` (Quỳnh Nhai), ``ascii`` (Quynh Nhai),
 #: ``code`` (QN), ``full`` (huyện Quỳnh Nhai, thị xã Mộc Châu)
 UNIT_STYLE = {"SNV": "name_vi", "STC": "ascii", "TK": "code", "SGDDT": "name_vi",

@@ -22,16 +22,24 @@ What it does (reference: ``methods-and-anchors.md`` §3.4–3.5):
    column or raw dates; :func:`scan_html_for_disclosure` scans rendered HTML for case ids and
    for small counts 1…k−1 in any table cell.
 
-Assumptions (exposed in :data:`ASSUMPTIONS`): each table is audited against its own margins;
-the attacker knows the suppression rule, so when no zero is hidden they may assume every
-hidden cell is ≥ 1 and the audit uses that stronger lower bound; all hidden cells are shown
-with the same mark, so primary and complementary cells look alike.
+Linked tables (:func:`suppress_cube`): a province report and twelve district reports publish
+slices of the same district × category × year counts. Suppressing each slice on its own would
+let a reader subtract eleven districts from the province. So the whole cube, with every margin,
+is suppressed and audited once (LP over all cells) and every report shows slices of that one
+pattern; a margin plane shared by several cubes (district × year totals) is suppressed first and
+imposed on each cube (``forced``/``frozen``).
+
+Assumptions (exposed in :data:`ASSUMPTIONS`): the attacker knows the suppression rule, so when
+no zero is hidden they may assume every hidden cell is ≥ 1 and the audit uses that stronger
+lower bound; all hidden cells are shown with the same mark, so primary and complementary cells
+look alike; reports meant to be read together are run with the same period and threshold.
 """
 from __future__ import annotations
 
 import html as _html
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -49,7 +57,9 @@ ASSUMPTIONS = {
         "kiểm tra bằng quy hoạch tuyến tính (khoảng giá trị khả dĩ của mỗi ô ẩn rộng ít nhất 1).",
         "Tỷ lệ, tỷ suất có tử số hoặc mẫu số bị ẩn cũng bị ẩn.",
         "Mọi ô ẩn được đánh dấu giống nhau (x); chỉ thống kê các vụ việc có đồng ý chia sẻ số liệu.",
-        "Mỗi bảng được kiểm tra với các tổng của chính nó; không công bố dữ liệu theo từng ca.",
+        "Các bảng của báo cáo tỉnh và báo cáo các huyện là các lát cắt của cùng một khối số liệu "
+        "huyện × nhóm × năm đã được ẩn một lần với mọi tổng, nên ghép tất cả các báo cáo (cùng giai "
+        "đoạn, cùng ngưỡng k) cũng không tính lại được ô ẩn; không công bố dữ liệu theo từng ca.",
     ],
     "en": [
         "Cells with counts 1 to k−1 (default k = 5) are hidden (primary); zeros are not sensitive.",
@@ -58,7 +68,9 @@ ASSUMPTIONS = {
         "least 1 wide).",
         "Rates and percentages whose numerator or denominator is hidden are hidden too.",
         "All hidden cells carry the same mark (x); only incidents with consent to reporting are counted.",
-        "Each table is audited against its own totals; no case-level data are published.",
+        "The tables of the province report and of every district report are slices of one district × "
+        "category × year cube suppressed once against all its totals, so even all reports read "
+        "together (same period, same k) give no hidden cell away; no case-level data are published.",
     ],
 }
 
@@ -153,7 +165,7 @@ def suppress(table: pd.DataFrame, k: int = DEFAULT_K, name: str = "",
              row_totals: bool = True, col_totals: bool = True, grand_total: bool = True,
              min_width: float = 1.0, total_label: str = "Tổng",
              max_rounds: int | None = None, exact_bounds: bool = False) -> SuppressedTable:
-    """Primary + complementary suppression of a 2-D count table, audited by LP.
+    """Primary + complementary suppression of a 2-D count table, with the recovery audit.
 
     Inputs: ``table`` — DataFrame of non-negative integer counts (rows × columns, no
     margins; use a single column for a one-way table), ``k`` — threshold (counts 1…k−1 are
@@ -460,6 +472,343 @@ def audit(st: SuppressedTable, min_width: float = 1.0) -> pd.DataFrame:
         aud.insert(0, "row", [grid.index[c // ncol] for c in aud.index])
         aud.insert(1, "column", [grid.columns[c % ncol] for c in aud.index])
         aud.insert(2, "reason", [reason[c] for c in aud.index])
+    return aud.reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- linked tables
+
+
+@dataclass
+class SuppressedCube:
+    """An N-dimensional count table with every margin, suppressed as one unit.
+
+    Reports slice it (e.g. one district's category × year table, or the province's) so that
+    every published table shows cells of the *same* suppression pattern: combining a
+    province report with all district reports cannot recover a hidden cell, because the audit
+    ran against every margin of the cube at once.
+
+    Attributes: ``dims`` (names), ``labels`` (list per dim; the last entry of each axis is the
+    total), ``counts`` (int ndarray incl. margins), ``hidden`` (bool ndarray), ``reason``
+    (object ndarray: '', 'primary', 'complementary'), ``k``, ``audit`` (DataFrame: flat cell,
+    protected), ``iterations``.
+    """
+
+    dims: tuple
+    labels: list
+    counts: np.ndarray
+    hidden: np.ndarray
+    reason: np.ndarray
+    k: int
+    audit: pd.DataFrame
+    iterations: int = 0
+
+    def index_of(self, dim: str, label) -> int:
+        ax = self.dims.index(dim)
+        return self.labels[ax].index(label)
+
+    def table(self, rows: str, cols: str, fixed: dict, name: str = "", total_label: str = "Tổng",
+              row_names=None, col_names=None) -> SuppressedTable:
+        """2-D slice as a :class:`SuppressedTable` (margins included). ``fixed`` maps every
+        other dim to a label, or to None for its total."""
+        sl = []
+        for ax, d in enumerate(self.dims):
+            if d in (rows, cols):
+                sl.append(slice(None))
+            else:
+                lab = fixed.get(d)
+                sl.append(len(self.labels[ax]) - 1 if lab is None else self.labels[ax].index(lab))
+        sl = tuple(sl)
+        c, h, r = self.counts[sl], self.hidden[sl], self.reason[sl]
+        if self.dims.index(rows) > self.dims.index(cols):
+            c, h, r = c.T, h.T, r.T
+        ri = list(self.labels[self.dims.index(rows)][:-1])
+        ci = list(self.labels[self.dims.index(cols)][:-1])
+        ri = [str(x) for x in (row_names(ri) if row_names else ri)] + [total_label]
+        ci = [str(x) for x in (col_names(ci) if col_names else ci)] + [total_label]
+        flat = np.arange(self.counts.size).reshape(self.counts.shape)[sl]
+        if self.dims.index(rows) > self.dims.index(cols):
+            flat = flat.T
+        ok = set(self.audit["cell"].tolist()) if self.audit is not None and len(self.audit) else set()
+        recs = [(ri[i], ci[j], r[i, j], int(flat[i, j]) in ok)
+                for i in range(h.shape[0]) for j in range(h.shape[1]) if h[i, j]]
+        # the verdict comes from the whole cube's audit (every margin of every linked table)
+        aud = pd.DataFrame(recs, columns=["row", "column", "reason", "protected"])
+        return SuppressedTable(name=name, counts=pd.DataFrame(c, index=ri, columns=ci),
+                               hidden=pd.DataFrame(h, index=ri, columns=ci),
+                               reason=pd.DataFrame(r, index=ri, columns=ci), k=self.k,
+                               total_label=total_label, audit=aud, iterations=self.iterations)
+
+    def cell_hidden(self, **labels) -> bool:
+        """Is the cell (a label per dim, None = total) hidden?"""
+        idx = tuple(len(self.labels[ax]) - 1 if labels.get(d) is None else self.labels[ax].index(labels[d])
+                    for ax, d in enumerate(self.dims))
+        return bool(self.hidden[idx])
+
+
+def _cube_equations(shape: tuple) -> list[np.ndarray]:
+    """Every line of an N-D table with margins: along each axis, for each position of the
+    others (margins included), the interior cells sum to the margin cell (listed last)."""
+    flat = np.arange(int(np.prod(shape))).reshape(shape)
+    eqs = []
+    for ax in range(len(shape)):
+        moved = np.moveaxis(flat, ax, -1).reshape(-1, shape[ax])
+        eqs.extend(row for row in moved)
+    return eqs
+
+
+def _box_protected(hid: np.ndarray, slack: np.ndarray, cell: tuple) -> bool:
+    """Fast sufficient test for an interior hidden cell of an N-D table with all line margins.
+
+    Pick a second interior index on every axis: the 2^N corners of that box, signed
+    (−1)^(number of swapped axes), form a change that leaves every line sum (so every margin)
+    unchanged. If every corner is hidden and the corners that must go down can each lose one
+    (slack ≥ 1), the cell can move by one unit: its feasible interval is at least 1 wide. All
+    boxes through the cell are checked at once by broadcasting. ``hid``/``slack`` are the
+    interior arrays (no margins); ``slack`` = value − attacker's lower bound.
+    """
+    nd = hid.ndim
+    alts = [np.array([x for x in range(hid.shape[a]) if x != cell[a]]) for a in range(nd)]
+    if any(len(a_) == 0 for a_ in alts):
+        return False
+    all_hidden = None
+    ok_up = None  # cell +1: opposite-sign corners lose one
+    ok_dn = None  # cell −1: same-sign corners (cell included) lose one
+    import itertools
+
+    for s_ in itertools.product((0, 1), repeat=nd):
+        idx = np.ix_(*[np.array([cell[a]]) if s_[a] == 0 else alts[a] for a in range(nd)])
+        h = hid[idx]
+        sl = slack[idx] >= 1
+        all_hidden = h if all_hidden is None else (all_hidden & h)
+        if sum(s_) % 2:  # opposite sign to the cell
+            ok_up = sl if ok_up is None else (ok_up & sl)
+        else:
+            ok_dn = sl if ok_dn is None else (ok_dn & sl)
+    return bool((all_hidden & (ok_up | ok_dn)).any())
+
+
+def _lp_protected(vals, hidden, unknown, eqs, comp_of, comps, cells, min_width, probes: int = 8) -> dict:
+    """For each cell in ``cells``: True when its LP feasible interval is ≥ ``min_width`` wide.
+    One LP (max) usually settles it, since the true value is feasible."""
+    lb_hidden = 0.0 if (hidden & (vals == 0)).any() else 1.0
+    out = {}
+    built = {}
+    probed: set = set()
+    for c in cells:
+        root = comp_of[c]
+        if root not in built:
+            comp = comps[root]
+            comp_set = set(comp)
+            pos = {x: i for i, x in enumerate(comp)}
+            a_eq, b_eq = [], []
+            for eq in eqs:
+                inside = [int(x) for x in eq if int(x) in comp_set]
+                if not inside:
+                    continue
+                coef = np.zeros(len(comp))
+                rhs = 0.0
+                for x in eq[:-1]:
+                    x = int(x)
+                    if x in comp_set:
+                        coef[pos[x]] += 1
+                    else:
+                        rhs -= vals[x]
+                t = int(eq[-1])
+                if t in comp_set:
+                    coef[pos[t]] -= 1
+                else:
+                    rhs += vals[t]
+                a_eq.append(coef)
+                b_eq.append(rhs)
+            bounds = [(lb_hidden if hidden[x] else 0.0, None) for x in comp]
+            built[root] = (pos, np.array(a_eq) if a_eq else None, np.array(b_eq) if b_eq else None, bounds)
+        pos, a, b, bounds = built[root]
+        if c in out:
+            continue
+        if root not in probed:
+            # A few LPs with random objectives certify many cells at once: the true values are
+            # feasible, so a feasible point differing from them by ≥ min_width in a cell shows
+            # that cell's interval is at least that wide. Deterministic seed.
+            probed.add(root)
+            rng = np.random.default_rng(len(pos))
+            comp_cells = list(pos)
+            truth = vals[np.array(comp_cells)]
+            for _ in range(probes):
+                res = linprog(rng.standard_normal(len(pos)), A_eq=a, b_eq=b, bounds=bounds, method="highs")
+                if res.status != 0:
+                    continue
+                moved = np.abs(res.x - truth) >= min_width - 1e-9
+                for x_, m_ in zip(comp_cells, moved):
+                    if m_ and hidden[x_]:
+                        out[x_] = True
+            if c in out:
+                continue
+        obj = np.zeros(len(pos))
+        obj[pos[c]] = -1.0
+        hi = linprog(obj, A_eq=a, b_eq=b, bounds=bounds, method="highs")
+        up = np.inf if hi.status == 3 else (-hi.fun if hi.status == 0 else vals[c])
+        if up - vals[c] >= min_width - 1e-9:
+            out[c] = True
+            continue
+        obj[pos[c]] = 1.0
+        lo = linprog(obj, A_eq=a, b_eq=b, bounds=bounds, method="highs")
+        low = lo.fun if lo.status == 0 else vals[c]
+        out[c] = (up - low) >= min_width - 1e-9
+    return out
+
+
+def suppress_cube(counts: np.ndarray, labels: list, dims: tuple, k: int = DEFAULT_K,
+                  min_width: float = 1.0, total_label: str = "Tổng", max_rounds: int | None = None,
+                  forced: np.ndarray | None = None, frozen: np.ndarray | None = None,
+                  cache_dir: str | None = None) -> SuppressedCube:
+    """Primary + complementary suppression of an N-D count table against **all** its margins,
+    audited by LP (``scipy.optimize.linprog``) on every hidden cell.
+
+    Inputs: ``counts`` — int ndarray without margins (e.g. district × category × year),
+    ``labels`` — list of label lists per axis, ``dims`` — axis names, ``k``, ``min_width``;
+    ``forced`` / ``frozen`` — bool arrays over the table *with* margins: cells that must be
+    hidden / must stay as they are (used to keep a margin plane shared by several cubes, e.g.
+    the district × year totals, identical in all of them); ``cache_dir`` — folder where the
+    suppression *pattern* (never a count) is cached under a hash of the inputs.
+    Output: :class:`SuppressedCube` (margins appended, label ``total_label``).
+    Raises ValueError when the frozen cells make protection impossible.
+    """
+    arr = np.asarray(counts, dtype=float)
+    if (arr < 0).any() or not np.allclose(arr, np.round(arr)):
+        raise ValueError("disclosure: counts must be non-negative integers")
+    full = arr
+    for ax in range(arr.ndim):
+        full = np.concatenate([full, full.sum(axis=ax, keepdims=True)], axis=ax)
+    shape = full.shape
+    vals = full.ravel()
+    n = vals.size
+    labs = [list(lab) + [total_label] for lab in labels]
+    key = None
+    if cache_dir:
+        import hashlib
+
+        h = hashlib.sha256(b"sdc-cube-v1")
+        for part in (full.astype(np.int64), None if forced is None else forced.astype(bool),
+                     None if frozen is None else frozen.astype(bool)):
+            h.update(b"|" if part is None else part.tobytes() + str(part.shape).encode())
+        h.update(f"{k}|{min_width}".encode())
+        key = Path(cache_dir) / f"{h.hexdigest()}.npz"
+        if key.exists():
+            z = np.load(key, allow_pickle=False)
+            return SuppressedCube(dims=tuple(dims), labels=labs, counts=full.astype(np.int64),
+                                  hidden=z["hidden"], reason=z["reason"].astype(object), k=k,
+                                  audit=pd.DataFrame({"cell": z["ok"], "protected": True}),
+                                  iterations=int(z["rounds"]))
+    eqs = _cube_equations(shape)
+    hidden = (vals > 0) & (vals < k)
+    reason = np.where(hidden, "primary", "").astype(object)
+    if forced is not None:
+        f = np.asarray(forced, dtype=bool).ravel()
+        reason[f & ~hidden] = "complementary"
+        hidden |= f
+    frz = np.zeros(n, dtype=bool) if frozen is None else np.asarray(frozen, dtype=bool).ravel() & ~hidden
+    interior = np.ones(shape, dtype=bool)
+    for ax in range(len(shape)):
+        idx = [slice(None)] * len(shape)
+        idx[ax] = shape[ax] - 1
+        interior[tuple(idx)] = False
+    interior = interior.ravel()
+    eqs_of: dict[int, list[int]] = {}
+    for e_no, eq in enumerate(eqs):
+        for c in eq:
+            eqs_of.setdefault(int(c), []).append(e_no)
+
+    def best(cands):
+        cands = [c for c in cands if not frz[c]]
+        inner = [c for c in cands if interior[c]]
+        pool = [c for c in inner if vals[c] > 0] or inner or list(cands)
+        return min(pool, key=lambda c: (vals[c], c)) if pool else None
+
+    def close_equations():
+        changed = True
+        while changed:
+            changed = False
+            for eq in eqs:
+                h = hidden[eq]
+                if h.sum() == 1:
+                    c = best([int(x) for x in eq if not hidden[x]])
+                    if c is not None:
+                        hidden[c] = True
+                        reason[c] = "complementary"
+                        changed = True
+
+    known_ok: set[int] = set()
+    rounds = 0
+    max_rounds = max_rounds or n + 2
+    while True:
+        rounds += 1
+        close_equations()
+        hid = np.flatnonzero(hidden)
+        comps = {}
+        comp_of = {}
+        for comp in _components(hid, eqs):
+            r = comp[0]
+            comps[r] = comp
+            for c in comp:
+                comp_of[c] = r
+        todo = [int(c) for c in hid if int(c) not in known_ok]
+        res = {}
+        if min_width <= 1:
+            inner_sl = tuple(slice(0, n_ - 1) for n_ in shape)
+            h_in = hidden.reshape(shape)[inner_sl]
+            lb = 0.0 if (hidden & (vals == 0)).any() else 1.0
+            s_in = vals.reshape(shape)[inner_sl] - lb
+            for c in todo:
+                if interior[c] and _box_protected(h_in, s_in, np.unravel_index(c, shape)):
+                    res[c] = True
+        rest = [c for c in todo if c not in res]
+        res.update(_lp_protected(vals, hidden, hidden, eqs, comp_of, comps, rest, min_width))
+        known_ok |= {c for c, ok in res.items() if ok}
+        bad = [c for c, ok in res.items() if not ok]
+        if not bad:
+            break
+        if rounds >= max_rounds:
+            raise ValueError("disclosure: could not protect the cube")
+        progressed = False
+        for c in bad:
+            cands = {int(x) for e in eqs_of[c] for x in eqs[e] if not hidden[x]}
+            cc = best(sorted(cands))
+            if cc is not None:
+                hidden[cc] = True
+                reason[cc] = "complementary"
+                progressed = True
+        if not progressed:
+            raise ValueError("disclosure: the cube cannot be protected")
+    aud = pd.DataFrame({"cell": sorted(known_ok), "protected": True})
+    if key is not None:
+        import os
+        import tempfile
+
+        key.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=key.parent, suffix=".npz")
+        os.close(fd)
+        with open(tmp, "wb") as fh:
+            np.savez(fh, hidden=hidden.reshape(shape), reason=reason.reshape(shape).astype(str),
+                     ok=np.array(sorted(known_ok), dtype=np.int64), rounds=rounds)
+        os.replace(tmp, key)
+    return SuppressedCube(dims=tuple(dims), labels=labs, counts=full.astype(np.int64),
+                          hidden=hidden.reshape(shape), reason=reason.reshape(shape), k=k, audit=aud,
+                          iterations=rounds)
+
+
+def audit_cube(cube: SuppressedCube, min_width: float = 1.0) -> pd.DataFrame:
+    """Independent attacker on a whole cube: LP min and max of every hidden cell given every
+    shown cell and margin (non-negativity; ≥ 1 when no zero is hidden). Output: DataFrame
+    ``cell`` (tuple of labels), ``reason``, ``lower``, ``upper``, ``width``, ``protected``."""
+    vals = cube.counts.ravel().astype(float)
+    hidden = cube.hidden.ravel()
+    eqs = _cube_equations(cube.counts.shape)
+    interior = np.zeros(vals.size, dtype=bool)
+    aud = _audit_arrays(vals, hidden, hidden, interior, eqs, min_width)
+    shape = cube.counts.shape
+    aud.insert(0, "cell", [tuple(cube.labels[ax][i] for ax, i in enumerate(np.unravel_index(c, shape)))
+                           for c in aud.index])
+    aud.insert(1, "reason", [cube.reason.ravel()[c] for c in aud.index])
     return aud.reset_index(drop=True)
 
 

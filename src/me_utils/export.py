@@ -27,6 +27,10 @@ MAX_REPORT_BYTES = 3 * 1024 * 1024
 WARN_SHARE = 0.8
 
 _CSS = """
+.me-header, .me-toc, .me-provenance { font-family: var(--jp-content-font-family, "DejaVu Sans", sans-serif);
+  color: var(--jp-content-font-color1, #222); }
+.me-header, .me-provenance { padding: 0 16px; }
+.me-toc { margin-left: 16px !important; margin-right: 16px !important; }
 .me-header { margin: 0 0 8px 0; }
 .me-header .me-illustrative { font-size: 1.05em; }
 .me-toc { border: 1px solid #ccc; background: #f7f7f7; padding: 6px 14px; margin: 8px 0 14px 0;

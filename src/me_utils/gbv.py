@@ -214,6 +214,11 @@ def _clean_text(s: pd.Series) -> pd.Series:
     only: pandas string ops on a million rows are slow)."""
     codes, uniq = pd.factorize(s.astype(object))
     clean = np.array([str(u).strip() for u in uniq] + [""], dtype=object)
+    if len(uniq) * 4 < len(s):
+        # few distinct values: a categorical makes every later comparison a code lookup
+        used = np.unique(codes)
+        cats = pd.unique(clean[used])
+        return pd.Series(pd.Categorical(clean[codes], categories=cats), index=s.index)
     return pd.Series(clean[codes], index=s.index, dtype=object)
 
 
@@ -225,8 +230,12 @@ def register_schema() -> pa.DataFrameSchema:
     """
     def col(checks):
         # dtype left open: the frame holds object strings from _clean_text
-        return pa.Column(None, checks=[pa.Check(lambda s: s != "", name="missing"), *checks],
-                         nullable=False, coerce=False)
+        # nullable=True and ignore_na=False: _clean_text already turned NaN into "", and
+        # pandera's own NaN scans cost seconds on a million object rows
+        for ch in checks:
+            ch.ignore_na = False
+        return pa.Column(None, checks=[pa.Check(lambda s: s != "", name="missing", ignore_na=False), *checks],
+                         nullable=True, coerce=False)
 
     flag = [pa.Check.isin(["0", "1"], name="flag")]
     cols = {

@@ -1,9 +1,11 @@
 """Sections of the GBV report notebook (``notebooks/20_gbv.ipynb``).
 
 Every table that holds GBV counts goes through :mod:`me_utils.disclosure` before it is shown:
-counts 1…k−1 hidden, complementary cells hidden and audited, percentages and rates with a
-hidden numerator/denominator hidden, every displayed table checked by
-:func:`me_utils.disclosure.guard_no_identifiers`. Every suppressed table is recorded on the
+each count is a cell of a district × category × year cube suppressed once (primary cells 1…k−1,
+complementary cells, LP-audited against every margin), so the province report and all district
+reports show slices of one pattern; percentages and rates with a hidden numerator or
+denominator are hidden; every displayed table passes
+:func:`me_utils.disclosure.guard_no_identifiers`; every slice shown is recorded on the
 :class:`GbvReport` so that the appendix prints the suppression log.
 """
 from __future__ import annotations
@@ -61,8 +63,15 @@ def _unit_name(code: str, lang: str) -> str:
 
 @dataclass
 class GbvReport:
-    """What the GBV sections share: context, validated register (consented rows only in
-    ``data``), population, returnees, threshold ``k`` and the suppressed tables (for the log)."""
+    """What the GBV sections share: context, validated register, consent filter, population,
+    returnees, threshold ``k``, the suppressed cubes and the tables shown (for the log).
+
+    Every count a report shows is a cell of a *cube* district × category × year (with every
+    margin) suppressed once for the whole province. The province report and each district
+    report show slices of the same cubes, so reading all of them together still cannot give a
+    hidden cell away. The district × year totals plane is shared by all GBV cubes and is
+    suppressed first, then imposed on the others.
+    """
 
     ctx: object
     register: pd.DataFrame
@@ -73,7 +82,7 @@ class GbvReport:
     k: int
     files: dict
     tables: list = field(default_factory=list)
-    _returnee_st: object = None
+    cubes: dict = field(default_factory=dict)
 
     @property
     def lang(self) -> str:
@@ -84,56 +93,143 @@ class GbvReport:
         return self.ctx.unit
 
     @property
+    def fixed_unit(self):
+        """Cube label of the report unit (None = province total)."""
+        return None if self.unit == PROVINCE else self.unit
+
+    @property
     def illustrative(self) -> bool:
         return bool(self.ctx.illustrative)
 
     @property
+    def years(self) -> list[int]:
+        return list(range(self.ctx.period_start, self.ctx.period_end + 1))
+
+    @property
+    def gbv(self) -> pd.DataFrame:
+        """Consented GBV incidents (non-GBV excluded), all districts, report years."""
+        d = self.consent.data
+        d = d[(d["incident_type"].astype(str) != "non_gbv") & d["year"].isin(self.years)]
+        return d
+
+    @property
     def data(self) -> pd.DataFrame:
-        """Consented incidents of the report unit, years period_start−1 … period_end."""
+        """Consented incidents of the report unit in the report years."""
         d = self.consent.data
         if self.unit != PROVINCE:
             d = d[d["unit_code"].astype(str) == self.unit]
-        return d[(d["year"] >= self.ctx.period_start - 1) & (d["year"] <= self.ctx.period_end)]
+        return d[d["year"].isin(self.years)]
 
-    def suppress(self, table: pd.DataFrame, name: str, **kw) -> D.SuppressedTable:
-        st = D.suppress(table, k=self.k, name=name, **kw)
+    def show(self, st: D.SuppressedTable, caption: str) -> None:
+        """Display a suppressed slice and record it for the log."""
         self.tables.append(st)
-        return st
+        _show_table(st.display(self.lang), caption=caption + _illus(self.lang, self.illustrative), index=True)
 
 
-def returnee_table(rep: GbvReport) -> D.SuppressedTable | None:
-    """M3.C3 counts of the report unit by year as supported / not supported (a partition of
-    the returnees in need), suppressed and audited; computed once per report."""
-    if rep._returnee_st is not None or rep.returnees is None:
-        return rep._returnee_st
-    lang, ctx = rep.lang, rep.ctx
+def _cache_dir() -> str:
+    import os
+    import tempfile
+
+    return os.environ.get("ME_SDC_CACHE") or os.path.join(tempfile.gettempdir(), "me_utils_sdc_cache")
+
+
+def _counts(frame: pd.DataFrame, dim: str | None, cats: list, years: list) -> np.ndarray:
+    """District × category × year counts (district × year when ``dim`` is None)."""
+    if dim is None:
+        g = frame.groupby([frame["unit_code"].astype(str), "year"]).size()
+        idx = pd.MultiIndex.from_product([G.DISTRICTS, years])
+        return g.reindex(idx, fill_value=0).to_numpy().reshape(len(G.DISTRICTS), len(years))
+    g = frame.groupby([frame["unit_code"].astype(str), frame[dim].astype(str), "year"]).size()
+    idx = pd.MultiIndex.from_product([G.DISTRICTS, [str(c) for c in cats], years])
+    return g.reindex(idx, fill_value=0).to_numpy().reshape(len(G.DISTRICTS), len(cats), len(years))
+
+
+def plane(rep: GbvReport) -> D.SuppressedCube:
+    """District × year totals of GBV incidents, suppressed (the plane shared by all cubes)."""
+    if "plane" not in rep.cubes:
+        rep.cubes["plane"] = D.suppress_cube(_counts(rep.gbv, None, [], rep.years), [G.DISTRICTS, rep.years],
+                                             ("unit_code", "year"), k=rep.k, cache_dir=_cache_dir())
+    return rep.cubes["plane"]
+
+
+def _with_plane(rep: GbvReport, counts: np.ndarray, name: str, shared_plane: bool) -> D.SuppressedCube:
+    forced = frozen = None
+    if shared_plane:
+        p = plane(rep)
+        shape = tuple(s + 1 for s in counts.shape)
+        forced = np.zeros(shape, dtype=bool)
+        frozen = np.zeros(shape, dtype=bool)
+        forced[:, -1, :] = p.hidden
+        frozen[:, -1, :] = ~p.hidden
+    return D.suppress_cube(counts, [G.DISTRICTS, list(range(counts.shape[1])), rep.years],
+                           ("unit_code", name, "year"), k=rep.k, forced=forced, frozen=frozen,
+                           cache_dir=_cache_dir())
+
+
+def category_cube(rep: GbvReport, dim: str, cats: list) -> D.SuppressedCube:
+    """GBV incidents by district × ``dim`` × year (categories ``cats``), sharing the plane."""
+    if dim not in rep.cubes:
+        cube = _with_plane(rep, _counts(rep.gbv, dim, cats, rep.years), dim, True)
+        cube.labels[1] = [str(c) for c in cats] + [cube.labels[1][-1]]
+        rep.cubes[dim] = cube
+    return rep.cubes[dim]
+
+
+def yes_no_cube(rep: GbvReport, key: str, yes: pd.Series, den: pd.Series, frame: pd.DataFrame,
+                shared_plane: bool) -> D.SuppressedCube:
+    """District × {yes, no} × year cube of a proportion's numerator and the rest of its
+    denominator (rows of ``frame`` with ``den``)."""
+    if key not in rep.cubes:
+        f = frame[den.to_numpy()].assign(_yn=np.where(yes[den].to_numpy(), "yes", "no"))
+        cube = _with_plane(rep, _counts(f, "_yn", ["yes", "no"], rep.years), key, shared_plane)
+        cube.labels[1] = ["yes", "no", cube.labels[1][-1]]
+        rep.cubes[key] = cube
+    return rep.cubes[key]
+
+
+def indicator_cube(rep: GbvReport, code: str) -> D.SuppressedCube:
+    """Cube of a register indicator. M3.C2a and G.1 count every GBV incident in their
+    denominator, so they share the totals plane with the breakdown cubes."""
+    d = rep.consent.data
+    d = d[d["year"].isin(rep.years)]
+    num, den = G.indicator_parts(d)[code]
+    return yes_no_cube(rep, code, num & den, den, d, shared_plane=code in ("M3.C2a", "G.1"))
+
+
+def returnee_cube(rep: GbvReport) -> D.SuppressedCube | None:
+    """{supported, not supported} × year table of returnees in need (M3.C3), province only.
+
+    Returnee numbers per district are a handful a year; published by district they would be
+    almost all hidden, and any district slice would be linked to the province figures. So
+    M3.C3 is reported for the province only (police and border-guard figures summed)."""
+    if "M3.C3" in rep.cubes or rep.returnees is None:
+        return rep.cubes.get("M3.C3")
     r = rep.returnees
-    if rep.unit != PROVINCE:
-        r = r[r["unit_code"].astype(str) == rep.unit]
-    r = r[(r["year"] >= ctx.period_start - 1) & (r["year"] <= ctx.period_end)]
+    r = r[r["year"].isin(rep.years)]
     if r.empty:
         return None
     G.m3c3(r)  # validates the counts (supported ≤ in need ≤ detected), naming the row
-    g = r.groupby("year")[["returnees_in_need", "returnees_supported"]].sum()
-    t = pd.DataFrame({_t(lang, "Được hỗ trợ", "Supported"): g["returnees_supported"],
-                      _t(lang, "Chưa được hỗ trợ", "Not supported"): g["returnees_in_need"] - g["returnees_supported"]})
-    t.index = [str(i) for i in t.index]
-    rep._returnee_st = D.suppress(t, k=rep.k, name=_t(lang, "Nạn nhân trở về có nhu cầu hỗ trợ",
-                                                      "Returnees in need of support"))
-    return rep._returnee_st
+    g = r.groupby("year")[["returnees_in_need", "returnees_supported"]].sum().reindex(rep.years, fill_value=0)
+    sup = g["returnees_supported"].to_numpy()
+    counts = np.stack([sup, g["returnees_in_need"].to_numpy() - sup], axis=0)
+    cube = D.suppress_cube(counts, [["yes", "no"], rep.years], ("M3.C3", "year"), k=rep.k, cache_dir=_cache_dir())
+    rep.cubes["M3.C3"] = cube
+    return cube
 
 
-def _read_optional(path: Path) -> pd.DataFrame | None:
-    if not path.exists():
-        return None
-    return pd.read_csv(path, encoding="utf-8-sig")
+def _cell(cube: D.SuppressedCube, unit, cat, year):
+    """(count, hidden) of one cube cell; None labels mean totals."""
+    idx = []
+    for ax, lab in enumerate((unit, cat, year)):
+        idx.append(len(cube.labels[ax]) - 1 if lab is None else cube.labels[ax].index(lab))
+    idx = tuple(idx)
+    return int(cube.counts[idx]), bool(cube.hidden[idx])
 
 
 def load_report_data(ctx, suppression_threshold: int = D.DEFAULT_K) -> GbvReport:
     """Read and validate the register (processed copy if present, else raw), population and
-    returnees; show the data sources and the consent filter. Raises
-    :class:`me_utils.gbv.RegisterError` (file, row, column, value, reason) for a bad register.
-    """
+    returnees; show the data sources. Raises :class:`me_utils.gbv.RegisterError` (file, row,
+    column, value, reason) for a bad register."""
     k = int(suppression_threshold)
     if k < 2:
         raise ValueError("suppression_threshold must be at least 2")
@@ -153,6 +249,12 @@ def load_report_data(ctx, suppression_threshold: int = D.DEFAULT_K) -> GbvReport
         lines.append(f"- `{rel}`" + ("" if p.exists() else _t(lang, " (chưa có tệp)", " (no file)")))
     markdown(_t(lang, "Nguồn số liệu của báo cáo này:", "Data used in this report:") + "\n\n" + "\n".join(lines))
     return rep
+
+
+def _read_optional(path: Path) -> pd.DataFrame | None:
+    if not path.exists():
+        return None
+    return pd.read_csv(path, encoding="utf-8-sig")
 
 
 def section_scope(rep: GbvReport) -> None:
@@ -188,13 +290,6 @@ def section_scope(rep: GbvReport) -> None:
 # --------------------------------------------------------------------------- indicators
 
 
-def _pct_cell(num, den, hide_num, hide_den, hide_val, lang):
-    return (D.HIDDEN_MARK if hide_num else fmt.fmt_number(num, 0, lang),
-            D.HIDDEN_MARK if hide_den else fmt.fmt_number(den, 0, lang),
-            D.HIDDEN_MARK if hide_val else fmt.fmt_pct(num / den * 100, 1, lang),
-            D.HIDDEN_MARK if hide_val else fmt.fmt_ci(*_wilson(num, den), 1, lang))
-
-
 def _wilson(num, den):
     from .intervals import wilson_ci
 
@@ -202,70 +297,70 @@ def _wilson(num, den):
     return lo * 100, hi * 100
 
 
+def _illus(lang: str, on: bool) -> str:
+    return _t(lang, " — dữ liệu minh họa", " — illustrative data") if on else ""
+
+
 def indicator_series(rep: GbvReport) -> pd.DataFrame:
-    """Register indicators (and M3.C3) of the report unit by year, with disclosure masks.
+    """Register indicators and M3.C3 of the report unit by year, read from their cubes.
 
     Output columns: ``indicator_code, year, numerator, denominator, value, ci_low, ci_high,
-    hide_numerator, hide_denominator, hide_value``.
+    hide_numerator, hide_denominator, hide_value`` (value and CI in percent).
     """
-    ind = G.compute_indicators(rep.data, by=["year"])
-    m = D.protect_proportion(ind["numerator"], ind["denominator"], rep.k)
-    out = pd.concat([ind.reset_index(drop=True), m], axis=1)
-    st = returnee_table(rep)
-    if st is not None:
-        rows = []
-        for y in st.counts.index[:-1]:
-            sup, tot = st.counts.loc[y].iloc[0], st.counts.loc[y].iloc[-1]
-            # a year with any hidden cell in the published M3.C3 table stays hidden everywhere
-            h = bool(st.hidden.loc[y].iloc[:-1].any()) or tot == 0
-            lo, hi = _wilson(sup, tot) if tot else (np.nan, np.nan)
-            rows.append({"indicator_code": "M3.C3", "year": int(y), "numerator": sup, "denominator": tot,
-                         "value": sup / tot * 100 if tot else np.nan, "ci_low": lo, "ci_high": hi,
-                         "hide_numerator": h, "hide_denominator": False, "hide_value": h})
-        out = pd.concat([out, pd.DataFrame(rows)], ignore_index=True)
-    return out
+    rows = []
+    cubes = [(c, indicator_cube(rep, c)) for c in G.CATALOGUE_CODES]
+    rc = returnee_cube(rep) if rep.unit == PROVINCE else None
+    for code, cube in cubes + ([("M3.C3", rc)] if rc is not None else []):
+        for y in rep.years:
+            if code == "M3.C3":
+                yi = cube.labels[1].index(y)
+                num, h_num = int(cube.counts[0, yi]), bool(cube.hidden[0, yi])
+                den, h_den = int(cube.counts[2, yi]), bool(cube.hidden[2, yi])
+            else:
+                num, h_num = _cell(cube, rep.fixed_unit, "yes", y)
+                den, h_den = _cell(cube, rep.fixed_unit, None, y)
+            hide_val = h_num or h_den or den == 0
+            lo, hi = _wilson(num, den) if den else (np.nan, np.nan)
+            rows.append({"indicator_code": code, "year": y, "numerator": num, "denominator": den,
+                         "value": num / den * 100 if den else np.nan, "ci_low": lo, "ci_high": hi,
+                         "hide_numerator": h_num, "hide_denominator": h_den, "hide_value": hide_val})
+    return pd.DataFrame(rows)
 
 
 def section_indicators(rep: GbvReport) -> pd.DataFrame:
     """Section 2: indicator values by year (counts, %, Wilson 95% CI), with targets from the
-    catalogue, hidden where a count is small."""
+    catalogue; counts hidden by the cubes' suppression, and the % with them."""
     lang, ctx = rep.lang, rep.ctx
     heading(_t(lang, "2. Các chỉ tiêu từ sổ đăng ký", "2. Indicators from the register"), 2)
     ser = indicator_series(rep)
     cat = ctx.catalogue.indicators
-    rows = []
-    for code in G.CATALOGUE_CODES:  # M3.C3 is shown in section 8 from its own table
-        s = ser[ser["indicator_code"] == code].sort_values("year")
+    shown = 0
+    for code in G.CATALOGUE_CODES:  # M3.C3 is shown in section 8 with its table
+        s = ser[(ser["indicator_code"] == code) & (ser["denominator"] > 0)]
         ind = cat.get(code)
-        name = (ind.name_vi if lang == "vi" else ind.name_en) if ind is not None else G.INDICATORS.get(code, (code, code))[lang != "vi"]
+        name = (ind.name_vi if lang == "vi" else ind.name_en) if ind is not None else G.INDICATORS[code][lang != "vi"]
         tgt = "" if ind is None else " / ".join(
             f"{y}: {fmt.fmt_pct(ind.target(y), 0, lang)}" for y in (2025, 2030) if ind.target(y) is not None)
+        rows = []
         for r in s.itertuples(index=False):
-            if r.denominator == 0:
-                continue
-            n, d, v, ci = _pct_cell(r.numerator, r.denominator, r.hide_numerator, r.hide_denominator,
-                                    r.hide_value, lang)
-            rows.append({_t(lang, "Mã", "Code"): code, _t(lang, "Chỉ tiêu", "Indicator"): name,
-                         _t(lang, "Năm", "Year"): str(int(r.year)), _t(lang, "Tử số", "Numerator"): n,
-                         _t(lang, "Mẫu số", "Denominator"): d, _t(lang, "Giá trị", "Value"): v,
-                         fmt.ci_label(0.95, lang): ci, _t(lang, "Mục tiêu", "Target"): tgt})
-    tab = pd.DataFrame(rows)
-    if tab.empty:
+            x = D.HIDDEN_MARK
+            rows.append({_t(lang, "Năm", "Year"): str(int(r.year)),
+                         _t(lang, "Tử số", "Numerator"): x if r.hide_numerator else fmt.fmt_number(r.numerator, 0, lang),
+                         _t(lang, "Mẫu số", "Denominator"): x if r.hide_denominator else fmt.fmt_number(r.denominator, 0, lang),
+                         _t(lang, "Giá trị", "Value"): x if r.hide_value else fmt.fmt_pct(r.value, 1, lang),
+                         fmt.ci_label(0.95, lang): x if r.hide_value else fmt.fmt_ci(r.ci_low, r.ci_high, 1, lang),
+                         _t(lang, "Mục tiêu", "Target"): tgt})
+        if rows:
+            shown += 1
+            _show_table(pd.DataFrame(rows), caption=f"{code} — {name}" + _illus(lang, rep.illustrative))
+    if not shown:
         markdown(_t(lang, "Chưa có số liệu cho đơn vị này.", "No data for this unit."))
         return ser
-    for code, part in tab.groupby(_t(lang, "Mã", "Code"), sort=False):
-        title = part.iloc[0][_t(lang, "Chỉ tiêu", "Indicator")]
-        _show_table(part.drop(columns=[_t(lang, "Mã", "Code"), _t(lang, "Chỉ tiêu", "Indicator")]),
-                    caption=f"{code} — {title}" + _illus(lang, rep.illustrative))
     markdown(_t(lang, "DV.4 gồm ba phần: được bảo vệ (công an/tư pháp hoặc nơi tạm lánh), được trợ giúp "
                       "pháp lý, được chăm sóc sức khỏe; người bị bạo lực được tính khi nhận ít nhất một phần.",
                 "DV.4 has three parts: protection (police/justice or shelter), legal aid, health care; a "
                 "victim counts when she or he received at least one."))
     return ser
-
-
-def _illus(lang: str, on: bool) -> str:
-    return _t(lang, " — dữ liệu minh họa", " — illustrative data") if on else ""
 
 
 def section_trends(rep: GbvReport, ser: pd.DataFrame):
@@ -320,88 +415,69 @@ def section_trends(rep: GbvReport, ser: pd.DataFrame):
 # --------------------------------------------------------------------------- counts
 
 
-def _pivot(df: pd.DataFrame, row: str, col: str, row_labels=None, lang: str = "vi") -> pd.DataFrame:
-    t = df.groupby([row, col], observed=False).size().unstack(col, fill_value=0)
-    if row_labels:
-        t.index = [G.label(row_labels, x, lang) for x in t.index]
-    t.columns = [str(c) for c in t.columns]
-    t.index = [str(i) for i in t.index]
-    return t
+def _namer(dim: str, lang: str):
+    return lambda labels: [G.label(dim, x, lang) for x in labels]
 
 
 def section_cases(rep: GbvReport) -> list:
-    """Section 4: detected incidents by type × year (report unit) and, for the province, by
-    district × type for the last year — both suppressed and audited."""
+    """Section 4: detected GBV incidents by type × year (report unit) and, in the province
+    report, by district × type for the last year — slices of one suppressed cube."""
     lang, ctx = rep.lang, rep.ctx
     heading(_t(lang, "4. Số vụ việc được phát hiện", "4. Detected incidents"), 2)
     out = []
-    d = rep.data
-    if d.empty:
-        markdown(_t(lang, "Chưa có số liệu cho đơn vị này.", "No data for this unit."))
+    if rep.gbv.empty:
+        markdown(_t(lang, "Chưa có số liệu.", "No data."))
         return out
-    # GBV types only: every GBV table then shares the same yearly totals, so no table's total
-    # minus another's gives a hidden count away
-    d = d[d["incident_type"].astype(str) != "non_gbv"]
-    d = d.assign(incident_type=d["incident_type"].cat.remove_categories(["non_gbv"]))
-    t = _pivot(d, "incident_type", "year", "incident_type", lang)
-    st = rep.suppress(t, _t(lang, "Vụ việc BLTCSG theo loại và năm", "GBV incidents by type and year"))
-    _show_table(st.display(lang), caption=st.name + _illus(lang, rep.illustrative), index=True)
+    cube = category_cube(rep, "incident_type", G.GBV_TYPES)
+    title = _t(lang, "Vụ việc BLTCSG theo loại và năm", "GBV incidents by type and year")
+    st = cube.table("incident_type", "year", {"unit_code": rep.fixed_unit}, name=title,
+                    total_label=_t(lang, "Tổng", "Total"), row_names=_namer("incident_type", lang))
+    rep.show(st, title)
     out.append(st)
     if rep.unit == PROVINCE:
-        last = d[d["year"] == ctx.period_end]
-        if len(last):
-            t2 = last.groupby(["unit_code", "incident_type"], observed=False).size().unstack(fill_value=0)
-            t2.index = [_unit_name(str(u), lang) for u in t2.index]
-            t2 = t2.sort_index(key=lambda s: s.str.casefold())
-            t2.columns = [G.label("incident_type", c, lang) for c in t2.columns]
-            st2 = rep.suppress(t2, _t(lang, f"Vụ việc BLTCSG theo huyện và loại, năm {ctx.period_end}",
-                                      f"GBV incidents by district and type, {ctx.period_end}"))
-            _show_table(st2.display(lang), caption=st2.name + _illus(lang, rep.illustrative), index=True)
-            out.append(st2)
+        title2 = _t(lang, f"Vụ việc BLTCSG theo huyện và loại, năm {ctx.period_end}",
+                    f"GBV incidents by district and type, {ctx.period_end}")
+        st2 = cube.table("unit_code", "incident_type", {"year": ctx.period_end}, name=title2,
+                         total_label=_t(lang, "Tổng", "Total"),
+                         row_names=lambda us: [_unit_name(u, lang) for u in us],
+                         col_names=_namer("incident_type", lang))
+        rep.show(st2, title2)
+        out.append(st2)
     markdown(_t(lang, "Các vụ việc không phải BLTCSG (non-GBV) không nằm trong các bảng này.",
                 "Non-GBV incidents are not part of these tables."))
     return out
 
 
-def rate_table(rep: GbvReport, by=("unit_code", "year"), data: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Rates per 100,000 women and girls with Garwood 95% CIs and disclosure masks. The count
-    of female GBV survivors is hidden when it, or the male survivors that the GBV total
-    (published in other tables) would give away, is 1…k−1; the rate is hidden with it.
-    ``data`` defaults to the report unit's consented incidents."""
-    if rep.population is None:
-        return pd.DataFrame()
-    d = rep.data if data is None else data
-    r = G.rates_per_100k(d, rep.population, by=list(by))
-    d = d[d["incident_type"].astype(str) != "non_gbv"]
-    allc = d.assign(unit_code=d["unit_code"].astype(str)).groupby(list(by)).size().rename("all_cases")
-    r = r.merge(allc.reset_index(), on=list(by), how="left").fillna({"all_cases": 0})
-    m = D.protect_proportion(r["n"], r["all_cases"], rep.k)
-    r["hide_n"] = m["hide_numerator"].to_numpy()
-    return r
-
-
 def section_rates(rep: GbvReport) -> pd.DataFrame:
-    """Section 5: detected female survivors per 100,000 women and girls by year (report unit),
-    Garwood intervals, hidden where the count is small."""
+    """Section 5: detected female GBV survivors per 100,000 women and girls by year (report
+    unit), Garwood intervals; hidden where the female count is hidden in the sex cube."""
     lang = rep.lang
     heading(_t(lang, "5. Tỷ suất trên 100.000 phụ nữ và trẻ em gái", "5. Rate per 100,000 women and girls"), 2)
     if rep.population is None:
         markdown(_t(lang, "Chưa có số liệu dân số.", "No population data."))
         return pd.DataFrame()
-    d = rep.data
-    r = rate_table(rep, by=["unit_code", "year"])
-    if rep.unit == PROVINCE:
-        pr = rate_table(rep, by=["year"])
-    else:
-        pr = r[r["unit_code"] == rep.unit]
-    rows = []
-    for x in pr.itertuples(index=False):
-        h = bool(x.hide_n)
-        rows.append({_t(lang, "Năm", "Year"): str(int(x.year)),
-                     _t(lang, "Nạn nhân nữ", "Female survivors"): D.HIDDEN_MARK if h else fmt.fmt_number(x.n, 0, lang),
-                     _t(lang, "Dân số nữ", "Female population"): fmt.fmt_number(x.population, 0, lang),
-                     _t(lang, "Tỷ suất /100.000", "Rate /100,000"): D.HIDDEN_MARK if h else fmt.fmt_number(x.rate, 1, lang),
-                     fmt.ci_label(0.95, lang): D.HIDDEN_MARK if h else fmt.fmt_ci(x.ci_low, x.ci_high, 1, lang, pct=False)})
+    cube = category_cube(rep, "survivor_sex", G.SEXES)
+    pop = G.female_population(rep.population)
+    pop = pop[pop["unit_code"].astype(str).isin(G.DISTRICTS)]
+    if rep.unit != PROVINCE:
+        pop = pop[pop["unit_code"].astype(str) == rep.unit]
+    pop = pop.groupby("year")["population"].sum()
+    from .intervals import rate_ci
+
+    rows, recs = [], []
+    for y in rep.years:
+        if y not in pop.index or pop[y] <= 0:
+            continue
+        n, h = _cell(cube, rep.fixed_unit, "F", y)
+        rate, lo, hi = rate_ci(n, float(pop[y]))
+        recs.append({"year": y, "n": n, "population": float(pop[y]), "rate": rate, "ci_low": lo, "ci_high": hi,
+                     "hidden": h})
+        x = D.HIDDEN_MARK
+        rows.append({_t(lang, "Năm", "Year"): str(y),
+                     _t(lang, "Nạn nhân nữ", "Female survivors"): x if h else fmt.fmt_number(n, 0, lang),
+                     _t(lang, "Dân số nữ", "Female population"): fmt.fmt_number(pop[y], 0, lang),
+                     _t(lang, "Tỷ suất /100.000", "Rate /100,000"): x if h else fmt.fmt_number(rate, 1, lang),
+                     fmt.ci_label(0.95, lang): x if h else fmt.fmt_ci(lo, hi, 1, lang, pct=False)})
     _show_table(pd.DataFrame(rows), caption=_t(lang, "Nạn nhân nữ của BLTCSG được phát hiện trên 100.000 phụ nữ và "
                                                      "trẻ em gái (KTC Garwood)",
                                                "Detected female GBV survivors per 100,000 women and girls "
@@ -410,46 +486,61 @@ def section_rates(rep: GbvReport) -> pd.DataFrame:
                              "cáo; tỷ suất tăng có thể là do phát hiện tốt hơn.",
                        "Detected incidents reflect both violence and access to reporting; a rising rate may "
                        "mean better detection."))
-    return r
+    return pd.DataFrame(recs)
+
+
+FLAG_LABELS = {
+    "ipv": ("Bạo lực do bạn đời", "Intimate-partner violence"),
+    "child_sexual_abuse": ("Xâm hại tình dục trẻ em", "Child sexual abuse"),
+    "early_marriage": ("Tảo hôn", "Early (child) marriage"),
+    "survivor_disability": ("Người khuyết tật", "Survivor with disability"),
+}
 
 
 def section_breakdowns(rep: GbvReport) -> list:
-    """Section 6: breakdowns by survivor sex, age group, ethnicity, disability, context flag and
-    reporting-delay band, each as category × year with totals, suppressed and audited."""
+    """Section 6: breakdowns by survivor sex, age group, ethnicity, reporting-delay band and
+    case context, each category × year with totals — slices of suppressed cubes."""
     lang = rep.lang
     heading(_t(lang, "6. Phân tách", "6. Breakdowns"), 2)
-    d = rep.data
     out = []
-    if d.empty:
-        markdown(_t(lang, "Chưa có số liệu cho đơn vị này.", "No data for this unit."))
+    if rep.gbv.empty:
+        markdown(_t(lang, "Chưa có số liệu.", "No data."))
         return out
-    gbv_only = d[d["incident_type"].astype(str) != "non_gbv"]
     specs = [
-        ("survivor_sex", _t(lang, "Nạn nhân BLTCSG theo giới tính", "GBV survivors by sex"), gbv_only),
-        ("survivor_age_group", _t(lang, "Nạn nhân BLTCSG theo nhóm tuổi", "GBV survivors by age group"), gbv_only),
-        ("survivor_ethnicity", _t(lang, "Nạn nhân BLTCSG theo dân tộc", "GBV survivors by ethnicity"), gbv_only),
-        ("delay_band", _t(lang, "Vụ việc BLTCSG theo thời gian từ khi xảy ra đến khi báo cáo",
-                          "GBV incidents by time from incident to first report"), gbv_only),
+        ("survivor_sex", G.SEXES, _t(lang, "Nạn nhân BLTCSG theo giới tính", "GBV survivors by sex")),
+        ("survivor_age_group", G.AGE_GROUPS, _t(lang, "Nạn nhân BLTCSG theo nhóm tuổi", "GBV survivors by age group")),
+        ("survivor_ethnicity", G.ETHNICITIES, _t(lang, "Nạn nhân BLTCSG theo dân tộc", "GBV survivors by ethnicity")),
+        ("delay_band", [b[0] for b in G.DELAY_BANDS],
+         _t(lang, "Vụ việc BLTCSG theo thời gian từ khi xảy ra đến khi báo cáo",
+            "GBV incidents by time from incident to first report")),
     ]
-    for dim, title, frame in specs:
-        t = _pivot(frame, dim, "year", dim, lang)
-        st = rep.suppress(t, title)
-        _show_table(st.display(lang), caption=title + _illus(lang, rep.illustrative), index=True)
+    for dim, cats, title in specs:
+        cube = category_cube(rep, dim, cats)
+        st = cube.table(dim, "year", {"unit_code": rep.fixed_unit}, name=title, total_label=_t(lang, "Tổng", "Total"),
+                        row_names=_namer(dim, lang))
+        rep.show(st, title)
         out.append(st)
-    flags = pd.DataFrame({
-        _t(lang, "Bạo lực do bạn đời", "Intimate-partner violence"): gbv_only["ipv"] == 1,
-        _t(lang, "Xâm hại tình dục trẻ em", "Child sexual abuse"): gbv_only["child_sexual_abuse"] == 1,
-        _t(lang, "Tảo hôn", "Early (child) marriage"): gbv_only["early_marriage"] == 1,
-        _t(lang, "Người khuyết tật", "Survivor with disability"): gbv_only["survivor_disability"] == 1,
-    })
-    # flags overlap, so each is its own one-row table: no shared total to difference against
-    ft = flags.groupby(gbv_only["year"]).sum().T
-    ft.columns = [str(c) for c in ft.columns]
-    st = rep.suppress(ft, _t(lang, "Bối cảnh vụ việc (một vụ có thể thuộc nhiều bối cảnh)",
-                             "Case context (an incident can have several)"), row_totals=False, col_totals=False,
-                      grand_total=False)
-    _show_table(st.display(lang), caption=st.name + _illus(lang, rep.illustrative), index=True)
-    out.append(st)
+    # context flags overlap: each is its own yes/no cube sharing the totals plane; only "yes" is shown
+    rows = {}
+    hid = {}
+    g = rep.gbv
+    for flag, (vi, en) in FLAG_LABELS.items():
+        cube = yes_no_cube(rep, f"flag_{flag}", g[flag] == 1, pd.Series(True, index=g.index), g, True)
+        lab = _t(lang, vi, en)
+        rows[lab], hid[lab] = [], []
+        for y in rep.years:
+            n, h = _cell(cube, rep.fixed_unit, "yes", y)
+            rows[lab].append(n)
+            hid[lab].append(h)
+        st = cube.table(f"flag_{flag}", "year", {"unit_code": rep.fixed_unit}, name=f"{lab}", total_label=_t(lang, "Tổng", "Total"),
+                        row_names=lambda ls: [_t(lang, "có", "yes") if x == "yes" else _t(lang, "không", "no") for x in ls])
+        rep.tables.append(st)
+    cols = [str(y) for y in rep.years]
+    disp = pd.DataFrame({c: [D.HIDDEN_MARK if hid[lab][i] else fmt.fmt_number(rows[lab][i], 0, lang) for lab in rows]
+                         for i, c in enumerate(cols)}, index=list(rows))
+    _show_table(disp, caption=_t(lang, "Bối cảnh vụ việc BLTCSG (một vụ có thể thuộc nhiều bối cảnh)",
+                                 "Context of GBV incidents (an incident can have several)") + _illus(lang, rep.illustrative),
+                index=True)
     markdown("> " + _t(lang, "Khoảng thời gian theo GBVIMS: 0–3 ngày (trong 72 giờ, kịp dự phòng phơi nhiễm HIV), "
                              "4–5 ngày (trong 120 giờ, kịp tránh thai khẩn cấp), 6–14 ngày, 15–30 ngày, trên 30 ngày.",
                        "GBVIMS delay bands: 0–3 days (within 72 hours, in time for HIV post-exposure "
@@ -464,36 +555,45 @@ _POSITION = {"below": ("dưới giới hạn", "below the limits"), "within": ("
 
 
 def funnel_data(rep: GbvReport):
-    """District-level inputs of the two funnels, pooled over period_start … period_end (a
-    phase-end comparison; pooling also keeps district counts above the threshold):
-    M3.C2a proportion and female GBV survivors per 100,000 women and girls (person-years).
-    Output: dict with ``years`` and ``prop`` / ``rate`` → (table, od, hidden unit names) or
-    None. A unit is hidden (not drawn, x in the table) when its numerator, the complement, or
-    the denominator would disclose a count 1…k−1."""
+    """District-level inputs of the two funnels, pooled over the report years (a phase-end
+    comparison; pooling also keeps district counts above the threshold): M3.C2a proportion and
+    female GBV survivors per 100,000 women and girls per year (person-years). Counts come from
+    the cubes' year-total margins, so a district is hidden (not drawn, x in the table) exactly
+    when its pooled count is hidden there. Output: dict ``years``, ``prop``/``rate`` →
+    (table, od, hidden unit names) or None."""
     lang, ctx = rep.lang, rep.ctx
-    d = rep.consent.data
-    d = d[(d["year"] >= ctx.period_start) & (d["year"] <= ctx.period_end)]
     out = {"years": (ctx.period_start, ctx.period_end), "prop": None, "rate": None}
-    ind = G.compute_indicators(d, by=["unit_code"], codes=["M3.C2a"])
-    ind = ind[ind["denominator"] > 0]
-    if len(ind) >= 3:
-        m = D.protect_proportion(ind["numerator"], ind["denominator"], rep.k)
-        names = [_unit_name(str(u), lang) for u in ind["unit_code"]]
-        tab, od = funnel.funnel_table(names, ind["numerator"], ind["denominator"], kind="proportion", per=100)
-        hidden = [n for n, h in zip(names, m["hide_value"]) if h]
+    cube = indicator_cube(rep, "M3.C2a")
+    names, num, den, hidden = [], [], [], []
+    for u in G.DISTRICTS:
+        n_, h1 = _cell(cube, u, "yes", None)
+        d_, h2 = _cell(cube, u, None, None)
+        if d_ > 0:
+            names.append(_unit_name(u, lang))
+            num.append(n_)
+            den.append(d_)
+            if h1 or h2:
+                hidden.append(names[-1])
+    if len(names) >= 3:
+        tab, od = funnel.funnel_table(names, num, den, kind="proportion", per=100)
         out["prop"] = (tab, od, hidden)
     if rep.population is not None:
-        rr = rate_table(rep, by=["unit_code"], data=d.assign(year=d["year"]))
-        # population summed over the years = person-years at risk
-        pop = rep.population[(rep.population["year"] >= ctx.period_start) & (rep.population["year"] <= ctx.period_end)]
+        sc = category_cube(rep, "survivor_sex", G.SEXES)
+        pop = rep.population[rep.population["year"].isin(rep.years)]
         fp = G.female_population(pop)
-        fp = fp[fp["unit_code"].astype(str).isin(G.DISTRICTS)].groupby("unit_code")["population"].sum()
-        rr = rr.drop(columns="population").merge(fp.rename("population").reset_index(), on="unit_code")
-        rr = rr[rr["population"] > 0]
-        if len(rr) >= 3:
-            names = [_unit_name(str(u), lang) for u in rr["unit_code"]]
-            tab, od = funnel.funnel_table(names, rr["n"], rr["population"], kind="rate", per=100_000)
-            hidden = [n for n, h in zip(names, rr["hide_n"]) if h]
+        fp = fp.assign(unit_code=fp["unit_code"].astype(str)).groupby("unit_code")["population"].sum()
+        names, n, py, hidden = [], [], [], []
+        for u in G.DISTRICTS:
+            if u not in fp.index or fp[u] <= 0:
+                continue
+            c, h = _cell(sc, u, "F", None)
+            names.append(_unit_name(u, lang))
+            n.append(c)
+            py.append(float(fp[u]))
+            if h:
+                hidden.append(names[-1])
+        if len(names) >= 3:
+            tab, od = funnel.funnel_table(names, n, py, kind="rate", per=100_000)
             out["rate"] = (tab, od, hidden)
     return out
 
@@ -572,24 +672,33 @@ def section_funnels(rep: GbvReport) -> dict:
 
 def section_trafficking(rep: GbvReport):
     """Section 8: M3.C3 — returning trafficking victims in need who were supported (police and
-    border guard), by year; supported / not supported as a suppressed two-column table."""
+    border guard), by year: supported / not supported, a slice of the suppressed returnee cube."""
     lang = rep.lang
     heading(_t(lang, "8. Nạn nhân bị mua bán trở về (M3.C3)", "8. Returning trafficking victims (M3.C3)"), 2)
-    st = returnee_table(rep)
-    if st is None:
+    if rep.unit != PROVINCE:
+        markdown(_t(lang, "Số nạn nhân trở về của mỗi huyện chỉ vài người mỗi năm nên chỉ báo cáo ở cấp tỉnh "
+                          "(xem báo cáo của tỉnh).",
+                    "Returnees per district are only a few a year, so M3.C3 is reported for the province only "
+                    "(see the province report)."))
+        return None
+    cube = returnee_cube(rep)
+    if cube is None:
         markdown(_t(lang, "Chưa có số liệu nạn nhân bị mua bán trở về.", "No returnee data."))
         return None
+    title = _t(lang, "Nạn nhân trở về có nhu cầu hỗ trợ", "Returnees in need of support")
+    tl = _t(lang, "Tổng", "Total")
+    st = cube.table("year", "M3.C3", {}, name=title, total_label=tl,
+                    col_names=lambda ls: [_t(lang, "Được hỗ trợ", "Supported") if x == "yes"
+                                          else _t(lang, "Chưa được hỗ trợ", "Not supported") for x in ls])
     rep.tables.append(st)
     disp = st.display(lang)
-    tl = st.total_label if lang == "vi" else "Total"
     pct = []
-    for y in disp.index:
-        hide_n = st.hidden.loc[y if y != tl else st.total_label].iloc[0] or st.hidden.loc[y if y != tl else st.total_label].iloc[-1]
-        num = st.counts.loc[y if y != tl else st.total_label].iloc[0]
-        den = st.counts.loc[y if y != tl else st.total_label].iloc[-1]
-        pct.append(D.HIDDEN_MARK if hide_n or den == 0 else fmt.fmt_pct(num / den * 100, 1, lang))
+    for i in range(len(st.counts)):
+        sup, tot = st.counts.iloc[i, 0], st.counts.iloc[i, -1]
+        h = bool(st.hidden.iloc[i, 0] or st.hidden.iloc[i, -1])
+        pct.append(D.HIDDEN_MARK if h or tot == 0 else fmt.fmt_pct(sup / tot * 100, 1, lang))
     disp[_t(lang, "Tỷ lệ được hỗ trợ", "Share supported")] = pct
-    _show_table(disp, caption=st.name + _t(lang, " (công an và bộ đội biên phòng)", " (police and border guard)")
+    _show_table(disp, caption=title + _t(lang, " (công an và bộ đội biên phòng)", " (police and border guard)")
                 + _illus(lang, rep.illustrative), index=True)
     return st
 

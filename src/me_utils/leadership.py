@@ -78,7 +78,9 @@ ASSUMPTIONS = {
         "và chỉ dùng làm mốc lịch sử. Các xã được sắp xếp lại năm 2025 nên so sánh cấp xã theo "
         "huyện không tiếp nối sang nhiệm kỳ 2026–2031.",
         "Chỉ tiêu lãnh đạo chủ chốt nữ (M1.C1/L.1) và quy hoạch cán bộ nữ (L.2, L.3) là chỉ tiêu "
-        "năm; toàn tỉnh là tổng của các dòng báo cáo trong năm.",
+        "năm, đánh giá bằng ba phương pháp (UNSD, StatCan, ESCAP) và mô hình GLM nhị thức theo năm. "
+        "Dùng số liệu năm Sở Nội vụ đã gửi (observations.csv) khi có; nếu không, dùng bảng chi tiết "
+        "(toàn tỉnh là tổng các dòng trong năm) và nêu rõ năm nào hai nguồn khác nhau.",
         "Số liệu công bố chính thức (có nguồn) chỉ được vẽ làm đường so sánh, không trộn vào dữ liệu.",
     ],
     "en": [
@@ -96,7 +98,10 @@ ASSUMPTIONS = {
         "2021–2026 term and is a historical baseline only. Communes were merged in 2025, so "
         "commune figures by district do not continue into the 2026–2031 term.",
         "Women key leaders (M1.C1/L.1) and women in the cadre planning pool (L.2, L.3) are yearly "
-        "indicators; the province total sums the rows reported for the year.",
+        "indicators, assessed by three methods (UNSD, StatCan, ESCAP) and a binomial GLM on year. "
+        "The annual figures submitted by the Department of Home Affairs (observations.csv) are used "
+        "when present; otherwise the detail tables (province = sum of the year's rows), and years "
+        "where the two sources disagree are named.",
         "Official published figures (with source) are drawn only as comparison lines and never "
         "mixed into the data.",
     ],
@@ -191,8 +196,8 @@ def _term_refusal(terms: list[str]) -> NotApplicable:
                   "quyết định cho cả nhiệm kỳ.",
         reason_en=f"Not applicable: no trend is fitted {scope_en}, because an election fixes a "
                   "council's composition for the whole term.",
-        suggestion_vi="Hãy so sánh giữa các nhiệm kỳ (compare_terms).",
-        suggestion_en="Compare terms with terms instead (compare_terms).",
+        suggestion_vi="Thay vào đó, so sánh nhiệm kỳ với nhiệm kỳ.",
+        suggestion_en="Compare terms with terms instead.",
     )
 
 

@@ -115,12 +115,16 @@ def method_note(settings: AssessSettings = DEFAULT_SETTINGS, lang: str = "vi", h
             "chỉ số hiện trạng CS = (v_t − v_b)/(TV − v_b) so với tiến độ kỳ vọng đến nay (t − b)/(T − b); "
             "khoảng cách dự kiến G = (TV − Î_T)/(TV − v_b), Î_T từ hồi quy tuyến tính có trọng số thời gian "
             "w_i = (T − t_1)/(T − t_i). G ≤ 0: duy trì; xu hướng đúng chiều nhưng G > 0: cần đẩy nhanh; xu "
-            f"hướng ngược chiều: cần đảo ngược. Cần ít nhất {s.escap_min_points} điểm số liệu. Trọng số và "
+            f"hướng ngược chiều: cần đảo ngược; giá trị mới nhất đã đạt mục tiêu: duy trì. Khi năm mục tiêu đã "
+            "có số liệu, T trong trọng số được lấy là năm sau năm số liệu cuối. "
+            f"Cần ít nhất {s.escap_min_points} điểm số liệu. Trọng số và "
             "ngưỡng là suy luận từ mô tả của ESCAP/UNECE, chưa đối chiếu với phụ lục kỹ thuật 2025.",
             "current status CS = (v_t − v_b)/(TV − v_b) against the expected progress to date "
             "(t − b)/(T − b); anticipated gap G = (TV − Î_T)/(TV − v_b), Î_T from a time-weighted linear "
             "regression with w_i = (T − t_1)/(T − t_i). G ≤ 0: maintain; trend in the desired direction but "
-            f"G > 0: accelerate; trend against it: reverse. Needs at least {s.escap_min_points} data points. "
+            "G > 0: accelerate; trend against it: reverse; a latest value already at or beyond the target: "
+            "maintain. When the target year is already observed, T in the weights is the year after the "
+            f"last observation. Needs at least {s.escap_min_points} data points. "
             "The weights and cut-offs are inferred from ESCAP/UNECE descriptions and not yet checked against "
             "the 2025 technical annex."),
         "",
@@ -155,19 +159,27 @@ def method_note(settings: AssessSettings = DEFAULT_SETTINGS, lang: str = "vi", h
         "- " + L(f"Khoảng dự báo {_p(s.level, lang)} năm 2025 và 2030 và xác suất đạt mục tiêu lấy từ phân phối "
                  f"dự báo: độ bất định của đường xu hướng (phân phối chuẩn của bộ dự báo tuyến tính, tích phân "
                  f"Gauss–Hermite {trends.QUAD_NODES} nút) cộng với dao động lấy mẫu của chính con số sẽ báo cáo "
-                 "(nhị thức với mẫu số mới nhất; Poisson hoặc nhị thức âm với mẫu số mới nhất). Xác suất: "
+                 "(nhị thức với mẫu số mới nhất — nhị thức-beta có cùng độ phân tán khi phân tán quá mức; "
+                 "Poisson hoặc nhị thức âm với mẫu số mới nhất). Xác suất: "
                  "P(Y ≥ TV) khi cần tăng/đạt, P(Y ≤ TV) khi cần giảm/không vượt quá. Năm đã có số liệu thì "
                  "xác suất là 1 hoặc 0 theo số liệu báo cáo.",
                  f"The {_p(s.level, lang)} prediction intervals for 2025 and 2030 and the probability of "
                  "reaching the target come from the predictive distribution: uncertainty of the trend (normal "
                  f"linear predictor, integrated with {trends.QUAD_NODES}-node Gauss–Hermite quadrature) plus "
-                 "the sampling of the figure that will be reported (binomial at the latest denominator; Poisson "
-                 "or negative binomial at the latest exposure). Probability: P(Y ≥ TV) for increase/reach, "
+                 "the sampling of the figure that will be reported (binomial at the latest denominator — "
+                 "beta-binomial with the same overdispersion when overdispersed; Poisson or negative binomial "
+                 "at the latest exposure). Probability: P(Y ≥ TV) for increase/reach, "
                  "P(Y ≤ TV) for decrease/cap. For a year already observed it is 1 or 0 from the reported figure."),
-        "- " + L(f"Mọi năm đều bằng 0 (hoặc 100%): cộng {_n(trends.ZERO_CORRECTION, lang, 1)} vào tử số và phần "
-                 "bù, vì khi đó không tồn tại ước lượng hợp lý cực đại của độ dốc; không bao giờ lấy log của 0.",
-                 f"Every year at 0 (or 100%): {_n(trends.ZERO_CORRECTION, lang, 1)} is added to successes and "
-                 "failures, since the maximum-likelihood slope does not exist; no logarithm of zero is ever taken."),
+        "- " + L(f"Mọi năm đều bằng 0 (hoặc 100%), hoặc chuỗi bị tách biệt (ví dụ 0% rồi 100%): cộng "
+                 f"{_n(trends.ZERO_CORRECTION, lang, 1)} vào tử số và phần bù, vì khi đó không tồn tại ước lượng "
+                 "hợp lý cực đại của độ dốc; không bao giờ lấy log của 0.",
+                 f"Every year at 0 (or 100%), or a separated series (e.g. 0% then 100%): "
+                 f"{_n(trends.ZERO_CORRECTION, lang, 1)} is added to successes and failures, since the "
+                 "maximum-likelihood slope does not exist; no logarithm of zero is ever taken."),
+        "- " + L("Xác suất dựa trên mô hình và giả định xu hướng hiện tại tiếp diễn; không tính đến thay đổi "
+                 "định nghĩa, chính sách hay cách thu thập số liệu.",
+                 "Probabilities are model-based and assume the current trend continues; they do not account "
+                 "for changes of definition, policy or data collection."),
         "",
         f"{hh} " + L("Khoảng tin cậy của giá trị mới nhất", "Interval of the latest value"),
         "",

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from typing import Iterable, Mapping
 
 from . import fmt
@@ -110,9 +111,34 @@ def fmt_value(x, row: Mapping, lang: str, decimals: int | None = None) -> str:
         return fmt.pick(lang, "có", "yes") if float(x) >= 0.5 else fmt.pick(lang, "không", "no")
     if is_percent(row):
         return fmt.fmt_pct(x, d, lang)
-    label = str(row.get("unit_label") or "").strip()
+    label = unit_label(row, lang)
     num = fmt.fmt_number(x, d, lang)
     return f"{num} {label}" if label else num
+
+
+def unit_label(row: Mapping, lang: str = "vi") -> str:
+    """Unit text of a scorecard row in the report language: the scorecard's ``unit_label``
+    (Vietnamese) or, in English, ``unit_label_en`` / the catalogue's ``unit_en``."""
+    label = str(row.get("unit_label") or "").strip()
+    if lang == "en":
+        en = row.get("unit_label_en") or _catalogue_unit_en(str(row.get("indicator_code") or ""))
+        if en:
+            return str(en).strip()
+    return label
+
+
+@lru_cache(maxsize=1)
+def _catalogue_units_en() -> dict:
+    try:
+        from .catalogue import load_catalogue
+
+        return {i.code: i.unit_en for i in load_catalogue()}
+    except Exception:  # noqa: BLE001 - English unit is a nicety; fall back to the given label
+        return {}
+
+
+def _catalogue_unit_en(code: str) -> str:
+    return _catalogue_units_en().get(code, "")
 
 
 def _fmt_ci(row: Mapping, lang: str) -> str:
@@ -138,9 +164,11 @@ def target_phrase(row: Mapping, lang: str = "vi", year: int = 2025) -> str:
         return fmt.pick(lang, f"chưa có mục tiêu định lượng cho năm {year}",
                         f"there is no quantitative target for {year}")
     verb_vi, verb_en = _TARGET_VERB.get(str(row.get("direction")), ("đạt", ""))
+    if str(row.get("kind")) == "binary":
+        verb_vi, verb_en = "", ""
     value = fmt_value(t, row, lang, decimals=target_decimals(t))
     if lang == "vi":
-        s = f"mục tiêu năm {year} là {verb_vi} {value}"
+        s = f"mục tiêu năm {year} là {verb_vi + ' ' if verb_vi else ''}{value}"
     else:
         s = f"the {year} target is {verb_en + ' ' if verb_en else ''}{value}"
     verified = row.get("verified")
@@ -170,7 +198,10 @@ def indicator_sentence(row: Mapping, lang: str = "vi") -> str:
     value = fmt_value(row["latest_value"], row, lang)
     ci = _fmt_ci(row, lang)
     ci_txt = "" if ci == fmt.MISSING else f" ({fmt.ci_label(0.95, lang)}: {ci})"
-    if lang == "vi":
+    if str(row.get("kind")) == "binary":  # yes/no: "«…»: có" reads better than "đạt có"
+        s = fmt.pick(lang, f"Đến năm {year}, «{name}»: {value}; {target_phrase(row, lang)}.",
+                     f"By {year}, «{name}»: {value}; {target_phrase(row, lang)}.")
+    elif lang == "vi":
         s = f"Đến năm {year}, «{name}» đạt {value}{ci_txt}; {target_phrase(row, lang)}."
     else:
         s = f"By {year}, «{name}» stood at {value}{ci_txt}; {target_phrase(row, lang)}."
@@ -201,7 +232,7 @@ def summary_sentence(counts: Mapping[str, int], lang: str = "vi", scope: str | N
     if lang == "vi":
         where = f" thuộc {scope}" if scope else ""
         return (f"Trong {fmt.fmt_number(total, 0, lang)} chỉ tiêu{where}: {f('achieved')} đã đạt "
-                f"mục tiêu năm 2025, {f('on_track')} đúng tiến độ, {f('behind')} chậm tiến độ và "
+                f"mục tiêu năm 2025, {f('on_track')} đúng lộ trình, {f('behind')} chậm so với lộ trình và "
                 f"{f('no_data')} chưa có số liệu.")
     where = f" in {scope}" if scope else ""
     return (f"Of {fmt.fmt_number(total, 0, lang)} indicators{where}: {f('achieved')} have "

@@ -15,6 +15,8 @@ from __future__ import annotations
 import datetime as dt
 import html
 import math
+import re
+import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -24,7 +26,33 @@ import pandas as pd
 from . import accountability, fmt, narrative
 from .style import STATUS_COLOURS
 
+#: Report title (the notebook adds the unit and the period).
+TITLE_VI = "Báo cáo tổng kết thực hiện mục tiêu bình đẳng giới"
+TITLE_EN = "Phase-end review of the gender-equality targets"
+
 SUMMARY_CATEGORIES = narrative.SUMMARY_ORDER
+
+#: House-palette key of every assessment status (me_utils.assess.STATUS_LABELS) and summary
+#: category, so that each status cell gets a colour of :data:`me_utils.style.STATUS_COLOURS`.
+STATUS_COLOUR_KEY = {
+    **{k: k for k in STATUS_COLOURS},
+    "stagnation_regression": "deterioration",
+    "reverse": "deterioration",
+    "accelerate": "acceleration_needed",
+    "maintain": "on_track",
+    "not_achieved": "limited_progress",
+    "behind": "acceleration_needed",
+    "no_target": "insufficient_data",
+    "term_indicator": "insufficient_data",
+    "no_data": "insufficient_data",
+}
+
+
+def status_colour(status) -> str | None:
+    """Hex colour of an assessment status or summary category (None if unknown)."""
+    key = STATUS_COLOUR_KEY.get(str(status))
+    return STATUS_COLOURS.get(key) if key else None
+
 
 #: Colour of each summary category (house palette).
 SUMMARY_COLOURS = {
@@ -200,24 +228,30 @@ def scorecard_table(scorecard: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _status_key(label_to_key: dict, text: str) -> str | None:
-    return label_to_key.get(text)
+_NUMERIC_CELL = re.compile(r"^[-+]?[\d.,]+%?( \(.*\))?( ⚠)?$")
 
 
 def coloured_table_html(df: pd.DataFrame, colour_of: dict[str, str] | None = None,
-                        caption: str | None = None) -> str:
-    """HTML of a text table whose cells whose text is a key of ``colour_of`` get that
-    background colour (status cells). All text is escaped."""
+                        caption: str | None = None, col_styles: dict[str, str] | None = None) -> str:
+    """HTML of a text table: cells whose text is a key of ``colour_of`` (or starts with it and
+    a space) get that background colour (status cells); text cells are left-aligned, number
+    cells right-aligned; ``col_styles`` adds CSS to every cell of a column. All text is escaped."""
     colour_of = colour_of or {}
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
+    col_styles = col_styles or {}
+    styles = [col_styles.get(str(c), "") for c in df.columns]
+    head = "".join(f'<th style="text-align:left;{st}">{html.escape(str(c))}</th>'
+                   for c, st in zip(df.columns, styles))
     body = []
     for rec in df.itertuples(index=False):
         tds = []
-        for v in rec:
+        for v, extra in zip(rec, styles):
             s = fmt.MISSING if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
-            colour = next((c for k, c in colour_of.items() if s == k or s.startswith(k + " ")), None)
-            style = f' style="background:{colour};color:#fff;font-weight:600"' if colour else ""
-            tds.append(f"<td{style}>{html.escape(s)}</td>")
+            colour = next((c for k, c in colour_of.items() if c and (s == k or s.startswith(k + " "))), None)
+            align = "right" if _NUMERIC_CELL.match(s) else "left"
+            css = f"text-align:{align};{extra}"
+            if colour:
+                css += f"background:{colour};color:#fff;font-weight:600"
+            tds.append(f'<td style="{css}">{html.escape(s)}</td>')
         body.append("<tr>" + "".join(tds) + "</tr>")
     cap = f'<p class="me-caption"><em>{html.escape(caption)}</em></p>' if caption else ""
     return (cap + '<table class="me-table" border="0"><thead><tr>' + head + "</tr></thead><tbody>"
@@ -226,23 +260,52 @@ def coloured_table_html(df: pd.DataFrame, colour_of: dict[str, str] | None = Non
 
 def status_colours_by_label(lang: str = "vi") -> dict[str, str]:
     """Map each status label (as printed) to its colour."""
-    out = {narrative.status_label(k, lang): c for k, c in STATUS_COLOURS.items()}
+    out = {narrative.status_label(k, lang): status_colour(k) for k in STATUS_COLOUR_KEY}
     out.update({narrative.status_label(k, lang): c for k, c in SUMMARY_COLOURS.items()})
     return out
 
 
-def accountability_colours(lang: str = "vi") -> dict[str, str]:
-    """Map the start of each accountability cell text (symbol [label]) to its colour."""
-    out = {}
-    for st, key in accountability.STATUS_COLOUR_KEYS.items():
-        sym = accountability.STATUS_SYMBOLS[st]
-        label = fmt.pick(lang, *accountability.STATUS_LABELS[st])
-        colour = STATUS_COLOURS[key]
-        if st == "on_time":
-            out[sym] = colour
-        else:
-            out[f"{sym} {label}"] = colour
-    return out
+def accountability_html(matrix: pd.DataFrame, lang: str = "vi") -> str:
+    """The accountability matrix as HTML: one row per department (name, indicators it
+    reports), one column per year; each cell holds a coloured badge per expected report
+    (half-year, annual) with its status and date (:func:`me_utils.accountability.cell_text`)."""
+    if matrix.empty:
+        return ""
+    years = sorted(set(int(y) for y in matrix["year"]))
+    wide = accountability.wide_table(matrix, lang)
+    ind_col = wide.columns[1]
+    inds = dict(zip(wide[wide.columns[0]], wide[ind_col]))
+    head = [fmt.pick(lang, "Cơ quan (chỉ tiêu báo cáo)", "Department (indicators reported)")] + [str(y) for y in years]
+    th = "".join(f'<th style="text-align:left">{html.escape(h)}</th>' for h in head)
+    body = []
+    for dep in dict.fromkeys(matrix["department"]):
+        sub = matrix[matrix["department"] == dep]
+        name = str(sub.iloc[0][f"department_name_{lang}"])
+        tds = [f'<td style="text-align:left;min-width:12em"><strong>{html.escape(name)}</strong><br>'
+               f'<span style="font-size:85%;color:#444">{html.escape(inds.get(name, ""))}</span></td>']
+        for y in years:
+            badges = []
+            for per in ("H1", "FY"):
+                r = sub[(sub["year"] == y) & (sub["period"] == per)]
+                if r.empty:
+                    continue
+                r = r.iloc[0]
+                label = fmt.pick(lang, *accountability.PERIOD_LABELS[per])
+                text = f"{label}: {accountability.cell_text(r, lang)}"
+                if r["status"] == "not_required":
+                    css = "color:#555"
+                else:
+                    colour = STATUS_COLOURS[accountability.STATUS_COLOUR_KEYS[r["status"]]]
+                    css = f"background:{colour};color:#fff;font-weight:600"
+                badges.append(f'<div style="{css};white-space:nowrap;padding:1px 4px;margin:1px 0;'
+                              f'border-radius:3px;font-size:85%">{html.escape(text)}</div>')
+            tds.append(f'<td style="text-align:left">{"".join(badges) or html.escape(fmt.MISSING)}</td>')
+        body.append("<tr>" + "".join(tds) + "</tr>")
+    legend = "; ".join(
+        f"{accountability.STATUS_SYMBOLS[k]} {fmt.pick(lang, *accountability.STATUS_LABELS[k])}"
+        for k in accountability.STATUSES)
+    return (f'<table class="me-table" border="0"><thead><tr>{th}</tr></thead><tbody>{"".join(body)}'
+            f'</tbody></table><p class="me-caption"><em>{html.escape(legend)}</em></p>')
 
 
 def unverified_targets(scorecard: pd.DataFrame) -> pd.DataFrame:
@@ -254,16 +317,32 @@ def unverified_targets(scorecard: pd.DataFrame) -> pd.DataFrame:
     return scorecard[has_target & unv]
 
 
-def findings_summary(findings: pd.DataFrame | None) -> pd.DataFrame:
-    """Data-quality findings of the build counted by severity and kind (whichever columns
-    exist); empty when there are none."""
+SEVERITY_LABELS = {"error": ("lỗi", "error"), "warning": ("cảnh báo", "warning")}
+
+
+def _reason_label(reason: str) -> str:
+    # "thay đổi bất thường so với năm 2020 (21.43): …" → "thay đổi bất thường so với năm"
+    head = re.split(r"[(:]", str(reason), maxsplit=1)[0].strip()
+    return re.sub(r"\s*\d{4}$", "", head).strip()
+
+
+def findings_summary(findings: pd.DataFrame | None, lang: str = "vi") -> pd.DataFrame:
+    """Data-quality findings of the build (``findings.csv``: severity, code, reason_vi/_en…)
+    counted by severity and code. Output columns ``severity, code, label, n`` (label: the
+    finding's reason without its row-specific values), largest counts first; empty when none."""
+    cols_out = ["severity", "code", "label", "n"]
     if findings is None or findings.empty:
-        return pd.DataFrame(columns=["severity", "kind", "n"])
-    cols = [c for c in ("severity", "level", "kind", "code", "check", "rule") if c in findings.columns][:2]
-    if not cols:
-        return pd.DataFrame({"severity": ["?"], "kind": ["?"], "n": [len(findings)]})
-    g = findings.groupby(cols, dropna=False).size().reset_index(name="n")
-    return g.sort_values("n", ascending=False).reset_index(drop=True)
+        return pd.DataFrame(columns=cols_out)
+    f = findings.copy()
+    for c in ("severity", "code"):
+        if c not in f.columns:
+            f[c] = "?"
+    reason_col = f"reason_{lang}" if f"reason_{lang}" in f.columns else None
+    rows = []
+    for (sev, code), grp in f.groupby(["severity", "code"], dropna=False, sort=False):
+        label = _reason_label(grp[reason_col].iloc[0]) if reason_col else str(code)
+        rows.append({"severity": str(sev), "code": str(code), "label": label or str(code), "n": len(grp)})
+    return pd.DataFrame(rows, columns=cols_out).sort_values("n", ascending=False, kind="stable").reset_index(drop=True)
 
 
 def caveats_markdown(scorecard: pd.DataFrame, findings: pd.DataFrame | None, lang: str = "vi",
@@ -275,12 +354,13 @@ def caveats_markdown(scorecard: pd.DataFrame, findings: pd.DataFrame | None, lan
             lang,
             "**Dữ liệu minh họa**: các số liệu do máy sinh ra, không phải số liệu của tỉnh Sơn La.",
             "**Illustrative data**: the figures are generated, not Son La's data."))
-    fs = findings_summary(findings)
+    fs = findings_summary(findings, lang)
     n_find = int(fs["n"].sum()) if not fs.empty else 0
     if n_find:
         parts = ", ".join(
-            f"{' / '.join(str(v) for v in rec[:-1])}: {fmt.fmt_number(rec[-1], 0, lang)}"
-            for rec in fs.itertuples(index=False))
+            f"{fmt.pick(lang, *SEVERITY_LABELS.get(r.severity, (r.severity, r.severity)))} – {r.label}: "
+            f"{fmt.fmt_number(r.n, 0, lang)}"
+            for r in fs.itertuples(index=False))
         lines.append("- " + fmt.pick(
             lang,
             f"Kiểm tra chất lượng số liệu ghi nhận {fmt.fmt_number(n_find, 0, lang)} vấn đề ({parts}); "
@@ -324,7 +404,7 @@ def accountability_markdown(matrix: pd.DataFrame, lang: str = "vi", as_of=None) 
     """Markdown intro of the accountability matrix: counts by status and one sentence per
     late, missing or rejected report."""
     counts = accountability.status_counts(matrix)
-    expected = sum(v for k, v in counts.items() if k != "not_due")
+    expected = sum(v for k, v in counts.items() if k not in ("not_due", "not_required"))
     parts = ", ".join(
         f"{fmt.pick(lang, *accountability.STATUS_LABELS[k]).lower()}: {fmt.fmt_number(counts[k], 0, lang)}"
         for k in ("on_time", "late", "missing", "rejected") if counts[k] or k in ("on_time", "late", "missing"))
@@ -501,6 +581,10 @@ def gbv_summary(data_root, period_start: int = 2021, period_end: int = 2025, lan
             "excluded": c.excluded, "markdown": "\n".join([intro, "", *lines, "", link])}
 
 
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def leadership_summary(data_root, unit: str = "SL", period_start: int = 2021, period_end: int = 2025,
                        lang: str = "vi") -> dict:
     """Leadership section of the review: women's share of People's Council seats by term and
@@ -524,7 +608,7 @@ def leadership_summary(data_root, unit: str = "SL", period_start: int = 2021, pe
         for r in shares.to_dict("records"):
             ci = fmt.fmt_ci(r["ci_low"], r["ci_high"], 1, lang)
             table_rows.append({
-                fmt.pick(lang, "Nhiệm kỳ", "Term"): ld.term_label(r["term"], lang),
+                fmt.pick(lang, "Nhiệm kỳ", "Term"): _capitalise(ld.term_label(r["term"], lang)),
                 fmt.pick(lang, "Cấp", "Level"): ld.level_label(r["level"], lang),
                 fmt.pick(lang, "Số đại biểu", "Seats"): fmt.fmt_number(r["seats"], 0, lang),
                 fmt.pick(lang, "Đại biểu nữ", "Women"): fmt.fmt_number(r["women"], 0, lang),
@@ -539,10 +623,10 @@ def leadership_summary(data_root, unit: str = "SL", period_start: int = 2021, pe
             last = sub[-1]
             s = fmt.pick(
                 lang,
-                f"Hội đồng nhân dân {ld.level_label(lv, lang).lower()}, {ld.term_label(last['term'], lang)}: "
+                f"{ld.level_label(lv, lang)}, {ld.term_label(last['term'], lang)}: "
                 f"nữ chiếm {fmt.fmt_pct(last['share_pct'], 1, lang)} "
                 f"({fmt.ci_label(0.95, lang)}: {fmt.fmt_ci(last['ci_low'], last['ci_high'], 1, lang)}) số đại biểu",
-                f"People's Councils, {ld.level_label(lv, lang).lower()} level, {ld.term_label(last['term'], lang)}: "
+                f"{ld.level_label(lv, lang)}, {ld.term_label(last['term'], lang)}: "
                 f"women hold {fmt.fmt_pct(last['share_pct'], 1, lang)} "
                 f"({fmt.ci_label(0.95, lang)}: {fmt.fmt_ci(last['ci_low'], last['ci_high'], 1, lang)}) of seats")
             if len(sub) > 1:
@@ -621,13 +705,11 @@ def method_note_markdown(ctx, headline_method: str, lang: str) -> str:
 
 
 def _call_method_note(methodnote, ctx, headline_method: str, lang: str) -> str:
-    fn = getattr(methodnote, "method_note", None) or getattr(methodnote, "render", None)
-    if fn is None:
-        return ""
-    try:
-        return str(fn(headline_method=headline_method, lang=lang))
-    except TypeError:
-        return str(fn(lang=lang))
+    from .assess import AssessSettings
+
+    # level 3: the note sits under the appendix heading (level 2) in the table of contents
+    return methodnote.method_note(AssessSettings(headline_method=headline_method), lang=lang,
+                                  heading_level=3)
 
 
 def compute(ctx, as_of: str = "2025-11-30", headline_method: str = "unsd") -> ReviewResults:
@@ -641,7 +723,10 @@ def compute(ctx, as_of: str = "2025-11-30", headline_method: str = "unsd") -> Re
     from .dataset import load_observations
     from .scorecard import build_scorecard
 
-    as_of_d = accountability._to_date(as_of)
+    try:
+        as_of_d = accountability._to_date(as_of)
+    except ValueError:
+        as_of_d = None
     if as_of_d is None:
         raise ValueError(f"as_of must be an ISO date such as '2025-11-30', got {as_of!r}")
     obs = load_observations(ctx.data_root)
@@ -650,8 +735,12 @@ def compute(ctx, as_of: str = "2025-11-30", headline_method: str = "unsd") -> Re
     except FileNotFoundError:
         hist = None
     obs = observations_as_of(obs, hist, as_of_d)
-    sc = build_scorecard(ctx.catalogue, obs, unit=ctx.unit, period_start=ctx.period_start,
-                         period_end=ctx.period_end, headline_method=headline_method)
+    with warnings.catch_warnings():
+        # numpy warnings of degenerate fits (flat or 2-point series) would print raw stderr
+        # into the reviewer's page; the scorecard's own `note` column reports such cases.
+        warnings.simplefilter("ignore", RuntimeWarning)
+        sc = build_scorecard(ctx.catalogue, obs, unit=ctx.unit, period_start=ctx.period_start,
+                             period_end=ctx.period_end, headline_method=headline_method)
     arrivals = accountability.load_arrivals(ctx.data_root)
     matrix = accountability.build_matrix(arrivals, ctx.period_start, ctx.period_end, as_of_d,
                                          catalogue_frame=ctx.catalogue.frame())
@@ -757,7 +846,7 @@ def show_accountability(res: ReviewResults) -> None:
     lang = res.lang
     _show_md("## " + fmt.pick(lang, "Ma trận trách nhiệm báo cáo", "Accountability matrix"))
     _show_md(accountability_markdown(res.matrix, lang, res.as_of))
-    _show_html(coloured_table_html(accountability.wide_table(res.matrix, lang), accountability_colours(lang)))
+    _show_html(accountability_html(res.matrix, lang))
 
 
 def show_caveats(res: ReviewResults) -> None:
@@ -775,7 +864,12 @@ def show_method_appendix(res: ReviewResults) -> None:
     _show_md("### " + fmt.pick(lang, "Nhật ký ẩn số liệu (bạo lực trên cơ sở giới)", "GBV suppression log"))
     from .disclosure import ASSUMPTIONS
 
-    _show_md("\n".join("- " + a for a in ASSUMPTIONS[lang]))
+    _show_md("\n".join("- " + a for a in ASSUMPTIONS[lang]) + "\n\n" + fmt.pick(
+        lang,
+        f"Nhật ký dưới đây ghi các bảng số đếm của báo cáo này; nhật ký của mọi bảng về bạo lực trên cơ sở "
+        f"giới nằm trong phụ lục của [báo cáo chuyên đề]({GBV_REPORT}).",
+        f"The log below covers the count tables of this report; the log of every GBV table is in the "
+        f"appendix of the [topic report]({GBV_REPORT})."))
     if res.suppression_log is not None and len(res.suppression_log):
         from .notebook import show_table
 

@@ -471,28 +471,36 @@ def _register_engine() -> None:
 
 
 def _error_info(exc: BaseException, nb_out) -> dict:
-    """Which cell failed and how, from a papermill/nbclient exception and the output notebook."""
+    """Which cell failed and how, from a papermill/nbclient exception and the output notebook.
+
+    ``cell`` is the 1-based number of the code cell as the author sees the notebook (the
+    injected-parameters cell not counted): the cell with an error output, else (timeout,
+    dead kernel) the last cell that started executing.
+    """
+    first_line = (str(exc).strip().splitlines() or [""])[0]
     info = {"stage": "execute", "cell": None, "exec_count": None, "source": "",
-            "ename": type(exc).__name__, "evalue": str(exc)[:500]}
+            "ename": type(exc).__name__, "evalue": first_line[:500]}
     for attr in ("exec_count", "source", "ename", "evalue"):
         v = getattr(exc, attr, None)
         if v is not None:
             info[attr] = str(v)[:500] if attr in ("source", "evalue") else v
     if nb_out is not None:
-        code_no = 0
+        code_no, failed_at, started_at = 0, None, None
         for cell in nb_out.cells:
             if cell.cell_type != "code":
                 continue
-            code_no += 1
-            if "injected-parameters" in cell.metadata.get("tags", []):
-                code_no -= 1  # number cells as the author sees them (no injected cell)
-            failed = any(o.get("output_type") == "error" for o in cell.get("outputs", []))
-            running = cell.metadata.get("papermill", {}).get("status") in ("running",)
-            if failed or running:
-                info["cell"] = code_no
-                if not info["source"]:
-                    info["source"] = cell.source[:500]
+            if "injected-parameters" not in cell.metadata.get("tags", []):
+                code_no += 1
+            if any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
+                failed_at = (code_no, cell.source)
                 break
+            if cell.metadata.get("papermill", {}).get("start_time"):
+                started_at = (code_no, cell.source)
+        hit = failed_at or started_at
+        if hit:
+            info["cell"] = hit[0]
+            if not info["source"]:
+                info["source"] = hit[1][:500]
     if info["source"]:
         lines = info["source"].strip().splitlines()
         info["source"] = "\n".join(lines[:4]) + ("\n…" if len(lines) > 4 else "")
@@ -666,6 +674,16 @@ def run_jobs(jobs: list[Job], n_workers: int, warm: bool, progress: bool = True,
     by_id = {j.id: j for j in jobs}
     bar = tqdm(total=len(jobs), desc="reports", unit="run", disable=not progress, file=sys.stderr)
     next_wid = n_workers
+    interrupted = False
+
+    def on_term(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    # A scheduler's SIGTERM must stop the workers (and their kernels) too, not orphan them.
+    try:
+        old_term = signal.signal(signal.SIGTERM, on_term)
+    except ValueError:  # not the main thread: leave signals alone
+        old_term = None
     try:
         while len(results) < len(jobs):
             try:
@@ -707,8 +725,17 @@ def run_jobs(jobs: list[Job], n_workers: int, warm: bool, progress: bool = True,
                 for w in res.warnings:
                     log.warning("%s/%s: %s", res.unit, res.stem, w)
                 bar.update(1)
+    except BaseException:
+        interrupted = True
+        log.error("interrupted: stopping the workers; reports already written are complete")
+        raise
     finally:
+        if old_term is not None:
+            signal.signal(signal.SIGTERM, old_term)
         bar.close()
+        if interrupted:
+            for p in workers.values():
+                p.terminate()  # workers exit through their SIGTERM handler, closing kernels
         for p in workers.values():
             p.join(timeout=30)
         for p in workers.values():
@@ -836,6 +863,10 @@ def cli(argv: list[str]) -> int:
     except UsageError as exc:
         print(f"me report: error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("me report: interrupted; reports already written are complete, the index was not "
+              "updated (rerun to finish)", file=sys.stderr)
+        return 130
 
 
 def _run(args) -> int:
@@ -935,7 +966,8 @@ def comparable_outputs(nb) -> list:
             if "traceback" in o:
                 o["traceback"] = [_KERNEL_TMP.sub("/tmp/ipykernel_PID/", t) for t in o["traceback"]]
             outs.append(o)
-        out.append((cell.source, cell.execution_count, outs))
+        injected = "injected-parameters" in cell.metadata.get("tags", [])
+        out.append(("<injected parameters>" if injected else cell.source, cell.execution_count, outs))
     return out
 
 

@@ -186,7 +186,7 @@ def _write_indicator_sheet(ws, records: list[dict], title: str, note: str, lang:
             elif nf:
                 cell.number_format = nf
         status_col = [k for k, *_ in INDICATOR_COLUMNS].index("status_label") + 1
-        colour = STATUS_COLOURS.get(str(r.get("status_headline")))
+        colour = review.status_colour(r.get("status_headline"))
         if colour:
             ws.cell(row, status_col).fill = _fill(colour)
             ws.cell(row, status_col).font = Font(bold=True, color="FFFFFF")

@@ -219,7 +219,7 @@ def cli(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="me template", description="Tạo mẫu báo cáo xlsx cho một sở, ngành / write a department's xlsx template")
     parser.add_argument("department", help="department code or name, e.g. SNV: " + ", ".join(DEPARTMENTS))
-    parser.add_argument("--out", help="output file (default: templates/<DEPT>_template.xlsx)")
+    parser.add_argument("--out", help="output file (default: <DEPT>_template.xlsx in the current folder)")
     parser.add_argument("--year", type=int, help="pre-fill this year")
     try:
         args = parser.parse_args(argv)
@@ -233,7 +233,7 @@ def cli(argv: list[str] | None = None) -> int:
     if args.year is not None and not 2015 <= args.year <= 2030:
         print("LỖI/ERROR: năm phải trong khoảng 2015–2030 / the year must be within 2015–2030", file=sys.stderr)
         return 2
-    out = Path(args.out) if args.out else Path("templates") / f"{dept}_template.xlsx"
+    out = Path(args.out) if args.out else Path(f"{dept}_template.xlsx")
     try:
         data = make_template(dept, args.year)
         atomic_write_bytes(out, data)

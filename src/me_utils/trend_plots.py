@@ -28,10 +28,10 @@ def plot_indicator(ax, item, lang: str = "vi", level: float = 0.95, last_year: i
     """
     ind, a, ser = item["indicator"], item["assessment"], item["series"]
     scale = float(ind.scale)
-    t = ser["year"].to_numpy(dtype=float)
-    v = ser["value"].to_numpy(dtype=float)
+    t = np.asarray(ser["year"], dtype=float)
+    v = np.asarray(ser["value"], dtype=float)
     cis = np.array([value_ci(ind.kind, scale, vv, nn, dd, level)
-                    for vv, nn, dd in zip(v, ser["numerator"].to_numpy(float), ser["denominator"].to_numpy(float))]
+                    for vv, nn, dd in zip(v, np.asarray(ser["numerator"], float), np.asarray(ser["denominator"], float))]
                    ).reshape(-1, 2)
     if a.fit is not None:
         grid = np.arange(int(t.min()), last_year + 1)
@@ -43,7 +43,9 @@ def plot_indicator(ax, item, lang: str = "vi", level: float = 0.95, last_year: i
         ax.plot(grid, pr[:, 1], color=style.FITTED, linewidth=1.5, label=fmt.pick(lang, "Xu hướng", "Trend"))
     ok = np.all(np.isfinite(cis), axis=1)
     if ok.any():
-        ax.errorbar(t[ok], v[ok], yerr=[v[ok] - cis[ok, 0], cis[ok, 1] - v[ok]], fmt="none",
+        # Published values are rounded, so a value can sit a hair outside its own interval.
+        yerr = np.clip([v[ok] - cis[ok, 0], cis[ok, 1] - v[ok]], 0.0, None)
+        ax.errorbar(t[ok], v[ok], yerr=yerr, fmt="none",
                     ecolor=style.OBSERVED, elinewidth=1, capsize=2)
     ax.plot(t, v, "o", color=style.OBSERVED, markersize=4, label=fmt.pick(lang, "Số liệu", "Observed"))
     for yr, colour in ((2025, style.TARGET_2025), (2030, style.TARGET_2030)):

@@ -41,12 +41,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
+from scipy import special
 
 #: Pearson χ²/df above which a binomial or Poisson GLM is treated as overdispersed.
 OVERDISPERSION_THRESHOLD = 1.5
 #: Gauss–Hermite nodes used to integrate over the linear predictor's uncertainty.
-QUAD_NODES = 24
+QUAD_NODES = 16
+#: Largest future denominator for which a quasi-binomial predictive is an exact beta-binomial
+#: (above it, a binomial with effective denominator n/φ, which is then smooth enough).
+BETABIN_MAX_N = 5000
 #: Continuity correction used when every observation sits at 0 (or every one at the
 #: denominator), where the maximum-likelihood slope does not exist.
 ZERO_CORRECTION = 0.5
@@ -56,6 +59,10 @@ COUNT_OVERDISPERSION = ("quasi", "negbin")
 
 _GH_X, _GH_W = np.polynomial.hermite_e.hermegauss(QUAD_NODES)
 _GH_W = _GH_W / _GH_W.sum()  # probabilists' Hermite: nodes of N(0, 1), weights summing to 1
+# Nodes with weight below 1e-10 cannot move a probability at the precision we report; dropping
+# them saves special-function evaluations (the hot spot of the scorecard).
+_GH_X, _GH_W = _GH_X[_GH_W > 1e-10], _GH_W[_GH_W > 1e-10]
+_GH_W = _GH_W / _GH_W.sum()
 
 MODEL_LABELS = {
     "binomial_glm": ("GLM nhị thức (logit) theo năm", "Binomial GLM (logit) on year"),
@@ -158,60 +165,110 @@ class TrendFit:
         return self.link != "identity"
 
     # ------------------------------------------------------------------ predictive distribution
-    def _node_params(self, year: float):
-        """Per-quadrature-node parameters of the sampling distribution of a future count."""
-        eta, se = self._eta(year)
-        etas = eta + se * _GH_X
-        if self.link == "logit":
-            p = special.expit(etas)
-            m = max(self.future_size / self.dispersion, 1.0)
-            return p, m
-        mu = np.exp(etas) * self.future_size  # expected count at the future exposure
-        return mu, None
+    def _node_params(self, years):
+        """Per-quadrature-node parameter of the sampling distribution of a future count.
 
-    def _count_cdf(self, k, year: float, nodes=None):
-        """Mixture CDF P(Y ≤ k) of the future count (GLMs), k integer-valued (array ok).
-
-        ``nodes`` may pass precomputed :meth:`_node_params` (speed inside bisection).
+        Input: a year or an array of years (shape Y). Output ``(a, m)``: ``a`` has shape
+        (..., QUAD_NODES) — success probabilities (binomial) or expected counts at the future
+        exposure (Poisson family); ``m`` is the effective future denominator (binomial) or None.
         """
-        k = np.atleast_1d(np.floor(np.asarray(k, dtype=float)))[:, None]
-        a, m = self._node_params(year) if nodes is None else nodes
+        yrs = np.asarray(years, dtype=float)
+        x = np.stack([np.ones_like(yrs), yrs - self.year0], axis=-1)
+        eta = x @ self.params
+        se = np.sqrt(np.maximum(np.einsum("...i,ij,...j->...", x, self.cov, x), 0.0))
+        etas = eta[..., None] + se[..., None] * _GH_X
+        if self.link == "logit":
+            return special.expit(etas), max(self.future_size / self.dispersion, 1.0)
+        return np.exp(etas) * self.future_size, None
+
+    def _cdf_nodes(self, k, a, m):
+        """Mixture CDF P(Y ≤ k): ``k`` of shape S, ``a`` broadcastable to S + (QUAD_NODES,)."""
+        kk = np.floor(k)[..., None]
         if self.link == "logit":
             # Binomial(m, p) CDF for real m: I_{1-p}(m - k, k + 1).
-            with np.errstate(invalid="ignore"):
-                cdf = special.betainc(np.maximum(m - k, 1e-300), k + 1.0, 1.0 - a[None, :])
-            cdf = np.where(k >= m, 1.0, cdf)
+            cdf = special.betainc(np.maximum(m - kk, 1e-300), kk + 1.0, 1.0 - a)
+            cdf = np.where(kk >= m, 1.0, cdf)
         elif self.model == "negbin_glm" or self.dispersion > 1.0:
             if self.model == "negbin_glm":
                 r = 1.0 / self.alpha if self.alpha > 0 else 1e12
-                prob = r / (r + a[None, :])
-            else:  # quasi-Poisson: NB with variance φ·μ
-                r = a[None, :] / (self.dispersion - 1.0)
-                prob = np.full_like(r, 1.0 / self.dispersion)
+                prob = r / (r + a)
+            else:  # quasi-Poisson: NB with variance φ·μ, i.e. size μ/(φ−1), probability 1/φ
+                r = a / (self.dispersion - 1.0)
+                prob = 1.0 / self.dispersion
             # Negative binomial CDF P(K ≤ k) = I_prob(r, k + 1).
-            cdf = special.betainc(r, k + 1.0, prob)
+            cdf = special.betainc(r, kk + 1.0, prob)
         else:
-            cdf = special.pdtr(k, a[None, :])
-        cdf = np.where(k < 0, 0.0, cdf)
+            cdf = special.pdtr(kk, a)
+        cdf = np.where(kk < 0, 0.0, cdf)
         return cdf @ _GH_W
+
+    @property
+    def _betabinomial(self) -> bool:
+        """Quasi-binomial with a small future denominator: sample from a beta-binomial.
+
+        A beta-binomial on the real denominator n with intra-class correlation
+        ρ = (φ − 1)/(n − 1) has exactly the quasi-binomial variance φ·n·p(1 − p) and keeps the
+        support 0…n; the effective-denominator binomial (n/φ) used for large n would make the
+        prediction band jump between a handful of values when n/φ is small.
+        """
+        return self.link == "logit" and self.dispersion > 1.0 and 2 <= round(self.future_size) <= BETABIN_MAX_N
+
+    def _bb_cdf_table(self, years) -> np.ndarray:
+        """Mixture CDF table P(Y ≤ k), k = 0…n, for each year (beta-binomial path): (Y, n + 1)."""
+        n = int(round(self.future_size))
+        yrs = np.atleast_1d(np.asarray(years, dtype=float))
+        p, _ = self._node_params(yrs)  # (Y, N)
+        p = np.clip(p, 1e-12, 1 - 1e-12)  # far-tail nodes: keep both beta parameters positive
+        rho = min(max((self.dispersion - 1.0) / (n - 1.0), 1e-12), 0.999)
+        c = 1.0 / rho - 1.0
+        al, be = (p * c)[..., None], ((1 - p) * c)[..., None]
+        k = np.arange(n + 1, dtype=float)
+        logpmf = (special.gammaln(n + 1) - special.gammaln(k + 1) - special.gammaln(n - k + 1)
+                  + special.betaln(k + al, n - k + be) - special.betaln(al, be))
+        pmf = np.einsum("ynk,n->yk", np.nan_to_num(np.exp(logpmf)), _GH_W)
+        cdf = np.cumsum(pmf, axis=-1)
+        return np.minimum(cdf / cdf[..., -1:], 1.0)
+
+    def _future_m(self) -> float:
+        if self.link != "logit":
+            return self.future_size
+        if self._betabinomial:
+            return float(round(self.future_size))
+        return max(self.future_size / self.dispersion, 1.0)
+
+    def _count_cdf(self, k, year: float):
+        """Mixture CDF P(Y ≤ k) of the future count in ``year`` (GLMs); ``k`` scalar or 1-D."""
+        kk = np.atleast_1d(np.asarray(k, dtype=float))
+        if self._betabinomial:
+            tab = self._bb_cdf_table([year])[0]
+            idx = np.clip(np.floor(kk), -1, len(tab) - 1).astype(int)
+            return np.where(idx < 0, 0.0, tab[np.maximum(idx, 0)])
+        a, m = self._node_params(year)
+        with np.errstate(invalid="ignore", over="ignore"):
+            return self._cdf_nodes(kk, a, m)
 
     def _count_to_value(self, k):
         if self.link == "logit":
-            m = max(self.future_size / self.dispersion, 1.0)
-            return np.asarray(k, dtype=float) / m * self.scale
+            return np.asarray(k, dtype=float) / self._future_m() * self.scale
         return np.asarray(k, dtype=float) / self.future_size * self.scale
 
     def _value_to_count(self, v):
         if self.link == "logit":
-            m = max(self.future_size / self.dispersion, 1.0)
-            return np.asarray(v, dtype=float) / self.scale * m
+            return np.asarray(v, dtype=float) / self.scale * self._future_m()
         return np.asarray(v, dtype=float) * self.future_size / self.scale
 
-    def _count_quantiles(self, qs, year: float) -> np.ndarray:
-        """Smallest integers k with mixture CDF(k) ≥ q, for each q in ``qs`` (vectorised bisection)."""
-        qs = np.asarray(qs, dtype=float)
-        nodes = self._node_params(year)
-        a, m = nodes
+    def _count_quantiles(self, qs, years) -> np.ndarray:
+        """Smallest integers k with mixture CDF(k) ≥ q: output shape (len(years), len(qs)).
+
+        All years and quantiles are bisected together (one special-function call per step).
+        """
+        if self._betabinomial:
+            tab = self._bb_cdf_table(years)
+            q = np.asarray(qs, dtype=float)
+            return np.array([[float(np.searchsorted(row, qq - 1e-12)) for qq in q] for row in tab])
+        qs = np.asarray(qs, dtype=float)[None, :]
+        yrs = np.atleast_1d(np.asarray(years, dtype=float))
+        a, m = self._node_params(yrs)  # (Y, N)
         if self.link == "logit":
             mean, sd = a * m, np.sqrt(m * a * (1 - a))
             top = m
@@ -219,28 +276,45 @@ class TrendFit:
             disp = np.maximum(self.dispersion, 1.0 + self.alpha * a)
             mean, sd = a, np.sqrt(disp * a)
             top = np.inf
-        # Bracket from the ranges of the nodes that carry weight (far-tail nodes of an uncertain
-        # extrapolation can have astronomically large means and no influence on a 2.5 % quantile),
-        # widen until the bracket is valid, then bisect integers.
-        sig = _GH_W > 1e-6
-        env_lo = float(np.min((mean - 12 * sd)[sig]))
-        env_hi = float(np.max((mean + 12 * sd)[sig]))
-        if not (np.isfinite(env_lo) and np.isfinite(env_hi)) or env_hi > 1e15:
-            return np.full(qs.shape, np.nan)
-        lo = np.full(qs.shape, max(math.floor(env_lo) - 1, -1), dtype=float)
-        hi = np.full(qs.shape, min(math.ceil(env_hi) + 10, top), dtype=float)
+        # Start from the normal approximation of the mixture (its mean and variance), bracket a
+        # narrow window around it, widen the window until it is valid (CDF(lo) < q ≤ CDF(hi)),
+        # then bisect integers. Far-tail nodes of a very uncertain extrapolation can have
+        # astronomically large means: those years get NaN rather than a meaningless number.
+        with np.errstate(over="ignore", invalid="ignore"):
+            mix_mean = mean @ _GH_W
+            mix_sd = np.sqrt(np.maximum((sd * sd + mean * mean) @ _GH_W - mix_mean ** 2, 0.0))
+        out_shape = (len(yrs), qs.shape[1])
+        bad_year = ~(np.isfinite(mix_mean) & np.isfinite(mix_sd)) | (mix_mean + 10 * mix_sd > 1e15)
+        mix_mean = np.where(bad_year, 0.0, mix_mean)
+        mix_sd = np.where(bad_year, 1.0, mix_sd)
+        z = special.ndtri(qs)  # (1, Q)
+        guess = mix_mean[:, None] + z * mix_sd[:, None]
+        half = 0.5 * mix_sd[:, None] + 2.0
+        lo = np.maximum(np.floor(guess - half) - 1, -1.0)
+        hi = np.minimum(np.ceil(guess + half), top)
+        a3 = a[:, None, :]
+        a4 = a[None, :, None, :]
         for _ in range(60):
-            bad = self._count_cdf(hi, year, nodes) < qs
-            if not bad.any() or hi.max() >= min(top, 1e15):
+            both = self._cdf_nodes(np.stack([np.maximum(lo, 0), hi]), a4, m)  # one call for both ends
+            c_lo = np.where(lo < 0, 0.0, both[0])
+            c_hi = both[1]
+            low_bad = (lo >= 0) & (c_lo >= qs)
+            high_bad = (c_hi < qs) & (hi < top)
+            if not (low_bad.any() or high_bad.any()):
                 break
-            hi = np.where(bad, np.minimum(hi * 2 + 10, top), hi)
+            half = half * 2
+            lo = np.where(low_bad, np.maximum(np.floor(guess - half) - 1, -1.0), lo)
+            hi = np.where(high_bad, np.minimum(np.ceil(guess + half), top), hi)
+            if hi.max() >= 1e15:
+                break
         for _ in range(200):  # bisection halves the bracket: ≤ 50 steps below 1e15
             if not np.any(hi - lo > 1):
                 break
             mid = np.floor((lo + hi) / 2)
-            ok = self._count_cdf(mid, year, nodes) >= qs
+            ok = self._cdf_nodes(mid, a3, m) >= qs
             hi = np.where(ok, mid, hi)
             lo = np.where(ok, lo, mid)
+        hi[bad_year, :] = np.nan
         return hi
 
     # ------------------------------------------------------------------ public API
@@ -253,6 +327,9 @@ class TrendFit:
         lo_b, hi_b = self.bounds
         z = float(special.ndtri(1 - a / 2))
         tq = float(special.stdtrit(self.df_resid, 1 - a / 2)) if self.df_resid > 0 else float("nan")
+        if self.is_glm:
+            with np.errstate(invalid="ignore", over="ignore"):
+                pq = self._count_to_value(self._count_quantiles([a / 2, 1 - a / 2], yrs))
         for i, yr in enumerate(yrs):
             eta, se = self._eta(yr)
             if self.is_glm:
@@ -260,7 +337,7 @@ class TrendFit:
                 fl, fh = float(self._inv(eta - z * se)), float(self._inv(eta + z * se))
                 if self.link == "log":
                     fit, fl, fh = (v * self.scale for v in (fit, fl, fh))
-                pl, ph = (float(v) for v in self._count_to_value(self._count_quantiles([a / 2, 1 - a / 2], yr)))
+                pl, ph = float(pq[i, 0]), float(pq[i, 1])
             else:
                 fit = eta
                 if self.df_resid > 0 and np.isfinite(self.sigma2):
@@ -321,31 +398,61 @@ class TrendFit:
 
 
 # ---------------------------------------------------------------------- fitting
+def n_distinct(sorted_years) -> int:
+    """Number of distinct values of a sorted 1-D array (cheaper than ``np.unique``)."""
+    t = np.asarray(sorted_years)
+    return int(len(t) > 0) + int(np.count_nonzero(t[1:] != t[:-1]))
+
+
 def _prepare(years, *arrays):
     t = np.asarray(years, dtype=float)
     order = np.argsort(t, kind="stable")
     out = [t[order]] + [None if a is None else np.asarray(a, dtype=float)[order] for a in arrays]
-    if len(np.unique(out[0])) < 2:
+    if n_distinct(out[0]) < 2:
         raise InsufficientData("a trend needs at least two distinct years")
     return out
 
 
-def _irls(X, y, n, family: str, offset=None, max_iter: int = 50, tol: float = 1e-10):
-    """Iteratively reweighted least squares for a binomial (logit) or Poisson (log) GLM.
+#: A GLM slope beyond this (per year, on the link scale) means separation, not a trend: a logit
+#: change of 10 a year takes a share from 1 % to 99 % in under a year.
+MAX_LINK_SLOPE = 10.0
 
-    Returns ``(beta, cov_unscaled, mu)``. Used instead of statsmodels' GLM in the fast path;
-    ``tests/test_trends.py`` checks both agree. ``n`` is the binomial denominator
-    (ignored for Poisson); ``y`` is the count of successes / events.
+
+def _fit_ok(beta, cov) -> bool:
+    return bool(np.all(np.isfinite(beta)) and np.all(np.isfinite(cov)) and abs(beta[1]) <= MAX_LINK_SLOPE)
+
+
+def _solve2(w, x, z):
+    """Weighted least squares of z on [1, x] with weights w: closed-form 2×2 normal equations.
+
+    Returns ``(beta, inverse of XᵀWX)``.
+    """
+    s0, s1, s2 = w.sum(), (w * x).sum(), (w * x * x).sum()
+    t0, t1 = (w * z).sum(), (w * x * z).sum()
+    det = s0 * s2 - s1 * s1
+    if not det > 0:  # degenerate weights (fitted values at a bound): signal failure with NaN
+        return np.full(2, np.nan), np.full((2, 2), np.nan)
+    inv = np.array([[s2, -s1], [-s1, s0]]) / det
+    return inv @ np.array([t0, t1]), inv
+
+
+def _irls(x, y, n, family: str, offset=None, max_iter: int = 50, tol: float = 1e-10):
+    """Iteratively reweighted least squares for a binomial (logit) or Poisson (log) GLM with
+    design [1, x] (x = centred year).
+
+    Returns ``(beta, cov_unscaled, mu)``. Used instead of statsmodels' GLM in the fast path (the
+    fit is a 2×2 system, solved in closed form); ``tests/test_trends.py`` checks both agree.
+    ``n`` is the binomial denominator (ignored for Poisson); ``y`` the count of successes/events.
     """
     off = np.zeros(len(y)) if offset is None else offset
     if family == "binomial":
         p0 = (y + 0.5) / (n + 1.0)
-        eta = np.log(p0 / (1 - p0))
+        z = np.log(p0 / (1 - p0))
     else:
-        eta = np.log(y + 0.5)  # starting values on the log scale (offset removed below)
-    beta = np.linalg.lstsq(X, eta - off, rcond=None)[0]
+        z = np.log(y + 0.5) - off  # starting values on the log scale, offset removed
+    beta, _ = _solve2(np.ones_like(z), x, z)
     for _ in range(max_iter):
-        eta = X @ beta + off
+        eta = beta[0] + beta[1] * x + off
         if family == "binomial":
             p = special.expit(eta)
             w = n * p * (1 - p)
@@ -354,21 +461,22 @@ def _irls(X, y, n, family: str, offset=None, max_iter: int = 50, tol: float = 1e
             mu = np.exp(eta)
             w = mu
             z = eta - off + (y - mu) / np.maximum(mu, 1e-300)
-        XtW = X.T * w
-        new = np.linalg.solve(XtW @ X, XtW @ z)
-        if np.max(np.abs(new - beta)) < tol * (1 + np.max(np.abs(beta))):
-            beta = new
+        new, _ = _solve2(w, x, z)
+        if not np.all(np.isfinite(new)) or abs(new[1]) > 50:
+            beta = new if not np.all(np.isfinite(new)) else np.array([new[0], np.sign(new[1]) * np.inf])
             break
+        done = np.max(np.abs(new - beta)) < tol * (1 + np.max(np.abs(beta)))
         beta = new
-    eta = X @ beta + off
+        if done:
+            break
+    eta = beta[0] + beta[1] * x + off
     if family == "binomial":
         p = special.expit(eta)
-        mu = n * p
-        w = n * p * (1 - p)
+        mu, w = n * p, n * p * (1 - p)
     else:
         mu = np.exp(eta)
         w = mu
-    cov = np.linalg.inv((X.T * w) @ X)
+    _, cov = _solve2(w, x, np.zeros_like(x))
     return beta, cov, mu
 
 
@@ -396,15 +504,25 @@ def fit_binomial(years, numerators, denominators, scale: float = 100.0, *,
         notes.append("all observations at 0% or 100%: ½ added to successes and failures")
     year0 = float(t.mean())
     X = np.column_stack([np.ones_like(t), t - year0])
-    if engine == "statsmodels":
-        import statsmodels.api as sm
+    def _fit(xf, nf):
+        if engine == "statsmodels":
+            import statsmodels.api as sm
 
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            res = sm.GLM(np.column_stack([xf, nf - xf]), X, family=sm.families.Binomial()).fit()
-        beta, cov0, mu = np.asarray(res.params), np.asarray(res.cov_params()), res.fittedvalues * nf
-    else:
-        beta, cov0, mu = _irls(X, xf, nf, "binomial")
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                res = sm.GLM(np.column_stack([xf, nf - xf]), X, family=sm.families.Binomial()).fit()
+            return np.asarray(res.params), np.asarray(res.cov_params()), np.asarray(res.fittedvalues) * nf
+        with np.errstate(all="ignore"):
+            return _irls(t - year0, xf, nf, "binomial")
+
+    beta, cov0, mu = _fit(xf, nf)
+    if not _fit_ok(beta, cov0) and not notes:
+        # Quasi-separation (e.g. 0 % for years, then 100 %): the slope runs off to infinity.
+        xf, nf = x + ZERO_CORRECTION, n + 2 * ZERO_CORRECTION
+        notes.append("separation (values at 0% or 100%): ½ added to successes and failures")
+        beta, cov0, mu = _fit(xf, nf)
+    if not _fit_ok(beta, cov0):
+        raise ValueError("binomial GLM did not converge")
     df = len(t) - 2
     pearson = float("nan")
     phi = 1.0
@@ -450,15 +568,25 @@ def fit_poisson(years, counts, exposure=None, scale: float = 1.0, *, kind: str =
     year0 = float(t.mean())
     X = np.column_stack([np.ones_like(t), t - year0])
     off = np.log(e)
-    if engine == "statsmodels":
-        import statsmodels.api as sm
+    def _fit(yf):
+        if engine == "statsmodels":
+            import statsmodels.api as sm
 
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            res = sm.GLM(yf, X, family=sm.families.Poisson(), offset=off).fit()
-        beta, cov0, mu = np.asarray(res.params), np.asarray(res.cov_params()), np.asarray(res.fittedvalues)
-    else:
-        beta, cov0, mu = _irls(X, yf, None, "poisson", offset=off)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                res = sm.GLM(yf, X, family=sm.families.Poisson(), offset=off).fit()
+            return np.asarray(res.params), np.asarray(res.cov_params()), np.asarray(res.fittedvalues)
+        with np.errstate(all="ignore"):
+            return _irls(t - year0, yf, None, "poisson", offset=off)
+
+    beta, cov0, mu = _fit(yf)
+    if not _fit_ok(beta, cov0) and not notes:
+        # Zeros in the early years then events: the log-linear slope can run off to infinity.
+        yf = y + ZERO_CORRECTION
+        notes.append("separation (zero counts): ½ added to every count")
+        beta, cov0, mu = _fit(yf)
+    if not _fit_ok(beta, cov0):
+        raise ValueError("Poisson GLM did not converge")
     df = len(t) - 2
     pearson = float("nan")
     model, phi, alpha, cov = "poisson_glm", 1.0, 0.0, cov0

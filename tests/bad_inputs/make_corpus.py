@@ -3,7 +3,7 @@
 Run from the repository root: ``.venv/bin/python tests/bad_inputs/make_corpus.py``. Each
 malformed submission is listed in ``expected.csv`` with the message it must produce
 (severity, code, sheet, row, column). The files are committed; this script documents how each
-was made and rewrites them (xlsx bytes vary only in their zip timestamps).
+was made and rewrites them byte for byte (fixed zip timestamps and document dates).
 
 Layout of the generated xlsx submissions: row 1 title (merged), row 2 ``Cơ quan báo cáo``,
 row 3 ``Ngày gửi``, row 4 blank, row 5 header, data from row 6.
@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -41,6 +42,23 @@ def good_rows():
     ]
 
 
+def save_workbook(wb, path: Path) -> None:
+    """Save ``wb`` with fixed zip timestamps and document dates, so the bytes are reproducible."""
+    buf = io.BytesIO()
+    wb.save(buf)
+    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)", rb"\g<1>2025-01-01T00:00:00Z\g<2>", data)
+            zi = zipfile.ZipInfo(info.filename, date_time=(2025, 1, 1, 0, 0, 0))
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(zi, data)
+    Path(path).write_bytes(out.getvalue())
+
+
 def write_xlsx(name, rows, header=HEADER, sheet=SHEET, meta=True, title=True, before_sheets=(),
                dept="Sở Nội vụ", date="20/11/2024", post=None):
     wb = openpyxl.Workbook()
@@ -66,7 +84,7 @@ def write_xlsx(name, rows, header=HEADER, sheet=SHEET, meta=True, title=True, be
         ws.append(r)
     if post:
         post(ws)
-    wb.save(OUT / name)
+    save_workbook(wb, OUT / name)
 
 
 def write_bytes(name, data: bytes):
@@ -103,7 +121,12 @@ def encode_cp1258(text: str) -> bytes:
     return bytes(out)
 
 
-def main() -> None:
+def main(out_dir: Path | None = None, expected_path: Path | None = None) -> None:
+    """Write the corpus into ``out_dir`` (default ``files/``) and the expected messages into
+    ``expected_path`` (default ``expected.csv``)."""
+    global OUT
+    OUT = Path(out_dir) if out_dir else HERE / "files"
+    expected_path = Path(expected_path) if expected_path else HERE / "expected.csv"
     OUT.mkdir(parents=True, exist_ok=True)
     for p in OUT.iterdir():
         p.unlink()
@@ -136,7 +159,7 @@ def main() -> None:
     expect("12_wrong_extension.pdf", "bad_extension")
     wb = openpyxl.Workbook()
     wb.properties.created = FIXED_TIME
-    wb.save(OUT / "13_empty_workbook.xlsx")
+    save_workbook(wb, OUT / "13_empty_workbook.xlsx")
     expect("13_empty_workbook.xlsx", "no_header")
 
     # --- table on the second sheet, with one bad row -------------------------------------
@@ -247,7 +270,7 @@ def main() -> None:
                                 ["M1.C1", "SL", 2024, "Năm", "Tổng", 80, None, None, ""]])
     expect("45_jump.xlsx", "implausible_jump", "warning", sheet=SHEET, row=7, column="Giá trị")
 
-    with open(HERE / "expected.csv", "w", encoding="utf-8", newline="") as fh:
+    with open(expected_path, "w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=["file", "severity", "code", "sheet", "row", "column"],
                            lineterminator="\n")
         w.writeheader()
