@@ -140,3 +140,22 @@ def test_plot_funnel_returns_figure():
     assert fig.axes[0].collections  # points drawn
     import matplotlib.pyplot as plt
     plt.close(fig)
+
+
+def test_funnel_table_positions_against_hand_computed_adjusted_limits():
+    # theta0 fixed at 0.5, n = 100 each; values 0.5, 0.5, 0.75.
+    # asin scale: target asin(sqrt(.5)) = pi/4, s = 1/20; z = 0, 0, (asin(sqrt(.75)) - pi/4) * 20.
+    z3 = (math.asin(math.sqrt(0.75)) - math.pi / 4) * 20
+    zw = [0.0, 0.0, 0.8 * z3]            # type-7 90% quantile of (0, 0, z3) is 0.8 * z3
+    phi = sum(v * v for v in zw) / 3
+    w = 400.0
+    tau2 = (3 * phi - 2) / (3 * w - 3 * w**2 / (3 * w))
+    half = 3.090232 * math.sqrt(1 / 400 + tau2)
+    upper_998 = math.sin(math.pi / 4 + half) ** 2
+    tab, od = funnel.funnel_table(["C", "A", "B"], [75, 50, 50], [100, 100, 100], theta0=0.5)
+    assert od["overdispersed"] and od["tau2"] == pytest.approx(tau2)
+    assert list(tab["unit"]) == ["A", "B", "C"]
+    row = tab.set_index("unit").loc["C"]
+    assert row["adj_upper_998"] == pytest.approx(upper_998, rel=1e-5)
+    assert row["position_998"] == ("above" if 0.75 > upper_998 else "within")
+    assert tab.set_index("unit").loc["A", "position_95"] == "within"

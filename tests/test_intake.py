@@ -412,3 +412,14 @@ def test_corpus_script_regenerates_the_committed_corpus(tmp_path):
     assert {p.name for p in (tmp_path / "files").iterdir()} == {p.name for p in FILES.iterdir()}
     for p in sorted(FILES.iterdir()):
         assert p.read_bytes() == (tmp_path / "files" / p.name).read_bytes(), p.name
+
+
+def test_district_row_after_the_2025_reform_is_flagged(tmp_path):
+    p = tmp_path / "d.csv"
+    p.write_text("Cơ quan báo cáo,Sở Nội vụ\nindicator_code,unit,year,period,value\n"
+                 "M1.C1,Mai Sơn,2025,H1,40\nM1.C1,Mai Sơn,2025,FY,41\nM1.C1,SL,2025,FY,42\n", encoding="utf-8")
+    sub = intake.validate_file(p, "d.csv")
+    flagged = [(m.row, m.column, m.value) for m in sub.messages if m.code == "unit_not_valid"]
+    # Districts ended on 30/06/2025: the H1 2025 figure is fine, the FY 2025 one is not.
+    assert flagged == [(4, "unit", "MS")]
+    assert sub.n_errors == 0

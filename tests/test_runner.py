@@ -111,14 +111,24 @@ def test_restricted_notebooks_are_not_linked(batch):
     (["--units", "SL,XX"], "unknown unit code(s) XX"),
     (["--period", "2025-2021"], "start year after end year"),
 ])
-def test_bad_parameters_refused_before_anything_runs(tmp_path, args, message):
+def test_bad_parameters_refused_before_anything_runs(tmp_path, capsys, args, message):
+    # In-process: validation happens before any worker or kernel exists.
     data = make_data_root(tmp_path / "data")
     reports = tmp_path / "reports"
-    proc = me_report(*args, reports=reports, data_root=data)
-    assert proc.returncode == 2
-    assert message in proc.stderr
-    assert "Traceback" not in proc.stderr
+    code = runner.cli(["--data-root", str(data), "--notebooks", str(FIXTURES), "--reports", str(reports),
+                       "--no-progress", *args])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert message in err
+    assert "Traceback" not in err
     assert not reports.exists()  # nothing executed, nothing written
+
+
+def test_cli_process_exits_2_on_unknown_parameter(tmp_path):
+    data = make_data_root(tmp_path / "data")
+    proc = me_report("-p", "alpha.untis=1", reports=tmp_path / "reports", data_root=data)
+    assert proc.returncode == 2 and "unknown parameter 'untis'" in proc.stderr
+    assert not (tmp_path / "reports").exists()
 
 
 def test_check_params_types():

@@ -110,7 +110,10 @@ def test_real_data_note_and_english(tmp_path):
                       manifest={"built_at": "2025-11-30T06:00:00", "manifest_hash": "abcdef1234567890"})
     wb = openpyxl.load_workbook(p)
     assert wb.sheetnames[0] == "Summary" and "Accountability" not in wb.sheetnames
-    note = wb["Objective 3" if "Objective 3" in wb.sheetnames else wb.sheetnames[2]].cell(sx.NOTE_ROW, 1).value
+    assert wb.sheetnames[1:5] == ["Objective 1", "Objective 3", "Objective 4", "Objective 6"]
+    assert "Prog 2282-QĐ-TTg (leaders)" in wb.sheetnames
+    assert [c.value for c in wb["Objective 3"][sx.HEADER_ROW]][:2] == ["Code", "Indicator"]
+    note = wb["Objective 3"].cell(sx.NOTE_ROW, 1).value
     assert "ILLUSTRATIVE" not in note and "abcdef123456" in note
 
 

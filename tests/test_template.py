@@ -56,9 +56,10 @@ def test_template_lists_the_departments_indicators(dept):
 
 @pytest.mark.parametrize("dept", ["SNV", "SYT", "CA"])
 def test_filled_template_validates_cleanly(dept, tmp_path):
-    wb = openpyxl.load_workbook(io.BytesIO(template.make_template(dept, year=2025)))
+    # 2024: district rows are valid all year (the district level ended on 30/06/2025).
+    wb = openpyxl.load_workbook(io.BytesIO(template.make_template(dept, year=2024)))
     ws = wb["Báo cáo"]
-    ws["B3"] = dt.datetime(2025, 11, 20)
+    ws["B3"] = dt.datetime(2024, 11, 20)
     expected = {}
     r = template.HEADER_ROW + 1
     while ws.cell(r, 1).value:
@@ -69,18 +70,18 @@ def test_filled_template_validates_cleanly(dept, tmp_path):
         if kind == "proportion":
             ws.cell(r, 8).value, ws.cell(r, 9).value = 80, 200
         period = "H1" if ws.cell(r, 5).value == "6 tháng" else "FY"
-        expected[(code, "SL", 2025, period, "T")] = float(value)
+        expected[(code, "SL", 2024, period, "T")] = float(value)
         r += 1
     # One district row typed by hand below the pre-filled rows, unit chosen from the list.
     code = ws.cell(template.HEADER_ROW + 1, 1).value
     unit_name = wb["Danh mục"]["G4"].value  # third unit of the list (a district)
-    for col, v in zip(range(1, 8), [code, None, unit_name, 2025, "Năm", "Nữ", 1]):
+    for col, v in zip(range(1, 8), [code, None, unit_name, 2024, "Năm", "Nữ", 1]):
         ws.cell(r, col).value = v
-    p = tmp_path / f"{dept}_2025_FY.xlsx"
+    p = tmp_path / f"{dept}_2024_FY.xlsx"
     wb.save(p)
     sub = intake.validate_file(p, p.name)
     assert [m for m in sub.messages if m.severity in ("error", "warning")] == []
-    assert sub.department == dept and sub.submission_date == dt.date(2025, 11, 20)
+    assert sub.department == dept and sub.submission_date == dt.date(2024, 11, 20)
     got = {(x.indicator_code, x.unit_code, int(x.year), x.period, x.sex): x.value
            for x in sub.records.itertuples() if x.unit_code == "SL"}
     assert got == expected

@@ -271,6 +271,7 @@ class Reference:
     _unit_matcher: object = None
     _code_fold: dict[str, str] = field(default_factory=dict)
     schema: object = None
+    unit_validity: dict = field(default_factory=dict)  # code → (valid_from, valid_to) dates or None
 
     def __post_init__(self):
         self._code_fold = {fold(c): c for c in self.indicators}
@@ -330,16 +331,25 @@ def load_reference(refresh: bool = False) -> Reference:
         from . import units as units_mod
 
         u = units_mod.load_units()
-        codes = set(u.frame()["unit_code"].astype(str))
+        fr = u.frame()
+        codes = set(fr["unit_code"].astype(str))
+        validity = {}
+        if "valid_to" in fr:
+            for code, vf, vt in zip(fr["unit_code"], fr.get("valid_from", [None] * len(fr)), fr["valid_to"]):
+                vf = None if vf is None or pd.isna(vf) else pd.Timestamp(vf).date()
+                vt = None if vt is None or pd.isna(vt) else pd.Timestamp(vt).date()
+                if vf or vt:
+                    validity[str(code)] = (vf, vt)
         matcher = getattr(units_mod, "match", None) or getattr(u, "match", None)
     except ImportError:  # units module not installed yet: the contract's codes and names
+        validity = {}
         codes = set(_FALLBACK_UNITS)
         names = {fold(n): c for c, n in _FALLBACK_UNITS.items()}
         names.update({fold(n.split(" ", 1)[1]): c for c, n in _FALLBACK_UNITS.items() if " " in n})
 
         def matcher(text):
             return names.get(fold(text))
-    _REFERENCE = Reference(indicators=inds, unit_codes=codes, _unit_matcher=matcher)
+    _REFERENCE = Reference(indicators=inds, unit_codes=codes, _unit_matcher=matcher, unit_validity=validity)
     return _REFERENCE
 
 
@@ -1454,6 +1464,21 @@ def check_records(records: pd.DataFrame, ref: Reference | None = None) -> tuple[
         for idx in df.index[not_whole(df[c]).fillna(False).to_numpy(dtype=bool)]:
             msgs.append(_rec_message(df.loc[idx], "warning", "count_not_whole", c,
                                      f"{COLUMN_LABELS[c]} không phải số nguyên", f"the {c} is not a whole number"))
+    # A unit that did not exist for the whole period (the district level ended on 2025-06-30).
+    for idx in df.index:
+        code = df.at[idx, "unit_code"]
+        if code not in ref.unit_validity or _isnan(df.at[idx, "year"]) or df.at[idx, "period"] not in PERIODS:
+            continue
+        vf, vt = ref.unit_validity[code]
+        y = int(df.at[idx, "year"])
+        start, end = _dt.date(y, 1, 1), (_dt.date(y, 6, 30) if df.at[idx, "period"] == "H1" else _dt.date(y, 12, 31))
+        if (vt is not None and vt < end) or (vf is not None and vf > start):
+            span_vi = f"{vf.strftime('%d/%m/%Y') if vf else '…'}–{vt.strftime('%d/%m/%Y') if vt else '…'}"
+            span_en = f"{vf.isoformat() if vf else '…'} to {vt.isoformat() if vt else '…'}"
+            msgs.append(_rec_message(
+                df.loc[idx], "warning", "unit_not_valid", "unit_code",
+                f"đơn vị chỉ tồn tại {span_vi}, không trọn kỳ báo cáo này: kiểm tra lại địa bàn",
+                f"the unit existed only {span_en}, not for the whole reporting period: check the area"))
     lead = df["indicator_code"].map(lambda c: info[c].department if c in info else "")
     co = df["indicator_code"].map(lambda c: info[c].co_departments if c in info else ())
     dept = df["department"].fillna("").astype(str) if "department" in df else pd.Series("", index=df.index)

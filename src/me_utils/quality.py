@@ -65,6 +65,8 @@ CODE_LABELS = {
     "not_assigned": ("Chỉ tiêu không do cơ quan này chủ trì", "Indicator led by another department"),
     "value_derived": ("Giá trị tính từ tử số/mẫu số", "Value computed from numerator/denominator"),
     "ambiguous_supersession": ("Thay thế không rõ thứ tự", "Ambiguous supersession"),
+    "unit_not_valid": ("Đơn vị không tồn tại trọn kỳ", "Unit not valid for the whole period"),
+    "sheet_truncated": ("Ô ở quá xa bảng, bị bỏ qua", "Stray cells far from the table ignored"),
 }
 
 

@@ -61,13 +61,16 @@ _THIN = Side(style="thin", color="BBBBBB")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
 
-def sheet_title(key: str, used: set[str] | None = None) -> str:
+def sheet_title(key: str, used: set[str] | None = None, lang: str = "vi") -> str:
     """An Excel-safe sheet name (≤31 chars, no ``[]:*?/\\``) for a group key, unique in ``used``."""
-    base = {"M1": "Mục tiêu 1", "M2": "Mục tiêu 2", "M3": "Mục tiêu 3", "M4": "Mục tiêu 4",
-            "M5": "Mục tiêu 5", "M6": "Mục tiêu 6"}.get(key)
+    base = None
+    if re.fullmatch(r"M[1-6]", key):
+        base = fmt.pick(lang, "Mục tiêu ", "Objective ") + key[1]
     if base is None:
-        programme = {"G": "CT 2232-QĐ-TTg (BLG)", "L": "CT 2282-QĐ-TTg (lãnh đạo)",
-                     "TT": "CT 1790-QĐ-TTg (truyền thông)", "DV": "CT 45-QĐ-TTg (BLGĐ)"}
+        programme = {"G": fmt.pick(lang, "CT 2232-QĐ-TTg (BLG)", "Prog 2232-QĐ-TTg (GBV)"),
+                     "L": fmt.pick(lang, "CT 2282-QĐ-TTg (lãnh đạo)", "Prog 2282-QĐ-TTg (leaders)"),
+                     "TT": fmt.pick(lang, "CT 1790-QĐ-TTg (truyền thông)", "Prog 1790-QĐ-TTg (comms)"),
+                     "DV": fmt.pick(lang, "CT 45-QĐ-TTg (BLGĐ)", "Prog 45-QĐ-TTg (DV)")}
         base = programme.get(key) or _BAD_SHEET_CHARS.sub("-", key)
     base = base[:31]
     name, i = base, 2
@@ -315,7 +318,7 @@ def build_workbook(scorecard: pd.DataFrame, matrix: pd.DataFrame | None = None,
     groups = [review.group_key(r) for r in records]
     for g in review.group_order(groups):
         recs = [r for r, gg in zip(records, groups) if gg == g]
-        ws = wb.create_sheet(sheet_title(g, used))
+        ws = wb.create_sheet(sheet_title(g, used, lang))
         _write_indicator_sheet(ws, recs, review.group_label(g, lang), note, lang, illustrative)
     if matrix is not None:
         ws = wb.create_sheet(sheet_title(fmt.pick(lang, "Trách nhiệm báo cáo", "Accountability"), used))
