@@ -168,15 +168,17 @@ def run_pipeline(args_extra: list[str], reports: Path, data_root: Path, units: s
             "summary": stdout.strip().splitlines()[-1:] , "stderr_tail": stderr.strip().splitlines()[-5:]}
 
 
-def compare(naive_dir: Path, warm_reports: Path, jobs) -> dict:
+def compare(nb_root_a: Path, nb_root_b: Path, jobs) -> dict:
+    """Executed notebooks under two roots (``<root>/<lang>/<unit>/<stem>.ipynb``) compared
+    with :func:`me_utils.runner.comparable_outputs`."""
     import nbformat
 
     from me_utils.runner import comparable_outputs
 
     same, differ, missing = 0, [], 0
     for j in jobs:
-        a = naive_dir / "nb" / j.lang / j.unit / f"{j.stem}.ipynb"
-        b = warm_reports / "_restricted" / j.lang / j.unit / f"{j.stem}.ipynb"
+        a = nb_root_a / j.lang / j.unit / f"{j.stem}.ipynb"
+        b = nb_root_b / j.lang / j.unit / f"{j.stem}.ipynb"
         if not (a.exists() and b.exists()):
             missing += 1
             continue
@@ -217,6 +219,7 @@ def main(argv=None) -> int:
             Path(j.params["output_dir"]).mkdir(parents=True, exist_ok=True)
     result = {"runs": len(jobs), "notebooks": sorted({j.stem for j in jobs}), "jobs": args.jobs,
               "cpus": os.cpu_count(), "load_avg_at_start": os.getloadavg()}
+    sys.stdout.reconfigure(line_buffering=True)
     print(f"{len(jobs)} runs over {len(result['notebooks'])} notebooks; {args.jobs} workers; load {os.getloadavg()}")
 
     work = OUT / "startup"
@@ -241,7 +244,12 @@ def main(argv=None) -> int:
     result["ratio_warm"] = round(base / result["parallel_warm"]["wall_s"], 2)
     if "parallel_fresh" in result:
         result["ratio_fresh"] = round(base / result["parallel_fresh"]["wall_s"], 2)
-    result["identity_naive_vs_warm"] = compare(OUT / "naive", OUT / "reports_warm", jobs)
+    # Fresh-kernel runs against warm-kernel runs. The naive loop ran minutes earlier: if the
+    # package changed meanwhile (shared working tree) that comparison also shows code changes.
+    result["identity_naive_vs_warm"] = compare(OUT / "naive" / "nb", OUT / "reports_warm" / "_restricted", jobs)
+    if "parallel_fresh" in result:
+        result["identity_fresh_vs_warm"] = compare(OUT / "reports_fresh" / "_restricted",
+                                                   OUT / "reports_warm" / "_restricted", jobs)
     result["load_avg_at_end"] = os.getloadavg()
     (OUT / "bench_reports.json").write_text(json.dumps(result, indent=1), encoding="utf-8")
     print(json.dumps({k: result[k] for k in result if k.startswith(("ratio", "identity"))}, indent=1))

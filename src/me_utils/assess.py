@@ -112,10 +112,12 @@ SUMMARY_CATEGORIES = ("achieved", "on_track", "behind", "no_data")
 
 #: Ordinal rank of each method's statuses (higher = better); used by property tests and sorting.
 STATUS_RANK = {
-    "unsd": {"stagnation_regression": 1, "acceleration_needed": 2, "on_track": 3, "achieved": 4},
-    "statcan": {"deterioration": 1, "limited_progress": 2, "acceleration_needed": 3, "on_track": 4,
-                "achieved": 5},
-    "escap": {"reverse": 1, "accelerate": 2, "maintain": 3},
+    # "not_achieved"/"achieved" are the answers once the only target's year is observed.
+    "unsd": {"not_achieved": 0, "stagnation_regression": 1, "acceleration_needed": 2, "on_track": 3,
+             "achieved": 4},
+    "statcan": {"not_achieved": 0, "deterioration": 1, "limited_progress": 2, "acceleration_needed": 3,
+                "on_track": 4, "achieved": 5},
+    "escap": {"not_achieved": 0, "reverse": 1, "accelerate": 2, "maintain": 3, "achieved": 4},
 }
 
 
@@ -367,6 +369,7 @@ class Assessment:
     projection: dict = field(default_factory=dict)  # year → (fit, pred_low, pred_high)
     prob_reach: dict = field(default_factory=dict)  # year → probability
     notes: list = field(default_factory=list)
+    target_2025_met: bool | None = None  # None while 2025 is not observed
 
 
 def summary_category(method: str, status: str, latest_meets: bool) -> str:
@@ -401,7 +404,9 @@ def assess_series(years, values, *, direction: str, kind: str, scale: float,
     applicable targets for 2025 and 2030 (None = none), optional numerators/denominators
     (counts, aligned with years), ``periodicity`` (``term`` refuses a yearly trend),
     ``comparators`` ({2025: ">", 2030: None}: strict targets from the catalogue).
-    The assessed target is the 2025 one when present (the phase under review), else 2030.
+    The trend methods assess the next target whose year is not yet observed: 2025 while the
+    latest figure is older than 2025, else 2030 (else the 2025 target, as met/not achieved).
+    ``summary`` is ``achieved``/``behind`` from the observed 2025 figure once it exists.
     Output: :class:`Assessment`.
     """
     s = settings
@@ -417,8 +422,6 @@ def assess_series(years, values, *, direction: str, kind: str, scale: float,
         num = num[keep][order]
     if den is not None:
         den = den[keep][order]
-    a.target, a.target_year = (target_2025, 2025) if target_2025 is not None else (
-        (target_2030, 2030) if target_2030 is not None else (None, None))
     a.n_points = int(len(t))
     if a.n_points == 0:
         a.statuses = {m: "no_data" for m in METHODS}
@@ -427,8 +430,26 @@ def assess_series(years, values, *, direction: str, kind: str, scale: float,
     a.first_year, a.latest_year, a.latest_value = float(t[0]), float(t[-1]), float(v[-1])
     a.gap = gap_to_target(a.latest_value, target_2025, direction)
     comparators = comparators or {}
+    # Which target the trend methods assess: the next one whose year is not yet observed. Once
+    # the 2025 figure is in, "will we reach 2025?" has an answer (met or missed) and projecting
+    # to a year already observed would call a missed target "on track"; the forward question
+    # becomes 2030.
+    a.target_2025_met = (None if target_2025 is None or a.latest_year < 2025 else
+                         bool(meets(v[t == 2025][-1] if (t == 2025).any() else a.latest_value,
+                                    target_2025, direction, comparators.get(2025))))
+    if target_2025 is not None and a.latest_year < 2025:
+        a.target, a.target_year = target_2025, 2025
+    elif target_2030 is not None:
+        a.target, a.target_year = target_2030, 2030
+    elif target_2025 is not None:
+        a.target, a.target_year = target_2025, 2025
+    else:
+        a.target, a.target_year = None, None
     comp = comparators.get(a.target_year)
     latest_meets = a.target is not None and meets(a.latest_value, a.target, direction, comp)
+    if a.target_2025_met is not None:
+        # The phase under review ends in 2025: its outcome decides achieved/behind.
+        latest_meets = a.target_2025_met
     if a.first_year > period_start:
         a.notes.append("base_shifted")
     bounds = (0.0, scale) if kind == "proportion" else (0.0, np.inf)
@@ -451,12 +472,21 @@ def assess_series(years, values, *, direction: str, kind: str, scale: float,
         "escap": assess_escap(t, v, a.target, tt, direction, base_year=None, bounds=bounds,
                               kind=kind, comparator=comp, settings=s),
     }
+    if a.target is not None and a.target_year <= a.latest_year:
+        # Only a past target is left (no 2030 target): the outcome is observed, not projected.
+        met = meets(a.latest_value, a.target, direction, comp)
+        res = {m: MethodResult(m, "achieved" if met else "not_achieved",
+                               details={"rule": "target year observed"}) for m in METHODS}
+        a.notes.append("target_year_observed")
     a.results = res
     a.statuses = {m: r.status for m, r in res.items()}
     a.headline = a.statuses[s.headline_method]
     a.summary = summary_category(s.headline_method, a.headline, latest_meets)
-    if a.target is not None and a.target_year <= a.latest_year:
-        a.notes.append("target_year_observed")
+    if a.target_2025_met is False:
+        a.summary = "behind"
+        a.notes.append("target_2025_missed")
+    if a.target_year == 2030 and target_2025 is not None:
+        a.notes.append("assessed_against_2030")
 
     if fit_model and kind != "binary" and trends.n_distinct(t) >= 2:
         try:

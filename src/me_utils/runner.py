@@ -947,7 +947,7 @@ def _run(args) -> int:
 
 _KERNEL_TMP = re.compile(r"/tmp/ipykernel_\d+/")
 _FOOTER = re.compile(r'<footer class="me-provenance">.*?</footer>', re.S)
-_INJECTED_ID = re.compile(r'(celltag_injected-parameters" id=")cell-id=[^"]*"')
+_CELL_ID = re.compile(r'id="cell-id=[^"]*"')
 
 
 def comparable_outputs(nb) -> list:
@@ -973,6 +973,7 @@ def comparable_outputs(nb) -> list:
 
 def comparable_html(page: str) -> str:
     """A report page without its provenance footer (run time and date differ by nature)
-    and with kernel process ids and papermill's random id of the injected cell normalised."""
-    page = _INJECTED_ID.sub(r'\1cell-id=INJECTED"', _FOOTER.sub("", page))
+    and with kernel process ids and cell ids normalised (papermill gives the injected cell a
+    random id; regenerating a notebook gives every cell a new one)."""
+    page = _CELL_ID.sub('id="cell-id=X"', _FOOTER.sub("", page))
     return _KERNEL_TMP.sub("/tmp/ipykernel_PID/", page)

@@ -51,6 +51,9 @@ NOTE_TEXT = {
                       "election-term indicator: no within-term trend; terms are compared in the "
                       "leadership report"),
     "target_year_observed": ("đã có số liệu của năm mục tiêu", "the target year is already observed"),
+    "target_2025_missed": ("chưa đạt mục tiêu năm 2025", "the 2025 target was not met"),
+    "assessed_against_2030": ("đã có số liệu năm 2025 nên xu hướng được đánh giá so với mục tiêu 2030",
+                              "2025 is observed, so the trend is assessed against the 2030 target"),
     "zero_replaced": ("giá trị 0 được thay bằng 0,001 khi tính tốc độ tăng trưởng",
                       "a zero was replaced by 0.001 in a growth rate"),
     "overdispersed": ("phân tán quá mức (χ²/df > ngưỡng): dùng mô hình tựa/nhị thức âm",
