@@ -38,6 +38,7 @@ _CSS = """
 .me-toc p.me-toc-title { font-weight: 700; margin: 4px 0; }
 .me-toc ul { margin: 2px 0 2px 0; padding-left: 1.2em; }
 .me-toc li.me-toc-l1 { font-weight: 600; }
+.me-toc li li { font-weight: 400; }
 .me-provenance { border-top: 1px solid #999; margin-top: 24px; padding: 8px 0; font-size: 0.85em;
   color: #333; }
 .me-provenance dl { display: grid; grid-template-columns: max-content auto; gap: 2px 12px;
