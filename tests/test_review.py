@@ -43,7 +43,12 @@ def test_scorecard_table_text():
     t = review.scorecard_table(make_scorecard(), "vi").set_index("Mã")
     assert t.loc["M3.C2a", "Giá trị gần nhất (KTC 95%)"] == "78,0% (74,2–81,4%)"
     assert t.loc["M3.C2a", "Mục tiêu 2025"] == "80%"
-    assert t.loc["M3.C2a", "Xác suất đạt 2025"] == "31%"
+    assert t.loc["M3.C2a", "Xác suất đạt mục tiêu"] == "31% (2025)"
+    row = make_scorecard().set_index("indicator_code").loc[["M3.C2a"]].reset_index()
+    row[["result_2025", "assessed_target_year", "prob_reach_2030"]] = ["not_achieved", 2030.0, 0.4249]
+    t2 = review.scorecard_table(row, "vi").iloc[0]
+    assert t2["Kết quả 2025"] == "Chưa đạt" and t2["Xu hướng"].endswith(" (→ 2030)")
+    assert t2["Xác suất đạt mục tiêu"] == "42% (2030)"
     assert t.loc["L.2", "Mục tiêu 2025"] == "40% ⚠"
     assert t.loc["M6.C2", "Giá trị gần nhất (KTC 95%)"] == "–"
     assert t.loc["M6.C2", "Năm"] == "–"

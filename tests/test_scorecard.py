@@ -16,7 +16,7 @@ CONTRACT_COLUMNS = (
     "n_points, first_year, latest_year, latest_value, ci_low, ci_high, target_2025, target_2030, "
     "target_basis, verified, gap_2025, status_unsd, status_statcan, status_escap, status_headline, "
     "summary_category, proj_2025, proj_2025_low, proj_2025_high, proj_2030, proj_2030_low, proj_2030_high, "
-    "prob_reach_2025, prob_reach_2030, model, note"
+    "prob_reach_2025, prob_reach_2030, model, note, result_2025, assessed_target_year"
 ).split(", ")
 
 

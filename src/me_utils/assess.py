@@ -105,6 +105,7 @@ STATUS_LABELS = {
     "term_indicator": ("Chỉ tiêu theo nhiệm kỳ: so sánh giữa các nhiệm kỳ",
                        "Term indicator: compare terms"),
     "no_data": ("Chưa có số liệu", "No data"),
+    "pending": ("Chưa có số liệu năm 2025", "2025 not yet observed"),
     "behind": ("Chậm so với lộ trình", "Behind"),
 }
 

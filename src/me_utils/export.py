@@ -14,10 +14,10 @@ import html as _html
 import os
 import re
 import subprocess
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .atomic import atomic_write_bytes, atomic_write_text  # noqa: F401 (re-exported)
 from . import fmt
 
 TEMPLATE_NAME = "me_report"
@@ -33,6 +33,9 @@ _CSS = """
 .me-toc { margin-left: 16px !important; margin-right: 16px !important; }
 .me-header { margin: 0 0 8px 0; }
 .me-header .me-illustrative { font-size: 1.05em; }
+/* The page header already carries the banner; the notebook's own copy (for JupyterLab) would
+   repeat it right below the title. */
+body:has(.me-header .me-illustrative) .jp-OutputArea .me-illustrative { display: none; }
 .me-toc { border: 1px solid #ccc; background: #f7f7f7; padding: 6px 14px; margin: 8px 0 14px 0;
   font-size: 0.95em; }
 .me-toc p.me-toc-title { font-weight: 700; margin: 4px 0; }
@@ -79,33 +82,6 @@ class Provenance:
 # --------------------------------------------------------------------------- atomic files
 
 
-def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
-    """Write ``data`` to ``path`` through a temp file in the same folder and ``os.replace``.
-
-    A reader (or a crash) never sees a half-written file: the temp file is named
-    ``.<name>.<random>.tmp`` (not ``*.html``) and is removed on error.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    return path
-
-
-def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
-    """UTF-8 text version of :func:`atomic_write_bytes`."""
-    return atomic_write_bytes(path, text.encode("utf-8"))
 
 
 # --------------------------------------------------------------------------- provenance
@@ -297,7 +273,7 @@ def export_html(
             f"{Path(out_path).name}: {len(data) / 1e6:.2f} MB exceeds the report budget of "
             f"{max_bytes / 1e6:.2f} MB (reduce figure size/dpi or table rows)"
         )
-    atomic_write_bytes(out_path, data)
+    atomic_write_bytes(out_path, data, fsync=True)
     return len(data)
 
 

@@ -208,6 +208,20 @@ def indicator_sentence(row: Mapping, lang: str = "vi") -> str:
     if "status_headline" not in row:  # topic summaries carry no assessment
         return s
     status = row.get("status_headline")
+    result = str(row.get("result_2025"))
+    if result in ("achieved", "not_achieved"):
+        # 2025 is observed: say whether its target was met, then where the trend leads by 2030.
+        s += " " + fmt.pick(lang, "Kết quả so với mục tiêu năm 2025: ", "Against the 2025 target: ") + \
+            status_label(result, lang).lower()
+        ay = row.get("assessed_target_year")
+        if not _missing(ay) and int(float(ay)) == 2030 and not _missing(row.get("target_2030")):
+            s += fmt.pick(lang, f"; {target_phrase(row, lang, 2030)}, xu hướng: ",
+                          f"; {target_phrase(row, lang, 2030)}, trend: ") + status_label(status, lang).lower()
+            p = row.get("prob_reach_2030")
+            if not _missing(p):
+                s += fmt.pick(lang, f"; xác suất đạt mục tiêu năm 2030 khoảng {fmt_probability(p, lang)}",
+                              f"; probability of reaching the 2030 target about {fmt_probability(p, lang)}")
+        return s + "."
     s += " " + fmt.pick(lang, "Đánh giá: ", "Assessment: ") + status_label(status, lang)
     p = row.get("prob_reach_2025")
     if not _missing(p) and not _missing(row.get("target_2025")):

@@ -41,17 +41,13 @@ def print_pdf(html_path: str | os.PathLike, pdf_path: str | os.PathLike, timeout
     html_path, pdf_path = Path(html_path).resolve(), Path(pdf_path)
     pdf_path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="me-chromium-") as profile:
-        fd, tmp = tempfile.mkstemp(prefix=f".{pdf_path.name}.", suffix=".tmp", dir=pdf_path.parent)
-        os.close(fd)
-        try:
+        from .atomic import atomic_path
+
+        with atomic_path(pdf_path) as tmp:
             cmd = [find_chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={profile}",
                    "--no-pdf-header-footer", f"--print-to-pdf={tmp}", html_path.as_uri()]
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
             data = Path(tmp).read_bytes()
             if proc.returncode != 0 or not data.startswith(b"%PDF"):
                 raise RuntimeError(f"chromium print failed (exit {proc.returncode}): {proc.stderr[-300:]}")
-            os.replace(tmp, pdf_path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
     return pdf_path

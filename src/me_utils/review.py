@@ -45,6 +45,7 @@ STATUS_COLOUR_KEY = {
     "no_target": "insufficient_data",
     "term_indicator": "insufficient_data",
     "no_data": "insufficient_data",
+    "pending": "insufficient_data",
 }
 
 
@@ -200,10 +201,29 @@ def _is_unverified(v) -> bool:
     return not bool(v)
 
 
+def _toward(r, lang: str) -> str:
+    """' (→ 2030)' when the trend statuses look past an observed 2025 to the 2030 target."""
+    y = r.get("assessed_target_year")
+    if narrative._missing(y) or int(float(y)) != 2030 or str(r.get("result_2025")) not in ("achieved", "not_achieved"):
+        return ""
+    return " (→ 2030)"
+
+
+def _next_probability(r, lang: str) -> str:
+    """Probability of reaching the target the statuses assess, with its year."""
+    y = r.get("assessed_target_year")
+    if narrative._missing(y):  # frames without the column: the 2025 target if any, else 2030
+        y = 2025 if not narrative._missing(r.get("target_2025")) else 2030
+    y = int(float(y))
+    p = narrative.fmt_probability(r.get(f"prob_reach_{y}"), lang)
+    return p if p == fmt.MISSING else f"{p} ({y})"
+
+
 def scorecard_table(scorecard: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     """Scorecard of all indicators as text, ready to show: code, name, department, latest
-    year, latest value with its 95% interval, 2025 target (⚠ when unverified), headline
-    status, probability of reaching the 2025 target."""
+    year, latest value with its 95% interval, 2025 target (⚠ when unverified), the observed
+    outcome of the 2025 target, the headline trend status (toward 2025, or toward 2030 once
+    2025 is observed: marked "→ 2030") and the probability of reaching that target."""
     rows = []
     for r in scorecard.to_dict("records"):
         ci = narrative._fmt_ci(r, lang)
@@ -222,8 +242,10 @@ def scorecard_table(scorecard: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
             fmt.pick(lang, "Năm", "Year"): fmt.MISSING if narrative._missing(ly) else str(int(ly)),
             fmt.pick(lang, "Giá trị gần nhất (KTC 95%)", "Latest value (95% CI)"): val,
             fmt.pick(lang, "Mục tiêu 2025", "2025 target"): tgt,
-            fmt.pick(lang, "Đánh giá", "Status"): narrative.status_label(r.get("status_headline"), lang),
-            fmt.pick(lang, "Xác suất đạt 2025", "P(reach 2025)"): narrative.fmt_probability(r.get("prob_reach_2025"), lang),
+            fmt.pick(lang, "Kết quả 2025", "2025 outcome"): narrative.status_label(r.get("result_2025"), lang),
+            fmt.pick(lang, "Xu hướng", "Trend status"): (narrative.status_label(r.get("status_headline"), lang)
+                                                          + _toward(r, lang)),
+            fmt.pick(lang, "Xác suất đạt mục tiêu", "P(reach target)"): _next_probability(r, lang),
         })
     return pd.DataFrame(rows)
 
@@ -801,12 +823,14 @@ def show_scorecard(res: ReviewResults) -> None:
     _show_md("## " + fmt.pick(lang, "Bảng đánh giá các chỉ tiêu", "Scorecard of all indicators"))
     _show_md(fmt.pick(
         lang,
-        f"Giá trị gần nhất kèm khoảng tin cậy 95%, mục tiêu năm 2025, đánh giá theo phương pháp {method} "
-        "và xác suất đạt mục tiêu năm 2025 (từ phân phối dự báo của mô hình xu thế). "
-        "⚠ = mục tiêu chưa được kiểm chứng với văn bản gốc.",
-        f"Latest value with its 95% interval, 2025 target, status by the {method} method and the "
-        "probability of reaching the 2025 target (from the trend model's predictive distribution). "
-        "⚠ = target not yet verified against the official text."))
+        f"Giá trị gần nhất kèm khoảng tin cậy 95%, mục tiêu năm 2025 và kết quả đạt/chưa đạt khi đã có số liệu "
+        f"năm 2025; xu hướng theo phương pháp {method} so với mục tiêu kế tiếp chưa đến hạn (năm 2025, hoặc "
+        "2030 khi đã có số liệu năm 2025: ghi “→ 2030”) và xác suất đạt mục tiêu đó (từ phân phối dự báo "
+        "của mô hình xu thế). ⚠ = mục tiêu chưa được kiểm chứng với văn bản gốc.",
+        f"Latest value with its 95% interval, the 2025 target and, once 2025 is observed, whether it was met; "
+        f"the trend status by the {method} method against the next target not yet due (2025, or 2030 once "
+        "2025 is observed: marked “→ 2030”) and the probability of reaching it (from the trend model's "
+        "predictive distribution). ⚠ = target not yet verified against the official text."))
     _show_html(coloured_table_html(scorecard_table(res.scorecard, lang), status_colours_by_label(lang)))
     _show_md("### " + fmt.pick(lang, "Nhận định theo từng chỉ tiêu", "Indicator by indicator"))
     _show_md(indicator_sentences_markdown(res.scorecard, lang))

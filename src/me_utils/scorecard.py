@@ -32,7 +32,7 @@ SCORECARD_COLUMNS = [
     "ci_high", "target_2025", "target_2030", "target_basis", "verified", "gap_2025", "status_unsd",
     "status_statcan", "status_escap", "status_headline", "summary_category", "proj_2025",
     "proj_2025_low", "proj_2025_high", "proj_2030", "proj_2030_low", "proj_2030_high",
-    "prob_reach_2025", "prob_reach_2030", "model", "note",
+    "prob_reach_2025", "prob_reach_2030", "model", "note", "result_2025", "assessed_target_year",
 ]
 
 #: Note codes used in the ``note`` column and their text (vi, en).
@@ -295,6 +295,11 @@ def _row(item) -> dict:
         "prob_reach_2030": float(a.prob_reach.get(2030, nan)),
         "model": a.fit.model if a.fit is not None else ("term" if a.headline == "term_indicator" else "none"),
         "note": "; ".join(_notes(item)),
+        # Outcome of the 2025 target once 2025 is observed; the statuses then look to 2030.
+        "result_2025": ("no_data" if not a.n_points else "no_target" if t25 is None else
+                        "pending" if a.target_2025_met is None else
+                        "achieved" if a.target_2025_met else "not_achieved"),
+        "assessed_target_year": nan if a.target_year is None else float(a.target_year),
     }
 
 
@@ -424,11 +429,21 @@ def _fmt_prob(p, lang):
     return fmt.fmt_pct(p * 100, 0, lang)
 
 
+def _toward_2030(r) -> bool:
+    """True when the row's statuses look past an observed 2025 to the 2030 target."""
+    try:
+        year = float(r["assessed_target_year"])
+    except (TypeError, ValueError):
+        return False
+    return year == 2030 and str(r["result_2025"]) in ("achieved", "not_achieved")
+
+
 def display_frame(frame: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     """Reviewer-facing table of the indicators with data: formatted strings, labels in ``lang``.
 
     Columns: code, indicator, latest value (year) with its 95 % interval, 2025 target (⚠ when
-    unverified), headline status, the two other methods, P(reach 2025), P(reach 2030), notes.
+    unverified), the 2025 outcome once observed, headline status (marked "→ 2030" when it looks
+    past an observed 2025), the two other methods, P(reach 2025), P(reach 2030), notes.
     """
     from . import fmt
     from .assess import status_label
@@ -452,7 +467,9 @@ def display_frame(frame: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
             L("Đơn vị", "Unit"): r["unit_label"],
             L("Giá trị mới nhất (năm)", "Latest value (year)"): latest,
             L("Mục tiêu 2025", "2025 target"): tgt,
-            L("Đánh giá (phương pháp chính)", "Status (headline method)"): status_label(r["status_headline"], lang),
+            L("Kết quả 2025", "2025 outcome"): status_label(r["result_2025"], lang),
+            L("Đánh giá (phương pháp chính)", "Status (headline method)"): status_label(r["status_headline"], lang)
+            + (" (→ 2030)" if _toward_2030(r) else ""),
             **{L(f"Theo {m.upper() if m != 'statcan' else 'StatCan'}", f"By {m.upper() if m != 'statcan' else 'StatCan'}"):
                status_label(r[f"status_{m}"], lang) for m in others},
             L("Xác suất đạt 2025", "P(reach 2025)"): _fmt_prob(r["prob_reach_2025"], lang),

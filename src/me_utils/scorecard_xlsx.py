@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
 import re
-import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -47,7 +45,9 @@ INDICATOR_COLUMNS: list[tuple[str, str, str, str | None, int]] = [
     ("target_2030", "Mục tiêu 2030", "2030 target", "target", 11),
     ("verified_label", "Mục tiêu đã kiểm chứng", "Target verified", None, 14),
     ("target_basis", "Cơ sở mục tiêu", "Target basis", None, 24),
-    ("status_label", "Đánh giá (phương pháp chính)", "Status (headline method)", None, 22),
+    ("result_label", "Kết quả 2025", "2025 outcome", None, 16),
+    ("status_label", "Xu hướng (phương pháp chính)", "Trend status (headline method)", None, 22),
+    ("assessed_target_year", "Xu hướng so với mục tiêu năm", "Trend assessed against target of", "0", 12),
     ("summary_label", "Phân loại", "Category", None, 16),
     ("proj_2025", "Dự báo 2025", "2025 projection", "value", 12),
     ("prob_reach_2025", "Xác suất đạt mục tiêu 2025", "P(reach 2025 target)", "0%", 14),
@@ -122,6 +122,7 @@ def indicator_records(scorecard: pd.DataFrame, lang: str = "vi") -> list[dict]:
         else:
             r["verified_label"] = fmt.pick(lang, "Đã kiểm chứng", "Verified")
         r["status_label"] = narrative.status_label(r.get("status_headline"), lang)
+        r["result_label"] = narrative.status_label(r.get("result_2025"), lang) if r.get("result_2025") else fmt.MISSING
         r["summary_label"] = narrative.status_label(review._category(r.get("summary_category")), lang)
         out.append(r)
     return out
@@ -341,13 +342,8 @@ def write_workbook(path: str | Path, scorecard: pd.DataFrame, matrix: pd.DataFra
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb = build_workbook(scorecard, matrix, **kwargs)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
+    from .atomic import atomic_path
+
+    with atomic_path(path) as tmp:
         wb.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
     return path
