@@ -92,7 +92,14 @@ def test_every_narrative_number_equals_the_computed_scorecard(results, lang):
         expect.append((2025, 0))
         if not math.isnan(r["target_2025"]):
             expect.append((r["target_2025"], narrative.target_decimals(r["target_2025"])))
-            if not math.isnan(r["prob_reach_2025"]):
+            if r["result_2025"] in ("achieved", "not_achieved"):
+                # 2025 observed: "against the 2025 target: …", then the 2030 target, trend and P(2030)
+                expect.append((2025, 0))
+                if r["assessed_target_year"] == 2030 and not math.isnan(r["target_2030"]):
+                    expect += [(2030, 0), (r["target_2030"], narrative.target_decimals(r["target_2030"]))]
+                    if not math.isnan(r["prob_reach_2030"]):
+                        expect += [(2030, 0), (100 * r["prob_reach_2030"], 0)]
+            elif not math.isnan(r["prob_reach_2025"]):
                 expect += [(2025, 0), (100 * r["prob_reach_2025"], 0)]
         assert len(nums) == len(expect), (r["indicator_code"], text, nums)
         for got, (src, dec) in zip(nums, expect):

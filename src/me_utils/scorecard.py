@@ -306,7 +306,7 @@ def _row(item) -> dict:
 _DTYPES = {"n_points": "int64", "verified": "bool"}
 _FLOATS = ["first_year", "latest_year", "latest_value", "ci_low", "ci_high", "target_2025", "target_2030",
            "gap_2025", "proj_2025", "proj_2025_low", "proj_2025_high", "proj_2030", "proj_2030_low",
-           "proj_2030_high", "prob_reach_2025", "prob_reach_2030"]
+           "proj_2030_high", "prob_reach_2025", "prob_reach_2030", "assessed_target_year"]
 
 
 def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
