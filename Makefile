@@ -51,7 +51,7 @@ lab: setup
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
 
 bench: setup
-	$(PY) benchmarks/run_all.py
+	$(PY) benchmarks/run_all.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(DEMO_ROOT) reports/*.html reports/*/ data/processed/*.csv data/processed/*.json

@@ -345,10 +345,11 @@ def test_load_leadership_prefers_processed_and_flags_illustrative(tmp_path):
     assert data.files["councils"] == proc / "councils.csv" and not data.illustrative
 
 
-def test_demo_2021_totals_equal_the_reference_when_demo_data_exist(reference):
-    data_root = L.paths.demo_data_root()
-    if L._find(data_root, "councils.csv") is None:
-        pytest.skip("demo data not generated (run `me demo`)")
+def test_demo_2021_totals_equal_the_reference(reference, tmp_path):
+    from me_utils import demo
+
+    data_root = tmp_path / "demo"
+    assert demo.cli(["--out", str(data_root)]) == 0
     c = L.load_leadership(data_root).councils
     s = L.council_shares(c, "SL", terms=["2021-2026"]).set_index("level")
     ref = reference.set_index("figure_id")

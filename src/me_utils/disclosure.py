@@ -396,6 +396,39 @@ def _flow_audit(vals, hidden, unknown, nr, nc, min_width, exact=True, known_ok=(
     return df.drop(columns="_ok")
 
 
+def _component_system(comp, eqs, vals, hidden, lb_hidden):
+    """Linear system of one connected component of unknown cells for the LP attacker.
+
+    Each margin equation reads ``sum(interior cells) − total = 0`` (the total is the last
+    element); published cells move to the right-hand side. Returns ``(pos, A_eq, b_eq,
+    bounds)`` with ``pos`` cell → column, ``A_eq``/``b_eq`` None when no equation touches the
+    component, and bounds ``lb_hidden`` for hidden cells (0 for other unknowns).
+    """
+    comp_set = set(comp)
+    pos = {int(c): i for i, c in enumerate(comp)}
+    a_eq, b_eq = [], []
+    for eq in eqs:
+        if not any(int(c) in comp_set for c in eq):
+            continue
+        coef = np.zeros(len(comp))
+        rhs = 0.0
+        for c in eq[:-1]:
+            c = int(c)
+            if c in comp_set:
+                coef[pos[c]] += 1
+            else:
+                rhs -= vals[c]
+        t = int(eq[-1])
+        if t in comp_set:
+            coef[pos[t]] -= 1
+        else:
+            rhs += vals[t]
+        a_eq.append(coef)
+        b_eq.append(rhs)
+    bounds = [(lb_hidden if hidden[c] else 0.0, None) for c in comp]
+    return pos, (np.array(a_eq) if a_eq else None), (np.array(b_eq) if b_eq else None), bounds
+
+
 def _audit_arrays(vals, hidden, unknown, interior, eqs, min_width) -> pd.DataFrame:
     """LP min and max of every hidden (primary/complementary) cell: the attacker's best
     bounds. Index = flat cell id."""
@@ -408,32 +441,7 @@ def _audit_arrays(vals, hidden, unknown, interior, eqs, min_width) -> pd.DataFra
     rows = []
     unknown_idx = np.flatnonzero(unknown)
     for comp in _components(unknown_idx, eqs):
-        comp_set = set(comp)
-        pos = {c: i for i, c in enumerate(comp)}
-        a_eq, b_eq = [], []
-        for eq in eqs:
-            us = [int(c) for c in eq if int(c) in comp_set]
-            if not us:
-                continue
-            coef = np.zeros(len(comp))
-            # equation: sum(interior cells) - total = 0; the total is the last element
-            rhs = 0.0
-            for c in eq[:-1]:
-                c = int(c)
-                if c in comp_set:
-                    coef[pos[c]] += 1
-                else:
-                    rhs -= vals[c]
-            t = int(eq[-1])
-            if t in comp_set:
-                coef[pos[t]] -= 1
-            else:
-                rhs += vals[t]
-            a_eq.append(coef)
-            b_eq.append(rhs)
-        bounds = [(lb_hidden if hidden[c] else 0.0, None) for c in comp]
-        a = np.array(a_eq) if a_eq else None
-        b = np.array(b_eq) if b_eq else None
+        pos, a, b, bounds = _component_system(comp, eqs, vals, hidden, lb_hidden)
         for c in comp:
             if not hidden[c]:
                 continue
@@ -597,31 +605,7 @@ def _lp_protected(vals, hidden, unknown, eqs, comp_of, comps, cells, min_width, 
     for c in cells:
         root = comp_of[c]
         if root not in built:
-            comp = comps[root]
-            comp_set = set(comp)
-            pos = {x: i for i, x in enumerate(comp)}
-            a_eq, b_eq = [], []
-            for eq in eqs:
-                inside = [int(x) for x in eq if int(x) in comp_set]
-                if not inside:
-                    continue
-                coef = np.zeros(len(comp))
-                rhs = 0.0
-                for x in eq[:-1]:
-                    x = int(x)
-                    if x in comp_set:
-                        coef[pos[x]] += 1
-                    else:
-                        rhs -= vals[x]
-                t = int(eq[-1])
-                if t in comp_set:
-                    coef[pos[t]] -= 1
-                else:
-                    rhs += vals[t]
-                a_eq.append(coef)
-                b_eq.append(rhs)
-            bounds = [(lb_hidden if hidden[x] else 0.0, None) for x in comp]
-            built[root] = (pos, np.array(a_eq) if a_eq else None, np.array(b_eq) if b_eq else None, bounds)
+            built[root] = _component_system(comps[root], eqs, vals, hidden, lb_hidden)
         pos, a, b, bounds = built[root]
         if c in out:
             continue

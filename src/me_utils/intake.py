@@ -71,16 +71,8 @@ PARSING_RULES = {
 # ---------------------------------------------------------------------------------------------
 # Departments (plan 123 section IV; codes from docs/CONTRACTS.md)
 # ---------------------------------------------------------------------------------------------
-DEPARTMENTS = {
-    "SNV": ("Sở Nội vụ", "Department of Home Affairs"),
-    "STC": ("Sở Tài chính", "Department of Finance"),
-    "TK": ("Chi cục Thống kê tỉnh", "Provincial Statistics Office"),
-    "SGDDT": ("Sở Giáo dục và Đào tạo", "Department of Education and Training"),
-    "SYT": ("Sở Y tế", "Department of Health"),
-    "SVHTTDL": ("Sở Văn hóa, Thể thao và Du lịch", "Department of Culture, Sports and Tourism"),
-    "CA": ("Công an tỉnh", "Provincial Police"),
-    "BDBP": ("Bộ Chỉ huy Bộ đội Biên phòng tỉnh", "Provincial Border Guard Command"),
-}
+# One list of departments for the whole package (plan 123 section IV).
+from .catalogue import DEPARTMENTS  # noqa: E402
 
 
 def fold(text) -> str:
