@@ -47,7 +47,7 @@ report: build
 test: setup browser
 	$(PY) -m pytest -q -n 2 --dist loadfile
 
-lab: setup
+lab: build
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
 
 bench: setup

@@ -49,3 +49,4 @@ def test_dates():
 def test_unknown_language_is_refused():
     with pytest.raises(ValueError):
         fmt.fmt_number(1, 0, "fr")
+

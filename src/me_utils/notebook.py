@@ -126,6 +126,13 @@ def start(
     if int(period_start) > int(period_end):
         raise ValueError(f"period_start {period_start} is after period_end {period_end}")
     root = paths.resolve_data_root(data_root)
+    fallback = False
+    if not data_root and not (root / "processed" / "manifest.json").exists() and \
+            (paths.demo_data_root() / "processed" / "manifest.json").exists():
+        # An analyst opening a notebook in JupyterLab before any real data is built gets the
+        # demo data, said plainly below and bannered as illustrative. Scheduled runs always
+        # pass data_root explicitly, so they never fall back.
+        root, fallback = paths.demo_data_root(), True
     manifest = read_manifest(root)
     ctx = ReportContext(
         unit=unit,
@@ -153,6 +160,12 @@ def start(
         from IPython.display import HTML
 
         _display(HTML(banner_html(lang)))
+    if fallback:
+        markdown(ctx.t(
+            "*Chưa có dữ liệu thật đã được xây dựng (`data/processed`): notebook đang dùng dữ liệu minh họa "
+            "`data/demo`. Đặt tham số `data_root` để chọn nguồn dữ liệu.*",
+            "*No real data has been built yet (`data/processed`): this notebook is using the illustrative "
+            "data in `data/demo`. Set the `data_root` parameter to choose the data.*"))
     return ctx
 
 
