@@ -80,11 +80,17 @@ def method_note(settings: AssessSettings = DEFAULT_SETTINGS, lang: str = "vi", h
         f"{hh} " + L("Ba phương pháp đánh giá tiến độ", "The three progress methods"),
         "",
         L("Ký hiệu: năm gốc *b* (năm đầu giai đoạn, hoặc năm đầu tiên có số liệu), giá trị gốc *v_b*, năm "
-          "mới nhất *t*, giá trị mới nhất *v_t*, mục tiêu *TV* của năm mục tiêu *T* (mục tiêu 2025 nếu có, "
-          "nếu không thì 2030).",
+          "mới nhất *t*, giá trị mới nhất *v_t*, mục tiêu *TV* của năm mục tiêu *T*: "
+          "mục tiêu kế tiếp chưa đến hạn — mục tiêu 2025 khi số liệu mới nhất trước năm 2025; khi đã có số "
+          "liệu năm 2025, kết quả năm 2025 được ghi là đạt/chưa đạt và ba phương pháp đánh giá xu hướng so "
+          "với mục tiêu 2030 (ghi “→ 2030”), vì dự báo tới một năm đã quan sát sẽ gọi một mục tiêu đã lỡ là "
+          "“đúng lộ trình”.",
           "Notation: base year *b* (the period start, or the first year with data), base value *v_b*, "
-          "latest year *t*, latest value *v_t*, target *TV* for target year *T* (the 2025 target when "
-          "there is one, otherwise 2030)."),
+          "latest year *t*, latest value *v_t*, target *TV* for target year *T*: the next "
+          "target not yet due — the 2025 target while the latest figure is older than 2025; once 2025 is "
+          "observed, the 2025 outcome is recorded as achieved/not achieved and the three methods assess "
+          "the trend against the 2030 target (marked “→ 2030”), because projecting to a year already "
+          "observed would call a missed target “on track”."),
         "",
         "- **UNSD 2023**: " + L(
             f"CAGR = (v_t/v_b)^(1/(t−b)) − 1; v̂_T = v_t·(1+CAGR)^(T−t); r = (v̂_T − v_b)/(TV − v_b). "
@@ -128,12 +134,14 @@ def method_note(settings: AssessSettings = DEFAULT_SETTINGS, lang: str = "vi", h
             "The weights and cut-offs are inferred from ESCAP/UNECE descriptions and not yet checked against "
             "the 2025 technical annex."),
         "",
-        L("Tóm tắt: *đã đạt* khi giá trị mới nhất đạt mục tiêu; *đúng lộ trình* khi phương pháp chính "
-          "nói đúng lộ trình (ESCAP: duy trì); *chậm* cho các trạng thái khác; *chưa có số liệu* khi không "
-          "có số liệu hoặc không đủ số liệu.",
-          "Summary: *achieved* when the latest value meets the target; *on track* when the headline "
-          "method says on track (ESCAP: maintain); *behind* for any other status; *no data* when there is "
-          "no data or not enough."),
+        L("Tóm tắt: *đã đạt* khi giá trị mới nhất đạt mục tiêu (khi đã có số liệu năm 2025: khi giá trị "
+          "năm 2025 đạt mục tiêu 2025); *chậm* khi mục tiêu 2025 đã lỡ; còn lại *đúng lộ trình* khi phương "
+          "pháp chính nói đúng lộ trình (ESCAP: duy trì), *chậm* cho các trạng thái khác; *chưa có số liệu* "
+          "khi không có số liệu hoặc không đủ số liệu.",
+          "Summary: *achieved* when the latest value meets the target (once 2025 is observed: when the "
+          "2025 value meets the 2025 target); *behind* when the 2025 target was missed; otherwise *on "
+          "track* when the headline method says on track (ESCAP: maintain), *behind* for any other "
+          "status; *no data* when there is no data or not enough."),
         "",
         f"{hh} " + L("Mô hình xu hướng và xác suất đạt mục tiêu", "Trend models and probability of reaching the target"),
         "",
