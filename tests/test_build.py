@@ -231,3 +231,23 @@ def test_empty_raw_folder_builds_empty_tables(tmp_path):
     assert list(obs.columns) == dataset.OBS_COLUMNS and len(obs) == 0
     man = json.loads((tmp_path / "r" / "processed" / "manifest.json").read_text(encoding="utf-8"))
     assert man["inputs"] == [] and man["illustrative"] is False
+
+
+def test_gbv_register_errors_do_not_echo_case_values(root):
+    # A duplicated case id and a report before the incident: both are located (row, column)
+    # but no cell value of the sensitive register is copied into a message (findings.csv).
+    cols = ["case_id", "unit_code", "incident_type", "ipv", "child_sexual_abuse", "early_marriage",
+            "survivor_sex", "survivor_age_group", "survivor_ethnicity", "survivor_disability",
+            "incident_date", "report_date", "svc_health", "svc_psychosocial", "svc_legal",
+            "svc_police_justice", "svc_safe_shelter", "needed_help", "sought_help", "referred",
+            "consent_reporting", "perpetrator_detected", "perpetrator_counselled",
+            "perpetrator_prosecuted", "domestic_violence"]
+    flags = ",".join(["0"] * 13)
+    rows = ["GBV-QN-2024-0001,QN,physical_assault,1,0,0,F,25-59,Thai,0,2024-03-01,2024-03-02," + flags,
+            "GBV-QN-2024-0001,QN,physical_assault,1,0,0,F,25-59,Thai,0,2024-03-05,2024-03-02," + flags]
+    _csv(root / "raw" / "gbv" / "register.csv", ",".join(cols) + "\n" + "\n".join(rows) + "\n")
+    with pytest.raises(build.BuildError) as exc:
+        build.run_build(root)
+    msgs = [m for m in exc.value.messages if m.file == "gbv/register.csv"]
+    assert {(m.row, m.column) for m in msgs} == {(2, "case_id"), (3, "case_id"), (3, "")}
+    assert all(m.value == "" for m in msgs)

@@ -132,7 +132,28 @@ def test_index_lists_reports_and_failures():
     page = index.render_index(state)
     assert page.index('<section lang="vi">') < page.index('<section lang="en">')
     assert '<a href="vi/SL/10_a.html">Xem</a>' in page and '<a href="en/SL/10_a.pdf">PDF</a>' in page
-    assert "3,2 giây" in page or "3,3 giây" in page
+    assert "3,2 giây" in page  # 3.25 s to 1 decimal, round-half-even: 3,2
     assert "ô mã số 4" in page and "KeyError: &#x27;M3.C1&#x27;" in page and "show(x)" in page
     assert "Dữ liệu minh họa" in page
     assert export.external_references(page) == [] and "<script" not in page
+
+
+def test_index_error_shows_first_line_only_and_links_workbook(tmp_path):
+    # A pandas-style message whose later lines quote data rows: only the first line may show.
+    secret = "0  Lò Thị X  Mường La  2"
+    state = {"runs": {
+        "vi/SL/40_review": {"lang": "vi", "unit": "SL", "stem": "40_review", "status": "ok", "seconds": 1.0,
+                            "html": "vi/SL/40_review.html", "pdf": None, "error": None},
+        "vi/MC/40_review": {"lang": "vi", "unit": "MC", "stem": "40_review", "status": "failed",
+                            "seconds": 1.0, "html": None, "pdf": None,
+                            "error": {"stage": "execute", "cell": 2, "ename": "ValueError",
+                                      "evalue": "bad rows:\n" + secret + "\n1  more", "source": ""}}},
+        "last_run": {}}
+    (tmp_path / "vi" / "SL").mkdir(parents=True)
+    (tmp_path / "vi" / "SL" / "scorecard.xlsx").write_bytes(b"x")
+    page = index.render_index(state, reports_dir=tmp_path)
+    assert "ValueError: bad rows:</code>" in page
+    assert secret not in page and "Lò Thị X" not in page
+    # only the unit whose folder holds the workbook gets the link
+    assert page.count('href="vi/SL/scorecard.xlsx"') == 1 and "vi/MC/scorecard.xlsx" not in page
+    assert "scorecard.xlsx" not in index.render_index(state)  # no folder given: nothing to check

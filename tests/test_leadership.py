@@ -312,6 +312,7 @@ def test_target_gaps_status():
     (lambda d: d.assign(unit_code=d["unit_code"].where(d.index != 4, "XX")), 6, "unit_code", "unknown unit"),
     (lambda d: d.assign(seats=d["seats"].astype(str).where(d.index != 6, "ba trăm")), 8, "seats", "not a number"),
     (lambda d: d.assign(level=d["level"].where(d.index != 2, "ward")), 4, "level", "not one of"),
+    (lambda d: d.assign(seats=d["seats"].astype(str).where(d.index != 5, "inf")), 7, "seats", "not a finite count"),
     (lambda d: d.assign(ethnic_minority_women=d["ethnic_minority_women"].where(d.index != 1, 40)), 3,
      "ethnic_minority_women", "exceeds women"),
 ])

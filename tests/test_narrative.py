@@ -34,8 +34,15 @@ def test_every_number_in_indicator_sentences_matches_the_scorecard(lang):
         if not math.isnan(r["ci_low"]):
             expected += [("ci_level", 95, 0), ("ci_low", r["ci_low"], d), ("ci_high", r["ci_high"], d)]
         expected += [("target_year", 2025, 0),
-                     ("target_2025", r["target_2025"], narrative.target_decimals(r["target_2025"])),
-                     ("prob_year", 2025, 0), ("prob_reach_2025", 100 * r["prob_reach_2025"], 0)]
+                     ("target_2025", r["target_2025"], narrative.target_decimals(r["target_2025"]))]
+        if r["result_2025"] in ("achieved", "not_achieved"):
+            # 2025 observed: its outcome, then the 2030 target (and P(2030) when computed)
+            expected += [("outcome_year", 2025, 0), ("target_year", 2030, 0),
+                         ("target_2030", r["target_2030"], narrative.target_decimals(r["target_2030"]))]
+            if not math.isnan(r["prob_reach_2030"]):
+                expected += [("prob_year", 2030, 0), ("prob_reach_2030", 100 * r["prob_reach_2030"], 0)]
+        else:
+            expected += [("prob_year", 2025, 0), ("prob_reach_2025", 100 * r["prob_reach_2025"], 0)]
         assert len(nums) == len(expected), (text, nums)
         for got, (what, src, dec) in zip(nums, expected):
             assert _close(got, src, dec), f"{r['indicator_code']} {what}: printed {got}, computed {src} — {text}"

@@ -10,14 +10,8 @@ import math
 
 import pandas as pd
 
-SCORECARD_COLUMNS = [
-    "indicator_code", "name_vi", "name_en", "framework", "objective", "department", "kind",
-    "direction", "unit_label", "n_points", "first_year", "latest_year", "latest_value", "ci_low",
-    "ci_high", "target_2025", "target_2030", "target_basis", "verified", "gap_2025", "status_unsd",
-    "status_statcan", "status_escap", "status_headline", "summary_category", "proj_2025",
-    "proj_2025_low", "proj_2025_high", "proj_2030", "proj_2030_low", "proj_2030_high",
-    "prob_reach_2025", "prob_reach_2030", "model", "note",
-]
+from me_utils.scorecard import SCORECARD_COLUMNS  # noqa: E402  (the contract, not a copy)
+
 NaN = math.nan
 
 
@@ -37,6 +31,14 @@ def _row(code, name_vi, name_en, framework, objective, dept, kind, direction, un
         "proj_2025_low": NaN, "proj_2025_high": NaN, "proj_2030": NaN, "proj_2030_low": NaN,
         "proj_2030_high": NaN, "prob_reach_2025": p25, "prob_reach_2030": NaN,
         "model": "ols", "note": "",
+        # Same rule as the scorecard: the 2025 outcome exists once 2025 is observed, and the
+        # trend statuses then look to 2030.
+        "result_2025": ("no_data" if math.isnan(value) else "no_target" if math.isnan(t25) else
+                        "pending" if latest_year < 2025 else
+                        "achieved" if (value - t25) * (1 if direction in ("increase", "reach") else -1) >= 0
+                        else "not_achieved"),
+        "assessed_target_year": (2025.0 if not math.isnan(t25) and (math.isnan(value) or latest_year < 2025)
+                                 else 2030.0 if not math.isnan(t30) else 2025.0 if not math.isnan(t25) else NaN),
     }
 
 

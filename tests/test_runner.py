@@ -141,6 +141,17 @@ def test_check_params_types():
             runner.check_params(nb, bad)
 
 
+def test_error_info_keeps_only_first_line_of_message():
+    class FakeExecError(Exception):  # papermill's error carries ename/evalue attributes
+        ename, evalue, exec_count, source = "ValueError", "bad rows:\n0  Lò Thị X  Mường La\n", 7, "f(x)"
+
+    info = runner._error_info(FakeExecError("ignored"), None)
+    assert (info["ename"], info["evalue"], info["exec_count"]) == ("ValueError", "bad rows:", 7)
+    assert runner._error_info(KeyError("a\nb"), None)["evalue"] == "'a"
+    long = runner._short_message("x" * 300 + "\nrow")
+    assert len(long) == runner.EVALUE_MAX == 200 and long == "x" * 199 + "…"
+
+
 def test_param_type_inferred_from_default_without_annotation():
     assert runner._param_type({"inferred_type_name": "None", "default": "2021"}) == "int"
     assert runner._param_type({"inferred_type_name": "None", "default": "'SL'"}) == "str"

@@ -179,3 +179,16 @@ def test_broken_units_bad_level(tmp_path):
     p.write_text(p.read_text(encoding="utf-8").replace("QN,district", "QN,commune"), encoding="utf-8")
     with pytest.raises(UnitsError, match=r"row 4, column 'level': 'commune'"):
         load_units(p)
+
+
+def test_broken_units_not_utf8_is_named(tmp_path):
+    p = _copy_units(tmp_path)
+    p.write_bytes(p.read_text(encoding="utf-8").encode("cp1258", errors="replace"))
+    with pytest.raises(UnitsError, match=r"units.csv: not UTF-8 text"):
+        load_units(p)
+
+
+def test_units_saved_with_a_bom_still_load(tmp_path):
+    p = _copy_units(tmp_path)
+    p.write_bytes(b"\xef\xbb\xbf" + p.read_bytes())
+    assert load_units(p).name("MS", "vi") == load_units().name("MS", "vi") == "Mai Sơn"

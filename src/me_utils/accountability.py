@@ -24,6 +24,8 @@ from typing import Iterable
 import pandas as pd
 
 from . import fmt
+from .build import DEADLINES as _BUILD_DEADLINES
+from .build import due_date as _build_due_date
 from .catalogue import DEPARTMENTS as _CATALOGUE_DEPARTMENTS
 
 #: Departments of plan 123 section IV that report indicators (CONTRACTS "Codes"), in the
@@ -31,8 +33,8 @@ from .catalogue import DEPARTMENTS as _CATALOGUE_DEPARTMENTS
 DEPARTMENTS: dict[str, tuple[str, str]] = dict(_CATALOGUE_DEPARTMENTS)
 
 #: (month, day) of the deadline of each period code; a report is on time if it arrived
-#: strictly before that day of the same year.
-DEADLINES: dict[str, tuple[int, int]] = {"H1": (5, 20), "FY": (11, 25)}
+#: strictly before that day of the same year. Single source: :data:`me_utils.build.DEADLINES`.
+DEADLINES: dict[str, tuple[int, int]] = _BUILD_DEADLINES
 
 #: Departments expected to send figures with their half-year report: Home Affairs (GBV case
 #: figures, plan 123 IV.1) and Culture-Sports-Tourism (domestic-violence victims and
@@ -116,8 +118,7 @@ def due_date(year: int, period: str) -> dt.date:
     """
     if period not in DEADLINES:
         raise ValueError(f"unknown period code {period!r}; expected one of {sorted(DEADLINES)}")
-    m, d = DEADLINES[period]
-    return dt.date(int(year), m, d)
+    return _build_due_date(year, period)
 
 
 def is_on_time(submitted: dt.date, year: int, period: str) -> bool:

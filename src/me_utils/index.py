@@ -27,6 +27,10 @@ pre.me-src { background: #f6f6f6; padding: 4px 8px; font-size: 0.85em; white-spa
 
 _LANG_ORDER = ("vi", "en")
 
+#: File name of the scorecard workbook a report notebook writes into its unit's folder
+#: (single source; :mod:`me_utils.review` uses it when writing).
+WORKBOOK_NAME = "scorecard.xlsx"
+
 
 def _e(x) -> str:
     return html.escape(str(x))
@@ -53,13 +57,19 @@ def _unit_label(code: str, lang: str) -> str:
     return code if name == code else f"{name} ({code})"
 
 
-def render_index(state: dict, notebooks: list | None = None) -> str:
+def render_index(state: dict, notebooks: list | None = None,
+                 reports_dir: str | Path | None = None) -> str:
     """HTML of the index for the run records ``state`` (see runner.update_state).
 
     ``notebooks``: discovered :class:`~me_utils.runner.ReportNotebook` list, for the column
     order and titles (records of notebooks no longer present still show, by their stem).
+    ``reports_dir``: the reports folder; when given, a unit whose folder holds the scorecard
+    workbook (``<lang>/<unit>/scorecard.xlsx``, written by the review notebook) gets a link to
+    it next to its name. Error messages of failed runs show the exception name and the first
+    line of its message only (later lines may quote data rows).
     """
     from .notebook import banner_html
+    from .runner import _short_message
 
     runs = state.get("runs", {})
     last = state.get("last_run", {})
@@ -103,7 +113,10 @@ def render_index(state: dict, notebooks: list | None = None) -> str:
             out.append(f'<th scope="col">{_e(label)}</th>')
         out.append("</tr></thead>\n<tbody>\n")
         for u in units:
-            out.append(f'<tr><th scope="row">{_e(_unit_label(u, lang))}</th>')
+            workbook = f"{lang}/{u}/{WORKBOOK_NAME}"
+            xlsx = (f'<br><a class="me-meta" href="{_e(workbook)}">{_e(WORKBOOK_NAME)}</a>'
+                    if reports_dir is not None and (Path(reports_dir) / workbook).is_file() else "")
+            out.append(f'<tr><th scope="row">{_e(_unit_label(u, lang))}{xlsx}</th>')
             for s in stems:
                 r = by_key.get((u, s))
                 if r is None:
@@ -129,7 +142,7 @@ def render_index(state: dict, notebooks: list | None = None) -> str:
                 stage = {"execute": _t(lang, "khi chạy", "while executing"),
                          "export": _t(lang, "khi xuất HTML", "while exporting HTML")}.get(e.get("stage"), e.get("stage", ""))
                 out.append(f"<li><strong>{_e(_unit_label(r['unit'], lang))} — {_e(r['stem'])}</strong>: "
-                           f"{_e(stage)} {_e(where)} — <code>{_e(e.get('ename', ''))}: {_e(e.get('evalue', ''))}</code>")
+                           f"{_e(stage)} {_e(where)} — <code>{_e(e.get('ename', ''))}: {_e(_short_message(e.get('evalue', '')))}</code>")
                 if e.get("source"):
                     out.append(f'<pre class="me-src">{_e(e["source"])}</pre>')
                 out.append("</li>\n")
@@ -146,5 +159,5 @@ def write_index(reports_dir: str | Path, state: dict, notebooks: list | None = N
     from .export import atomic_write_text
 
     path = Path(reports_dir) / "index.html"
-    atomic_write_text(path, render_index(state, notebooks))
+    atomic_write_text(path, render_index(state, notebooks, reports_dir))
     return path

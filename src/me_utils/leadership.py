@@ -300,6 +300,8 @@ def _ints(df: pd.DataFrame, path: Path, cols: list[str], allow_empty: tuple[str,
                 raise LeadershipDataError(path, f"{v!r} is not a number", row=row, column=c) from None
             if np.isnan(f):
                 raise LeadershipDataError(path, "value is empty", row=row, column=c)
+            if not np.isfinite(f):  # "inf" or "1e999" would crash int(f) below
+                raise LeadershipDataError(path, f"{v!r} is not a finite count", row=row, column=c)
             if f < 0 or f != int(f):
                 raise LeadershipDataError(path, f"{v!r} must be a whole number ≥ 0", row=row, column=c)
             vals.append(f)

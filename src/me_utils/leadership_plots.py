@@ -546,6 +546,18 @@ def _yearly_table(d: pd.DataFrame, lang: str, num_label: str, den_label: str) ->
     return pd.DataFrame(rows)
 
 
+def _district_note(rep: LeadershipReport) -> None:
+    """Show the series-end note of a district-level unit; nothing for the province."""
+    if rep.unit != L.PROVINCE:
+        markdown("> " + L.district_series_note(rep.unit, rep.lang))
+
+
+def _no_data_note(rep: LeadershipReport) -> None:
+    """Say that a yearly section has no data for the unit, with the district note."""
+    markdown(_t(rep.lang, "Chưa có số liệu cho đơn vị này.", "No data for this unit."))
+    _district_note(rep)
+
+
 def _series(rep: LeadershipReport, which: str) -> L.YearlySeries:
     ctx = rep.ctx
     return L.yearly_series(which, rep.data, rep.observations, rep.unit, ctx.period_start - 1, ctx.period_end)
@@ -562,9 +574,7 @@ def section_key_leaders(rep: LeadershipReport) -> pd.DataFrame:
     ys = _series(rep, "key_leaders")
     d = ys.frame
     if d.empty:
-        markdown(_t(lang, "Chưa có số liệu cho đơn vị này.", "No data for this unit."))
-        if rep.unit != L.PROVINCE:
-            markdown("> " + L.district_series_note(rep.unit, lang))
+        _no_data_note(rep)
         return d
     tg = L.indicator_targets(ys.code)
     show_table(_yearly_table(d, lang, _t(lang, "Có lãnh đạo chủ chốt nữ", "With a woman key leader"),
@@ -581,8 +591,7 @@ def section_key_leaders(rep: LeadershipReport) -> pd.DataFrame:
     note = _break_note(ys, lang)
     if note:
         markdown("> " + note)
-    if rep.unit != L.PROVINCE:
-        markdown("> " + L.district_series_note(rep.unit, lang))
+    _district_note(rep)
     return d
 
 
@@ -595,9 +604,7 @@ def section_planning_pool(rep: LeadershipReport) -> pd.DataFrame:
                "Women in the cadre planning pool and trained (L.2, L.3)"), 3)
     y2, y3 = _series(rep, "pool"), _series(rep, "trained")
     if y2.frame.empty and y3.frame.empty:
-        markdown(_t(lang, "Chưa có số liệu cho đơn vị này.", "No data for this unit."))
-        if rep.unit != L.PROVINCE:
-            markdown("> " + L.district_series_note(rep.unit, lang))
+        _no_data_note(rep)
         return pd.DataFrame()
     t2, t3 = L.indicator_targets(y2.code), L.indicator_targets(y3.code)
     both = y2.frame.merge(y3.frame, on="year", how="outer", suffixes=("_pool", "_trained")).sort_values("year")
@@ -630,8 +637,7 @@ def section_planning_pool(rep: LeadershipReport) -> pd.DataFrame:
     note = _break_note(y2, lang)
     if note:
         markdown("> " + note)
-    if rep.unit != L.PROVINCE:
-        markdown("> " + L.district_series_note(rep.unit, lang))
+    _district_note(rep)
     return both
 
 

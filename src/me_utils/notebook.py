@@ -143,15 +143,12 @@ def start(
         manifest=manifest,
         illustrative=bool(manifest.get("illustrative", False)),
     )
-    try:
-        from .units import load_units
+    from .units import load_units
 
-        units = load_units()
-        if unit not in set(units.frame()["unit_code"]):
-            raise ValueError(f"unknown unit code {unit!r}; see data/reference/units.csv")
-        unit_name = units.name(unit, lang)
-    except ImportError:  # units module not present yet
-        unit_name = unit
+    units = load_units()
+    if unit not in set(units.frame()["unit_code"]):
+        raise ValueError(f"unknown unit code {unit!r}; see data/reference/units.csv")
+    unit_name = units.name(unit, lang)
     use_house_style()
     if show_title:
         title = ctx.t(topic_title_vi, topic_title_en)

@@ -24,6 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import accountability, fmt, narrative
+from .index import WORKBOOK_NAME  # single source of the workbook file name
 from .style import STATUS_COLOURS
 
 #: Report title (the notebook adds the unit and the period).
@@ -90,7 +91,6 @@ RECOMMENDATIONS_PLACEHOLDER = (
 #: Sibling topic reports linked from this one (CONTRACTS "Report outputs").
 GBV_REPORT = "20_gbv.html"
 LEADERSHIP_REPORT = "30_leadership.html"
-WORKBOOK_NAME = "scorecard.xlsx"
 
 
 def group_key(row) -> str:

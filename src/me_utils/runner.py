@@ -470,6 +470,21 @@ def _register_engine() -> None:
     _ENGINE_REGISTERED = True
 
 
+#: Longest error message kept in the state file and the index (characters).
+EVALUE_MAX = 200
+
+
+def _short_message(msg) -> str:
+    """First line of an error message, at most :data:`EVALUE_MAX` characters.
+
+    Only this reaches the state file, the index page and the console: later lines of an
+    exception message (pandas errors, for instance, append the offending rows) could carry
+    row-level data, which the restricted executed notebook keeps in full.
+    """
+    first = (str(msg).strip().splitlines() or [""])[0]
+    return first if len(first) <= EVALUE_MAX else first[:EVALUE_MAX - 1] + "…"
+
+
 def _error_info(exc: BaseException, nb_out) -> dict:
     """Which cell failed and how, from a papermill/nbclient exception and the output notebook.
 
@@ -477,13 +492,13 @@ def _error_info(exc: BaseException, nb_out) -> dict:
     injected-parameters cell not counted): the cell with an error output, else (timeout,
     dead kernel) the last cell that started executing.
     """
-    first_line = (str(exc).strip().splitlines() or [""])[0]
     info = {"stage": "execute", "cell": None, "exec_count": None, "source": "",
-            "ename": type(exc).__name__, "evalue": first_line[:500]}
+            "ename": type(exc).__name__, "evalue": _short_message(exc)}
     for attr in ("exec_count", "source", "ename", "evalue"):
         v = getattr(exc, attr, None)
         if v is not None:
-            info[attr] = str(v)[:500] if attr in ("source", "evalue") else v
+            info[attr] = (_short_message(v) if attr == "evalue" else str(v)[:500] if attr == "source"
+                          else v)
     if nb_out is not None:
         code_no, failed_at, started_at = 0, None, None
         for cell in nb_out.cells:
@@ -561,7 +576,7 @@ def execute_job(job: Job, kernel: WarmKernel | None) -> tuple[Result, bool]:
             res.status = "ok"
         except Exception as exc:
             res.error = {"stage": "export", "cell": None, "exec_count": None, "source": "",
-                         "ename": type(exc).__name__, "evalue": str(exc)[:500]}
+                         "ename": type(exc).__name__, "evalue": _short_message(exc)}
     if res.status == "ok" and job.pdf:
         try:
             from .pdf import print_pdf
@@ -625,7 +640,7 @@ def _worker(wid: int, warm: bool, cwd: str, jobs_q, results_q, stderr_log: str |
             except Exception as exc:
                 res = Result(job.id, job.stem, job.topic, job.unit, job.lang, job.title, "failed", 0.0,
                              error={"stage": "runner", "cell": None, "exec_count": None, "source": "",
-                                    "ename": type(exc).__name__, "evalue": str(exc)[:500]})
+                                    "ename": type(exc).__name__, "evalue": _short_message(exc)})
                 restart = True
                 results_q.put(("note", wid, traceback.format_exc()))
             res.worker = wid

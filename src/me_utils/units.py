@@ -243,7 +243,8 @@ def load_units(path: str | Path | None = None) -> Units:
     """
     path = Path(path) if path is not None else paths.reference_dir() / UNITS_FILE
     try:
-        with open(path, encoding="utf-8", newline="") as f:
+        # utf-8-sig: a CSV saved by Excel starts with a BOM that would hide the first column name.
+        with open(path, encoding="utf-8-sig", newline="") as f:
             reader = csv.DictReader(f)
             header = reader.fieldnames or []
             missing = [c for c in COLUMNS if c not in header]
@@ -252,6 +253,8 @@ def load_units(path: str | Path | None = None) -> Units:
             rows = list(reader)
     except FileNotFoundError:
         raise UnitsError(f"{path}: file not found") from None
+    except UnicodeDecodeError as e:
+        raise UnitsError(f"{path}: not UTF-8 text (byte {e.start}: {e.reason}); save the file as UTF-8 CSV") from None
     units: list[Unit] = []
     seen: set[str] = set()
     for i, r in enumerate(rows, start=2):

@@ -14,7 +14,6 @@ import csv
 import datetime as dt
 import io
 import re
-import unicodedata
 import zipfile
 from pathlib import Path
 
@@ -103,22 +102,8 @@ def csv_text(rows, delim=",", meta=True):
     return buf.getvalue()
 
 
-_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
-
-
-def encode_cp1258(text: str) -> bytes:
-    """Encode as Windows-1258 the way Vietnamese Windows does: tone marks as combining bytes."""
-    out = bytearray()
-    for ch in text:
-        try:
-            out += ch.encode("cp1258")
-            continue
-        except UnicodeEncodeError:
-            pass
-        d = unicodedata.normalize("NFD", ch)
-        base = unicodedata.normalize("NFC", "".join(c for c in d if c not in _TONES))
-        out += base.encode("cp1258") + "".join(c for c in d if c in _TONES).encode("cp1258")
-    return bytes(out)
+# Windows-1258 as Vietnamese Windows writes it: one encoder for the demo data and the corpus.
+from me_utils.demo import encode_cp1258  # noqa: E402
 
 
 def main(out_dir: Path | None = None, expected_path: Path | None = None) -> None:
