@@ -176,3 +176,18 @@ def test_real_catalogue_matches_plan_123_section_iv():
     assert di.loc["SNV", "lead"] == ["M1.C1", "M2.C1", "M2.C2", "M3.C2a", "M3.C2b", "M3.C4",
                                      "M5.C4", "M6.C1", "M6.C2"]
     assert "M3.C2a" in di.loc["SVHTTDL", "co"]
+
+
+def test_bad_submission_date_names_file_row_and_column(tmp_path):
+    proc = tmp_path / "processed"
+    proc.mkdir()
+    (proc / "submissions.csv").write_text(
+        "department,year,period,submission_date,status\n"
+        "SNV,2024,FY,2024-11-20,ok\n"
+        "SYT,2024,FY,28/11/2024,ok\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"submissions\.csv: row 2, column 'submission_date': '28/11/2024'"):
+        acc.load_arrivals(tmp_path)
+    hist = pd.DataFrame({"department": ["SNV"], "year": ["2024"], "period": ["FY"],
+                         "source_file": ["a.xlsx"], "submission_date": ["soon"]})
+    with pytest.raises(ValueError, match=r"history\.csv: row 1, column 'submission_date'"):
+        acc.arrivals_from_history(hist)

@@ -249,5 +249,29 @@ def test_gbv_register_errors_do_not_echo_case_values(root):
     with pytest.raises(build.BuildError) as exc:
         build.run_build(root)
     msgs = [m for m in exc.value.messages if m.file == "gbv/register.csv"]
-    assert {(m.row, m.column) for m in msgs} == {(2, "case_id"), (3, "case_id"), (3, "")}
+    assert {(m.row, m.column) for m in msgs} == {(2, "case_id"), (3, "case_id"), (3, "report_date")}
     assert all(m.value == "" for m in msgs)
+
+
+def test_build_checks_the_register_with_the_gbv_rules(root):
+    # What the GBV report would refuse, the build refuses: an unknown district code, an
+    # impossible date and a case id whose unit differs from unit_code.
+    cols = ["case_id", "unit_code", "incident_type", "ipv", "child_sexual_abuse", "early_marriage",
+            "survivor_sex", "survivor_age_group", "survivor_ethnicity", "survivor_disability",
+            "incident_date", "report_date", "svc_health", "svc_psychosocial", "svc_legal",
+            "svc_police_justice", "svc_safe_shelter", "needed_help", "sought_help", "referred",
+            "consent_reporting", "perpetrator_detected", "perpetrator_counselled",
+            "perpetrator_prosecuted", "domestic_violence"]
+    flags = ",".join(["0"] * 13)
+    rows = ["GBV-QN-2024-0001,XX,physical_assault,1,0,0,F,25-59,Thai,0,2024-03-01,2024-03-02," + flags,
+            "GBV-QN-2024-0002,QN,physical_assault,1,0,0,F,25-59,Thai,0,2024-13-45,2024-03-02," + flags,
+            "GBV-ML-2024-0003,QN,physical_assault,1,0,0,F,25-59,Thai,0,2024-03-01,2024-03-02," + flags]
+    _csv(root / "raw" / "gbv" / "register.csv", ",".join(cols) + "\n" + "\n".join(rows) + "\n")
+    with pytest.raises(build.BuildError) as exc:
+        build.run_build(root)
+    errs = {(m.row, m.column) for m in exc.value.messages
+            if m.file == "gbv/register.csv" and m.severity == "error"}
+    assert (2, "unit_code") in errs and (3, "incident_date") in errs and (4, "case_id") in errs
+    unit_msg = next(m for m in exc.value.messages if (m.row, m.column) == (2, "unit_code"))
+    assert unit_msg.value == "XX"  # a code may be shown; a case id or a date may not
+    assert all(m.value == "" for m in exc.value.messages if m.column in ("case_id", "incident_date"))

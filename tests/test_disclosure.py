@@ -231,7 +231,7 @@ def test_cube_cache_reuses_pattern(tmp_path):
     a = np.array([[[3, 9], [8, 7]], [[6, 6], [2, 12]]])
     c1 = d.suppress_cube(a, [[0, 1], [0, 1], [0, 1]], ("u", "c", "y"), cache_dir=str(tmp_path))
     files = list(tmp_path.glob("*.npz"))
-    assert len(files) == 1
+    assert len(files) == 1 and list(tmp_path.iterdir()) == files  # no temporary file left behind
     c2 = d.suppress_cube(a, [[0, 1], [0, 1], [0, 1]], ("u", "c", "y"), cache_dir=str(tmp_path))
     assert (c1.hidden == c2.hidden).all() and (c1.reason == c2.reason).all()
     raw = np.load(files[0])

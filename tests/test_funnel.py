@@ -135,9 +135,11 @@ def test_funnel_table_orders_by_name_and_flags_positions():
 
 
 def test_plot_funnel_returns_figure():
-    tab, od = funnel.funnel_table(["A", "B", "C"], [5, 10, 30], [10, 30, 50])
+    tab, od = funnel.funnel_table(["A", "B", "C"], [5, 10, 30], [10, 30, 50], per=100)
     fig = funnel.plot_funnel(tab, od, per=100, hidden_units=["A"], lang="en")
-    assert fig.axes[0].collections  # points drawn
+    pts = fig.axes[0].collections[0].get_offsets()
+    assert sorted(map(tuple, pts.tolist())) == [(30.0, pytest.approx(100 / 3)), (50.0, 60.0)]  # A hidden
+    assert any(t.get_text().endswith("not drawn (small counts hidden): A") for t in fig.axes[0].texts)
     import matplotlib.pyplot as plt
     plt.close(fig)
 
@@ -159,3 +161,30 @@ def test_funnel_table_positions_against_hand_computed_adjusted_limits():
     assert row["adj_upper_998"] == pytest.approx(upper_998, rel=1e-5)
     assert row["position_998"] == ("above" if 0.75 > upper_998 else "within")
     assert tab.set_index("unit").loc["A", "position_95"] == "within"
+
+
+def test_dispersion_note_uses_report_language_separators():
+    od = {"phi": 1.23456, "tau2": 0.000123456}
+    # phi to 2 decimals; tau2 to 4 significant digits = 7 decimals
+    assert funnel.dispersion_note(od, "vi") == "φ = 1,23; τ² = 0,0001235"
+    assert funnel.dispersion_note(od, "en") == "φ = 1.23; τ² = 0.0001235"
+    assert funnel.dispersion_note({"phi": 0.5, "tau2": 0.0}, "vi") == "φ = 0,50; τ² = 0"
+
+
+def test_plot_funnel_vietnamese_footnote_and_legend_use_decimal_comma():
+    import matplotlib.pyplot as plt
+    tab, od = funnel.funnel_table(["C", "A", "B"], [75, 50, 50], [100, 100, 100], theta0=0.5)
+    fig = funnel.plot_funnel(tab, od, lang="vi")
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    note = [t for t in texts if t.startswith("φ")]
+    assert note and note[0].startswith("φ = " + f"{od['phi']:.2f}".replace(".", ","))
+    assert "." not in note[0]
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert "Giới hạn chính xác 99,8%" in legend and "Giới hạn chính xác 95%" in legend
+    plt.close(fig)
+
+
+def test_fmt_tau2_significant_digits():
+    assert funnel.fmt_tau2(0.0123456, "vi", sig=3) == "0,0123"
+    assert funnel.fmt_tau2(12.345, "en", sig=3) == "12.3"
+    assert funnel.fmt_tau2(1234.7, "vi", sig=3) == "1.235"  # no digits lost left of the comma

@@ -1,4 +1,6 @@
 """GBV register: validation, GBVIMS flags, indicators on a hand-built register, delay bands."""
+import re
+
 import pandas as pd
 import pytest
 from scipy import stats
@@ -131,6 +133,11 @@ def test_validation_errors_are_located():
     assert (7, "case_id", "error") in got
     msg = str(ei.value)
     assert "gbv/register.csv" in msg and "row 4, column unit_code, value 'XX'" in msg
+    # the report index shows error text: no case id or date from the register may appear in it
+    assert "row 2, column case_id: duplicate case id" in msg
+    assert "row 3, column report_date: report date is before the incident date" in msg
+    assert "row 4, column incident_date: not a valid ISO date" in msg
+    assert not re.search(r"GBV-[A-Z]+-\d{4}|\d{4}-\d{2}-\d{2}", msg)
     assert e.loc[(e["row"] == 5) & (e["column"] == "survivor_sex"), "reason_vi"].iloc[0] == "thiếu giá trị"
 
 
@@ -170,10 +177,22 @@ def test_m3c3_sums_agencies():
                         "returnees_in_need": [4, 2, 3], "returnees_supported": [3, 2, 3]})
     m = gbv.m3c3(ret).set_index("year")
     assert (m.loc[2023, "numerator"], m.loc[2023, "denominator"]) == (5, 6)
+    # Wilson score interval by its formula: (p + z²/2n ± z·√(p(1−p)/n + z²/4n²)) / (1 + z²/n)
+    z, p, n = stats.norm.ppf(0.975), 5 / 6, 6
+    mid, half = p + z * z / (2 * n), z * (p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5
+    assert m.loc[2023, "value"] == pytest.approx(500 / 6)
+    assert m.loc[2023, "ci_low"] == pytest.approx(100 * (mid - half) / (1 + z * z / n))
+    assert m.loc[2023, "ci_high"] == pytest.approx(100 * (mid + half) / (1 + z * z / n))
     assert m.loc[2024, "value"] == pytest.approx(100.0)
     bad = ret.assign(returnees_supported=[5, 2, 3])
     with pytest.raises(ValueError, match="row 2"):
         gbv.m3c3(bad)
+    text = ret.astype({"returnees_in_need": object})
+    text.loc[2, "returnees_in_need"] = "ba"
+    with pytest.raises(ValueError, match=r"row 4, column returnees_in_need: 'ba' is not a whole number"):
+        gbv.m3c3(text)
+    with pytest.raises(ValueError, match=r"row 3, column returnees_detected: '-1' "):
+        gbv.m3c3(ret.assign(returnees_detected=[5, -1, 3]))
 
 
 def test_case_counts_keep_zero_categories(reg):
@@ -181,3 +200,14 @@ def test_case_counts_keep_zero_categories(reg):
     assert len(c) == len(gbv.INCIDENT_TYPES)
     d = dict(zip(c["incident_type"].astype(str), c["n"]))
     assert d["physical_assault"] == 2 and d["forced_marriage"] == 0 and d["non_gbv"] == 1
+
+
+def test_unreadable_register_gives_located_message(tmp_path):
+    p = tmp_path / "register.csv"
+    p.write_text("case_id,unit_code\nGBV-MC-2023-0001,MC\nGBV-MC-2023-0002,MC,extra\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"register.csv: not a readable UTF-8 csv .*line 3") as ei:
+        gbv.read_register(p, lang="en")
+    assert "GBV-MC" not in str(ei.value)
+    p.write_bytes(b"case_id\n\xff\xfe\n")
+    with pytest.raises(ValueError, match="không đọc được tệp csv UTF-8"):
+        gbv.read_register(p)

@@ -4,6 +4,7 @@ executed notebook's HTML passes the same scan (slow)."""
 import html as _html
 import re
 
+import pandas as pd
 import pytest
 
 from me_utils import demo, disclosure, gbv_report
@@ -120,3 +121,23 @@ def test_executed_notebook_html_passes_scan(data_root, tmp_path):
     html, _ = HTMLExporter(exclude_input=True).from_notebook_node(nb)
     assert "M3.C2a" in html and ">x<" in html
     assert disclosure.scan_html_for_disclosure(html, 5) == []
+
+
+def test_od_sentence_uses_decimal_comma_in_vietnamese():
+    od = {"phi": 2.351, "tau2": 0.0123456, "overdispersed": True}
+    assert "(φ = 2,35, τ² = 0,0123)" in gbv_report._od_sentence(od, "vi")
+    assert "(φ = 2.35, τ² = 0.0123)" in gbv_report._od_sentence(od, "en")
+    assert "(φ = 0,80)" in gbv_report._od_sentence({"phi": 0.8, "tau2": 0.0, "overdispersed": False}, "vi")
+
+
+def test_funnel_display_marks_outer_limit_position_in_report_language():
+    tab = pd.DataFrame({"unit": ["A", "B"], "value": [10.0, 50.0],
+                        "lower_95": [5.0, 20.0], "upper_95": [15.0, 40.0],
+                        "lower_998": [2.0, 15.0], "upper_998": [18.0, 45.0],
+                        "position_95": ["within", "above"], "position_998": ["within", "above"]})
+    od = {"overdispersed": False}
+    vi = gbv_report.funnel_display(tab, od, [], "vi", "Tỷ lệ")
+    assert list(vi["Giới hạn 95%"]) == ["5,0–15,0%", "20,0–40,0%"]
+    assert vi["Vị trí"].iloc[1].endswith(" (99,8%)")
+    en = gbv_report.funnel_display(tab, od, ["A"], "en", "Share")
+    assert en["Share"].iloc[0] == gbv_report.D.HIDDEN_MARK and en["Position"].iloc[1].endswith(" (99.8%)")

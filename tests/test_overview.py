@@ -150,6 +150,16 @@ def test_notebook_cells_run_in_process(monkeypatch, tmp_path, lang):
     assert sum("<table" in t for t in texts) == 13
     assert ("≤ 111 ⚠" in allt) and ("M3.C2a" in allt)
     assert "Traceback" not in allt
+    # District level abolished from 1 July 2025 (two-tier local government): last day 30 June.
+    assert ("Cấp huyện chấm dứt từ 01/07/2025" if lang == "vi" else "ended on 2025-07-01") in allt
+    assert ("dừng ở ngày 30/06/2025" if lang == "vi" else "stop at 2025-06-30") in allt
+
+
+def test_deadlines_are_those_of_plan_123_section_v():
+    # Plan 123/KH-UBND section V: half-year report before 20 May, annual report before 25 November.
+    assert "báo cáo 6 tháng trước ngày 20/5, báo cáo năm trước ngày 25/11, gửi Sở Nội vụ." in overview.deadlines_markdown("vi")
+    en = overview.deadlines_markdown("en")
+    assert "half-year report before 20 May, annual report before 25 November" in en
 
 
 def test_notes_show_baseline_caveats_in_the_report_language(cat):
@@ -158,3 +168,13 @@ def test_notes_show_baseline_caveats_in_the_report_language(cat):
     en = overview.notes_markdown(cat, "en")
     assert "Baseline: Provincial governments only (47/63)" in en
     assert "- **M4.C4**: Existence, wording, unit and targets are all unverified." in en
+
+
+@pytest.mark.parametrize("value,text", [(26.22, "26,22%"), (28.0, "28%"), (0.00001, "0,00001%")])
+def test_baseline_keeps_the_decimals_of_the_source(value, text):
+    from types import SimpleNamespace
+
+    from me_utils.catalogue import Baseline
+
+    ind = SimpleNamespace(baseline=Baseline(value, 2023, "national", "src"), kind="proportion")
+    assert overview.baseline_cell(ind, "vi") == f"{text} (2023, toàn quốc)"

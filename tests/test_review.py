@@ -215,3 +215,12 @@ def test_phase_end_review_notebook_is_thin_and_declared():
         assert c["outputs"] == [] and c["execution_count"] is None
         lines = [ln for ln in "".join(c["source"]).splitlines() if ln.strip()]
         assert len(lines) <= 9  # thin: each cell calls me_utils
+
+
+def test_accountability_intro_states_plan_deadlines():
+    # plan 123/KH-UBND section V: "trước ngày 20/5 ... trước ngày 25/11"
+    empty = pd.DataFrame({"status": pd.Series([], dtype=str)})
+    vi = review.accountability_markdown(empty, "vi")
+    en = review.accountability_markdown(empty, "en")
+    assert "báo cáo 6 tháng trước ngày 20/5, báo cáo năm trước ngày 25/11" in vi
+    assert "half-year report before 20 May, annual report before 25 November" in en

@@ -102,3 +102,10 @@ def test_template_cli_errors(tmp_path, capsys):
     assert not (tmp_path / "x.xlsx").exists()
     assert template.cli(["so noi vu", "--out", str(tmp_path / "y.xlsx")]) == 0
     assert (tmp_path / "y.xlsx").exists()
+
+
+def test_submission_date_validation_spans_the_accepted_years():
+    # Excel day serials worked out by hand: 2015-01-01 is day 42005, 2030-12-31 day 47848.
+    ws = openpyxl.load_workbook(io.BytesIO(template.make_template("SNV")))["Báo cáo"]
+    dv = next(dv for dv in ws.data_validations.dataValidation if str(dv.sqref) == "B3")
+    assert (dv.type, dv.formula1, dv.formula2) == ("date", "42005", "47848")

@@ -160,6 +160,19 @@ def _split_codes(x) -> list[str]:
 # --- arrivals --------------------------------------------------------------------------------
 
 
+def _dates(col: pd.Series, source: str, name: str) -> list:
+    """Dates of a column (None for blanks); a value that is not a date raises ValueError
+    naming the file, the data row (1-based, header not counted) and the column."""
+    out = []
+    for i, v in enumerate(col, start=1):
+        try:
+            out.append(None if pd.isna(v) else _to_date(v))
+        except (TypeError, ValueError):
+            raise ValueError(f"{source}: row {i}, column {name!r}: {v!r} is not a date "
+                             f"(expected YYYY-MM-DD)") from None
+    return out
+
+
 def _normalise_submissions(df: pd.DataFrame, source: str) -> pd.DataFrame:
     """Bring a submissions table to columns department, year, period, submission_date,
     accepted (bool), source_file — one row per file × period."""
@@ -184,8 +197,7 @@ def _normalise_submissions(df: pd.DataFrame, source: str) -> pd.DataFrame:
             "department": df[cols["department"]].astype("string").str.strip(),
             "year": years,
             "period": df[pcol].map(_split_codes),
-            "submission_date": df[cols["submission_date"]].map(
-                lambda v: _to_date(v) if not pd.isna(v) else None),
+            "submission_date": _dates(df[cols["submission_date"]], source, cols["submission_date"]),
             "source_file": df[cols["source_file"]].astype("string")
             if "source_file" in cols else df[cols.get("path", cols["department"])].astype("string"),
         }
@@ -229,7 +241,7 @@ def arrivals_from_history(history: pd.DataFrame, source: str = "history.csv") ->
         return pd.DataFrame(columns=["department", "year", "period", "submission_date",
                                      "accepted", "source_file"])
     h = history.copy()
-    h["submission_date"] = h["submission_date"].map(lambda v: _to_date(v) if not pd.isna(v) else None)
+    h["submission_date"] = _dates(h["submission_date"], source, "submission_date")
     h = h[h["submission_date"].notna()]
     g = (h.groupby(["department", "year", "period", "source_file"], dropna=True)["submission_date"]
          .min().reset_index())

@@ -106,8 +106,40 @@ def _list_raw(raw: Path) -> list[tuple[str, Path]]:
     return sorted(out)
 
 
-def _check_table(rel: str, path: Path, schema) -> list[Message]:
-    """Validate a non-submission csv against its schema; messages located by row/column."""
+def _check_gbv_register(rel: str, path: Path) -> list[Message]:
+    """Validate the GBV register with the GBV module's own rules (codes, dates, GBVIMS
+    cross-field rules), so that `me build` accepts exactly what the GBV report can read.
+
+    Case ids and dates (``gbv.PRIVATE_COLUMNS``) never appear as values in the messages, which
+    reach findings.csv and the data-quality report; row and column locate the cell.
+    """
+    from . import gbv
+
+    msgs = _check_table(rel, path, None)  # unreadable file → one located message
+    if msgs:
+        return msgs
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    try:
+        _, problems = gbv.validate_register(raw, source=rel)
+    except gbv.RegisterError as err:
+        problems = err.errors
+    for r in problems.head(500).itertuples(index=False):
+        value = "" if r.column in gbv.PRIVATE_COLUMNS else str(r.value)
+        msgs.append(Message(str(r.severity), "gbv_register", rel, r.reason_vi, r.reason_en,
+                            row=int(r.row), column=str(r.column), value=value))
+    if len(problems) > 500:
+        msgs.append(Message("error" if (problems["severity"] == "error").any() else "warning", "gbv_register",
+                            rel, f"… và {len(problems) - 500} vấn đề khác", f"… and {len(problems) - 500} more"))
+    return msgs
+
+
+def _check_table(rel: str, path: Path, schema, echo_values: bool = True) -> list[Message]:
+    """Validate a non-submission csv against its schema; messages located by row/column.
+
+    ``echo_values=False`` leaves the failing cell value out of the messages: the GBV register's
+    case ids and dates must not reach findings.csv or the quality report (row and column locate
+    the cell for whoever may open the register).
+    """
     import pandera.pandas as pa
 
     msgs: list[Message] = []
@@ -133,7 +165,7 @@ def _check_table(rel: str, path: Path, schema) -> list[Message]:
                 continue
             seen.add(key)
             row = None if pd.isna(idx) else int(idx) + 2  # header is line 1
-            val = "" if pd.isna(f["failure_case"]) else str(f["failure_case"])
+            val = "" if not echo_values or pd.isna(f["failure_case"]) else str(f["failure_case"])
             if row is not None and key[0] not in ("coerce_dtype", "not_nullable") and f["schema_context"] == "DataFrameSchema":
                 col = ""
             msgs.append(Message("error", "schema", rel,
@@ -192,7 +224,8 @@ def run_build(root: str | Path, keep_going: bool = False, out=None) -> dict:
             subs.append((rel, sub, digest))
             messages.extend(sub.messages)
         elif kind not in ("other", "ignored"):
-            msgs = _check_table(rel, path, schema)
+            msgs = (_check_gbv_register(rel, path) if kind == "gbv_register"
+                    else _check_table(rel, path, schema))
             messages.extend(msgs)
             table_inputs.append((rel, path, kind))
         inputs.append(entry)

@@ -765,16 +765,11 @@ def suppress_cube(counts: np.ndarray, labels: list, dims: tuple, k: int = DEFAUL
             raise ValueError("disclosure: the cube cannot be protected")
     aud = pd.DataFrame({"cell": sorted(known_ok), "protected": True})
     if key is not None:
-        import os
-        import tempfile
+        from .atomic import atomic_path
 
-        key.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=key.parent, suffix=".npz")
-        os.close(fd)
-        with open(tmp, "wb") as fh:
+        with atomic_path(key) as tmp, open(tmp, "wb") as fh:
             np.savez(fh, hidden=hidden.reshape(shape), reason=reason.reshape(shape).astype(str),
                      ok=np.array(sorted(known_ok), dtype=np.int64), rounds=rounds)
-        os.replace(tmp, key)
     return SuppressedCube(dims=tuple(dims), labels=labs, counts=full.astype(np.int64),
                           hidden=hidden.reshape(shape), reason=reason.reshape(shape), k=k, audit=aud,
                           iterations=rounds)

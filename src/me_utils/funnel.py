@@ -24,11 +24,14 @@ Assumptions (shown in the report's method note through :data:`ASSUMPTIONS`):
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 from scipy import stats
+
+from me_utils.fmt import check_lang, fmt_number, fmt_pct
 
 #: Default coverage levels (≈2 SD and ≈3 SD).
 LEVELS = (0.95, 0.998)
@@ -51,6 +54,30 @@ ASSUMPTIONS = {
         "Units are not ranked; a unit outside the limits is a prompt to look closer.",
     ],
 }
+
+
+def _level_label(level: float, lang: str = "vi") -> str:
+    """Coverage level as a percent in the report language: 0.998 → '99,8%' (vi), '99.8%' (en)."""
+    pct = round(level * 100, 6)
+    return fmt_pct(pct, 0 if pct.is_integer() else len(f"{pct:g}".partition(".")[2]), lang)
+
+
+def dispersion_note(od: dict, lang: str = "vi") -> str:
+    """Footnote text ``'φ = 1,23; τ² = 0,0001234'`` in the report language.
+
+    Input: ``od`` from :func:`overdispersion` / :func:`funnel_table` (uses ``phi`` and
+    ``tau2``, both unitless on the variance-stabilised scale). φ is shown with 2 decimals,
+    τ² with 4 significant digits (it is often far below 0.01 for proportions).
+    """
+    return f"φ = {fmt_number(od['phi'], 2, lang)}; τ² = {fmt_tau2(od['tau2'], lang)}"
+
+
+def fmt_tau2(tau2: float, lang: str = "vi", sig: int = 4) -> str:
+    """τ² (unitless) to ``sig`` significant digits in the report language, never in
+    exponent form: ``fmt_tau2(0.000123456) == '0,0001235'``; 0 prints as ``'0'``."""
+    tau2 = float(tau2)
+    digits = 0 if tau2 == 0 or not math.isfinite(tau2) else max(0, sig - 1 - math.floor(math.log10(abs(tau2))))
+    return fmt_number(tau2, digits, lang)
 
 
 def _level_tag(level: float) -> str:
@@ -303,6 +330,7 @@ def plot_funnel(table: pd.DataFrame, od: dict, kind: str = "proportion", per: fl
     from me_utils import style
     from me_utils.fmt import pick
 
+    check_lang(lang)
     style.use_house_style()
     lv = _check_levels(levels)
     hidden = set(hidden_units)
@@ -318,7 +346,7 @@ def plot_funnel(table: pd.DataFrame, od: dict, kind: str = "proportion", per: fl
     dashes = {lv[0]: "--", lv[-1]: ":"}
     for level in lv:
         tag = _level_tag(level)
-        lab = f"{level * 100:g}%"
+        lab = _level_label(level, lang)
         ls = dashes.get(level, "-.")
         ax.plot(grid, exact[f"lower_{tag}"] * per, color=style.REFERENCE, ls=ls, lw=1,
                 label=pick(lang, f"Giới hạn chính xác {lab}", f"Exact limit {lab}"))
@@ -341,8 +369,7 @@ def plot_funnel(table: pd.DataFrame, od: dict, kind: str = "proportion", per: fl
     ax.set_ylabel(ylabel or pick(lang, "Giá trị", "Value"))
     if title:
         ax.set_title(title)
-    note = pick(lang, f"φ = {od['phi']:.2f}; τ² = {od['tau2']:.4g}",
-                f"φ = {od['phi']:.2f}; τ² = {od['tau2']:.4g}")
+    note = dispersion_note(od, lang)
     if hidden:
         note += pick(lang, " · không vẽ (số nhỏ bị ẩn): ", " · not drawn (small counts hidden): ")
         note += ", ".join(sorted(map(str, hidden)))

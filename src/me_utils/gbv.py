@@ -172,9 +172,15 @@ _CHECK_COLUMN = {"report_after_incident": "report_date", "case_id_unit": "case_i
                  "prosecuted_needs_detected": "perpetrator_prosecuted"}
 
 
+#: Columns whose cell values identify a case: an error message (which the report index shows)
+#: names their row and column but never the value; ``RegisterError.errors`` keeps it.
+PRIVATE_COLUMNS = frozenset(["case_id", *DATES])
+
+
 class RegisterError(ValueError):
     """The register has errors. ``errors`` is a DataFrame (row, column, value, reason_vi,
-    reason_en, severity); ``str()`` names the file and the first errors."""
+    reason_en, severity); ``str()`` names the file and the first errors, without the values of
+    :data:`PRIVATE_COLUMNS` (case ids, dates)."""
 
     def __init__(self, source: str, errors: pd.DataFrame, lang: str = "vi", limit: int = 20):
         self.source = source
@@ -185,8 +191,12 @@ class RegisterError(ValueError):
         lines = []
         for r in err.head(limit).itertuples(index=False):
             reason = r.reason_vi if lang == "vi" else r.reason_en
-            lines.append(fmt.pick(lang, f"  dòng {r.row}, cột {r.column}, giá trị {r.value!r}: {reason}",
-                                  f"  row {r.row}, column {r.column}, value {r.value!r}: {reason}"))
+            if r.column in PRIVATE_COLUMNS or r.value == "":
+                lines.append(fmt.pick(lang, f"  dòng {r.row}, cột {r.column}: {reason}",
+                                      f"  row {r.row}, column {r.column}: {reason}"))
+            else:
+                lines.append(fmt.pick(lang, f"  dòng {r.row}, cột {r.column}, giá trị {r.value!r}: {reason}",
+                                      f"  row {r.row}, column {r.column}, value {r.value!r}: {reason}"))
         if len(err) > limit:
             lines.append(f"  … (+{len(err) - limit})")
         super().__init__("\n".join([head, *lines]))
@@ -414,7 +424,12 @@ def read_register(path: str | os.PathLike, lang: str = "vi") -> tuple[pd.DataFra
     if not p.exists():
         raise FileNotFoundError(fmt.pick(lang, f"Không tìm thấy sổ đăng ký BLTCSG: {p}",
                                          f"GBV register not found: {p}"))
-    raw = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    try:
+        raw = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        # these messages give a line/byte position, never cell content, so they are safe to show
+        raise ValueError(fmt.pick(lang, f"Sổ đăng ký BLTCSG {p}: không đọc được tệp csv UTF-8 ({exc})",
+                                  f"GBV register {p}: not a readable UTF-8 csv ({exc})")) from None
     return validate_register(raw, source=str(p), lang=lang)
 
 
@@ -466,7 +481,8 @@ def consented(reg: pd.DataFrame) -> Consented:
 
 
 INDICATORS = {
-    # code: (numerator column/expression, denominator filter, label vi, label en, target 2025)
+    # code: (short label vi, short label en); a fallback when the catalogue lacks the code —
+    # the computation is in indicator_parts, names and targets in data/reference/indicators.yaml
     "M3.C2a": ("Người bị BLGĐ, BLTCSG được phát hiện tiếp cận ít nhất một dịch vụ hỗ trợ cơ bản",
                "Detected survivors reaching at least one basic support service"),
     "M3.C2b": ("Người gây bạo lực được phát hiện (chưa bị truy cứu hình sự) được tư vấn, tham vấn",
@@ -536,6 +552,12 @@ def compute_indicators(reg: pd.DataFrame, by: list[str] | tuple = ("year",),
         g.insert(0, "indicator_code", code)
         frames.append(g)
     out = pd.concat(frames, ignore_index=True)
+    return _with_percent_ci(out, level)
+
+
+def _with_percent_ci(out: pd.DataFrame, level: float) -> pd.DataFrame:
+    """Add ``value`` (percent, NaN when the denominator is 0) and the Wilson ``ci_low`` /
+    ``ci_high`` (percent) to a frame with ``numerator`` and ``denominator`` columns."""
     with np.errstate(invalid="ignore", divide="ignore"):
         out["value"] = np.where(out["denominator"] > 0, out["numerator"] / out["denominator"] * 100, np.nan)
     lo, hi = wilson_ci(out["numerator"].to_numpy(), out["denominator"].to_numpy(), level)
@@ -557,9 +579,15 @@ def m3c3(returnees: pd.DataFrame, by: list[str] | tuple = ("year",), level: floa
     miss = [c for c in need if c not in returnees.columns]
     if miss:
         raise ValueError(f"trafficking/returnees.csv: missing column(s) {miss}")
-    r = returnees.copy()
+    r = returnees.reset_index(drop=True)  # positional rows: line = position + 2
     for c in need[3:]:
-        r[c] = pd.to_numeric(r[c], errors="raise").astype("int64")
+        v = pd.to_numeric(r[c], errors="coerce")
+        bad = r.index[v.isna() | (v < 0) | (v % 1 != 0)]
+        if len(bad):
+            # row = line in the csv (header is line 1); aggregate counts, so the value is safe to show
+            raise ValueError(f"trafficking/returnees.csv row {int(bad[0]) + 2}, column {c}: "
+                             f"{str(r.at[bad[0], c])!r} is not a whole number ≥ 0")
+        r[c] = v.astype("int64")
     bad = r.index[(r["returnees_supported"] > r["returnees_in_need"]) |
                   (r["returnees_in_need"] > r["returnees_detected"])]
     if len(bad):
@@ -569,11 +597,7 @@ def m3c3(returnees: pd.DataFrame, by: list[str] | tuple = ("year",), level: floa
     g = r.groupby(by, sort=True)[["returnees_supported", "returnees_in_need"]].sum().reset_index()
     g = g.rename(columns={"returnees_supported": "numerator", "returnees_in_need": "denominator"})
     g.insert(0, "indicator_code", "M3.C3")
-    with np.errstate(invalid="ignore", divide="ignore"):
-        g["value"] = np.where(g["denominator"] > 0, g["numerator"] / g["denominator"] * 100, np.nan)
-    lo, hi = wilson_ci(g["numerator"].to_numpy(), g["denominator"].to_numpy(), level)
-    g["ci_low"], g["ci_high"] = np.asarray(lo) * 100, np.asarray(hi) * 100
-    return g
+    return _with_percent_ci(g, level)
 
 
 def case_counts(reg: pd.DataFrame, dims: list[str]) -> pd.DataFrame:

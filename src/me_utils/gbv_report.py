@@ -609,8 +609,7 @@ def funnel_display(table: pd.DataFrame, od: dict, hidden, lang: str, per_label: 
         r = r._asdict()
         h = r["unit"] in hidden
         if r["position_998"] != "within":
-            pos = fmt.pick(lang, *_POSITION[r["position_998"]]) + " (99,8%)" if lang == "vi" else \
-                fmt.pick(lang, *_POSITION[r["position_998"]]) + " (99.8%)"
+            pos = fmt.pick(lang, *_POSITION[r["position_998"]]) + _t(lang, " (99,8%)", " (99.8%)")
         else:
             pos = fmt.pick(lang, *_POSITION[r["position_95"]]) + ("" if r["position_95"] == "within" else " (95%)")
         # a hidden unit's limits would give its denominator away: hide them too
@@ -624,9 +623,10 @@ def funnel_display(table: pd.DataFrame, od: dict, hidden, lang: str, per_label: 
 def _od_sentence(od: dict, lang: str) -> str:
     phi = fmt.fmt_number(od["phi"], 2, lang)
     if od["overdispersed"]:
-        return _t(lang, f"Các huyện phân tán quá mức (φ = {phi}, τ² = {od['tau2']:.3g}): giới hạn được nới theo τ² "
+        tau2 = funnel.fmt_tau2(od["tau2"], lang, sig=3)
+        return _t(lang, f"Các huyện phân tán quá mức (φ = {phi}, τ² = {tau2}): giới hạn được nới theo τ² "
                         "(DerSimonian–Laird) và vị trí được đánh giá theo giới hạn điều chỉnh.",
-                  f"The districts are overdispersed (φ = {phi}, τ² = {od['tau2']:.3g}): limits are widened by τ² "
+                  f"The districts are overdispersed (φ = {phi}, τ² = {tau2}): limits are widened by τ² "
                   "(DerSimonian–Laird) and positions are judged against the adjusted limits.")
     return _t(lang, f"Không có phân tán quá mức (φ = {phi}): giới hạn chính xác.",
               f"No overdispersion (φ = {phi}): exact limits.")
@@ -645,24 +645,25 @@ def section_funnels(rep: GbvReport) -> dict:
                 "A funnel plot places each district's value against its size; the limits show the range of chance "
                 "variation around the pooled value. Districts are **not ranked**; districts with hidden small "
                 "counts are not drawn."))
-    if fd["prop"] is not None:
-        tab, od, hidden = fd["prop"]
-        heading(_t(lang, f"M3.C2a — tiếp cận dịch vụ hỗ trợ cơ bản, {yrs}",
-                   f"M3.C2a — access to basic services, {yrs}"), 3)
-        _show_fig(funnel.plot_funnel(tab, od, kind="proportion", per=100, lang=lang, hidden_units=hidden,
-                                     xlabel=_t(lang, "Số nạn nhân được phát hiện", "Detected survivors"),
-                                     ylabel="%"))
-        _show_table(funnel_display(tab, od, hidden, lang, _t(lang, "Tỷ lệ tiếp cận", "Access share")),
-                    caption=_t(lang, "Các huyện theo thứ tự tên", "Districts in name order") + _illus(lang, rep.illustrative))
-        markdown(_od_sentence(od, lang))
-    if fd["rate"] is not None:
-        tab, od, hidden = fd["rate"]
-        heading(_t(lang, f"Tỷ suất trên 100.000 phụ nữ và trẻ em gái (mỗi năm), {yrs}",
-                   f"Rate per 100,000 women and girls (per year), {yrs}"), 3)
-        _show_fig(funnel.plot_funnel(tab, od, kind="rate", per=100_000, lang=lang, hidden_units=hidden,
-                                     xlabel=_t(lang, "Dân số nữ × số năm", "Female population × years"),
-                                     ylabel=_t(lang, "/100.000", "/100,000")))
-        _show_table(funnel_display(tab, od, hidden, lang, _t(lang, "Tỷ suất", "Rate"), pct=False),
+    panels = [  # (key, kind, per, heading vi/en, x label vi/en, y label vi/en, value label vi/en, pct)
+        ("prop", "proportion", 100,
+         (f"M3.C2a — tiếp cận dịch vụ hỗ trợ cơ bản, {yrs}", f"M3.C2a — access to basic services, {yrs}"),
+         ("Số nạn nhân được phát hiện", "Detected survivors"), ("%", "%"),
+         ("Tỷ lệ tiếp cận", "Access share"), True),
+        ("rate", "rate", 100_000,
+         (f"Tỷ suất trên 100.000 phụ nữ và trẻ em gái (mỗi năm), {yrs}",
+          f"Rate per 100,000 women and girls (per year), {yrs}"),
+         ("Dân số nữ × số năm", "Female population × years"), ("/100.000", "/100,000"),
+         ("Tỷ suất", "Rate"), False),
+    ]
+    for key, kind, per, head, xlab, ylab, vlab, pct in panels:
+        if fd[key] is None:
+            continue
+        tab, od, hidden = fd[key]
+        heading(_t(lang, *head), 3)
+        _show_fig(funnel.plot_funnel(tab, od, kind=kind, per=per, lang=lang, hidden_units=hidden,
+                                     xlabel=_t(lang, *xlab), ylabel=_t(lang, *ylab)))
+        _show_table(funnel_display(tab, od, hidden, lang, _t(lang, *vlab), pct=pct),
                     caption=_t(lang, "Các huyện theo thứ tự tên", "Districts in name order") + _illus(lang, rep.illustrative))
         markdown(_od_sentence(od, lang))
     if fd["prop"] is None and fd["rate"] is None:

@@ -1859,7 +1859,7 @@ def cli_validate(argv: list[str] | None = None) -> int:
         print("LỖI/ERROR: không có tệp xlsx/csv nào / no xlsx or csv file given", file=sys.stderr)
         return 1
     if args.findings:
-        from .build import atomic_write_text
+        from .atomic import atomic_write_text
 
         atomic_write_text(Path(args.findings), messages_frame(all_msgs).to_csv(index=False))
     return 1 if n_err else 0

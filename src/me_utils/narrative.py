@@ -21,19 +21,9 @@ from functools import lru_cache
 from typing import Iterable, Mapping
 
 from . import fmt
-
-#: Labels of every assessment status and summary category (vi, en).
-STATUS_LABELS: dict[str, tuple[str, str]] = {
-    "achieved": ("Đã đạt mục tiêu", "Achieved"),
-    "on_track": ("Đúng tiến độ", "On track"),
-    "acceleration_needed": ("Cần đẩy nhanh", "Acceleration needed"),
-    "limited_progress": ("Tiến bộ hạn chế", "Limited progress"),
-    "deterioration": ("Xu hướng xấu đi", "Deterioration"),
-    "insufficient_data": ("Không đủ số liệu", "Insufficient data"),
-    "behind": ("Chậm tiến độ", "Behind"),
-    "no_data": ("Chưa có số liệu", "No data"),
-    "no_target": ("Chưa có mục tiêu định lượng", "No quantitative target"),
-}
+# Labels of every assessment status and summary category (vi, en), re-exported: the
+# assessment module owns their wording, so every report names a status the same way.
+from .assess import STATUS_LABELS
 
 #: How the 2025 target reads for each direction of progress (vi, en).
 _TARGET_VERB: dict[str, tuple[str, str]] = {
@@ -58,22 +48,12 @@ def _missing(x) -> bool:
 
 def status_label(status, lang: str = "vi") -> str:
     """Human label of a status code (``'achieved'`` → ``'Đã đạt mục tiêu'``), worded as in
-    :data:`me_utils.assess.STATUS_LABELS` (fallback :data:`STATUS_LABELS`); unknown codes are
-    returned as they are, a missing one as ``'Chưa có số liệu'``."""
+    :data:`me_utils.assess.STATUS_LABELS`; unknown codes are returned as they are, a missing
+    one as ``'Chưa có số liệu'``."""
     if status is None or (isinstance(status, float) and math.isnan(status)) or status == "":
         status = "no_data"
-    vi, en = _assessment_labels().get(str(status)) or STATUS_LABELS.get(str(status), (str(status), str(status)))
+    vi, en = STATUS_LABELS.get(str(status), (str(status), str(status)))
     return fmt.pick(lang, vi, en)
-
-
-def _assessment_labels() -> dict:
-    # The assessment module owns the wording of its statuses; use it so that every report
-    # names a status the same way. Fall back to STATUS_LABELS when it is not importable.
-    try:
-        from .assess import STATUS_LABELS as labels
-    except ImportError:  # pragma: no cover - assess is part of the package
-        return {}
-    return labels
 
 
 def value_decimals(kind: str) -> int:

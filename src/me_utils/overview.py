@@ -96,7 +96,8 @@ def baseline_cell(ind: Indicator, lang: str = "vi") -> str:
     b = ind.baseline
     if b is None:
         return fmt.MISSING
-    dec = 0 if float(b.value).is_integer() else len(repr(float(b.value)).split(".")[1])
+    # Show the decimals the source gave (26.22 -> 2); fixed-point text avoids repr's "1e-05" form.
+    dec = len(f"{float(b.value):.6f}".rstrip("0").split(".")[1])
     num = fmt.fmt_number(b.value, dec, lang) + ("%" if ind.kind == "proportion" else "")
     scope = {"national": ("toàn quốc", "national"), "province": ("tỉnh", "province"),
              "district": ("huyện", "district")}[b.scope]
@@ -293,22 +294,35 @@ def show_departments(ctx) -> None:
     notebook.show_table(department_table(ctx.catalogue, ctx.lang),
                         caption=ctx.t("† cơ quan đề xuất, không có trong Kế hoạch 123",
                                       "† suggested department, not in plan 123"))
-    notebook.markdown(ctx.t(
-        f"Hạn báo cáo (Kế hoạch 123 mục V): báo cáo 6 tháng trước ngày 20/5, báo cáo năm trước ngày 25/11, gửi "
-        f"{department_name('SNV', 'vi')}.",
-        "Deadlines (plan 123 section V): half-year report before 20 May, annual report before 25 November, "
-        f"sent to the {department_name('SNV', 'en')}."))
+    notebook.markdown(deadlines_markdown(ctx.lang))
+
+
+def deadlines_markdown(lang: str = "vi") -> str:
+    """Sentence giving the reporting deadlines of plan 123 section V, taken from
+    :func:`me_utils.build.due_date` (the dates the build checks submissions against)."""
+    from .build import due_date
+
+    h1, fy = due_date(2000, "H1"), due_date(2000, "FY")  # any year: only day and month are shown
+    return fmt.pick(
+        lang,
+        f"Hạn báo cáo (Kế hoạch 123 mục V): báo cáo 6 tháng trước ngày {h1.day}/{h1.month}, báo cáo năm "
+        f"trước ngày {fy.day}/{fy.month}, gửi {department_name('SNV', 'vi')}.",
+        f"Deadlines (plan 123 section V): half-year report before {h1.day} {h1:%B}, annual report before "
+        f"{fy.day} {fy:%B}, sent to the {department_name('SNV', 'en')}.")
 
 
 def show_units(ctx) -> None:
-    from .units import load_units
+    import datetime as _dt
+
+    from .units import REFORM_DATE, load_units
 
     notebook.heading(ctx.t("Đơn vị hành chính", "Administrative units"), 2)
+    start, last = fmt.fmt_date(REFORM_DATE, ctx.lang), fmt.fmt_date(REFORM_DATE - _dt.timedelta(days=1), ctx.lang)
     notebook.markdown(ctx.t(
-        "Tỉnh là địa bàn thống nhất cho cả giai đoạn 2021–2025. Cấp huyện chấm dứt từ 01/07/2025, nên chuỗi "
-        "số liệu cấp huyện dừng ở ngày 30/06/2025.",
+        f"Tỉnh là địa bàn thống nhất cho cả giai đoạn 2021–2025. Cấp huyện chấm dứt từ {start}, nên chuỗi "
+        f"số liệu cấp huyện dừng ở ngày {last}.",
         "The province is the geography that stays the same over 2021–2025. The district level ended on "
-        "1 July 2025, so district series stop at 30 June 2025."))
+        f"{start}, so district series stop at {last}."))
     notebook.show_table(units_table(load_units(), ctx.lang))
 
 

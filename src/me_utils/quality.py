@@ -25,10 +25,11 @@ import numpy as np
 import pandas as pd
 
 from . import fmt, intake
+from .build import DEADLINES, due_date  # one deadline rule for the build and this report
+from .catalogue import department_name
 
 TITLE_VI = "Chất lượng dữ liệu báo cáo của các sở, ngành"
 TITLE_EN = "Data quality of department submissions"
-DEADLINES = {"H1": (5, 20), "FY": (11, 25)}
 PERIOD_LABELS = {"FY": ("Năm", "Year"), "H1": ("6 tháng", "H1")}
 
 ASSUMPTIONS = [
@@ -117,12 +118,6 @@ def expected_periods(periodicity: str) -> list[str]:
     return {"annual": ["FY"], "half-year": ["H1", "FY"]}.get(periodicity, [])
 
 
-def due_date(year: int, period: str) -> _dt.date:
-    """Deadline day (reports must arrive strictly before it)."""
-    m, d = DEADLINES[period]
-    return _dt.date(int(year), m, d)
-
-
 def completeness(observations: pd.DataFrame, catalogue_frame: pd.DataFrame, period_start: int,
                  period_end: int, as_of: _dt.date | None = None) -> pd.DataFrame:
     """One row per department × indicator × year × expected period.
@@ -162,11 +157,6 @@ def completeness_by_department(comp: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index()
 
 
-def _dept_name(code: str, lang: str) -> str:
-    vi, en = intake.DEPARTMENTS.get(code, (code, code))
-    return fmt.pick(lang, vi, en)
-
-
 def completeness_table(comp: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     """Wide display table: one row per department × indicator, one column per year × period,
     cells ``✓`` present, ``✗`` missing, ``·`` not yet due."""
@@ -176,7 +166,7 @@ def completeness_table(comp: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     order = list(dict.fromkeys(c.sort_values(["year", "period"], ascending=[True, False])["col"]))
     wide = c.pivot_table(index=["department", "indicator_code"], columns="col", values="cell", aggfunc="first")
     wide = wide.reindex(columns=order).reset_index()
-    wide["department"] = wide["department"].map(lambda d: _dept_name(d, lang))
+    wide["department"] = wide["department"].map(lambda d: department_name(d, lang))
     wide.columns.name = None
     return wide.rename(columns={"department": fmt.pick(lang, "Cơ quan", "Department"),
                                 "indicator_code": fmt.pick(lang, "Chỉ tiêu", "Indicator")})
@@ -341,7 +331,7 @@ def section_completeness(qd: QualityData) -> pd.DataFrame:
     heading(qd.t("Mức độ đầy đủ của số liệu", "Completeness"), 2)
     by_dept = completeness_by_department(comp)
     disp = pd.DataFrame({
-        qd.t("Cơ quan", "Department"): by_dept["department"].map(lambda d: _dept_name(d, L)),
+        qd.t("Cơ quan", "Department"): by_dept["department"].map(lambda d: department_name(d, L)),
         qd.t("Số kỳ phải báo cáo", "Figures due"): by_dept["due"].map(lambda x: fmt.fmt_number(x, 0, L)),
         qd.t("Đã có", "Present"): by_dept["present"].map(lambda x: fmt.fmt_number(x, 0, L)),
         qd.t("Còn thiếu", "Missing"): by_dept["missing"].map(lambda x: fmt.fmt_number(x, 0, L)),
@@ -364,7 +354,7 @@ def _completeness_plot(comp: pd.DataFrame, qd: QualityData) -> None:
     if due.empty:
         return
     pct = (due.assign(ok=due["status"] == "present").groupby(["department", "year"])["ok"].mean() * 100).unstack()
-    pct.index = [_dept_name(d, qd.lang) for d in pct.index]
+    pct.index = [department_name(d, qd.lang) for d in pct.index]
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(pct) + 1.4))
     annot = pct.map(lambda x: "" if pd.isna(x) else fmt.fmt_number(x, 0, qd.lang))
     sns.heatmap(pct, vmin=0, vmax=100, cmap="Blues", annot=annot, fmt="", cbar_kws={"label": "%"}, ax=ax,
@@ -404,7 +394,7 @@ def section_timeliness(qd: QualityData) -> pd.DataFrame:
                   "section V). Based on the first file sent for each period."))
     by = timeliness_by_department(tl)
     show_table(pd.DataFrame({
-        qd.t("Cơ quan", "Department"): by["department"].map(lambda d: _dept_name(d, L)),
+        qd.t("Cơ quan", "Department"): by["department"].map(lambda d: department_name(d, L)),
         qd.t("Số báo cáo", "Reports"): by["reports"].map(lambda x: fmt.fmt_number(x, 0, L)),
         qd.t("Đúng hạn", "On time"): by["on_time"].map(lambda x: fmt.fmt_number(x, 0, L)),
         qd.t("Muộn", "Late"): by["late"].map(lambda x: fmt.fmt_number(x, 0, L)),
@@ -416,7 +406,7 @@ def section_timeliness(qd: QualityData) -> pd.DataFrame:
     if len(late):
         heading(qd.t("Các báo cáo gửi muộn", "Late reports"), 3)
         show_table(pd.DataFrame({
-            qd.t("Cơ quan", "Department"): late["department"].map(lambda d: _dept_name(d, L)),
+            qd.t("Cơ quan", "Department"): late["department"].map(lambda d: department_name(d, L)),
             qd.t("Năm", "Year"): late["year"].astype(str),
             qd.t("Kỳ", "Period"): late["period"].map(lambda p: fmt.pick(L, *PERIOD_LABELS[p])),
             qd.t("Hạn (trước ngày)", "Due (before)"): late["due_date"].map(lambda d: fmt.fmt_date(d, L)),

@@ -422,6 +422,11 @@ def recommendations_markdown(lang: str = "vi") -> str:
     )
 
 
+#: English month names, fixed (``calendar.month_name`` follows the process locale).
+_EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+              "September", "October", "November", "December")
+
+
 def accountability_markdown(matrix: pd.DataFrame, lang: str = "vi", as_of=None) -> str:
     """Markdown intro of the accountability matrix: counts by status and one sentence per
     late, missing or rejected report."""
@@ -431,12 +436,16 @@ def accountability_markdown(matrix: pd.DataFrame, lang: str = "vi", as_of=None) 
         f"{fmt.pick(lang, *accountability.STATUS_LABELS[k]).lower()}: {fmt.fmt_number(counts[k], 0, lang)}"
         for k in ("on_time", "late", "missing", "rejected") if counts[k] or k in ("on_time", "late", "missing"))
     cut = fmt.fmt_date(as_of, lang) if as_of is not None else fmt.MISSING
+    # deadline days from the single calendar (me_utils.build.DEADLINES), not retyped here
+    (h1_m, h1_d), (fy_m, fy_d) = accountability.DEADLINES["H1"], accountability.DEADLINES["FY"]
     lines = [fmt.pick(
         lang,
         f"Tính đến ngày {cut}, có {fmt.fmt_number(expected, 0, lang)} báo cáo định kỳ đã đến hạn ({parts}). "
-        "Hạn nộp: báo cáo 6 tháng trước ngày 20/5, báo cáo năm trước ngày 25/11 (mục V Kế hoạch 123/KH-UBND).",
+        f"Hạn nộp: báo cáo 6 tháng trước ngày {h1_d}/{h1_m}, báo cáo năm trước ngày {fy_d}/{fy_m} "
+        "(mục V Kế hoạch 123/KH-UBND).",
         f"As of {cut}, {fmt.fmt_number(expected, 0, lang)} periodic reports were due ({parts}). "
-        "Deadlines: half-year report before 20 May, annual report before 25 November (plan 123/KH-UBND, section V)."),
+        f"Deadlines: half-year report before {h1_d} {_EN_MONTHS[h1_m - 1]}, annual report before "
+        f"{fy_d} {_EN_MONTHS[fy_m - 1]} (plan 123/KH-UBND, section V)."),
         ""]
     for r in matrix[matrix["status"].isin(["late", "missing", "rejected"])].to_dict("records"):
         if r["status"] == "rejected":

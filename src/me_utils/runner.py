@@ -32,7 +32,6 @@ import logging
 import multiprocessing as mp
 import os
 import queue
-import shutil
 import signal
 import sys
 import time

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandera.pandas as pa
 from pandera.pandas import Check, Column, DataFrameSchema
 
-YEAR_MIN, YEAR_MAX = 2015, 2030
+from .intake import YEAR_MAX, YEAR_MIN  # one accepted year range for the parser and the schemas
 # Shares are typed with rounding; a share of 100.004 is 100 typed with too many decimals.
 SHARE_TOLERANCE = 1e-6
 
@@ -150,33 +150,10 @@ FINDINGS_SCHEMA = DataFrameSchema(
 # ---------------------------------------------------------------------------------------------
 # Other raw inputs (docs/CONTRACTS.md), checked as-is before they are copied to processed/
 # ---------------------------------------------------------------------------------------------
-_01 = Check.isin([0, 1])
 _STATUS = Column(str, nullable=True, required=False)
 
-GBV_REGISTER_SCHEMA = DataFrameSchema(
-    {
-        "case_id": Column(str, Check.str_matches(r"^GBV-"), unique=True),
-        "unit_code": Column(str),
-        "incident_type": Column(str, Check.isin([
-            "rape", "sexual_assault", "physical_assault", "forced_marriage", "denial_of_resources",
-            "psychological_abuse", "non_gbv"])),
-        "ipv": Column(int, _01), "child_sexual_abuse": Column(int, _01),
-        "early_marriage": Column(int, _01),
-        "survivor_sex": Column(str, Check.isin(["F", "M"])),
-        "survivor_age_group": Column(str, Check.isin(["0-11", "12-17", "18-24", "25-59", "60+"])),
-        "survivor_ethnicity": Column(str),
-        "survivor_disability": Column(int, _01),
-        "incident_date": Column(str, Check.str_matches(r"^\d{4}-\d{2}-\d{2}$")),
-        "report_date": Column(str, Check.str_matches(r"^\d{4}-\d{2}-\d{2}$")),
-        **{c: Column(int, _01) for c in (
-            "svc_health", "svc_psychosocial", "svc_legal", "svc_police_justice", "svc_safe_shelter",
-            "needed_help", "sought_help", "referred", "consent_reporting", "perpetrator_detected",
-            "perpetrator_counselled", "perpetrator_prosecuted", "domestic_violence")},
-        "data_status": _STATUS,
-    },
-    checks=[Check(lambda d: d["report_date"] >= d["incident_date"], name="report_after_incident")],
-    strict=False, coerce=True, name="gbv_register",
-)
+# The GBV register is checked by me_utils.gbv (register_schema and its cross-field rules); one
+# schema for it, so that `me build` accepts exactly what the GBV report reads.
 
 TRAFFICKING_SCHEMA = DataFrameSchema(
     {
@@ -247,7 +224,7 @@ POPULATION_SCHEMA = DataFrameSchema(
 
 # Relative path pattern under raw/ → (kind, schema). First match wins; see build.classify().
 INPUT_KINDS = [
-    ("gbv/", "gbv_register", GBV_REGISTER_SCHEMA),
+    ("gbv/", "gbv_register", None),  # checked by build._check_gbv_register (me_utils.gbv)
     ("trafficking/", "trafficking", TRAFFICKING_SCHEMA),
     ("leadership/councils", "leadership_councils", COUNCILS_SCHEMA),
     ("leadership/key_leaders", "leadership_key_leaders", KEY_LEADERS_SCHEMA),

@@ -16,11 +16,12 @@ A filled template is read by :mod:`me_utils.intake` without any message other th
 from __future__ import annotations
 
 import argparse
+import datetime as _dt
 import io
 import sys
 from pathlib import Path
 
-from .intake import DEPARTMENTS, match_department
+from .intake import DEPARTMENTS, YEAR_MAX, YEAR_MIN, match_department
 
 HEADER = ["Mã chỉ tiêu", "Tên chỉ tiêu", "Đơn vị", "Năm", "Kỳ báo cáo", "Giới tính", "Giá trị",
           "Tử số", "Mẫu số", "Ghi chú"]
@@ -39,7 +40,7 @@ INSTRUCTIONS_VI = [
     "3. “Mã chỉ tiêu”: chọn trong danh sách; không sửa mã. Cột “Tên chỉ tiêu” chỉ để đối chiếu.",
     "4. “Đơn vị”: chọn “Tỉnh Sơn La” cho số liệu toàn tỉnh hoặc tên huyện/thành phố; có thể thêm dòng "
     "cho từng huyện ở phần dưới bảng.",
-    "5. “Năm”: bốn chữ số (2015–2030). “Kỳ báo cáo”: “6 tháng” (gửi trước ngày 20/5) hoặc “Năm” "
+    f"5. “Năm”: bốn chữ số ({YEAR_MIN}–{YEAR_MAX}). “Kỳ báo cáo”: “6 tháng” (gửi trước ngày 20/5) hoặc “Năm” "
     "(gửi trước ngày 25/11).",
     "6. “Giới tính”: “Tổng” (mặc định), “Nữ” hoặc “Nam”.",
     "7. “Giá trị”: theo đơn vị tính của chỉ tiêu (xem trang “Danh mục”). Tỷ lệ ghi theo phần trăm, "
@@ -181,18 +182,21 @@ def make_template(dept: str, year: int | None = None, catalogue=None) -> bytes:
     add_list_validation("C", f"{q}!$G$2:$G${len(units) + 1}", "Đơn vị", "Chọn đơn vị trong danh sách")
     add_list_validation("E", f"{q}!$I$2:$I$3", "Kỳ báo cáo", "Chọn “Năm” hoặc “6 tháng”")
     add_list_validation("F", f"{q}!$J$2:$J$4", "Giới tính", "Chọn “Tổng”, “Nữ” hoặc “Nam”")
-    dv_year = DataValidation(type="whole", operator="between", formula1="2015", formula2="2030",
+    dv_year = DataValidation(type="whole", operator="between", formula1=str(YEAR_MIN), formula2=str(YEAR_MAX),
                              allow_blank=True, showErrorMessage=True, errorTitle="Năm",
-                             error="Năm là số nguyên từ 2015 đến 2030")
+                             error=f"Năm là số nguyên từ {YEAR_MIN} đến {YEAR_MAX}")
     dv_year.add(f"D{HEADER_ROW + 1}:D{last}")
     ws.add_data_validation(dv_year)
     dv_num = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
                             showErrorMessage=True, errorTitle="Số liệu", error="Nhập một số không âm")
     dv_num.add(f"G{HEADER_ROW + 1}:I{last}")
     ws.add_data_validation(dv_num)
-    dv_date = DataValidation(type="date", operator="between", formula1="42005", formula2="47848",
+    # Excel stores dates as days since 1899-12-30: the first and last day of the accepted years.
+    first, last_day = (str((_dt.date(y, m, d) - _dt.date(1899, 12, 30)).days)
+                       for y, m, d in ((YEAR_MIN, 1, 1), (YEAR_MAX, 12, 31)))
+    dv_date = DataValidation(type="date", operator="between", formula1=first, formula2=last_day,
                              allow_blank=True, showErrorMessage=True, errorTitle="Ngày gửi",
-                             error="Nhập ngày dạng ngày/tháng/năm (2015–2030)")
+                             error=f"Nhập ngày dạng ngày/tháng/năm ({YEAR_MIN}–{YEAR_MAX})")
     dv_date.add("B3")
     ws.add_data_validation(dv_date)
 
@@ -214,7 +218,7 @@ def make_template(dept: str, year: int | None = None, catalogue=None) -> bytes:
 
 def cli(argv: list[str] | None = None) -> int:
     """``me template DEPARTMENT [--out FILE] [--year YEAR]``: write the template (atomically)."""
-    from .build import atomic_write_bytes
+    from .atomic import atomic_write_bytes
 
     parser = argparse.ArgumentParser(
         prog="me template", description="Tạo mẫu báo cáo xlsx cho một sở, ngành / write a department's xlsx template")
@@ -230,8 +234,9 @@ def cli(argv: list[str] | None = None) -> int:
         print(f"LỖI/ERROR: không nhận ra cơ quan “{args.department}” / unknown department "
               f"“{args.department}”; dùng/use: {', '.join(DEPARTMENTS)}", file=sys.stderr)
         return 2
-    if args.year is not None and not 2015 <= args.year <= 2030:
-        print("LỖI/ERROR: năm phải trong khoảng 2015–2030 / the year must be within 2015–2030", file=sys.stderr)
+    if args.year is not None and not YEAR_MIN <= args.year <= YEAR_MAX:
+        print(f"LỖI/ERROR: năm phải trong khoảng {YEAR_MIN}–{YEAR_MAX} / the year must be within "
+              f"{YEAR_MIN}–{YEAR_MAX}", file=sys.stderr)
         return 2
     out = Path(args.out) if args.out else Path(f"{dept}_template.xlsx")
     try:
