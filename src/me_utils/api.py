@@ -431,9 +431,11 @@ class Explanation:
       result_2025, model, dispersion`` (φ used to widen the model's uncertainty; 1 = none),
       ``pearson_ratio`` (Pearson χ²/df), ``overdispersion_threshold``, ``df_resid``,
       ``prob_reach_2025, prob_reach_2030`` ([0, 1]) and ``n_suppressed``.
-    - ``fit`` (DataFrame): one row per year in the trend — ``year, observed, numerator,
-      denominator, fitted`` (fitted mean of the model), ``residual`` (observed − fitted) and
-      ``pearson_residual`` (residual over the model's standard deviation of a figure).
+    - ``fit`` (DataFrame): one row per year in the trend — ``year, observed`` (the value the
+      model fitted: numerator/denominator × scale where counts exist, else the reported value),
+      ``numerator, denominator, fitted`` (fitted mean of the model), ``residual`` (observed −
+      fitted) and ``pearson_residual`` (residual over the model's standard deviation of a
+      figure, before any overdispersion scaling).
     - ``projection`` (DataFrame): ``year`` (2025, 2030), ``fit``, ``fit_low``, ``fit_high``
       (95 % CI of the mean), ``pred_low``, ``pred_high`` (95 % prediction interval of the
       figure that will be reported), ``target``, ``prob_reach``.
@@ -557,6 +559,14 @@ def _method_reason(method: str, res, a, ind, lang: str, settings) -> str:
              f"projects {_n(proj, d, lang)} for {ty}, anticipated gap G = {_n(G, 2, lang)}; {why} → {label}.")
 
 
+def _sentence(text: str) -> str:
+    """``text`` with its first letter capitalised and a final full stop."""
+    i = next((k for k, ch in enumerate(text) if ch.isalpha()), None)
+    if i is not None:
+        text = text[:i] + text[i].upper() + text[i + 1:]
+    return text if text.endswith(".") else text + "."
+
+
 def _item(ev: Evidence, code: str, u: str, sex: str):
     """Assessment item (:func:`me_utils.scorecard.assess_unit`) of one indicator and unit on the
     gated figures; and the years hidden by the gate."""
@@ -592,7 +602,9 @@ def explain(code: str, unit: str, sex: str = "T", data_root=None, lang: str = "v
     keep = (ser["year"] >= PERIOD_START) & (ser["year"] <= PERIOD_END) & np.isfinite(ser["value"])
     years = ser["year"][keep]
     fitted = fit.predict_array(years)[:, 1] if fit is not None and len(years) else np.full(len(years), nan)
-    observed = ser["value"][keep]
+    # The model fits numerator/denominator × scale where counts exist (published values may be
+    # rounded), so residuals are taken against what the model saw.
+    observed = fit.values if fit is not None and len(fit.values) == len(years) else ser["value"][keep]
     resid = observed - fitted
     sd = np.full(len(years), nan)
     if fit is not None:
@@ -688,7 +700,7 @@ def explain(code: str, unit: str, sex: str = "T", data_root=None, lang: str = "v
         why.append(L(f"Mô hình xu hướng: {fit.label('vi')}; {disp}{extra}.",
                      f"Trend model: {fit.label('en')}; {disp}{extra}."))
     for c in [c for c in note.split("; ") if c]:
-        why.append(sc.note_text(c, lang)[:1].upper() + sc.note_text(c, lang)[1:] + ".")
+        why.append(_sentence(sc.note_text(c, lang)))
     if hidden:
         ys = ", ".join(str(y) for y in hidden)
         why.append(L(f"Năm bị ẩn theo kiểm soát công bố (số đếm 1–{SUPPRESSION_K - 1}), không đưa vào xu hướng: {ys}.",
@@ -718,7 +730,8 @@ def plot_series(code: str, unit: str, ax=None, sex: str = "T", data_root=None, l
         trend_plots.plot_indicator(ax, item, lang)
         ax.legend(loc="best", fontsize=8, frameon=False)
     name = load_units().name(u, lang)
-    ax.set_title(f"{ax.get_title()}\n{name}" if ax.get_title() else f"{code} — {name}", fontsize=9, loc="left")
+    old = ax.get_title(loc="left")
+    ax.set_title(f"{old}\n{name}" if old else f"{code} — {name}", fontsize=9, loc="left")
     notes = []
     if hidden:
         notes.append(fmt.pick(lang, "Năm bị ẩn (kiểm soát công bố): ", "Hidden years (disclosure control): ")
