@@ -674,8 +674,14 @@ def explain(code: str, unit: str, sex: str = "T", data_root=None, lang: str = "v
 
     why = []
     head = methods[methods["headline"]].iloc[0]
-    why.append(L(f"Trạng thái chính (phương pháp {head['method'].upper()}): {head['label']}. {head['reason']}",
-                 f"Headline status ({head['method'].upper()} method): {head['label']}. {head['reason']}"))
+    if not a.n_points:
+        why.append(L(f"Không có số liệu được công bố trong giai đoạn {PERIOD_START}–{PERIOD_END} cho đơn vị này: "
+                     "không đánh giá được.",
+                     f"No published figure in {PERIOD_START}–{PERIOD_END} for this unit: nothing to assess."))
+        note = ""
+    else:
+        why.append(L(f"Trạng thái chính (phương pháp {head['method'].upper()}): {head['label']}. {head['reason']}",
+                     f"Headline status ({head['method'].upper()} method): {head['label']}. {head['reason']}"))
     if result_2025 in ("achieved", "not_achieved"):
         why.append(L(f"Kết quả năm 2025: {assess.status_label(result_2025, lang)}; vì vậy phân loại chung là "
                      f"“{assess.status_label(a.summary, lang)}”.",
@@ -705,6 +711,12 @@ def explain(code: str, unit: str, sex: str = "T", data_root=None, lang: str = "v
         ys = ", ".join(str(y) for y in hidden)
         why.append(L(f"Năm bị ẩn theo kiểm soát công bố (số đếm 1–{SUPPRESSION_K - 1}), không đưa vào xu hướng: {ys}.",
                      f"Years hidden by disclosure control (counts 1–{SUPPRESSION_K - 1}), left out of the trend: {ys}."))
+        if u != "SL" and a.n_points < assess.DEFAULT_SETTINGS.min_points:
+            # Counts this small carry no trend; the province has counts that do (issue 12).
+            why.append(L(f"Số đếm ở đơn vị này quá nhỏ để đánh giá xu hướng; xem cấp tỉnh: "
+                         f"me.explain({code!r}, 'SL').",
+                         f"Counts in this unit are too small for a trend; see the province: "
+                         f"me.explain({code!r}, 'SL')."))
     return Explanation(summary=summary, fit=fit_frame, projection=projection, methods=methods, why=why, lang=lang)
 
 
@@ -738,9 +750,9 @@ def plot_series(code: str, unit: str, ax=None, sex: str = "T", data_root=None, l
                      + ", ".join(map(str, hidden)))
     if ev.illustrative:
         notes.append(fmt.pick(lang, notebook.ILLUSTRATIVE_VI, notebook.ILLUSTRATIVE_EN))
-    if notes:
-        ax.text(0.01, 0.98, "\n".join(notes), transform=ax.transAxes, ha="left", va="top", fontsize=7,
-                color=style.REFERENCE)
+    if notes:  # under the axes, where neither the legend nor the data can hide them
+        ax.annotate("\n".join(notes), xy=(0.0, -0.1), xycoords="axes fraction", ha="left", va="top", fontsize=7,
+                    color=style.REFERENCE)
     return ax
 
 

@@ -217,6 +217,9 @@ def _exporter():
             template_name=TEMPLATE_NAME,
             extra_template_basedirs=[str(template_dir())],
             exclude_input=True,
+            # Markdown cells are the notebook's own outline for JupyterLab (bilingual, static);
+            # the page gets its headings from the report's outputs, in the report language.
+            exclude_markdown=True,
             exclude_input_prompt=True,
             exclude_output_prompt=True,
         )
