@@ -12,7 +12,7 @@ SUBCOMMANDS = {
     "demo": ("me_utils.demo", "cli", "write the illustrative demo data (deterministic from a seed)"),
     "template": ("me_utils.template", "cli", "write an xlsx submission template for a department"),
     "validate": ("me_utils.intake", "cli_validate", "validate submission files (xlsx/csv)"),
-    "build": ("me_utils.build", "cli", "rebuild <root>/processed from <root>/raw with a manifest"),
+    "build": ("me_utils.evidence", "cli_build", "rebuild <root>/processed from <root>/raw with a manifest"),
     "report": ("me_utils.runner", "cli", "run the report notebooks and render HTML"),
     "catalogue": ("me_utils.catalogue", "cli", "check and list the indicator catalogue"),
 }

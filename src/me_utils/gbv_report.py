@@ -20,6 +20,8 @@ import pandas as pd
 from . import disclosure as D
 from . import fmt, funnel
 from . import gbv as G
+from .evidence import trend_curve
+from .intervals import figure_intervals
 from .notebook import heading, markdown
 
 TITLE_VI = "Phòng ngừa và ứng phó với bạo lực trên cơ sở giới"
@@ -392,7 +394,10 @@ def section_trends(rep: GbvReport, ser: pd.DataFrame):
                                  denominators=s["denominator"].to_numpy(float), periodicity="annual",
                                  period_start=ctx.period_start, period_end=ctx.period_end, comparators=comps)
         series = s[["year", "value", "numerator", "denominator"]].reset_index(drop=True)
-        items.append({"indicator": ind, "assessment": a, "series": series,
+        ci = figure_intervals(np.full(len(series), ind.kind, dtype=object), np.full(len(series), float(ind.scale)),
+                              series["value"], series["numerator"], series["denominator"])
+        series["ci_low"], series["ci_high"] = ci[:, 0], ci[:, 1]
+        items.append({"indicator": ind, "assessment": a, "series": series, "curve": trend_curve(a.fit, series["year"]),
                       "targets": {2025: ind.target(2025), 2030: ind.target(2030)}})
         if a.statuses:
             st = "; ".join(f"{'StatCan' if m == 'statcan' else m.upper()}: {assess.status_label(v, lang)}"

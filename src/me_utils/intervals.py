@@ -63,3 +63,31 @@ def rate_ci(count, exposure, per: float = 100_000, level: float = 0.95):
     if np.ndim(out[0]) == 0:
         return tuple(float(v) for v in out)
     return out
+
+
+def figure_intervals(kind, scale, value, numerator, denominator, level: float = 0.95) -> np.ndarray:
+    """95 % intervals of many figures at once, in each figure's own unit.
+
+    Inputs: equal-length arrays (``kind`` text; the rest floats). Wilson for proportions,
+    exact Poisson (Garwood) for rates, ratios and counts; NaN where no interval applies.
+    Output: float array of shape (n, 2).
+    """
+    kind = np.asarray(kind, dtype=object)
+    scale, val, num, den = (np.asarray(x, dtype="float64") for x in (scale, value, numerator, denominator))
+    out = np.full((len(kind), 2), np.nan)
+    fin = np.isfinite(num) & np.isfinite(den)
+    prop = (kind == "proportion") & fin & (den > 0) & (num >= 0) & (num <= den)
+    if prop.any():
+        lo, hi = wilson_ci(num[prop], den[prop], level)
+        out[prop] = np.column_stack([lo, hi]) * scale[prop, None]
+    rate = np.isin(kind, ["rate", "ratio"]) & fin & (den > 0) & (num >= 0)
+    if rate.any():
+        _, lo, hi = rate_ci(num[rate], den[rate], per=1.0, level=level)
+        out[rate] = np.column_stack([lo, hi]) * scale[rate, None]
+    c = np.where(np.isfinite(num), num, val)
+    whole = np.mod(np.where(np.isfinite(c), c, 0.5), 1) == 0
+    cnt = (kind == "count") & np.isfinite(c) & (c >= 0) & whole
+    if cnt.any():
+        lo, hi = garwood_ci(c[cnt], level)
+        out[cnt] = np.column_stack([np.atleast_1d(lo), np.atleast_1d(hi)])
+    return out

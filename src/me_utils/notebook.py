@@ -115,6 +115,11 @@ def _display(obj) -> None:
         print(obj)
 
 
+def display_obj(obj) -> None:
+    """Display any object (image, HTML, DataFrame) as a cell output; print it outside IPython."""
+    _display(obj)
+
+
 def markdown(text: str) -> None:
     """Display markdown text as a cell output."""
     from IPython.display import Markdown

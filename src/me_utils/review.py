@@ -24,6 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import accountability, fmt, narrative
+from .evidence import evidence_for
 from .index import WORKBOOK_NAME  # single source of the workbook file name
 from .style import STATUS_COLOURS
 
@@ -751,27 +752,20 @@ def compute(ctx, as_of: str = "2025-11-30", headline_method: str = "unsd") -> Re
     periods due after it are "not yet due". Raises FileNotFoundError naming the processed file
     and the ``me build`` command when the data root has not been built.
     """
-    from .dataset import load_observations
-    from .scorecard import build_scorecard
-
     try:
         as_of_d = accountability._to_date(as_of)
     except ValueError:
         as_of_d = None
     if as_of_d is None:
         raise ValueError(f"as_of must be an ISO date such as '2025-11-30', got {as_of!r}")
-    obs = load_observations(ctx.data_root)
-    try:
-        hist = load_observations(ctx.data_root, history=True)
-    except FileNotFoundError:
-        hist = None
-    obs = observations_as_of(obs, hist, as_of_d)
-    with warnings.catch_warnings():
-        # numpy warnings of degenerate fits (flat or 2-point series) would print raw stderr
-        # into the reviewer's page; the scorecard's own `note` column reports such cases.
-        warnings.simplefilter("ignore", RuntimeWarning)
-        sc = build_scorecard(ctx.catalogue, obs, unit=ctx.unit, period_start=ctx.period_start,
-                             period_end=ctx.period_end, headline_method=headline_method)
+    # Figures come from the evidence base of the build — the same rows the scorecard page, the
+    # workbook and the index read — so the review never shows another number for a figure.
+    # ``as_of`` dates the accountability matrix (which reports were due and on time).
+    ev = evidence_for(ctx.data_root, headline_method=headline_method)
+    if ev is None:
+        raise FileNotFoundError(f"{ctx.data_root}/processed/observations.csv does not exist: run "
+                                f"`me build --root {ctx.data_root}` first")
+    sc = ev.scorecard(ctx.unit)
     arrivals = accountability.load_arrivals(ctx.data_root)
     matrix = accountability.build_matrix(arrivals, ctx.period_start, ctx.period_end, as_of_d,
                                          catalogue_frame=ctx.catalogue.frame())

@@ -40,6 +40,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import paths
+from .evidence import ensure_evidence
 
 log = logging.getLogger("me_utils.runner")
 
@@ -924,6 +925,10 @@ def _run(args) -> int:
         if not manifest:
             log.warning("no processed manifest in %s (run `me build`); reports carry no data hash", data_root)
         _clean_tmp(reports_dir)
+        if manifest:
+            # Every report reads the evidence base; build it once here when `me build` was run
+            # by an older version (workers would otherwise each compute it in memory).
+            ensure_evidence(data_root)
         # Load nbconvert and the template once here: forked workers inherit them.
         export._exporter()
         t0 = time.perf_counter()

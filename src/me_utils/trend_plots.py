@@ -10,7 +10,6 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from . import fmt, style
-from .scorecard import value_ci
 
 
 def _title(ind, lang: str, width: int = 38) -> str:
@@ -19,29 +18,29 @@ def _title(ind, lang: str, width: int = 38) -> str:
     return f"{ind.code} — " + "\n".join(textwrap.wrap(short, width)[:2])
 
 
-def plot_indicator(ax, item, lang: str = "vi", level: float = 0.95, last_year: int = 2030) -> None:
+def plot_indicator(ax, item, lang: str = "vi", last_year: int = 2030) -> None:
     """Draw one indicator's panel on ``ax``.
 
-    ``item``: one element of :func:`me_utils.scorecard.assess_unit`. Observed values as points
-    with interval bars (when the numerator/denominator allow one), fitted line and prediction
-    band to ``last_year`` (when a model was fitted), targets as diamonds at 2025 and 2030.
+    ``item``: a chart panel — ``indicator`` (catalogue entry), ``series`` (yearly figures with
+    ``year, value, ci_low, ci_high``, already through the disclosure gate), ``curve`` (fitted
+    trend with ``year, fit, pred_low, pred_high``; may be empty), ``targets`` ({2025, 2030}).
+    Observed values as points with interval bars, fitted line and 95 % prediction band to
+    ``last_year``, targets as diamonds at 2025 and 2030.
     """
-    ind, a, ser = item["indicator"], item["assessment"], item["series"]
-    scale = float(ind.scale)
-    t = np.asarray(ser["year"], dtype=float)
-    v = np.asarray(ser["value"], dtype=float)
-    cis = np.array([value_ci(ind.kind, scale, vv, nn, dd, level)
-                    for vv, nn, dd in zip(v, np.asarray(ser["numerator"], float), np.asarray(ser["denominator"], float))]
-                   ).reshape(-1, 2)
-    if a.fit is not None:
-        grid = np.arange(int(t.min()), last_year + 1)
-        pr = a.fit.predict_array(grid, level)
-        if np.all(np.isfinite(pr[:, 4])):
-            ax.fill_between(grid, pr[:, 4], pr[:, 5], color=style.FITTED, alpha=0.15, linewidth=0,
-                            label=fmt.pick(lang, f"Khoảng dự báo {int(level * 100)}%",
-                                           f"{int(level * 100)}% prediction interval"))
-        ax.plot(grid, pr[:, 1], color=style.FITTED, linewidth=1.5, label=fmt.pick(lang, "Xu hướng", "Trend"))
-    ok = np.all(np.isfinite(cis), axis=1)
+    ind, ser, cur = item["indicator"], item["series"], item.get("curve")
+    t = ser["year"].to_numpy(dtype=float)
+    v = ser["value"].to_numpy(dtype=float, na_value=np.nan)
+    cis = ser[["ci_low", "ci_high"]].to_numpy(dtype=float, na_value=np.nan).reshape(-1, 2)
+    if cur is not None and len(cur):
+        cur = cur[cur["year"] <= last_year]
+        grid = cur["year"].to_numpy(dtype=float)
+        lo, hi = cur["pred_low"].to_numpy(dtype=float), cur["pred_high"].to_numpy(dtype=float)
+        if np.all(np.isfinite(lo)) and np.all(np.isfinite(hi)):
+            ax.fill_between(grid, lo, hi, color=style.FITTED, alpha=0.15, linewidth=0,
+                            label=fmt.pick(lang, "Khoảng dự báo 95%", "95% prediction interval"))
+        ax.plot(grid, cur["fit"].to_numpy(dtype=float), color=style.FITTED, linewidth=1.5,
+                label=fmt.pick(lang, "Xu hướng", "Trend"))
+    ok = np.all(np.isfinite(cis), axis=1) & np.isfinite(v)
     if ok.any():
         # Published values are rounded, so a value can sit a hair outside its own interval.
         yerr = np.clip([v[ok] - cis[ok, 0], cis[ok, 1] - v[ok]], 0.0, None)
@@ -54,8 +53,9 @@ def plot_indicator(ax, item, lang: str = "vi", level: float = 0.95, last_year: i
             ax.plot([yr], [tv], "D", color=colour, markersize=7,
                     label=fmt.pick(lang, f"Mục tiêu {yr}", f"{yr} target"))
     ax.set_title(_title(ind, lang), fontsize=9, loc="left")
-    ax.set_xlim(min(t.min(), 2021) - 0.5, last_year + 0.5)
-    ax.set_xticks(range(int(min(t.min(), 2021)), last_year + 1, 2 if last_year - t.min() > 6 else 1))
+    first = min(t.min(), 2021) if len(t) else 2021
+    ax.set_xlim(first - 0.5, last_year + 0.5)
+    ax.set_xticks(range(int(first), last_year + 1, 2 if last_year - first > 6 else 1))
     unit = ind.unit if lang == "vi" else (getattr(ind, "unit_en", "") or ind.unit)
     ax.set_ylabel(textwrap.shorten(unit, 30, placeholder="…"), fontsize=8)
     ax.tick_params(labelsize=8)
@@ -64,20 +64,21 @@ def plot_indicator(ax, item, lang: str = "vi", level: float = 0.95, last_year: i
                 transform=ax.transAxes, ha="right", va="bottom", fontsize=7, color=style.REFERENCE)
 
 
-def small_multiples(items, lang: str = "vi", ncols: int = 3, level: float = 0.95, last_year: int = 2030):
-    """Grid of :func:`plot_indicator` panels for the items that have data and are trend-assessed.
+def small_multiples(items, lang: str = "vi", ncols: int = 3, last_year: int = 2030):
+    """Grid of :func:`plot_indicator` panels.
 
-    Input: items from :func:`me_utils.scorecard.assess_unit`. Output: a matplotlib Figure, or
-    None when no indicator has data. Election-term indicators are left out (no yearly trend).
+    Input: chart panels (see :func:`plot_indicator`; e.g.
+    :func:`me_utils.scorecard_report.panels`). Output: a matplotlib Figure, or None when no
+    panel has a shown figure.
     """
     fmt.check_lang(lang)
-    todo = [it for it in items if it["assessment"].n_points > 0 and it["assessment"].headline != "term_indicator"]
+    todo = [it for it in items if len(it["series"]) and it["series"]["value"].notna().any()]
     if not todo:
         return None
     nrows = math.ceil(len(todo) / ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 3.1 * nrows), squeeze=False)
     for ax, it in zip(axes.flat, todo):
-        plot_indicator(ax, it, lang, level, last_year)
+        plot_indicator(ax, it, lang, last_year)
     for ax in list(axes.flat)[len(todo):]:
         ax.set_visible(False)
     handles, labels = {}, []
