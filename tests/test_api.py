@@ -18,11 +18,12 @@ K = 5
 
 @pytest.fixture(scope="module")
 def root(tmp_path_factory):
-    from me_utils import build, demo
+    from me_utils import build, demo, evidence
 
     r = tmp_path_factory.mktemp("api") / "demo"
     demo.generate(r, SEED)
     build.run_build(r)
+    evidence.build_evidence(r)  # as `me build` does
     return r
 
 
@@ -79,13 +80,14 @@ def test_unknown_unit_or_indicator_is_a_bilingual_error_not_a_traceback(root):
 
 
 def test_gbv_figures_pass_the_disclosure_gate(root, obs):
-    """No shown GBV-derived figure rests on a count 1–4; hidden figures have no value, counts
-    or interval; a lone hidden district is never left next to a shown province total."""
+    """No shown GBV-derived figure rests on a count 1–4 (numerator, denominator or complement);
+    hidden figures have no value, counts or interval; a series with a hidden figure has no
+    status, trend or probability in the scorecard."""
     from me_utils import api
 
     f = api.figures(root)
     g = f[f["gbv_derived"]]
-    assert set(g["indicator_code"]) == {"M3.C2a", "M3.C2b", "M3.C3", "G.1", "G.2", "DV.4", "DV.5"}
+    assert {"M3.C2a", "M3.C2b", "M3.C3", "G.1", "G.2", "DV.4", "DV.5"} <= set(g["indicator_code"])
     assert not f.loc[~f["gbv_derived"], "suppressed"].any()
     raw = obs.set_index(["indicator_code", "unit_code", "year", "period", "sex"])
     small = lambda x: (x > 0) & (x < K)
@@ -102,12 +104,14 @@ def test_gbv_figures_pass_the_disclosure_gate(root, obs):
             assert not (small(r.numerator) or small(r.denominator) or small(r.denominator - r.numerator))
             assert r.value == pytest.approx(float(o["value"]))
     assert n_primary > 20  # the demo has small district counts: the gate is exercised
-    districts = api.units().query("level == 'district'")["unit_code"].tolist()
-    for _, grp in g.groupby(["indicator_code", "year", "period", "sex"]):
-        prov = grp[grp["unit_code"] == "SL"]
-        d = grp[grp["unit_code"].isin(districts)]
-        if len(prov) and not prov["suppressed"].all():
-            assert d["numerator"].isna().sum() != 1 and d["denominator"].isna().sum() != 1
+    hidden = g[g["suppressed"] & (g["sex"] == "T")][["indicator_code", "unit_code"]].drop_duplicates()
+    assert len(hidden) > 5
+    for unit, grp in hidden.groupby("unit_code"):
+        card = api.scorecard(unit, data_root=root).set_index("indicator_code")
+        for code in grp["indicator_code"]:
+            r = card.loc[code]
+            assert r["suppressed"] and r["status_headline"] == "suppressed"
+            assert all(math.isnan(r[c]) for c in ("latest_value", "ci_low", "ci_high", "prob_reach_2025", "proj_2025"))
 
 
 def test_scorecard_is_numeric_and_hides_nothing_the_gate_hides(root):
@@ -120,18 +124,20 @@ def test_scorecard_is_numeric_and_hides_nothing_the_gate_hides(root):
         for c in ("latest_value", "ci_low", "ci_high", "target_2025", "prob_reach_2025", "prob_reach_2030"):
             assert s[c].dtype == "float64", c
         for c in ("status_unsd", "status_statcan", "status_escap", "status_headline"):
-            assert set(s[c]) <= set(STATUS_LABELS), c  # codes, never labels or "78,0% (…)" text
+            assert set(s[c]) <= set(STATUS_LABELS) | {"suppressed"}, c  # codes, never "78,0% (…)" text
         p = s[["prob_reach_2025", "prob_reach_2030"]].to_numpy()
         assert np.all((p[np.isfinite(p)] >= 0) & (p[np.isfinite(p)] <= 1))
         code = api.unit_code(unit)
-        for r in s[s["n_points"] > 0].itertuples():
+        for r in s[(s["n_points"] > 0) & ~s["suppressed"]].itertuples():
             ser = api.series(r.indicator_code, code, data_root=root)
+            assert not ser.suppressed.any()
             last = ser[(ser.year == r.latest_year)].iloc[-1]
-            assert not last.suppressed and last.value == pytest.approx(r.latest_value)
+            assert last.value == pytest.approx(r.latest_value)
+            assert (r.ci_low, r.ci_high) == (pytest.approx(last.ci_low, nan_ok=True), pytest.approx(last.ci_high, nan_ok=True))
             if r.gbv_derived and np.isfinite(r.ci_low):
                 assert last.numerator >= K or last.numerator == 0
                 assert last.denominator - last.numerator >= K or last.denominator == last.numerator
-            assert r.n_points == ((ser.year >= 2021) & (ser.year <= 2025) & ~ser.suppressed).sum()
+            assert r.n_points == ser.year.between(2021, 2025).sum()
 
 
 def test_compare_reads_the_same_figures_as_series(root):
@@ -168,10 +174,12 @@ def test_explain_residuals_equal_observed_minus_statsmodels_fit(root):
     res = sm.GLM(np.column_stack([s.numerator, s.denominator - s.numerator]), X, family=sm.families.Binomial()).fit()
     fitted = res.fittedvalues * 100
     np.testing.assert_allclose(e.fit["fitted"], fitted, rtol=1e-7)
-    observed = (s.numerator / s.denominator * 100).to_numpy()  # what the GLM fits (values are rounded)
-    np.testing.assert_allclose(e.fit["observed"], observed, rtol=1e-12)
-    np.testing.assert_allclose(e.fit["residual"], observed - fitted, atol=1e-6)
-    assert np.max(np.abs(e.fit["observed"] - s["value"].to_numpy())) < 0.005
+    np.testing.assert_allclose(e.fit["observed"], s["value"])
+    np.testing.assert_allclose(e.fit["residual"], s["value"].to_numpy() - fitted, atol=1e-6)
+    # The stored figures carry the same fitted values and residuals (one number everywhere).
+    f = api.figures(root).query("indicator_code == 'M1.C1' and unit_code == 'MC' and sex == 'T' and period == 'FY'")
+    f = f[f.year.between(2021, 2025)].sort_values("year")
+    np.testing.assert_allclose(f["residual"], e.fit["residual"])
     np.testing.assert_allclose(e.fit["pearson_residual"], res.resid_pearson, rtol=1e-6)
     chi2_df = float(np.sum(res.resid_pearson ** 2) / res.df_resid)
     assert e.summary["pearson_ratio"] == pytest.approx(chi2_df, rel=1e-6)
@@ -224,18 +232,27 @@ def test_explain_methods_metrics_and_sentences(root):
 
 
 def test_explain_statuses_match_the_scorecard_for_every_indicator(root):
-    from me_utils import api
+    from me_utils import api, evidence
 
+    stored = evidence.load_evidence(root).assessments.set_index(["unit_code", "indicator_code"])
     for unit in ("SL", "SC"):
         sc = api.scorecard(unit, data_root=root)
         for r in sc.itertuples():
             e = api.explain(r.indicator_code, unit, data_root=root)
+            d = stored.loc[(unit, r.indicator_code)]
+            m = e.methods.set_index("method")["metric"]
+            if not r.suppressed:
+                for meth, col in (("unsd", "unsd_r"), ("statcan", "statcan_R"), ("escap", "escap_G")):
+                    assert m[meth] == pytest.approx(d[col], nan_ok=True), (unit, r.indicator_code, meth)
+                assert e.summary["pearson_ratio"] == pytest.approx(d["pearson_ratio"], nan_ok=True)
+                assert e.summary["model"] == r.model
             assert e.summary["status_headline"] == r.status_headline
             assert e.summary["summary_category"] == r.summary_category
             assert e.summary["n_points"] == r.n_points
             assert (e.summary["prob_reach_2025"] == pytest.approx(r.prob_reach_2025, nan_ok=True))
             for w in e.why:
-                assert next(ch for ch in w if ch.isalpha()).isupper() and w.endswith("."), w
+                first = next(ch for ch in w if ch.isalnum())
+                assert (first.isdigit() or first.isupper()) and w.endswith("."), w
 
 
 def test_explain_says_why_with_observed_2025_and_notes(root):
@@ -248,18 +265,31 @@ def test_explain_says_why_with_observed_2025_and_notes(root):
     assert "Kết quả năm 2025" in text
     assert "mục tiêu 2030" in text or "2030" in text
     assert "target_2025_missed" not in text and "assessed_against_2030" not in text
+    en = api.explain("M1.C1", "SL", data_root=root, lang="en")
+    assert "2025 is observed, so the trend is assessed against the 2030 target." in en.why
+    assert "The 2025 target was not met." in en.why
+    w = api.explain("G.1", "SC", data_root=root, lang="en")
+    assert str(w).startswith("**G.1 — SC**: Withheld by disclosure control")
 
 
-def test_gbv_explain_leaves_hidden_years_out(root):
+def test_gbv_explain_of_a_withheld_series_shows_nothing_of_it(root):
     from me_utils import api
 
     s = api.series("G.1", "SC", data_root=root)
-    hidden = s[s.suppressed & s.year.between(2021, 2025)].year.tolist()
+    hidden = s[s.suppressed].year.tolist()
     assert hidden
-    e = api.explain("G.1", "SC", data_root=root, lang="en")
-    assert not set(e.fit["year"]) & set(hidden)
-    assert e.summary["n_suppressed"] == len(s[s.suppressed])
-    assert any("hidden by disclosure control" in w for w in e.why)
+    e = api.explain("G.1", "sop cop", data_root=root, lang="en")
+    assert e.summary["status_headline"] == "suppressed" and e.fit.empty
+    assert tuple(e.summary.index) == api.SUMMARY_KEYS
+    assert e.projection[["fit", "pred_low", "pred_high", "prob_reach"]].isna().all().all()
+    assert set(e.methods["status"]) == {"suppressed"} and e.methods["metric"].isna().all()
+    text = " ".join(e.why)
+    assert "disclosure control withholds it" in text and "me.explain('G.1', 'SL')" in text
+    for v in s["numerator"].dropna().tolist() + s["denominator"].dropna().tolist():
+        assert f" {int(v)} " not in f" {text} "  # no count of the unit in the sentences
+    p = api.explain("G.1", "SL", data_root=root, lang="en")
+    assert p.summary["status_headline"] != "suppressed" and len(p.fit) >= 2
+    assert tuple(p.summary.index) == api.SUMMARY_KEYS
 
 
 def test_plot_series_draws_shown_points_and_targets(root):

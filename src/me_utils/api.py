@@ -17,13 +17,13 @@ Data root: ``data_root=None`` reads the real processed data (``data/processed``)
 been built, else the illustrative demo data (``data/demo``), generated and built on demand,
 with a one-line notice that it is illustrative (:func:`me_utils.notebook.data_root_or_demo`).
 
-Disclosure gate: figures derived from the GBV register, domestic-violence or trafficking data
-(:data:`GBV_DERIVED_CODES`) reach this module only after disclosure control — a numerator or
-denominator of 1…k−1 (k = 5), or a complement (denominator − numerator) of 1…k−1, hides the
-figure (value, counts and interval are NaN, ``suppressed`` is True), and a second district is
-hidden where a single hidden district could be worked back from the province total. Hidden
-years never enter a trend, a projection or a probability. All reading goes through
-:func:`_evidence`, the one place that knows where the gated figures come from.
+Disclosure gate: every figure comes from the build's evidence base
+(:func:`me_utils.evidence.load_evidence`, ``processed/evidence/``), where figures derived from
+the GBV register, domestic-violence or trafficking data (:data:`GBV_DERIVED_CODES`) have passed
+the disclosure gate: a numerator, denominator or complement of 1…k−1 hides the figure (value,
+counts and interval NaN, ``suppressed`` True), and a series with a hidden figure shows no trend,
+projection, probability or status (``suppressed``). The API adds nothing the gate hid. All
+reading goes through :func:`_evidence`, the one place that knows where figures come from.
 
 Layer: top (beside the runner): it reads the evidence of a build and calls analysis and
 plotting code; nothing in the package imports it.
@@ -38,34 +38,20 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from . import (
-    assess,
-    disclosure,
-    fmt,
-    gbv,
-    intervals,
-    notebook,
-    paths,
-    style,
-    trend_plots,
-)
+from . import assess, fmt, notebook, style, trend_plots
+from . import evidence as evidence_base
 from . import scorecard as sc
 from .catalogue import load_catalogue
-from .dataset import load_observations
 from .units import load_units
 
-#: Indicators computed from GBV-register, domestic-violence or trafficking case data: they pass
-#: the disclosure gate before any function here returns them.
-GBV_DERIVED_CODES = tuple(gbv.CATALOGUE_CODES) + ("M3.C3",)
-#: Disclosure threshold: counts 1…K−1 are hidden.
-SUPPRESSION_K = disclosure.DEFAULT_K
+#: Indicators computed from GBV-register, domestic-violence or trafficking case data: their
+#: figures passed the disclosure gate of the evidence base.
+GBV_DERIVED_CODES = tuple(sorted(evidence_base.GBV_DERIVED))
+#: Disclosure threshold of the evidence base: counts 1…K−1 are hidden.
+SUPPRESSION_K = evidence_base.DEFAULT_K
 #: The assessment period of the evidence base (the 2021–2025 phase of plan 123).
 PERIOD_START, PERIOD_END = 2021, 2025
 
-FIGURE_COLUMNS = [
-    "indicator_code", "unit_code", "year", "period", "sex", "value", "numerator", "denominator",
-    "ci_low", "ci_high", "kind", "scale", "source", "gbv_derived", "suppressed", "suppress_reason",
-]
 SERIES_COLUMNS = ["year", "value", "numerator", "denominator", "ci_low", "ci_high", "suppressed"]
 SCORECARD_COLUMNS = [
     "indicator_code", "name_vi", "name_en", "framework", "kind", "direction", "unit_label", "n_points",
@@ -73,7 +59,7 @@ SCORECARD_COLUMNS = [
     "verified", "gap_2025", "assessed_target_year", "status_unsd", "status_statcan", "status_escap",
     "status_headline", "summary_category", "result_2025", "proj_2025", "proj_2025_low", "proj_2025_high",
     "proj_2030", "proj_2030_low", "proj_2030_high", "prob_reach_2025", "prob_reach_2030", "model",
-    "gbv_derived", "n_suppressed",
+    "gbv_derived", "suppressed",
 ]
 COMPARE_COLUMNS = ["unit_code", "name_vi", "name_en", "year", "value", "numerator", "denominator",
                    "ci_low", "ci_high", "suppressed", "target_2025", "target_2030", "status_headline"]
@@ -88,30 +74,25 @@ class ApiError(ValueError):
 # ---------------------------------------------------------------------------- the evidence
 @dataclass
 class Evidence:
-    """Gated figures of one build.
+    """The gated evidence of one build, as the API reads it.
 
-    ``figures``: one row per indicator × unit × year × period × sex (:data:`FIGURE_COLUMNS`);
-    ``assessments``: one row per indicator × unit (scorecard columns of docs/CONTRACTS.md plus
-    ``unit_code``, ``gbv_derived``, ``n_suppressed``); ``root`` the data root; ``illustrative``
-    True for demo data; ``catalogue`` the catalogue the figures were assessed with.
+    ``figures`` (:data:`me_utils.evidence.FIGURE_COLUMNS`), ``assessments``
+    (:data:`me_utils.evidence.ASSESSMENT_COLUMNS`) and ``curves``
+    (:data:`me_utils.evidence.CURVE_COLUMNS`) of the evidence base; ``root`` the data root;
+    ``illustrative`` True for demo data; ``catalogue`` the loaded catalogue; ``meta`` the
+    evidence base's settings (period, headline method, k).
     """
 
     root: Path
     illustrative: bool
     figures: pd.DataFrame
     assessments: pd.DataFrame
+    curves: pd.DataFrame
     catalogue: object = field(repr=False, default=None)
+    meta: dict = field(default_factory=dict)
 
 
-_CACHE: dict = {}
 _NOTICED: set = set()
-
-
-def _stamp(p: Path) -> int:
-    try:
-        return p.stat().st_mtime_ns
-    except OSError:
-        return 0
 
 
 def _root(data_root) -> Path:
@@ -126,114 +107,21 @@ def _root(data_root) -> Path:
 
 
 def _evidence(data_root=None) -> Evidence:
-    """The gated evidence of the build under ``data_root`` (cached until its files change).
-
-    The one place that knows where figures come from. Until the build writes the evidence base
-    (``processed/evidence_*.parquet``), it is computed here from ``observations.csv`` through
-    :func:`_gate` and :func:`me_utils.scorecard.build_scorecard`.
-    """
+    """The gated evidence of the build under ``data_root``: the stored evidence base
+    (``processed/evidence/``), or — for a data root built before the evidence base existed —
+    the same tables computed in memory by :func:`me_utils.evidence.evidence_for`. The one place
+    that knows where the API's figures come from."""
     root = _root(data_root)
-    ref = paths.reference_dir()
-    key = (str(root), _stamp(root / "processed" / "observations.csv"), _stamp(root / "processed" / "manifest.json"),
-           _stamp(ref / "indicators.yaml"), _stamp(ref / "province_overrides.yaml"), _stamp(ref / "units.csv"))
-    hit = _CACHE.get(key)
-    if hit is not None:
-        return hit
-    catalogue = load_catalogue()
-    figures = _gate(load_observations(root), catalogue)
-    ev = Evidence(root=root, illustrative=bool(notebook.read_manifest(root).get("illustrative", False)),
-                  figures=figures, assessments=_assessments(figures, catalogue), catalogue=catalogue)
-    _CACHE.clear()  # one build at a time: an analyst switching roots does not grow memory
-    _CACHE[key] = ev
-    return ev
-
-
-def _intervals(kind: np.ndarray, scale: np.ndarray, value: np.ndarray, num: np.ndarray,
-               den: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """95 % interval of each figure, indicator units: Wilson for proportions with counts,
-    exact Garwood for rates/ratios with counts and for counts; NaN otherwise (same rules as
-    :func:`me_utils.scorecard.value_ci`, vectorised)."""
-    n = len(value)
-    lo, hi = np.full(n, np.nan), np.full(n, np.nan)
-    fin = np.isfinite(num) & np.isfinite(den)
-    prop = (kind == "proportion") & fin & (den > 0) & (num >= 0) & (num <= den)
-    if prop.any():
-        a, b = intervals.wilson_ci(num[prop], den[prop])
-        lo[prop], hi[prop] = np.asarray(a) * scale[prop], np.asarray(b) * scale[prop]
-    rate = np.isin(kind, ["rate", "ratio"]) & fin & (den > 0) & (num >= 0)
-    if rate.any():
-        _, a, b = intervals.rate_ci(num[rate], den[rate], per=1.0)
-        lo[rate], hi[rate] = np.asarray(a) * scale[rate], np.asarray(b) * scale[rate]
-    c = np.where(np.isfinite(num), num, value)
-    cnt = (kind == "count") & np.isfinite(c) & (c >= 0) & (np.mod(np.nan_to_num(c), 1) == 0)
-    if cnt.any():
-        a, b = intervals.garwood_ci(c[cnt])
-        lo[cnt], hi[cnt] = np.atleast_1d(a), np.atleast_1d(b)
-    return lo, hi
-
-
-def _gate(obs: pd.DataFrame, catalogue, k: int = SUPPRESSION_K) -> pd.DataFrame:
-    """Processed observations → gated figures (:data:`FIGURE_COLUMNS`).
-
-    GBV-derived rows: :func:`me_utils.disclosure.protect_proportion` hides a numerator,
-    denominator or complement of 1…k−1 (primary); then, within each indicator × year × period ×
-    sex, while exactly one district hides its numerator (or denominator) and the province shows
-    its own, the shown district with the smallest denominator is hidden too (complementary: the
-    province figure is the sum of the districts'). A hidden figure has value, counts and
-    interval NaN. Other rows pass unchanged, with their interval.
-    """
-    ind = catalogue.indicators
-    f = pd.DataFrame({
-        "indicator_code": obs["indicator_code"].astype("string"),
-        "unit_code": obs["unit_code"].astype("string"),
-        "year": obs["year"].astype("int64"),
-        "period": obs["period"].astype("string"),
-        "sex": obs["sex"].astype("string"),
-        "value": obs["value"].to_numpy(dtype="float64", na_value=np.nan),
-        "numerator": obs["numerator"].to_numpy(dtype="float64", na_value=np.nan),
-        "denominator": obs["denominator"].to_numpy(dtype="float64", na_value=np.nan),
-    })
-    codes = f["indicator_code"].to_numpy(dtype=object)
-    kind = np.array([ind[c].kind if c in ind else "" for c in codes], dtype=object)
-    scale = np.array([float(ind[c].scale) if c in ind else 1.0 for c in codes])
-    gbv_rows = np.isin(codes, GBV_DERIVED_CODES)
-    num, den = f["numerator"].to_numpy(), f["denominator"].to_numpy()
-    prot = disclosure.protect_proportion(num, den, k)
-    hide_num = prot["hide_numerator"].to_numpy() & gbv_rows
-    hide_den = prot["hide_denominator"].to_numpy() & gbv_rows
-    reason = np.where(hide_num | hide_den, "primary", "").astype(object)
-    districts = set(load_units().districts())
-    province = f["unit_code"].to_numpy(dtype=object) == "SL"
-    is_district = np.isin(f["unit_code"].to_numpy(dtype=object), list(districts))
-    keys = f[["indicator_code", "year", "period", "sex"]].astype(str).agg("|".join, axis=1).to_numpy()
-    for key in np.unique(keys[gbv_rows]):
-        grp = np.flatnonzero((keys == key) & is_district)
-        prov = np.flatnonzero((keys == key) & province)
-        for hidden in (hide_num, hide_den):
-            while prov.size and not hidden[prov].all() and (hidden[grp].sum() == 1):
-                cand = [i for i in grp if not hidden[i] and np.isfinite(den[i]) and den[i] > 0]
-                if not cand:
-                    break
-                j = min(cand, key=lambda i: den[i])
-                hide_num[j] = hide_den[j] = True
-                reason[j] = "complementary"
-    suppressed = hide_num | hide_den
-    f.loc[hide_num, "numerator"] = np.nan
-    f.loc[hide_den, "denominator"] = np.nan
-    f.loc[suppressed, "value"] = np.nan
-    lo, hi = _intervals(kind, scale, f["value"].to_numpy(), f["numerator"].to_numpy(), f["denominator"].to_numpy())
-    f["ci_low"], f["ci_high"] = lo, hi
-    f["kind"] = pd.array(kind, dtype="string")
-    f["scale"] = scale
-    f["source"] = pd.array(["submission"] * len(f), dtype="string")
-    f["gbv_derived"] = gbv_rows
-    f["suppressed"] = suppressed
-    f["suppress_reason"] = pd.array(reason, dtype="string")
-    return f[FIGURE_COLUMNS]
+    ev = evidence_base.evidence_for(root)
+    if ev is None:  # pragma: no cover - _root checked observations.csv
+        raise ApiError(f"No processed data in {root / 'processed'}")
+    return Evidence(root=root, illustrative=bool(notebook.read_manifest(root).get("illustrative", False)),
+                    figures=ev.figures, assessments=ev.assessments, curves=ev.curves,
+                    catalogue=load_catalogue(), meta=dict(ev.meta))
 
 
 def _shown(figures: pd.DataFrame) -> pd.DataFrame:
-    """Figures that may enter a trend: not suppressed (hidden years are left out)."""
+    """Figures that may enter a trend: not suppressed."""
     return figures.loc[~figures["suppressed"].to_numpy(dtype=bool)]
 
 
@@ -242,19 +130,10 @@ def _unit_order(codes) -> list[str]:
     return sorted(set(codes), key=lambda c: (order.get(c, len(order)), c))
 
 
-def _assessments(figures: pd.DataFrame, catalogue) -> pd.DataFrame:
-    """Scorecard of every unit with figures, on the gated figures (hidden years left out)."""
-    shown = _shown(figures)
-    n_supp = (figures[figures["suppressed"] & (figures["period"] == "FY") & (figures["sex"] == "T")]
-              .groupby(["unit_code", "indicator_code"]).size())
-    frames = []
-    for u in _unit_order(figures["unit_code"].astype(str)):
-        s = sc.build_scorecard(catalogue, shown, u, PERIOD_START, PERIOD_END)
-        s.insert(0, "unit_code", pd.array([u] * len(s), dtype="string"))
-        s["gbv_derived"] = s["indicator_code"].isin(GBV_DERIVED_CODES).to_numpy()
-        s["n_suppressed"] = [int(n_supp.get((u, c), 0)) for c in s["indicator_code"]]
-        frames.append(s)
-    return pd.concat(frames, ignore_index=True)
+def _total_only(sex: str, what: str) -> None:
+    if sex != "T":
+        raise ApiError(f"{what}: cơ sở bằng chứng chỉ đánh giá chuỗi tổng (sex='T'). / {what}: the evidence base "
+                       f"assesses total series only (sex='T'); use series(..., sex={sex!r}) for the figures.")
 
 
 # ---------------------------------------------------------------------------- lookups
@@ -324,10 +203,12 @@ def _num(x) -> float:
 # ---------------------------------------------------------------------------- figures
 def figures(data_root=None) -> pd.DataFrame:
     """Returns every gated figure of the build: one row per indicator × unit × year × period ×
-    sex with :data:`FIGURE_COLUMNS` — ``value`` (indicator units), ``numerator`` and
-    ``denominator`` (counts), ``ci_low``/``ci_high`` (95 %, indicator units), ``kind``,
-    ``scale``, ``source``, ``gbv_derived`` (bool), ``suppressed`` (bool: value, counts and
-    interval are NaN) and ``suppress_reason`` (``primary``/``complementary``/empty)."""
+    sex with :data:`me_utils.evidence.FIGURE_COLUMNS` — ``value`` (indicator units),
+    ``numerator`` and ``denominator`` (counts), ``ci_low``/``ci_high`` (95 %, indicator units),
+    ``kind``, ``scale``, ``fitted``/``residual`` (trend value and value − trend, annual total
+    series), ``gbv_derived`` (bool), ``suppressed`` (bool: value, counts and interval are NaN),
+    ``suppress_reason`` and provenance (``department``, ``submission_date``, ``source_file``,
+    ``source_row``). The column meanings are in ``processed/evidence/dictionary.csv``."""
     return _evidence(data_root).figures.copy()
 
 
@@ -362,18 +243,17 @@ def scorecard(unit: str = "SL", data_root=None) -> pd.DataFrame:
     ``status_statcan``, ``status_escap``), the headline status, ``summary_category``
     (achieved|on_track|behind|no_data), ``result_2025``, projections with 95 % prediction
     intervals, ``prob_reach_2025``/``prob_reach_2030`` in [0, 1], the trend ``model`` key,
-    ``gbv_derived`` and ``n_suppressed`` (hidden years, left out of the trend).
-    Status labels: :func:`me_utils.assess.status_label`; reasons: :func:`explain`.
+    ``gbv_derived`` and ``suppressed`` (True: the series has a figure hidden by the disclosure
+    gate, so its figures, trend and statuses are withheld — status code ``suppressed``).
+    Status labels: :func:`status_label`; reasons: :func:`explain`.
     """
     ev = _evidence(data_root)
     u = unit_code(unit)
     a = ev.assessments
-    rows = a.loc[(a["unit_code"] == u).to_numpy(dtype=bool)]
+    rows = a.loc[((a["unit_code"] == u) & (a["sex"] == "T")).to_numpy(dtype=bool)]
     if rows.empty:  # a unit without any figure: every indicator without data, same columns
-        shown = _shown(ev.figures)
-        rows = sc.build_scorecard(ev.catalogue, shown.iloc[0:0], u, PERIOD_START, PERIOD_END)
-        rows["gbv_derived"] = rows["indicator_code"].isin(GBV_DERIVED_CODES).to_numpy()
-        rows["n_suppressed"] = 0
+        rows = evidence_base.empty_scorecard(ev.catalogue)
+    rows = rows.assign(gbv_derived=rows["indicator_code"].isin(GBV_DERIVED_CODES).to_numpy())
     out = rows[SCORECARD_COLUMNS].reset_index(drop=True)
     out.attrs = {"unit_code": u, "illustrative": ev.illustrative}
     return out
@@ -400,7 +280,7 @@ def compare(code: str, units=None, year: int | None = None, sex: str = "T", data
     f = f[f["year"] == int(year)].set_index("unit_code")
     names = load_units()
     a = ev.assessments
-    a = a[a["indicator_code"] == code].set_index("unit_code")
+    a = a[(a["indicator_code"] == code) & (a["sex"] == "T")].set_index("unit_code")
     ind = ev.catalogue.indicators[code]
     rows = []
     for u in wanted:
@@ -456,11 +336,22 @@ class Explanation:
 
     def _repr_markdown_(self) -> str:
         s = self.summary
-        head = f"**{s['indicator_code']} — {s['unit_code']}**: {assess.status_label(s['status_headline'], self.lang)}"
+        head = f"**{s['indicator_code']} — {s['unit_code']}**: {status_label(s['status_headline'], self.lang)}"
         return head + "\n\n" + "\n".join(f"- {w}" for w in self.why)
 
     def __str__(self) -> str:
         return self._repr_markdown_()
+
+
+_EXTRA_LABELS = {"suppressed": ("Ẩn theo kiểm soát công bố", "Withheld by disclosure control")}
+
+
+def status_label(code: str, lang: str = "vi") -> str:
+    """Label (text) of a status code of :func:`scorecard` in ``lang`` — the assessment's labels
+    plus ``suppressed`` (withheld by the disclosure gate)."""
+    if code in _EXTRA_LABELS and code not in assess.STATUS_LABELS:
+        return _EXTRA_LABELS[code][0 if lang == "vi" else 1]
+    return assess.status_label(code, lang)
 
 
 def _n(x, decimals: int, lang: str) -> str:
@@ -476,7 +367,7 @@ def _method_reason(method: str, res, a, ind, lang: str, settings) -> str:
     """One sentence (or two) saying why ``method`` gave its status, with the numbers it used."""
     L = lambda vi, en: vi if lang == "vi" else en
     d = _DECIMALS.get(ind.kind, 1)
-    label = assess.status_label(res.status, lang)
+    label = status_label(res.status, lang)
     rule = str(res.details.get("rule", ""))
     v, ly = _n(a.latest_value, d, lang), int(a.latest_year) if np.isfinite(a.latest_year) else None
     t = _n(a.target, d, lang) if a.target is not None else fmt.MISSING
@@ -560,77 +451,151 @@ def _method_reason(method: str, res, a, ind, lang: str, settings) -> str:
 
 
 def _sentence(text: str) -> str:
-    """``text`` with its first letter capitalised and a final full stop."""
-    i = next((k for k, ch in enumerate(text) if ch.isalpha()), None)
-    if i is not None:
+    """``text`` as a sentence: a leading letter capitalised, a final full stop."""
+    i = next((k for k, ch in enumerate(text) if ch.isalnum()), None)
+    if i is not None and text[i].isalpha():  # "2025 is observed" stays as it is
         text = text[:i] + text[i].upper() + text[i + 1:]
     return text if text.endswith(".") else text + "."
 
 
-def _item(ev: Evidence, code: str, u: str, sex: str):
-    """Assessment item (:func:`me_utils.scorecard.assess_unit`) of one indicator and unit on the
-    gated figures; and the years hidden by the gate."""
-    ind = ev.catalogue.indicators[code]
+def _mine(ev: Evidence, code: str, u: str, period: str | None = "FY") -> pd.DataFrame:
+    """Figures of one indicator × unit, total sex (``period`` None: every period), by year."""
     f = ev.figures
-    mine = f.loc[((f["indicator_code"] == code) & (f["unit_code"] == u) & (f["sex"] == sex)).to_numpy(dtype=bool)]
-    hidden = sorted(int(y) for y in mine.loc[mine["suppressed"].to_numpy(dtype=bool) & (mine["period"] == "FY")
-                                             .to_numpy(dtype=bool), "year"])
-    item = sc.assess_unit([ind], _shown(mine), u, PERIOD_START, PERIOD_END, sex=sex)[0]
-    return item, hidden
+    m = (f["indicator_code"] == code) & (f["unit_code"] == u) & (f["sex"] == "T")
+    if period is not None:
+        m &= f["period"] == period
+    return f.loc[m.to_numpy(dtype=bool)].sort_values("year", kind="stable").reset_index(drop=True)
+
+
+def _row(ev: Evidence, code: str, u: str):
+    """The stored assessment of one indicator × unit (a Series), or None for a unit without one."""
+    a = ev.assessments
+    r = a.loc[((a["indicator_code"] == code) & (a["unit_code"] == u) & (a["sex"] == "T")).to_numpy(dtype=bool)]
+    return r.iloc[0] if len(r) else None
+
+
+def _period(ev: Evidence) -> tuple[int, int]:
+    return int(ev.meta.get("period_start", PERIOD_START)), int(ev.meta.get("period_end", PERIOD_END))
+
+
+def _item(ev: Evidence, code: str, u: str):
+    """The assessment (:func:`me_utils.scorecard.assess_unit`) of one indicator × unit redone on
+    the evidence base's figures, for what the stored row does not keep: the fitted model object
+    and each method's rule. Same function and settings as the evidence base, so the same
+    statuses (tests check it)."""
+    ind = ev.catalogue.indicators[code]
+    ps, pe = _period(ev)
+    return sc.assess_unit([ind], _shown(_mine(ev, code, u, None)), u, ps, pe,
+                          headline_method=str(ev.meta.get("headline_method", "unsd")))[0]
+
+
+def _f(x) -> float:
+    try:
+        return float(x)
+    except (TypeError, ValueError):
+        return float("nan")
+
+
+#: Index of :attr:`Explanation.summary`.
+SUMMARY_KEYS = ("indicator_code", "unit_code", "n_points", "first_year", "latest_year", "latest_value", "target",
+                "target_year", "target_2025", "target_2030", "headline_method", "status_headline",
+                "summary_category", "result_2025", "model", "dispersion", "pearson_ratio",
+                "overdispersion_threshold", "df_resid", "prob_reach_2025", "prob_reach_2030", "n_suppressed")
 
 
 def explain(code: str, unit: str, sex: str = "T", data_root=None, lang: str = "vi") -> Explanation:
-    """Returns an :class:`Explanation` of one indicator × unit assessment: the trend model and
-    its dispersion, fitted values and residuals by year (indicator units), projections with
-    prediction intervals and P(reach), each method's metric and status, and sentences saying
-    why each status was given (``lang`` ``vi`` or ``en``). Same gated figures and settings as
-    :func:`scorecard`, so the statuses are the scorecard's.
+    """Returns an :class:`Explanation` of one indicator × unit assessment of the evidence base:
+    the trend model and its dispersion, fitted values and residuals by year (indicator units),
+    projections with prediction intervals and P(reach), each method's metric and status, and
+    sentences saying why each status was given (``lang`` ``vi`` or ``en``). Statuses,
+    probabilities and fitted values are the stored ones (:func:`scorecard`, :func:`figures`).
+    A series withheld by the disclosure gate is explained as such, with no figure.
     """
     fmt.check_lang(lang)
+    _total_only(sex, "explain")
     ev = _evidence(data_root)
     code = indicator_code(code, ev.catalogue)
     u = unit_code(unit)
     ind = ev.catalogue.indicators[code]
-    item, hidden = _item(ev, code, u, sex)
-    a, ser = item["assessment"], item["series"]
+    ps, pe = _period(ev)
     settings = sc.DEFAULT_SETTINGS
     nan = float("nan")
     L = lambda vi, en: vi if lang == "vi" else en
+    row = _row(ev, code, u)
+    mine = _mine(ev, code, u)
+    t25, t30 = _target(ind, 2025), _target(ind, 2030)
+    hidden = sorted(int(y) for y in mine.loc[mine["suppressed"].to_numpy(dtype=bool), "year"])
 
-    # Fitted values and residuals, year by year.
+    if row is not None and bool(row["suppressed"]):
+        # The gate withheld this series: nothing anchored on its counts may be shown.
+        summary = pd.Series({**dict.fromkeys(SUMMARY_KEYS, nan), "indicator_code": code, "unit_code": u,
+                             "n_points": int(row["n_points"]), "target_2025": _num(t25), "target_2030": _num(t30),
+                             "headline_method": settings.headline_method, "status_headline": "suppressed",
+                             "summary_category": "suppressed", "result_2025": "suppressed", "model": "none",
+                             "overdispersion_threshold": float(settings.overdispersion_threshold),
+                             "n_suppressed": len(hidden)}, dtype=object)
+        reason = L(f"Chuỗi số liệu có số đếm từ 1 đến {SUPPRESSION_K - 1} nên bị ẩn theo kiểm soát công bố: không "
+                   "hiển thị giá trị, xu hướng, dự báo hay trạng thái, vì chúng có thể làm lộ số bị ẩn.",
+                   f"The series has counts from 1 to {SUPPRESSION_K - 1}, so disclosure control withholds it: no "
+                   "value, trend, projection or status is shown, as each could give the hidden counts away.")
+        methods = pd.DataFrame([{"method": m, "status": "suppressed", "label": status_label("suppressed", lang),
+                                 "headline": m == settings.headline_method, "metric_name": n, "metric": nan,
+                                 "cagr": nan, "cagr_required": nan, "projected": nan, "csi": nan, "expected": nan,
+                                 "reason": reason} for m, n in zip(assess.METHODS, ("r", "R", "G"))])
+        why = [reason]
+        if hidden:
+            why.append(L(f"Năm có số bị ẩn: {', '.join(map(str, hidden))}.",
+                         f"Years with hidden figures: {', '.join(map(str, hidden))}."))
+        if u != "SL":
+            why.append(L(f"Xem cấp tỉnh, nơi số đếm đủ lớn: me.explain({code!r}, 'SL').",
+                         f"See the province, where counts are large enough: me.explain({code!r}, 'SL')."))
+        empty = pd.DataFrame({c: pd.Series(dtype="float64") for c in
+                              ("year", "observed", "numerator", "denominator", "fitted", "residual", "pearson_residual")})
+        proj = pd.DataFrame({"year": [2025, 2030], **{c: [nan, nan] for c in
+                             ("fit", "fit_low", "fit_high", "pred_low", "pred_high")},
+                             "target": [_num(t25), _num(t30)], "prob_reach": [nan, nan]})
+        return Explanation(summary=summary, fit=empty, projection=proj, methods=methods, why=why, lang=lang)
+
+    item = _item(ev, code, u)
+    a = item["assessment"]
     fit = a.fit
-    keep = (ser["year"] >= PERIOD_START) & (ser["year"] <= PERIOD_END) & np.isfinite(ser["value"])
-    years = ser["year"][keep]
-    fitted = fit.predict_array(years)[:, 1] if fit is not None and len(years) else np.full(len(years), nan)
-    # The model fits numerator/denominator × scale where counts exist (published values may be
-    # rounded), so residuals are taken against what the model saw.
-    observed = fit.values if fit is not None and len(fit.values) == len(years) else ser["value"][keep]
-    resid = observed - fitted
-    sd = np.full(len(years), nan)
-    if fit is not None:
+
+    # Fitted values and residuals, year by year: the stored ones (value − fitted).
+    yr = mine[(mine["year"] >= ps) & (mine["year"] <= pe) & ~mine["suppressed"] & mine["value"].notna()]
+    years = yr["year"].to_numpy(dtype="int64")
+    observed = yr["value"].to_numpy(dtype="float64", na_value=np.nan)
+    num = yr["numerator"].to_numpy(dtype="float64", na_value=np.nan)
+    den = yr["denominator"].to_numpy(dtype="float64", na_value=np.nan)
+    fitted = yr["fitted"].to_numpy(dtype="float64", na_value=np.nan)
+    resid = yr["residual"].to_numpy(dtype="float64", na_value=np.nan)
+    pearson = np.full(len(years), nan)
+    if fit is not None and len(fit.values) == len(years):
+        # Pearson residuals on what the model fitted (numerator/denominator × scale where
+        # counts exist; published values may be rounded), over the model's sd of a figure.
         scale = float(ind.scale)
+        model_obs = np.asarray(fit.values, dtype=float)
         if fit.link == "logit":
-            n = ser["denominator"][keep]
             p = fitted / scale
-            sd = np.sqrt(p * (1 - p) / n) * scale  # sd of a share with denominator n
+            sd = np.sqrt(p * (1 - p) / den) * scale
         elif fit.link == "log":
-            e = ser["denominator"][keep] if np.all(np.isfinite(ser["denominator"][keep])) and fit.kind != "count" \
-                else np.ones(len(years))
-            sd = np.sqrt(fitted / scale * e) / e * scale  # Poisson sd of the count, back to units
-        elif np.isfinite(fit.sigma2):
-            sd = np.full(len(years), math.sqrt(fit.sigma2))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        pearson = resid / sd
-    fit_frame = pd.DataFrame({"year": years.astype("int64"), "observed": observed,
-                              "numerator": ser["numerator"][keep], "denominator": ser["denominator"][keep],
+            e = den if fit.kind != "count" and np.all(np.isfinite(den)) else np.ones(len(years))
+            sd = np.sqrt(fitted / scale * e) / e * scale
+        else:
+            sd = np.full(len(years), math.sqrt(fit.sigma2) if np.isfinite(fit.sigma2) else nan)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            pearson = (model_obs - fitted) / sd
+    fit_frame = pd.DataFrame({"year": years, "observed": observed, "numerator": num, "denominator": den,
                               "fitted": fitted, "residual": resid, "pearson_residual": pearson})
 
+    cur = ev.curves
+    cur = cur[(cur["indicator_code"] == code) & (cur["unit_code"] == u) & (cur["sex"] == "T")].set_index("year")
     proj_rows = []
-    for yr in (2025, 2030):
-        p = fit.predict_array([yr])[0] if fit is not None else np.full(6, nan)
-        proj_rows.append({"year": yr, "fit": p[1], "fit_low": p[2], "fit_high": p[3], "pred_low": p[4],
-                          "pred_high": p[5], "target": _num(item["targets"].get(yr)),
-                          "prob_reach": float(a.prob_reach.get(yr, nan))})
+    for y in (2025, 2030):
+        c = cur.loc[y] if y in cur.index else None
+        proj_rows.append({"year": y, **{k: (_f(c[k]) if c is not None else nan)
+                                        for k in ("fit", "fit_low", "fit_high", "pred_low", "pred_high")},
+                          "target": _num(item["targets"].get(y)),
+                          "prob_reach": _f(row[f"prob_reach_{y}"]) if row is not None else nan})
     projection = pd.DataFrame(proj_rows)
 
     metric_name = {"unsd": "r", "statcan": "R", "escap": "G"}
@@ -638,85 +603,78 @@ def explain(code: str, unit: str, sex: str = "T", data_root=None, lang: str = "v
     for m in assess.METHODS:
         res = a.results.get(m) or assess.MethodResult(m, a.statuses.get(m, "no_data"))
         det = res.details
-        mrows.append({"method": m, "status": res.status, "label": assess.status_label(res.status, lang),
+        if res.status == "term_indicator":
+            reason = L("Chỉ tiêu theo nhiệm kỳ bầu cử: không ước lượng xu hướng trong nhiệm kỳ.",
+                       "Election-term indicator: no within-term trend is estimated.")
+        elif not a.n_points:
+            reason = L("Chưa có số liệu.", "No data.")
+        else:
+            reason = _method_reason(m, res, a, ind, lang, settings)
+        mrows.append({"method": m, "status": res.status, "label": status_label(res.status, lang),
                       "headline": m == settings.headline_method, "metric_name": metric_name[m],
                       "metric": float(res.metric), "cagr": float(det.get("cagr", nan)),
                       "cagr_required": float(det.get("cagr_required", nan)),
                       "projected": float(det.get("projected", nan)), "csi": float(det.get("csi", nan)),
-                      "expected": float(det.get("expected", nan)),
-                      "reason": (_method_reason(m, res, a, ind, lang, settings) if a.n_points and res.status
-                                 not in ("term_indicator",) else
-                                 L("Chỉ tiêu theo nhiệm kỳ bầu cử: không ước lượng xu hướng trong nhiệm kỳ.",
-                                   "Election-term indicator: no within-term trend is estimated.")
-                                 if res.status == "term_indicator" else L("Chưa có số liệu.", "No data."))})
+                      "expected": float(det.get("expected", nan)), "reason": reason})
     methods = pd.DataFrame(mrows)
 
-    row = ev.assessments
-    row = row.loc[((row["unit_code"] == u) & (row["indicator_code"] == code)).to_numpy(dtype=bool)]
-    note = str(row["note"].iloc[0]) if len(row) and sex == "T" and pd.notna(row["note"].iloc[0]) else ""
-    t25, t30 = item["targets"].get(2025), item["targets"].get(2030)
-    result_2025 = ("no_data" if not a.n_points else "no_target" if t25 is None else "pending"
-                   if a.target_2025_met is None else "achieved" if a.target_2025_met else "not_achieved")
+    note = str(row["note"]) if row is not None and pd.notna(row["note"]) else ""
+    result_2025 = str(row["result_2025"]) if row is not None else "no_data"
     summary = pd.Series({
         "indicator_code": code, "unit_code": u, "n_points": a.n_points, "first_year": a.first_year,
         "latest_year": a.latest_year, "latest_value": a.latest_value, "target": _num(a.target),
         "target_year": nan if a.target_year is None else float(a.target_year), "target_2025": _num(t25),
-        "target_2030": _num(t30), "headline_method": settings.headline_method, "status_headline": a.headline,
-        "summary_category": a.summary, "result_2025": result_2025,
+        "target_2030": _num(t30), "headline_method": settings.headline_method,
+        "status_headline": str(row["status_headline"]) if row is not None else a.headline,
+        "summary_category": str(row["summary_category"]) if row is not None else a.summary,
+        "result_2025": result_2025,
         "model": fit.model if fit is not None else ("term" if a.headline == "term_indicator" else "none"),
         "dispersion": float(fit.dispersion) if fit is not None else nan,
         "pearson_ratio": float(fit.pearson_ratio) if fit is not None else nan,
         "overdispersion_threshold": float(settings.overdispersion_threshold),
         "df_resid": float(fit.df_resid) if fit is not None else nan,
-        "prob_reach_2025": float(a.prob_reach.get(2025, nan)), "prob_reach_2030": float(a.prob_reach.get(2030, nan)),
+        "prob_reach_2025": _f(row["prob_reach_2025"]) if row is not None else nan,
+        "prob_reach_2030": _f(row["prob_reach_2030"]) if row is not None else nan,
         "n_suppressed": len(hidden),
     }, dtype=object)
 
     why = []
     head = methods[methods["headline"]].iloc[0]
     if not a.n_points:
-        why.append(L(f"Không có số liệu được công bố trong giai đoạn {PERIOD_START}–{PERIOD_END} cho đơn vị này: "
-                     "không đánh giá được.",
-                     f"No published figure in {PERIOD_START}–{PERIOD_END} for this unit: nothing to assess."))
+        why.append(L(f"Không có số liệu được công bố trong giai đoạn {ps}–{pe} cho đơn vị này: không đánh giá được.",
+                     f"No published figure in {ps}–{pe} for this unit: nothing to assess."))
         note = ""
     else:
         why.append(L(f"Trạng thái chính (phương pháp {head['method'].upper()}): {head['label']}. {head['reason']}",
                      f"Headline status ({head['method'].upper()} method): {head['label']}. {head['reason']}"))
     if result_2025 in ("achieved", "not_achieved"):
-        why.append(L(f"Kết quả năm 2025: {assess.status_label(result_2025, lang)}; vì vậy phân loại chung là "
-                     f"“{assess.status_label(a.summary, lang)}”.",
-                     f"2025 outcome: {assess.status_label(result_2025, lang)}; so the overall category is "
-                     f"“{assess.status_label(a.summary, lang)}”."))
+        why.append(L(f"Kết quả năm 2025: {status_label(result_2025, lang)}; vì vậy phân loại chung là "
+                     f"“{status_label(summary['summary_category'], lang)}”.",
+                     f"2025 outcome: {status_label(result_2025, lang)}; so the overall category is "
+                     f"“{status_label(summary['summary_category'], lang)}”."))
     if fit is not None:
         d = _DECIMALS.get(ind.kind, 1)
-        disp = (L(f"phân tán quá mức (Pearson χ²/df = {_n(fit.pearson_ratio, 2, lang)} > "
-                  f"{_n(settings.overdispersion_threshold, 1, lang)}): độ bất định được nhân với φ = "
-                  f"{_n(fit.dispersion, 2, lang)}",
-                  f"overdispersed (Pearson χ²/df = {_n(fit.pearson_ratio, 2, lang)} > "
-                  f"{_n(settings.overdispersion_threshold, 1, lang)}): the uncertainty is scaled by φ = "
-                  f"{_n(fit.dispersion, 2, lang)}") if fit.dispersion > 1 else
-                L(f"không phân tán quá mức (Pearson χ²/df = {_n(fit.pearson_ratio, 2, lang)})",
-                  f"no overdispersion (Pearson χ²/df = {_n(fit.pearson_ratio, 2, lang)})")
-                if np.isfinite(fit.pearson_ratio) else
-                L("không ước lượng được độ phân tán (quá ít điểm)", "dispersion not estimable (too few points)"))
-        biggest = fit_frame.loc[fit_frame["residual"].abs().idxmax()] if len(fit_frame) else None
-        extra = "" if biggest is None or not np.isfinite(biggest["residual"]) else L(
-            f"; phần dư lớn nhất năm {int(biggest['year'])}: {_n(biggest['residual'], d, lang)}",
-            f"; largest residual in {int(biggest['year'])}: {_n(biggest['residual'], d, lang)}")
+        if fit.dispersion > 1:
+            disp = L(f"phân tán quá mức (Pearson χ²/df = {_n(fit.pearson_ratio, 2, lang)} > "
+                     f"{_n(settings.overdispersion_threshold, 1, lang)}): độ bất định được nhân với φ = "
+                     f"{_n(fit.dispersion, 2, lang)}",
+                     f"overdispersed (Pearson χ²/df = {_n(fit.pearson_ratio, 2, lang)} > "
+                     f"{_n(settings.overdispersion_threshold, 1, lang)}): the uncertainty is scaled by φ = "
+                     f"{_n(fit.dispersion, 2, lang)}")
+        elif np.isfinite(fit.pearson_ratio):
+            disp = L(f"không phân tán quá mức (Pearson χ²/df = {_n(fit.pearson_ratio, 2, lang)})",
+                     f"no overdispersion (Pearson χ²/df = {_n(fit.pearson_ratio, 2, lang)})")
+        else:
+            disp = L("không ước lượng được độ phân tán (quá ít điểm)", "dispersion not estimable (too few points)")
+        extra = ""
+        if len(fit_frame) and np.isfinite(fit_frame["residual"]).any():
+            big = fit_frame.loc[fit_frame["residual"].abs().idxmax()]
+            extra = L(f"; phần dư lớn nhất năm {int(big['year'])}: {_n(big['residual'], d, lang)}",
+                      f"; largest residual in {int(big['year'])}: {_n(big['residual'], d, lang)}")
         why.append(L(f"Mô hình xu hướng: {fit.label('vi')}; {disp}{extra}.",
                      f"Trend model: {fit.label('en')}; {disp}{extra}."))
     for c in [c for c in note.split("; ") if c]:
         why.append(_sentence(sc.note_text(c, lang)))
-    if hidden:
-        ys = ", ".join(str(y) for y in hidden)
-        why.append(L(f"Năm bị ẩn theo kiểm soát công bố (số đếm 1–{SUPPRESSION_K - 1}), không đưa vào xu hướng: {ys}.",
-                     f"Years hidden by disclosure control (counts 1–{SUPPRESSION_K - 1}), left out of the trend: {ys}."))
-        if u != "SL" and a.n_points < assess.DEFAULT_SETTINGS.min_points:
-            # Counts this small carry no trend; the province has counts that do (issue 12).
-            why.append(L(f"Số đếm ở đơn vị này quá nhỏ để đánh giá xu hướng; xem cấp tỉnh: "
-                         f"me.explain({code!r}, 'SL').",
-                         f"Counts in this unit are too small for a trend; see the province: "
-                         f"me.explain({code!r}, 'SL')."))
     return Explanation(summary=summary, fit=fit_frame, projection=projection, methods=methods, why=why, lang=lang)
 
 
@@ -724,22 +682,30 @@ def explain(code: str, unit: str, sex: str = "T", data_root=None, lang: str = "v
 def plot_series(code: str, unit: str, ax=None, sex: str = "T", data_root=None, lang: str = "vi"):
     """Draws one indicator for one unit in the house style and returns the matplotlib Axes.
 
-    On ``ax`` (default: a new figure): observed values with their 95 % intervals, the fitted
-    trend with its 95 % prediction band, and the 2025/2030 targets (the report's chart). Years
-    hidden by the disclosure gate are not drawn (said in the corner). Applies the house style
+    On ``ax`` (default: a new figure): observed values with their 95 % intervals, the stored
+    fitted trend with its 95 % prediction band, and the 2025/2030 targets — the report's chart
+    (:func:`me_utils.trend_plots.plot_indicator`) from the evidence base. Figures hidden by the
+    disclosure gate are not drawn (said under the axes). Applies the house style
     (:func:`me_utils.style.use_house_style`) and never changes the matplotlib backend, so the
     figure shows inline in JupyterLab.
     """
     fmt.check_lang(lang)
+    _total_only(sex, "plot_series")
     ev = _evidence(data_root)
     code = indicator_code(code, ev.catalogue)
     u = unit_code(unit)
-    item, hidden = _item(ev, code, u, sex)
+    ind = ev.catalogue.indicators[code]
+    mine = _mine(ev, code, u)
+    hidden = sorted(int(y) for y in mine.loc[mine["suppressed"].to_numpy(dtype=bool), "year"])
+    cur = ev.curves
+    cur = cur[(cur["indicator_code"] == code) & (cur["unit_code"] == u) & (cur["sex"] == "T")]
+    panel = {"indicator": ind, "series": _shown(mine), "curve": cur.sort_values("year"),
+             "targets": {2025: _target(ind, 2025), 2030: _target(ind, 2030)}}
     style.use_house_style()
     if ax is None:
         _, ax = plt.subplots()
-    if item["assessment"].n_points or len(item["series"]["year"]):
-        trend_plots.plot_indicator(ax, item, lang)
+    trend_plots.plot_indicator(ax, panel, lang)
+    if ax.get_legend_handles_labels()[0]:
         ax.legend(loc="best", fontsize=8, frameon=False)
     name = load_units().name(u, lang)
     old = ax.get_title(loc="left")
@@ -758,6 +724,7 @@ def plot_series(code: str, unit: str, ax=None, sex: str = "T", data_root=None, l
 
 __all__ = [
     "GBV_DERIVED_CODES",
+    "SUMMARY_KEYS",
     "ApiError",
     "Evidence",
     "Explanation",
@@ -769,6 +736,7 @@ __all__ = [
     "plot_series",
     "scorecard",
     "series",
+    "status_label",
     "unit_code",
     "units",
 ]

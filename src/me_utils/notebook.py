@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import build, demo, fmt, paths
+from . import build, demo, evidence, fmt, paths
 from .style import use_house_style
 
 ILLUSTRATIVE_VI = "Dữ liệu minh họa"
@@ -85,7 +85,7 @@ def data_root_or_demo(data_root: str | Path | None = None, *, build_demo: bool =
     Input: ``data_root`` — a folder (absolute, or relative to the repository root) used as
     given; empty/None means "the real data if built, else the illustrative demo data".
     With ``build_demo`` the demo data root (``data/demo``) is generated and built on demand when
-    it is missing (``me demo`` + ``me build``, about 20 s); with ``notice`` the one-line
+    it is missing (``me demo`` + ``me build`` with its evidence base, about 30 s); with ``notice`` the one-line
     :func:`demo_notice` (the figures are illustrative) is printed when the demo data is used.
     Output: ``(root, fallback)`` — the absolute data root and True when it is the demo
     fallback. Works outside :func:`start` (the analysts' API and plain scripts use it).
@@ -101,6 +101,7 @@ def data_root_or_demo(data_root: str | Path | None = None, *, build_demo: bool =
             return real, False  # callers report "no processed data" themselves
         demo.generate(demo_root, demo.DEFAULT_SEED)
         build.run_build(demo_root)
+        evidence.build_evidence(demo_root)  # what `me build` does after the build
     if notice:
         print(demo_notice(demo_root))
     return demo_root, True
