@@ -37,6 +37,7 @@ def test_report_notebook_has_a_markdown_outline(path):
     cells = nb["cells"]
     assert cells[0]["cell_type"] == "code" and "parameters" in cells[0]["metadata"].get("tags", [])
     assert "me_utils.notebook.start(" in "".join(cells[1]["source"])
+    assert all(c["metadata"].get("tags") == ["notebook-outline"] for c in cells if c["cell_type"] == "markdown")
     md = ["".join(c["source"]) for c in cells if c["cell_type"] == "markdown"]
     assert md[0].startswith("# ") and nb["metadata"]["me_report"]["title_vi"] in md[0]
     code_after_start = [i for i, c in enumerate(cells) if c["cell_type"] == "code" and i > 1]
@@ -58,8 +59,10 @@ def test_rendered_page_leaves_the_markdown_outline_out():
     from me_utils import export
 
     nb = new_notebook(cells=[
-        new_markdown_cell("## Tổng hợp / Summary\n\nMARKDOWN-OUTLINE-SENTENCE."),
+        new_markdown_cell("## Tổng hợp / Summary\n\nMARKDOWN-OUTLINE-SENTENCE.", metadata={"tags": [export.OUTLINE_TAG]}),
+        new_markdown_cell("UNTAGGED-MARKDOWN-STAYS"),
         new_code_cell("x", outputs=[new_output("display_data", data={"text/markdown": "## Tổng hợp\n\nOUTPUT-TEXT"})]),
     ])
     html = export._exporter().from_notebook_node(nbformat.from_dict(nb))[0]
-    assert "OUTPUT-TEXT" in html and "MARKDOWN-OUTLINE-SENTENCE" not in html
+    assert "OUTPUT-TEXT" in html and "UNTAGGED-MARKDOWN-STAYS" in html
+    assert "MARKDOWN-OUTLINE-SENTENCE" not in html
