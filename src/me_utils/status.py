@@ -100,6 +100,8 @@ STATUS_LABELS: dict[str, tuple[str, str]] = {
     "term_indicator": ("Chỉ tiêu theo nhiệm kỳ: so sánh giữa các nhiệm kỳ", "Term indicator: compare terms"),
     # UNSD 2023 categories
     "on_track": ("Đúng lộ trình", "On track"),
+    "achieved_bound": ("Coi như đạt (cách mục tiêu 0%/100% không quá 1 điểm %)",
+                       "Treated as achieved (within 1 point of a 0%/100% target)"),
     "acceleration_needed": ("Có tiến bộ, cần đẩy nhanh", "Progress made, acceleration needed"),
     "stagnation_regression": ("Trì trệ hoặc thụt lùi", "Stagnation or regression"),
     # Statistics Canada categories
@@ -189,6 +191,8 @@ REASONS = {
                        "The only target is for 2025 and 2025 is observed."),
     "model_failed": ("Không ước lượng được mô hình xu hướng.", "The trend model could not be fitted."),
     "no_2025_figure": ("Chưa có số liệu cả năm 2025.", "No full-year 2025 figure."),
+    "binary": ("Chỉ tiêu có/không: chỉ ghi đạt hay chưa, không dự báo.",
+               "Yes/no indicator: scored met or not, never forecast."),
 }
 
 
@@ -398,7 +402,7 @@ class RowStatus:
 def row_status(*, direction: str, target_2025, target_2030, comparators: dict | None,
                years, values, ci_2025=(float("nan"), float("nan")), prob: dict | None = None,
                context: bool = False, enumeration: bool = False, info_reasons=(),
-               forecast_limit: float = math.inf, n_points: int | None = None) -> RowStatus:
+               forecast_limit: float = math.inf, binary: bool = False) -> RowStatus:
     """Compute the :class:`RowStatus` of one row from plain values.
 
     Inputs: ``direction``; applicable targets for 2025/2030 (None = none) and ``comparators``
@@ -407,7 +411,8 @@ def row_status(*, direction: str, target_2025, target_2030, comparators: dict | 
     {year: model probability of reaching that year's target} (NaN/absent = none, e.g. when the
     minimum-information rule refused a forecast); ``context``, ``enumeration`` flags;
     ``info_reasons`` reason codes already found (minimum information, breaks, ceased unit);
-    ``forecast_limit`` the last year a forecast may target (unit end).
+    ``forecast_limit`` the last year a forecast may target (unit end); ``binary`` for yes/no
+    indicators (never forecast).
     """
     st = RowStatus(enumeration=bool(enumeration))
     comparators = comparators or {}
@@ -463,6 +468,9 @@ def row_status(*, direction: str, target_2025, target_2030, comparators: dict | 
                 reasons.append("no_next_target")
     elif nxt > forecast_limit:
         st.outlook, st.outlook_year = "not_assessed", float(nxt)
+    elif binary:
+        st.outlook, st.outlook_year = "not_assessed", float(nxt)
+        reasons.append("binary")
     else:
         st.outlook_year = float(nxt)
         p = prob.get(nxt, float("nan"))
