@@ -165,7 +165,7 @@ def run_scenario(name, family, extra, batches, seed, pooled=True):
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--batches", type=int, default=600, help="units (batches of 12 series) per scenario")
+    ap.add_argument("--batches", type=int, default=400, help="units (batches of 12 series) per scenario")
     ap.add_argument("--seed", type=int, default=20250506)
     ap.add_argument("--own", action="store_true", help="also run each series with its own dispersion only")
     ap.add_argument("--no-shrink", action="store_true", help="also run pooled dispersion without slope shrinkage")
