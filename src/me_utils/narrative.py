@@ -46,6 +46,18 @@ def _missing(x) -> bool:
         return True
 
 
+def _missing_text(x) -> bool:
+    """True for None, NaN, pandas NA or an empty string."""
+    if x is None:
+        return True
+    if isinstance(x, str):
+        return not x.strip()
+    try:
+        return bool(x != x)  # NaN / NA
+    except (TypeError, ValueError):
+        return True
+
+
 def status_label(code, lang: str = "vi") -> str:
     """Human label of a status code (``'achieved'`` → ``'Đã đạt mục tiêu'``), worded as in
     :data:`me_utils.status.STATUS_LABELS`; unknown codes are returned as they are, a missing
@@ -232,7 +244,8 @@ def indicator_sentence(row: Mapping, lang: str = "vi") -> str:
         s = f"By {year}, «{name}» stood at {value}{ci_txt}; {target_phrase(row, lang)}."
     if "result_2025" not in row and "status_headline" not in row:  # topic summaries carry no assessment
         return s
-    reason = str(row.get(f"status_reason_{lang}") or "").strip()
+    reason = row.get(f"status_reason_{lang}")
+    reason = "" if _missing_text(reason) else str(reason).strip()
     if str(row.get("scope")) == "context":
         return s + " " + reason if reason else s
     result = str(row.get("result_2025"))
@@ -244,8 +257,15 @@ def indicator_sentence(row: Mapping, lang: str = "vi") -> str:
     oy = row.get("outlook_year")
     p = row.get("outlook_prob")
     if outlook.startswith("outlook_") and not _missing(oy) and not _missing(p):
-        s += " " + fmt.pick(lang, f"Triển vọng đạt mục tiêu năm {int(float(oy))}: ",
-                            f"Outlook for the {int(float(oy))} target: ") + status_label(outlook, lang).lower()
+        y = int(float(oy))
+        tv = row.get(f"target_{y}")
+        what = ""
+        if not _missing(tv) and y != 2025:  # the 2025 target is already in the sentence
+            verb_vi, verb_en = _TARGET_VERB.get(str(row.get("direction")), ("đạt", ""))
+            verb = fmt.pick(lang, verb_vi, verb_en)
+            what = f" ({verb + ' ' if verb else ''}{fmt_value(tv, row, lang, decimals=target_decimals(tv))})"
+        s += " " + fmt.pick(lang, f"Triển vọng đạt mục tiêu năm {y}{what}: ",
+                            f"Outlook for the {y} target{what}: ") + status_label(outlook, lang).lower()
         s += f" ({probability_phrase(p, lang)})."
     if reason:
         s += " " + reason
