@@ -420,7 +420,12 @@ def caveats_markdown(scorecard: pd.DataFrame, findings: pd.DataFrame | None, lan
             f"gốc ({codes}); đánh giá của các chỉ tiêu này cần được xem lại khi có văn bản chính thức.",
             f"⚠ {fmt.fmt_number(len(unv), 0, lang)} indicators have targets not yet verified against the "
             f"official text ({codes}); their assessment must be reviewed once the text is checked."))
-    nodata = scorecard[scorecard["summary_category"].map(_category) == "not_assessed"] if len(scorecard) else scorecard
+    if len(scorecard):  # rows without data, or not assessable (context indicators are not gaps)
+        gap = (scorecard["summary_category"].map(_category) == "not_assessed") | (
+            (scorecard["n_points"] == 0) & (scorecard["summary_category"].map(_category) != "context"))
+        nodata = scorecard[gap]
+    else:
+        nodata = scorecard
     if len(nodata):
         lines.append("- " + fmt.pick(
             lang,
