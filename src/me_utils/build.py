@@ -37,6 +37,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import errors as _errors
 from .atomic import atomic_write_bytes, atomic_write_text  # noqa: F401 (re-exported)
 from . import intake
 from .intake import KEY, Message
@@ -48,7 +49,7 @@ OBS_COLUMNS = ["indicator_code", "unit_code", "year", "period", "sex", "value", 
                "source_row", "note"]
 
 
-class BuildError(Exception):
+class BuildError(_errors.BuildError):
     """The build cannot complete; ``messages`` say why (nothing was replaced)."""
 
     def __init__(self, text: str, messages: list[Message] | None = None):

@@ -43,6 +43,8 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from . import errors as _errors
+
 #: Pearson χ²/df above which a binomial or Poisson GLM is treated as overdispersed.
 OVERDISPERSION_THRESHOLD = 1.5
 #: Gauss–Hermite nodes used to integrate over the linear predictor's uncertainty.
@@ -75,7 +77,7 @@ MODEL_LABELS = {
 }
 
 
-class InsufficientData(ValueError):
+class InsufficientData(_errors.ReportError, ValueError):
     """Raised when a series has fewer than two distinct years: no trend can be fitted."""
 
 
