@@ -185,8 +185,9 @@ def _count_checks(col: str, at_least_1: bool = False) -> list[Check]:
 
 def _le(small: str, big: str):
     def check(d: pd.DataFrame) -> pd.Series:
+        # Compared only where both cells are valid counts: a bad cell has its own finding.
         a, b = to_number(d[small]), to_number(d[big])
-        return ~(a > b).fillna(False)
+        return ~(_whole(d[small]) & _whole(d[big]) & (a > b))
     return check
 
 
