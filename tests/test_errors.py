@@ -55,6 +55,11 @@ def test_short_message_keeps_one_line_and_the_class_name():
     s = E.short_message(long, limit=20)
     assert len(s) == 20 and s == "ReportError: aaaaaa…"
     assert E.short_message(RuntimeError("x\ty\r\nsecret")) == "RuntimeError: x y"
+    # A stored message text, or a record that keeps the class name apart: no name added.
+    assert E.short_message("KeyError: 'x'\nrow 3 ...", limit=10) == "KeyError:…"
+    assert E.short_message(ValueError("first\nsecond"), with_name=False) == "first"
+    with pytest.raises(ValueError):
+        E.short_message(exc, limit=1)
 
 
 # The package's historical exception classes: module, class, family, historical base.
@@ -87,7 +92,7 @@ def test_every_exception_class_of_the_package_is_listed():
     for p in src.glob("*.py"):
         if p.name == "errors.py":
             continue
-        for m in re.finditer(r"^class (\w+)\(([^)]*)\):", p.read_text(encoding="utf-8"), re.M):
+        for m in re.finditer(r"^class (\w+)\(([^)]*)\):", p.read_text(encoding="utf-8"), re.MULTILINE):
             bases = m.group(2)
             if re.search(r"Error|Exception|TooLarge|InsufficientData", bases):
                 found.add((p.stem, m.group(1)))

@@ -157,19 +157,22 @@ class UsageError(MeError):
     """Bad command-line input or notebook declaration (the user can fix it)."""
 
 
-def short_message(exc: BaseException, limit: int = 200) -> str:
+def short_message(exc: BaseException | str, limit: int = 200, with_name: bool = True) -> str:
     """One line naming an exception: ``'<ClassName>: <first line of its message>'``.
 
-    At most ``limit`` characters (cut with ``…``). Only the first line is kept because later
-    lines of some messages (pandas errors append the offending rows, the findings of an
-    :class:`InputError` follow their first line) can carry row-level data; carriage returns
-    and tabs become spaces. ``limit`` must be at least 2.
+    ``exc`` is an exception (or an already stored message text, which has no class name);
+    ``with_name=False`` leaves the class name out (for a record that stores it apart, like the
+    runner's ``ename``/``evalue``). At most ``limit`` characters (cut with ``…``). Only the first
+    line is kept because later lines of some messages (pandas errors append the offending rows,
+    the findings of an :class:`InputError` follow their first line) can carry row-level data;
+    tabs become spaces. ``limit`` must be at least 2.
     """
     if limit < 2:
         raise ValueError("limit must be at least 2")
     text = str(exc).strip().replace("\r", "\n").replace("\t", " ")
     first = (text.splitlines() or [""])[0].strip()
-    line = f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+    name = type(exc).__name__ if with_name and isinstance(exc, BaseException) else ""
+    line = f"{name}: {first}" if name and first else name or first
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 

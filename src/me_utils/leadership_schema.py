@@ -67,7 +67,7 @@ COUNTS = {
     "planning_pool": ["pool_size", "women_in_pool", "women_trained"],
 }
 MAY_BE_EMPTY = ("ethnic_minority_women",)
-#: Columns whose cells may be quoted in a reason (all of them: these are published aggregates).
+# Reasons may quote a cell: these tables hold published aggregates, never personal data.
 _TERM_RE = re.compile(r"\s*(\d{4})\s*[-–]\s*(\d{4})\s*")
 
 _COL_VI = {  # how a column is named in a Vietnamese reason
@@ -220,7 +220,7 @@ def _unit_matches_level(d):
     return ~checkable | (is_prov == want_prov)
 
 
-_TEXT = dict(nullable=True)  # no dtype check: cells are text (or None from the build's reader)
+_TEXT = {"nullable": True}  # no dtype check: cells are text (or None from the build's reader)
 _STATUS = Column(nullable=True, required=False)
 _YEAR = Column(checks=[Check(_not_empty, name="not_empty"), Check(_is_number, name="not_a_number"),
                        Check(_finite, name="not_finite"), Check(_whole_nonneg, name="not_whole_nonneg"),
@@ -309,7 +309,7 @@ def _reason(check: str, column: str, row: pd.Series, table: str) -> tuple[str, s
     """Vietnamese and English reason of a failed check on one row."""
     v = row.get(column, "") if column else ""
     cv = _COL_VI.get(column, column)
-    province, districts = reference_units() if check in ("known_unit", "unit_matches_level") else ("", ())
+    province = reference_units()[0] if check in ("known_unit", "unit_matches_level") else ""
     if check == "column_in_dataframe":
         expected = ", ".join(c for c in COLUMNS[table] if c not in OPTIONAL_COLUMNS)
         return (f"thiếu cột {column}; bảng cần các cột {expected}",
@@ -344,10 +344,11 @@ def _reason(check: str, column: str, row: pd.Series, table: str) -> tuple[str, s
         return ("không còn HĐND cấp huyện sau 30/06/2025 (chính quyền địa phương hai cấp)",
                 "no district People's Councils exist after 30/06/2025 (two-tier local government)")
     if check == "unit_matches_level":
-        return (f"unit_code phải là {province} với cấp tỉnh (và cấp xã từ nhiệm kỳ 2026-2031), và là mã huyện "
-                "trong các trường hợp khác",
-                f"unit_code must be {province} for the province level (and for the commune level from the "
-                "2026-2031 term) and a district code otherwise")
+        vi = (f"unit_code phải là {province} với cấp tỉnh (và cấp xã từ nhiệm kỳ 2026-2031), và là mã huyện "
+              "trong các trường hợp khác")
+        en = (f"unit_code must be {province} for the province level (and for the commune level from the "
+              "2026-2031 term) and a district code otherwise")
+        return vi, en
     if check in ("unique_term_level_unit", "unique_year_unit"):
         keys = "nhiệm kỳ/cấp/đơn vị" if check == "unique_term_level_unit" else "năm/đơn vị"
         keys_en = "term/level/unit_code" if check == "unique_term_level_unit" else "year/unit_code"

@@ -12,9 +12,11 @@ import pandera.pandas as pa
 from pandera.pandas import Check, Column, DataFrameSchema
 
 from .intake import YEAR_MAX, YEAR_MIN  # one accepted year range for the parser and the schemas
+
 # The leadership tables: one schema each, shared with the leadership report (me_utils.leadership);
 # the build words their failures with leadership_schema.findings.
 from .leadership_schema import COUNCILS_SCHEMA, KEY_LEADERS_SCHEMA, PLANNING_POOL_SCHEMA
+
 # Shares are typed with rounding; a share of 100.004 is 100 typed with too many decimals.
 SHARE_TOLERANCE = 1e-6
 
