@@ -37,8 +37,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import errors as _errors
 from .atomic import atomic_write_bytes, atomic_write_text  # noqa: F401 (re-exported)
-from . import intake
+from . import intake, leadership_schema
 from .intake import KEY, Message
 
 DEADLINES = {"H1": (5, 20), "FY": (11, 25)}  # plan 123 section V: strictly before this day
@@ -48,7 +49,7 @@ OBS_COLUMNS = ["indicator_code", "unit_code", "year", "period", "sex", "value", 
                "source_row", "note"]
 
 
-class BuildError(Exception):
+class BuildError(_errors.BuildError):
     """The build cannot complete; ``messages`` say why (nothing was replaced)."""
 
     def __init__(self, text: str, messages: list[Message] | None = None):
@@ -131,6 +132,14 @@ def _check_gbv_register(rel: str, path: Path) -> list[Message]:
         msgs.append(Message("error" if (problems["severity"] == "error").any() else "warning", "gbv_register",
                             rel, f"… và {len(problems) - 500} vấn đề khác", f"… and {len(problems) - 500} more"))
     return msgs
+
+
+def _check_leadership(rel: str, path: Path, table: str) -> list[Message]:
+    """Validate a leadership table with the schema and wording the leadership report uses
+    (:mod:`me_utils.leadership_schema`), so the build refuses exactly what the report refuses."""
+    _, findings = leadership_schema.check_file(table, path, file=rel)
+    return [Message(f.severity, f.code, rel, f.reason_vi, f.reason_en, sheet=f.sheet, row=f.row, column=f.column)
+            for f in findings]
 
 
 def _check_table(rel: str, path: Path, schema, echo_values: bool = True) -> list[Message]:
@@ -224,7 +233,9 @@ def run_build(root: str | Path, keep_going: bool = False, out=None) -> dict:
             subs.append((rel, sub, digest))
             messages.extend(sub.messages)
         elif kind not in ("other", "ignored"):
+            table = leadership_schema.table_of_kind(kind)
             msgs = (_check_gbv_register(rel, path) if kind == "gbv_register"
+                    else _check_leadership(rel, path, table) if table
                     else _check_table(rel, path, schema))
             messages.extend(msgs)
             table_inputs.append((rel, path, kind))

@@ -37,6 +37,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import errors as _errors
 from . import demo_submissions as S
 from . import demo_tables as T
 from . import demo_xlsx as X
@@ -55,7 +56,7 @@ PERIOD_VI = {"FY": "Năm", "H1": "6 tháng"}
 SEX_VI = {"T": "Tổng", "F": "Nữ", "M": "Nam"}
 
 
-class DemoError(Exception):
+class DemoError(_errors.UsageError):
     """A problem the user can fix (e.g. the output folder holds real data)."""
 
 

@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from . import disclosure, status
+from . import errors as _errors
 from .assess import AssessSettings
 from .catalogue import load_catalogue
 from .dataset import OBS_COLUMNS, load_observations
@@ -130,7 +131,7 @@ DICTIONARY = {
 }
 
 
-class EvidenceError(RuntimeError):
+class EvidenceError(_errors.ReportError, RuntimeError):
     """The evidence base is missing or was written by another schema version."""
 
 

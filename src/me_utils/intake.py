@@ -42,6 +42,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import errors as _errors
+
 YEAR_MIN, YEAR_MAX = 2015, 2030
 PERIODS = ("FY", "H1")
 SEXES = ("T", "F", "M")
@@ -348,7 +350,7 @@ def load_reference(refresh: bool = False) -> Reference:
 # ---------------------------------------------------------------------------------------------
 # Cell parsing
 # ---------------------------------------------------------------------------------------------
-class CellError(ValueError):
+class CellError(_errors.InputError, ValueError):
     """A cell could not be parsed; carries the bilingual reason."""
 
     def __init__(self, code: str, vi: str, en: str):
@@ -546,7 +548,7 @@ class Grid:
 MAX_ROWS, MAX_COLS = 100_000, 100
 
 
-class FileError(Exception):
+class FileError(_errors.InputError):
     """A whole file cannot be read; carries the bilingual reason."""
 
     def __init__(self, code: str, vi: str, en: str):

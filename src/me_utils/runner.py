@@ -39,6 +39,7 @@ import traceback
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from . import errors as _errors
 from . import paths
 from .evidence import ensure_evidence
 
@@ -55,7 +56,7 @@ RESTRICTED = "_restricted"
 STATE_FILE = "runs.json"
 
 
-class UsageError(Exception):
+class UsageError(_errors.UsageError):
     """Bad command-line input or notebook declaration; the CLI prints it and exits with 2."""
 
 

@@ -59,6 +59,8 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from . import errors as _errors
+
 #: Pearson χ²/df shown as "overdispersed" in notes (display only: dispersion is always estimated).
 OVERDISPERSION_THRESHOLD = 1.5
 #: Gauss–Legendre nodes (on the probability scale) used to integrate over the linear predictor.
@@ -109,7 +111,7 @@ MODEL_LABELS = {
 }
 
 
-class InsufficientData(ValueError):
+class InsufficientData(_errors.ReportError, ValueError):
     """Raised when a series has fewer than two distinct years: no trend can be fitted."""
 
 

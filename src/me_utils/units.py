@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import errors as _errors
 from . import fmt, paths
 
 UNITS_FILE = "units.csv"
@@ -40,7 +41,7 @@ _DISTRICT_PREFIXES = ("thi xa", "tx", "huyen", "h", "quan")
 _EN_SUFFIXES = ("province", "city", "town", "district")
 
 
-class UnitsError(ValueError):
+class UnitsError(_errors.ReferenceDataError, ValueError):
     """``units.csv`` is broken: the message names the file, row, column and reason."""
 
 
