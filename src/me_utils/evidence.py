@@ -264,7 +264,9 @@ def compute_evidence(data_root, catalogue=None, units: list[str] | None = None, 
                     at = fit.predict_array(years)
                 fitted_parts.append(pd.DataFrame({"indicator_code": code, "unit_code": unit,
                                                   "year": years.astype("int64"), "fitted_": at[:, 1]}))
-                cur = trend_curve(fit, years, last_year)
+                # No forecast for a unit beyond the last year it existed (districts: 2024).
+                unit_last = min(float(last_year), status.last_forecast_year(unit))
+                cur = trend_curve(fit, years, int(max(unit_last, years.max())))
                 cur.insert(0, "sex", "T")
                 cur.insert(0, "unit_code", unit)
                 cur.insert(0, "indicator_code", code)
