@@ -26,11 +26,13 @@ apart from ``built_at``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as _dt
 import hashlib
 import json
 import os
 import shutil
+import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -38,6 +40,8 @@ from pathlib import Path
 import pandas as pd
 
 from .atomic import atomic_write_bytes, atomic_write_text  # noqa: F401 (re-exported)
+from .atomic import exchange, fsync_tree
+from . import safe_csv
 from . import intake
 from .intake import KEY, Message
 
@@ -192,22 +196,35 @@ def _iso(d) -> str:
 
 
 def _csv_bytes(df: pd.DataFrame) -> bytes:
-    return df.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    # Text cells that a spreadsheet would run as formulas get a leading ' (safe_csv; readers
+    # restore the stored value with safe_csv.read_csv). Numbers are written unchanged.
+    return safe_csv.to_csv_bytes(df, index=False, lineterminator="\n")
 
 
-def run_build(root: str | Path, keep_going: bool = False, out=None) -> dict:
+def run_build(root: str | Path, keep_going: bool = False, out=None, wait: bool = False) -> dict:
     """Rebuild ``root/processed`` from ``root/raw``.
 
-    Inputs: the data root; ``keep_going`` (reject files with errors and build the rest).
+    Inputs: the data root; ``keep_going`` (reject files with errors and build the rest);
+    ``wait`` (wait for another build on the same root instead of refusing).
     Output: a summary dict (``inputs``, ``observations``, ``errors``, ``warnings``,
-    ``rejected``, ``manifest_hash``, ``messages``). Raises :class:`BuildError` when the build
-    fails (no raw folder, errors without ``keep_going``, or a write problem); ``processed/``
-    is then left as it was.
+    ``rejected``, ``manifest_hash``, ``messages``, ``recovered``: clean-up done after a crashed
+    build). Raises :class:`BuildError` when the build fails (no raw folder, read-only target,
+    another build running — :class:`BuildLocked` —, errors without ``keep_going``, or a write
+    problem); ``processed/`` is then left as it was.
     """
     root = Path(root).resolve()
     raw = root / "raw"
     if not raw.is_dir():
         raise BuildError(f"không có thư mục dữ liệu gốc / no raw folder: {raw}")
+    check_writable(root)
+    with build_lock(root, wait=wait):
+        recovered = recover(root)
+        summary = _run_build_locked(root, raw, keep_going)
+    summary["recovered"] = recovered
+    return summary
+
+
+def _run_build_locked(root: Path, raw: Path, keep_going: bool) -> dict:
     ref = intake.load_reference()
     inputs = []
     subs: list[tuple[str, intake.Submission, str]] = []
@@ -423,35 +440,141 @@ def _built_at() -> str:
     return t.isoformat().replace("+00:00", "Z")
 
 
+LOCK_NAME = ".build.lock"
+_NEW_PREFIX, _OLD_PREFIX = ".processed.new-", ".processed.old-"
+
+
+class BuildLocked(BuildError):
+    """Another ``me build`` holds the lock on this data root."""
+
+
+@contextlib.contextmanager
+def build_lock(root: Path, wait: bool = False):
+    """Hold an exclusive lock on ``root/.build.lock`` (``fcntl.flock``) for the whole build.
+
+    A second build on the same root refuses at once with :class:`BuildLocked` naming the
+    holder's process id and start time, or with ``wait=True`` blocks until the first one ends.
+    The kernel releases the lock when the holder dies, so a killed build never leaves a stale
+    lock. Where ``fcntl`` does not exist (Windows) no lock is taken.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    path = root / LOCK_NAME
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "?"
+            raise BuildLocked(
+                f"một lần dựng dữ liệu khác đang chạy trên {root} ({holder}); chờ nó xong rồi chạy lại, hoặc "
+                f"dùng --wait / another build is running on {root} ({holder}); wait for it to finish and run "
+                "again, or use --wait") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"pid {os.getpid()}, since {_dt.datetime.now().isoformat(timespec='seconds')}".encode(), 0)
+        try:
+            yield
+        finally:
+            os.ftruncate(fd, 0)
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
+def recover(root: Path) -> list[str]:
+    """Clean what a crashed build left next to ``processed/`` (call with the build lock held).
+
+    * ``processed/`` missing but a ``.processed.old-*`` folder present (a crash between the two
+      renames of the fallback swap): the newest old folder — complete, it was the live one — is
+      renamed back to ``processed/``;
+    * every other ``.processed.new-*`` / ``.processed.old-*`` folder (each may hold a copy of the
+      GBV register) is removed.
+
+    Returns what was done, one line each (for the build's output).
+    """
+    done = []
+    processed = root / "processed"
+    olds = sorted((p for p in root.glob(_OLD_PREFIX + "*") if p.is_dir()), key=lambda p: p.stat().st_mtime)
+    if not processed.exists() and not processed.is_symlink() and olds:
+        os.replace(olds[-1], processed)
+        done.append(f"khôi phục/restored processed/ from {olds[-1].name}")
+        olds = olds[:-1]
+    for p in olds + sorted(root.glob(_NEW_PREFIX + "*")):
+        shutil.rmtree(p, ignore_errors=True)
+        done.append(f"xóa/removed leftover {p.name}")
+    return done
+
+
+def check_writable(root: Path) -> None:
+    """Refuse a read-only target before any work: ``processed/`` without its owner's write bit
+    (someone froze it on purpose; root would otherwise replace it regardless) or a data root the
+    build cannot write into. Raises :class:`BuildError` with the path and the remedy."""
+    processed = root / "processed"
+    if processed.exists():
+        mode = processed.stat().st_mode
+        if not mode & stat.S_IWUSR:
+            raise BuildError(f"thư mục {processed} đang ở chế độ chỉ đọc (quyền {stat.filemode(mode)}): không "
+                             f"thay thế; cho phép ghi (chmod u+w) nếu muốn dựng lại / {processed} is read-only "
+                             f"({stat.filemode(mode)}): not replaced; make it writable (chmod u+w) to rebuild")
+    if not os.access(root, os.W_OK | os.X_OK) or not root.stat().st_mode & stat.S_IWUSR:
+        raise BuildError(f"không ghi được vào thư mục dữ liệu {root} / cannot write into the data root {root}")
+
+
 def _swap_in(root: Path, outputs: dict[str, bytes]) -> None:
     """Write ``outputs`` into a fresh folder next to ``processed/`` and swap it in.
 
-    The old folder is renamed aside first, then the new one takes its place; if anything fails
-    before the swap, the old ``processed/`` is untouched and the temporary folder is removed.
+    The new folder is written completely (files fsynced) first. Then, on Linux, one
+    ``renameat2(RENAME_EXCHANGE)`` swaps it with ``processed/``: at every instant the name
+    ``processed`` is a complete folder, old or new, whatever happens to the process. Elsewhere
+    (or on a file system without the exchange) two renames are used; a crash between them
+    leaves ``processed/`` under a ``.processed.old-*`` name, which :func:`recover` puts back at
+    the next build. Folders and files get the permissions of the umask (``mkdtemp`` would give
+    0700). Leftovers are removed; if anything fails before the swap, ``processed/`` is untouched.
     """
     processed = root / "processed"
-    tmp = Path(tempfile.mkdtemp(prefix=".processed.new-", dir=root))
+    tmp = Path(tempfile.mkdtemp(prefix=_NEW_PREFIX, dir=root))
+    os.chmod(tmp, 0o777 & ~_umask())
     try:
         for name, data in outputs.items():
             p = tmp / name
             p.parent.mkdir(parents=True, exist_ok=True)
             p.write_bytes(data)
-        old = None
-        if processed.exists():
-            old = Path(tempfile.mkdtemp(prefix=".processed.old-", dir=root))
+        fsync_tree(tmp)
+        if not processed.exists():
+            os.replace(tmp, processed)
+        elif exchange(tmp, processed):
+            _after_swap()  # tests inject a crash here
+            shutil.rmtree(tmp, ignore_errors=True)  # now the old data
+        else:
+            old = Path(tempfile.mkdtemp(prefix=_OLD_PREFIX, dir=root))
             os.rmdir(old)
             os.replace(processed, old)
-        try:
-            os.replace(tmp, processed)
-        except BaseException:
-            if old is not None:
+            _between_renames()  # tests inject a crash here
+            try:
+                os.replace(tmp, processed)
+            except BaseException:
                 os.replace(old, processed)
-            raise
-        if old is not None:
+                raise
             shutil.rmtree(old, ignore_errors=True)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _between_renames() -> None:
+    """Hook for fault injection in tests (fallback swap, between its two renames)."""
+
+
+def _after_swap() -> None:
+    """Hook for fault injection in tests (after the atomic exchange, before the clean-up)."""
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def cli(argv: list[str] | None = None) -> int:
@@ -464,13 +587,16 @@ def cli(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep-going", action="store_true",
                         help="reject files with errors and build from the others (exit code still 1)")
     parser.add_argument("--quiet", action="store_true", help="print errors only")
+    parser.add_argument("--wait", action="store_true",
+                        help="wait for another build on the same data root instead of refusing")
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return 0 if exc.code in (0, None) else 2
-    root = paths.resolve_data_root(args.root)
+    # A relative --root is taken from the current folder, like every path option of `me`.
+    root = paths.resolve_data_root(str(Path(args.root).resolve()) if args.root else "")
     try:
-        summary = run_build(root, keep_going=args.keep_going)
+        summary = run_build(root, keep_going=args.keep_going, wait=args.wait)
     except BuildError as be:
         for m in be.messages:
             if m.severity == "error" or not args.quiet:
@@ -483,6 +609,8 @@ def cli(argv: list[str] | None = None) -> int:
               f"failed, previous processed data left intact: {type(exc).__name__}: {intake._short(exc, 300)}",
               file=sys.stderr)
         return 1
+    for line in summary.get("recovered", []):
+        print(f"== {line}")
     for m in summary["messages"]:
         if m.severity == "error" or (m.severity == "warning" and not args.quiet):
             print(m.format())

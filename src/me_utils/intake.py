@@ -44,6 +44,8 @@ import pandas as pd
 from defusedxml.ElementTree import fromstring as _safe_fromstring
 from defusedxml.ElementTree import iterparse as _safe_iterparse
 
+from . import safe_csv
+
 YEAR_MIN, YEAR_MAX = 2015, 2030
 PERIODS = ("FY", "H1")
 SEXES = ("T", "F", "M")
@@ -1564,6 +1566,10 @@ def _raw_value(rec: pd.Series, canon: str) -> str:
     return str(v)
 
 
+_PERIOD_VI = {"FY": "cả năm", "H1": "6 tháng đầu năm"}
+_PERIOD_EN = {"FY": "full year", "H1": "first half"}
+
+
 def _rec_message(rec: pd.Series, severity: str, code: str, canon: str, vi: str, en: str,
                  value: str | None = None) -> Message:
     year = rec.get("year")
@@ -1645,12 +1651,17 @@ def check_records(records: pd.DataFrame, ref: Reference | None = None) -> tuple[
                 ok.loc[idx] = ok.loc[idx] and True
                 df.loc[idx, "_dup"] = True
             else:
+                # Name the year and period: the row numbers alone send the reader hunting.
+                yp_vi = f"{rec['indicator_code']}, {rec['unit_code']}, năm {int(rec['year'])}, kỳ " \
+                    f"{_PERIOD_VI.get(rec['period'], rec['period'])}"
+                yp_en = f"{rec['indicator_code']}, {rec['unit_code']}, year {int(rec['year'])}, period " \
+                    f"{_PERIOD_EN.get(rec['period'], rec['period'])}"
                 msgs.append(_rec_message(
                     rec, "error", "conflicting_duplicate", "value",
                     f"mâu thuẫn với dòng {int(first['source_row'])}: cùng chỉ tiêu, đơn vị, năm, kỳ và "
-                    f"giới tính nhưng giá trị khác ({_raw_value(first, 'value')})",
+                    f"giới tính ({yp_vi}) nhưng giá trị khác ({_raw_value(first, 'value')})",
                     f"conflicts with row {int(first['source_row'])}: same indicator, unit, year, period and "
-                    f"sex but a different value ({_raw_value(first, 'value')})"))
+                    f"sex ({yp_en}) but a different value ({_raw_value(first, 'value')})"))
                 ok.loc[idx] = False
                 ok.loc[grp.index[0]] = False
     # Value vs numerator / denominator, whole counts, department assignment (vectorised masks,
@@ -2086,5 +2097,6 @@ def cli_validate(argv: list[str] | None = None) -> int:
     if args.findings:
         from .atomic import atomic_write_text
 
-        atomic_write_text(Path(args.findings), messages_frame(all_msgs).to_csv(index=False))
+        # Cell values quoted from the files may begin with "=": neutralised for spreadsheets.
+        atomic_write_text(Path(args.findings), safe_csv.to_csv_text(messages_frame(all_msgs), index=False))
     return 1 if n_err else 0

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import fmt, intake
+from . import fmt, intake, safe_csv
 from .build import DEADLINES, due_date  # one deadline rule for the build and this report
 from .catalogue import department_name
 
@@ -102,8 +102,8 @@ def load_quality_data(ctx) -> QualityData:
     for p in (subs_p, find_p):
         if not p.exists():
             raise FileNotFoundError(f"{p} does not exist: run `me build --root {ctx.data_root}` first")
-    subs = pd.read_csv(subs_p, dtype=str, keep_default_na=False)
-    finds = pd.read_csv(find_p, dtype=str, keep_default_na=False)
+    subs = safe_csv.read_csv(subs_p, dtype=str, keep_default_na=False)
+    finds = safe_csv.read_csv(find_p, dtype=str, keep_default_na=False)
     cat = ctx.catalogue.frame()
     kinds = dict(zip(cat["code"], cat["kind"]))
     return QualityData(obs, subs, finds, cat, ctx.lang, ctx.period_start, ctx.period_end,
