@@ -65,6 +65,23 @@ def run(path: Path) -> tuple[float, float, int, str]:
     return time.perf_counter() - t0, ru.ru_maxrss / 1024, proc.returncode, out
 
 
+_INNER = ("import sys, time, resource\n"
+          "from me_utils import intake\n"
+          "ref = intake.load_reference()\n"
+          "base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+          "t = time.perf_counter()\n"
+          "sub = intake.validate_file(sys.argv[1], reference=ref)\n"
+          "print(time.perf_counter() - t, base / 1024, [m.code for m in sub.messages])\n")
+
+
+def run_inner(path: Path) -> tuple[float, float, list]:
+    """Time of ``intake.validate_file`` alone (imports and catalogue loaded first) and the RSS
+    before it, MB; the process's peak RSS is measured by :func:`run`."""
+    out = subprocess.run([sys.executable, "-c", _INNER, str(path)], capture_output=True, text=True,
+                         check=True).stdout.split(maxsplit=2)
+    return float(out[0]), float(out[1]), eval(out[2])  # noqa: S307 (our own list literal)
+
+
 def main(repeats: int = 3) -> None:
     with tempfile.TemporaryDirectory(prefix="bench-hostile-") as tmp:
         tmp = Path(tmp)
@@ -72,7 +89,8 @@ def main(repeats: int = 3) -> None:
                  "rows_1M.csv": ("the file is too large", lambda p: make_csv(p, 1_000_000, compact=False)),
                  "rows_1M_compact.csv": ("beyond the limit of 100,000 rows",
                                          lambda p: make_csv(p, 1_000_000, compact=True))}
-        print(f"{'file':22} {'on disk':>10} {'expands to':>11} {'wall s (median)':>16} {'peak RSS MB':>12}  message")
+        print(f"{'file':22} {'on disk':>10} {'expands to':>11} {'me validate s':>14} {'peak RSS MB':>12} "
+              f"{'validate_file s':>16} {'RSS before MB':>14}  refused as")
         for name, (code, make) in files.items():
             p = tmp / name
             make(p)
@@ -80,14 +98,18 @@ def main(repeats: int = 3) -> None:
             if p.suffix == ".xlsx":
                 with zipfile.ZipFile(p) as zf:
                     expanded = sum(zi.file_size for zi in zf.infolist())
-            walls, rss = [], []
+            walls, rss, inner, base, codes = [], [], [], [], []
             for _ in range(repeats):
                 wall, peak, rc, out = run(p)
                 assert rc == 1 and code in out, out[-500:]
                 walls.append(wall)
                 rss.append(peak)
+                t_in, b, codes = run_inner(p)
+                inner.append(t_in)
+                base.append(b)
             print(f"{name:22} {p.stat().st_size / 2**20:8.1f} MB {expanded / 2**20:8.0f} MB "
-                  f"{statistics.median(walls):16.2f} {max(rss):12.0f}  {code}")
+                  f"{statistics.median(walls):14.2f} {max(rss):12.0f} {statistics.median(inner):16.3f} "
+                  f"{max(base):14.0f}  {','.join(codes)}")
 
 
 if __name__ == "__main__":

@@ -656,10 +656,15 @@ def decode_csv_bytes(data: bytes) -> tuple[str, str]:
     return unicodedata.normalize("NFC", text), enc
 
 
+_LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
 def _csv_rows(text: str, delimiter: str) -> list[list]:
     """Rows of ``text`` split on ``delimiter``, within the caps (raises :class:`FileError`)."""
     rows: list[list] = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # Lines are produced lazily (io.StringIO would copy the text at 4 bytes per character).
+    lines = (m.group(0) for m in _LINE_RE.finditer(text))
+    reader = csv.reader(lines, delimiter=delimiter)
     try:
         for i, r in enumerate(reader):
             if i >= MAX_ROWS:
@@ -693,8 +698,9 @@ def read_csv_grids(data: bytes) -> list[Grid]:
     if len(data) > MAX_FILE_BYTES:
         raise too_large_error(len(data))
     text, _ = decode_csv_bytes(data)
-    lines = text.splitlines()[:HEADER_SCAN_ROWS]
-    sample = "\n".join(lines)
+    # The first lines only, without splitting the whole text (a list of a million lines would
+    # cost more memory than the file).
+    sample = "\n".join(m.group(0) for _, m in zip(range(HEADER_SCAN_ROWS), _LINE_RE.finditer(text)))
     counts = {d: sample.count(d) for d in (",", ";", "\t")}
     order = sorted(counts, key=lambda d: -counts[d])
     grids, first_error = [], None
@@ -1264,7 +1270,7 @@ def _parse_into(sub: Submission, path: Path, cli_dept, cli_date, ref: Reference)
         fe = too_large_error(size)
         return file_error(fe.code, fe.vi, fe.en)
     data = path.read_bytes()
-    if not data.strip():
+    if not data or data.isspace():  # (no stripped copy of a large file)
         return file_error("empty_file", "tệp rỗng, không có dữ liệu", "the file is empty")
     try:
         if suffix in (".xlsx", ".xlsm"):
