@@ -34,7 +34,7 @@ $(STAMP): pyproject.toml $(LOCK)
 
 lock:
 	$(PY) -m piptools compile --quiet --generate-hashes --allow-unsafe --strip-extras --extra test \
-	  --no-emit-index-url --resolver=backtracking -o $(LOCK) pyproject.toml requirements-lock.in
+	  --no-emit-index-url --no-emit-find-links --resolver=backtracking -o $(LOCK) pyproject.toml requirements-lock.in
 
 # Headless Chromium for the real-browser test and PDF export (Debian package; installed only
 # where missing).
