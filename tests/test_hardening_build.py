@@ -334,3 +334,22 @@ def test_conflict_message_names_year_and_period(tmp_path):
     sub = intake.validate_file(p, "SNV_2024_FY.csv")
     m = next(m for m in sub.messages if m.code == "conflicting_duplicate")
     assert "năm 2024, kỳ 6 tháng đầu năm" in m.reason_vi and "year 2024, period first half" in m.reason_en
+
+
+def test_relative_demo_out_is_taken_from_the_current_folder(tmp_path, monkeypatch):
+    from me_utils import demo
+
+    monkeypatch.chdir(tmp_path)
+    assert demo.cli(["--out", "rel-demo"]) == 0
+    assert (tmp_path / "rel-demo" / "raw" / "ILLUSTRATIVE").exists()
+
+
+def test_oversized_table_is_refused_before_reading(root, monkeypatch):
+    reg = root / "raw" / "gbv" / "register.csv"
+    reg.parent.mkdir(parents=True)
+    with open(reg, "wb") as fh:
+        fh.truncate(build.MAX_TABLE_BYTES + 1)  # sparse
+    monkeypatch.setattr(build.pd, "read_csv", lambda *a, **k: (_ for _ in ()).throw(AssertionError("read")))
+    msgs = build._check_gbv_register("gbv/register.csv", reg)
+    assert [(m.code, m.file) for m in msgs] == [("file_too_large", "gbv/register.csv")]
+    assert "128 MiB" in msgs[0].reason_vi and "too large" in msgs[0].reason_en

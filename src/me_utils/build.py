@@ -47,6 +47,9 @@ from .intake import KEY, Message
 
 DEADLINES = {"H1": (5, 20), "FY": (11, 25)}  # plan 123 section V: strictly before this day
 SUBMISSION_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".tsv", ".txt")
+#: Largest non-submission table (GBV register, returnees, leadership, population), bytes: a
+#: register of 100,000 cases is about 30 MB.
+MAX_TABLE_BYTES = 128 * 2**20
 OBS_COLUMNS = ["indicator_code", "unit_code", "year", "period", "sex", "value", "numerator",
                "denominator", "department", "submission_date", "source_file", "source_sheet",
                "source_row", "note"]
@@ -147,6 +150,11 @@ def _check_table(rel: str, path: Path, schema, echo_values: bool = True) -> list
     import pandera.pandas as pa
 
     msgs: list[Message] = []
+    size = path.stat().st_size
+    if size > MAX_TABLE_BYTES:  # bounded reading (issue 16): refused before it is read
+        return [Message("error", "file_too_large", rel,
+                        f"bảng quá lớn ({size / 2**20:.0f} MiB, giới hạn {MAX_TABLE_BYTES // 2**20} MiB)",
+                        f"the table is too large ({size / 2**20:.0f} MiB, limit {MAX_TABLE_BYTES // 2**20} MiB)")]
     try:
         df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except Exception as exc:
