@@ -14,7 +14,15 @@ What it does (docs/CONTRACTS.md, "Processed observations"):
 4. Writes ``observations.csv``, ``history.csv``, ``findings.csv`` (every validation message),
    ``submissions.csv`` (one row per submission file) and ``manifest.json`` into a temporary
    folder next to ``processed/`` and swaps it in only when everything succeeded: a failed
-   build leaves the previous processed data intact.
+   build leaves the previous processed data intact. The swap is one atomic exchange on Linux,
+   so ``processed/`` is complete at every instant, even if the process is killed (see
+   :func:`_swap_in`); text cells that a spreadsheet would run as formulas are written with a
+   leading ``'`` (:mod:`me_utils.safe_csv`; read back with ``safe_csv.read_csv``).
+
+Safety (issue 16): one build per data root at a time (``flock`` on ``ROOT/.build.lock``: a
+second build refuses with the holder's pid, or waits with ``--wait``); leftovers of a crashed
+build are cleaned first (:func:`recover`); a read-only ``processed/`` is refused; folders and
+files get the umask's permissions.
 
 Errors policy: by default any error in any input fails the build (exit code 1, nothing
 replaced, the messages printed). With ``--keep-going`` a file with an error is rejected as a
