@@ -68,6 +68,12 @@ CODE_LABELS = {
     "ambiguous_supersession": ("Thay thế không rõ thứ tự", "Ambiguous supersession"),
     "unit_not_valid": ("Đơn vị không tồn tại trọn kỳ", "Unit not valid for the whole period"),
     "sheet_truncated": ("Ô ở quá xa bảng, bị bỏ qua", "Stray cells far from the table ignored"),
+    "file_too_large": ("Tệp quá lớn", "File too large"),
+    "xlsx_too_large": ("Sổ làm việc giải nén quá lớn (bom zip?)", "Workbook expands too far (zip bomb?)"),
+    "too_many_rows": ("Quá 100.000 dòng: tệp bị từ chối", "Over 100,000 rows: file refused"),
+    "too_many_columns": ("Quá 100 cột: tệp bị từ chối", "Over 100 columns: file refused"),
+    "cell_too_long": ("Ô dài quá 32.767 ký tự", "Cell over 32,767 characters"),
+    "bad_csv": ("Tệp csv không đọc được", "Unreadable csv file"),
 }
 
 
