@@ -353,3 +353,22 @@ def test_oversized_table_is_refused_before_reading(root, monkeypatch):
     msgs = build._check_gbv_register("gbv/register.csv", reg)
     assert [(m.code, m.file) for m in msgs] == [("file_too_large", "gbv/register.csv")]
     assert "128 MiB" in msgs[0].reason_vi and "too large" in msgs[0].reason_en
+
+
+def test_gbv_register_copy_stays_private_under_a_permissive_umask(tmp_path):
+    from me_utils import demo
+
+    out = tmp_path / "demo"
+    demo.generate(str(out))
+    old = os.umask(0o022)
+    try:
+        build.run_build(out)
+    finally:
+        os.umask(old)
+    proc = out / "processed"
+    regs = [p for p in proc.rglob("*.csv") if p.relative_to(proc).parts[0] == "gbv"]
+    assert regs
+    assert stat.S_IMODE(proc.stat().st_mode) == 0o755
+    assert stat.S_IMODE((proc / "observations.csv").stat().st_mode) == 0o644
+    assert {stat.S_IMODE(p.stat().st_mode) for p in regs} == {0o600}
+    assert stat.S_IMODE((proc / "gbv").stat().st_mode) == 0o700

@@ -379,10 +379,13 @@ def _run_build_locked(root: Path, raw: Path, keep_going: bool) -> dict:
         "findings.csv": _csv_bytes(findings),
         "submissions.csv": _csv_bytes(submissions),
     }
+    private = set()
     for rel, path, kind in table_inputs:
         if rel in err_files:
             continue
         outputs[rel] = path.read_bytes()  # copied as received, already checked
+        if kind == "gbv_register":
+            private.add(rel)  # case-level data: owner only, whatever the umask
     inputs_sorted = sorted(inputs, key=lambda e: e["path"])
     manifest_hash = hashlib.sha256(json.dumps(inputs_sorted, sort_keys=True, ensure_ascii=False,
                                               separators=(",", ":")).encode("utf-8")).hexdigest()
@@ -400,7 +403,7 @@ def _run_build_locked(root: Path, raw: Path, keep_going: bool) -> dict:
     }
     outputs["manifest.json"] = (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=False)
                                 + "\n").encode("utf-8")
-    _swap_in(root, outputs)
+    _swap_in(root, outputs, private=private)
     return {"inputs": len(inputs), "observations": len(obs), "history": len(history),
             "errors": manifest["counts"]["errors"], "warnings": manifest["counts"]["warnings"],
             "rejected": rejected, "manifest_hash": manifest_hash, "messages": messages}
@@ -538,7 +541,7 @@ def check_writable(root: Path) -> None:
         raise BuildError(f"không ghi được vào thư mục dữ liệu {root} / cannot write into the data root {root}")
 
 
-def _swap_in(root: Path, outputs: dict[str, bytes]) -> None:
+def _swap_in(root: Path, outputs: dict[str, bytes], private=()) -> None:
     """Write ``outputs`` into a fresh folder next to ``processed/`` and swap it in.
 
     The new folder is written completely (files fsynced) first. Then, on Linux, one
@@ -547,7 +550,9 @@ def _swap_in(root: Path, outputs: dict[str, bytes]) -> None:
     (or on a file system without the exchange) two renames are used; a crash between them
     leaves ``processed/`` under a ``.processed.old-*`` name, which :func:`recover` puts back at
     the next build. Folders and files get the permissions of the umask (``mkdtemp`` would give
-    0700). Leftovers are removed; if anything fails before the swap, ``processed/`` is untouched.
+    0700), except the outputs named in ``private`` (the GBV register's case-level copy): those
+    files are 0600 and their folders 0700, as in ``reports/_restricted/``. Leftovers are removed;
+    if anything fails before the swap, ``processed/`` is untouched.
     """
     processed = root / "processed"
     tmp = Path(tempfile.mkdtemp(prefix=_NEW_PREFIX, dir=root))
@@ -557,6 +562,10 @@ def _swap_in(root: Path, outputs: dict[str, bytes]) -> None:
             p = tmp / name
             p.parent.mkdir(parents=True, exist_ok=True)
             p.write_bytes(data)
+            if name in private:
+                os.chmod(p, 0o600)
+                if p.parent != tmp:
+                    os.chmod(p.parent, 0o700)
         fsync_tree(tmp)
         if not processed.exists():
             os.replace(tmp, processed)
