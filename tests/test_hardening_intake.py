@@ -212,3 +212,16 @@ def test_wide_wrong_delimiter_does_not_refuse_a_good_file(tmp_path):
     with pytest.raises(intake.FileError) as ei:  # no delimiter left: the columns error, located
         intake.read_csv_grids(("a,a;a\ta" * 120 + "\n").encode())
     assert ei.value.code == "too_many_columns" and ei.value.row == 1
+
+
+@pytest.mark.parametrize("quoted", [False, True])
+def test_row_cap_fast_and_exact_paths_agree(quoted):
+    # Without quotes the pre-check refuses before decoding; with a quoted field the csv reader
+    # does. Both name the same line; blank lines (only delimiters) after the cap are harmless.
+    good = "M1.C1,SL,2024,Năm,40\n"
+    head = ("Mã chỉ tiêu,Đơn vị,Năm,Kỳ báo cáo,Giá trị" + (',"Ghi chú"' if quoted else "")) + "\n"
+    body = good * (intake.MAX_ROWS - 1)
+    assert len(intake.read_csv_grids((head + body + ",,,\n\n").encode())[0].rows) >= intake.MAX_ROWS
+    with pytest.raises(intake.FileError) as ei:
+        intake.read_csv_grids((head + body + ",,\n\nM1.C1,XX,2024,Năm,180\n").encode())
+    assert (ei.value.code, ei.value.row) == ("too_many_rows", intake.MAX_ROWS + 3)

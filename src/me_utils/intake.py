@@ -668,7 +668,9 @@ def _csv_rows(text: str, delimiter: str) -> list[list]:
     try:
         for i, r in enumerate(reader):
             if i >= MAX_ROWS:
-                if any(x.strip() for x in r):
+                # Blank rows are harmless, also when read with another delimiter (",,," on one
+                # field); the same rule as _row_cap_precheck.
+                if any(x.strip(" \t\r\n,;") for x in r):
                     raise _too_many_rows(reader.line_num)
                 continue  # trailing blank lines are harmless
             if len(r) > MAX_COLS:
@@ -687,6 +689,28 @@ def _csv_rows(text: str, delimiter: str) -> list[list]:
     return rows
 
 
+_CONTENT_RE = re.compile(rb"[^\s,;]")
+
+
+def _row_cap_precheck(data: bytes) -> None:
+    """Refuse a csv over :data:`MAX_ROWS` rows before decoding it, when that is certain.
+
+    Without any quote character every ``\n`` ends a row, so data after the MAX_ROWS-th ``\n``
+    means too many rows (rows made only of blanks and delimiters do not count, as in
+    :func:`_csv_rows`). With quotes (a field may hold line breaks) the exact reading decides.
+    """
+    if b'"' in data:
+        return
+    pos = -1
+    for _ in range(MAX_ROWS):
+        pos = data.find(b"\n", pos + 1)
+        if pos < 0:
+            return
+    m = _CONTENT_RE.search(data, pos + 1)
+    if m:
+        raise _too_many_rows(MAX_ROWS + 1 + data.count(b"\n", pos + 1, m.start()))
+
+
 def read_csv_grids(data: bytes) -> list[Grid]:
     """Read csv bytes into one :class:`Grid` per candidate delimiter (best first).
 
@@ -697,6 +721,7 @@ def read_csv_grids(data: bytes) -> list[Grid]:
     """
     if len(data) > MAX_FILE_BYTES:
         raise too_large_error(len(data))
+    _row_cap_precheck(data)
     text, _ = decode_csv_bytes(data)
     # The first lines only, without splitting the whole text (a list of a million lines would
     # cost more memory than the file).
