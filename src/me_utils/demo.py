@@ -469,7 +469,8 @@ def cli(argv: list[str]) -> int:
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     try:
-        res = generate(args.out, args.seed)
+        # On the command line a relative --out is taken from the current folder (issue 16).
+        res = generate(os.path.abspath(args.out) if args.out else None, args.seed)
     except DemoError as e:
         print(f"me demo: {e}", file=sys.stderr)
         return 2

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import accountability, fmt, narrative, status
+from . import accountability, fmt, narrative, safe_csv, status
 from .evidence import evidence_for
 from .index import WORKBOOK_NAME  # single source of the workbook file name
 from .style import STATUS_COLOURS
@@ -753,7 +753,7 @@ def read_findings(data_root) -> pd.DataFrame | None:
     p = Path(data_root) / "processed" / "findings.csv"
     if not p.exists():
         return None
-    return pd.read_csv(p, dtype=str, keep_default_na=False)
+    return safe_csv.read_csv(p, dtype=str, keep_default_na=False)
 
 
 def method_note_markdown(ctx, headline_method: str, lang: str) -> str:

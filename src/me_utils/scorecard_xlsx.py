@@ -24,7 +24,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from . import accountability, fmt, narrative, review, status
+from . import accountability, fmt, narrative, review, safe_csv, status
 from .style import STATUS_COLOURS
 
 TITLE_ROW, NOTE_ROW, HEADER_ROW, FIRST_DATA_ROW = 1, 2, 3, 4
@@ -333,6 +333,7 @@ def build_workbook(scorecard: pd.DataFrame, matrix: pd.DataFrame | None = None,
     _write_notes_sheet(ws, lang, illustrative, manifest, headline_method, as_of)
     wb.properties.title = fmt.pick(lang, "Bảng đánh giá chỉ tiêu bình đẳng giới", "Gender-equality scorecard")
     wb.properties.creator = "me_utils"
+    safe_csv.neutralise_workbook(wb)  # text starting with = + - @ stays text (quotePrefix)
     return wb
 
 

@@ -21,6 +21,7 @@ import io
 import sys
 from pathlib import Path
 
+from . import safe_csv
 from .intake import DEPARTMENTS, YEAR_MAX, YEAR_MIN, match_department
 
 HEADER = ["Mã chỉ tiêu", "Tên chỉ tiêu", "Đơn vị", "Năm", "Kỳ báo cáo", "Giới tính", "Giá trị",
@@ -211,6 +212,7 @@ def make_template(dept: str, year: int | None = None, catalogue=None) -> bytes:
     for ind in inds:
         help_ws.append([f"{ind.code} — {ind.name_vi} ({ind.unit})"])
 
+    safe_csv.neutralise_workbook(wb)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
