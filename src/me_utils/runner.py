@@ -199,12 +199,13 @@ def parse_param(text: str) -> tuple[tuple[str | None, str], object]:
     return (target or None, name), value
 
 
-def district_codes() -> list[str]:
-    """District-level unit codes, from :mod:`me_utils.units` (the contract list as fallback)."""
+def district_codes(period: tuple[int, int] | None = None) -> list[str]:
+    """Codes of the units below the province, from :mod:`me_utils.units` (the contract list as
+    fallback): the 12 districts, or for a period from 2026 on the 75 communes in force then."""
     try:
         from .units import load_units
 
-        d = load_units().districts()
+        d = load_units().districts() if period is None else load_units().subunits_for_phase(*period)
     except ImportError:
         log.warning("me_utils.units not available; using the district list of docs/CONTRACTS.md")
         return list(_CONTRACT_DISTRICTS)
@@ -299,7 +300,7 @@ def plan_jobs(
     """All runs of the selection, parameters validated (raises :class:`UsageError`)."""
     from .export import MAX_REPORT_BYTES  # noqa: F401  (import check: export must load)
 
-    districts = district_codes()
+    districts = district_codes(period)  # 2026 on: the communes (the district level ended 30/06/2025)
     all_units = [PROVINCE] + districts
     if units is not None:
         bad = [u for u in units if u not in all_units]

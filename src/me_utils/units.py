@@ -445,6 +445,13 @@ class Units:
                 "start": lambda u: u.valid_on(start)}[rule]
         return [u for u in self._by_id.values() if test(u) and (not reporting_only or u.reporting)]
 
+    def subunits_for_phase(self, start_year: int, end_year: int | None = None) -> list[str]:
+        """Codes of the units below the province that a phase's reports cover: the units of
+        level district or commune in force on 1 January of ``start_year`` — the 12 districts
+        for 2021–2025 (the review of that phase), the 75 communes for 2026–2030."""
+        on = _dt.date(int(start_year), 1, 1)
+        return [u.unit_code for u in self._units.values() if u.level in ("district", "commune") and u.valid_on(on)]
+
     def geography(self, code: str) -> str:
         """Geography a figure for the reporting unit ``code`` uses: province/district/commune."""
         return self[code].level
