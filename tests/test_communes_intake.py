@@ -86,3 +86,34 @@ def test_a_filled_2026_template_reads_clean(tmp_path):
     sub = intake.validate_file(p, p.name)
     assert sub.n_errors == 0, [m.reason_en for m in sub.messages if m.severity == "error"]
     assert "04000" in set(sub.records["unit_code"])
+
+
+def test_demo_2026_is_by_commune_and_leaves_2020_2025_unchanged():
+    from me_utils import demo, demo_communes
+
+    specs = demo.load_specs()
+    rows = demo_communes.commune_rows(20250506, specs)
+    units = load_units()
+    m1 = rows[rows["indicator_code"] == "M1.C1"].set_index("unit_code")
+    assert set(m1.index) == {"SL", *units.communes()}
+    # the province row is the communes plus the provincial agencies: the numbers add up
+    com = m1.drop(index="SL")
+    assert 0 <= m1.loc["SL", "numerator"] - com["numerator"].sum() <= demo_communes.PROVINCE_AGENCIES
+    assert m1.loc["SL", "denominator"] == com["denominator"].sum() + demo_communes.PROVINCE_AGENCIES
+    assert (rows["year"] == 2026).all() and (rows["period"] == "FY").all()
+    files = demo.render(20250506)
+    assert sorted(k for k in files if k.startswith("submissions/2026/")) == [
+        "submissions/2026/SGDDT_2026_FY.xlsx", "submissions/2026/SNV_2026_FY.xlsx", "submissions/2026/STC_2026_FY.csv",
+        "submissions/2026/SVHTTDL_2026_FY.csv", "submissions/2026/SYT_2026_FY.xlsx", "submissions/2026/TK_2026_FY.csv"]
+    # every 2026 file reads clean, with commune codes
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as d:
+        for k in (k for k in files if k.startswith("submissions/2026/")):
+            p = Path(d) / Path(k).name
+            p.write_bytes(files[k])
+            sub = intake.validate_file(p, p.name)
+            assert sub.n_errors == 0 and not [m for m in sub.messages if m.severity == "warning"], k
+            if "SNV" in k or "SVHTTDL" in k:
+                assert set(sub.records["unit_code"]) >= set(units.communes())

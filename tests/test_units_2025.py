@@ -43,6 +43,7 @@ def test_find_unit_sop_cop_before_the_reform(text):
     ("03703", "2025-06-30", "F03703"),
     ("03703", "2025-07-01", "N03703"),
     ("03703", None, "N03703"),
+    ("4000", "2026-01-01", "N04000"),  # typed into a number cell
     ("Phu Yen Commune", None, "N03910"),
     ("TP Sơn La", None, "TPSL"),
     ("Sơn La", "2026-01-01", "SL"),

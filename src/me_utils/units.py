@@ -471,6 +471,8 @@ class Units:
         if not raw:
             return []
         on = _as_date(on)
+        if raw.isdigit() and len(raw) < 5:
+            raw = raw.zfill(5)  # a code typed into a number cell loses its leading zero (4000 → 04000)
 
         def keep(u: Unit) -> bool:
             return (on is None or u.valid_on(on)) and (include_former or u.reporting)
