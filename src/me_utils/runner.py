@@ -40,11 +40,16 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import paths
+from .units import REFORM_DATE
 
 log = logging.getLogger("me_utils.runner")
 
 BASE_PARAMS = ("unit", "period_start", "period_end", "lang", "data_root")
 PROVINCE = "SL"
+# Topics whose notebooks have been run for commune units (2026 on); the others stay
+# province-only for a commune phase until they handle commune codes (GBV: its register and
+# suppression cube are by district, see gbv.DISTRICTS).
+COMMUNE_TOPICS = ("scorecard", "leadership")
 # District-level units of docs/CONTRACTS.md, used only when me_utils.units is unavailable.
 _CONTRACT_DISTRICTS = ("TPSL", "QN", "TC", "ML", "BY", "PY", "MC", "YC", "MS", "SM", "SC", "VH")
 KERNEL = "python3"
@@ -301,6 +306,7 @@ def plan_jobs(
     from .export import MAX_REPORT_BYTES  # noqa: F401  (import check: export must load)
 
     districts = district_codes(period)  # 2026 on: the communes (the district level ended 30/06/2025)
+    commune_phase = _dt.date(period[0], 1, 1) >= REFORM_DATE
     all_units = [PROVINCE] + districts
     if units is not None:
         bad = [u for u in units if u not in all_units]
@@ -318,7 +324,8 @@ def plan_jobs(
         raise UsageError(f"-p: no selected notebook or topic named {', '.join(sorted(unknown))}")
     jobs: list[Job] = []
     for nb in notebooks:
-        scope_units = ([PROVINCE] if "province" in nb.scope else []) + (districts if "district" in nb.scope else [])
+        below = "district" in nb.scope and (not commune_phase or nb.topic in COMMUNE_TOPICS)
+        scope_units = ([PROVINCE] if "province" in nb.scope else []) + (districts if below else [])
         for unit in scope_units:
             if units is not None and unit not in units:
                 continue
