@@ -32,7 +32,7 @@ def test_the_2026_2030_phase_plans_province_and_communes(tmp_path):
     assert by_topic["data_quality"] == ["SL"]
     assert all(j.params["period_start"] == 2026 and j.params["period_end"] == 2030 for j in jobs)
     j = next(j for j in jobs if j.unit == "03985" and j.topic == "scorecard")
-    assert j.title.endswith("— Chiềng Sơn") and j.html_path.endswith("vi/03985/10_targets_scorecard.html")
+    assert j.title.endswith("— xã Chiềng Sơn") and j.html_path.endswith("vi/03985/10_targets_scorecard.html")
 
 
 def test_the_2021_2025_review_keeps_the_districts(tmp_path):
@@ -62,6 +62,6 @@ def test_index_groups_communes_by_former_district():
     assert html.count('<tr><th scope="row">') == 1 + 76
     assert html.count("xã ghép từ hai huyện cũ") == 2
     mc = html.split("Địa bàn thị xã Mộc Châu cũ")[1].split('class="me-group"')[0]
-    assert mc.count('<tr><th scope="row">') == 8 and "Tân Yên (03997)" in mc
+    assert mc.count('<tr><th scope="row">') == 8 and "xã Tân Yên (03997)" in mc
     # the province comes first, before any group heading
     assert html.index("Tỉnh Sơn La (SL)") < html.index("me-group\"><th")

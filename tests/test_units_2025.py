@@ -88,7 +88,8 @@ def test_frame_and_names(units):
     assert fr.set_index("unit_code").loc["04231", "geography"] == "commune"
     assert len(units.frame(include_former=True)) == 288
     assert units.frame(include_former=True)["unit_id"].is_unique
-    assert units.name("04105", full=True) == "xã Mai Sơn"
+    assert units.name("04105", full=True) == units.name("04105") == "xã Mai Sơn"
+    assert units.name("04105", "en") == "Mai Son Commune" and units.name("MS") == "Mai Sơn"
     assert units.name("03646", "en", full=True) == "To Hieu Ward"
     assert units["N03646"].name_ascii == "To Hieu"
     assert units.codes() == ["SL", "TPSL", "QN", "TC", "ML", "BY", "PY", "MC", "YC", "MS", "SM", "SC", "VH"]

@@ -395,10 +395,11 @@ class Units:
 
     def name(self, code: str, lang: str = "vi", full: bool = False) -> str:
         """Display name of a unit: ``name(\"MS\")`` → ``'Mai Sơn'``; ``full=True`` →
-        ``'huyện Mai Sơn'``; ``name('04105', full=True)`` → ``'xã Mai Sơn'``; English with
-        ``lang=\"en\"``."""
+        ``'huyện Mai Sơn'``; English with ``lang=\"en\"``. A commune always gets its type word
+        (``name('04105')`` → ``'xã Mai Sơn'``): 11 communes share the bare name of a former
+        district, and a report title must not be read as the district's."""
         u = self[code]
-        if full:
+        if full or u.level == "commune":
             return fmt.pick(lang, u.full_name_vi, u.full_name_en)
         return fmt.pick(lang, u.name_vi, u.name_en)
 
