@@ -65,3 +65,51 @@ def test_index_groups_communes_by_former_district():
     assert mc.count('<tr><th scope="row">') == 8 and "xã Tân Yên (03997)" in mc
     # the province comes first, before any group heading
     assert html.index("Tỉnh Sơn La (SL)") < html.index("me-group\"><th")
+
+
+def _me(*args, timeout=1500):
+    import os
+
+    env = {**os.environ, "PYTHONPATH": str(paths.project_root() / "src")}
+    return subprocess.run([sys.executable, "-m", "me_utils.cli", *args], capture_output=True, text=True,
+                          timeout=timeout, env=env)
+
+
+@pytest.fixture(scope="module")
+def commune_reports(tmp_path_factory):
+    base = tmp_path_factory.mktemp("communes")
+    root, reports = base / "demo", base / "reports"
+    for step in (["demo", "--out", str(root)], ["build", "--root", str(root)],
+                 ["report", "--data-root", str(root), "--units", "SL,04231", "--topics", "scorecard,leadership",
+                  "--period", "2026-2030", "--reports", str(reports), "--jobs", "2", "--no-progress"]):
+        p = _me(*step)
+        assert p.returncode == 0, (step[0], p.stdout[-1500:], p.stderr[-1500:])
+    return root, reports
+
+
+def _text(path: Path) -> str:
+    import html as _html
+
+    t = path.read_text(encoding="utf-8")
+    t = re.sub(r"<script.*?</script>|<style.*?</style>", "", t, flags=re.S)
+    return re.sub(r"\s+", " ", _html.unescape(re.sub(r"<[^>]+>", " ", t)))
+
+
+@pytest.mark.slow
+def test_a_commune_report_renders(commune_reports):
+    from me_utils import demo, demo_communes
+
+    root, reports = commune_reports
+    rows = demo_communes.commune_rows(20250506, demo.load_specs())
+    m1 = rows[(rows["indicator_code"] == "M1.C1") & (rows["unit_code"] == "04231")].iloc[0]
+    expected = f"{100 * m1['numerator'] / m1['denominator']:.1f}".replace(".", ",")
+    sc = _text(reports / "vi" / "04231" / "10_targets_scorecard.html")
+    assert "Đánh giá chỉ tiêu và mục tiêu — xã Sốp Cộp, 2026–2030" in sc
+    assert "Dữ liệu minh họa" in sc
+    assert f"{expected} (2026)" in sc
+    ld = _text(reports / "vi" / "04231" / "30_leadership.html")
+    assert "Chuỗi số liệu của xã Sốp Cộp bắt đầu từ ngày 01/07/2025" in ld
+    assert "Đơn vị cấp huyện 04231" not in ld
+    assert f"{int(m1['denominator'])} {int(m1['numerator'])} {expected}%" in ld
+    idx = (reports / "index.html").read_text(encoding="utf-8")
+    assert "Địa bàn huyện Sốp Cộp cũ" in idx and "xã Sốp Cộp (04231)" in idx
