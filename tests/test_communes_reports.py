@@ -113,3 +113,16 @@ def test_a_commune_report_renders(commune_reports):
     assert f"{int(m1['denominator'])} {int(m1['numerator'])} {expected}%" in ld
     idx = (reports / "index.html").read_text(encoding="utf-8")
     assert "Địa bàn huyện Sốp Cộp cũ" in idx and "xã Sốp Cộp (04231)" in idx
+
+
+def test_each_phase_has_its_own_reports_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("ME_PROJECT_ROOT", str(tmp_path))
+    assert runner.phase_reports_dir((2021, 2025)) == paths.reports_dir()
+    assert runner.phase_reports_dir((2026, 2030)) == paths.reports_dir() / "2026-2030"
+    top, phase = tmp_path / "reports", tmp_path / "reports" / "2026-2030"
+    phase.mkdir(parents=True)
+    (top / "index.html").write_text("x", encoding="utf-8")
+    (phase / "index.html").write_text("x", encoding="utf-8")
+    state = {"runs": {}, "last_run": {}}
+    assert '<a href="2026-2030/index.html">Giai đoạn 2026–2030</a>' in index.render_index(state, reports_dir=top)
+    assert '<a href="../index.html">Giai đoạn 2021–2025 (tổng kết)</a>' in index.render_index(state, reports_dir=phase)

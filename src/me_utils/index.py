@@ -8,6 +8,7 @@ restricted folder of executed notebooks is never linked.
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 
 from . import fmt
@@ -76,6 +77,27 @@ def commune_groups(codes, lang: str = "vi") -> list[tuple[str, str, list[tuple[s
     return out
 
 
+def _phase_links(reports_dir) -> str:
+    """Links between the phases' indexes: ``reports/index.html`` (2021–2025) and
+    ``reports/<a>-<b>/index.html`` (e.g. 2026–2030, written by ``me report --period``)."""
+    if reports_dir is None:
+        return ""
+    here = Path(reports_dir)
+    pat = re.compile(r"(\d{4})-(\d{4})")
+    links = []
+    if pat.fullmatch(here.name) and (here.parent / "index.html").is_file():
+        links.append(("../index.html", "Giai đoạn 2021–2025 (tổng kết)", "2021–2025 phase (review)"))
+    else:
+        for d in sorted(p for p in here.glob("*") if p.is_dir() and pat.fullmatch(p.name)):
+            if (d / "index.html").is_file():
+                a, b = pat.fullmatch(d.name).groups()
+                links.append((f"{d.name}/index.html", f"Giai đoạn {a}–{b}", f"{a}–{b} phase"))
+    if not links:
+        return ""
+    items = " · ".join(f'<a href="{_e(h)}">{_e(vi)}</a> <span lang="en">({_e(en)})</span>' for h, vi, en in links)
+    return f'<p class="me-meta">{_e("Giai đoạn khác / Other phase")}: {items}</p>\n'
+
+
 def _grouped_rows(units: list[str], lang: str) -> list[tuple[str | None, str | None, bool]]:
     """Index rows: ``(unit, None, cross)`` for a unit, ``(None, heading, False)`` for a group
     heading. Province and districts first, then the communes under their former district."""
@@ -127,6 +149,7 @@ def render_index(state: dict, notebooks: list | None = None,
                "Son La gender-equality monitoring and evaluation reports</span></h1>\n")
     if illustrative:
         out.append(banner_html("vi") + "\n")
+    out.append(_phase_links(reports_dir))
     if not langs:
         out.append("<p>Chưa có báo cáo nào. / No report yet.</p>\n")
     for lang in langs:

@@ -276,6 +276,17 @@ class Result:
     finished_at: str = ""
 
 
+DEFAULT_PERIOD = (2021, 2025)
+
+
+def phase_reports_dir(period: tuple[int, int]) -> Path:
+    """Default reports folder of a phase: ``reports/`` for 2021–2025, ``reports/<a>-<b>/`` for
+    another (2026–2030), so a phase's run never overwrites or removes the other's reports
+    (each folder has its own index, run records and stale-file cleanup)."""
+    base = paths.reports_dir()
+    return base if tuple(period) == DEFAULT_PERIOD else base / f"{period[0]}-{period[1]}"
+
+
 def parse_period(text: str) -> tuple[int, int]:
     try:
         a, b = (int(x) for x in text.split("-", 1)) if "-" in text else (int(text), int(text))
@@ -862,7 +873,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="extra notebook parameter, for every selected notebook or only NOTEBOOK "
                         "(topic or file stem); validated against the declared parameters")
     p.add_argument("--notebooks", default=None, help="folder of report notebooks (default notebooks/)")
-    p.add_argument("--reports", default=None, help="output folder (default reports/)")
+    p.add_argument("--reports", default=None,
+                   help="output folder (default reports/; reports/<period>/ for a period other than 2021-2025)")
     p.add_argument("--max-mb", type=float, default=3.0, help="size budget of one HTML report, MB")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     return p
@@ -899,7 +911,7 @@ def _run(args) -> int:
     if not data_root.is_dir():
         raise UsageError(f"--data-root {data_root}: no such folder")
     notebooks_dir = Path(args.notebooks) if args.notebooks else paths.project_root() / "notebooks"
-    reports_dir = (Path(args.reports) if args.reports else paths.reports_dir()).resolve()
+    reports_dir = (Path(args.reports) if args.reports else phase_reports_dir(parse_period(args.period))).resolve()
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
     if args.timeout < 1:
