@@ -58,3 +58,32 @@ def test_a_missing_commune_never_undercounts(units):
     assert np.isnan(out.loc["SC", "cases"]) and out.loc["SC", "n_communes"] == 3
     assert np.isnan(out.loc["MC", "cases"])  # Đoàn Kết's value missing
     assert out.loc["QN", "cases"] == 4
+
+
+def test_commune_funnel_by_hand(units):
+    from scipy.stats import binom
+
+    from me_utils.commune_funnel import commune_funnel
+
+    codes = units.communes()
+    num = [5 + (i % 7) for i in range(len(codes))]
+    den = [20 + (i % 5) * 5 for i in range(len(codes))]
+    obs = pd.DataFrame({"indicator_code": "M1.C1", "unit_code": codes, "year": 2026, "period": "FY", "sex": "T",
+                        "numerator": num, "denominator": den})
+    obs = pd.concat([obs, pd.DataFrame([{"indicator_code": "M1.C1", "unit_code": "SL", "year": 2026, "period": "FY",
+                                         "sex": "T", "numerator": 1, "denominator": 2}])])
+    tab, od = commune_funnel(obs, "M1.C1", 2026, units=units)
+    assert len(tab) == 75 and od["n_units"] == 75
+    theta = sum(num) / sum(den)
+    assert od["theta0"] == pytest.approx(theta)
+    row = tab.set_index("unit_code").loc["03985"]
+    assert row["unit"] == "xã Chiềng Sơn" and bool(row["cross_district"])
+    assert row["former_districts"] == "huyện Vân Hồ; thị xã Mộc Châu"
+    i = codes.index("03985")
+    assert row["value"] == pytest.approx(100 * num[i] / den[i])
+    # the exact 95% limit is a binomial quantile around the pooled share (scipy as the reference)
+    lo = binom.ppf(0.025, den[i], theta) / den[i] * 100
+    assert row["lower_95"] == pytest.approx(lo, abs=100 / den[i])
+    assert list(tab["unit"]) == sorted(tab["unit"], key=str.casefold)
+    with pytest.raises(ValueError, match="a funnel needs 2 or more"):
+        commune_funnel(obs[obs["unit_code"].isin(["SL", "04000"])], "M1.C1", 2026, units=units)
