@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_reports import PeakMemory  # noqa: E402
+from bench_reports import PeakMemory
 
 OUT = ROOT / "benchmarks" / "out"
 

@@ -5,7 +5,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from me_utils.geography import add_geography, aggregate_to_former_districts, former_district_areas
+from me_utils.geography import (
+    add_geography,
+    aggregate_to_former_districts,
+    former_district_areas,
+)
 from me_utils.units import load_units
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 import io
 
 import openpyxl
-import pytest
 
 from me_utils import intake, template
 from me_utils.units import load_units
@@ -67,7 +66,7 @@ def test_the_2026_template_lists_the_75_units():
 
 
 def test_the_2024_template_lists_the_districts():
-    codes, names, _ = _template_units(2024)
+    codes, _, _ = _template_units(2024)
     assert codes == ["SL", "TPSL", "QN", "TC", "ML", "BY", "PY", "MC", "YC", "MS", "SM", "SC", "VH"]
 
 

@@ -91,7 +91,7 @@ def _text(path: Path) -> str:
     import html as _html
 
     t = path.read_text(encoding="utf-8")
-    t = re.sub(r"<script.*?</script>|<style.*?</style>", "", t, flags=re.S)
+    t = re.sub(r"<script.*?</script>|<style.*?</style>", "", t, flags=re.DOTALL)
     return re.sub(r"\s+", " ", _html.unescape(re.sub(r"<[^>]+>", " ", t)))
 
 
@@ -99,7 +99,7 @@ def _text(path: Path) -> str:
 def test_a_commune_report_renders(commune_reports):
     from me_utils import demo, demo_communes
 
-    root, reports = commune_reports
+    _, reports = commune_reports
     rows = demo_communes.commune_rows(20250506, demo.load_specs())
     m1 = rows[(rows["indicator_code"] == "M1.C1") & (rows["unit_code"] == "04231")].iloc[0]
     expected = f"{100 * m1['numerator'] / m1['denominator']:.1f}".replace(".", ",")

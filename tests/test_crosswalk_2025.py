@@ -10,8 +10,15 @@ import pandas as pd
 import pytest
 
 from me_utils import paths
-from me_utils.units import (COMMUNES_FILE, CROSSWALK_FILE, DISTRICT_CROSSWALK_FILE, FORMER_FILE, UNITS_FILE,
-                            UnitsError, load_units)
+from me_utils.units import (
+    COMMUNES_FILE,
+    CROSSWALK_FILE,
+    DISTRICT_CROSSWALK_FILE,
+    FORMER_FILE,
+    UNITS_FILE,
+    UnitsError,
+    load_units,
+)
 
 # §4: former district → (total, xã, phường, thị trấn), number of new units receiving them
 SECTION4 = {"TPSL": (12, 5, 7, 0, 4), "MC": (15, 7, 8, 0, 8), "QN": (11, 10, 0, 1, 4), "ML": (16, 15, 0, 1, 5),

@@ -5,7 +5,13 @@ import datetime as dt
 
 import pytest
 
-from me_utils.units import AmbiguousUnitError, find_unit, load_units, units_for_period, units_valid_on
+from me_utils.units import (
+    AmbiguousUnitError,
+    find_unit,
+    load_units,
+    units_for_period,
+    units_valid_on,
+)
 
 
 @pytest.fixture(scope="module")

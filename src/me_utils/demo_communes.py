@@ -26,7 +26,6 @@ import numpy as np
 import pandas as pd
 
 from . import demo_submissions as S
-from . import demo_tables as T
 from .units import load_units
 
 YEAR = 2026

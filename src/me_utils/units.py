@@ -359,7 +359,7 @@ class Units:
         alone."""
         out = []
         for c, d in zip(codes, dates):
-            u = None if c is None or d is None or (isinstance(d, float) and d != d) else self.get(str(c), d)
+            u = None if c is None or d is None or pd.isna(d) else self.get(str(c), d)
             out.append(u.unit_id if u is not None else None)
         return out
 
