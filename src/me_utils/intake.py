@@ -270,6 +270,7 @@ class Reference:
     _code_fold: dict[str, str] = field(default_factory=dict)
     schema: object = None
     unit_validity: dict = field(default_factory=dict)  # code → (valid_from, valid_to) dates or None
+    units: object = None  # me_utils.units.Units: period rule and date-aware name matching
 
     def __post_init__(self):
         self._code_fold = {fold(c): c for c in self.indicators}
@@ -277,7 +278,9 @@ class Reference:
     def match_indicator(self, text) -> str | None:
         return self._code_fold.get(fold(text))
 
-    def match_unit(self, text) -> str | None:
+    def match_unit(self, text, year=None) -> str | None:
+        """Unit code of a code or name; with ``year`` a bare name reads as the unit in force on
+        1 January of that year ("Mai Sơn": huyện up to 2025, xã from 2026)."""
         s = "" if text is None else unicodedata.normalize("NFC", str(text)).strip()
         if not s:
             return None
@@ -285,7 +288,10 @@ class Reference:
             return s.upper()
         if self._unit_matcher is not None:
             try:
-                code = self._unit_matcher(s)
+                if self.units is not None and year is not None:
+                    code = self.units.match(s, on=_dt.date(int(year), 1, 1))
+                else:
+                    code = self._unit_matcher(s)
             except Exception:  # a matcher problem must not stop validation
                 code = None
             if isinstance(code, str) and code:
@@ -325,6 +331,7 @@ def load_reference(refresh: bool = False) -> Reference:
             scale=float(getattr(ind, "scale", 1) or 1),
             department=str(getattr(ind, "department", "") or ""), co_departments=tuple(co),
             periodicity=str(getattr(ind, "periodicity", "annual") or "annual"))
+    u = None
     try:
         from . import units as units_mod
 
@@ -347,7 +354,8 @@ def load_reference(refresh: bool = False) -> Reference:
 
         def matcher(text):
             return names.get(fold(text))
-    _REFERENCE = Reference(indicators=inds, unit_codes=codes, _unit_matcher=matcher, unit_validity=validity)
+    _REFERENCE = Reference(indicators=inds, unit_codes=codes, _unit_matcher=matcher, unit_validity=validity,
+                           units=u)
     return _REFERENCE
 
 
@@ -1451,7 +1459,6 @@ def _parse_into(sub: Submission, path: Path, cli_dept, cli_date, ref: Reference)
         code_raw = cell_text(get("indicator_code"))
         ind = ref.match_indicator(code_raw) if code_raw else None
         unit_raw = cell_text(get("unit"))
-        unit = ref.match_unit(unit_raw) if unit_raw else None
         year = period = None
         sex = "T"
         value = num = den = None
@@ -1481,6 +1488,7 @@ def _parse_into(sub: Submission, path: Path, cli_dept, cli_date, ref: Reference)
         except CellError as ce:
             ok = False
             msg("error", ce.code, "period", ce.vi, ce.en)
+        unit = ref.match_unit(unit_raw, year=year) if unit_raw else None  # a name reads by the year
         if "sex" in inv:
             try:
                 sex = parse_sex(get("sex"))
@@ -1725,13 +1733,23 @@ def check_records(records: pd.DataFrame, ref: Reference | None = None) -> tuple[
         for idx in df.index[not_whole(df[c]).fillna(False).to_numpy(dtype=bool)]:
             msgs.append(_rec_message(df.loc[idx], "warning", "count_not_whole", c,
                                      f"{COLUMN_LABELS[c]} không phải số nguyên", f"the {c} is not a whole number"))
-    # A unit that did not exist for the whole period (the district level ended on 2025-06-30).
+    # A unit that did not exist for the whole period: districts end on 2025-06-30, communes
+    # start on 2025-07-01. No overlap at all is an error naming the units to use instead
+    # (me_utils.units.Units.period_problem); part of the period only is a warning.
     for idx in df.index:
         code = df.at[idx, "unit_code"]
         if code not in ref.unit_validity or _isnan(df.at[idx, "year"]) or df.at[idx, "period"] not in PERIODS:
             continue
-        vf, vt = ref.unit_validity[code]
         y = int(df.at[idx, "year"])
+        if ref.units is not None:
+            prob = ref.units.period_problem(code, y, df.at[idx, "period"])
+            if prob is not None:
+                sev, rule, vi, en = prob
+                msgs.append(_rec_message(df.loc[idx], sev, rule, "unit_code", vi, en))
+                if sev == "error":
+                    ok.loc[idx] = False
+            continue
+        vf, vt = ref.unit_validity[code]
         start, end = _dt.date(y, 1, 1), (_dt.date(y, 6, 30) if df.at[idx, "period"] == "H1" else _dt.date(y, 12, 31))
         if (vt is not None and vt < end) or (vf is not None and vf > start):
             span_vi = f"{vf.strftime('%d/%m/%Y') if vf else '…'}–{vt.strftime('%d/%m/%Y') if vt else '…'}"

@@ -855,7 +855,9 @@ def district_series_note(unit: str, lang: str = "vi") -> str:
         try:
             from .units import load_units
 
-            note = load_units().series_end_note(unit, lang)
+            units = load_units()
+            # a commune (from 2025-07-01) has no end: say where its series starts instead
+            note = units.series_end_note(unit, lang) or getattr(units, "series_start_note", lambda *a: None)(unit, lang)
             if note:
                 return str(note)
         except Exception:  # noqa: BLE001 - units is another module; fall back to our own sentence

@@ -47,11 +47,16 @@ from pathlib import Path
 from . import errors as _errors
 from . import paths
 from .evidence import ensure_evidence
+from .units import REFORM_DATE
 
 log = logging.getLogger("me_utils.runner")
 
 BASE_PARAMS = ("unit", "period_start", "period_end", "lang", "data_root")
 PROVINCE = "SL"
+# Topics whose notebooks have been run for commune units (2026 on); the others stay
+# province-only for a commune phase until they handle commune codes (GBV: its register and
+# suppression cube are by district, see gbv.DISTRICTS).
+COMMUNE_TOPICS = ("scorecard", "leadership")
 # District-level units of docs/CONTRACTS.md, used only when me_utils.units is unavailable.
 _CONTRACT_DISTRICTS = ("TPSL", "QN", "TC", "ML", "BY", "PY", "MC", "YC", "MS", "SM", "SC", "VH")
 KERNEL = "python3"
@@ -219,12 +224,13 @@ def parse_param(text: str) -> tuple[tuple[str | None, str], object]:
     return (target or None, name), value
 
 
-def district_codes() -> list[str]:
-    """District-level unit codes, from :mod:`me_utils.units` (the contract list as fallback)."""
+def district_codes(period: tuple[int, int] | None = None) -> list[str]:
+    """Codes of the units below the province, from :mod:`me_utils.units` (the contract list as
+    fallback): the 12 districts, or for a period from 2026 on the 75 communes in force then."""
     try:
         from .units import load_units
 
-        d = load_units().districts()
+        d = load_units().districts() if period is None else load_units().subunits_for_phase(*period)
     except ImportError:
         log.warning("me_utils.units not available; using the district list of docs/CONTRACTS.md")
         return list(_CONTRACT_DISTRICTS)
@@ -290,6 +296,17 @@ class Result:
     finished_at: str = ""
 
 
+DEFAULT_PERIOD = (2021, 2025)
+
+
+def phase_reports_dir(period: tuple[int, int]) -> Path:
+    """Default reports folder of a phase: ``reports/`` for 2021–2025, ``reports/<a>-<b>/`` for
+    another (2026–2030), so a phase's run never overwrites or removes the other's reports
+    (each folder has its own index, run records and stale-file cleanup)."""
+    base = paths.reports_dir()
+    return base if tuple(period) == DEFAULT_PERIOD else base / f"{period[0]}-{period[1]}"
+
+
 def parse_period(text: str) -> tuple[int, int]:
     try:
         a, b = (int(x) for x in text.split("-", 1)) if "-" in text else (int(text), int(text))
@@ -319,7 +336,8 @@ def plan_jobs(
     """All runs of the selection, parameters validated (raises :class:`UsageError`)."""
     from .export import MAX_REPORT_BYTES  # noqa: F401  (import check: export must load)
 
-    districts = district_codes()
+    districts = district_codes(period)  # 2026 on: the communes (the district level ended 30/06/2025)
+    commune_phase = _dt.date(period[0], 1, 1) >= REFORM_DATE
     all_units = [PROVINCE] + districts
     if units is not None:
         bad = [u for u in units if u not in all_units]
@@ -337,7 +355,8 @@ def plan_jobs(
         raise UsageError(f"-p: no selected notebook or topic named {', '.join(sorted(unknown))}")
     jobs: list[Job] = []
     for nb in notebooks:
-        scope_units = ([PROVINCE] if "province" in nb.scope else []) + (districts if "district" in nb.scope else [])
+        below = "district" in nb.scope and (not commune_phase or nb.topic in COMMUNE_TOPICS)
+        scope_units = ([PROVINCE] if "province" in nb.scope else []) + (districts if below else [])
         for unit in scope_units:
             if units is not None and unit not in units:
                 continue
@@ -975,7 +994,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--notebooks", default=None,
                    help="folder of report notebooks (default notebooks/); relative paths from the current folder")
     p.add_argument("--reports", default=None,
-                   help="output folder (default reports/); relative paths from the current folder")
+                   help="output folder (default reports/; reports/<period>/ for a period other than 2021-2025); "
+                        "relative paths from the current folder")
     p.add_argument("--max-mb", type=float, default=3.0, help="size budget of one HTML report, MB")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     return p
@@ -1086,7 +1106,7 @@ def _run(args) -> int:
     if not data_root.is_dir():
         raise UsageError(f"--data-root {data_root}: no such folder")
     notebooks_dir = Path(args.notebooks).resolve() if args.notebooks else paths.project_root() / "notebooks"
-    reports_dir = (Path(args.reports) if args.reports else paths.reports_dir()).resolve()
+    reports_dir = (Path(args.reports) if args.reports else phase_reports_dir(parse_period(args.period))).resolve()
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
     if args.timeout < 1:
