@@ -12,20 +12,29 @@ SEED ?= 20250506
 LANG_REPORT ?= vi
 JOBS ?=
 
-.PHONY: setup browser demo build report test lab bench clean help
+.PHONY: setup lock browser demo build report test lab bench clean help
 
 help:
 	@echo "make report | make test | make setup | make lab | make demo | make bench | make clean"
 
-# Idempotent: rebuilds the venv only when pyproject.toml changes. The ipykernel wheel ships the
-# venv's own python3 kernelspec, so notebooks run on this venv without touching global Jupyter.
+# Idempotent: reinstalls only when pyproject.toml or the lock changes. Every package comes from
+# requirements.lock (exact versions, sha256 hashes checked), so a run set up next year computes
+# what this one did; the workbench itself is installed editable without resolving anything.
+# The ipykernel wheel ships the venv's own python3 kernelspec, so notebooks run on this venv
+# without touching global Jupyter. `make lock` regenerates the lock (see README).
+LOCK := requirements.lock
+
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
+
+lock:
+	$(PY) -m piptools compile --quiet --generate-hashes --allow-unsafe --strip-extras --extra test \
+	  --no-emit-index-url --no-emit-find-links --resolver=backtracking -o $(LOCK) pyproject.toml requirements-lock.in
 
 # Headless Chromium for the real-browser test and PDF export (Debian package; installed only
 # where missing).

@@ -88,11 +88,16 @@ def test_worked_example_four_points():
 
 def test_series_assessment_side_by_side_and_headline():
     kw = dict(direction="increase", kind="proportion", scale=100, target_2025=30, target_2030=40, fit_model=False)
-    a = assess_series([2021, 2024], [20, 24], **kw)
+    # UNSD and StatCan read base and latest only (20 → 24 as in the worked example); ESCAP needs
+    # the middle point, which keeps its slope positive and its gap G > 0
+    a = assess_series([2021, 2022, 2024], [20, 21, 24], **kw)
     assert a.statuses == {"unsd": "acceleration_needed", "statcan": "limited_progress", "escap": "accelerate"}
     assert a.headline == "acceleration_needed" and a.summary == "behind"
     assert a.gap == pytest.approx(6.0)
-    b = assess_series([2021, 2024], [20, 24], settings=AssessSettings(headline_method="escap"), **kw)
+    # two points: the minimum-information rule (issue 13) refuses every trend status
+    two = assess_series([2021, 2024], [20, 24], **kw)
+    assert set(two.statuses.values()) == {"insufficient_data"} and "info:few_points|n=2|min=3" in two.notes
+    b = assess_series([2021, 2022, 2024], [20, 21, 24], settings=AssessSettings(headline_method="escap"), **kw)
     assert b.headline == "accelerate"
     with pytest.raises(ValueError):
         AssessSettings(headline_method="oecd")
@@ -105,7 +110,8 @@ def test_one_point_insufficient_unless_target_met():
     assert set(a.statuses.values()) == {"insufficient_data"} and a.summary == "no_data"
     assert a.fit is None and "one_point" in a.notes
     b = assess_series([2024], [31], **kw)
-    assert b.statuses == {"unsd": "achieved", "statcan": "achieved", "escap": "maintain"}
+    # UNSD and StatCan's own rule (latest meets the target); ESCAP has no trend from one point
+    assert b.statuses == {"unsd": "achieved", "statcan": "achieved", "escap": "insufficient_data"}
     assert b.summary == "achieved"
 
 
@@ -116,10 +122,10 @@ def test_no_observations_is_no_data():
 
 def test_gaps_use_actual_year_differences():
     full = assess_unsd(2021, 20, 2024, 24, 30, 2025, "increase")
-    a = assess_series([2021, 2024], [20, 24], direction="increase", kind="proportion", scale=100,
+    a = assess_series([2021, 2022, 2024], [20, 21, 24], direction="increase", kind="proportion", scale=100,
                       target_2025=30, fit_model=False)
     assert a.results["unsd"].metric == pytest.approx(full.metric)
-    b = assess_series([2021, 2023], [20, 24], direction="increase", kind="proportion", scale=100,
+    b = assess_series([2021, 2022, 2023], [20, 22, 24], direction="increase", kind="proportion", scale=100,
                       target_2025=30, fit_model=False)
     g = (24 / 20) ** 0.5 - 1
     assert b.results["unsd"].metric == pytest.approx((24 * (1 + g) ** 2 - 20) / 10)
@@ -129,23 +135,29 @@ def test_zero_values_never_enter_a_logarithm():
     with np.errstate(divide="raise", invalid="raise"):
         u = assess_unsd(2021, 0, 2024, 5, 30, 2025, "increase")
         s = assess_statcan(2021, 0, 2024, 5, 30, 2025, "increase")
-    assert u.warnings and s.warnings and "0.001" in s.warnings[0]
-    assert s.details["cagr"] == pytest.approx((5 / 0.001) ** (1 / 3) - 1)
-    # Decrease towards a zero target: the target is replaced too
+    # zero base: the growth rate is undefined — "not computable", never a 0.001 stand-in
+    assert u.status == s.status == "not_computable" and math.isnan(s.metric)
+    # issue 13's example: 0, 0, 0, 10 % against 30 % was "on track" by UNSD and StatCan
+    a = assess_series(np.arange(2021, 2025), [0, 0, 0, 10], direction="increase", kind="proportion", scale=100,
+                      target_2025=30, numerators=[0, 0, 0, 10], denominators=[100] * 4)
+    assert a.statuses["unsd"] == a.statuses["statcan"] == "not_computable"
+    # Decrease towards a zero target: CAGR_T = (0/10)^(1/4) − 1 = −1 is well defined, no substitute
     s2 = assess_statcan(2021, 10, 2024, 4, 0, 2025, "decrease")
-    assert any("target" in w for w in s2.warnings)
-    a = assess_series(np.arange(2021, 2025), [0, 0, 0, 0], direction="increase", kind="proportion", scale=100,
+    g = (4 / 10) ** (1 / 3) - 1
+    assert s2.metric == pytest.approx(-g / 1.0) and s2.status == "limited_progress" and not s2.warnings
+    z = assess_series(np.arange(2021, 2025), [0, 0, 0, 0], direction="increase", kind="proportion", scale=100,
                       target_2025=10, numerators=[0, 0, 0, 0], denominators=[50, 50, 50, 50])
-    assert a.fit is not None and 0 <= a.prob_reach[2025] <= 1
+    assert z.fit is not None and 0.001 <= z.prob_reach[2025] <= 0.999
 
 
 def test_target_at_bound_unsd_one_point_rule():
     u = assess_unsd(2021, 95, 2024, 99.2, 100, 2025, "reach")
-    assert u.status == "achieved"
+    # UNSD's own bound rule has its own code: never read as "target achieved" (issue 13)
+    assert u.status == "achieved_bound"
     s = assess_statcan(2021, 95, 2024, 99.2, 100, 2025, "reach")
     assert s.status != "achieved"
     # The tolerance is one point of the scale: in fractions (scale 1) it is 0.01
-    assert assess_unsd(2021, 0.95, 2024, 0.992, 1.0, 2025, "reach", scale=1.0).status == "achieved"
+    assert assess_unsd(2021, 0.95, 2024, 0.992, 1.0, 2025, "reach", scale=1.0).status == "achieved_bound"
     assert assess_unsd(2021, 0.95, 2024, 0.985, 1.0, 2025, "reach", scale=1.0).status != "achieved"
 
 
@@ -153,9 +165,9 @@ def test_cap_sex_ratio():
     kw = dict(direction="cap", kind="ratio", scale=100, target_2025=111, target_2030=109, fit_model=False)
     a = assess_series([2021, 2022, 2023, 2024], [116, 115, 113.5, 112.5], **kw)
     assert a.statuses["escap"] in ("accelerate", "maintain") and a.gap == pytest.approx(1.5)
-    b = assess_series([2021, 2024], [116, 110.5], **kw)
+    b = assess_series([2021, 2022, 2024], [116, 113, 110.5], **kw)
     assert b.summary == "achieved" and b.statuses["unsd"] == "achieved"
-    c = assess_series([2021, 2024], [110, 113], **kw)  # base met the cap, then moved away
+    c = assess_series([2021, 2022, 2024], [110, 111.5, 113], **kw)  # base met the cap, then moved away
     assert c.statuses == {"unsd": "stagnation_regression", "statcan": "deterioration", "escap": "reverse"}
 
 
@@ -183,7 +195,8 @@ def test_binary_indicator():
 def test_probability_uses_observed_value_for_observed_year():
     a = assess_series(np.arange(2021, 2026), [20, 22, 24, 27, 29], direction="increase", kind="proportion",
                       scale=100, target_2025=30, target_2030=40)
-    assert a.prob_reach[2025] == 0.0 and 0 < a.prob_reach[2030] < 1
+    # 2025 is observed: the figure answers it, no probability (never an exact 0 or 1)
+    assert math.isnan(a.prob_reach[2025]) and 0 < a.prob_reach[2030] < 1
 
 
 def test_gap_direction():
@@ -197,7 +210,7 @@ pos = st.floats(min_value=0.5, max_value=90, allow_nan=False)
 
 @st.composite
 def series(draw):
-    n = draw(st.integers(2, 5))
+    n = draw(st.integers(3, 5))  # the minimum-information rule needs 3 points for any trend status
     years = sorted(draw(st.lists(st.integers(2021, 2025), min_size=n, max_size=n, unique=True)))
     vals = [draw(pos) for _ in years]
     target = draw(st.floats(min_value=1, max_value=95))

@@ -40,7 +40,7 @@ def test_only_a_past_target_gives_achieved_or_not_achieved():
 
 def test_before_2025_the_2025_target_is_assessed():
     # Worked example of methods-and-anchors §2.5: 20 (2021) → 24 (2024), target 30 in 2025.
-    a = assess_series([2021, 2024], [20, 24], direction="increase", kind="proportion", scale=100,
+    a = assess_series([2021, 2022, 2024], [20, 21, 24], direction="increase", kind="proportion", scale=100,
                       target_2025=30, target_2030=40, period_end=2024)
     assert a.target_year == 2025 and a.target_2025_met is None
     assert a.statuses["statcan"] == "limited_progress"

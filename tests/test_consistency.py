@@ -17,7 +17,7 @@ import openpyxl
 import pytest
 from bs4 import BeautifulSoup
 
-from me_utils import narrative
+from me_utils import narrative, status
 from me_utils.evidence import load_evidence
 
 pytestmark = pytest.mark.slow
@@ -73,6 +73,19 @@ def _value_ci(text: str):
     return _num(first.group(1)), lo, hi
 
 
+def _is(cell: str, label: str) -> bool:
+    """A status cell shows ``label``, alone or followed by its bracketed detail
+    ('Chưa đạt mục tiêu (còn thiếu …)', 'Nhiều khả năng đạt (2030)')."""
+    cell = cell.strip()
+    return cell == label or cell.startswith(label + " (")
+
+
+def _pct(text: str):
+    """The leading whole percent of a probability cell ('14% (2030)' → 14.0); None for '–'."""
+    m = re.match(r"\s*([<>]\s*)?(\d+)\s*%", text)
+    return None if m is None else float(m.group(2))
+
+
 def _close(a, b, tol):
     return (math.isnan(a) and math.isnan(b)) or abs(a - b) <= tol
 
@@ -126,8 +139,27 @@ def test_review_workbook_narrative_and_scorecard_agree(rendered):
         rv = review_rows[code]
         wv = book[code]
         pv = page[code]
-        # Status words: the same label in the review, the scorecard page and the workbook.
-        assert rv["Kết quả 2025"] == pv["Kết quả 2025"] == wv["Kết quả 2025"], code
+        # Status words of the one status model: the same label in the review, the scorecard
+        # page and the workbook (the page and the review add the margin in brackets).
+        result = status.status_label(e["result_2025"], "vi")
+        assert _is(rv["Kết quả 2025"], result) and _is(pv["Kết quả 2025"], result), code
+        assert wv["Kết quả 2025"] == result, code
+        outlook = status.status_label(e["outlook"], "vi")
+        col = "Triển vọng (mục tiêu kế tiếp)"
+        assert _is(rv[col], outlook) and _is(pv[col], outlook) and wv[col] == outlook, code
+        p_review, p_page = _pct(rv["Xác suất đạt mục tiêu"]), _pct(pv["Xác suất đạt"])
+        assert p_review == p_page, code
+        p = float(e["outlook_prob"])
+        if math.isnan(p):
+            assert p_review is None and wv["Xác suất đạt mục tiêu kế tiếp"] is None, code
+        else:
+            assert _close(float(wv["Xác suất đạt mục tiêu kế tiếp"]), p, 1e-9), code
+            if p_review is not None and 0.01 <= p <= 0.99:
+                assert abs(p_review - 100 * p) <= 0.5 + 1e-9, code
+            # The headline never contradicts its probability.
+            assert status.outlook_band(p) == e["outlook"], code
+        for m, head in (("unsd", "UNSD 2023"), ("statcan", "Thống kê Canada"), ("escap", "ESCAP")):
+            assert wv[head] == pv[head] == status.status_label(e[f"status_{m}"], "vi"), (code, m)
         if bool(e["suppressed"]):
             assert _value_ci(rv["Giá trị gần nhất (KTC 95%)"]) is None, code
             assert wv["Giá trị gần nhất"] is None, code
@@ -148,10 +180,11 @@ def test_review_workbook_narrative_and_scorecard_agree(rendered):
     for code, e in sc.iterrows():
         if e["n_points"] == 0 or bool(e["suppressed"]) or e["kind"] == "binary":
             continue
-        lead = f"«{e['name_vi']}» đạt "
-        sentence = next((t for t in items if lead in t), None)
-        assert sentence is not None, code
-        tok = re.match(rf"({NUM})", sentence.split(lead, 1)[1]).group(1)
-        assert _close(narrative.parse_number(tok, "vi"), float(e["latest_value"]), 0.051), code
+        pat = re.compile(rf"«{re.escape(str(e['name_vi']))}» (?:đạt|ở mức) ({NUM})")
+        hits = [pat.search(t) for t in items]
+        hits = [h for h in hits if h]
+        assert hits, code
+        for h in hits:  # the indicator sentence and any topic summary say the same number
+            assert _close(narrative.parse_number(h.group(1), "vi"), float(e["latest_value"]), 0.051), code
         found += 1
     assert found >= 20

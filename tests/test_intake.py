@@ -378,12 +378,13 @@ def test_stray_far_cell_does_not_blow_up(tmp_path):
     ws["XFD1048576"] = "stray"
     p = tmp_path / "stray.xlsx"
     wb.save(p)
+    # Issue 16: no truncation — a value beyond the row cap refuses the file, located at the cell.
     for reader in (intake.read_xlsx_fast, intake.read_xlsx_openpyxl):
-        g = reader(p.read_bytes())[0]
-        assert g.truncated and len(g.rows) == 3
+        with pytest.raises(intake.FileError) as ei:
+            reader(p.read_bytes())
+        assert (ei.value.code, ei.value.row, ei.value.sheet) == ("too_many_rows", 1048576, ws.title)
     sub = intake.validate_file(p, "stray.xlsx")
-    assert "sheet_truncated" in {m.code for m in sub.messages} and sub.n_errors == 0
-    assert _good(sub) == [("M1.C1", "SL", 2024, "FY", "T", 40.0)]
+    assert [(m.code, m.row, m.sheet) for m in sub.messages] == [("too_many_rows", 1048576, ws.title)]
 
 
 _VALID = (FILES / "15_script_in_note.xlsx").read_bytes()

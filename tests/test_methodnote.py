@@ -28,13 +28,15 @@ def test_english_note_has_no_vietnamese_sentences():
 def test_note_follows_settings(lang):
     custom = AssessSettings(headline_method="escap", unsd_on_track=0.9, statcan_acceleration=0.5,
                             count_overdispersion="negbin", level_model="wls_escap",
-                            overdispersion_threshold=2.0)
+                            shrink_slopes=False)
     s = method_note(custom, lang=lang)
     assert ("0,90" if lang == "vi" else "0.90") in s
     assert "50%" in s
     assert "ESCAP" in s.split("\n")[4]  # the headline paragraph names the chosen method
     assert ("nhị thức âm" if lang == "vi" else "negative binomial") in s
-    assert ("2,0" if lang == "vi" else "2.0") in s
+    # the negative-binomial option states its χ²/df threshold; without shrinkage the note says so
+    assert ("1,5" if lang == "vi" else "1.5") in s
+    assert ("Không co độ dốc" if lang == "vi" else "Slopes are not shrunk") in s
 
 
 def test_bad_language():

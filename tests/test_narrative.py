@@ -36,13 +36,14 @@ def test_every_number_in_indicator_sentences_matches_the_scorecard(lang):
         expected += [("target_year", 2025, 0),
                      ("target_2025", r["target_2025"], narrative.target_decimals(r["target_2025"]))]
         if r["result_2025"] in ("achieved", "not_achieved"):
-            # 2025 observed: its outcome, then the 2030 target (and P(2030) when computed)
-            expected += [("outcome_year", 2025, 0), ("target_year", 2030, 0),
-                         ("target_2030", r["target_2030"], narrative.target_decimals(r["target_2030"]))]
-            if not math.isnan(r["prob_reach_2030"]):
-                expected += [("prob_year", 2030, 0), ("prob_reach_2030", 100 * r["prob_reach_2030"], 0)]
-        else:
-            expected += [("prob_year", 2025, 0), ("prob_reach_2025", 100 * r["prob_reach_2025"], 0)]
+            # 2025 observed: the result with its margin (|value − target|)
+            expected += [("result_year", 2025, 0), ("margin", abs(r["margin_2025"]), d)]
+        if str(r["outlook"]).startswith("outlook_"):
+            y = int(r["outlook_year"])
+            expected += [("outlook_year", y, 0)]
+            if y != 2025:
+                expected += [("target_next", r[f"target_{y}"], narrative.target_decimals(r[f"target_{y}"]))]
+            expected += [("outlook_prob", 100 * r["outlook_prob"], 0)]
         assert len(nums) == len(expected), (text, nums)
         for got, (what, src, dec) in zip(nums, expected):
             assert _close(got, src, dec), f"{r['indicator_code']} {what}: printed {got}, computed {src} — {text}"
@@ -56,9 +57,10 @@ def test_vietnamese_sentence_reads_as_expected():
     text = narrative.indicator_sentence(r, "vi")
     # 78.04 → 78,0; 74.21 → 74,2; 81.44 → 81,4; p = 0.3149 → 31%
     assert text.startswith("Đến năm 2024, «Tỷ lệ người bị bạo lực")
-    assert "đạt 78,0% (KTC 95%: 74,2–81,4%)" in text
+    assert "ở mức 78,0% (KTC 95%: 74,2–81,4%)" in text
     assert "mục tiêu năm 2025 là đạt ít nhất 80%" in text
-    assert narrative.status_label("acceleration_needed", "vi") in text and "khoảng 31%." in text
+    # p = 0.3149 lies in [0.2, 0.5): "ít khả năng đạt", printed beside its probability
+    assert "Triển vọng đạt mục tiêu năm 2025: ít khả năng đạt (xác suất khoảng 31%)." in text
     en = narrative.indicator_sentence(r, "en")
     assert "stood at 78.0% (95% CI: 74.2–81.4%)" in en and "the 2025 target is at least 80%" in en
 
@@ -67,10 +69,10 @@ def test_ratio_count_and_unverified_target_formatting():
     sc = make_scorecard().set_index("indicator_code")
     m4 = sc.loc["M4.C1"].to_dict()
     t = narrative.indicator_sentence(m4, "vi")
-    assert "đạt 112,35 bé trai/100 bé gái (KTC 95%: 110,13–114,60)" in t
+    assert "ở mức 112,35 bé trai/100 bé gái (KTC 95%: 110,13–114,60)" in t
     assert "không vượt quá 111 bé trai/100 bé gái" in t
     tt1 = dict(sc.loc["TT.1"].to_dict(), indicator_code="TT.1")
-    assert "đạt 1.898 cuộc;" in narrative.indicator_sentence(tt1, "vi")
+    assert "ở mức 1.898 cuộc;" in narrative.indicator_sentence(tt1, "vi")
     assert "stood at 1,898 sessions per year;" in narrative.indicator_sentence(tt1, "en")  # catalogue unit_en
     l2 = sc.loc["L.2"].to_dict()
     assert "⚠ mục tiêu chưa được kiểm chứng" in narrative.indicator_sentence(l2, "vi")
@@ -81,11 +83,12 @@ def test_ratio_count_and_unverified_target_formatting():
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_summary_sentence_numbers(lang):
-    counts = {"achieved": 3, "on_track": 1, "behind": 12, "no_data": 1001}
+    counts = {"achieved": 3, "not_achieved": 12, "outlook_likely": 1, "not_assessed": 1001}
     text = narrative.summary_sentence(counts, lang, scope="Mục tiêu 3")
     nums = narrative.parse_numbers(text, lang, remove=["Mục tiêu 3"])
-    # total, achieved, (2025 target year), on track, behind, no data
-    assert nums == [1017, 3, 2025, 1, 12, 1001]
+    # total, achieved (2025), not achieved (2025), likely (awaiting 2025), not assessed; zero
+    # categories other than achieved / not achieved are left out
+    assert nums == [1017, 3, 2025, 12, 2025, 1, 2025, 1001]
     assert ("1.017" in text and "1.001" in text) if lang == "vi" else ("1,017" in text)
 
 
@@ -129,10 +132,11 @@ def test_binary_indicator_reads_yes_no():
     row = {"indicator_code": "M5.C3", "name_vi": "Nội dung giới trong chương trình", "name_en": "Gender content",
            "kind": "binary", "direction": "reach", "unit_label": "có/không", "latest_year": 2025,
            "latest_value": 1.0, "ci_low": math.nan, "ci_high": math.nan, "target_2025": 1.0,
-           "verified": True, "status_headline": "achieved", "prob_reach_2025": math.nan}
+           "verified": True, "status_headline": "achieved", "prob_reach_2025": math.nan,
+           "result_2025": "achieved", "outlook": "not_assessed"}
     assert narrative.indicator_sentence(row, "vi") == (
         "Đến năm 2025, «Nội dung giới trong chương trình»: có; mục tiêu năm 2025 là có. "
-        "Đánh giá: " + narrative.status_label("achieved", "vi") + ".")
+        "Kết quả năm 2025: " + narrative.status_label("achieved", "vi").lower() + ".")
     assert "«Gender content»: no;" in narrative.indicator_sentence(dict(row, latest_value=0.0), "en")
 
 
@@ -140,13 +144,36 @@ def test_binary_indicator_reads_yes_no():
 @given(value=st.floats(0, 100, allow_nan=False), half=st.floats(0.01, 20), target=st.sampled_from([30.0, 50.0, 80.0, 95.5]),
        p=st.floats(0, 1), year=st.integers(2021, 2025), lang=st.sampled_from(["vi", "en"]))
 def test_property_printed_numbers_equal_the_row(value, half, target, p, year, lang):
+    observed = year == 2025
+    band = ("outlook_likely" if p >= 0.8 else "outlook_possible" if p >= 0.5 else
+            "outlook_unlikely" if p >= 0.2 else "outlook_very_unlikely")
     row = {"indicator_code": "X.1", "name_vi": "Tỷ lệ thử", "name_en": "Test share", "kind": "proportion",
            "direction": "increase", "unit_label": "%", "latest_year": year, "latest_value": value,
            "ci_low": max(0.0, value - half), "ci_high": min(100.0, value + half), "target_2025": target,
-           "verified": True, "status_headline": "on_track", "prob_reach_2025": p}
-    nums = narrative.parse_numbers(narrative.indicator_sentence(row, lang), lang)
-    expected = [year, value, 95, row["ci_low"], row["ci_high"], 2025, target, 2025, 100 * p]
-    decimals = [0, 1, 0, 1, 1, 0, narrative.target_decimals(target), 0, 0]
-    assert len(nums) == len(expected)
+           "verified": True, "status_headline": "x", "prob_reach_2025": p,
+           "result_2025": ("achieved" if value >= target else "not_achieved") if observed else "pending",
+           "margin_2025": value - target if observed else math.nan,
+           "outlook": "no_next_target" if observed else band, "outlook_year": math.nan if observed else 2025.0,
+           "outlook_prob": math.nan if observed else p}
+    text = narrative.indicator_sentence(row, lang)
+    # never "reached" and "not reached" in one sentence
+    assert not ("đã đạt" in text and "chưa đạt" in text)
+    assert not ("target achieved" in text and "not achieved" in text)
+    nums = narrative.parse_numbers(text, lang)
+    expected = [year, value, 95, row["ci_low"], row["ci_high"], 2025, target]
+    decimals = [0, 1, 0, 1, 1, 0, narrative.target_decimals(target)]
+    if observed:
+        expected += [2025]
+        decimals += [0]
+        if abs(value - target) >= 0.05:  # else "exactly at the target", no number
+            expected += [abs(value - target)]
+            decimals += [1]
+    else:
+        # a probability below 0.5 % prints "< 1%", above 99.5 % "> 99%"
+        shown = 1 if 0 < p < 0.005 else 99 if 0.995 < p < 1 else 100 * p
+        expected += [2025, shown]
+        decimals += [0, 0]
+        assert narrative.status_label(band, lang).lower() in text
+    assert len(nums) == len(expected), (text, nums)
     for got, src, d in zip(nums, expected, decimals):
         assert _close(got, src, d)

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from statsmodels.stats.proportion import proportion_confint
 
+from me_utils import status
 from me_utils import narrative, review
 from me_utils.style import STATUS_COLOURS
 from test_review_fixtures import make_scorecard
@@ -17,15 +18,21 @@ def test_summary_counts_by_objective_and_programme():
     c = review.summary_counts(make_scorecard()).set_index("group")
     # worked out from the fixture by hand
     assert list(c.index) == ["M1", "M3", "M4", "M6", "G", "L", "TT", "total"]
-    assert c.loc["M3"].to_dict() == {"achieved": 0, "on_track": 0, "behind": 2, "no_data": 0, "total": 2}
-    assert c.loc["M6", "no_data"] == 1 and c.loc["TT", "achieved"] == 1 and c.loc["L", "on_track"] == 1
-    assert c.loc["total"].to_dict() == {"achieved": 2, "on_track": 2, "behind": 3, "no_data": 1, "total": 8}
+    # categories by the status model: P(2025) 0.184 and 0.3149 → very unlikely, unlikely
+    zero = dict.fromkeys(status.SUMMARY_ORDER, 0)
+    assert c.loc["M3"].to_dict() == {**zero, "outlook_very_unlikely": 1, "outlook_unlikely": 1, "total": 2}
+    # M6.C2 has no target: "no quantitative target", never on track; TT.1 P = 1.0 → likely, not
+    # "achieved" before 2025 is observed; L.2 is the only observed 2025 result
+    assert c.loc["M6", "no_target"] == 1 and c.loc["TT", "outlook_likely"] == 1 and c.loc["L", "achieved"] == 1
+    assert c.loc["total"].to_dict() == {**zero, "achieved": 1, "outlook_likely": 2, "outlook_possible": 1,
+                                        "outlook_unlikely": 1, "outlook_very_unlikely": 2, "no_target": 1,
+                                        "total": 8}
 
 
-def test_unknown_category_counts_as_no_data():
+def test_unknown_category_counts_as_not_assessed():
     sc = make_scorecard()
     sc.loc[0, "summary_category"] = None
-    assert review.summary_counts(sc).set_index("group").loc["M1", "no_data"] == 1
+    assert review.summary_counts(sc).set_index("group").loc["M1", "not_assessed"] == 1
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
@@ -33,10 +40,11 @@ def test_executive_summary_numbers_equal_the_counts(lang):
     sc = make_scorecard()
     md = review.executive_summary_markdown(sc, lang)
     bold = [ln for ln in md.splitlines() if ln.startswith("**")][0]
-    # total, achieved, (2025), on track, behind, no data
-    assert narrative.parse_numbers(bold, lang) == [8, 2, 2025, 2, 3, 1]
+    # total; then each non-zero category (achieved and not achieved always), each phrase naming 2025
+    assert narrative.parse_numbers(bold, lang) == [8, 1, 2025, 0, 2025, 2, 2025, 1, 2025, 1, 2025, 2, 2025, 1, 2025]
     m3 = [ln for ln in md.splitlines() if ("Mục tiêu 3" in ln or "Objective 3" in ln)][0]
-    assert narrative.parse_numbers(m3, lang, remove=[review.group_label("M3", lang)]) == [2, 0, 2025, 0, 2, 0]
+    assert narrative.parse_numbers(m3, lang, remove=[review.group_label("M3", lang)]) == [
+        2, 0, 2025, 0, 2025, 1, 2025, 1, 2025]
 
 
 def test_scorecard_table_text():
@@ -44,10 +52,19 @@ def test_scorecard_table_text():
     assert t.loc["M3.C2a", "Giá trị gần nhất (KTC 95%)"] == "78,0% (74,2–81,4%)"
     assert t.loc["M3.C2a", "Mục tiêu 2025"] == "80%"
     assert t.loc["M3.C2a", "Xác suất đạt mục tiêu"] == "31% (2025)"
+    # the outlook is the band of the probability beside it: 0.3149 ∈ [0.2, 0.5)
+    assert t.loc["M3.C2a", "Triển vọng (mục tiêu kế tiếp)"] == "Ít khả năng đạt (2025)"
+    assert t.loc["M3.C2a", "Kết quả 2025"] == "Chưa có số liệu năm 2025"
+    # each published method is named beside its category
+    assert t.loc["M3.C2a", "Phân loại theo phương pháp công bố"] == (
+        "UNSD 2023: Có tiến bộ, cần đẩy nhanh; Thống kê Canada: Có tiến bộ, cần đẩy nhanh; "
+        "ESCAP: Có tiến bộ, cần đẩy nhanh")
     row = make_scorecard().set_index("indicator_code").loc[["M3.C2a"]].reset_index()
-    row[["result_2025", "assessed_target_year", "prob_reach_2030"]] = ["not_achieved", 2030.0, 0.4249]
+    row[["result_2025", "margin_2025", "outlook", "outlook_year", "outlook_prob"]] = [
+        "not_achieved", -1.96, "outlook_unlikely", 2030.0, 0.4249]
     t2 = review.scorecard_table(row, "vi").iloc[0]
-    assert t2["Kết quả 2025"] == "Chưa đạt" and t2["Xu hướng"].endswith(" (→ 2030)")
+    assert t2["Kết quả 2025"] == "Chưa đạt mục tiêu (còn thiếu 2,0 điểm phần trăm)"
+    assert t2["Triển vọng (mục tiêu kế tiếp)"] == "Ít khả năng đạt (2030)"
     assert t2["Xác suất đạt mục tiêu"] == "42% (2030)"
     assert t.loc["L.2", "Mục tiêu 2025"] == "40% ⚠"
     assert t.loc["M6.C2", "Giá trị gần nhất (KTC 95%)"] == "–"
@@ -151,8 +168,10 @@ def test_group_labels_come_from_the_catalogue():
     assert review.group_label("M3", "vi").startswith("Mục tiêu 3")
     assert "2021–2025" in review.group_label("G", "vi") or "2232" in review.group_label("G", "vi")
     assert review.group_order(["TT", "M2", "G", "M1", "zzz"]) == ["M1", "M2", "G", "TT", "zzz"]
+    # SUMMARY_ORDER: achieved, not achieved, likely, possible, unlikely, very unlikely, no target,
+    # context, not assessed; then the total
     assert np.array_equal(review.summary_table(make_scorecard(), "en").iloc[-1, 1:].to_numpy(dtype=int),
-                          np.array([2, 2, 3, 1, 8]))
+                          np.array([1, 0, 2, 1, 1, 2, 1, 0, 0, 8]))
 
 
 def test_every_assessment_status_has_a_house_colour():

@@ -92,20 +92,60 @@ def test_every_narrative_number_equals_the_computed_scorecard(results, lang):
         expect.append((2025, 0))
         if not math.isnan(r["target_2025"]):
             expect.append((r["target_2025"], narrative.target_decimals(r["target_2025"])))
+        if r["scope"] == "context":
+            pass  # a reason sentence follows, without numbers of its own
+        else:
             if r["result_2025"] in ("achieved", "not_achieved"):
-                # 2025 observed: "against the 2025 target: …", then the 2030 target, trend and P(2030)
+                # "Kết quả năm 2025: …" with the margin and, for sampled figures, its interval
                 expect.append((2025, 0))
-                if r["assessed_target_year"] == 2030 and not math.isnan(r["target_2030"]):
-                    expect += [(2030, 0), (r["target_2030"], narrative.target_decimals(r["target_2030"]))]
-                    if not math.isnan(r["prob_reach_2030"]):
-                        expect += [(2030, 0), (100 * r["prob_reach_2030"], 0)]
-            elif not math.isnan(r["prob_reach_2025"]):
-                expect += [(2025, 0), (100 * r["prob_reach_2025"], 0)]
+                printed = abs(r["margin_2025"]) >= 0.5 * 10 ** -d  # else "exactly at the target"
+                if printed:
+                    expect.append((abs(r["margin_2025"]), d))
+                if printed and not math.isnan(r["margin_2025_low"]):
+                    lo, hi = r["margin_2025_low"], r["margin_2025_high"]
+                    ends = [abs(hi), abs(lo)] if hi <= 0 else [abs(lo), abs(hi)]
+                    expect += [(95, 0), (ends[0], d), (ends[1], d)]
+            if str(r["outlook"]).startswith("outlook_"):
+                y = int(r["outlook_year"])
+                expect.append((y, 0))
+                if y != 2025:
+                    expect.append((r[f"target_{y}"], narrative.target_decimals(r[f"target_{y}"])))
+                p = r["outlook_prob"]
+                expect.append((1 if p < 0.005 else 99 if p > 0.995 else 100 * p, 0))
+            reason = r[f"status_reason_{lang}"]
+            for x in narrative.parse_numbers(reason, lang):  # reasons print their own numbers
+                expect.append((x, 6))
         assert len(nums) == len(expect), (r["indicator_code"], text, nums)
         for got, (src, dec) in zip(nums, expect):
             assert abs(got - src) <= 0.5 * 10 ** -dec + 1e-9, (r["indicator_code"], got, src, text)
         n_checked += 1
     assert n_checked >= 25
+
+
+def test_headlines_never_contradict_their_probability_and_counts_equal_statuses(results):
+    """Issue 13 "done when": the headline is a band of the printed probability; the summary's
+    counts equal the per-indicator categories, read back from the rendered summary sentence."""
+    sc = results.scorecard
+    for r in sc.to_dict("records"):
+        p = r["outlook_prob"]
+        if str(r["outlook"]).startswith("outlook_"):
+            assert 0.001 <= p <= 0.999
+            band = ("outlook_likely" if p >= 0.8 else "outlook_possible" if p >= 0.5 else
+                    "outlook_unlikely" if p >= 0.2 else "outlook_very_unlikely")
+            assert r["outlook"] == band, r["indicator_code"]
+        if r["summary_category"].startswith("outlook_"):
+            assert r["result_2025"] == "pending" and r["outlook_year"] == 2025
+        assert r["summary_category"] != "on_track"
+        if math.isnan(r["target_2025"]) and r["scope"] != "context":
+            assert r["summary_category"] == "no_target"
+    from me_utils import status
+
+    md = review.executive_summary_markdown(sc, "vi")
+    bold = [ln for ln in md.splitlines() if ln.startswith("**")][0]
+    nums = [int(x) for x in narrative.parse_numbers(bold, "vi") if x != 2025]
+    counts = sc["summary_category"].value_counts()
+    shown = [c for c in status.SUMMARY_ORDER if counts.get(c, 0) or c in ("achieved", "not_achieved")]
+    assert nums == [len(sc)] + [int(counts.get(c, 0)) for c in shown]
 
 
 def test_demo_gbv_sentences_equal_the_register_indicators(results):

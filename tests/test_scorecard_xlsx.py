@@ -77,14 +77,16 @@ def test_formatting_headers_colours_and_frozen_panes(tmp_path):
     assert val.number_format == "0.0"
     assert ws.cell(r, headers.index("Xác suất đạt mục tiêu 2025") + 1).number_format == "0%"
     status = ws.cell(r, headers.index("Xu hướng (phương pháp chính)") + 1)
-    assert status.fill.fgColor.rgb.endswith(STATUS_COLOURS["acceleration_needed"].lstrip("#").upper())
+    # headline = the status model's category: P(2025) = 0.3149 → "unlikely", coloured as limited progress
+    assert status.fill.fgColor.rgb.endswith(STATUS_COLOURS["limited_progress"].lstrip("#").upper())
     r31 = rows["M3.C1"]
     assert ws.cell(r31, headers.index("Giá trị gần nhất") + 1).number_format == "0.00"  # ratio
     l2 = _rows_by_code(wb["CT 2282-QĐ-TTg (lãnh đạo)"])["L.2"]
     assert l2["Mục tiêu đã kiểm chứng"] == "⚠ Chưa kiểm chứng"
     summary = wb["Tổng hợp"]
     last = [c.value for c in summary[summary.max_row]]
-    assert last == ["Tổng số", 2, 2, 3, 1, 8]
+    # status-model categories (me_utils.status.SUMMARY_ORDER) of the fixture, then the total
+    assert last == ["Tổng số", 1, 0, 2, 1, 1, 2, 1, 0, 0, 8]
 
 
 def test_accountability_sheet(tmp_path):

@@ -176,8 +176,8 @@ def test_broken_units_missing_column(tmp_path):
 
 def test_broken_units_bad_level(tmp_path):
     p = _copy_units(tmp_path)
-    p.write_text(p.read_text(encoding="utf-8").replace("QN,district", "QN,commune"), encoding="utf-8")
-    with pytest.raises(UnitsError, match=r"row 4, column 'level': 'commune'"):
+    p.write_text(p.read_text(encoding="utf-8").replace("QN,district", "QN,village"), encoding="utf-8")
+    with pytest.raises(UnitsError, match=r"row 4, column 'level': 'village'"):
         load_units(p)
 
 

@@ -23,7 +23,7 @@ from typing import Iterable
 
 import pandas as pd
 
-from . import fmt
+from . import fmt, safe_csv
 from .build import DEADLINES as _BUILD_DEADLINES
 from .build import due_date as _build_due_date
 from .catalogue import DEPARTMENTS as _CATALOGUE_DEPARTMENTS
@@ -225,10 +225,10 @@ def load_arrivals(data_root: str | Path) -> pd.DataFrame:
     proc = Path(data_root) / "processed"
     sub = proc / "submissions.csv"
     if sub.exists():
-        return _normalise_submissions(pd.read_csv(sub, dtype=str, keep_default_na=False), str(sub))
+        return _normalise_submissions(safe_csv.read_csv(sub, dtype=str, keep_default_na=False), str(sub))
     hist = proc / "history.csv"
     if hist.exists():
-        h = pd.read_csv(hist, dtype=str, keep_default_na=False)
+        h = safe_csv.read_csv(hist, dtype=str, keep_default_na=False)
         return arrivals_from_history(h, source=str(hist))
     raise FileNotFoundError(
         f"neither {sub} nor {hist} exists: run `me build --root {data_root}` first")

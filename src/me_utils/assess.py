@@ -39,7 +39,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from . import trends
+from . import status, trends
 
 METHODS = ("unsd", "statcan", "escap")
 UP = ("increase", "reach")
@@ -61,17 +61,19 @@ class AssessSettings:
     statcan_on_track: float = 0.95
     statcan_acceleration: float = 0.60
     statcan_limited: float = 0.0
-    statcan_zero_replacement: float = 0.001
     unsd_no_target_on_track: float = 0.02  # CAGR thresholds when no numeric target exists
     unsd_no_target_fair: float = 0.005
     statcan_no_target_on_track: float = 0.015
     statcan_no_target_acceleration: float = 0.005
+    # the methods' own minimum (two points define a growth rate); the series-level
+    # minimum-information rule (status.MIN_POINTS, events) is applied by assess_series
     escap_min_points: int = 2
     min_points: int = 2
     level_model: str = "ols"  # trend model for series without numerator/denominator
     count_overdispersion: str = "quasi"
     glm_engine: str = "numpy"  # "numpy" (closed-form IRLS) or "statsmodels" (sm.GLM); same estimates
-    overdispersion_threshold: float = trends.OVERDISPERSION_THRESHOLD
+    shrink_slopes: bool = True  # empirical-Bayes slope prior when the unit's series are pooled
+    tolerance: float = status.TOL  # of every threshold comparison
     level: float = 0.95
 
     def __post_init__(self):
@@ -88,62 +90,32 @@ class AssessSettings:
 
 DEFAULT_SETTINGS = AssessSettings()
 
-#: Status codes and their labels (Vietnamese, English).
-STATUS_LABELS = {
-    "achieved": ("Đã đạt mục tiêu", "Target achieved"),
-    "on_track": ("Đúng lộ trình", "On track"),
-    "acceleration_needed": ("Có tiến bộ, cần đẩy nhanh", "Progress made, acceleration needed"),
-    "stagnation_regression": ("Trì trệ hoặc thụt lùi", "Stagnation or regression"),
-    "limited_progress": ("Tiến bộ hạn chế", "Limited progress"),
-    "deterioration": ("Xấu đi", "Deterioration"),
-    "maintain": ("Duy trì tiến độ để đạt mục tiêu", "Maintain progress to achieve target"),
-    "accelerate": ("Cần đẩy nhanh tiến độ", "Accelerate progress to achieve target"),
-    "reverse": ("Cần đảo ngược xu hướng", "Reverse trend to achieve target"),
-    "not_achieved": ("Chưa đạt", "Not achieved"),
-    "insufficient_data": ("Không đủ số liệu", "Insufficient data"),
-    "no_target": ("Chưa có mục tiêu định lượng", "No numeric target"),
-    "term_indicator": ("Chỉ tiêu theo nhiệm kỳ: so sánh giữa các nhiệm kỳ",
-                       "Term indicator: compare terms"),
-    "no_data": ("Chưa có số liệu", "No data"),
-    "pending": ("Chưa có số liệu năm 2025", "2025 not yet observed"),
-    "behind": ("Chậm so với lộ trình", "Behind"),
-}
+#: Status labels (Vietnamese, English): the one dict of :mod:`me_utils.status`, re-exported.
+STATUS_LABELS = status.STATUS_LABELS
 
-SUMMARY_CATEGORIES = ("achieved", "on_track", "behind", "no_data")
+SUMMARY_CATEGORIES = status.SUMMARY_ORDER
 
 #: Ordinal rank of each method's statuses (higher = better); used by property tests and sorting.
 STATUS_RANK = {
     # "not_achieved"/"achieved" are the answers once the only target's year is observed.
-    "unsd": {"not_achieved": 0, "stagnation_regression": 1, "acceleration_needed": 2, "on_track": 3,
-             "achieved": 4},
-    "statcan": {"not_achieved": 0, "deterioration": 1, "limited_progress": 2, "acceleration_needed": 3,
+    "unsd": {"not_achieved": 0, "not_computable": 0, "stagnation_regression": 1, "acceleration_needed": 2, "on_track": 3,
+             "achieved_bound": 4, "achieved": 4},
+    "statcan": {"not_achieved": 0, "not_computable": 0, "deterioration": 1, "limited_progress": 2, "acceleration_needed": 3,
                 "on_track": 4, "achieved": 5},
     "escap": {"not_achieved": 0, "reverse": 1, "accelerate": 2, "maintain": 3, "achieved": 4},
 }
 
 
 def status_label(code: str, lang: str = "vi") -> str:
-    """Label of a status code in the report language (the code itself if unknown)."""
-    vi, en = STATUS_LABELS.get(code, (code, code))
-    return vi if lang == "vi" else en
+    """Label of a status code in the report language (:func:`me_utils.status.status_label`)."""
+    return status.status_label(code, lang)
 
 
 # ---------------------------------------------------------------------- helpers
 def meets(value: float, target: float, direction: str, comparator: str | None = None) -> bool:
-    """Does ``value`` meet ``target`` for ``direction``?
-
-    ≥ for increase/reach, ≤ for decrease/cap; a strict catalogue comparator (``">"`` for
-    "over 90 %", ``"<"`` for "under 30 %") makes the comparison strict.
-    """
-    if value is None or target is None or not np.isfinite(value) or not np.isfinite(target):
-        return False
-    if comparator == ">":
-        return value > target
-    if comparator == "<":
-        return value < target
-    # A relative 1e-9 slack absorbs floating-point noise of projections (e.g. 99.00000000000001).
-    eps = 1e-9 * max(1.0, abs(target))
-    return value >= target - eps if direction in UP else value <= target + eps
+    """Does ``value`` meet ``target`` for ``direction``? (:func:`me_utils.status.meets`: ≥ for
+    increase/reach, ≤ for decrease/cap, strict for ``">"``/``"<"``, 1e-9 relative tolerance.)"""
+    return status.meets(value, target, direction, comparator)
 
 
 def _sign(direction: str) -> int:
@@ -157,11 +129,21 @@ def cagr(v0: float, v1: float, years: float) -> float:
     return (v1 / v0) ** (1.0 / years) - 1.0
 
 
-def _zero_fix(v: float, repl: float, warnings: list, what: str) -> float:
-    if v == 0:
-        warnings.append(f"{what} is 0: replaced by {repl} for the growth rate (changes the result)")
-        return repl
-    return v
+def ge(a: float, b: float, tol: float = status.TOL) -> bool:
+    """``a ≥ b`` with a tolerance relative to ``max(1, |b|)`` (threshold tests never hinge on
+    floating-point noise: G = 2.3e-14 is 0)."""
+    return a >= b - tol * max(1.0, abs(b))
+
+
+def le(a: float, b: float, tol: float = status.TOL) -> bool:
+    """``a ≤ b`` with the same tolerance as :func:`ge`."""
+    return a <= b + tol * max(1.0, abs(b))
+
+
+#: Zero-base rule (documented in the method note): a compound growth rate from or to 0 is
+#: undefined, so UNSD and StatCan answer ``not_computable`` — never a 0.001 substitute, which
+#: turned 0, 0, 0, 10 % against a 30 % target into "on track".
+ZERO_RULE = "zero base or latest value: growth rate undefined, category not computed"
 
 
 @dataclass
@@ -195,21 +177,22 @@ def assess_unsd(base_year, base_value, latest_year, latest_value, target, target
     tol = s.unsd_bound_tolerance_points * scale / 100.0
     if target is not None and kind == "proportion" and target in (0, scale):
         if abs(latest_value - target) <= tol:
-            return MethodResult("unsd", "achieved", details={"rule": "within 1 point of a 0/100% target"})
+            # UNSD's own rule; its own code, so no report reads it as the 2025 result
+            return MethodResult("unsd", "achieved_bound", details={"rule": "within 1 point of a 0/100% target"})
     if kind == "binary":
         return MethodResult("unsd", "not_achieved", details={"rule": "binary indicator"})
     if n_points < s.min_points or latest_year <= base_year:
         return MethodResult("unsd", "insufficient_data", details={"rule": f"fewer than {s.min_points} points"})
-    if base_value < 0 or latest_value < 0:
-        return MethodResult("unsd", "insufficient_data", warnings=["negative values: growth rate undefined"])
-    vb = _zero_fix(base_value, s.statcan_zero_replacement, w, "base value")
-    vt = _zero_fix(latest_value, s.statcan_zero_replacement, w, "latest value")
+    if base_value <= 0 or latest_value <= 0:
+        return MethodResult("unsd", "not_computable", details={"rule": ZERO_RULE}, warnings=[ZERO_RULE])
+    vb, vt = base_value, latest_value
     g = cagr(vb, vt, latest_year - base_year)
+    tol = s.tolerance
     if target is None:
         dg = d * g
-        status = ("on_track" if dg >= s.unsd_no_target_on_track else
-                  "acceleration_needed" if dg >= s.unsd_no_target_fair else "stagnation_regression")
-        return MethodResult("unsd", status, metric=g, details={"cagr": g, "rule": "no target: CAGR thresholds"},
+        code = ("on_track" if ge(dg, s.unsd_no_target_on_track, tol) else
+                "acceleration_needed" if ge(dg, s.unsd_no_target_fair, tol) else "stagnation_regression")
+        return MethodResult("unsd", code, metric=g, details={"cagr": g, "rule": "no target: CAGR thresholds"},
                             warnings=w)
     horizon = max(target_year - latest_year, 0)
     proj = vt * (1.0 + g) ** horizon
@@ -219,9 +202,9 @@ def assess_unsd(base_year, base_value, latest_year, latest_value, target, target
         return MethodResult("unsd", "stagnation_regression", details={"cagr": g, "projected": proj,
                             "rule": "base met the target, latest moved away"}, warnings=w)
     r = (proj - base_value) / (target - base_value)
-    status = ("on_track" if r >= s.unsd_on_track else
-              "acceleration_needed" if r >= s.unsd_fair else "stagnation_regression")
-    return MethodResult("unsd", status, metric=r, details={"cagr": g, "projected": proj}, warnings=w)
+    code = ("on_track" if ge(r, s.unsd_on_track, tol) else
+            "acceleration_needed" if ge(r, s.unsd_fair, tol) else "stagnation_regression")
+    return MethodResult("unsd", code, metric=r, details={"cagr": g, "projected": proj}, warnings=w)
 
 
 # ---------------------------------------------------------------------- Statistics Canada / Open SDG
@@ -244,33 +227,31 @@ def assess_statcan(base_year, base_value, latest_year, latest_value, target, tar
         return MethodResult("statcan", "not_achieved", details={"rule": "binary indicator"})
     if n_points < s.min_points or latest_year <= base_year:
         return MethodResult("statcan", "insufficient_data", details={"rule": f"fewer than {s.min_points} points"})
-    vals = [base_value, latest_value] + ([target] if target is not None else [])
-    if any(v < 0 for v in vals):
-        return MethodResult("statcan", "insufficient_data", warnings=["negative values: growth rate undefined"])
-    z = s.statcan_zero_replacement
-    vb = _zero_fix(base_value, z, w, "base value")
-    vt = _zero_fix(latest_value, z, w, "latest value")
+    if base_value <= 0 or latest_value <= 0 or (target is not None and target < 0):
+        return MethodResult("statcan", "not_computable", details={"rule": ZERO_RULE}, warnings=[ZERO_RULE])
+    vb, vt = base_value, latest_value
     g = cagr(vb, vt, latest_year - base_year)
+    tol = s.tolerance
     if target is None:
         dg = d * g
-        status = ("on_track" if dg >= s.statcan_no_target_on_track else
-                  "acceleration_needed" if dg >= s.statcan_no_target_acceleration else
-                  "limited_progress" if dg >= 0 else "deterioration")
-        return MethodResult("statcan", status, metric=g, details={"cagr": g, "rule": "no target: CAGR thresholds"},
+        code = ("on_track" if ge(dg, s.statcan_no_target_on_track, tol) else
+                "acceleration_needed" if ge(dg, s.statcan_no_target_acceleration, tol) else
+                "limited_progress" if ge(dg, 0.0, tol) else "deterioration")
+        return MethodResult("statcan", code, metric=g, details={"cagr": g, "rule": "no target: CAGR thresholds"},
                             warnings=w)
-    tv = _zero_fix(target, z, w, "target")
+    tv = target  # a target of 0 is well defined: the required growth is −100 %
     if target_year <= base_year:
         return MethodResult("statcan", "insufficient_data", warnings=["target year not after base year"])
     gT = cagr(vb, tv, target_year - base_year)
-    if gT == 0:
+    if abs(gT) <= tol:
         # Base already at the target: any move away is a deterioration, no move is limited progress.
         R = -math.inf if d * g < 0 else 0.0
     else:
         R = d * g / abs(gT)
-    status = ("on_track" if R >= s.statcan_on_track else
-              "acceleration_needed" if R >= s.statcan_acceleration else
-              "limited_progress" if R >= s.statcan_limited else "deterioration")
-    return MethodResult("statcan", status, metric=R, details={"cagr": g, "cagr_required": gT}, warnings=w)
+    code = ("on_track" if ge(R, s.statcan_on_track, tol) else
+            "acceleration_needed" if ge(R, s.statcan_acceleration, tol) else
+            "limited_progress" if ge(R, s.statcan_limited, tol) else "deterioration")
+    return MethodResult("statcan", code, metric=R, details={"cagr": g, "cagr_required": gT}, warnings=w)
 
 
 # ---------------------------------------------------------------------- ESCAP
@@ -331,15 +312,15 @@ def assess_escap(years, values, target, target_year, direction, *, base_year=Non
         G = (target - proj) / (target - i0)
     csi_capped = min(csi, 1.0)
     csi_status = "regressed" if csi < 0 else ("ahead" if csi_capped >= expected else "behind")
-    if G <= 0 or already:
+    if le(G, 0.0, s.tolerance) or already:
         # A value already at or beyond the target is MAINTAIN (escap-method §4), whatever the
-        # regression projects.
-        status = "maintain"
+        # regression projects. G within the tolerance of 0 is 0 (2.3e-14 is rounding noise).
+        code = "maintain"
     elif d * slope >= 0 and math.isfinite(G):
-        status = "accelerate"
+        code = "accelerate"
     else:
-        status = "reverse"
-    return MethodResult("escap", status, metric=G, details={
+        code = "reverse"
+    return MethodResult("escap", code, metric=G, details={
         "csi": csi, "csi_capped": csi_capped, "expected": expected, "csi_status": csi_status,
         "projected": proj, "slope": slope})
 
@@ -397,7 +378,9 @@ def gap_to_target(latest_value, target, direction) -> float:
 def assess_series(years, values, *, direction: str, kind: str, scale: float,
                   target_2025=None, target_2030=None, numerators=None, denominators=None,
                   periodicity: str = "annual", period_start: int = 2021, period_end: int = 2025,
-                  comparators: dict | None = None, settings: AssessSettings = DEFAULT_SETTINGS, fit_model: bool = True) -> Assessment:
+                  comparators: dict | None = None, settings: AssessSettings = DEFAULT_SETTINGS,
+                  fit_model: bool = True, fit=None, trend_mask=None, forecast_limit: float = math.inf,
+                  dispersion: dict | None = None) -> Assessment:
     """Assess one series (one indicator, unit and sex) against its applicable targets.
 
     Inputs: years and values (indicator units; NaN values and years outside
@@ -405,10 +388,15 @@ def assess_series(years, values, *, direction: str, kind: str, scale: float,
     applicable targets for 2025 and 2030 (None = none), optional numerators/denominators
     (counts, aligned with years), ``periodicity`` (``term`` refuses a yearly trend),
     ``comparators`` ({2025: ">", 2030: None}: strict targets from the catalogue).
-    The trend methods assess the next target whose year is not yet observed: 2025 while the
-    latest figure is older than 2025, else 2030 (else the 2025 target, as met/not achieved).
-    ``summary`` is ``achieved``/``behind`` from the observed 2025 figure once it exists.
-    Output: :class:`Assessment`.
+    ``trend_mask`` (aligned with years): the points of the trend segment (after a structural
+    break; default all); the three methods, the model and the probabilities use only those.
+    ``fit``: a trend already fitted to that segment (the scorecard passes pooled fits); else
+    one is fitted here with ``dispersion`` (pooled estimates, or None for the series' own).
+    ``forecast_limit``: last year a projection may target (the unit's end); later years get NaN.
+    No trend, forecast or probability when the segment fails the minimum-information rule
+    (:func:`me_utils.status.enough_information`); the reason is in ``notes``
+    (``info:<code>``). Probabilities are model probabilities for years not yet observed (NaN
+    for an observed year: the figure answers it). Output: :class:`Assessment`.
     """
     s = settings
     a = Assessment()
@@ -416,9 +404,10 @@ def assess_series(years, values, *, direction: str, kind: str, scale: float,
     v = np.asarray(values, dtype=float)
     num = None if numerators is None else np.asarray(numerators, dtype=float)
     den = None if denominators is None else np.asarray(denominators, dtype=float)
+    seg = np.ones(len(t), dtype=bool) if trend_mask is None else np.asarray(trend_mask, dtype=bool)
     keep = np.isfinite(v) & np.isfinite(t) & (t >= period_start) & (t <= period_end)
     order = np.argsort(t[keep], kind="stable")
-    t, v = t[keep][order], v[keep][order]
+    t, v, seg = t[keep][order], v[keep][order], seg[keep][order]
     if num is not None:
         num = num[keep][order]
     if den is not None:
@@ -431,13 +420,9 @@ def assess_series(years, values, *, direction: str, kind: str, scale: float,
     a.first_year, a.latest_year, a.latest_value = float(t[0]), float(t[-1]), float(v[-1])
     a.gap = gap_to_target(a.latest_value, target_2025, direction)
     comparators = comparators or {}
-    # Which target the trend methods assess: the next one whose year is not yet observed. Once
-    # the 2025 figure is in, "will we reach 2025?" has an answer (met or missed) and projecting
-    # to a year already observed would call a missed target "on track"; the forward question
-    # becomes 2030.
-    a.target_2025_met = (None if target_2025 is None or a.latest_year < 2025 else
-                         bool(meets(v[t == 2025][-1] if (t == 2025).any() else a.latest_value,
-                                    target_2025, direction, comparators.get(2025))))
+    a.target_2025_met = (None if target_2025 is None or not (t == 2025).any() else
+                         bool(status.meets(v[t == 2025][-1], target_2025, direction, comparators.get(2025))))
+    # Which target the trend methods assess: the next one whose year is not yet observed.
     if target_2025 is not None and a.latest_year < 2025:
         a.target, a.target_year = target_2025, 2025
     elif target_2030 is not None:
@@ -447,12 +432,13 @@ def assess_series(years, values, *, direction: str, kind: str, scale: float,
     else:
         a.target, a.target_year = None, None
     comp = comparators.get(a.target_year)
-    latest_meets = a.target is not None and meets(a.latest_value, a.target, direction, comp)
+    latest_meets = a.target is not None and status.meets(a.latest_value, a.target, direction, comp)
     if a.target_2025_met is not None:
-        # The phase under review ends in 2025: its outcome decides achieved/behind.
         latest_meets = a.target_2025_met
     if a.first_year > period_start:
         a.notes.append("base_shifted")
+    if not seg.all():
+        a.notes.append(f"segment_from:{int(t[seg][0]) if seg.any() else int(a.latest_year)}")
     bounds = (0.0, scale) if kind == "proportion" else (0.0, np.inf)
 
     if periodicity == "term":
@@ -463,22 +449,38 @@ def assess_series(years, values, *, direction: str, kind: str, scale: float,
         a.notes.append("term_no_trend")
         return a
 
+    # ---- the trend segment and the minimum-information rule
+    ts, vs = t[seg], v[seg]
+    ns = None if num is None else num[seg]
+    ds = None if den is None else den[seg]
+    info_ok, why = status.enough_information(kind, ts, ns, ds)
+    if kind == "binary":
+        info_ok = True  # yes/no indicators are scored met or not, never trended
+    if not info_ok:
+        a.notes.append(f"info:{why}")
     tt = a.target_year if a.target_year is not None else period_end
-    # Base year = first observed year in the period for every method (UNSD: "no base-year value ⇒
-    # nearest year"), so ESCAP's expected-progress line starts where its I_0 comes from.
-    common = dict(n_points=a.n_points, kind=kind, comparator=comp, settings=s)
-    res = {
-        "unsd": assess_unsd(t[0], v[0], t[-1], v[-1], a.target, tt, direction, scale=scale, **common),
-        "statcan": assess_statcan(t[0], v[0], t[-1], v[-1], a.target, tt, direction, **common),
-        "escap": assess_escap(t, v, a.target, tt, direction, base_year=None, bounds=bounds,
-                              kind=kind, comparator=comp, settings=s),
-    }
+    common = dict(n_points=int(len(ts)) if info_ok else 0, kind=kind, comparator=comp, settings=s)
+    if len(ts):
+        res = {
+            "unsd": assess_unsd(ts[0], vs[0], ts[-1], vs[-1], a.target, tt, direction, scale=scale, **common),
+            "statcan": assess_statcan(ts[0], vs[0], ts[-1], vs[-1], a.target, tt, direction, **common),
+            "escap": (assess_escap(ts, vs, a.target, tt, direction, base_year=None, bounds=bounds, kind=kind,
+                                   comparator=comp, settings=s) if info_ok or a.target is None else
+                      MethodResult("escap", "insufficient_data", details={"rule": why})),
+        }
+    else:
+        res = {m: MethodResult(m, "insufficient_data") for m in METHODS}
     if a.target is not None and a.target_year <= a.latest_year:
         # Only a past target is left (no 2030 target): the outcome is observed, not projected.
-        met = meets(a.latest_value, a.target, direction, comp)
+        met = status.meets(a.latest_value, a.target, direction, comp)
         res = {m: MethodResult(m, "achieved" if met else "not_achieved",
                                details={"rule": "target year observed"}) for m in METHODS}
         a.notes.append("target_year_observed")
+    elif a.target_year is not None and a.target_year > forecast_limit:
+        # the unit ceased before the target year: no method may project past its end
+        res = {m: MethodResult(m, "not_assessed", details={"rule": "unit ceased before the target year"})
+               for m in METHODS}
+        a.notes.append("unit_ceased")
     a.results = res
     a.statuses = {m: r.status for m, r in res.items()}
     a.headline = a.statuses[s.headline_method]
@@ -489,27 +491,25 @@ def assess_series(years, values, *, direction: str, kind: str, scale: float,
     if a.target_year == 2030 and target_2025 is not None:
         a.notes.append("assessed_against_2030")
 
-    if fit_model and kind != "binary" and trends.n_distinct(t) >= 2:
-        try:
-            fit = trends.choose_and_fit(t, v, kind=kind, scale=scale, numerators=num, denominators=den,
-                                        level_model=s.level_model, count_overdispersion=s.count_overdispersion,
-                                        weight_target_year=2030, engine=s.glm_engine)
-        except (ValueError, np.linalg.LinAlgError) as exc:  # degenerate input: say so, don't crash
-            a.notes.append(f"model_failed: {exc}")
-            fit = None
+    if fit_model and info_ok and kind != "binary" and trends.n_distinct(ts) >= 2:
+        if fit is None:
+            try:
+                fit = trends.choose_and_fit(ts, vs, kind=kind, scale=scale, numerators=ns, denominators=ds,
+                                            level_model=s.level_model, count_overdispersion=s.count_overdispersion,
+                                            weight_target_year=2030, engine=s.glm_engine, dispersion=dispersion)
+            except (ValueError, np.linalg.LinAlgError) as exc:  # degenerate input: say so, don't crash
+                a.notes.append(f"model_failed: {exc}")
+                fit = None
         a.fit = fit
         if fit is not None:
             pred = fit.predict_array([2025, 2030], s.level)
             for row in pred:
-                a.projection[int(row[0])] = (row[1], row[4], row[5])
+                if row[0] <= forecast_limit:
+                    a.projection[int(row[0])] = (row[1], row[4], row[5])
             for yr, tv in ((2025, target_2025), (2030, target_2030)):
-                if tv is None:
+                if tv is None or yr <= a.latest_year or yr > forecast_limit:
+                    # no target; an observed year (the figure answers it); or beyond the unit's end
                     a.prob_reach[yr] = float("nan")
-                elif yr <= a.latest_year:
-                    # The year is observed: the question is answered by the reported figure.
-                    obs = v[t == yr]
-                    a.prob_reach[yr] = (float(meets(obs[-1], tv, direction, comparators.get(yr)))
-                                        if len(obs) else float("nan"))
                 else:
                     a.prob_reach[yr] = fit.prob_reach(yr, tv, direction)
     elif a.n_points == 1:

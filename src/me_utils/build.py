@@ -14,7 +14,15 @@ What it does (docs/CONTRACTS.md, "Processed observations"):
 4. Writes ``observations.csv``, ``history.csv``, ``findings.csv`` (every validation message),
    ``submissions.csv`` (one row per submission file) and ``manifest.json`` into a temporary
    folder next to ``processed/`` and swaps it in only when everything succeeded: a failed
-   build leaves the previous processed data intact.
+   build leaves the previous processed data intact. The swap is one atomic exchange on Linux,
+   so ``processed/`` is complete at every instant, even if the process is killed (see
+   :func:`_swap_in`); text cells that a spreadsheet would run as formulas are written with a
+   leading ``'`` (:mod:`me_utils.safe_csv`; read back with ``safe_csv.read_csv``).
+
+Safety (issue 16): one build per data root at a time (``flock`` on ``ROOT/.build.lock``: a
+second build refuses with the holder's pid, or waits with ``--wait``); leftovers of a crashed
+build are cleaned first (:func:`recover`); a read-only ``processed/`` is refused; folders and
+files get the umask's permissions.
 
 Errors policy: by default any error in any input fails the build (exit code 1, nothing
 replaced, the messages printed). With ``--keep-going`` a file with an error is rejected as a
@@ -26,29 +34,36 @@ apart from ``built_at``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as _dt
 import hashlib
 import json
 import os
 import shutil
+import stat
 import sys
 import tempfile
 from pathlib import Path
 
 import pandas as pd
 
+from . import errors as _errors
 from .atomic import atomic_write_bytes, atomic_write_text  # noqa: F401 (re-exported)
-from . import intake
+from . import intake, leadership_schema, safe_csv
+from .atomic import exchange, fsync_tree
 from .intake import KEY, Message
 
 DEADLINES = {"H1": (5, 20), "FY": (11, 25)}  # plan 123 section V: strictly before this day
 SUBMISSION_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".tsv", ".txt")
+#: Largest non-submission table (GBV register, returnees, leadership, population), bytes: a
+#: register of 100,000 cases is about 30 MB.
+MAX_TABLE_BYTES = 128 * 2**20
 OBS_COLUMNS = ["indicator_code", "unit_code", "year", "period", "sex", "value", "numerator",
                "denominator", "department", "submission_date", "source_file", "source_sheet",
                "source_row", "note"]
 
 
-class BuildError(Exception):
+class BuildError(_errors.BuildError):
     """The build cannot complete; ``messages`` say why (nothing was replaced)."""
 
     def __init__(self, text: str, messages: list[Message] | None = None):
@@ -133,6 +148,14 @@ def _check_gbv_register(rel: str, path: Path) -> list[Message]:
     return msgs
 
 
+def _check_leadership(rel: str, path: Path, table: str) -> list[Message]:
+    """Validate a leadership table with the schema and wording the leadership report uses
+    (:mod:`me_utils.leadership_schema`), so the build refuses exactly what the report refuses."""
+    _, findings = leadership_schema.check_file(table, path, file=rel)
+    return [Message(f.severity, f.code, rel, f.reason_vi, f.reason_en, sheet=f.sheet, row=f.row, column=f.column)
+            for f in findings]
+
+
 def _check_table(rel: str, path: Path, schema, echo_values: bool = True) -> list[Message]:
     """Validate a non-submission csv against its schema; messages located by row/column.
 
@@ -143,6 +166,11 @@ def _check_table(rel: str, path: Path, schema, echo_values: bool = True) -> list
     import pandera.pandas as pa
 
     msgs: list[Message] = []
+    size = path.stat().st_size
+    if size > MAX_TABLE_BYTES:  # bounded reading (issue 16): refused before it is read
+        return [Message("error", "file_too_large", rel,
+                        f"bảng quá lớn ({size / 2**20:.0f} MiB, giới hạn {MAX_TABLE_BYTES // 2**20} MiB)",
+                        f"the table is too large ({size / 2**20:.0f} MiB, limit {MAX_TABLE_BYTES // 2**20} MiB)")]
     try:
         df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except Exception as exc:
@@ -192,22 +220,35 @@ def _iso(d) -> str:
 
 
 def _csv_bytes(df: pd.DataFrame) -> bytes:
-    return df.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    # Text cells that a spreadsheet would run as formulas get a leading ' (safe_csv; readers
+    # restore the stored value with safe_csv.read_csv). Numbers are written unchanged.
+    return safe_csv.to_csv_bytes(df, index=False, lineterminator="\n")
 
 
-def run_build(root: str | Path, keep_going: bool = False, out=None) -> dict:
+def run_build(root: str | Path, keep_going: bool = False, out=None, wait: bool = False) -> dict:
     """Rebuild ``root/processed`` from ``root/raw``.
 
-    Inputs: the data root; ``keep_going`` (reject files with errors and build the rest).
+    Inputs: the data root; ``keep_going`` (reject files with errors and build the rest);
+    ``wait`` (wait for another build on the same root instead of refusing).
     Output: a summary dict (``inputs``, ``observations``, ``errors``, ``warnings``,
-    ``rejected``, ``manifest_hash``, ``messages``). Raises :class:`BuildError` when the build
-    fails (no raw folder, errors without ``keep_going``, or a write problem); ``processed/``
-    is then left as it was.
+    ``rejected``, ``manifest_hash``, ``messages``, ``recovered``: clean-up done after a crashed
+    build). Raises :class:`BuildError` when the build fails (no raw folder, read-only target,
+    another build running — :class:`BuildLocked` —, errors without ``keep_going``, or a write
+    problem); ``processed/`` is then left as it was.
     """
     root = Path(root).resolve()
     raw = root / "raw"
     if not raw.is_dir():
         raise BuildError(f"không có thư mục dữ liệu gốc / no raw folder: {raw}")
+    check_writable(root)
+    with build_lock(root, wait=wait):
+        recovered = recover(root)
+        summary = _run_build_locked(root, raw, keep_going)
+    summary["recovered"] = recovered
+    return summary
+
+
+def _run_build_locked(root: Path, raw: Path, keep_going: bool) -> dict:
     ref = intake.load_reference()
     inputs = []
     subs: list[tuple[str, intake.Submission, str]] = []
@@ -224,7 +265,9 @@ def run_build(root: str | Path, keep_going: bool = False, out=None) -> dict:
             subs.append((rel, sub, digest))
             messages.extend(sub.messages)
         elif kind not in ("other", "ignored"):
+            table = leadership_schema.table_of_kind(kind)
             msgs = (_check_gbv_register(rel, path) if kind == "gbv_register"
+                    else _check_leadership(rel, path, table) if table
                     else _check_table(rel, path, schema))
             messages.extend(msgs)
             table_inputs.append((rel, path, kind))
@@ -346,10 +389,13 @@ def run_build(root: str | Path, keep_going: bool = False, out=None) -> dict:
         "findings.csv": _csv_bytes(findings),
         "submissions.csv": _csv_bytes(submissions),
     }
+    private = set()
     for rel, path, kind in table_inputs:
         if rel in err_files:
             continue
         outputs[rel] = path.read_bytes()  # copied as received, already checked
+        if kind == "gbv_register":
+            private.add(rel)  # case-level data: owner only, whatever the umask
     inputs_sorted = sorted(inputs, key=lambda e: e["path"])
     manifest_hash = hashlib.sha256(json.dumps(inputs_sorted, sort_keys=True, ensure_ascii=False,
                                               separators=(",", ":")).encode("utf-8")).hexdigest()
@@ -367,7 +413,7 @@ def run_build(root: str | Path, keep_going: bool = False, out=None) -> dict:
     }
     outputs["manifest.json"] = (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=False)
                                 + "\n").encode("utf-8")
-    _swap_in(root, outputs)
+    _swap_in(root, outputs, private=private)
     return {"inputs": len(inputs), "observations": len(obs), "history": len(history),
             "errors": manifest["counts"]["errors"], "warnings": manifest["counts"]["warnings"],
             "rejected": rejected, "manifest_hash": manifest_hash, "messages": messages}
@@ -423,35 +469,147 @@ def _built_at() -> str:
     return t.isoformat().replace("+00:00", "Z")
 
 
-def _swap_in(root: Path, outputs: dict[str, bytes]) -> None:
+LOCK_NAME = ".build.lock"
+_NEW_PREFIX, _OLD_PREFIX = ".processed.new-", ".processed.old-"
+
+
+class BuildLocked(BuildError):
+    """Another ``me build`` holds the lock on this data root."""
+
+
+@contextlib.contextmanager
+def build_lock(root: Path, wait: bool = False):
+    """Hold an exclusive lock on ``root/.build.lock`` (``fcntl.flock``) for the whole build.
+
+    A second build on the same root refuses at once with :class:`BuildLocked` naming the
+    holder's process id and start time, or with ``wait=True`` blocks until the first one ends.
+    The kernel releases the lock when the holder dies, so a killed build never leaves a stale
+    lock. Where ``fcntl`` does not exist (Windows) no lock is taken.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    path = root / LOCK_NAME
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "?"
+            raise BuildLocked(
+                f"một lần dựng dữ liệu khác đang chạy trên {root} ({holder}); chờ nó xong rồi chạy lại, hoặc "
+                f"dùng --wait / another build is running on {root} ({holder}); wait for it to finish and run "
+                "again, or use --wait") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"pid {os.getpid()}, since {_dt.datetime.now().isoformat(timespec='seconds')}".encode(), 0)
+        try:
+            yield
+        finally:
+            os.ftruncate(fd, 0)
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
+def recover(root: Path) -> list[str]:
+    """Clean what a crashed build left next to ``processed/`` (call with the build lock held).
+
+    * ``processed/`` missing but a ``.processed.old-*`` folder present (a crash between the two
+      renames of the fallback swap): the newest old folder — complete, it was the live one — is
+      renamed back to ``processed/``;
+    * every other ``.processed.new-*`` / ``.processed.old-*`` folder (each may hold a copy of the
+      GBV register) is removed.
+
+    Returns what was done, one line each (for the build's output).
+    """
+    done = []
+    processed = root / "processed"
+    olds = sorted((p for p in root.glob(_OLD_PREFIX + "*") if p.is_dir()), key=lambda p: p.stat().st_mtime)
+    if not processed.exists() and not processed.is_symlink() and olds:
+        os.replace(olds[-1], processed)
+        done.append(f"khôi phục/restored processed/ from {olds[-1].name}")
+        olds = olds[:-1]
+    for p in olds + sorted(root.glob(_NEW_PREFIX + "*")):
+        shutil.rmtree(p, ignore_errors=True)
+        done.append(f"xóa/removed leftover {p.name}")
+    return done
+
+
+def check_writable(root: Path) -> None:
+    """Refuse a read-only target before any work: ``processed/`` without its owner's write bit
+    (someone froze it on purpose; root would otherwise replace it regardless) or a data root the
+    build cannot write into. Raises :class:`BuildError` with the path and the remedy."""
+    processed = root / "processed"
+    if processed.exists():
+        mode = processed.stat().st_mode
+        if not mode & stat.S_IWUSR:
+            raise BuildError(f"thư mục {processed} đang ở chế độ chỉ đọc (quyền {stat.filemode(mode)}): không "
+                             f"thay thế; cho phép ghi (chmod u+w) nếu muốn dựng lại / {processed} is read-only "
+                             f"({stat.filemode(mode)}): not replaced; make it writable (chmod u+w) to rebuild")
+    if not os.access(root, os.W_OK | os.X_OK) or not root.stat().st_mode & stat.S_IWUSR:
+        raise BuildError(f"không ghi được vào thư mục dữ liệu {root} / cannot write into the data root {root}")
+
+
+def _swap_in(root: Path, outputs: dict[str, bytes], private=()) -> None:
     """Write ``outputs`` into a fresh folder next to ``processed/`` and swap it in.
 
-    The old folder is renamed aside first, then the new one takes its place; if anything fails
-    before the swap, the old ``processed/`` is untouched and the temporary folder is removed.
+    The new folder is written completely (files fsynced) first. Then, on Linux, one
+    ``renameat2(RENAME_EXCHANGE)`` swaps it with ``processed/``: at every instant the name
+    ``processed`` is a complete folder, old or new, whatever happens to the process. Elsewhere
+    (or on a file system without the exchange) two renames are used; a crash between them
+    leaves ``processed/`` under a ``.processed.old-*`` name, which :func:`recover` puts back at
+    the next build. Folders and files get the permissions of the umask (``mkdtemp`` would give
+    0700), except the outputs named in ``private`` (the GBV register's case-level copy): those
+    files are 0600 and their folders 0700, as in ``reports/_restricted/``. Leftovers are removed;
+    if anything fails before the swap, ``processed/`` is untouched.
     """
     processed = root / "processed"
-    tmp = Path(tempfile.mkdtemp(prefix=".processed.new-", dir=root))
+    tmp = Path(tempfile.mkdtemp(prefix=_NEW_PREFIX, dir=root))
+    os.chmod(tmp, 0o777 & ~_umask())
     try:
         for name, data in outputs.items():
             p = tmp / name
             p.parent.mkdir(parents=True, exist_ok=True)
             p.write_bytes(data)
-        old = None
-        if processed.exists():
-            old = Path(tempfile.mkdtemp(prefix=".processed.old-", dir=root))
+            if name in private:
+                os.chmod(p, 0o600)
+                if p.parent != tmp:
+                    os.chmod(p.parent, 0o700)
+        fsync_tree(tmp)
+        if not processed.exists():
+            os.replace(tmp, processed)
+        elif exchange(tmp, processed):
+            _after_swap()  # tests inject a crash here
+            shutil.rmtree(tmp, ignore_errors=True)  # now the old data
+        else:
+            old = Path(tempfile.mkdtemp(prefix=_OLD_PREFIX, dir=root))
             os.rmdir(old)
             os.replace(processed, old)
-        try:
-            os.replace(tmp, processed)
-        except BaseException:
-            if old is not None:
+            _between_renames()  # tests inject a crash here
+            try:
+                os.replace(tmp, processed)
+            except BaseException:
                 os.replace(old, processed)
-            raise
-        if old is not None:
+                raise
             shutil.rmtree(old, ignore_errors=True)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _between_renames() -> None:
+    """Hook for fault injection in tests (fallback swap, between its two renames)."""
+
+
+def _after_swap() -> None:
+    """Hook for fault injection in tests (after the atomic exchange, before the clean-up)."""
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def cli(argv: list[str] | None = None) -> int:
@@ -464,13 +622,16 @@ def cli(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep-going", action="store_true",
                         help="reject files with errors and build from the others (exit code still 1)")
     parser.add_argument("--quiet", action="store_true", help="print errors only")
+    parser.add_argument("--wait", action="store_true",
+                        help="wait for another build on the same data root instead of refusing")
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return 0 if exc.code in (0, None) else 2
-    root = paths.resolve_data_root(args.root)
+    # A relative --root is taken from the current folder, like every path option of `me`.
+    root = paths.resolve_data_root(str(Path(args.root).resolve()) if args.root else "")
     try:
-        summary = run_build(root, keep_going=args.keep_going)
+        summary = run_build(root, keep_going=args.keep_going, wait=args.wait)
     except BuildError as be:
         for m in be.messages:
             if m.severity == "error" or not args.quiet:
@@ -483,6 +644,8 @@ def cli(argv: list[str] | None = None) -> int:
               f"failed, previous processed data left intact: {type(exc).__name__}: {intake._short(exc, 300)}",
               file=sys.stderr)
         return 1
+    for line in summary.get("recovered", []):
+        print(f"== {line}")
     for m in summary["messages"]:
         if m.severity == "error" or (m.severity == "warning" and not args.quiet):
             print(m.format())

@@ -26,6 +26,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from . import errors as _errors
 from . import fmt, paths
 
 CATALOGUE_FILE = "indicators.yaml"
@@ -90,7 +91,7 @@ TAG_MEANING = {
 }
 
 
-class CatalogueError(ValueError):
+class CatalogueError(_errors.ReferenceDataError, ValueError):
     """A catalogue or overrides file is broken.
 
     ``problems`` is a list of ``(file, entry, field, reason)``; the message lists them all,

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import safe_csv
+
 OBS_COLUMNS = [
     "indicator_code", "unit_code", "year", "period", "sex", "value", "numerator",
     "denominator", "department", "submission_date", "source_file", "source_sheet",
@@ -28,7 +30,8 @@ def load_observations(data_root: str | Path, history: bool = False) -> pd.DataFr
     path = Path(data_root) / "processed" / name
     if not path.exists():
         raise FileNotFoundError(f"{path} does not exist: run `me build --root {data_root}` first")
-    df = pd.read_csv(path, dtype=_DTYPES, keep_default_na=True, encoding="utf-8")
+    # safe_csv.read_csv undoes the formula-injection quote on text cells (see safe_csv).
+    df = safe_csv.read_csv(path, dtype=_DTYPES, keep_default_na=True, encoding="utf-8")
     df["year"] = df["year"].astype("Int64")
     df["source_row"] = df["source_row"].astype("Int64")
     df["submission_date"] = pd.to_datetime(df["submission_date"], errors="coerce")

@@ -37,6 +37,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import errors as _errors
+from . import demo_communes
 from . import demo_submissions as S
 from . import demo_tables as T
 from . import demo_xlsx as X
@@ -55,7 +57,7 @@ PERIOD_VI = {"FY": "Năm", "H1": "6 tháng"}
 SEX_VI = {"T": "Tổng", "F": "Nữ", "M": "Nam"}
 
 
-class DemoError(Exception):
+class DemoError(_errors.UsageError):
     """A problem the user can fix (e.g. the output folder holds real data)."""
 
 
@@ -73,8 +75,10 @@ def load_specs() -> dict[str, S.IndicatorSpec]:
             for code, ind in sorted(cat.indicators.items())}
 
 
-def load_unit_names() -> dict[str, dict[str, str]]:
-    """Unit names: ``{"name_vi"|"name_ascii"|"full_name_vi": {code: name}}``.
+def load_unit_names(include_communes: bool = False) -> dict[str, dict[str, str]]:
+    """Unit names: ``{"name_vi"|"name_ascii"|"full_name_vi": {code: name}}`` of the province
+    and the districts (``include_communes=True`` adds the 75 communes of 2025-07-01, whose
+    names repeat district names: used for the 2026 files only).
 
     Uses :mod:`me_utils.units` when present, else ``data/reference/units.csv`` directly.
     """
@@ -82,6 +86,8 @@ def load_unit_names() -> dict[str, dict[str, str]]:
         from . import units as units_mod  # type: ignore[attr-defined]
 
         frame = units_mod.load_units().frame()
+        if not include_communes:
+            frame = frame[frame["level"] != "commune"]
     except ImportError:
         frame = pd.read_csv(paths.reference_dir() / "units.csv", dtype=str)
     frame = frame.set_index("unit_code")
@@ -375,6 +381,12 @@ def render(seed: int) -> dict[str, bytes]:
             out[pf.relpath] = write_xlsx(pf, specs, units, depts, seed)
         else:
             out[pf.relpath] = write_csv(pf, specs, units, depts)
+    # 2026, first year of the 2026–2030 phase: by commune (own random stream; the 2020–2025
+    # files above are unchanged).
+    names_2026 = load_unit_names(include_communes=True)
+    for pf in demo_communes.plan_files(seed, specs):
+        out[pf.relpath] = (write_xlsx(pf, specs, names_2026, depts, seed) if pf.style.startswith("xlsx")
+                           else write_csv(pf, specs, names_2026, depts))
     out["gbv/register.csv"] = _csv_bytes(tables["register"])
     out["trafficking/returnees.csv"] = _csv_bytes(tables["returnees"])
     out["leadership/councils.csv"] = _csv_bytes(tables["councils"])
@@ -468,7 +480,8 @@ def cli(argv: list[str]) -> int:
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     try:
-        res = generate(args.out, args.seed)
+        # On the command line a relative --out is taken from the current folder (issue 16).
+        res = generate(os.path.abspath(args.out) if args.out else None, args.seed)
     except DemoError as e:
         print(f"me demo: {e}", file=sys.stderr)
         return 2

@@ -45,6 +45,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import linprog
 
+from . import errors as _errors
 from . import fmt
 
 DEFAULT_K = 5
@@ -75,7 +76,7 @@ ASSUMPTIONS = {
 }
 
 
-class DisclosureError(ValueError):
+class DisclosureError(_errors.DisclosureError, ValueError):
     """A table about to be displayed would disclose identifiers or small counts."""
 
 

@@ -38,7 +38,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import disclosure
+from . import disclosure, status
+from . import errors as _errors
 from .assess import AssessSettings
 from .catalogue import load_catalogue
 from .dataset import OBS_COLUMNS, load_observations
@@ -78,7 +79,8 @@ ASSESSMENT_COLUMNS = (["unit_code", "sex", "period_start", "period_end"] + SCORE
 _ASSESSMENT_FIGURES = (["n_points", "first_year", "latest_year", "latest_value", "ci_low", "ci_high",
                         "gap_2025", "proj_2025", "proj_2025_low", "proj_2025_high", "proj_2030",
                         "proj_2030_low", "proj_2030_high", "prob_reach_2025", "prob_reach_2030",
-                        "assessed_target_year"] + DETAIL_COLUMNS)
+                        "assessed_target_year", "margin_2025", "margin_2025_low", "margin_2025_high",
+                        "outlook_year", "outlook_prob", "trend_from_year"] + DETAIL_COLUMNS)
 
 #: Data dictionary: column → (type, unit, meaning). Written to ``dictionary.csv``.
 DICTIONARY = {
@@ -129,7 +131,7 @@ DICTIONARY = {
 }
 
 
-class EvidenceError(RuntimeError):
+class EvidenceError(_errors.ReportError, RuntimeError):
     """The evidence base is missing or was written by another schema version."""
 
 
@@ -262,7 +264,9 @@ def compute_evidence(data_root, catalogue=None, units: list[str] | None = None, 
                     at = fit.predict_array(years)
                 fitted_parts.append(pd.DataFrame({"indicator_code": code, "unit_code": unit,
                                                   "year": years.astype("int64"), "fitted_": at[:, 1]}))
-                cur = trend_curve(fit, years, last_year)
+                # No forecast for a unit beyond the last year it existed (districts: 2024).
+                unit_last = min(float(last_year), status.last_forecast_year(unit))
+                cur = trend_curve(fit, years, int(max(unit_last, years.max())))
                 cur.insert(0, "sex", "T")
                 cur.insert(0, "unit_code", unit)
                 cur.insert(0, "indicator_code", code)
@@ -335,10 +339,11 @@ def gate_evidence(ev: Evidence, k: int = DEFAULT_K) -> Evidence:
                 a.loc[m, c] = ""
             else:
                 a.loc[m, c] = np.nan
-        for c in ("status_unsd", "status_statcan", "status_escap", "status_headline"):
+        for c in ("status_unsd", "status_statcan", "status_escap", "status_headline", "outlook",
+                  "summary_category", "result_2025"):
             a.loc[m, c] = "suppressed"
-        a.loc[m, "summary_category"] = "suppressed"
-        a.loc[m, "result_2025"] = "suppressed"
+        a.loc[m, "status_reason_vi"] = status.reason_text(["suppressed"], "vi")
+        a.loc[m, "status_reason_en"] = status.reason_text(["suppressed"], "en")
         a.loc[m, "model"] = "none"
         a.loc[m, "suppressed"] = True
         a.loc[m, "suppress_reason"] = "small_counts"

@@ -17,6 +17,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import errors as _errors
 from .atomic import atomic_write_bytes, atomic_write_text  # noqa: F401 (re-exported)
 from . import fmt
 
@@ -57,7 +58,7 @@ body:has(.me-header .me-illustrative) .jp-OutputArea .me-illustrative { display:
 """
 
 
-class ReportTooLarge(RuntimeError):
+class ReportTooLarge(_errors.ReportError, RuntimeError):
     """The rendered page exceeds the size budget (bytes given in the message)."""
 
 

@@ -268,6 +268,29 @@ def adjusted_limits(kind: str, theta0: float, denominator, tau2: float,
 # --------------------------------------------------------------------------- unit table
 
 
+def exact_position(kind: str, numerator, denominator, theta0: float, level: float) -> np.ndarray:
+    """Flag of each unit by its exact tail probability: ``'above'`` when
+    ``P(X ≥ x) < (1 − level)/2``, ``'below'`` when ``P(X ≤ x) < (1 − level)/2``, else ``'within'``.
+
+    ``X`` is Binomial(n, θ₀) for ``kind='proportion'`` (numerator x of denominator n) and
+    Poisson(θ₀·denominator) for ``kind='rate'``. Why: comparing a count with the interpolated
+    limit flags counts that equal it — at 95 %, p₀ = 0.3 and n = 5–60 that false-flags 5.2 % of
+    in-control units on average (up to 9.8 %); the exact tail never exceeds the nominal α/2 per
+    side. Output: array of ``'below'|'within'|'above'``.
+    """
+    x = np.asarray(numerator, dtype=float)
+    d = np.asarray(denominator, dtype=float)
+    a = (1 - level) / 2
+    if kind == "proportion":
+        upper = stats.binom.sf(x - 1, d, theta0)  # P(X ≥ x)
+        lower = stats.binom.cdf(x, d, theta0)  # P(X ≤ x)
+    else:
+        mu = theta0 * d
+        upper = stats.poisson.sf(x - 1, mu)
+        lower = stats.poisson.cdf(x, mu)
+    return np.where(upper < a, "above", np.where(lower < a, "below", "within"))
+
+
 def funnel_table(units, numerator, denominator, kind: str = "proportion",
                  theta0: float | None = None, per: float = 1.0,
                  levels: Sequence[float] = LEVELS, trim: float = 0.1) -> tuple[pd.DataFrame, dict]:
@@ -279,8 +302,9 @@ def funnel_table(units, numerator, denominator, kind: str = "proportion",
     ``levels``, ``trim``.
     Output: ``(table, od)`` — table columns ``unit, numerator, denominator, value`` and, per
     level, exact ``lower_<tag>``/``upper_<tag>``, adjusted ``adj_lower_<tag>``/
-    ``adj_upper_<tag>`` and ``position_<tag>`` ∈ {'below', 'within', 'above'} against the
-    exact limits (against adjusted limits when overdispersed); all values × ``per``.
+    ``adj_upper_<tag>`` and ``position_<tag>`` ∈ {'below', 'within', 'above'} by the exact
+    tail probability (:func:`exact_position`; against the adjusted limits when overdispersed);
+    all values × ``per``.
     ``od`` is the dict from :func:`overdispersion`.
     """
     units = list(units)
@@ -304,10 +328,11 @@ def funnel_table(units, numerator, denominator, kind: str = "proportion",
         tab[f"upper_{tag}"] = exact[f"upper_{tag}"].to_numpy() * per
         tab[f"adj_lower_{tag}"] = adj[f"lower_{tag}"].to_numpy() * per
         tab[f"adj_upper_{tag}"] = adj[f"upper_{tag}"].to_numpy() * per
-        pre = "adj_" if od["overdispersed"] else ""
         v = tab["value"].to_numpy()
-        pos = np.where(v < tab[f"{pre}lower_{tag}"], "below",
-                       np.where(v > tab[f"{pre}upper_{tag}"], "above", "within"))
+        if od["overdispersed"]:
+            pos = np.where(v < tab[f"adj_lower_{tag}"], "below", np.where(v > tab[f"adj_upper_{tag}"], "above", "within"))
+        else:  # exact tail probabilities, not the interpolated limits (see exact_position)
+            pos = exact_position(kind, o, d, th, level)
         tab[f"position_{tag}"] = pos
     tab = tab.sort_values("unit", key=lambda s: s.astype(str).str.casefold()).reset_index(drop=True)
     return tab, od

@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import errors as _errors
 from . import fmt
 from .intervals import rate_ci, wilson_ci
 
@@ -177,7 +178,7 @@ _CHECK_COLUMN = {"report_after_incident": "report_date", "case_id_unit": "case_i
 PRIVATE_COLUMNS = frozenset(["case_id", *DATES])
 
 
-class RegisterError(ValueError):
+class RegisterError(_errors.InputError, ValueError):
     """The register has errors. ``errors`` is a DataFrame (row, column, value, reason_vi,
     reason_en, severity); ``str()`` names the file and the first errors, without the values of
     :data:`PRIVATE_COLUMNS` (case ids, dates)."""

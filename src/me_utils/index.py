@@ -8,9 +8,11 @@ restricted folder of executed notebooks is never linked.
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 
 from . import fmt
+from .units import load_units
 
 _CSS = """
 body { font-family: "DejaVu Sans", Arial, sans-serif; margin: 16px 24px; color: #222; }
@@ -18,6 +20,7 @@ h1 { font-size: 1.5em; } h2 { font-size: 1.25em; margin-top: 1.6em; }
 table.me-index { border-collapse: collapse; font-size: 0.9em; }
 table.me-index th, table.me-index td { border: 1px solid #bbb; padding: 4px 8px; vertical-align: top; }
 table.me-index th { background: #eef2f7; text-align: left; }
+tr.me-group th { background: #dde6f0; font-size: 1.05em; }
 td.ok { background: #f3faf3; } td.failed { background: #fdeeee; } td.none { color: #999; }
 .me-meta { font-size: 0.85em; color: #444; }
 pre.me-src { background: #f6f6f6; padding: 4px 8px; font-size: 0.85em; white-space: pre-wrap; }
@@ -45,9 +48,69 @@ def _units_order(codes: set[str]) -> list[str]:
         from .runner import PROVINCE, district_codes
 
         order = [PROVINCE] + district_codes()
+        try:
+            order += load_units().communes()
+        except Exception:  # unit files unreadable: communes sort by code below
+            pass
     except Exception:  # pragma: no cover - runner always importable
         order = []
     return [c for c in order if c in codes] + sorted(c for c in codes if c not in order)
+
+
+def commune_groups(codes, lang: str = "vi") -> list[tuple[str, str, list[tuple[str, bool]]]]:
+    """Communes grouped by former district, so 75 units stay navigable.
+
+    Input: unit codes (others than communes are ignored). Output: one ``(district_code,
+    heading, [(commune_code, cross_district)])`` per former district in units.csv order,
+    communes in resolution order; a commune formed from two former districts (xã Chiềng Sơn:
+    Vân Hồ + Mộc Châu) is listed under both, with ``cross_district`` True.
+    """
+    units = load_units()
+    codes = set(codes)
+    out = []
+    for d in units.districts():
+        members = [(c, len(units[c].former_districts) > 1) for c in units.communes(former_district=d) if c in codes]
+        if members:
+            heading = _t(lang, f"Địa bàn {units.name(d, 'vi', full=True)} cũ",
+                         f"Area of the former {units.name(d, 'en', full=True)}")
+            out.append((d, heading, members))
+    return out
+
+
+def _phase_links(reports_dir) -> str:
+    """Links between the phases' indexes: ``reports/index.html`` (2021–2025) and
+    ``reports/<a>-<b>/index.html`` (e.g. 2026–2030, written by ``me report --period``)."""
+    if reports_dir is None:
+        return ""
+    here = Path(reports_dir)
+    pat = re.compile(r"(\d{4})-(\d{4})")
+    links = []
+    if pat.fullmatch(here.name) and (here.parent / "index.html").is_file():
+        links.append(("../index.html", "Giai đoạn 2021–2025 (tổng kết)", "2021–2025 phase (review)"))
+    else:
+        for d in sorted(p for p in here.glob("*") if p.is_dir() and pat.fullmatch(p.name)):
+            if (d / "index.html").is_file():
+                a, b = pat.fullmatch(d.name).groups()
+                links.append((f"{d.name}/index.html", f"Giai đoạn {a}–{b}", f"{a}–{b} phase"))
+    if not links:
+        return ""
+    items = " · ".join(f'<a href="{_e(h)}">{_e(vi)}</a> <span lang="en">({_e(en)})</span>' for h, vi, en in links)
+    return f'<p class="me-meta">{_e("Giai đoạn khác / Other phase")}: {items}</p>\n'
+
+
+def _grouped_rows(units: list[str], lang: str) -> list[tuple[str | None, str | None, bool]]:
+    """Index rows: ``(unit, None, cross)`` for a unit, ``(None, heading, False)`` for a group
+    heading. Province and districts first, then the communes under their former district."""
+    try:
+        groups = commune_groups(units, lang)
+    except Exception:  # unit files unreadable: a flat list
+        groups = []
+    grouped = {c for _, _, ms in groups for c, _ in ms}
+    rows = [(u, None, False) for u in units if u not in grouped]
+    for _, heading, members in groups:
+        rows.append((None, heading, False))
+        rows += [(c, None, cross) for c, cross in members]
+    return rows
 
 
 def _unit_label(code: str, lang: str) -> str:
@@ -86,6 +149,7 @@ def render_index(state: dict, notebooks: list | None = None,
                "Son La gender-equality monitoring and evaluation reports</span></h1>\n")
     if illustrative:
         out.append(banner_html("vi") + "\n")
+    out.append(_phase_links(reports_dir))
     if not langs:
         out.append("<p>Chưa có báo cáo nào. / No report yet.</p>\n")
     for lang in langs:
@@ -112,11 +176,17 @@ def render_index(state: dict, notebooks: list | None = None,
             label = (vi_en[0] if lang == "vi" else vi_en[1]) if vi_en else s
             out.append(f'<th scope="col">{_e(label)}</th>')
         out.append("</tr></thead>\n<tbody>\n")
-        for u in units:
+        rows = _grouped_rows(units, lang)
+        for u, group, cross in rows:
+            if group is not None:
+                out.append(f'<tr class="me-group"><th colspan="{len(stems) + 1}">{_e(group)}</th></tr>\n')
+                continue
             workbook = f"{lang}/{u}/{WORKBOOK_NAME}"
             xlsx = (f'<br><a class="me-meta" href="{_e(workbook)}">{_e(WORKBOOK_NAME)}</a>'
                     if reports_dir is not None and (Path(reports_dir) / workbook).is_file() else "")
-            out.append(f'<tr><th scope="row">{_e(_unit_label(u, lang))}{xlsx}</th>')
+            mark = (f'<br><span class="me-meta">{_e(_t(lang, "xã ghép từ hai huyện cũ", "formed from two former districts"))}</span>'
+                    if cross else "")
+            out.append(f'<tr><th scope="row">{_e(_unit_label(u, lang))}{mark}{xlsx}</th>')
             for s in stems:
                 r = by_key.get((u, s))
                 if r is None:

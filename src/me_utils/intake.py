@@ -41,6 +41,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from defusedxml.ElementTree import fromstring as _safe_fromstring
+from defusedxml.ElementTree import iterparse as _safe_iterparse
+
+from . import safe_csv
+
+from . import errors as _errors
 
 YEAR_MIN, YEAR_MAX = 2015, 2030
 PERIODS = ("FY", "H1")
@@ -264,6 +270,7 @@ class Reference:
     _code_fold: dict[str, str] = field(default_factory=dict)
     schema: object = None
     unit_validity: dict = field(default_factory=dict)  # code → (valid_from, valid_to) dates or None
+    units: object = None  # me_utils.units.Units: period rule and date-aware name matching
 
     def __post_init__(self):
         self._code_fold = {fold(c): c for c in self.indicators}
@@ -271,7 +278,9 @@ class Reference:
     def match_indicator(self, text) -> str | None:
         return self._code_fold.get(fold(text))
 
-    def match_unit(self, text) -> str | None:
+    def match_unit(self, text, year=None) -> str | None:
+        """Unit code of a code or name; with ``year`` a bare name reads as the unit in force on
+        1 January of that year ("Mai Sơn": huyện up to 2025, xã from 2026)."""
         s = "" if text is None else unicodedata.normalize("NFC", str(text)).strip()
         if not s:
             return None
@@ -279,7 +288,10 @@ class Reference:
             return s.upper()
         if self._unit_matcher is not None:
             try:
-                code = self._unit_matcher(s)
+                if self.units is not None and year is not None:
+                    code = self.units.match(s, on=_dt.date(int(year), 1, 1))
+                else:
+                    code = self._unit_matcher(s)
             except Exception:  # a matcher problem must not stop validation
                 code = None
             if isinstance(code, str) and code:
@@ -319,6 +331,7 @@ def load_reference(refresh: bool = False) -> Reference:
             scale=float(getattr(ind, "scale", 1) or 1),
             department=str(getattr(ind, "department", "") or ""), co_departments=tuple(co),
             periodicity=str(getattr(ind, "periodicity", "annual") or "annual"))
+    u = None
     try:
         from . import units as units_mod
 
@@ -341,14 +354,15 @@ def load_reference(refresh: bool = False) -> Reference:
 
         def matcher(text):
             return names.get(fold(text))
-    _REFERENCE = Reference(indicators=inds, unit_codes=codes, _unit_matcher=matcher, unit_validity=validity)
+    _REFERENCE = Reference(indicators=inds, unit_codes=codes, _unit_matcher=matcher, unit_validity=validity,
+                           units=u)
     return _REFERENCE
 
 
 # ---------------------------------------------------------------------------------------------
 # Cell parsing
 # ---------------------------------------------------------------------------------------------
-class CellError(ValueError):
+class CellError(_errors.InputError, ValueError):
     """A cell could not be parsed; carries the bilingual reason."""
 
     def __init__(self, code: str, vi: str, en: str):
@@ -538,20 +552,95 @@ class Grid:
     percent: set = field(default_factory=set)  # (row_idx, col_idx) with a percent format
     formula_missing: set = field(default_factory=set)  # (row_idx, col_idx): formula, no value
     formulas: dict = field(default_factory=dict)  # (row_idx, col_idx) -> formula text
-    truncated: bool = False  # cells beyond MAX_ROWS/MAX_COLS were left out
+    truncated: bool = False  # kept for callers; the readers now refuse a file over a cap instead
 
 
-# A submission table has about ten columns and at most a few thousand rows; a stray cell at
-# XFD1048576 must not make us allocate a 17-billion-cell grid.
+# A submission table has about ten columns and at most a few thousand rows. The caps below
+# bound the time and memory of reading any file, however it was made (issue 16: a 1 MB xlsx
+# expanding to 1 GiB of sheet XML ran 93 s at 11 GB). Over a cap, the file is refused with a
+# located message before (or while) it is read: never partly read, never truncated.
 MAX_ROWS, MAX_COLS = 100_000, 100
+#: Size of the file on disk (xlsx package or csv text), bytes.
+MAX_FILE_BYTES = 32 * 2**20
+#: Uncompressed size of one part of an xlsx package / of all parts together, bytes (from the
+#: zip directory, checked before anything is decompressed; zipfile enforces the declared sizes
+#: while reading, a part that lies about its size fails its CRC check).
+MAX_PART_BYTES = 100 * 2**20
+MAX_UNZIPPED_BYTES = 200 * 2**20
+#: Parts read whole into a tree (workbook.xml, its relationships, styles.xml), bytes.
+MAX_TREE_PART_BYTES = 16 * 2**20
+MAX_ZIP_MEMBERS = 2_000
+#: ``<c>`` elements in one sheet (empty formatted cells included) and shared strings.
+MAX_CELLS = 3_000_000
+#: Characters in one cell: Excel's own limit, so no workbook saved by Excel exceeds it.
+MAX_CELL_CHARS = 32_767
+#: Sheet XML read by openpyxl when the fast reader cannot (rare features): its object model
+#: takes about ten times the XML size in memory, hence a tighter bound.
+MAX_FALLBACK_BYTES = 24 * 2**20
 
 
-class FileError(Exception):
-    """A whole file cannot be read; carries the bilingual reason."""
+class FileError(_errors.InputError):
+    """A whole file cannot be read; carries the bilingual reason and, where known, the sheet,
+    row (1-based) and column (letter or header) that locate it."""
 
-    def __init__(self, code: str, vi: str, en: str):
+    def __init__(self, code: str, vi: str, en: str, sheet: str = "", row: int | None = None,
+                 column: str = ""):
         super().__init__(en)
         self.code, self.vi, self.en = code, vi, en
+        self.sheet, self.row, self.column = sheet, row, column
+
+
+def _n_vi(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def _mib(n: int) -> str:
+    return f"{n / 2**20:.0f} MiB" if n >= 2**20 else f"{n / 1024:.0f} KiB"
+
+
+def too_large_error(size: int) -> FileError:
+    """The located error for a file over :data:`MAX_FILE_BYTES` (``size`` in bytes)."""
+    return FileError("file_too_large",
+                     f"tệp quá lớn ({_mib(size)}, giới hạn {_mib(MAX_FILE_BYTES)}): một báo cáo chỉ "
+                     "gồm một bảng vài nghìn dòng; hãy xóa các trang tính, hình ảnh và ô thừa rồi gửi lại",
+                     f"the file is too large ({_mib(size)}, limit {_mib(MAX_FILE_BYTES)}): a submission "
+                     "is one table of a few thousand rows; remove extra sheets, pictures and stray cells "
+                     "and send it again")
+
+
+def _too_many_rows(row: int, sheet: str = "") -> FileError:
+    return FileError("too_many_rows",
+                     f"bảng có dữ liệu ở dòng {_n_vi(row)}, quá giới hạn {_n_vi(MAX_ROWS)} dòng: tệp bị từ "
+                     "chối, không đọc một phần (xóa các dòng thừa hoặc chia thành nhiều tệp)",
+                     f"the table has data on row {row:,}, beyond the limit of {MAX_ROWS:,} rows: the file "
+                     "is refused, not partly read (delete stray rows or split the file)",
+                     sheet=sheet, row=row)
+
+
+def _too_many_cols(row: int, col: str, sheet: str = "") -> FileError:
+    return FileError("too_many_columns",
+                     f"có dữ liệu ở cột {col}, quá giới hạn {MAX_COLS} cột: tệp bị từ chối (xóa các ô "
+                     "thừa ở xa bảng)",
+                     f"there is data in column {col}, beyond the limit of {MAX_COLS} columns: the file is "
+                     "refused (delete stray cells far from the table)", sheet=sheet, row=row, column=col)
+
+
+def _cell_too_long(row: int | None, col: str, n: int | None, sheet: str = "") -> FileError:
+    size_vi = f" ({_n_vi(n)} ký tự)" if n else ""
+    size_en = f" ({n:,} characters)" if n else ""
+    return FileError("cell_too_long",
+                     f"một ô dài quá {_n_vi(MAX_CELL_CHARS)} ký tự{size_vi} — giới hạn của Excel; hãy rút "
+                     "gọn nội dung ô (ghi chú dài gửi kèm bằng văn bản riêng)",
+                     f"a cell is longer than {MAX_CELL_CHARS:,} characters{size_en} — Excel's own limit; "
+                     "shorten it (send long notes as a separate document)", sheet=sheet, row=row, column=col)
+
+
+def _col_letters(c_i: int) -> str:
+    s, n = "", c_i + 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        s = chr(65 + r) + s
+    return s
 
 
 def decode_csv_bytes(data: bytes) -> tuple[str, str]:
@@ -577,27 +666,132 @@ def decode_csv_bytes(data: bytes) -> tuple[str, str]:
     return unicodedata.normalize("NFC", text), enc
 
 
+_LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def _csv_rows(text: str, delimiter: str) -> list[list]:
+    """Rows of ``text`` split on ``delimiter``, within the caps (raises :class:`FileError`)."""
+    rows: list[list] = []
+    # Lines are produced lazily (io.StringIO would copy the text at 4 bytes per character).
+    lines = (m.group(0) for m in _LINE_RE.finditer(text))
+    reader = csv.reader(lines, delimiter=delimiter)
+    try:
+        for i, r in enumerate(reader):
+            if i >= MAX_ROWS:
+                # Blank rows are harmless, also when read with another delimiter (",,," on one
+                # field); the same rule as _row_cap_precheck.
+                if any(x.strip(" \t\r\n,;") for x in r):
+                    raise _too_many_rows(reader.line_num)
+                continue  # trailing blank lines are harmless
+            if len(r) > MAX_COLS:
+                extra = [j for j, x in enumerate(r) if j >= MAX_COLS and x.strip()]
+                if extra:
+                    raise _too_many_cols(reader.line_num, str(extra[0] + 1))
+                r = r[:MAX_COLS]
+            rows.append(r)
+    except csv.Error as exc:
+        # The only csv.Error on decoded text with universal newlines is the field size limit.
+        if "field larger" in str(exc):
+            raise _cell_too_long(reader.line_num, "", None) from None
+        raise FileError("bad_csv", f"không đọc được tệp csv ở dòng {reader.line_num}",
+                        f"cannot read the csv file at line {reader.line_num}: {_short(exc, 80)}",
+                        row=reader.line_num) from None
+    return rows
+
+
+_CONTENT_RE = re.compile(rb"[^\s,;]")
+
+
+def _row_cap_precheck(data: bytes) -> None:
+    """Refuse a csv over :data:`MAX_ROWS` rows before decoding it, when that is certain.
+
+    Without any quote character every ``\n`` ends a row, so data after the MAX_ROWS-th ``\n``
+    means too many rows (rows made only of blanks and delimiters do not count, as in
+    :func:`_csv_rows`). With quotes (a field may hold line breaks) the exact reading decides.
+    """
+    if b'"' in data:
+        return
+    pos = -1
+    for _ in range(MAX_ROWS):
+        pos = data.find(b"\n", pos + 1)
+        if pos < 0:
+            return
+    m = _CONTENT_RE.search(data, pos + 1)
+    if m:
+        raise _too_many_rows(MAX_ROWS + 1 + data.count(b"\n", pos + 1, m.start()))
+
+
 def read_csv_grids(data: bytes) -> list[Grid]:
-    """Read csv bytes into one :class:`Grid` per candidate delimiter (best first)."""
+    """Read csv bytes into one :class:`Grid` per candidate delimiter (best first).
+
+    Raises :class:`FileError` (located by row) for a file over :data:`MAX_FILE_BYTES`, with data
+    beyond :data:`MAX_ROWS` rows, or with a cell over :data:`MAX_CELL_CHARS` characters; a
+    candidate delimiter that splits a row into more than :data:`MAX_COLS` non-empty fields is
+    dropped (the error is raised when no delimiter is left).
+    """
+    if len(data) > MAX_FILE_BYTES:
+        raise too_large_error(len(data))
+    _row_cap_precheck(data)
     text, _ = decode_csv_bytes(data)
-    lines = text.splitlines()
-    sample = "\n".join(lines[:HEADER_SCAN_ROWS])
+    # The first lines only, without splitting the whole text (a list of a million lines would
+    # cost more memory than the file).
+    sample = "\n".join(m.group(0) for _, m in zip(range(HEADER_SCAN_ROWS), _LINE_RE.finditer(text)))
     counts = {d: sample.count(d) for d in (",", ";", "\t")}
     order = sorted(counts, key=lambda d: -counts[d])
-    grids = []
-    csv.field_size_limit(10_000_000)
+    grids, first_error = [], None
+    csv.field_size_limit(MAX_CELL_CHARS)
     for d in order:
-        rows = []
-        truncated = False
-        for i, r in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=d)):
-            if i >= MAX_ROWS:
-                truncated = True
-                break
-            if len(r) > MAX_COLS:
-                truncated, r = True, r[:MAX_COLS]
-            rows.append(r)
-        grids.append(Grid(sheet="", rows=rows, row_numbers=list(range(1, len(rows) + 1)), truncated=truncated))
+        try:
+            rows = _csv_rows(text, d)
+        except FileError as fe:
+            if fe.code == "too_many_rows":
+                raise  # the row count does not depend on the delimiter
+            first_error = first_error or fe
+            continue
+        grids.append(Grid(sheet="", rows=rows, row_numbers=list(range(1, len(rows) + 1))))
+    if not grids and first_error is not None:
+        raise first_error
     return grids
+
+
+def open_xlsx_package(data: bytes) -> zipfile.ZipFile:
+    """Open xlsx bytes as a zip package after checking its directory against the caps.
+
+    Raises :class:`FileError` (``not_xlsx``, ``file_too_large``, ``xlsx_too_large``) before
+    anything is decompressed: the sizes come from the zip directory.
+    """
+    if len(data) > MAX_FILE_BYTES:
+        raise too_large_error(len(data))
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except Exception as exc:  # BadZipFile, or a corrupt directory (ValueError, OverflowError…)
+        raise FileError("not_xlsx", f"không mở được sổ làm việc xlsx ({type(exc).__name__})",
+                        f"cannot open the xlsx workbook ({type(exc).__name__}: {_short(exc, 100)})") from None
+    if len(infos) > MAX_ZIP_MEMBERS:
+        raise FileError("xlsx_too_large", f"sổ làm việc có {_n_vi(len(infos))} thành phần, quá giới hạn "
+                        f"{_n_vi(MAX_ZIP_MEMBERS)}", f"the workbook has {len(infos):,} parts, over the "
+                        f"limit of {MAX_ZIP_MEMBERS:,}")
+    total = 0
+    for zi in infos:
+        if zi.file_size > MAX_PART_BYTES:
+            raise FileError(
+                "xlsx_too_large",
+                f"thành phần “{_short(zi.filename, 60)}” của sổ làm việc giải nén ra {_mib(zi.file_size)}, "
+                f"quá giới hạn {_mib(MAX_PART_BYTES)} (tệp nén bất thường, có thể là “bom zip”): tệp bị "
+                "từ chối; hãy mở bằng Excel, xóa các ô thừa và lưu lại",
+                f"part “{_short(zi.filename, 60)}” of the workbook expands to {_mib(zi.file_size)}, over "
+                f"the limit of {_mib(MAX_PART_BYTES)} (an abnormal package, possibly a zip bomb): the file "
+                "is refused; open it in Excel, delete stray cells and save it again")
+        total += zi.file_size
+    if total > MAX_UNZIPPED_BYTES:
+        raise FileError(
+            "xlsx_too_large",
+            f"sổ làm việc giải nén ra {_mib(total)}, quá giới hạn {_mib(MAX_UNZIPPED_BYTES)} (có thể là "
+            "“bom zip”): tệp bị từ chối; hãy xóa các trang tính và hình ảnh thừa rồi lưu lại",
+            f"the workbook expands to {_mib(total)}, over the limit of {_mib(MAX_UNZIPPED_BYTES)} "
+            "(possibly a zip bomb): the file is refused; remove extra sheets and pictures and save again")
+    return zf
 
 
 def _xlsx_has_formulas(data: bytes) -> bool:
@@ -618,7 +812,7 @@ def read_xlsx_grids(data: bytes) -> list[Grid]:
 
     Merged ranges are filled with their top-left value. Formula cells are read by their cached
     value; when a formula has no cached value the cell is recorded in ``formula_missing``.
-    Raises :class:`FileError` when the bytes are not an xlsx workbook.
+    Raises :class:`FileError` when the bytes are not an xlsx workbook or break a cap.
     """
     if not data:
         raise FileError("empty_file", "tệp rỗng (0 byte)", "the file is empty (0 bytes)")
@@ -630,15 +824,32 @@ def read_xlsx_grids(data: bytes) -> list[Grid]:
         raise FileError("not_xlsx", "tệp không phải bảng tính xlsx (nội dung không phải "
                         "sổ làm việc Excel)", "the file is not an xlsx workbook (its content is "
                         "not an Excel zip package)")
+    zf = open_xlsx_package(data)
     try:
         return read_xlsx_fast(data)
+    except FileError:
+        raise  # a cap: the slower reader must not try again
     except Exception:  # anything unusual: openpyxl reads it (or says why it cannot)
         pass
+    sheet_bytes = sum(zi.file_size for zi in zf.infolist()
+                      if zi.filename.startswith("xl/worksheets/") or zi.filename == "xl/sharedStrings.xml")
+    if sheet_bytes > MAX_FALLBACK_BYTES:
+        raise FileError(
+            "xlsx_too_large",
+            f"sổ làm việc dùng tính năng ít gặp mà bộ đọc nhanh không xử lý, và quá lớn ({_mib(sheet_bytes)}) "
+            "để đọc bằng bộ đọc chi tiết: hãy sao chép bảng sang một sổ làm việc mới (chỉ dán giá trị)",
+            f"the workbook uses a rare feature the fast reader does not handle and is too large "
+            f"({_mib(sheet_bytes)}) for the detailed reader: copy the table into a new workbook "
+            "(paste values only)")
     return read_xlsx_openpyxl(data)
 
 
 def read_xlsx_openpyxl(data: bytes) -> list[Grid]:
-    """:func:`read_xlsx_grids` through openpyxl (reference implementation, slower)."""
+    """:func:`read_xlsx_grids` through openpyxl (reference implementation, slower).
+
+    Raises :class:`FileError` for a value beyond :data:`MAX_ROWS` / :data:`MAX_COLS` or a cell
+    over :data:`MAX_CELL_CHARS` (callers check the package size first).
+    """
     import openpyxl
 
     with warnings.catch_warnings():
@@ -663,8 +874,15 @@ def read_xlsx_openpyxl(data: bytes) -> list[Grid]:
         existing = {(r - 1, c - 1): cell for (r, c), cell in getattr(ws, "_cells", {}).items()}
         if not existing and (ws.max_row or 0) * (ws.max_column or 0) <= MAX_ROWS:
             existing = {(cell.row - 1, cell.column - 1): cell for row in ws.iter_rows() for cell in row}
-        truncated = any(r >= MAX_ROWS or c >= MAX_COLS for r, c in existing)
-        existing = {k: c for k, c in existing.items() if k[0] < MAX_ROWS and k[1] < MAX_COLS}
+        for (r, c), cell in sorted(existing.items()):
+            if cell.value is None:
+                continue
+            if r >= MAX_ROWS:
+                raise _too_many_rows(r + 1, ws.title)
+            if c >= MAX_COLS:
+                raise _too_many_cols(r + 1, _col_letters(c), ws.title)
+            if isinstance(cell.value, str) and len(cell.value) > MAX_CELL_CHARS:
+                raise _cell_too_long(r + 1, _col_letters(c), len(cell.value), ws.title)
         used = [k for k, c in existing.items() if c.value is not None]
         max_r = max((k[0] for k in used), default=-1) + 1
         max_c = max((k[1] for k in used), default=-1) + 1
@@ -699,14 +917,16 @@ def read_xlsx_openpyxl(data: bytes) -> list[Grid]:
             if rows[r_i][c_i] is None:
                 fmiss.add((r_i, c_i))
         grids.append(Grid(sheet=ws.title, rows=rows, row_numbers=list(range(1, max_r + 1)),
-                          percent=percent, formula_missing=fmiss, formulas=formulas, truncated=truncated))
+                          percent=percent, formula_missing=fmiss, formulas=formulas))
     return grids
 
 
 # A small reader of the xlsx XML for the common case: about five times faster than openpyxl's
 # object model on small submissions (the build of 200 files is dominated by it). It returns the
 # same grids as read_xlsx_openpyxl (tested on the corpus and the demo files); anything it does
-# not expect raises, and read_xlsx_grids then falls back to openpyxl.
+# not expect raises, and read_xlsx_grids then falls back to openpyxl. Sheets and shared strings
+# are streamed (iterparse, each row dropped once read) through defusedxml, which refuses DTDs
+# and entity expansion ("billion laughs"); every cap is checked while streaming.
 _NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _CELL_RE = re.compile(r"^([A-Z]{1,3})(\d+)$")
@@ -723,18 +943,47 @@ def _col_index(letters: str) -> int:
     return n - 1
 
 
+def _tree_part(zf: zipfile.ZipFile, name: str):
+    """Parse a small part (workbook, relationships, styles) whole, through defusedxml."""
+    if zf.getinfo(name).file_size > MAX_TREE_PART_BYTES:
+        raise FileError("xlsx_too_large", f"thành phần “{name}” của sổ làm việc quá lớn "
+                        f"({_mib(zf.getinfo(name).file_size)})", f"part “{name}” of the workbook is too "
+                        f"large ({_mib(zf.getinfo(name).file_size)})")
+    return _safe_fromstring(zf.read(name))
+
+
+def _shared_strings(zf: zipfile.ZipFile) -> list[str]:
+    shared: list[str] = []
+    with zf.open("xl/sharedStrings.xml") as fh:
+        for event, el in _safe_iterparse(fh, events=("end",)):
+            if _local(el.tag) != "si":
+                continue
+            parts = []
+            for sub in el.iter():
+                if _local(sub.tag) == "rPh":
+                    raise ValueError("phonetic runs")  # rare: let openpyxl handle them
+                if _local(sub.tag) == "t" and sub.text:
+                    parts.append(sub.text)
+            shared.append("".join(parts))
+            el.clear()
+            if len(shared) > MAX_CELLS:
+                raise FileError("xlsx_too_large", f"sổ làm việc có hơn {_n_vi(MAX_CELLS)} chuỗi văn bản",
+                                f"the workbook holds more than {MAX_CELLS:,} text strings")
+    return shared
+
+
 def read_xlsx_fast(data: bytes) -> list[Grid]:
     """Read the sheets of an xlsx workbook from its XML (values, percent formats, dates,
-    merged ranges, formulas without cached values). Raises on anything unexpected."""
-    import xml.etree.ElementTree as ET
-
+    merged ranges, formulas without cached values). Raises :class:`FileError` for a cap
+    (see :func:`open_xlsx_package`, :data:`MAX_ROWS`, :data:`MAX_COLS`, :data:`MAX_CELLS`,
+    :data:`MAX_CELL_CHARS`) and another exception on anything unexpected."""
     from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
     from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
-    zf = zipfile.ZipFile(io.BytesIO(data))
+    zf = open_xlsx_package(data)
     names = set(zf.namelist())
-    wb = ET.fromstring(zf.read("xl/workbook.xml"))
-    rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    wb = _tree_part(zf, "xl/workbook.xml")
+    rels = _tree_part(zf, "xl/_rels/workbook.xml.rels")
     targets = {}
     for r in rels:
         t = r.get("Target", "")
@@ -743,21 +992,12 @@ def read_xlsx_fast(data: bytes) -> list[Grid]:
     for el in wb:
         if _local(el.tag) == "workbookPr" and el.get("date1904") in ("1", "true"):
             epoch = CALENDAR_MAC_1904
-    shared: list[str] = []
-    if "xl/sharedStrings.xml" in names:
-        for si in ET.fromstring(zf.read("xl/sharedStrings.xml")):
-            parts = []
-            for el in si.iter():
-                if _local(el.tag) == "rPh":
-                    raise ValueError("phonetic runs")  # rare: let openpyxl handle them
-                if _local(el.tag) == "t" and el.text:
-                    parts.append(el.text)
-            shared.append("".join(parts))
+    shared = _shared_strings(zf) if "xl/sharedStrings.xml" in names else []
     # Styles: which cell formats are percent or date formats.
     pct_xf, date_xf = set(), set()
     style_name = "xl/styles.xml"
     if style_name in names:
-        st = ET.fromstring(zf.read(style_name))
+        st = _tree_part(zf, style_name)
         custom = {}
         xfs = []
         for el in st:
@@ -780,87 +1020,111 @@ def read_xlsx_fast(data: bytes) -> list[Grid]:
         if state != "visible" and title.lower().startswith("_"):
             continue
         target = targets[sh.get(f"{{{_NS_REL}}}id")]
-        root = ET.fromstring(zf.read(target))
         cells: dict[tuple[int, int], object] = {}
         percent, fmiss, formulas = set(), set(), {}
         merges = []
-        for part in root:
-            tag = _local(part.tag)
-            if tag == "sheetData":
-                r_auto = 0
-                for row in part:
-                    r_attr = row.get("r")
-                    r_i = int(r_attr) - 1 if r_attr else r_auto
-                    r_auto = r_i + 1
-                    c_auto = 0
-                    for c in row:
-                        ref = c.get("r")
-                        if ref:
-                            m = _CELL_RE.match(ref)
-                            if not m:
-                                raise ValueError(ref)
-                            c_i = _col_index(m.group(1))
-                        else:
-                            c_i = c_auto
-                        c_auto = c_i + 1
-                        t = c.get("t", "n")
-                        s_idx = int(c.get("s", "0"))
-                        v_el = f_el = is_el = None
-                        for ch in c:
-                            lt = _local(ch.tag)
-                            if lt == "v":
-                                v_el = ch
-                            elif lt == "f":
-                                f_el = ch
-                            elif lt == "is":
-                                is_el = ch
-                        raw = v_el.text if v_el is not None else None
-                        if t == "s":
-                            val = shared[int(raw)] if raw is not None else None
-                        elif t == "inlineStr":
-                            val = "".join(x.text or "" for x in is_el.iter() if _local(x.tag) == "t") \
-                                if is_el is not None else None
-                        elif t in ("str", "e"):
-                            val = raw
-                        elif t == "b":
-                            val = None if raw is None else raw.strip() in ("1", "true")
-                        elif t == "n":
-                            if raw is None or raw == "":
-                                val = None
-                            else:
-                                val = float(raw) if any(ch in raw for ch in ".eE") else int(raw)
-                                if s_idx in date_xf:
-                                    val = from_excel(val, epoch)
-                                elif s_idx in pct_xf:
-                                    percent.add((r_i, c_i))
-                        else:
-                            raise ValueError(f"cell type {t}")
-                        if f_el is not None:
-                            ftext = f_el.text
-                            if ftext is None:
-                                raise ValueError("shared formula")  # openpyxl expands these
-                            formulas[(r_i, c_i)] = "=" + ftext
-                            if val is None:
-                                fmiss.add((r_i, c_i))
-                        if val is not None:
-                            cells[(r_i, c_i)] = val
-            elif tag == "mergeCells":
-                for mc in part:
-                    merges.append(mc.get("ref"))
+        n_cells = 0
+        r_i, r_auto, c_auto = 0, 0, 0
+        parent = None
+        with zf.open(target) as fh:
+            for event, el in _safe_iterparse(fh, events=("start", "end")):
+                tag = _local(el.tag)
+                if event == "start":
+                    if tag == "sheetData":
+                        parent = el
+                    elif tag == "row":
+                        r_attr = el.get("r")
+                        r_i = int(r_attr) - 1 if r_attr else r_auto
+                        r_auto, c_auto = r_i + 1, 0
+                    continue
+                if tag == "row":
+                    el.clear()
+                    if parent is not None:
+                        parent.remove(el)  # the only child left: constant time
+                    continue
+                if tag == "mergeCell":
+                    merges.append(el.get("ref"))
+                    continue
+                if tag != "c":
+                    continue
+                c = el
+                n_cells += 1
+                if n_cells > MAX_CELLS:
+                    raise FileError("xlsx_too_large", f"trang tính có hơn {_n_vi(MAX_CELLS)} ô",
+                                    f"the sheet has more than {MAX_CELLS:,} cells", sheet=title)
+                ref = c.get("r")
+                if ref:
+                    m = _CELL_RE.match(ref)
+                    if not m:
+                        raise ValueError(ref)
+                    c_i = _col_index(m.group(1))
+                else:
+                    c_i = c_auto
+                c_auto = c_i + 1
+                t = c.get("t", "n")
+                s_idx = int(c.get("s", "0"))
+                v_el = f_el = is_el = None
+                for ch in c:
+                    lt = _local(ch.tag)
+                    if lt == "v":
+                        v_el = ch
+                    elif lt == "f":
+                        f_el = ch
+                    elif lt == "is":
+                        is_el = ch
+                raw = v_el.text if v_el is not None else None
+                if t == "s":
+                    val = shared[int(raw)] if raw is not None else None
+                elif t == "inlineStr":
+                    val = "".join(x.text or "" for x in is_el.iter() if _local(x.tag) == "t") \
+                        if is_el is not None else None
+                elif t in ("str", "e"):
+                    val = raw
+                elif t == "b":
+                    val = None if raw is None else raw.strip() in ("1", "true")
+                elif t == "n":
+                    if raw is None or raw == "":
+                        val = None
+                    else:
+                        val = float(raw) if any(ch in raw for ch in ".eE") else int(raw)
+                        if s_idx in date_xf:
+                            val = from_excel(val, epoch)
+                        elif s_idx in pct_xf:
+                            percent.add((r_i, c_i))
+                else:
+                    raise ValueError(f"cell type {t}")
+                if val is not None or f_el is not None:
+                    if r_i >= MAX_ROWS:
+                        raise _too_many_rows(r_i + 1, title)
+                    if c_i >= MAX_COLS:
+                        raise _too_many_cols(r_i + 1, _col_letters(c_i), title)
+                    if isinstance(val, str) and len(val) > MAX_CELL_CHARS:
+                        raise _cell_too_long(r_i + 1, _col_letters(c_i), len(val), title)
+                if f_el is not None:
+                    ftext = f_el.text
+                    if ftext is None:
+                        raise ValueError("shared formula")  # openpyxl expands these
+                    formulas[(r_i, c_i)] = "=" + ftext
+                    if val is None:
+                        fmiss.add((r_i, c_i))
+                if val is not None:
+                    cells[(r_i, c_i)] = val
+                c.clear()
         keys = list(cells) + list(fmiss)
-        truncated = any(r >= MAX_ROWS or c >= MAX_COLS for r, c in keys)
-        if truncated:
-            cells = {k: v for k, v in cells.items() if k[0] < MAX_ROWS and k[1] < MAX_COLS}
-            fmiss = {k for k in fmiss if k[0] < MAX_ROWS and k[1] < MAX_COLS}
-            keys = list(cells) + list(fmiss)
         max_r = max((k[0] for k in keys), default=-1) + 1
         max_c = max((k[1] for k in keys), default=-1) + 1
+        merged_area = 0
         for ref in merges:
             a, _, b = ref.partition(":")
             ma, mb = _CELL_RE.match(a), _CELL_RE.match(b or a)
             r0, c0 = int(ma.group(2)) - 1, _col_index(ma.group(1))
             r1, c1 = int(mb.group(2)) - 1, _col_index(mb.group(1))
             max_r, max_c = max(max_r, min(r1 + 1, max_r)), max(max_c, min(c1 + 1, max_c))
+            # Many huge merged ranges would be filled cell by cell: bound the work.
+            merged_area += max(0, min(r1, max_r - 1) - r0 + 1) * max(0, min(c1, max_c - 1) - c0 + 1)
+            if merged_area > MAX_CELLS:
+                raise FileError("xlsx_too_large", f"các vùng ô gộp trên trang tính vượt {_n_vi(MAX_CELLS)} ô",
+                                f"the merged ranges of the sheet exceed {MAX_CELLS:,} cells", sheet=title)
             top = cells.get((r0, c0))
             for r in range(r0, min(r1, max_r - 1) + 1):
                 for cc in range(c0, min(c1, max_c - 1) + 1):
@@ -872,7 +1136,7 @@ def read_xlsx_fast(data: bytes) -> list[Grid]:
         for (r, cc), v in cells.items():
             rows[r][cc] = v
         grids.append(Grid(sheet=title, rows=rows, row_numbers=list(range(1, max_r + 1)), percent=percent,
-                          formula_missing=fmiss, formulas=formulas, truncated=truncated))
+                          formula_missing=fmiss, formulas=formulas))
     return grids
 
 
@@ -1025,8 +1289,8 @@ def _parse_into(sub: Submission, path: Path, cli_dept, cli_date, ref: Reference)
     name = sub.path
     sub.records = _empty_records()
 
-    def file_error(code, vi, en, sheet=""):
-        sub.messages.append(Message("error", code, name, vi, en, sheet=sheet))
+    def file_error(code, vi, en, sheet="", row=None, column=""):
+        sub.messages.append(Message("error", code, name, vi, en, sheet=sheet, row=row, column=column))
 
     if not path.exists():
         return file_error("missing_file", "không tìm thấy tệp", "file not found")
@@ -1036,8 +1300,12 @@ def _parse_into(sub: Submission, path: Path, cli_dept, cli_date, ref: Reference)
     if suffix not in (".xlsx", ".xlsm", ".csv", ".txt", ".tsv"):
         return file_error("bad_extension", f"định dạng tệp “{suffix}” không được hỗ trợ (dùng .xlsx hoặc .csv)",
                           f"file type “{suffix}” is not supported (use .xlsx or .csv)")
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:  # refused before a byte is read
+        fe = too_large_error(size)
+        return file_error(fe.code, fe.vi, fe.en)
     data = path.read_bytes()
-    if not data.strip():
+    if not data or data.isspace():  # (no stripped copy of a large file)
         return file_error("empty_file", "tệp rỗng, không có dữ liệu", "the file is empty")
     try:
         if suffix in (".xlsx", ".xlsm"):
@@ -1046,7 +1314,7 @@ def _parse_into(sub: Submission, path: Path, cli_dept, cli_date, ref: Reference)
             grids = read_csv_grids(data)
             sub.encoding = decode_csv_bytes(data)[1]
     except FileError as fe:
-        return file_error(fe.code, fe.vi, fe.en)
+        return file_error(fe.code, fe.vi, fe.en, sheet=fe.sheet, row=fe.row, column=fe.column)
 
     chosen, header_i, colmap = None, None, {}
     best_partial = None
@@ -1191,7 +1459,6 @@ def _parse_into(sub: Submission, path: Path, cli_dept, cli_date, ref: Reference)
         code_raw = cell_text(get("indicator_code"))
         ind = ref.match_indicator(code_raw) if code_raw else None
         unit_raw = cell_text(get("unit"))
-        unit = ref.match_unit(unit_raw) if unit_raw else None
         year = period = None
         sex = "T"
         value = num = den = None
@@ -1221,6 +1488,7 @@ def _parse_into(sub: Submission, path: Path, cli_dept, cli_date, ref: Reference)
         except CellError as ce:
             ok = False
             msg("error", ce.code, "period", ce.vi, ce.en)
+        unit = ref.match_unit(unit_raw, year=year) if unit_raw else None  # a name reads by the year
         if "sex" in inv:
             try:
                 sex = parse_sex(get("sex"))
@@ -1339,6 +1607,10 @@ def _raw_value(rec: pd.Series, canon: str) -> str:
     return str(v)
 
 
+_PERIOD_VI = {"FY": "cả năm", "H1": "6 tháng đầu năm"}
+_PERIOD_EN = {"FY": "full year", "H1": "first half"}
+
+
 def _rec_message(rec: pd.Series, severity: str, code: str, canon: str, vi: str, en: str,
                  value: str | None = None) -> Message:
     year = rec.get("year")
@@ -1420,12 +1692,17 @@ def check_records(records: pd.DataFrame, ref: Reference | None = None) -> tuple[
                 ok.loc[idx] = ok.loc[idx] and True
                 df.loc[idx, "_dup"] = True
             else:
+                # Name the year and period: the row numbers alone send the reader hunting.
+                yp_vi = f"{rec['indicator_code']}, {rec['unit_code']}, năm {int(rec['year'])}, kỳ " \
+                    f"{_PERIOD_VI.get(rec['period'], rec['period'])}"
+                yp_en = f"{rec['indicator_code']}, {rec['unit_code']}, year {int(rec['year'])}, period " \
+                    f"{_PERIOD_EN.get(rec['period'], rec['period'])}"
                 msgs.append(_rec_message(
                     rec, "error", "conflicting_duplicate", "value",
                     f"mâu thuẫn với dòng {int(first['source_row'])}: cùng chỉ tiêu, đơn vị, năm, kỳ và "
-                    f"giới tính nhưng giá trị khác ({_raw_value(first, 'value')})",
+                    f"giới tính ({yp_vi}) nhưng giá trị khác ({_raw_value(first, 'value')})",
                     f"conflicts with row {int(first['source_row'])}: same indicator, unit, year, period and "
-                    f"sex but a different value ({_raw_value(first, 'value')})"))
+                    f"sex ({yp_en}) but a different value ({_raw_value(first, 'value')})"))
                 ok.loc[idx] = False
                 ok.loc[grp.index[0]] = False
     # Value vs numerator / denominator, whole counts, department assignment (vectorised masks,
@@ -1456,13 +1733,23 @@ def check_records(records: pd.DataFrame, ref: Reference | None = None) -> tuple[
         for idx in df.index[not_whole(df[c]).fillna(False).to_numpy(dtype=bool)]:
             msgs.append(_rec_message(df.loc[idx], "warning", "count_not_whole", c,
                                      f"{COLUMN_LABELS[c]} không phải số nguyên", f"the {c} is not a whole number"))
-    # A unit that did not exist for the whole period (the district level ended on 2025-06-30).
+    # A unit that did not exist for the whole period: districts end on 2025-06-30, communes
+    # start on 2025-07-01. No overlap at all is an error naming the units to use instead
+    # (me_utils.units.Units.period_problem); part of the period only is a warning.
     for idx in df.index:
         code = df.at[idx, "unit_code"]
         if code not in ref.unit_validity or _isnan(df.at[idx, "year"]) or df.at[idx, "period"] not in PERIODS:
             continue
-        vf, vt = ref.unit_validity[code]
         y = int(df.at[idx, "year"])
+        if ref.units is not None:
+            prob = ref.units.period_problem(code, y, df.at[idx, "period"])
+            if prob is not None:
+                sev, rule, vi, en = prob
+                msgs.append(_rec_message(df.loc[idx], sev, rule, "unit_code", vi, en))
+                if sev == "error":
+                    ok.loc[idx] = False
+            continue
+        vf, vt = ref.unit_validity[code]
         start, end = _dt.date(y, 1, 1), (_dt.date(y, 6, 30) if df.at[idx, "period"] == "H1" else _dt.date(y, 12, 31))
         if (vt is not None and vt < end) or (vf is not None and vf > start):
             span_vi = f"{vf.strftime('%d/%m/%Y') if vf else '…'}–{vt.strftime('%d/%m/%Y') if vt else '…'}"
@@ -1861,5 +2148,6 @@ def cli_validate(argv: list[str] | None = None) -> int:
     if args.findings:
         from .atomic import atomic_write_text
 
-        atomic_write_text(Path(args.findings), messages_frame(all_msgs).to_csv(index=False))
+        # Cell values quoted from the files may begin with "=": neutralised for spreadsheets.
+        atomic_write_text(Path(args.findings), safe_csv.to_csv_text(messages_frame(all_msgs), index=False))
     return 1 if n_err else 0

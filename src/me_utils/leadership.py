@@ -32,19 +32,33 @@ from scipy import stats
 from statsmodels.stats.proportion import confint_proportions_2indep, test_proportions_2indep
 
 from . import fmt, paths
+from . import leadership_schema as _schema
+from .errors import Finding, InputError, ReferenceDataError
 from .intervals import wilson_ci
 
 #: Election terms known to the workbench (contract period codes), in order.
-TERMS = ("2016-2021", "2021-2026", "2026-2031")
+TERMS = _schema.ELECTION_TERMS
 #: Election days (the 2026 one is set by the National Assembly; None until known).
 ELECTION_DAYS = {"2016-2021": _dt.date(2016, 5, 22), "2021-2026": _dt.date(2021, 5, 23), "2026-2031": None}
-LEVELS = ("province", "district", "commune")
+LEVELS = _schema.COUNCIL_LEVELS
 #: Last day of district-level People's Councils (two-tier local government from 1/7/2025).
 DISTRICT_LEVEL_END = _dt.date(2025, 6, 30)
 PROVINCE = "SL"
 #: First term elected under two-tier local government (no district level).
-FIRST_TWO_TIER_TERM_START = 2026
-DISTRICTS = ("TPSL", "QN", "TC", "ML", "BY", "PY", "MC", "YC", "MS", "SM", "SC", "VH")
+FIRST_TWO_TIER_TERM_START = _schema.FIRST_TWO_TIER_TERM_START
+
+
+def districts() -> tuple[str, ...]:
+    """District-level unit codes, from the units reference (``units.csv``), in file order."""
+    return _schema.reference_units()[1]
+
+
+def __getattr__(name: str):
+    # ``DISTRICTS`` used to be typed here; it now comes from the units reference (read when
+    # asked, so an edited units.csv is seen). Kept as a module attribute for old callers.
+    if name == "DISTRICTS":
+        return districts()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 REFERENCE_FILE = "leadership_reference.csv"
 REFERENCE_COLUMNS = [
@@ -53,9 +67,9 @@ REFERENCE_COLUMNS = [
 ]
 VERIFICATION_TAGS = ("VERIFIED", "VERIFIED-EN", "PARTIAL", "UNVERIFIED")
 
-COUNCIL_COLUMNS = ["term", "level", "unit_code", "seats", "women", "ethnic_minority_women", "data_status"]
-KEY_LEADER_COLUMNS = ["year", "unit_code", "agencies", "agencies_with_woman_key_leader", "data_status"]
-POOL_COLUMNS = ["year", "unit_code", "pool_size", "women_in_pool", "women_trained", "data_status"]
+COUNCIL_COLUMNS = _schema.COLUMNS["councils"]
+KEY_LEADER_COLUMNS = _schema.COLUMNS["key_leaders"]
+POOL_COLUMNS = _schema.COLUMNS["planning_pool"]
 
 #: Catalogue codes of the yearly leadership indicators (M1.C1 and 2282 L.1 are the same target).
 KEY_LEADER_CODES = ("M1.C1", "L.1")
@@ -108,17 +122,30 @@ ASSUMPTIONS = {
 }
 
 
-class LeadershipDataError(ValueError):
-    """A leadership input file is unusable. The message names file, row, column and reason."""
+class LeadershipDataError(InputError, ValueError):
+    """A leadership input file is unusable; ``findings`` locate every problem (file, row,
+    column, reason in Vietnamese and English) and ``str()`` lists them, Vietnamese first.
 
-    def __init__(self, file, reason: str, row: int | None = None, column: str | None = None):
-        self.file, self.row, self.column, self.reason = str(file), row, column, reason
-        where = [f"file {self.file}", "sheet –"]
-        if row is not None:
-            where.append(f"row {row}")
-        if column is not None:
-            where.append(f"column {column}")
-        super().__init__(", ".join(where) + f": {reason}")
+    ``LeadershipDataError(findings=[...])``, or for one problem
+    ``LeadershipDataError(file, reason_en, row=None, column=None, reason_vi=None, code="")``.
+    ``file``, ``row``, ``column`` and ``reason`` (English) are those of the first finding.
+    """
+
+    def __init__(self, file=None, reason: str | None = None, row: int | None = None, column: str | None = None,
+                 *, reason_vi: str | None = None, code: str = "", findings=()):
+        findings = list(findings)
+        if reason is not None:
+            findings.insert(0, Finding(str(file), reason_vi or reason, reason, code=code, row=row,
+                                       column=column or ""))
+        if not findings:
+            raise TypeError("LeadershipDataError needs a reason or findings")
+        first = findings[0]
+        self.file, self.row, self.column, self.reason = first.file, first.row, first.column or None, first.reason_en
+        super().__init__(findings=findings)
+
+
+class LeadershipReferenceError(LeadershipDataError, ReferenceDataError):
+    """``leadership_reference.csv`` (published figures, a reference file) is broken."""
 
 
 # --------------------------------------------------------------------------- terms
@@ -272,136 +299,73 @@ def _find(data_root: Path, name: str) -> Path | None:
     return None
 
 
-def _read_csv(path: Path, columns: list[str]) -> pd.DataFrame:
-    try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise LeadershipDataError(path, f"cannot be read as a UTF-8 CSV table ({exc})") from None
-    df.columns = [str(c).strip() for c in df.columns]
+def _read_csv(path: Path, columns: list[str], error=LeadershipReferenceError) -> pd.DataFrame:
+    """A csv as stripped text with ``columns`` (all required), for the reference file."""
+    df, problems = _schema.read_text_table(path)
+    if df is None:
+        raise error(findings=problems)
     missing = [c for c in columns if c not in df.columns]
     if missing:
-        raise LeadershipDataError(path, f"missing column(s) {', '.join(missing)}; expected {', '.join(columns)}",
-                                  row=1)
-    return df[columns].apply(lambda s: s.str.strip())
+        raise error(path, f"missing column(s) {', '.join(missing)}; expected {', '.join(columns)}", row=1,
+                    reason_vi=f"thiếu cột {', '.join(missing)}; bảng cần các cột {', '.join(columns)}",
+                    code="missing_column")
+    return df[columns]
 
 
-def _ints(df: pd.DataFrame, path: Path, cols: list[str], allow_empty: tuple[str, ...] = ()) -> pd.DataFrame:
+def _ints(df: pd.DataFrame, path: Path, cols: list[str], allow_empty: tuple[str, ...] = (),
+          error=LeadershipReferenceError) -> pd.DataFrame:
+    """Whole-number text columns as float64 (empty → NaN where allowed), else ``error``."""
     out = df.copy()
     for c in cols:
-        vals = []
-        for i, v in enumerate(df[c].tolist()):
-            row = i + 2  # 1-based file row; row 1 is the header
-            if v == "" and c in allow_empty:
-                vals.append(np.nan)
-                continue
-            try:
-                f = float(v.replace(",", "")) if v != "" else float("nan")
-            except ValueError:
-                raise LeadershipDataError(path, f"{v!r} is not a number", row=row, column=c) from None
-            if np.isnan(f):
-                raise LeadershipDataError(path, "value is empty", row=row, column=c)
-            if not np.isfinite(f):  # "inf" or "1e999" would crash int(f) below
-                raise LeadershipDataError(path, f"{v!r} is not a finite count", row=row, column=c)
-            if f < 0 or f != int(f):
-                raise LeadershipDataError(path, f"{v!r} must be a whole number ≥ 0", row=row, column=c)
-            vals.append(f)
-        out[c] = pd.array(vals, dtype="float64")
+        v = _schema.to_number(df[c])
+        empty = df[c] == ""
+        ok = (empty & (c in allow_empty)) | (v.notna() & v.abs().ne(np.inf) & (v >= 0) & (v == v.round()))
+        bad = df.index[~ok]
+        if len(bad):
+            i = int(bad[0])
+            raise error(path, f"{df.at[i, c]!r} must be a whole number ≥ 0", row=i + 2, column=c,
+                        reason_vi=f"{df.at[i, c]!r} phải là số nguyên ≥ 0", code="not_whole_nonneg")
+        out[c] = v
     return out
 
 
-def _check_le(df: pd.DataFrame, path: Path, small: str, big: str) -> None:
-    bad = df.index[(df[small] > df[big]).fillna(False)]
-    if len(bad):
-        i = int(bad[0])
-        raise LeadershipDataError(path, f"{small} ({df.at[i, small]:g}) exceeds {big} ({df.at[i, big]:g})",
-                                  row=i + 2, column=small)
+def read_table(table: str, path: str | Path) -> pd.DataFrame:
+    """Read and check one leadership table with the schema ``me build`` uses.
 
-
-def _check_units(df: pd.DataFrame, path: Path, allowed: tuple[str, ...]) -> None:
-    bad = df.index[~df["unit_code"].isin(allowed)]
-    if len(bad):
-        i = int(bad[0])
-        raise LeadershipDataError(path, f"unknown unit code {df.at[i, 'unit_code']!r}", row=i + 2, column="unit_code")
+    Inputs: ``table`` (``councils|key_leaders|planning_pool``), the csv path. Output: the
+    columns of :data:`me_utils.leadership_schema.COLUMNS` with counts as float64 (``year``
+    int64, ``term`` as ``YYYY-YYYY``, ``data_status`` ``""`` when absent). Raises
+    :class:`LeadershipDataError` carrying every finding (file, row, column, reason vi/en).
+    """
+    path = Path(path)
+    df, problems = _schema.check_file(table, path)
+    errors = [f for f in problems if f.severity == "error"]
+    if errors:
+        raise LeadershipDataError(findings=errors)
+    return _schema.typed(table, df)
 
 
 def read_councils(path: str | Path) -> pd.DataFrame:
-    """Read and check ``councils.csv`` (schema in docs/CONTRACTS.md).
+    """Read and check ``councils.csv`` (schema in docs/CONTRACTS.md and
+    :mod:`me_utils.leadership_schema`).
 
     Output: DataFrame with ``term, level, unit_code`` (str), ``seats, women,
     ethnic_minority_women`` (float counts; ethnic_minority_women may be NaN) and ``data_status``.
-    Raises :class:`LeadershipDataError` naming file, row and column for any bad value.
+    Raises :class:`LeadershipDataError` naming file, row and column for every bad value.
     """
-    path = Path(path)
-    df = _read_csv(path, COUNCIL_COLUMNS)
-    for i, t in enumerate(df["term"].tolist()):
-        try:
-            a, b = parse_term(t)
-        except ValueError as exc:
-            raise LeadershipDataError(path, str(exc), row=i + 2, column="term") from None
-        df.loc[i, "term"] = f"{a}-{b}"
-    bad = df.index[~df["level"].isin(LEVELS)]
-    if len(bad):
-        i = int(bad[0])
-        raise LeadershipDataError(path, f"level {df.at[i, 'level']!r} is not one of {', '.join(LEVELS)}",
-                                  row=i + 2, column="level")
-    _check_units(df, path, (PROVINCE, *DISTRICTS))
-    # Up to the 2021–2026 term: province level = SL, district and commune levels per district.
-    # From 2026–2031 there are no districts: no district level, commune level as the SL total.
-    after = df["term"].map(lambda t: parse_term(t)[0] >= FIRST_TWO_TIER_TERM_START)
-    bad = df.index[after & (df["level"] == "district")]
-    if len(bad):
-        raise LeadershipDataError(path, "no district People's Councils exist after 30/06/2025 (two-tier local "
-                                        "government)", row=int(bad[0]) + 2, column="level")
-    is_sl = df["unit_code"] == PROVINCE
-    ok = np.where(df["level"] == "province", is_sl, np.where(after, is_sl, ~is_sl))
-    bad = df.index[~ok]
-    if len(bad):
-        i = int(bad[0])
-        raise LeadershipDataError(path, "unit_code must be SL for the province level (and for the commune level from "
-                                        "the 2026-2031 term) and a district code otherwise", row=i + 2, column="unit_code")
-    df = _ints(df, path, ["seats", "women", "ethnic_minority_women"], allow_empty=("ethnic_minority_women",))
-    bad = df.index[df["seats"] <= 0]
-    if len(bad):
-        raise LeadershipDataError(path, "seats must be positive", row=int(bad[0]) + 2, column="seats")
-    _check_le(df, path, "women", "seats")
-    _check_le(df, path, "ethnic_minority_women", "women")
-    dup = df.duplicated(["term", "level", "unit_code"], keep="first")
-    if dup.any():
-        i = int(df.index[dup][0])
-        raise LeadershipDataError(path, "duplicate term/level/unit_code row", row=i + 2, column="unit_code")
-    return df
-
-
-def _read_yearly(path: Path, columns: list[str], counts: list[str]) -> pd.DataFrame:
-    df = _read_csv(path, columns)
-    df = _ints(df, path, ["year"])
-    df["year"] = df["year"].astype("int64")
-    _check_units(df, path, (PROVINCE, *DISTRICTS))
-    df = _ints(df, path, counts)
-    dup = df.duplicated(["year", "unit_code"], keep="first")
-    if dup.any():
-        i = int(df.index[dup][0])
-        raise LeadershipDataError(path, "duplicate year/unit_code row", row=i + 2, column="unit_code")
-    return df
+    return read_table("councils", path)
 
 
 def read_key_leaders(path: str | Path) -> pd.DataFrame:
-    """Read and check ``key_leaders.csv``: year, unit_code, agencies,
-    agencies_with_woman_key_leader (counts), data_status. Raises LeadershipDataError."""
-    path = Path(path)
-    df = _read_yearly(path, KEY_LEADER_COLUMNS, ["agencies", "agencies_with_woman_key_leader"])
-    _check_le(df, path, "agencies_with_woman_key_leader", "agencies")
-    return df
+    """Read and check ``key_leaders.csv``: year (int), unit_code, agencies,
+    agencies_with_woman_key_leader (float counts), data_status. Raises LeadershipDataError."""
+    return read_table("key_leaders", path)
 
 
 def read_planning_pool(path: str | Path) -> pd.DataFrame:
-    """Read and check ``planning_pool.csv``: year, unit_code, pool_size, women_in_pool,
-    women_trained (counts), data_status. Raises LeadershipDataError."""
-    path = Path(path)
-    df = _read_yearly(path, POOL_COLUMNS, ["pool_size", "women_in_pool", "women_trained"])
-    _check_le(df, path, "women_in_pool", "pool_size")
-    _check_le(df, path, "women_trained", "women_in_pool")
-    return df
+    """Read and check ``planning_pool.csv``: year (int), unit_code, pool_size, women_in_pool,
+    women_trained (float counts), data_status. Raises LeadershipDataError."""
+    return read_table("planning_pool", path)
 
 
 @dataclass
@@ -445,27 +409,32 @@ def load_reference(path: str | Path | None = None) -> pd.DataFrame:
     """
     path = Path(path) if path is not None else paths.reference_dir() / REFERENCE_FILE
     df = _read_csv(path, REFERENCE_COLUMNS)
+    err = LeadershipReferenceError
     for col in ("source_title", "source_url", "verification"):
         bad = df.index[df[col] == ""]
         if len(bad):
-            raise LeadershipDataError(path, f"{col} is required (real figures carry their source)",
-                                      row=int(bad[0]) + 2, column=col)
+            raise err(path, f"{col} is required (real figures carry their source)", row=int(bad[0]) + 2,
+                      column=col, reason_vi=f"cần {col} (số liệu thật phải ghi nguồn)", code="source_required")
     bad = df.index[~df["verification"].isin(VERIFICATION_TAGS)]
     if len(bad):
-        raise LeadershipDataError(path, f"verification must be one of {', '.join(VERIFICATION_TAGS)}",
-                                  row=int(bad[0]) + 2, column="verification")
+        raise err(path, f"verification must be one of {', '.join(VERIFICATION_TAGS)}", row=int(bad[0]) + 2,
+                  column="verification", reason_vi=f"verification phải là một trong {', '.join(VERIFICATION_TAGS)}",
+                  code="known_verification")
     df = _ints(df, path, ["women", "total", "year"], allow_empty=("women", "total", "year"))
-    try:
-        df["share_pct"] = pd.to_numeric(df["share_pct"]).astype("float64")
-    except ValueError:
-        raise LeadershipDataError(path, "share_pct must be a number", column="share_pct") from None
+    share = _schema.to_number(df["share_pct"])
+    bad = df.index[share.isna() | share.abs().eq(np.inf)]
+    if len(bad):
+        raise err(path, "share_pct must be a number", row=int(bad[0]) + 2, column="share_pct",
+                  reason_vi="share_pct phải là một số", code="not_a_number")
+    df["share_pct"] = share
     has = df["women"].notna() & df["total"].notna()
     calc = 100 * df["women"] / df["total"]
     bad = df.index[has & ((calc - df["share_pct"]).abs() > 0.01)]
     if len(bad):
         i = int(bad[0])
-        raise LeadershipDataError(path, f"share_pct {df.at[i, 'share_pct']} disagrees with women/total "
-                                        f"({calc[i]:.2f})", row=i + 2, column="share_pct")
+        raise err(path, f"share_pct {df.at[i, 'share_pct']} disagrees with women/total ({calc[i]:.2f})",
+                  row=i + 2, column="share_pct", code="share_matches_counts",
+                  reason_vi=f"share_pct {df.at[i, 'share_pct']} không khớp với women/total ({calc[i]:.2f})")
     return df
 
 
@@ -866,7 +835,7 @@ def council_funnel(councils: pd.DataFrame, term: str, level: str = "district"):
 
     if level not in ("district", "commune"):
         raise ValueError("council_funnel: level must be 'district' or 'commune'")
-    df = councils[(councils["term"] == term) & (councils["level"] == level) & councils["unit_code"].isin(DISTRICTS)]
+    df = councils[(councils["term"] == term) & (councils["level"] == level) & councils["unit_code"].isin(districts())]
     if df.empty:
         raise ValueError(f"no {level} council rows for term {term}")
     return funnel_table(df["unit_code"].tolist(), df["women"].to_numpy(), df["seats"].to_numpy(),
@@ -886,7 +855,9 @@ def district_series_note(unit: str, lang: str = "vi") -> str:
         try:
             from .units import load_units
 
-            note = load_units().series_end_note(unit, lang)
+            units = load_units()
+            # a commune (from 2025-07-01) has no end: say where its series starts instead
+            note = units.series_end_note(unit, lang) or getattr(units, "series_start_note", lambda *a: None)(unit, lang)
             if note:
                 return str(note)
         except Exception:  # noqa: BLE001 - units is another module; fall back to our own sentence

@@ -3,11 +3,12 @@ settings, so the text can never drift from what was computed.
 
 :func:`method_note` returns markdown. Every number in it (cut-offs, thresholds, quadrature
 nodes, the headline method) is read from :class:`me_utils.assess.AssessSettings` and the
-constants of :mod:`me_utils.trends`.
+constants of :mod:`me_utils.trends` and :mod:`me_utils.status` (the status model: bands,
+minimum-information rule, breaks, enumerations, context indicators).
 """
 from __future__ import annotations
 
-from . import fmt, trends
+from . import fmt, status, trends
 from .assess import DEFAULT_SETTINGS, AssessSettings
 
 METHOD_NAMES = {
@@ -44,6 +45,23 @@ HEADLINE_REASON = {
         "rules (weights, cut-offs) are inferred and not yet checked against the 2025 technical annex.",
     ),
 }
+
+
+def _bands():
+    """(lower, upper, code) of each outlook band, highest first."""
+    out, hi = [], 1.0
+    for lo, code in status.OUTLOOK_BANDS:
+        out.append((lo, hi, code))
+        hi = lo
+    return out
+
+
+def _band(lo, hi, lang):
+    if hi >= 1.0:
+        return f"p ≥ {_n(lo, lang, 1)}"
+    if lo <= 0.0:
+        return f"p < {_n(hi, lang, 1)}"
+    return f"{_n(lo, lang, 1)} ≤ p < {_n(hi, lang, 1)}"
 
 
 def _n(x, lang, d=2):
@@ -110,38 +128,117 @@ def method_note(settings: AssessSettings = DEFAULT_SETTINGS, lang: str = "vi", h
             f"R = d·CAGR_i/|CAGR_T|, CAGR_T = (TV/v_b)^(1/(T−b)) − 1, d = +1 khi cần tăng, −1 khi cần giảm. "
             f"R ≥ {_p(s.statcan_on_track, lang)}: đúng lộ trình; {_p(s.statcan_acceleration, lang)}–"
             f"{_p(s.statcan_on_track, lang)}: có tiến bộ, cần đẩy nhanh; {_p(s.statcan_limited, lang)}–"
-            f"{_p(s.statcan_acceleration, lang)}: tiến bộ hạn chế; dưới 0: xấu đi. Giá trị 0 được thay bằng "
-            f"{_n(s.statcan_zero_replacement, lang, 3)} (kèm cảnh báo, vì lựa chọn này thay đổi kết quả).",
+            f"{_p(s.statcan_acceleration, lang)}: tiến bộ hạn chế; dưới 0: xấu đi.",
             f"R = d·CAGR_i/|CAGR_T|, CAGR_T = (TV/v_b)^(1/(T−b)) − 1, d = +1 when an increase is wanted, −1 "
             f"for a decrease. R ≥ {_p(s.statcan_on_track, lang)}: on track; {_p(s.statcan_acceleration, lang)}–"
             f"{_p(s.statcan_on_track, lang)}: progress made, acceleration needed; {_p(s.statcan_limited, lang)}–"
-            f"{_p(s.statcan_acceleration, lang)}: limited progress; below 0: deterioration. Zeros are replaced "
-            f"by {_n(s.statcan_zero_replacement, lang, 3)} (with a warning, as this choice changes results)."),
+            f"{_p(s.statcan_acceleration, lang)}: limited progress; below 0: deterioration."),
         "- **ESCAP**: " + L(
             "chỉ số hiện trạng CS = (v_t − v_b)/(TV − v_b) so với tiến độ kỳ vọng đến nay (t − b)/(T − b); "
             "khoảng cách dự kiến G = (TV − Î_T)/(TV − v_b), Î_T từ hồi quy tuyến tính có trọng số thời gian "
-            "w_i = (T − t_1)/(T − t_i). G ≤ 0: duy trì; xu hướng đúng chiều nhưng G > 0: cần đẩy nhanh; xu "
+            "w_i = (T − t_1)/(T − t_i). G ≤ 0 (với sai số cho phép 10⁻⁹): duy trì; xu hướng đúng chiều nhưng G > 0: cần đẩy nhanh; xu "
             f"hướng ngược chiều: cần đảo ngược; giá trị mới nhất đã đạt mục tiêu: duy trì. Khi năm mục tiêu đã "
             "có số liệu, T trong trọng số được lấy là năm sau năm số liệu cuối. "
             f"Cần ít nhất {s.escap_min_points} điểm số liệu. Trọng số và "
             "ngưỡng là suy luận từ mô tả của ESCAP/UNECE, chưa đối chiếu với phụ lục kỹ thuật 2025.",
             "current status CS = (v_t − v_b)/(TV − v_b) against the expected progress to date "
             "(t − b)/(T − b); anticipated gap G = (TV − Î_T)/(TV − v_b), Î_T from a time-weighted linear "
-            "regression with w_i = (T − t_1)/(T − t_i). G ≤ 0: maintain; trend in the desired direction but "
+            "regression with w_i = (T − t_1)/(T − t_i). G ≤ 0 (with a 10⁻⁹ tolerance): maintain; trend in the desired direction but "
             "G > 0: accelerate; trend against it: reverse; a latest value already at or beyond the target: "
             "maintain. When the target year is already observed, T in the weights is the year after the "
             f"last observation. Needs at least {s.escap_min_points} data points. "
             "The weights and cut-offs are inferred from ESCAP/UNECE descriptions and not yet checked against "
             "the 2025 technical annex."),
         "",
-        L("Tóm tắt: *đã đạt* khi giá trị mới nhất đạt mục tiêu (khi đã có số liệu năm 2025: khi giá trị "
-          "năm 2025 đạt mục tiêu 2025); *chậm* khi mục tiêu 2025 đã lỡ; còn lại *đúng lộ trình* khi phương "
-          "pháp chính nói đúng lộ trình (ESCAP: duy trì), *chậm* cho các trạng thái khác; *chưa có số liệu* "
-          "khi không có số liệu hoặc không đủ số liệu.",
-          "Summary: *achieved* when the latest value meets the target (once 2025 is observed: when the "
-          "2025 value meets the 2025 target); *behind* when the 2025 target was missed; otherwise *on "
-          "track* when the headline method says on track (ESCAP: maintain), *behind* for any other "
-          "status; *no data* when there is no data or not enough."),
+        L("Quy tắc chung của ba phương pháp: giá trị gốc hoặc giá trị mới nhất bằng 0 (hoặc âm) thì tốc độ tăng "
+          "trưởng kép không xác định, nên UNSD và Thống kê Canada ghi “không tính được” — không bao giờ thay 0 bằng "
+          "0,001 (cách thay này từng biến chuỗi 0, 0, 0, 10% so với mục tiêu 30% thành “đúng lộ trình”). Mọi phép "
+          "so sánh với ngưỡng (r, R, G, xác suất) có sai số cho phép tương đối 10⁻⁹, để sai số dấu phẩy động không "
+          "quyết định kết quả. Quy tắc “cách mục tiêu 0%/100% không quá 1 điểm” của UNSD có mã riêng (“coi như "
+          "đạt”), không bao giờ được đọc là kết quả năm 2025.",
+          "Rules common to the three methods: a zero (or negative) base or latest value makes the compound growth "
+          "rate undefined, so UNSD and Statistics Canada show “not computable” — a zero is never replaced by 0.001 "
+          "(that substitution once turned 0, 0, 0, 10% against a 30% target into “on track”). Every threshold "
+          "comparison (r, R, G, probabilities) has a 10⁻⁹ relative tolerance, so floating-point noise never "
+          "decides a category. UNSD's “within 1 point of a 0%/100% target” rule has its own code (“treated as "
+          "achieved”) and is never read as the 2025 result."),
+        "",
+        f"{hh} " + L("Mô hình trạng thái (dòng tiêu đề của mỗi chỉ tiêu)", "The status model (each indicator's headline)"),
+        "",
+        "- " + L("**Kết quả năm 2025** (khi đã có số liệu năm 2025): *đã đạt* hoặc *chưa đạt*, so số liệu năm 2025 "
+                 "với mục tiêu năm 2025 đúng như văn bản (không làm tròn, không có vùng “gần đạt”), kèm chênh lệch "
+                 "so với mục tiêu và khoảng tin cậy 95% của chênh lệch (từ khoảng tin cậy của số liệu).",
+                 "**2025 result** (once 2025 is observed): *achieved* or *not achieved*, the 2025 figure against "
+                 "the 2025 target exactly as worded (no rounding, no “nearly achieved” zone), with the margin to the "
+                 "target and its 95% interval (from the figure's own interval)."),
+        "- " + L("**Triển vọng** đạt mục tiêu kế tiếp chưa đến hạn (2025 khi chưa có số liệu năm 2025, sau đó "
+                 "2030) là một khoảng của xác suất đạt mục tiêu p in bên cạnh, nên lời và số không thể mâu thuẫn: "
+                 + "; ".join(f"{_band(lo, hi, lang)}: {status.status_label(code, 'vi').lower()}"
+                             for lo, hi, code in _bands()) + ". "
+                 "Lý do chọn ngưỡng: 0,5 là điểm trung lập duy nhất (“nhiều khả năng hơn là không”); 0,8 và 0,2 đối "
+                 "xứng quanh 0,5 và cách nhau đủ rộng so với sai số hiệu chuẩn đo được của xác suất với chuỗi 3–6 "
+                 "điểm (benchmarks/bench_calibration.py); chọn 0,8 chứ không phải 0,66 cho “nhiều khả năng” vì "
+                 "một nhận định ký ban hành cần tỷ lệ cược ít nhất bốn trên một.",
+                 "**Outlook** for the next target not yet due (2025 while 2025 is not observed, then 2030) is a band "
+                 "of the probability p printed beside it, so words and number cannot disagree: "
+                 + "; ".join(f"{_band(lo, hi, lang)}: {status.status_label(code, 'en').lower()}"
+                             for lo, hi, code in _bands()) + ". "
+                 "Why these cut-offs: 0.5 is the only neutral point (“more likely than not”); 0.8 and 0.2 are "
+                 "symmetric about it and far enough apart given the calibration error measured for 3–6-point "
+                 "series (benchmarks/bench_calibration.py); 0.8 rather than 0.66 for “likely” because a statement "
+                 "an official signs should need four-to-one odds."),
+        "- " + L("Các phân loại của UNSD, Thống kê Canada và ESCAP được trình bày bên cạnh, mỗi phân loại ghi tên "
+                 "phương pháp của nó; chúng không quyết định dòng tiêu đề.",
+                 "The UNSD, Statistics Canada and ESCAP categories are shown beside it, each named for its method; "
+                 "they do not decide the headline."),
+        "- " + L("**Chưa có mục tiêu định lượng**: không bao giờ được tính là đúng lộ trình. **Chỉ tiêu bối cảnh "
+                 f"quốc gia** ({', '.join(sorted(status.NATIONAL_ONLY))}; ví dụ tỷ lệ tỉnh, thành phố): trình bày để "
+                 "tham khảo, không đánh giá cho tỉnh hay huyện.",
+                 "**No quantitative target**: never counted as on track. **National context indicators** "
+                 f"({', '.join(sorted(status.NATIONAL_ONLY))}; e.g. a share of provinces): shown for reference, not "
+                 "assessed for a province or district."),
+        "- " + L(f"**Thông tin tối thiểu**: không ước lượng xu hướng, dự báo hay xác suất khi đoạn chuỗi dùng cho xu "
+                 f"hướng có ít hơn {status.MIN_POINTS} điểm, khi tổng mẫu số của một tỷ lệ dưới {status.MIN_TRIALS}, "
+                 f"hoặc khi tổng số sự kiện của số đếm/tỷ suất dưới {status.MIN_EVENTS}; lý do được ghi thành câu. "
+                 "Lý do: hai điểm luôn nằm đúng trên một đường thẳng nên không ước lượng được độ bất định; "
+                 f"{status.MIN_TRIALS} lượt quan sát cho khoảng Wilson rộng khoảng ±17 điểm phần trăm ở mức 50%, "
+                 f"{status.MIN_EVENTS} sự kiện cho sai số chuẩn tương đối khoảng 32% — ít hơn thế thì “xác suất” chỉ "
+                 "là nhiễu.",
+                 f"**Minimum information**: no trend, forecast or probability when the trend segment has fewer than "
+                 f"{status.MIN_POINTS} points, when a proportion's denominators add up to fewer than "
+                 f"{status.MIN_TRIALS}, or when a count or rate has fewer than {status.MIN_EVENTS} events in total; "
+                 "the reason is written as a sentence. Why: two points always lie on a line, so no uncertainty can "
+                 f"be estimated; {status.MIN_TRIALS} trials give a Wilson interval of about ±17 percentage points "
+                 f"at 50%, {status.MIN_EVENTS} events a relative standard error of about 32% — below that a "
+                 "“probability” is noise."),
+        "- " + L("**Đơn vị đã chấm dứt hoạt động** (cấp huyện, đến hết ngày 30/06/2025 theo danh mục đơn vị hành "
+                 "chính): không dự báo và không đánh giá xu hướng cho năm sau ngày chấm dứt.",
+                 "**Units that ceased to exist** (district level, up to 30/06/2025 per the administrative-unit "
+                 "list): no forecast and no trend assessment for any year after that date."),
+        "- " + L("**Kiểm đếm toàn bộ** (ghế đại biểu, lãnh đạo chủ chốt, cơ quan, cơ sở, danh sách quy hoạch: "
+                 f"{', '.join(sorted(status.ENUMERATIONS))}, và chỉ tiêu theo nhiệm kỳ): số liệu là toàn bộ tổng "
+                 "thể, không phải mẫu, nên không có khoảng tin cậy hay kiểm định thống kê; thay đổi giữa các nhiệm kỳ "
+                 "là chênh lệch quan sát được.",
+                 "**Complete enumerations** (council seats, key leaders, agencies, facilities, planning lists: "
+                 f"{', '.join(sorted(status.ENUMERATIONS))}, and term indicators): the figure is the whole "
+                 "population, not a sample, so there is no confidence interval or significance test; changes "
+                 "between terms are observed differences."),
+        "- " + L(f"**Gián đoạn chuỗi**: khi mẫu số thay đổi hơn {_p(status.BREAK_SHARE, lang)} (và ít nhất "
+                 f"{status.BREAK_MIN_ABS} đơn vị) giữa hai kỳ liên tiếp, hoặc có gián đoạn được khai báo (sắp xếp "
+                 "chính quyền địa phương hai cấp năm 2025: "
+                 f"{', '.join(sorted(status.DECLARED_BREAKS))}), chuỗi được tách và xu hướng chỉ dùng đoạn cuối, "
+                 "trừ khi gián đoạn được khai báo là so sánh được.",
+                 f"**Structural breaks**: when the denominator changes by more than {_p(status.BREAK_SHARE, lang)} "
+                 f"(and by at least {status.BREAK_MIN_ABS}) between consecutive periods, or at a declared break "
+                 f"(the 2025 two-tier local-government reform: {', '.join(sorted(status.DECLARED_BREAKS))}), the "
+                 "series is split and the trend uses the last segment only, unless the break is declared "
+                 "comparable."),
+        "- " + L("**Tổng hợp**: mỗi chỉ tiêu thuộc đúng một nhóm — kết quả năm 2025 khi đã có số liệu; nếu chưa, "
+                 "triển vọng đạt mục tiêu 2025; còn lại: chưa có mục tiêu định lượng, bối cảnh quốc gia, hoặc không "
+                 "đủ thông tin. Số đếm ở phần tóm tắt được tính từ chính các nhóm này.",
+                 "**Summary**: each indicator is in exactly one group — the 2025 result once observed; otherwise the "
+                 "outlook for the 2025 target; else no quantitative target, national context, or not enough "
+                 "information. The summary's counts are computed from these very groups."),
         "",
         f"{hh} " + L("Mô hình xu hướng và xác suất đạt mục tiêu", "Trend models and probability of reaching the target"),
         "",
@@ -150,12 +247,32 @@ def method_note(settings: AssessSettings = DEFAULT_SETTINGS, lang: str = "vi", h
         "- " + L("Số đếm, tỷ suất và tỷ số có tử số (và mẫu số làm offset): GLM Poisson (log) theo năm.",
                  "Counts, rates and ratios with a numerator (and the denominator as offset): Poisson GLM "
                  "(log) on year."),
-        "- " + L(f"Nếu χ² Pearson/df > {_n(s.overdispersion_threshold, lang, 1)}: phân tán quá mức — "
-                 + ("mô hình tựa Poisson/tựa nhị thức (nhân hiệp phương sai với φ)." if s.count_overdispersion == "quasi"
-                    else "mô hình nhị thức âm (α ước lượng hợp lý cực đại)."),
-                 f"If Pearson χ²/df > {_n(s.overdispersion_threshold, lang, 1)}: overdispersion — "
-                 + ("quasi-Poisson / quasi-binomial model (covariance scaled by φ)." if s.count_overdispersion == "quasi"
-                    else "negative binomial model (α by maximum likelihood).")),
+        "- " + L("Phân tán quá mức luôn được ước lượng, không dùng ngưỡng kiểm định (với 3–6 điểm, kiểm định "
+                 "χ²/df trên 1–4 bậc tự do báo sai ở khoảng 1/5 chuỗi nhị thức thật và bỏ sót 1/3 chuỗi phân tán): "
+                 "phương sai nhị thức-beta n·p(1 − p)·(1 + (n − 1)ρ) cho tỷ lệ, nhị thức âm μ(1 + αμ) cho số đếm và "
+                 "tỷ suất, với ρ, α ≥ 0 (hệ số phân tán không bao giờ nhỏ hơn 1). ρ và α ước lượng bằng phương pháp "
+                 "mô-men từ phần dư Pearson đã hiệu chỉnh đòn bẩy, **gộp chung** mọi chuỗi cùng họ của một đơn vị; "
+                 "hiệp phương sai của hệ số là dạng sandwich. "
+                 + ("Tùy chọn nhị thức âm: α ước lượng hợp lý cực đại cho chuỗi có χ²/df > "
+                    f"{_n(trends.OVERDISPERSION_THRESHOLD, lang, 1)}." if s.count_overdispersion == "negbin" else ""),
+                 "Overdispersion is always estimated, never gated by a test (with 3–6 points a χ²/df test on 1–4 "
+                 "degrees of freedom fires on a fifth of truly binomial series and misses a third of overdispersed "
+                 "ones): beta-binomial variance n·p(1 − p)·(1 + (n − 1)ρ) for proportions, negative-binomial "
+                 "μ(1 + αμ) for counts and rates, with ρ, α ≥ 0 (the dispersion factor is never below 1). ρ and α "
+                 "are method-of-moments estimates from leverage-corrected Pearson residuals, **pooled** over all "
+                 "series of the same family in one unit; the coefficients' covariance is the sandwich form. "
+                 + ("Negative binomial option: α by maximum likelihood for series with χ²/df > "
+                    f"{_n(trends.OVERDISPERSION_THRESHOLD, lang, 1)}." if s.count_overdispersion == "negbin" else "")),
+        "- " + L("Độ dốc của mỗi chuỗi được co về “không thay đổi” theo Bayes thực nghiệm: phương sai tiên nghiệm "
+                 "τ² của độ dốc ước lượng từ độ phân tán của các độ dốc cùng họ trong đơn vị (trung bình hậu nghiệm "
+                 f"với tiên nghiệm đều trên τ; cần ít nhất {trends.MIN_SERIES_FOR_PRIOR} chuỗi). Lý do: với 3–6 điểm, "
+                 "độ dốc ước lượng từ nhiễu, ngoại suy 5 năm, cho xác suất quá tự tin."
+                 if s.shrink_slopes else "Không co độ dốc (tùy chọn).",
+                 "Each series' slope is shrunk toward “no change” by empirical Bayes: the prior variance τ² of "
+                 "slopes comes from the spread of the slopes of the same family in the unit (posterior mean under a "
+                 f"uniform prior on τ; at least {trends.MIN_SERIES_FOR_PRIOR} series needed). Why: with 3–6 points a "
+                 "slope estimated from noise, extrapolated five years, gives over-confident probabilities."
+                 if s.shrink_slopes else "Slopes are not shrunk (option)."),
         "- " + L("Số liệu không có tử số/mẫu số: "
                  + ("hồi quy tuyến tính thường (OLS)" if s.level_model == "ols"
                     else "hồi quy có trọng số thời gian ESCAP") + " theo năm, khoảng dự báo theo phân phối t "
@@ -165,19 +282,29 @@ def method_note(settings: AssessSettings = DEFAULT_SETTINGS, lang: str = "vi", h
                  + " on year, t-based prediction interval with n − 2 degrees of freedom; two points give no "
                  "prediction interval."),
         "- " + L(f"Khoảng dự báo {_p(s.level, lang)} năm 2025 và 2030 và xác suất đạt mục tiêu lấy từ phân phối "
-                 f"dự báo: độ bất định của đường xu hướng (phân phối chuẩn của bộ dự báo tuyến tính, tích phân "
-                 f"Gauss–Hermite {trends.QUAD_NODES} nút) cộng với dao động lấy mẫu của chính con số sẽ báo cáo "
+                 f"dự báo: độ bất định của đường xu hướng (phân phối t của bộ dự báo tuyến tính với số bậc tự do của ước "
+                 f"lượng phân tán — nên độ bất định của φ được đưa vào — tích phân Gauss–Legendre {trends.QUAD_NODES} "
+                 f"nút trên thang xác suất) cộng với dao động lấy mẫu của chính con số sẽ báo cáo "
                  "(nhị thức với mẫu số mới nhất — nhị thức-beta có cùng độ phân tán khi phân tán quá mức; "
                  "Poisson hoặc nhị thức âm với mẫu số mới nhất). Xác suất: "
-                 "P(Y ≥ TV) khi cần tăng/đạt, P(Y ≤ TV) khi cần giảm/không vượt quá. Năm đã có số liệu thì "
-                 "xác suất là 1 hoặc 0 theo số liệu báo cáo.",
+                 "P(Y ≥ TV) khi cần tăng/đạt, P(Y ≤ TV) khi cần giảm/không vượt quá, luôn trong khoảng "
+                 f"[{_p(trends.PROB_FLOOR, lang, 1)}; {_p(1 - trends.PROB_FLOOR, lang, 1)}]. Năm đã có số liệu thì "
+                 "không tính xác suất: số liệu trả lời câu hỏi. Hồi quy tuyến tính: phương sai phần dư không nhỏ hơn "
+                 "nhiễu lấy mẫu (nhị thức với mẫu số gần nhất) hoặc nhiễu làm tròn của chính số liệu, nên chuỗi "
+                 "thẳng hoàn toàn không cho khoảng dự báo độ rộng 0.",
                  f"The {_p(s.level, lang)} prediction intervals for 2025 and 2030 and the probability of "
-                 "reaching the target come from the predictive distribution: uncertainty of the trend (normal "
-                 f"linear predictor, integrated with {trends.QUAD_NODES}-node Gauss–Hermite quadrature) plus "
+                 "reaching the target come from the predictive distribution: uncertainty of the trend (t-distributed "
+                 "linear predictor with the degrees of freedom of the dispersion estimate — so φ's uncertainty is "
+                 f"carried — integrated with {trends.QUAD_NODES}-node Gauss–Legendre quadrature on the probability "
+                 "scale) plus "
                  "the sampling of the figure that will be reported (binomial at the latest denominator — "
                  "beta-binomial with the same overdispersion when overdispersed; Poisson or negative binomial "
                  "at the latest exposure). Probability: P(Y ≥ TV) for increase/reach, "
-                 "P(Y ≤ TV) for decrease/cap. For a year already observed it is 1 or 0 from the reported figure."),
+                 "P(Y ≤ TV) for decrease/cap, always within "
+                 f"[{_p(trends.PROB_FLOOR, lang, 1)}, {_p(1 - trends.PROB_FLOOR, lang, 1)}]. No probability is "
+                 "computed for a year already observed: the figure answers it. Linear regression: the residual "
+                 "variance never falls below the figure's own sampling noise (binomial at the latest denominator) "
+                 "or rounding noise, so an exactly linear series never gets a zero-width interval."),
         "- " + L(f"Mọi năm đều bằng 0 (hoặc 100%), hoặc chuỗi bị tách biệt (ví dụ 0% rồi 100%): cộng "
                  f"{_n(trends.ZERO_CORRECTION, lang, 1)} vào tử số và phần bù, vì khi đó không tồn tại ước lượng "
                  "hợp lý cực đại của độ dốc; không bao giờ lấy log của 0.",

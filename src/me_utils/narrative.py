@@ -20,10 +20,10 @@ import re
 from functools import lru_cache
 from typing import Iterable, Mapping
 
-from . import fmt
-# Labels of every assessment status and summary category (vi, en), re-exported: the
-# assessment module owns their wording, so every report names a status the same way.
-from .assess import STATUS_LABELS
+from . import fmt, status
+# Labels of every status and summary category (vi, en), re-exported: the status model
+# (me_utils.status) owns their wording, so every report names a status the same way.
+from .status import STATUS_LABELS
 
 #: How the 2025 target reads for each direction of progress (vi, en).
 _TARGET_VERB: dict[str, tuple[str, str]] = {
@@ -46,14 +46,23 @@ def _missing(x) -> bool:
         return True
 
 
-def status_label(status, lang: str = "vi") -> str:
+def _missing_text(x) -> bool:
+    """True for None, NaN, pandas NA or an empty string."""
+    if x is None:
+        return True
+    if isinstance(x, str):
+        return not x.strip()
+    try:
+        return bool(x != x)  # NaN / NA
+    except (TypeError, ValueError):
+        return True
+
+
+def status_label(code, lang: str = "vi") -> str:
     """Human label of a status code (``'achieved'`` → ``'Đã đạt mục tiêu'``), worded as in
-    :data:`me_utils.assess.STATUS_LABELS`; unknown codes are returned as they are, a missing
+    :data:`me_utils.status.STATUS_LABELS`; unknown codes are returned as they are, a missing
     one as ``'Chưa có số liệu'``."""
-    if status is None or (isinstance(status, float) and math.isnan(status)) or status == "":
-        status = "no_data"
-    vi, en = STATUS_LABELS.get(str(status), (str(status), str(status)))
-    return fmt.pick(lang, vi, en)
+    return status.status_label(code, lang)
 
 
 def value_decimals(kind: str) -> int:
@@ -131,10 +140,26 @@ def _name(row: Mapping, lang: str) -> str:
 
 
 def fmt_probability(p, lang: str = "vi") -> str:
-    """A probability in [0, 1] printed as a whole percent (``0.634`` → ``63%``)."""
+    """A probability in [0, 1] printed as a whole percent (``0.634`` → ``63%``); below 1 % it
+    reads ``< 1%`` and above 99 % ``> 99%`` (a model probability is never exactly 0 or 1)."""
     if _missing(p):
         return fmt.MISSING
-    return fmt.fmt_pct(100.0 * float(p), 0, lang)
+    p = float(p)
+    if 0 < p < 0.005:
+        return "< " + fmt.fmt_pct(1, 0, lang)
+    if 0.995 < p < 1:
+        return "> " + fmt.fmt_pct(99, 0, lang)
+    return fmt.fmt_pct(100.0 * p, 0, lang)
+
+
+def probability_phrase(p, lang: str = "vi") -> str:
+    """``'xác suất khoảng 63%'`` / ``'xác suất dưới 1%'`` (English: ``'probability about 63%'``)."""
+    txt = fmt_probability(p, lang)
+    if txt.startswith("< "):
+        return fmt.pick(lang, f"xác suất dưới {txt[2:]}", f"probability below {txt[2:]}")
+    if txt.startswith("> "):
+        return fmt.pick(lang, f"xác suất trên {txt[2:]}", f"probability above {txt[2:]}")
+    return fmt.pick(lang, f"xác suất khoảng {txt}", f"probability about {txt}")
 
 
 def target_phrase(row: Mapping, lang: str = "vi", year: int = 2025) -> str:
@@ -158,15 +183,47 @@ def target_phrase(row: Mapping, lang: str = "vi", year: int = 2025) -> str:
     return s
 
 
+def margin_phrase(row: Mapping, lang: str = "vi") -> str:
+    """``'vượt 2,3 điểm phần trăm'`` / ``'còn thiếu 4,4 điểm phần trăm'`` (percentages) or the
+    same in the indicator's unit, from ``margin_2025`` (positive = beyond the target), with the
+    margin's 95 % interval when the scorecard has one; empty when there is no margin."""
+    m = row.get("margin_2025")
+    if _missing(m):
+        return ""
+    m = float(m)
+    d = value_decimals(row.get("kind"))
+    mag = fmt.fmt_number(abs(m), d, lang)
+    unit = fmt.pick(lang, " điểm phần trăm", " percentage points") if is_percent(row) else (
+        f" {unit_label(row, lang)}" if unit_label(row, lang) else "")
+    if abs(m) < 0.5 * 10 ** -d:
+        return fmt.pick(lang, "bằng đúng mục tiêu", "exactly at the target")
+    s = fmt.pick(lang, f"vượt {mag}{unit}", f"{mag}{unit} beyond it") if m > 0 else \
+        fmt.pick(lang, f"còn thiếu {mag}{unit}", f"{mag}{unit} short")
+    lo, hi = row.get("margin_2025_low"), row.get("margin_2025_high")
+    if not _missing(lo) and not _missing(hi):
+        lo, hi = float(lo), float(hi)
+        a, b = fmt.fmt_number(abs(lo), d, lang), fmt.fmt_number(abs(hi), d, lang)
+        if hi <= 0:  # the whole interval is a shortfall
+            rng = fmt.pick(lang, f"thiếu {b}–{a}", f"{b}–{a} short")
+        elif lo >= 0:
+            rng = fmt.pick(lang, f"vượt {a}–{b}", f"{a}–{b} beyond")
+        else:
+            rng = fmt.pick(lang, f"từ thiếu {a} đến vượt {b}", f"from {a} short to {b} beyond")
+        s += f"; {fmt.ci_label(0.95, lang)}: {rng}"
+    return s
+
+
 def indicator_sentence(row: Mapping, lang: str = "vi") -> str:
-    """One sentence on one scorecard row: latest value with its interval, the 2025 target,
-    the headline status and the probability of reaching the target.
+    """One sentence on one scorecard row, built only from the status model's columns
+    (:mod:`me_utils.status`): latest value with its interval, the 2025 target, the 2025 result
+    (with its margin) once observed, and the outlook for the next target with its probability.
 
     Input: a mapping with the scorecard columns (docs/CONTRACTS.md "Scorecard frame").
-    Output: text such as ``'Đến năm 2024, «Tỷ lệ …» đạt 78,0% (KTC 95%: 74,2–81,4%); mục tiêu
-    năm 2025 là đạt ít nhất 80%. Đánh giá: Cần đẩy nhanh; xác suất đạt mục tiêu năm 2025
-    khoảng 31%.'`` Numbers appear in this order: latest year, latest value, interval
-    (with the ``KTC 95%`` label), target year, target, target year, probability.
+    Output: text such as ``'Đến năm 2025, «Tỷ lệ …» ở mức 78,0% (KTC 95%: 74,2–81,4%); mục tiêu
+    năm 2025 là đạt ít nhất 80%. Kết quả năm 2025: chưa đạt mục tiêu (còn thiếu 2,0 điểm phần
+    trăm). Triển vọng đến năm 2030: có thể đạt (xác suất khoảng 62%).'`` The value is "ở mức"
+    (never "đạt"), so no sentence says reached and not reached at once; the outlook words are a
+    band of the printed probability, so they cannot contradict it.
     """
     fmt.check_lang(lang)
     name = _name(row, lang)
@@ -178,60 +235,67 @@ def indicator_sentence(row: Mapping, lang: str = "vi") -> str:
     value = fmt_value(row["latest_value"], row, lang)
     ci = _fmt_ci(row, lang)
     ci_txt = "" if ci == fmt.MISSING else f" ({fmt.ci_label(0.95, lang)}: {ci})"
-    if str(row.get("kind")) == "binary":  # yes/no: "«…»: có" reads better than "đạt có"
+    if str(row.get("kind")) == "binary":  # yes/no: "«…»: có" reads better than "ở mức có"
         s = fmt.pick(lang, f"Đến năm {year}, «{name}»: {value}; {target_phrase(row, lang)}.",
                      f"By {year}, «{name}»: {value}; {target_phrase(row, lang)}.")
     elif lang == "vi":
-        s = f"Đến năm {year}, «{name}» đạt {value}{ci_txt}; {target_phrase(row, lang)}."
+        s = f"Đến năm {year}, «{name}» ở mức {value}{ci_txt}; {target_phrase(row, lang)}."
     else:
         s = f"By {year}, «{name}» stood at {value}{ci_txt}; {target_phrase(row, lang)}."
-    if "status_headline" not in row:  # topic summaries carry no assessment
+    if "result_2025" not in row and "status_headline" not in row:  # topic summaries carry no assessment
         return s
-    status = row.get("status_headline")
+    reason = row.get(f"status_reason_{lang}")
+    reason = "" if _missing_text(reason) else str(reason).strip()
+    if str(row.get("scope")) == "context":
+        return s + " " + reason if reason else s
     result = str(row.get("result_2025"))
     if result in ("achieved", "not_achieved"):
-        # 2025 is observed: say whether its target was met, then where the trend leads by 2030.
-        s += " " + fmt.pick(lang, "Kết quả so với mục tiêu năm 2025: ", "Against the 2025 target: ") + \
-            status_label(result, lang).lower()
-        ay = row.get("assessed_target_year")
-        if not _missing(ay) and int(float(ay)) == 2030 and not _missing(row.get("target_2030")):
-            s += fmt.pick(lang, f"; {target_phrase(row, lang, 2030)}, xu hướng: ",
-                          f"; {target_phrase(row, lang, 2030)}, trend: ") + status_label(status, lang).lower()
-            p = row.get("prob_reach_2030")
-            if not _missing(p):
-                s += fmt.pick(lang, f"; xác suất đạt mục tiêu năm 2030 khoảng {fmt_probability(p, lang)}",
-                              f"; probability of reaching the 2030 target about {fmt_probability(p, lang)}")
-        return s + "."
-    s += " " + fmt.pick(lang, "Đánh giá: ", "Assessment: ") + status_label(status, lang)
-    p = row.get("prob_reach_2025")
-    if not _missing(p) and not _missing(row.get("target_2025")):
-        s += fmt.pick(lang, f"; xác suất đạt mục tiêu năm 2025 khoảng {fmt_probability(p, lang)}",
-                      f"; probability of reaching the 2025 target about {fmt_probability(p, lang)}")
-    return s + "."
+        s += " " + fmt.pick(lang, "Kết quả năm 2025: ", "2025 result: ") + status_label(result, lang).lower()
+        mp = margin_phrase(row, lang)
+        s += (f" ({mp})." if mp else ".")
+    outlook = str(row.get("outlook"))
+    oy = row.get("outlook_year")
+    p = row.get("outlook_prob")
+    if outlook.startswith("outlook_") and not _missing(oy) and not _missing(p):
+        y = int(float(oy))
+        tv = row.get(f"target_{y}")
+        what = ""
+        if not _missing(tv) and y != 2025:  # the 2025 target is already in the sentence
+            verb_vi, verb_en = _TARGET_VERB.get(str(row.get("direction")), ("đạt", ""))
+            verb = fmt.pick(lang, verb_vi, verb_en)
+            what = f" ({verb + ' ' if verb else ''}{fmt_value(tv, row, lang, decimals=target_decimals(tv))})"
+        s += " " + fmt.pick(lang, f"Triển vọng đạt mục tiêu năm {y}{what}: ",
+                            f"Outlook for the {y} target{what}: ") + status_label(outlook, lang).lower()
+        s += f" ({probability_phrase(p, lang)})."
+    if reason:
+        s += " " + reason
+    return s
 
 
-SUMMARY_ORDER = ("achieved", "on_track", "behind", "no_data")
+SUMMARY_ORDER = status.SUMMARY_ORDER
 
 
 def summary_sentence(counts: Mapping[str, int], lang: str = "vi", scope: str | None = None) -> str:
-    """Sentence on how many indicators are achieved, on track, behind or without data.
+    """Sentence on how many indicators fall in each summary category of the status model.
 
-    ``counts`` maps each of ``SUMMARY_ORDER`` to an integer (missing keys count 0).
-    Numbers appear in the order: total, achieved, on track, behind, no data.
+    ``counts`` maps categories of :data:`SUMMARY_ORDER` to integers (missing keys count 0).
+    Numbers appear in the order: total, then each non-zero category in :data:`SUMMARY_ORDER`
+    (achieved and not achieved always). The counts are those of the per-indicator
+    ``summary_category`` column, so the sentence equals the scorecard.
     """
     fmt.check_lang(lang)
     n = {k: int(counts.get(k, 0)) for k in SUMMARY_ORDER}
     total = sum(n.values())
     f = lambda k: fmt.fmt_number(n[k], 0, lang)  # noqa: E731
+    keys = [k for k in SUMMARY_ORDER if n[k] or k in ("achieved", "not_achieved")]
+    parts = [f"{f(k)} {fmt.pick(lang, *status.SUMMARY_PHRASES[k])}" for k in keys]
     if lang == "vi":
+        joined = parts[0] if len(parts) == 1 else "; ".join(parts[:-1]) + " và " + parts[-1]
         where = f" thuộc {scope}" if scope else ""
-        return (f"Trong {fmt.fmt_number(total, 0, lang)} chỉ tiêu{where}: {f('achieved')} đã đạt "
-                f"mục tiêu năm 2025, {f('on_track')} đúng lộ trình, {f('behind')} chậm so với lộ trình và "
-                f"{f('no_data')} chưa có số liệu.")
+        return f"Trong {fmt.fmt_number(total, 0, lang)} chỉ tiêu{where}: {joined}."
+    joined = parts[0] if len(parts) == 1 else "; ".join(parts[:-1]) + " and " + parts[-1]
     where = f" in {scope}" if scope else ""
-    return (f"Of {fmt.fmt_number(total, 0, lang)} indicators{where}: {f('achieved')} have "
-            f"achieved the 2025 target, {f('on_track')} are on track, {f('behind')} are behind "
-            f"and {f('no_data')} have no data.")
+    return f"Of {fmt.fmt_number(total, 0, lang)} indicators{where}: {joined}."
 
 
 def submission_sentence(row: Mapping, lang: str = "vi") -> str:

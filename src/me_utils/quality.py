@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import fmt, intake
+from . import fmt, intake, safe_csv
 from .build import DEADLINES, due_date  # one deadline rule for the build and this report
 from .catalogue import department_name
 
@@ -68,6 +68,12 @@ CODE_LABELS = {
     "ambiguous_supersession": ("Thay thế không rõ thứ tự", "Ambiguous supersession"),
     "unit_not_valid": ("Đơn vị không tồn tại trọn kỳ", "Unit not valid for the whole period"),
     "sheet_truncated": ("Ô ở quá xa bảng, bị bỏ qua", "Stray cells far from the table ignored"),
+    "file_too_large": ("Tệp quá lớn", "File too large"),
+    "xlsx_too_large": ("Sổ làm việc giải nén quá lớn (bom zip?)", "Workbook expands too far (zip bomb?)"),
+    "too_many_rows": ("Quá 100.000 dòng: tệp bị từ chối", "Over 100,000 rows: file refused"),
+    "too_many_columns": ("Quá 100 cột: tệp bị từ chối", "Over 100 columns: file refused"),
+    "cell_too_long": ("Ô dài quá 32.767 ký tự", "Cell over 32,767 characters"),
+    "bad_csv": ("Tệp csv không đọc được", "Unreadable csv file"),
 }
 
 
@@ -102,8 +108,8 @@ def load_quality_data(ctx) -> QualityData:
     for p in (subs_p, find_p):
         if not p.exists():
             raise FileNotFoundError(f"{p} does not exist: run `me build --root {ctx.data_root}` first")
-    subs = pd.read_csv(subs_p, dtype=str, keep_default_na=False)
-    finds = pd.read_csv(find_p, dtype=str, keep_default_na=False)
+    subs = safe_csv.read_csv(subs_p, dtype=str, keep_default_na=False)
+    finds = safe_csv.read_csv(find_p, dtype=str, keep_default_na=False)
     cat = ctx.catalogue.frame()
     kinds = dict(zip(cat["code"], cat["kind"]))
     return QualityData(obs, subs, finds, cat, ctx.lang, ctx.period_start, ctx.period_end,

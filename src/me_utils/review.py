@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import accountability, fmt, narrative
+from . import accountability, fmt, narrative, safe_csv, status
 from .evidence import evidence_for
 from .index import WORKBOOK_NAME  # single source of the workbook file name
 from .style import STATUS_COLOURS
@@ -48,6 +48,17 @@ STATUS_COLOUR_KEY = {
     "term_indicator": "insufficient_data",
     "no_data": "insufficient_data",
     "pending": "insufficient_data",
+    # the status model's codes (me_utils.status)
+    "achieved_bound": "achieved",
+    "outlook_likely": "on_track",
+    "outlook_possible": "acceleration_needed",
+    "outlook_unlikely": "limited_progress",
+    "outlook_very_unlikely": "deterioration",
+    "no_next_target": "insufficient_data",
+    "context": "insufficient_data",
+    "not_assessed": "insufficient_data",
+    "not_computable": "insufficient_data",
+    "suppressed": "insufficient_data",
 }
 
 
@@ -58,12 +69,7 @@ def status_colour(status) -> str | None:
 
 
 #: Colour of each summary category (house palette).
-SUMMARY_COLOURS = {
-    "achieved": STATUS_COLOURS["achieved"],
-    "on_track": STATUS_COLOURS["on_track"],
-    "behind": STATUS_COLOURS["acceleration_needed"],
-    "no_data": STATUS_COLOURS["insufficient_data"],
-}
+SUMMARY_COLOURS = {c: STATUS_COLOURS[STATUS_COLOUR_KEY.get(c, "insufficient_data")] for c in status.SUMMARY_ORDER}
 
 #: Fallback names of the objectives of Resolution 28/NQ-CP and of the programmes (vi, en);
 #: the catalogue's own names (``Catalogue.objective_name``) are used when it loads.
@@ -134,15 +140,17 @@ def group_order(keys) -> list[str]:
 
 def _category(x) -> str:
     s = "" if x is None or (isinstance(x, float) and math.isnan(x)) else str(x)
-    return s if s in SUMMARY_CATEGORIES else "no_data"
+    return s if s in SUMMARY_CATEGORIES else "not_assessed"
 
 
 def summary_counts(scorecard: pd.DataFrame) -> pd.DataFrame:
     """Counts of indicators in each summary category by objective/programme.
 
     Input: the scorecard frame. Output: one row per group (ordered by :func:`group_order`)
-    plus a last row ``group='total'``; columns ``group, achieved, on_track, behind, no_data,
-    total`` (ints). An unknown or missing ``summary_category`` counts as ``no_data``.
+    plus a last row ``group='total'``; columns ``group``, one per category of
+    :data:`me_utils.status.SUMMARY_ORDER`, ``total`` (ints). The categories are the rows'
+    ``summary_category`` (the status model's one category per row), so the counts equal the
+    per-indicator statuses. An unknown or missing category counts as ``not_assessed``.
     """
     if scorecard.empty:
         return pd.DataFrame(columns=["group", *SUMMARY_CATEGORIES, "total"])
@@ -189,6 +197,8 @@ def summary_table(scorecard: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
             [fmt.pick(lang, "Tổng số", "Total") if g == "total" else group_label(g, lang) for g in c["group"]],
     })
     for cat in SUMMARY_CATEGORIES:
+        if cat == "suppressed" and not int(c[cat].sum()):
+            continue  # a column only where the disclosure gate hid a row
         out[narrative.status_label(cat, lang)] = c[cat].astype(int)
     out[fmt.pick(lang, "Tổng", "All")] = c["total"].astype(int)
     return out
@@ -202,29 +212,41 @@ def _is_unverified(v) -> bool:
     return not bool(v)
 
 
-def _toward(r, lang: str) -> str:
-    """' (→ 2030)' when the trend statuses look past an observed 2025 to the 2030 target."""
-    y = r.get("assessed_target_year")
-    if narrative._missing(y) or int(float(y)) != 2030 or str(r.get("result_2025")) not in ("achieved", "not_achieved"):
-        return ""
-    return " (→ 2030)"
+def _outlook_cell(r, lang: str) -> str:
+    """Outlook band with its target year (``'Có thể đạt (2030)'``), or the status word."""
+    o = r.get("outlook")
+    y = r.get("outlook_year")
+    label = narrative.status_label(o, lang)
+    if str(o).startswith("outlook_") and not narrative._missing(y):
+        return f"{label} ({int(float(y))})"
+    return label
 
 
-def _next_probability(r, lang: str) -> str:
-    """Probability of reaching the target the statuses assess, with its year."""
-    y = r.get("assessed_target_year")
-    if narrative._missing(y):  # frames without the column: the 2025 target if any, else 2030
-        y = 2025 if not narrative._missing(r.get("target_2025")) else 2030
-    y = int(float(y))
-    p = narrative.fmt_probability(r.get(f"prob_reach_{y}"), lang)
-    return p if p == fmt.MISSING else f"{p} ({y})"
+def _outlook_probability(r, lang: str) -> str:
+    """Probability behind the outlook band, with its year; '–' when there is none."""
+    y, p = r.get("outlook_year"), r.get("outlook_prob")
+    if narrative._missing(y) or narrative._missing(p):
+        return fmt.MISSING
+    return f"{narrative.fmt_probability(p, lang)} ({int(float(y))})"
+
+
+def _methods_cell(r, lang: str) -> str:
+    """The three published methods' categories, each named for its method."""
+    return "; ".join(status.method_status_label(m, r.get(f"status_{m}"), lang) for m in ("unsd", "statcan", "escap"))
+
+
+def _result_cell(r, lang: str) -> str:
+    lab = narrative.status_label(r.get("result_2025"), lang)
+    mp = narrative.margin_phrase(r, lang) if str(r.get("result_2025")) in ("achieved", "not_achieved") else ""
+    return f"{lab} ({mp})" if mp else lab
 
 
 def scorecard_table(scorecard: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     """Scorecard of all indicators as text, ready to show: code, name, department, latest
-    year, latest value with its 95% interval, 2025 target (⚠ when unverified), the observed
-    outcome of the 2025 target, the headline trend status (toward 2025, or toward 2030 once
-    2025 is observed: marked "→ 2030") and the probability of reaching that target."""
+    year, latest value with its 95% interval (none for complete counts), 2025 target (⚠ when
+    unverified), the status model's 2025 result with its margin, the outlook for the next
+    target (a band of the probability beside it), that probability, and the three published
+    methods' categories, each named for its method."""
     rows = []
     for r in scorecard.to_dict("records"):
         ci = narrative._fmt_ci(r, lang)
@@ -243,10 +265,10 @@ def scorecard_table(scorecard: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
             fmt.pick(lang, "Năm", "Year"): fmt.MISSING if narrative._missing(ly) else str(int(ly)),
             fmt.pick(lang, "Giá trị gần nhất (KTC 95%)", "Latest value (95% CI)"): val,
             fmt.pick(lang, "Mục tiêu 2025", "2025 target"): tgt,
-            fmt.pick(lang, "Kết quả 2025", "2025 outcome"): narrative.status_label(r.get("result_2025"), lang),
-            fmt.pick(lang, "Xu hướng", "Trend status"): (narrative.status_label(r.get("status_headline"), lang)
-                                                          + _toward(r, lang)),
-            fmt.pick(lang, "Xác suất đạt mục tiêu", "P(reach target)"): _next_probability(r, lang),
+            fmt.pick(lang, "Kết quả 2025", "2025 result"): _result_cell(r, lang),
+            fmt.pick(lang, "Triển vọng (mục tiêu kế tiếp)", "Outlook (next target)"): _outlook_cell(r, lang),
+            fmt.pick(lang, "Xác suất đạt mục tiêu", "P(reach target)"): _outlook_probability(r, lang),
+            fmt.pick(lang, "Phân loại theo phương pháp công bố", "Published methods"): _methods_cell(r, lang),
         })
     return pd.DataFrame(rows)
 
@@ -402,7 +424,12 @@ def caveats_markdown(scorecard: pd.DataFrame, findings: pd.DataFrame | None, lan
             f"gốc ({codes}); đánh giá của các chỉ tiêu này cần được xem lại khi có văn bản chính thức.",
             f"⚠ {fmt.fmt_number(len(unv), 0, lang)} indicators have targets not yet verified against the "
             f"official text ({codes}); their assessment must be reviewed once the text is checked."))
-    nodata = scorecard[scorecard["summary_category"].map(_category) == "no_data"] if len(scorecard) else scorecard
+    if len(scorecard):  # rows without data, or not assessable (context indicators are not gaps)
+        gap = (scorecard["summary_category"].map(_category) == "not_assessed") | (
+            (scorecard["n_points"] == 0) & (scorecard["summary_category"].map(_category) != "context"))
+        nodata = scorecard[gap]
+    else:
+        nodata = scorecard
     if len(nodata):
         lines.append("- " + fmt.pick(
             lang,
@@ -618,7 +645,7 @@ def _capitalise(text: str) -> str:
 
 
 def leadership_summary(data_root, unit: str = "SL", period_start: int = 2021, period_end: int = 2025,
-                       lang: str = "vi") -> dict:
+                       lang: str = "vi", scorecard: pd.DataFrame | None = None) -> dict:
     """Leadership section of the review: women's share of People's Council seats by term and
     level, and the latest key-leader and planning-pool shares, each with its Wilson interval.
 
@@ -673,6 +700,14 @@ def leadership_summary(data_root, unit: str = "SL", period_start: int = 2021, pe
         (data.planning_pool, "L.2", "nữ trong quy hoạch lãnh đạo, quản lý",
          "women in the leadership planning pool", None),
     ):
+        if scorecard is not None and code in set(scorecard["indicator_code"]):
+            # The indicator is in the evidence base: say the figure the scorecard shows.
+            ev_row = scorecard[scorecard["indicator_code"] == code].iloc[0].to_dict()
+            if ev_row["n_points"] > 0:
+                ev_row = {k: v for k, v in ev_row.items() if k not in ("status_headline", "result_2025")}
+                lines.append("- " + narrative.indicator_sentence(ev_row, lang))
+                out["available"] = True
+                continue
         if frame is None:
             continue
         sh = (ld.key_leader_shares(frame, unit, period_start, period_end) if code == "M1.C1"
@@ -718,7 +753,7 @@ def read_findings(data_root) -> pd.DataFrame | None:
     p = Path(data_root) / "processed" / "findings.csv"
     if not p.exists():
         return None
-    return pd.read_csv(p, dtype=str, keep_default_na=False)
+    return safe_csv.read_csv(p, dtype=str, keep_default_na=False)
 
 
 def method_note_markdown(ctx, headline_method: str, lang: str) -> str:
@@ -774,7 +809,8 @@ def compute(ctx, as_of: str = "2025-11-30", headline_method: str = "unsd") -> Re
                         headline_method=headline_method, illustrative=ctx.illustrative,
                         findings=read_findings(ctx.data_root), manifest=ctx.manifest)
     res.gbv = gbv_summary(ctx.data_root, ctx.period_start, ctx.period_end, ctx.lang)
-    res.leadership = leadership_summary(ctx.data_root, ctx.unit, ctx.period_start, ctx.period_end, ctx.lang)
+    res.leadership = leadership_summary(ctx.data_root, ctx.unit, ctx.period_start, ctx.period_end, ctx.lang,
+                                        scorecard=sc)
     from . import disclosure
 
     tables = res.gbv.get("suppressed", [])
@@ -812,7 +848,7 @@ def indicator_sentences_markdown(scorecard: pd.DataFrame, lang: str = "vi") -> s
 
 
 def show_executive_summary(res: ReviewResults) -> None:
-    """Section 1: counts of achieved / on track / behind / no data, overall and by group."""
+    """Section 1: counts of the status model's categories, overall and by group."""
     lang = res.lang
     _show_md("## " + fmt.pick(lang, "Tóm tắt", "Executive summary"))
     _show_md(executive_summary_markdown(res.scorecard, lang, res.period_start, res.period_end))
@@ -826,14 +862,17 @@ def show_scorecard(res: ReviewResults) -> None:
     _show_md("## " + fmt.pick(lang, "Bảng đánh giá các chỉ tiêu", "Scorecard of all indicators"))
     _show_md(fmt.pick(
         lang,
-        f"Giá trị gần nhất kèm khoảng tin cậy 95%, mục tiêu năm 2025 và kết quả đạt/chưa đạt khi đã có số liệu "
-        f"năm 2025; xu hướng theo phương pháp {method} so với mục tiêu kế tiếp chưa đến hạn (năm 2025, hoặc "
-        "2030 khi đã có số liệu năm 2025: ghi “→ 2030”) và xác suất đạt mục tiêu đó (từ phân phối dự báo "
-        "của mô hình xu thế). ⚠ = mục tiêu chưa được kiểm chứng với văn bản gốc.",
-        f"Latest value with its 95% interval, the 2025 target and, once 2025 is observed, whether it was met; "
-        f"the trend status by the {method} method against the next target not yet due (2025, or 2030 once "
-        "2025 is observed: marked “→ 2030”) and the probability of reaching it (from the trend model's "
-        "predictive distribution). ⚠ = target not yet verified against the official text."))
+        "Giá trị gần nhất kèm khoảng tin cậy 95% (không có với số liệu kiểm đếm toàn bộ), mục tiêu năm 2025 và "
+        "kết quả đạt/chưa đạt khi đã có số liệu năm 2025 (kèm chênh lệch so với mục tiêu); triển vọng đạt mục "
+        "tiêu kế tiếp chưa đến hạn là một khoảng của xác suất in bên cạnh (≥ 80%: nhiều khả năng đạt; 50–80%: "
+        "có thể đạt; 20–50%: ít khả năng đạt; < 20%: rất ít khả năng đạt); phân loại theo ba phương pháp công "
+        f"bố ghi rõ tên phương pháp (phương pháp chính trong ghi chú phương pháp: {method}). "
+        "⚠ = mục tiêu chưa được kiểm chứng với văn bản gốc.",
+        "Latest value with its 95% interval (none for complete counts), the 2025 target and, once 2025 is "
+        "observed, whether it was met (with the margin); the outlook for the next target not yet due is a band "
+        "of the probability printed beside it (≥ 80%: likely; 50–80%: could be reached; 20–50%: unlikely; "
+        "< 20%: very unlikely); the three published methods' categories are named for their method (headline "
+        f"method in the method note: {method}). ⚠ = target not yet verified against the official text."))
     _show_html(coloured_table_html(scorecard_table(res.scorecard, lang), status_colours_by_label(lang)))
     _show_md("### " + fmt.pick(lang, "Nhận định theo từng chỉ tiêu", "Indicator by indicator"))
     _show_md(indicator_sentences_markdown(res.scorecard, lang))

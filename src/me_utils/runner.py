@@ -26,26 +26,37 @@ from __future__ import annotations
 import argparse
 import re
 import ast
+import contextlib
+import ctypes
 import datetime as _dt
 import json
 import logging
 import multiprocessing as mp
 import os
 import queue
+import shutil
 import signal
 import sys
+import tempfile
 import time
+import uuid
 import traceback
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from . import errors as _errors
 from . import paths
 from .evidence import ensure_evidence
+from .units import REFORM_DATE
 
 log = logging.getLogger("me_utils.runner")
 
 BASE_PARAMS = ("unit", "period_start", "period_end", "lang", "data_root")
 PROVINCE = "SL"
+# Topics whose notebooks have been run for commune units (2026 on); the others stay
+# province-only for a commune phase until they handle commune codes (GBV: its register and
+# suppression cube are by district, see gbv.DISTRICTS).
+COMMUNE_TOPICS = ("scorecard", "leadership")
 # District-level units of docs/CONTRACTS.md, used only when me_utils.units is unavailable.
 _CONTRACT_DISTRICTS = ("TPSL", "QN", "TC", "ML", "BY", "PY", "MC", "YC", "MS", "SM", "SC", "VH")
 KERNEL = "python3"
@@ -53,10 +64,23 @@ START_TIMEOUT = 120
 DEFAULT_CELL_TIMEOUT = 600
 RESTRICTED = "_restricted"
 STATE_FILE = "runs.json"
+LOCK_FILE = ".report.lock"
+#: Exit code when the reports folder cannot be written (permissions, full disk) or another
+#: ``me report`` is writing to it.
+EXIT_REPORTS_FOLDER = 3
+#: Kernels talk to their worker over Unix sockets in a private folder rather than TCP ports
+#: of the machine (unencrypted, reachable by every local user); ``ME_KERNEL_TRANSPORT=tcp``
+#: restores TCP. Windows has no ipc transport in ZeroMQ.
+KERNEL_TRANSPORT = "ipc" if os.name == "posix" and os.environ.get("ME_KERNEL_TRANSPORT", "ipc") != "tcp" else "tcp"
 
 
-class UsageError(Exception):
+class UsageError(_errors.UsageError):
     """Bad command-line input or notebook declaration; the CLI prints it and exits with 2."""
+
+
+class ReportsFolderError(Exception):
+    """The reports folder cannot be written or is locked; the CLI prints one line and exits
+    with :data:`EXIT_REPORTS_FOLDER`."""
 
 
 # --------------------------------------------------------------------------- discovery
@@ -200,12 +224,13 @@ def parse_param(text: str) -> tuple[tuple[str | None, str], object]:
     return (target or None, name), value
 
 
-def district_codes() -> list[str]:
-    """District-level unit codes, from :mod:`me_utils.units` (the contract list as fallback)."""
+def district_codes(period: tuple[int, int] | None = None) -> list[str]:
+    """Codes of the units below the province, from :mod:`me_utils.units` (the contract list as
+    fallback): the 12 districts, or for a period from 2026 on the 75 communes in force then."""
     try:
         from .units import load_units
 
-        d = load_units().districts()
+        d = load_units().districts() if period is None else load_units().subunits_for_phase(*period)
     except ImportError:
         log.warning("me_utils.units not available; using the district list of docs/CONTRACTS.md")
         return list(_CONTRACT_DISTRICTS)
@@ -271,6 +296,17 @@ class Result:
     finished_at: str = ""
 
 
+DEFAULT_PERIOD = (2021, 2025)
+
+
+def phase_reports_dir(period: tuple[int, int]) -> Path:
+    """Default reports folder of a phase: ``reports/`` for 2021–2025, ``reports/<a>-<b>/`` for
+    another (2026–2030), so a phase's run never overwrites or removes the other's reports
+    (each folder has its own index, run records and stale-file cleanup)."""
+    base = paths.reports_dir()
+    return base if tuple(period) == DEFAULT_PERIOD else base / f"{period[0]}-{period[1]}"
+
+
 def parse_period(text: str) -> tuple[int, int]:
     try:
         a, b = (int(x) for x in text.split("-", 1)) if "-" in text else (int(text), int(text))
@@ -300,7 +336,8 @@ def plan_jobs(
     """All runs of the selection, parameters validated (raises :class:`UsageError`)."""
     from .export import MAX_REPORT_BYTES  # noqa: F401  (import check: export must load)
 
-    districts = district_codes()
+    districts = district_codes(period)  # 2026 on: the communes (the district level ended 30/06/2025)
+    commune_phase = _dt.date(period[0], 1, 1) >= REFORM_DATE
     all_units = [PROVINCE] + districts
     if units is not None:
         bad = [u for u in units if u not in all_units]
@@ -318,7 +355,8 @@ def plan_jobs(
         raise UsageError(f"-p: no selected notebook or topic named {', '.join(sorted(unknown))}")
     jobs: list[Job] = []
     for nb in notebooks:
-        scope_units = ([PROVINCE] if "province" in nb.scope else []) + (districts if "district" in nb.scope else [])
+        below = "district" in nb.scope and (not commune_phase or nb.topic in COMMUNE_TOPICS)
+        scope_units = ([PROVINCE] if "province" in nb.scope else []) + (districts if below else [])
         for unit in scope_units:
             if units is not None and unit not in units:
                 continue
@@ -390,18 +428,55 @@ del __me_setup
 """
 
 
+_KM_CLASS = None
+_IPC_DIR: str | None = None
+
+
+def kernel_manager_class():
+    """The kernel manager class for every kernel the runner starts: jupyter_client's
+    ``AsyncKernelManager`` on :data:`KERNEL_TRANSPORT`. With ``ipc`` the sockets live in a
+    0700 folder of this process (``/tmp/me-kernels-*``), removed by :func:`_remove_ipc_dir`."""
+    global _KM_CLASS
+    if _KM_CLASS is None:
+        from jupyter_client import AsyncKernelManager
+
+        class MeKernelManager(AsyncKernelManager):
+            def __init__(self, **kwargs):
+                if KERNEL_TRANSPORT == "ipc":
+                    kwargs.setdefault("transport", "ipc")
+                    kwargs.setdefault("ip", os.path.join(_ipc_dir(), "k-" + uuid.uuid4().hex[:12]))
+                super().__init__(**kwargs)
+
+        _KM_CLASS = MeKernelManager
+    return _KM_CLASS
+
+
+def _ipc_dir() -> str:
+    global _IPC_DIR
+    if _IPC_DIR is None or not os.path.isdir(_IPC_DIR):
+        _IPC_DIR = tempfile.mkdtemp(prefix="me-kernels-")  # mode 0700
+    return _IPC_DIR
+
+
+def _remove_ipc_dir() -> None:
+    global _IPC_DIR
+    if _IPC_DIR is not None:
+        shutil.rmtree(_IPC_DIR, ignore_errors=True)
+        _IPC_DIR = None
+
+
 class WarmKernel:
     """One long-lived ``python3`` kernel reset between runs (see module docstring)."""
 
     def __init__(self, cwd: str, start_timeout: int = START_TIMEOUT):
-        from jupyter_client import AsyncKernelManager, BlockingKernelClient
+        from jupyter_client import BlockingKernelClient
         from jupyter_core.utils import run_sync
 
         self.cwd = cwd
         self._sync = run_sync
         # An async manager, as nbclient creates for fresh kernels: with a blocking client
         # nbclient's output polling blocks its event loop and the per-cell timeout never fires.
-        self.km = AsyncKernelManager(kernel_name=KERNEL)
+        self.km = kernel_manager_class()(kernel_name=KERNEL)
         # nbclient gives fresh kernels an in-memory history; do the same so runs match.
         run_sync(self.km.start_kernel)(cwd=cwd, extra_arguments=["--HistoryManager.hist_file=:memory:"])
         # A separate blocking client, only for the silent set-up/reset code between runs.
@@ -534,7 +609,7 @@ def execute_job(job: Job, kernel: WarmKernel | None) -> tuple[Result, bool]:
 
     res = Result(job.id, job.stem, job.topic, job.unit, job.lang, job.title, "failed", 0.0)
     nb_final = Path(job.nb_path)
-    nb_final.parent.mkdir(parents=True, exist_ok=True)
+    _mkdir_private(nb_final.parent)
     tmp_nb = nb_final.parent / f".{nb_final.stem}.{os.getpid()}.tmp.ipynb"
     t0 = time.perf_counter()
     run_at = _dt.datetime.now(_dt.timezone.utc)
@@ -543,6 +618,8 @@ def execute_job(job: Job, kernel: WarmKernel | None) -> tuple[Result, bool]:
     kw = dict(parameters=job.params, kernel_name=KERNEL, progress_bar=False, log_output=False,
               cwd=job.cwd, execution_timeout=job.timeout, start_timeout=START_TIMEOUT,
               shutdown_kernel="immediate")
+    if kernel is None:
+        kw["kernel_manager_class"] = kernel_manager_class()
     try:
         if kernel is not None:
             _register_engine()
@@ -560,6 +637,7 @@ def execute_job(job: Job, kernel: WarmKernel | None) -> tuple[Result, bool]:
     res.seconds = time.perf_counter() - t0
     if tmp_nb.exists():
         # The executed notebook is the run's log, kept (restricted) for failures too.
+        os.chmod(tmp_nb, 0o600)
         os.replace(tmp_nb, nb_final)
     html_path = Path(job.html_path)
     pdf_path = html_path.with_suffix(".pdf")
@@ -596,25 +674,81 @@ def execute_job(job: Job, kernel: WarmKernel | None) -> tuple[Result, bool]:
 
 
 def _public_params(params: dict) -> dict:
-    """Parameters as the footer shows them: folders relative to the project when inside it."""
+    """Parameters as the footer shows them: folders relative to the project when inside it,
+    else only their last component after ``…/`` — a page that travels must not tell the
+    server's folder layout."""
     root = paths.project_root()
     out = {}
     for k, v in params.items():
         if k in ("data_root", "output_dir") and isinstance(v, str) and v:
+            p = Path(v).resolve()
             try:
-                v = str(Path(v).resolve().relative_to(root))
+                v = p.relative_to(root).as_posix() or "."
             except ValueError:
-                pass
+                v = "…/" + p.name
         out[k] = v
     return out
 
 
-def _worker(wid: int, warm: bool, cwd: str, jobs_q, results_q, stderr_log: str | None = None) -> None:
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent_pid: int | None) -> None:
+    """Ask the kernel to send this process SIGTERM when its parent dies (Linux
+    ``prctl(PR_SET_PDEATHSIG)``), so a ``kill -9`` of ``me report`` cannot leave workers
+    writing reports that no index lists; exit at once if the parent is already gone. The
+    SIGTERM handler closes the worker's kernel; kernels also watch their parent
+    (``JPY_PARENT_PID``) and exit within a second of the worker."""
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
+        except (OSError, AttributeError):  # pragma: no cover - exotic libc
+            pass
+    if parent_pid is not None and os.getppid() != parent_pid:
+        os._exit(143)
+
+
+def _mkdir_private(folder: Path) -> None:
+    """Create ``folder`` and its missing parents with mode 0700 (``mkdir(parents=True)`` gives
+    parents the umask's mode)."""
+    missing = []
+    p = folder
+    while not p.exists():
+        missing.append(p)
+        p = p.parent
+    for d in reversed(missing):
+        try:
+            d.mkdir(mode=0o700)
+        except FileExistsError:
+            pass
+        os.chmod(d, 0o700)
+
+
+def restrict_tree(folder: Path) -> None:
+    """``reports/_restricted``: folders 0700, files 0600 (executed notebooks hold row-level
+    outputs, the state file and kernel log too)."""
+    if not folder.exists():
+        return
+    os.chmod(folder, 0o700)
+    for dirpath, dirnames, filenames in os.walk(folder):
+        for d in dirnames:
+            os.chmod(os.path.join(dirpath, d), 0o700)
+        for f in filenames:
+            fp = os.path.join(dirpath, f)
+            if not os.path.islink(fp):
+                os.chmod(fp, 0o600)
+
+
+def _worker(wid: int, warm: bool, cwd: str, jobs_q, results_q, stderr_log: str | None = None,
+            parent_pid: int | None = None) -> None:
     """Worker process loop: take jobs until the ``None`` sentinel, send results back.
 
     ``stderr_log``: file that receives this worker's and its kernels' stderr (kernel
-    start-up chatter would otherwise garble the progress bar).
+    start-up chatter would otherwise garble the progress bar). ``parent_pid``: the batch
+    process; the worker ends when it dies (:func:`_die_with_parent`).
     """
+    _die_with_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; it sends SIGTERM
     if stderr_log:
         fd = os.open(stderr_log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
@@ -651,6 +785,7 @@ def _worker(wid: int, warm: bool, cwd: str, jobs_q, results_q, stderr_log: str |
     finally:
         if kernel is not None:
             kernel.close()
+        _remove_ipc_dir()
 
 
 # --------------------------------------------------------------------------- batch (parent side)
@@ -676,7 +811,8 @@ def run_jobs(jobs: list[Job], n_workers: int, warm: bool, progress: bool = True,
     workers: dict[int, mp.Process] = {}
 
     def spawn(wid: int) -> None:
-        p = ctx.Process(target=_worker, args=(wid, warm, cwd, jobs_q, results_q, stderr_log), daemon=False)
+        p = ctx.Process(target=_worker, args=(wid, warm, cwd, jobs_q, results_q, stderr_log, os.getpid()),
+                        daemon=False)
         p.start()
         workers[wid] = p
 
@@ -840,7 +976,8 @@ def update_state(reports_dir: Path, results: list[Result], full: bool, lang: str
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="me report", description="Run the report notebooks and render HTML.")
-    p.add_argument("--data-root", default="", help="data root (default: the real data root data/)")
+    p.add_argument("--data-root", default="",
+                   help="data root (default: the real data root data/); relative paths from the current folder")
     p.add_argument("--units", default="all", help="unit codes, comma-separated (SL,MC,...) or 'all'")
     p.add_argument("--topics", default="all", help="topics or notebook names, comma-separated, or 'all'")
     p.add_argument("--period", default="2021-2025", help="YYYY-YYYY (default 2021-2025)")
@@ -854,30 +991,107 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-p", "--param", action="append", default=[], metavar="[NOTEBOOK.]NAME=VALUE",
                    help="extra notebook parameter, for every selected notebook or only NOTEBOOK "
                         "(topic or file stem); validated against the declared parameters")
-    p.add_argument("--notebooks", default=None, help="folder of report notebooks (default notebooks/)")
-    p.add_argument("--reports", default=None, help="output folder (default reports/)")
+    p.add_argument("--notebooks", default=None,
+                   help="folder of report notebooks (default notebooks/); relative paths from the current folder")
+    p.add_argument("--reports", default=None,
+                   help="output folder (default reports/; reports/<period>/ for a period other than 2021-2025); "
+                        "relative paths from the current folder")
     p.add_argument("--max-mb", type=float, default=3.0, help="size budget of one HTML report, MB")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     return p
 
 
+class _LogHandler(logging.FileHandler):
+    """``run.log``: a write that fails (full disk) is remembered, not printed as a traceback
+    (logging's default); the run then ends with one line about the reports folder."""
+
+    failed: OSError | None = None
+
+    def handleError(self, record):  # noqa: N802 (logging's name)
+        exc = sys.exc_info()[1]
+        if self.failed is None:
+            self.failed = exc if isinstance(exc, OSError) else OSError(str(exc))
+
+
 def _setup_log(reports_dir: Path) -> logging.Handler:
     reports_dir.mkdir(parents=True, exist_ok=True)
-    h = logging.FileHandler(reports_dir / "run.log", mode="w", encoding="utf-8")
+    h = _LogHandler(reports_dir / "run.log", mode="w", encoding="utf-8")
     h.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(message)s", "%Y-%m-%d %H:%M:%S"))
     log.addHandler(h)
     log.setLevel(logging.INFO)
     return h
 
 
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return _short_message(exc) or type(exc).__name__
+
+
+@contextlib.contextmanager
+def reports_lock(reports_dir: Path):
+    """Exclusive ``flock`` on ``<reports>/.report.lock`` for the whole batch: a second
+    ``me report`` on the same folder refuses (:class:`ReportsFolderError`) instead of racing
+    the first one's writes. The kernel drops the lock when the holder dies."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    fd = os.open(reports_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 100, 0).decode("utf-8", "replace").strip() or "?"
+            raise ReportsFolderError(
+                f"another `me report` is writing to {reports_dir} ({holder}); wait for it to finish / "
+                f"một lần chạy `me report` khác đang ghi vào {reports_dir}") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"pid {os.getpid()}".encode(), 0)
+        yield
+    finally:
+        os.close(fd)
+
+
+def prepare_reports_dir(reports_dir: Path) -> None:
+    """Check before any kernel starts that ``reports_dir`` can be written: create it and
+    ``_restricted/`` (0700), write and remove a 64 KiB probe in each (a full disk fails here).
+    Raises :class:`ReportsFolderError` with the folder and the reason."""
+    try:
+        reports_dir.mkdir(parents=True, exist_ok=True)
+        _mkdir_private(reports_dir / RESTRICTED)
+        restrict_tree(reports_dir / RESTRICTED)
+        for folder in (reports_dir, reports_dir / RESTRICTED):
+            fd, probe = tempfile.mkstemp(prefix=".probe.", suffix=".tmp", dir=folder)
+            try:
+                os.write(fd, b"\0" * 65536)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+                os.unlink(probe)
+    except OSError as exc:
+        raise ReportsFolderError(f"cannot write to the reports folder {reports_dir}: {_reason(exc)} / "
+                                 f"không ghi được vào thư mục báo cáo {reports_dir}") from None
+
+
 def cli(argv: list[str]) -> int:
-    """``me report``: exit 0 when every run succeeded, 1 when any failed, 2 for bad input."""
+    """``me report``: exit 0 when every run succeeded, 1 when any failed, 2 for bad input,
+    3 (:data:`EXIT_REPORTS_FOLDER`) when the reports folder cannot be written or is in use."""
     args = build_parser().parse_args(argv)
     try:
         return _run(args)
     except UsageError as exc:
         print(f"me report: error: {exc}", file=sys.stderr)
         return 2
+    except ReportsFolderError as exc:
+        print(f"me report: error: {exc}", file=sys.stderr)
+        return EXIT_REPORTS_FOLDER
+    except OSError as exc:  # full disk or lost permission mid-run: one line, no traceback
+        where = getattr(exc, "filename", None) or "the reports folder"
+        print(f"me report: error: cannot write {where}: {_reason(exc)}; the index was not updated / "
+              f"không ghi được {where}, trang mục lục không được cập nhật", file=sys.stderr)
+        return EXIT_REPORTS_FOLDER
     except KeyboardInterrupt:
         print("me report: interrupted; reports already written are complete, the index was not "
               "updated (rerun to finish)", file=sys.stderr)
@@ -886,13 +1100,13 @@ def cli(argv: list[str]) -> int:
 
 def _run(args) -> int:
     from . import export, notebook
-    from .index import write_index
 
-    data_root = paths.resolve_data_root(args.data_root)
+    # Every relative path option is taken from the current folder (issue 16).
+    data_root = paths.resolve_data_root(str(Path(args.data_root).resolve()) if args.data_root else "")
     if not data_root.is_dir():
         raise UsageError(f"--data-root {data_root}: no such folder")
-    notebooks_dir = Path(args.notebooks) if args.notebooks else paths.project_root() / "notebooks"
-    reports_dir = (Path(args.reports) if args.reports else paths.reports_dir()).resolve()
+    notebooks_dir = Path(args.notebooks).resolve() if args.notebooks else paths.project_root() / "notebooks"
+    reports_dir = (Path(args.reports) if args.reports else phase_reports_dir(parse_period(args.period))).resolve()
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
     if args.timeout < 1:
@@ -916,6 +1130,15 @@ def _run(args) -> int:
         raise UsageError("the selection of units and topics gives no report to run")
     full = units is None and topics is None
 
+    prepare_reports_dir(reports_dir)
+    with reports_lock(reports_dir):
+        return _run_locked(args, jobs, reports_dir, data_root, manifest, git, notebooks, period, full, topics)
+
+
+def _run_locked(args, jobs, reports_dir, data_root, manifest, git, notebooks, period, full, topics) -> int:
+    from . import export
+    from .index import write_index
+
     handler = _setup_log(reports_dir)
     try:
         started = time.time()
@@ -933,8 +1156,8 @@ def _run(args) -> int:
         export._exporter()
         t0 = time.perf_counter()
         stderr_log = reports_dir / RESTRICTED / "kernels-stderr.log"
-        stderr_log.parent.mkdir(parents=True, exist_ok=True)
-        stderr_log.write_text("", encoding="utf-8")
+        _mkdir_private(stderr_log.parent)
+        os.close(os.open(stderr_log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
         results = run_jobs(jobs, args.jobs, args.warm, progress=not args.no_progress, stderr_log=str(stderr_log))
         wall = time.perf_counter() - t0
         removed = remove_stale(reports_dir, args.lang, jobs, results, full, topics is None, started)
@@ -946,12 +1169,18 @@ def _run(args) -> int:
                     "manifest_hash": manifest.get("manifest_hash"), "illustrative": bool(manifest.get("illustrative")),
                     "git": git, "period": list(period), "warm": args.warm, "jobs": args.jobs}
         state = update_state(reports_dir, results, full, args.lang, run_info)
-        write_index(reports_dir, state, notebooks)
+        restrict_tree(reports_dir / RESTRICTED)
+        index = write_index(reports_dir, state, notebooks)
+        # "→ index.html" is printed only for an index this run wrote.
+        if not index.exists() or index.stat().st_mtime < started - 1 or index.stat().st_size == 0:
+            raise OSError(28, "index.html was not written", str(index))
         log.info("done: %d ok, %d failed, %.1f s wall; index %s", len(results) - n_failed, n_failed, wall,
                  reports_dir / "index.html")
     finally:
         log.removeHandler(handler)
         handler.close()
+    if handler.failed is not None:
+        raise OSError(handler.failed.errno or 28, _reason(handler.failed), str(reports_dir / "run.log"))
     print(f"me report: {len(results) - n_failed} ok, {n_failed} failed in {wall:.1f} s "
           f"→ {reports_dir / 'index.html'} (log: {reports_dir / 'run.log'})")
     for r in results:

@@ -12,6 +12,11 @@ import pandera.pandas as pa
 from pandera.pandas import Check, Column, DataFrameSchema
 
 from .intake import YEAR_MAX, YEAR_MIN  # one accepted year range for the parser and the schemas
+
+# The leadership tables: one schema each, shared with the leadership report (me_utils.leadership);
+# the build words their failures with leadership_schema.findings.
+from .leadership_schema import COUNCILS_SCHEMA, KEY_LEADERS_SCHEMA, PLANNING_POOL_SCHEMA
+
 # Shares are typed with rounding; a share of 100.004 is 100 typed with too many decimals.
 SHARE_TOLERANCE = 1e-6
 
@@ -168,46 +173,6 @@ TRAFFICKING_SCHEMA = DataFrameSchema(
     checks=[Check(lambda d: d["returnees_supported"] <= d["returnees_in_need"], name="supported_le_in_need"),
             Check(lambda d: d["returnees_in_need"] <= d["returnees_detected"], name="in_need_le_detected")],
     strict=False, coerce=True, name="trafficking_returnees",
-)
-
-COUNCILS_SCHEMA = DataFrameSchema(
-    {
-        "term": Column(str, Check.str_matches(r"^\d{4}-\d{4}$")),
-        "level": Column(str, Check.isin(["province", "district", "commune"])),
-        "unit_code": Column(str),
-        "seats": Column(int, Check.ge(0)),
-        "women": Column(int, Check.ge(0)),
-        "ethnic_minority_women": Column(int, Check.ge(0)),
-        "data_status": _STATUS,
-    },
-    checks=[Check(lambda d: d["women"] <= d["seats"], name="women_le_seats"),
-            Check(lambda d: d["ethnic_minority_women"] <= d["women"], name="emw_le_women")],
-    strict=False, coerce=True, name="councils",
-)
-
-KEY_LEADERS_SCHEMA = DataFrameSchema(
-    {
-        "year": Column(int, Check.in_range(YEAR_MIN, YEAR_MAX)),
-        "unit_code": Column(str),
-        "agencies": Column(int, Check.ge(0)),
-        "agencies_with_woman_key_leader": Column(int, Check.ge(0)),
-        "data_status": _STATUS,
-    },
-    checks=[Check(lambda d: d["agencies_with_woman_key_leader"] <= d["agencies"], name="le_agencies")],
-    strict=False, coerce=True, name="key_leaders",
-)
-
-PLANNING_POOL_SCHEMA = DataFrameSchema(
-    {
-        "year": Column(int, Check.in_range(YEAR_MIN, YEAR_MAX)),
-        "unit_code": Column(str),
-        "pool_size": Column(int, Check.ge(0)),
-        "women_in_pool": Column(int, Check.ge(0)),
-        "women_trained": Column(int, Check.ge(0)),
-        "data_status": _STATUS,
-    },
-    checks=[Check(lambda d: d["women_in_pool"] <= d["pool_size"], name="women_le_pool")],
-    strict=False, coerce=True, name="planning_pool",
 )
 
 POPULATION_SCHEMA = DataFrameSchema(

@@ -23,7 +23,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from . import intervals
+from . import intervals, status, trends
 from .assess import DEFAULT_SETTINGS, METHODS, AssessSettings, assess_series
 
 SCORECARD_COLUMNS = [
@@ -33,6 +33,9 @@ SCORECARD_COLUMNS = [
     "status_statcan", "status_escap", "status_headline", "summary_category", "proj_2025",
     "proj_2025_low", "proj_2025_high", "proj_2030", "proj_2030_low", "proj_2030_high",
     "prob_reach_2025", "prob_reach_2030", "model", "note", "result_2025", "assessed_target_year",
+    # the status model (me_utils.status): one object every report reads
+    "margin_2025", "margin_2025_low", "margin_2025_high", "outlook", "outlook_year", "outlook_prob",
+    "scope", "enumeration", "trend_from_year", "status_reason_vi", "status_reason_en",
 ]
 
 #: Note codes used in the ``note`` column and their text (vi, en).
@@ -54,10 +57,10 @@ NOTE_TEXT = {
     "target_2025_missed": ("chưa đạt mục tiêu năm 2025", "the 2025 target was not met"),
     "assessed_against_2030": ("đã có số liệu năm 2025 nên xu hướng được đánh giá so với mục tiêu 2030",
                               "2025 is observed, so the trend is assessed against the 2030 target"),
-    "zero_replaced": ("giá trị 0 được thay bằng 0,001 khi tính tốc độ tăng trưởng",
-                      "a zero was replaced by 0.001 in a growth rate"),
-    "overdispersed": ("phân tán quá mức (χ²/df > ngưỡng): dùng mô hình tựa/nhị thức âm",
-                      "overdispersed (χ²/df above threshold): quasi/negative-binomial model"),
+    "zero_not_computable": ("giá trị 0: tốc độ tăng trưởng kép không xác định, UNSD/Thống kê Canada không tính",
+                            "a zero value: compound growth undefined, UNSD/Statistics Canada not computed"),
+    "overdispersed": ("phân tán quá mức: phương sai nhị thức-beta/nhị thức âm (ước lượng gộp)",
+                      "overdispersed: beta-binomial/negative-binomial variance (pooled estimate)"),
     "boundary_correction": ("số liệu ở 0% hoặc 100% (độ dốc không ước lượng được): hiệu chỉnh ½",
                             "values at 0% or 100% (slope not estimable): ½ correction"),
     "half_year_ignored": ("số liệu 6 tháng không đưa vào xu hướng", "half-year figures not used in the trend"),
@@ -172,18 +175,54 @@ def assess_unit(catalogue, observations: pd.DataFrame, unit: str = "SL", period_
                 settings: AssessSettings | None = None) -> list[dict]:
     """Assess every catalogue indicator for one unit.
 
+    Two passes: (1) each indicator's trend segment (after structural breaks,
+    :func:`me_utils.status.detect_breaks`) is checked against the minimum-information rule and
+    fitted; (2) the GLM fits of one family are pooled (dispersion and empirical-Bayes slope
+    prior, :func:`me_utils.trends.pool_fits`) and every series is assessed with its pooled fit.
+    National-only indicators are context (no trend); no forecast targets a year after the unit
+    ceased to exist.
+
     Output: list (catalogue order) of dicts ``{"indicator", "series" (dict of float arrays
     year/value/numerator/denominator), "assessment" (:class:`~me_utils.assess.Assessment`),
-    "targets" ({2025, 2030}), "half_year" (bool)}``.
+    "targets" ({2025, 2030}), "half_year" (bool), "breaks" ([(year, reason)]), "trend_mask",
+    "context" (bool), "enumeration" (bool), "forecast_limit" (last forecastable year)}``.
     """
     if settings is None:
         settings = AssessSettings(headline_method=headline_method)
     elif settings.headline_method != headline_method:
         settings = AssessSettings(**{**settings.as_dict(), "headline_method": headline_method})
     groups, half = _split_series(observations, unit, sex)
-    out = []
+    limit = status.last_forecast_year(unit)
+    pre = []
     for ind in _indicators(catalogue):
         ser = groups.get(ind.code) or _empty_series()
+        keep = (ser["year"] >= period_start) & (ser["year"] <= period_end) & np.isfinite(ser["value"])
+        breaks = status.detect_breaks(ind.code, ser["year"][keep], ser["denominator"][keep], ind)
+        mask = status.last_segment(ser["year"], breaks)
+        context = status.is_context(ind, unit)
+        fit = None
+        if not context and ind.kind != "binary" and ind.periodicity != "term":
+            m = mask & keep
+            ok, _why = status.enough_information(ind.kind, ser["year"][m], ser["numerator"][m], ser["denominator"][m])
+            if ok:
+                try:
+                    fit = trends.choose_and_fit(
+                        ser["year"][m], ser["value"][m], kind=ind.kind, scale=float(ind.scale),
+                        numerators=ser["numerator"][m], denominators=ser["denominator"][m],
+                        level_model=settings.level_model, count_overdispersion=settings.count_overdispersion,
+                        weight_target_year=2030, engine=settings.glm_engine)
+                except (ValueError, np.linalg.LinAlgError):
+                    fit = None  # assess_series refits and records the reason
+        pre.append((ind, ser, breaks, mask, context, fit))
+    fits = [p[5] for p in pre]
+    if settings.shrink_slopes:
+        pooled = trends.pool_fits(fits)
+    else:
+        disp = trends.pool_dispersion(fits)
+        pooled = [f.with_dispersion(disp[f.family].value, disp[f.family].df) if f is not None and f.is_glm
+                  and disp[f.family].df > 0 else f for f in fits]
+    out = []
+    for (ind, ser, breaks, mask, context, _), fit in zip(pre, pooled):
         t25, t30 = _target(ind, 2025), _target(ind, 2030)
         a = assess_series(
             ser["year"], ser["value"], direction=ind.direction, kind=ind.kind,
@@ -191,10 +230,39 @@ def assess_unit(catalogue, observations: pd.DataFrame, unit: str = "SL", period_
             numerators=ser["numerator"], denominators=ser["denominator"],
             periodicity=ind.periodicity, period_start=period_start, period_end=period_end,
             comparators={y: _comparator(ind, y) for y in (2025, 2030)}, settings=settings,
+            fit_model=not context, fit=fit, trend_mask=mask, forecast_limit=limit,
         )
         out.append({"indicator": ind, "series": ser, "assessment": a, "targets": {2025: t25, 2030: t30},
-                    "half_year": ind.code in half})
+                    "half_year": ind.code in half, "breaks": breaks, "trend_mask": mask, "context": context,
+                    "enumeration": status.is_enumeration(ind), "forecast_limit": limit, "unit": unit})
     return out
+
+
+def item_status(item, ci_2025=(float("nan"), float("nan"))) -> status.RowStatus:
+    """The :class:`~me_utils.status.RowStatus` of one :func:`assess_unit` item.
+
+    ``ci_2025``: the 95 % interval of the 2025 figure (indicator units), when 2025 is observed.
+    """
+    ind, a, ser = item["indicator"], item["assessment"], item["series"]
+    reasons = [f"break|year={y}|why={why}" for y, why in item.get("breaks", [])]
+    for n in a.notes:
+        if n.startswith("info:"):
+            reasons.append(n[5:])
+        elif n.startswith("model_failed"):
+            reasons.append("model_failed")
+    limit = item.get("forecast_limit", math.inf)
+    if np.isfinite(limit) and limit < 2030:
+        end = status.unit_end(item.get("unit", ""))
+        if end is not None:
+            reasons.append(f"ceased|date={end.isoformat()}")
+    prob = {y: a.prob_reach.get(y, float("nan")) for y in (2025, 2030)}
+    return status.row_status(
+        direction=ind.direction, target_2025=item["targets"][2025], target_2030=item["targets"][2030],
+        comparators={y: _comparator(ind, y) for y in (2025, 2030)},
+        years=ser["year"], values=ser["value"], ci_2025=ci_2025, prob=prob,
+        context=item.get("context", False), enumeration=item.get("enumeration", False),
+        info_reasons=reasons, forecast_limit=limit, binary=ind.kind == "binary",
+    )
 
 
 def _notes(item) -> list[str]:
@@ -211,12 +279,12 @@ def _notes(item) -> list[str]:
     if a.fit is not None:
         if a.fit.df_resid == 0 and not a.fit.is_glm:
             codes.append("two_points")
-        if a.fit.dispersion > 1 or a.fit.model == "negbin_glm":
+        if a.fit.rho > 0 or a.fit.alpha > 0 or a.fit.model == "negbin_glm":
             codes.append("overdispersed")
         if any("½" in n for n in a.fit.notes):
             codes.append("boundary_correction")
-    if any("replaced" in w for r in a.results.values() for w in r.warnings):
-        codes.append("zero_replaced")
+    if any(r.status == "not_computable" for r in a.results.values()):
+        codes.append("zero_not_computable")
     if ind.kind == "binary" and a.n_points:
         codes.append("binary")
     if item["half_year"]:
@@ -260,9 +328,29 @@ def _latest_cis(items, level: float = 0.95) -> np.ndarray:
 def _rows(items) -> list[dict]:
     rows = [_row(it) for it in items]
     cis = _latest_cis(items)
-    for r, (lo, hi) in zip(rows, cis):
+    nan = float("nan")
+    for r, it, (lo, hi) in zip(rows, items, cis):
+        if it.get("enumeration"):
+            lo = hi = nan  # a complete count has no sampling error
         r["ci_low"], r["ci_high"] = float(lo), float(hi)
+        ci25 = (lo, hi) if r["latest_year"] == 2025 else (nan, nan)
+        st = item_status(it, ci25)
+        r.update(status_columns(st))
+        if st.scope == "context":
+            for m in METHODS:
+                r[f"status_{m}"] = "context"
     return rows
+
+
+def status_columns(st: status.RowStatus) -> dict:
+    """Scorecard columns of a :class:`~me_utils.status.RowStatus` (the one status object)."""
+    return {
+        "result_2025": st.result_2025, "summary_category": st.summary, "status_headline": st.summary,
+        "margin_2025": st.margin_2025, "margin_2025_low": st.margin_2025_low, "margin_2025_high": st.margin_2025_high,
+        "outlook": st.outlook, "outlook_year": st.outlook_year, "outlook_prob": st.outlook_prob,
+        "scope": st.scope, "enumeration": bool(st.enumeration),
+        "status_reason_vi": st.reason("vi"), "status_reason_en": st.reason("en"),
+    }
 
 
 def _row(item) -> dict:
@@ -300,13 +388,16 @@ def _row(item) -> dict:
                         "pending" if a.target_2025_met is None else
                         "achieved" if a.target_2025_met else "not_achieved"),
         "assessed_target_year": nan if a.target_year is None else float(a.target_year),
+        "trend_from_year": (float(ser["year"][item["trend_mask"]].min()) if "trend_mask" in item
+                            and np.any(item["trend_mask"]) else (a.first_year if a.n_points else nan)),
     }
 
 
-_DTYPES = {"n_points": "int64", "verified": "bool"}
+_DTYPES = {"n_points": "int64", "verified": "bool", "enumeration": "bool"}
 _FLOATS = ["first_year", "latest_year", "latest_value", "ci_low", "ci_high", "target_2025", "target_2030",
            "gap_2025", "proj_2025", "proj_2025_low", "proj_2025_high", "proj_2030", "proj_2030_low",
-           "proj_2030_high", "prob_reach_2025", "prob_reach_2030", "assessed_target_year"]
+           "proj_2030_high", "prob_reach_2025", "prob_reach_2030", "assessed_target_year",
+           "margin_2025", "margin_2025_low", "margin_2025_high", "outlook_year", "outlook_prob", "trend_from_year"]
 
 
 def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
@@ -321,7 +412,7 @@ def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
         elif c in _DTYPES:
             data[c] = np.array(vals, dtype=_DTYPES[c])
         else:
-            data[c] = pd.array(vals, dtype="string") if c != "verified" else vals
+            data[c] = pd.array(vals, dtype="string") if c not in ("verified", "enumeration") else vals
     return pd.DataFrame(data, columns=columns)
 
 

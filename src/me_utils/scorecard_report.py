@@ -11,10 +11,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from . import fmt
-from .assess import METHODS, AssessSettings, status_label
+from . import fmt, status
+from .assess import METHODS, AssessSettings
 from .evidence import evidence_for
-from .methodnote import METHOD_NAMES, method_note
+from .methodnote import method_note
+from .narrative import margin_phrase
 from .notebook import display_obj, heading, markdown, show_table
 from .scorecard import note_text
 from .trend_plots import small_multiples
@@ -60,29 +61,22 @@ def fmt_probability(p, lang):
     return fmt.fmt_pct(p * 100, 0, lang)
 
 
-def toward_2030(r) -> bool:
-    """True when the row's statuses look past an observed 2025 to the 2030 target."""
-    try:
-        year = float(r["assessed_target_year"])
-    except (TypeError, ValueError):
-        return False
-    return year == 2030 and str(r["result_2025"]) in ("achieved", "not_achieved")
-
-
 def display_frame(frame: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     """Reviewer-facing table of the indicators with data: formatted strings, labels in ``lang``.
 
-    Columns: code, indicator, latest value (year) with its 95 % interval, 2025 target (⚠ when
-    unverified), the 2025 outcome once observed, headline status (marked "→ 2030" when it looks
-    past an observed 2025), the two other methods, P(reach 2025), P(reach 2030), notes.
-    Suppressed rows say so instead of showing figures.
+    Columns: code, indicator, latest value (year) with its 95 % interval (none for complete
+    counts), 2025 target (⚠ when unverified), the 2025 result with its margin once observed,
+    the outlook for the next target (a band of the probability shown beside it), that
+    probability, the three published methods' categories each named for its method, and the
+    reasons and notes. All status words come from :mod:`me_utils.status`. Rows hidden by the
+    disclosure gate say so instead of showing figures.
     """
     L = (lambda vi, en: vi if lang == "vi" else en)  # noqa: E731
     rows = []
-    shown = frame[(frame["n_points"] > 0)]
-    for _, r in shown.iterrows():
+    for _, r in frame[frame["n_points"] > 0].iterrows():
         kind = r["kind"]
-        if bool(r.get("suppressed", False)):
+        hidden = bool(r.get("suppressed", False))
+        if hidden:
             latest = L("ẩn (số nhỏ)", "hidden (small counts)")
         else:
             latest = f"{_fmt_value(r['latest_value'], kind, lang)} ({int(r['latest_year'])})"
@@ -93,27 +87,32 @@ def display_frame(frame: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
             r["target_2025"], 0 if float(r["target_2025"]).is_integer() else 1, lang)
         if not r["verified"]:
             tgt += " ⚠"
-        others = [m for m in METHODS if m != frame.attrs.get("headline", "unsd")]
+        rd = r.to_dict()
+        result = status.status_label(r["result_2025"], lang)
+        if str(r["result_2025"]) in ("achieved", "not_achieved") and margin_phrase(rd, lang):
+            result += f" ({margin_phrase(rd, lang)})"
+        outlook = status.status_label(r["outlook"], lang)
+        if str(r["outlook"]).startswith("outlook_") and np.isfinite(r["outlook_year"]):
+            outlook += f" ({int(r['outlook_year'])})"
+        notes = "; ".join(x for x in (str(r[f"status_reason_{lang}"] or ""), note_text(r["note"], lang)) if x)
         rows.append({
             L("Mã", "Code"): r["indicator_code"],
             L("Chỉ tiêu", "Indicator"): r["name_vi"] if lang == "vi" else r["name_en"],
             L("Đơn vị", "Unit"): r["unit_label"],
             L("Giá trị mới nhất (năm)", "Latest value (year)"): latest,
             L("Mục tiêu 2025", "2025 target"): tgt,
-            L("Kết quả 2025", "2025 outcome"): status_label(r["result_2025"], lang),
-            L("Đánh giá (phương pháp chính)", "Status (headline method)"): status_label(r["status_headline"], lang)
-            + (" (→ 2030)" if toward_2030(r) else ""),
-            **{L(f"Theo {m.upper() if m != 'statcan' else 'StatCan'}", f"By {m.upper() if m != 'statcan' else 'StatCan'}"):
-               status_label(r[f"status_{m}"], lang) for m in others},
-            L("Xác suất đạt 2025", "P(reach 2025)"): fmt_probability(r["prob_reach_2025"], lang),
-            L("Xác suất đạt 2030", "P(reach 2030)"): fmt_probability(r["prob_reach_2030"], lang),
-            L("Ghi chú", "Notes"): note_text(r["note"], lang),
+            L("Kết quả 2025", "2025 result"): result,
+            L("Triển vọng (mục tiêu kế tiếp)", "Outlook (next target)"): outlook,
+            L("Xác suất đạt", "P(reach)"): fmt_probability(r["outlook_prob"], lang),
+            **{status.METHOD_SHORT[m][0 if lang == "vi" else 1]: status.status_label(r[f"status_{m}"], lang)
+               for m in METHODS},
+            L("Ghi chú", "Notes"): notes,
         })
     return pd.DataFrame(rows)
 
 
 def section_summary(rep: dict) -> pd.DataFrame:
-    """Show the headline summary (counts by category) and return it (numeric counts)."""
+    """Show the summary (counts by the status model's categories) and return it (numeric)."""
     lang, frame = rep["lang"], rep["frame"]
     L = (lambda vi, en: vi if lang == "vi" else en)  # noqa: E731
     heading(L("Tổng hợp", "Summary"), 2)
@@ -122,15 +121,17 @@ def section_summary(rep: dict) -> pd.DataFrame:
                    "ghi là chưa có số liệu.",
                    "**No processed data** for this data root (run `me build`). Every indicator is shown as "
                    "having no data."))
-    cats = ("achieved", "on_track", "behind", "no_data", "suppressed")
     counts = frame["summary_category"].value_counts()
+    cats = [c for c in status.SUMMARY_ORDER if int(counts.get(c, 0)) or c in ("achieved", "not_achieved")]
     tab = pd.DataFrame({
-        L("Tình trạng", "Status"): [status_label(c, lang) for c in cats],
+        L("Tình trạng", "Status"): [status.status_label(c, lang) for c in cats],
         L("Số chỉ tiêu", "Indicators"): [int(counts.get(c, 0)) for c in cats],
     })
-    tab = tab[(tab.iloc[:, 1] > 0) | (tab.index < 4)].reset_index(drop=True)
-    name = METHOD_NAMES[rep["settings"].headline_method][0 if lang == "vi" else 1]
-    show_table(tab, caption=L(f"Theo phương pháp chính: {name}.", f"By the headline method: {name}."))
+    show_table(tab, caption=L(
+        "Kết quả năm 2025 khi đã có số liệu; nếu chưa, triển vọng đạt mục tiêu 2025 theo xác suất của mô hình "
+        "xu hướng (ghi chú phương pháp).",
+        "The 2025 result once observed; otherwise the outlook for the 2025 target from the trend model's "
+        "probability (method note)."))
     return tab
 
 

@@ -24,7 +24,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from . import accountability, fmt, narrative, review
+from . import accountability, fmt, narrative, review, safe_csv, status
 from .style import STATUS_COLOURS
 
 TITLE_ROW, NOTE_ROW, HEADER_ROW, FIRST_DATA_ROW = 1, 2, 3, 4
@@ -45,13 +45,15 @@ INDICATOR_COLUMNS: list[tuple[str, str, str, str | None, int]] = [
     ("target_2030", "Mục tiêu 2030", "2030 target", "target", 11),
     ("verified_label", "Mục tiêu đã kiểm chứng", "Target verified", None, 14),
     ("target_basis", "Cơ sở mục tiêu", "Target basis", None, 24),
-    ("result_label", "Kết quả 2025", "2025 outcome", None, 16),
-    ("status_label", "Xu hướng (phương pháp chính)", "Trend status (headline method)", None, 22),
-    ("assessed_target_year", "Xu hướng so với mục tiêu năm", "Trend assessed against target of", "0", 12),
-    ("summary_label", "Phân loại", "Category", None, 16),
-    ("proj_2025", "Dự báo 2025", "2025 projection", "value", 12),
-    ("prob_reach_2025", "Xác suất đạt mục tiêu 2025", "P(reach 2025 target)", "0%", 14),
-    ("prob_reach_2030", "Xác suất đạt mục tiêu 2030", "P(reach 2030 target)", "0%", 14),
+    ("result_label", "Kết quả 2025", "2025 result", None, 16),
+    ("margin_2025", "Chênh lệch so với mục tiêu 2025", "Margin to the 2025 target", "value", 12),
+    ("outlook_label", "Triển vọng (mục tiêu kế tiếp)", "Outlook (next target)", None, 20),
+    ("outlook_year", "Năm của mục tiêu kế tiếp", "Year of the next target", "0", 10),
+    ("outlook_prob", "Xác suất đạt mục tiêu kế tiếp", "P(reach the next target)", "0%", 14),
+    ("unsd_label", "UNSD 2023", "UNSD 2023", None, 18),
+    ("statcan_label", "Thống kê Canada", "Statistics Canada", None, 18),
+    ("escap_label", "ESCAP", "ESCAP", None, 18),
+    ("reason", "Lý do, ghi chú", "Reasons, notes", None, 50),
 ]
 
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
@@ -121,9 +123,12 @@ def indicator_records(scorecard: pd.DataFrame, lang: str = "vi") -> list[dict]:
             r["verified_label"] = fmt.pick(lang, "⚠ Chưa kiểm chứng", "⚠ Unverified")
         else:
             r["verified_label"] = fmt.pick(lang, "Đã kiểm chứng", "Verified")
-        r["status_label"] = narrative.status_label(r.get("status_headline"), lang)
-        r["result_label"] = narrative.status_label(r.get("result_2025"), lang) if r.get("result_2025") else fmt.MISSING
-        r["summary_label"] = narrative.status_label(review._category(r.get("summary_category")), lang)
+        # Status words of the one status model (me_utils.status), as on every page.
+        r["result_label"] = status.status_label(r.get("result_2025"), lang) if r.get("result_2025") else fmt.MISSING
+        r["outlook_label"] = status.status_label(r.get("outlook"), lang)
+        for m in ("unsd", "statcan", "escap"):
+            r[f"{m}_label"] = status.status_label(r.get(f"status_{m}"), lang)
+        r["reason"] = str(r.get(f"status_reason_{lang}") or "")
         out.append(r)
     return out
 
@@ -182,22 +187,19 @@ def _write_indicator_sheet(ws, records: list[dict], title: str, note: str, lang:
                 v = str(v)
             cell = ws.cell(row, j, v)
             cell.border = _BORDER
-            cell.alignment = Alignment(vertical="top", wrap_text=key in ("name", "target_basis"))
+            cell.alignment = Alignment(vertical="top", wrap_text=key in ("name", "target_basis", "reason"))
             if nf == "value":
                 cell.number_format = _value_format(r)
             elif nf == "target":
                 cell.number_format = _target_format(v)
             elif nf:
                 cell.number_format = nf
-        status_col = [k for k, *_ in INDICATOR_COLUMNS].index("status_label") + 1
-        colour = review.status_colour(r.get("status_headline"))
-        if colour:
-            ws.cell(row, status_col).fill = _fill(colour)
-            ws.cell(row, status_col).font = Font(bold=True, color="FFFFFF")
-        sum_col = [k for k, *_ in INDICATOR_COLUMNS].index("summary_label") + 1
-        scol = review.SUMMARY_COLOURS.get(review._category(r.get("summary_category")))
-        ws.cell(row, sum_col).fill = _fill(scol)
-        ws.cell(row, sum_col).font = Font(bold=True, color="FFFFFF")
+        keys = [k for k, *_ in INDICATOR_COLUMNS]
+        for key, code in (("result_label", r.get("result_2025")), ("outlook_label", r.get("outlook"))):
+            colour = review.status_colour(code)
+            if colour:
+                ws.cell(row, keys.index(key) + 1).fill = _fill(colour)
+                ws.cell(row, keys.index(key) + 1).font = Font(bold=True, color="FFFFFF")
         if r.get("verified_label", "").startswith("⚠"):
             ws.cell(row, [k for k, *_ in INDICATOR_COLUMNS].index("verified_label") + 1).font = \
                 Font(bold=True, color="B34700")
@@ -331,6 +333,7 @@ def build_workbook(scorecard: pd.DataFrame, matrix: pd.DataFrame | None = None,
     _write_notes_sheet(ws, lang, illustrative, manifest, headline_method, as_of)
     wb.properties.title = fmt.pick(lang, "Bảng đánh giá chỉ tiêu bình đẳng giới", "Gender-equality scorecard")
     wb.properties.creator = "me_utils"
+    safe_csv.neutralise_workbook(wb)  # text starting with = + - @ stays text (quotePrefix)
     return wb
 
 

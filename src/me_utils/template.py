@@ -21,6 +21,7 @@ import io
 import sys
 from pathlib import Path
 
+from . import safe_csv
 from .intake import DEPARTMENTS, YEAR_MAX, YEAR_MIN, match_department
 
 HEADER = ["Mã chỉ tiêu", "Tên chỉ tiêu", "Đơn vị", "Năm", "Kỳ báo cáo", "Giới tính", "Giá trị",
@@ -29,7 +30,7 @@ PERIOD_LABELS = {"FY": "Năm", "H1": "6 tháng"}
 SEX_LABELS = ["Tổng", "Nữ", "Nam"]
 DATA_SHEET, HELP_SHEET, LIST_SHEET = "Báo cáo", "Hướng dẫn", "Danh mục"
 HEADER_ROW = 5  # 1-based row of the header in the data sheet
-N_BLANK_ROWS = 30  # extra formatted rows for district figures
+N_BLANK_ROWS = 30  # extra formatted rows for district or commune figures
 
 INSTRUCTIONS_VI = [
     "HƯỚNG DẪN ĐIỀN MẪU BÁO CÁO SỐ LIỆU BÌNH ĐẲNG GIỚI",
@@ -57,6 +58,8 @@ INSTRUCTIONS_VI = [
     "fill “Ngày gửi” (submission date, dd/mm/yyyy); leave Year and Value empty on rows without data.",
 ]
 
+_UNIT_LINE = next(i for i, line in enumerate(INSTRUCTIONS_VI) if line.startswith("4. "))
+
 
 def department_indicators(dept: str, catalogue=None) -> list:
     """Catalogue indicators the department leads or co-reports, in catalogue order."""
@@ -77,21 +80,40 @@ def _periods(ind) -> list[str]:
     return ["H1", "FY"] if per == "half-year" else ["FY"]
 
 
-def _unit_names() -> list[tuple[str, str]]:
-    """(code, Vietnamese name) of the units, province first."""
+def _unit_names(year: int | None = None) -> list[tuple[str, str]]:
+    """(code, Vietnamese name) of the reporting units, province first.
+
+    With ``year``: the units valid on at least one day of that year — 2026 on: the province and
+    the 75 communes (full names, ``xã Đoàn Kết``, so a xã is never read as the former district
+    of the same name); up to 2024: the province and the 12 districts; 2025: both geographies
+    (districts to 30/06, communes from 01/07). Without a year: province and districts."""
     try:
         from .units import load_units
 
-        fr = load_units().frame()
-        name_col = next((c for c in ("name_vi", "name") if c in fr.columns), None)
-        rows = [(str(r["unit_code"]), str(r[name_col]) if name_col else str(r["unit_code"]))
-                for _, r in fr.iterrows()]
+        units = load_units()
+        if year is None:
+            rows = [(c, units.name(c, "vi")) for c in units.codes()]
+        else:
+            rows = [(u.unit_code, u.full_name_vi if u.level == "commune" else u.name_vi)
+                    for u in units.for_period(int(year), "FY")]
     except ImportError:
         from .intake import _FALLBACK_UNITS
 
         rows = list(_FALLBACK_UNITS.items())
     rows.sort(key=lambda t: (t[0] != "SL",))
     return rows
+
+
+def _unit_instruction(year: int | None) -> str:
+    """Instruction line 4 (which units to report for) for the template's year."""
+    if year is not None and int(year) >= 2026:
+        return ("4. “Đơn vị”: chọn “Tỉnh Sơn La” cho số liệu toàn tỉnh hoặc tên xã, phường (75 xã, phường "
+                "từ ngày 01/07/2025, Nghị quyết 1681/NQ-UBTVQH15); cấp huyện đã chấm dứt từ 01/07/2025, "
+                "không báo cáo theo huyện. Có thể thêm dòng cho từng xã ở phần dưới bảng.")
+    if year is not None and int(year) == 2025:
+        return ("4. “Đơn vị”: chọn “Tỉnh Sơn La” cho số liệu toàn tỉnh; số liệu đến 30/06/2025 theo huyện/"
+                "thành phố, từ 01/07/2025 theo 75 xã, phường mới. Có thể thêm dòng ở phần dưới bảng.")
+    return INSTRUCTIONS_VI[_UNIT_LINE]
 
 
 def make_template(dept: str, year: int | None = None, catalogue=None) -> bytes:
@@ -107,7 +129,7 @@ def make_template(dept: str, year: int | None = None, catalogue=None) -> bytes:
     if dept not in DEPARTMENTS:
         raise ValueError(dept)
     inds = department_indicators(dept, catalogue)
-    units = _unit_names()
+    units = _unit_names(year)
     name_vi = DEPARTMENTS[dept][0]
 
     wb = openpyxl.Workbook()
@@ -201,8 +223,8 @@ def make_template(dept: str, year: int | None = None, catalogue=None) -> bytes:
     ws.add_data_validation(dv_date)
 
     # Instructions sheet
-    for line in INSTRUCTIONS_VI:
-        help_ws.append([line])
+    for k, line in enumerate(INSTRUCTIONS_VI):
+        help_ws.append([_unit_instruction(year) if k == _UNIT_LINE else line])
     help_ws["A1"].font = Font(bold=True, size=13)
     help_ws.column_dimensions["A"].width = 120
     help_ws.append([])
@@ -211,6 +233,7 @@ def make_template(dept: str, year: int | None = None, catalogue=None) -> bytes:
     for ind in inds:
         help_ws.append([f"{ind.code} — {ind.name_vi} ({ind.unit})"])
 
+    safe_csv.neutralise_workbook(wb)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
