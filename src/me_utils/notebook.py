@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import build, demo, evidence, fmt, paths
+from . import fmt, paths
 from .style import use_house_style
 
 ILLUSTRATIVE_VI = "Dữ liệu minh họa"
@@ -78,15 +78,16 @@ def _built(root: Path) -> bool:
     return (Path(root) / "processed" / "manifest.json").exists()
 
 
-def data_root_or_demo(data_root: str | Path | None = None, *, build_demo: bool = True,
+def data_root_or_demo(data_root: str | Path | None = None, *, build_demo=None,
                       notice: bool = True) -> tuple[Path, bool]:
     """Resolve the data root an analysis should read, falling back to the demo data.
 
     Input: ``data_root`` — a folder (absolute, or relative to the repository root) used as
     given; empty/None means "the real data if built, else the illustrative demo data".
-    With ``build_demo`` the demo data root (``data/demo``) is generated and built on demand when
-    it is missing (``me demo`` + ``me build`` with its evidence base, about 30 s); with ``notice`` the one-line
-    :func:`demo_notice` (the figures are illustrative) is printed when the demo data is used.
+    ``build_demo``: a callable ``build_demo(root)`` that generates and builds the demo data root
+    when it is missing (the analysts' API passes one; the demo generator sits above this
+    layer), or None to never build it. With ``notice`` the one-line :func:`demo_notice` is
+    printed when the demo data is used.
     Output: ``(root, fallback)`` — the absolute data root and True when it is the demo
     fallback. Works outside :func:`start` (the analysts' API and plain scripts use it).
     """
@@ -97,11 +98,9 @@ def data_root_or_demo(data_root: str | Path | None = None, *, build_demo: bool =
         return real, False
     demo_root = paths.demo_data_root()
     if not _built(demo_root):
-        if not build_demo:
+        if build_demo is None:
             return real, False  # callers report "no processed data" themselves
-        demo.generate(demo_root, demo.DEFAULT_SEED)
-        build.run_build(demo_root)
-        evidence.build_evidence(demo_root)  # what `me build` does after the build
+        build_demo(demo_root)
     if notice:
         print(demo_notice(demo_root))
     return demo_root, True
@@ -174,7 +173,7 @@ def start(
     # data, said plainly below and bannered as illustrative. Scheduled runs always pass
     # data_root explicitly, so they never fall back. (A report notebook never builds the demo:
     # that is `make lab`'s job; the analysts' API does build it on demand.)
-    root, fallback = data_root_or_demo(data_root, build_demo=False, notice=False)
+    root, fallback = data_root_or_demo(data_root, build_demo=None, notice=False)
     manifest = read_manifest(root)
     ctx = ReportContext(
         unit=unit,
