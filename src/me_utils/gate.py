@@ -45,9 +45,10 @@ from . import fmt
 
 PROVINCE = "SL"
 DISTRICTS = ["TPSL", "QN", "TC", "ML", "BY", "PY", "MC", "YC", "MS", "SM", "SC", "VH"]
-#: Indicators whose counts are people reached by GBV, domestic-violence or trafficking work.
-#: DV.2 (TV channels airing a programme) counts channels, not people, so it is not gated.
-GBV_DERIVED_CODES = ("M3.C2a", "M3.C2b", "M3.C3", "G.1", "G.2", "DV.1", "DV.3", "DV.4", "DV.4a",
+#: Indicators of the GBV (2232/QĐ-TTg), domestic-violence (45/QĐ-TTg) and trafficking (M3.C3)
+#: work. DV.2 counts TV channels, not people, but is gated with its programme so that the
+#: rule stays one list (its small counts are hidden like any other).
+GBV_DERIVED_CODES = ("M3.C2a", "M3.C2b", "M3.C3", "G.1", "G.2", "DV.1", "DV.2", "DV.3", "DV.4", "DV.4a",
                      "DV.4b", "DV.4c", "DV.5")
 VALUE_COLUMNS = ["value", "numerator", "denominator", "ci_low", "ci_high"]
 KEY = ["indicator_code", "unit_code", "year", "period", "sex"]
