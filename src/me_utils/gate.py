@@ -270,20 +270,10 @@ def publish(figures: pd.DataFrame, k: int = D.DEFAULT_K, cache_dir: str | None =
             continue
         arrays[key] = arr
     for fam in _families({key: g for key, g in groups.items() if key in arrays}):
-        forced = frozen = None
-        if len(fam) > 1:
-            g0 = groups[fam[0]]
-            plane = D.suppress_cube(g0.denominators(arrays[fam[0]]),
-                                    [g0.units, g0.years] + ([["H1", "H2"]] if g0.halves else []),
-                                    ("unit_code", "year", "half")[: 3 if g0.halves else 2],
-                                    k=k, cache_dir=cache)
-            shape = tuple(s + 1 for s in arrays[fam[0]].shape)
-            forced = np.zeros(shape, dtype=bool)
-            frozen = np.zeros(shape, dtype=bool)
-            forced[:, -1] = plane.hidden
-            frozen[:, -1] = ~plane.hidden
-        for key in fam:
-            cube = _suppress(groups[key], arrays[key], k, cache, forced, frozen)
+        if len(fam) == 1:
+            _apply(groups[fam[0]], _suppress(groups[fam[0]], arrays[fam[0]], k, cache), reason, k)
+            continue
+        for key, cube in _suppress_family(fam, groups, arrays, k, cache).items():
             _apply(groups[key], cube, reason, k)
     sup = reason != ""
     out["suppressed"] = sup
@@ -291,6 +281,41 @@ def publish(figures: pd.DataFrame, k: int = D.DEFAULT_K, cache_dir: str | None =
     for c in VALUE_COLUMNS:
         out[c] = pd.to_numeric(out[c], errors="coerce").astype(float).mask(sup)
     return out
+
+
+def _suppress_family(fam, groups, arrays, k, cache) -> dict:
+    """Cubes of indicators sharing one denominator plane, with the same hidden totals.
+
+    The plane (district × year [× half] denominators) is suppressed first and imposed on each
+    indicator (hidden totals forced, shown totals frozen). When an indicator cannot be
+    protected with its totals frozen, it may hide more totals; those are then forced on every
+    member and the members are suppressed again, until all hide the same totals (the set only
+    grows, so this ends)."""
+    g0 = groups[fam[0]]
+    plane = D.suppress_cube(g0.denominators(arrays[fam[0]]),
+                            [g0.units, g0.years] + ([["H1", "H2"]] if g0.halves else []),
+                            ("unit_code", "year", "half")[: 3 if g0.halves else 2], k=k, cache_dir=cache)
+    shape = tuple(s_ + 1 for s_ in arrays[fam[0]].shape)
+    tot_hidden = plane.hidden.copy()
+    freeze = True
+    while True:
+        cubes = {}
+        forced = np.zeros(shape, dtype=bool)
+        forced[:, -1] = tot_hidden
+        frozen = np.zeros(shape, dtype=bool)
+        frozen[:, -1] = ~tot_hidden
+        for key in fam:
+            try:
+                cubes[key] = _suppress(groups[key], arrays[key], k, cache, forced, frozen if freeze else None)
+            except ValueError:
+                cubes[key] = _suppress(groups[key], arrays[key], k, cache, forced, None)
+        union = tot_hidden.copy()
+        for cube in cubes.values():
+            union |= cube.hidden[:, -1]
+        if np.array_equal(union, tot_hidden):
+            return cubes
+        tot_hidden = union
+        freeze = False
 
 
 def _suppress(g: _Group, arr, k, cache, forced=None, frozen=None):
