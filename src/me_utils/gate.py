@@ -353,6 +353,30 @@ def _apply(g: _Group, cube, reason: pd.Series, k: int) -> None:
                 reason[per["H1"]] = "complementary"
 
 
+def published_observations(observations: pd.DataFrame, k: int = D.DEFAULT_K,
+                           cache_dir: str | None = None) -> pd.DataFrame:
+    """``observations.csv`` rows a report may show: the GBV-derived rows that :func:`publish`
+    suppresses are left out (so no value, interval, chart point or trend uses them); other
+    rows and the column order are unchanged. Input: the observations frame
+    (``docs/CONTRACTS.md``); Wilson intervals are computed for the gate when absent.
+    Output: DataFrame with the same columns. A stop-gap until every report reads the gated
+    evidence table."""
+    from .intervals import wilson_ci
+
+    fig = observations.copy()
+    if "ci_low" not in fig.columns:
+        num = pd.to_numeric(fig["numerator"], errors="coerce").to_numpy(float)
+        den = pd.to_numeric(fig["denominator"], errors="coerce").to_numpy(float)
+        ok = np.isfinite(num) & np.isfinite(den) & (den > 0) & (num >= 0) & (num <= den)
+        lo, hi = wilson_ci(np.where(ok, num, 0), np.where(ok, den, 1))
+        fig["ci_low"] = np.where(ok, np.asarray(lo) * 100, np.nan)
+        fig["ci_high"] = np.where(ok, np.asarray(hi) * 100, np.nan)
+    if "gbv_derived" not in fig.columns:
+        fig["gbv_derived"] = is_gbv_derived(fig["indicator_code"])
+    gated = publish(fig, k=k, cache_dir=cache_dir)
+    return observations.loc[~gated["suppressed"].to_numpy()].reset_index(drop=True)
+
+
 # --------------------------------------------------------------------------- assessments
 
 #: Columns of a scorecard assessment anchored on the figures (blanked with the figures).

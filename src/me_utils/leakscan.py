@@ -39,7 +39,17 @@ _NUM = r"(\d{1,3}(?:[.,]\d)?)"
 INTERVAL_RE = re.compile(r"(?<![\d.,])" + _NUM + r"\s*%?\s*(?:–|-|đến|to)\s*" + _NUM + r"(?![\d])")
 #: "0,0 (2024); KTC 95%: 0,0–65,8" (scorecard latest value) or "12.5 (2024); 95% CI: …"
 LATEST_RE = re.compile(_NUM + r"\s*%?\s*\((\d{4})\);\s*(?:KTC 95%|95% CI):\s*" + _NUM + r"\s*%?\s*(?:–|-)\s*" + _NUM)
+#: "2025 78,2% (74,3–81,6%)" (phase-end review table: year, value, interval)
+YEAR_VALUE_CI_RE = re.compile(r"(?<!\d)(\d{4})\s+" + _NUM + r"\s*%\s*\(" + _NUM + r"\s*%?\s*(?:–|-)\s*" + _NUM + r"\s*%?\)")
 NMAX = 1200
+#: workbook headers (vi/en) → field
+XLSX_HEADERS = {"năm gần nhất": "year", "latest year": "year", "latest_year": "year", "year": "year", "năm": "year",
+                "giá trị gần nhất": "value", "latest value": "value", "latest_value": "value", "value": "value",
+                "giá trị": "value",
+                "ktc 95% – cận dưới": "lo", "95% ci – low": "lo", "ci_low": "lo",
+                "ktc 95% – cận trên": "hi", "95% ci – high": "hi", "ci_high": "hi",
+                "tử số": "num", "numerator": "num", "mẫu số": "den", "denominator": "den",
+                "unit_code": "unit", "đơn vị": "unit"}
 
 
 def _num(s: str) -> float:
@@ -121,6 +131,9 @@ def parse_html(path: Path, unit: str | None = None) -> list[dict]:
         for lm in LATEST_RE.finditer(row):
             facts += _interval_facts(f, m.group(1), unit, lm.group(2), _num(lm.group(1)),
                                      _num(lm.group(3)), _num(lm.group(4)))
+        for rm in YEAR_VALUE_CI_RE.finditer(row):
+            facts += _interval_facts(f, m.group(1), unit, rm.group(1), _num(rm.group(2)),
+                                     _num(rm.group(3)), _num(rm.group(4)))
     # 2. tables under a caption naming an indicator: Năm/Year, Tử số, Mẫu số, Giá trị, KTC
     for cap, tab in re.findall(r'<p class="me-caption">(.*?)</p>\s*(<table\b.*?</table>)', text, re.S | re.I):
         cap_t = _text(cap)
@@ -162,42 +175,50 @@ def parse_html(path: Path, unit: str | None = None) -> list[dict]:
 
 
 def parse_xlsx(path: Path, unit: str | None = None) -> list[dict]:
-    """Facts from a workbook: any row naming a GBV indicator with a year and an interval, or
-    with numerator/denominator columns (header row found by name)."""
+    """Facts from a workbook: on every sheet, a header row naming the indicator code column
+    (``Mã chỉ tiêu``/``indicator_code``) maps the year, value, interval and count columns of
+    the rows below (:data:`XLSX_HEADERS`); text cells with "value (year); KTC 95%: lo–hi" are
+    read too."""
     import openpyxl
 
     facts = []
+    f = str(path)
     wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     for ws in wb.worksheets:
         header = None
         for row in ws.iter_rows(values_only=True):
             cells = ["" if c is None else str(c) for c in row]
             low = [c.strip().lower() for c in cells]
-            if header is None and any(c in ("indicator_code", "mã chỉ tiêu", "mã") for c in low):
-                header = low
+            if any(c in ("indicator_code", "mã chỉ tiêu") for c in low):
+                header = [XLSX_HEADERS.get(c, "") for c in low]
                 continue
             line = " | ".join(cells)
             m = GBV_CODE_RE.search(line)
             if not m:
                 continue
+            code = m.group(1)
             for lm in LATEST_RE.finditer(line):
-                facts += _interval_facts(str(path), m.group(1), unit or _unit_of(path), lm.group(2),
+                facts += _interval_facts(f, code, unit or _unit_of(path), lm.group(2),
                                          _num(lm.group(1)), _num(lm.group(3)), _num(lm.group(4)))
-            if header:
-                rec = dict(zip(header, row))
-                u = rec.get("unit_code") or unit or _unit_of(path)
-                y = rec.get("year") or rec.get("latest_year")
-                try:
-                    y = int(float(y))
-                except (TypeError, ValueError):
-                    continue
-                for key, field in (("numerator", "num"), ("denominator", "den")):
-                    v = rec.get(key)
-                    if isinstance(v, (int, float)) and np.isfinite(v):
-                        facts.append(_fact(str(path), m.group(1), u, y, "FY", field, v, v))
-                lo, hi, v = rec.get("ci_low"), rec.get("ci_high"), rec.get("latest_value", rec.get("value"))
-                if all(isinstance(z, (int, float)) and np.isfinite(z) for z in (lo, hi, v)):
-                    facts += _interval_facts(str(path), m.group(1), u, y, round(v, 1), round(lo, 1), round(hi, 1))
+            if not header:
+                continue
+            rec = {h: v for h, v in zip(header, row) if h}
+            u = rec.get("unit") or unit or _unit_of(path)
+            try:
+                y = int(float(rec.get("year")))
+            except (TypeError, ValueError):
+                continue
+
+            def num(v):
+                return float(v) if isinstance(v, (int, float)) and np.isfinite(v) else None
+
+            for key in ("num", "den"):
+                v = num(rec.get(key))
+                if v is not None:
+                    facts.append(_fact(f, code, u, y, "FY", key, v, v))
+            v, lo, hi = num(rec.get("value")), num(rec.get("lo")), num(rec.get("hi"))
+            if None not in (v, lo, hi):
+                facts += _interval_facts(f, code, u, y, round(v, 1), round(lo, 1), round(hi, 1))
     return facts
 
 
