@@ -96,6 +96,18 @@ def _unit_of(path: Path) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _district_names() -> dict:
+    from .units import load_units
+
+    units = load_units()
+    return {units.name(c, lang): c for c in DISTRICTS for lang in ("vi", "en")}
+
+
+def _district_code(name: str) -> str | None:
+    return _district_names().get(name.strip())
+
+
 def _fact(file, code, unit, year, period, field, lo, hi):
     return {"file": file, "indicator_code": code, "unit_code": unit, "year": int(year), "period": period,
             "field": field, "lo": float(lo), "hi": float(hi)}
@@ -161,6 +173,26 @@ def parse_html(path: Path, unit: str | None = None) -> list[dict]:
                 vm = re.match(_NUM, v or "")
                 if im and vm:
                     facts += _interval_facts(f, code, unit, y, _num(vm.group(1)), _num(im.group(1)), _num(im.group(2)))
+        elif re.search(r"theo loại và năm|by type and year", cap_t) and heads:
+            # GBV incidents by type × year: the total row is the GBV survivors of the unit per
+            # year, i.e. the denominator of M3.C2a and G.1
+            tot = [r for r in rows if r and r[0] in ("Tổng", "Total")]
+            if tot:
+                for h, cell in zip(heads[1:], tot[0][1:]):
+                    v = _int_cell(cell)
+                    if re.fullmatch(r"\d{4}", h) and v is not None:
+                        facts.append(_fact(f, "M3.C2a", unit, int(h), "FY", "den", v, v))
+        elif (ym := re.search(r"(?:theo huyện và loại, năm|by district and type,)\s*(\d{4})", cap_t)):
+            # province page: district × type for one year; the total column is each
+            # district's GBV survivors (denominator of M3.C2a and G.1), the total row the province's
+            y = int(ym.group(1))
+            for r in rows:
+                if not r:
+                    continue
+                u = PROVINCE if r[0] in ("Tổng", "Total") else _district_code(r[0])
+                v = _int_cell(r[-1])
+                if u is not None and v is not None:
+                    facts.append(_fact(f, "M3.C2a", u, y, "FY", "den", v, v))
         elif re.search(r"Nạn nhân trở về|Returnees in need", cap_t):
             # section 8 of the GBV page: year × (supported, not supported, total, share)
             for r in rows:
