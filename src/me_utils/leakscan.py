@@ -476,22 +476,18 @@ def scan_reports(reports_dir, k: int = 5) -> list[dict]:
     for p in sorted(root.rglob("*")):
         if "_restricted" in p.parts or not p.is_file():
             continue
+        facts = []
         if p.suffix == ".html":
             text = p.read_text(encoding="utf-8", errors="replace")
             if "gbv" in p.stem:
                 for f in D.scan_html_for_disclosure(text, k):
                     out.append({"file": str(p), "where": str(f["where"]), "text": f["text"], "reason": f["kind"]})
-            for fact in parse_html(p):
-                if fact["lo"] == fact["hi"] and 0 < fact["lo"] < k:
-                    out.append({"file": str(p), "where": f"{fact['indicator_code']} {fact['unit_code']} {fact['year']}",
-                                "text": f"{fact['field']} = {int(fact['lo'])}", "reason": "small_count"})
-                elif fact["field"] == "den" and fact["hi"] < k and fact["lo"] > 0:
-                    out.append({"file": str(p), "where": f"{fact['indicator_code']} {fact['unit_code']} {fact['year']}",
-                                "text": f"interval implies n ≤ {int(fact['hi'])}", "reason": "interval"})
+            facts = parse_html(p)
             lines = [_text(tr) for tr in re.findall(r"<tr\b.*?</tr>", text, re.S | re.I)]
         elif p.suffix == ".xlsx":
             import openpyxl
 
+            facts = parse_xlsx(p)
             wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
             lines = [" | ".join("" if c is None else str(c) for c in row)
                      for ws in wb.worksheets for row in ws.iter_rows(values_only=True)]
@@ -499,6 +495,14 @@ def scan_reports(reports_dir, k: int = 5) -> list[dict]:
             lines = p.read_text(encoding="utf-8", errors="replace").splitlines()
         else:
             continue
+        for fact in facts:
+            where = f"{fact['indicator_code']} {fact['unit_code']} {fact['year']}"
+            if fact["lo"] == fact["hi"] and 0 < fact["lo"] < k:
+                out.append({"file": str(p), "where": where, "text": f"{fact['field']} = {int(fact['lo'])}",
+                            "reason": "small_count"})
+            elif fact["field"] == "den" and 0 < fact["lo"] and fact["hi"] < k:
+                out.append({"file": str(p), "where": where, "text": f"interval implies n ≤ {int(fact['hi'])}",
+                            "reason": "interval"})
         for i, line in enumerate(lines):
             m = GBV_CODE_RE.search(line)
             if not m:
@@ -510,3 +514,24 @@ def scan_reports(reports_dir, k: int = 5) -> list[dict]:
                     out.append({"file": str(p), "where": f"line {i + 1} ({m.group(1)})", "text": im.group(0),
                                 "reason": f"interval of {hit[0]} of {hit[1]}"})
     return out
+
+
+def main(argv=None) -> int:
+    """``python -m me_utils.leakscan REPORTS_DIR [--k 5]``: print every finding of
+    :func:`scan_reports` (file, where, text, reason); exit 1 when there is one."""
+    import argparse
+
+    ap = argparse.ArgumentParser(prog="python -m me_utils.leakscan",
+                                 description="scan rendered reports for GBV-derived small counts")
+    ap.add_argument("reports", help="folder of rendered reports (e.g. reports/)")
+    ap.add_argument("--k", type=int, default=5, help="threshold: counts 1…k−1 are small (default 5)")
+    a = ap.parse_args(argv)
+    found = scan_reports(a.reports, a.k)
+    for f in found:
+        print(f"{f['file']}: {f['where']}: {f['text']} ({f['reason']})")
+    print(f"{len(found)} phát hiện / findings")
+    return 1 if found else 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
