@@ -35,7 +35,7 @@ UNITS = "SL,SC"
 
 
 def _cli(*args, env=None):
-    res = subprocess.run([sys.executable, "-m", "me_utils.cli", *args], capture_output=True, text=True, env=env)
+    res = subprocess.run([sys.executable, "-m", "me_utils.cli", *args], capture_output=True, text=True, env=env, check=False)
     assert res.returncode == 0, res.stdout[-2000:] + res.stderr[-2000:]
     return res
 

@@ -75,6 +75,15 @@ ASSUMPTIONS = {
 }
 
 
+def default_cache_dir() -> str:
+    """Folder where suppression *patterns* (never counts) are cached: env ``ME_SDC_CACHE`` or
+    ``me_utils_sdc_cache`` in the system temp folder."""
+    import os
+    import tempfile
+
+    return os.environ.get("ME_SDC_CACHE") or os.path.join(tempfile.gettempdir(), "me_utils_sdc_cache")
+
+
 class DisclosureError(ValueError):
     """A table about to be displayed would disclose identifiers or small counts."""
 

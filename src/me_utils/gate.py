@@ -34,9 +34,6 @@ figure without counts cannot be checked and is hidden.
 """
 from __future__ import annotations
 
-import os
-import tempfile
-
 import numpy as np
 import pandas as pd
 
@@ -71,12 +68,6 @@ ASSUMPTIONS = {
         "A figure without numerator and denominator cannot be checked and is hidden.",
     ],
 }
-
-
-def default_cache_dir() -> str:
-    """Folder where suppression *patterns* (never counts) are cached: env ``ME_SDC_CACHE`` or
-    the system temp folder."""
-    return os.environ.get("ME_SDC_CACHE") or os.path.join(tempfile.gettempdir(), "me_utils_sdc_cache")
 
 
 def is_gbv_derived(codes) -> np.ndarray:
@@ -233,7 +224,7 @@ def publish(figures: pd.DataFrame, k: int = D.DEFAULT_K, cache_dir: str | None =
     sex, value, numerator, denominator, ci_low, ci_high`` and a bool ``gbv_derived`` (missing:
     taken from :data:`GBV_DERIVED_CODES`); ``k`` — threshold (counts 1…k−1 are hidden);
     ``cache_dir`` — where :func:`me_utils.disclosure.suppress_cube` caches patterns (default
-    :func:`default_cache_dir`; ``""`` for none).
+    :func:`me_utils.disclosure.default_cache_dir`; ``""`` for none).
     Output: the same rows in the same order with ``suppressed`` (bool) and
     ``suppress_reason`` (``'primary'``, ``'complementary'`` or ``''``); value, numerator,
     denominator, ci_low and ci_high are NaN where suppressed. Rows not GBV-derived pass
@@ -245,7 +236,7 @@ def publish(figures: pd.DataFrame, k: int = D.DEFAULT_K, cache_dir: str | None =
         raise ValueError(f"gate.publish: missing column(s) {miss}")
     if k < 2:
         raise ValueError("gate.publish: k must be at least 2")
-    cache = default_cache_dir() if cache_dir is None else (cache_dir or None)
+    cache = D.default_cache_dir() if cache_dir is None else (cache_dir or None)
     out = figures.copy()
     gbv = (out["gbv_derived"].fillna(False).astype(bool) if "gbv_derived" in out.columns
            else pd.Series(is_gbv_derived(out["indicator_code"]), index=out.index))
