@@ -144,13 +144,14 @@ def _facts_from(out: pd.DataFrame) -> pd.DataFrame:
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_independent_attacker_on_random_tables(seed):
     # two indicators sharing their denominators (like M3.C2a and G.1), H1 nested in FY
-    rows = _random_rows(seed, codes=("M3.C2a", "G.1"), shared=True)
+    # two years keep the LP work small; the structure (districts, halves, shared totals) is whole
+    rows = _random_rows(seed, codes=("M3.C2a", "G.1"), years=range(2023, 2025), shared=True)
     truth = _figures(rows)
     out = gate.publish(truth, cache_dir="")
     assert out["suppressed"].any()
     tg = L.sensitive_cells(truth)
     res = L.attack(_facts_from(out), tg, shared_denominators=(("M3.C2a", "G.1"),))
-    assert len(tg) > 50
+    assert len(tg) > 100
     assert not res["determined"].any(), res[res["determined"]].head()
     # negative control: publishing every row gives the small counts away
     bare = truth.assign(suppressed=False)
@@ -194,6 +195,7 @@ def test_suppression_note_names_where_never_values():
     assert "M3.C2a (SC): 2024" in allu
 
 
+@pytest.mark.slow
 def test_demo_observations_attacked_independently(tmp_path):
     """The whole demo set of GBV-derived figures, gated, against the independent attacker
     (every shown row's counts known; province = Σ districts; FY = H1 + H2)."""
