@@ -227,3 +227,43 @@ def test_demo_observations_attacked_independently(tmp_path):
     # and M3.C3 for the province in 2022 and 2023 (3 and 1 unsupported)
     m = out[(out["indicator_code"] == "M3.C3") & (out["unit_code"] == "SL") & out["year"].isin([2022, 2023])]
     assert m["suppressed"].all() and (m["suppress_reason"] == "primary").all()
+
+
+@pytest.mark.slow
+def test_scorecard_on_gated_observations_and_assessment_gate(tmp_path):
+    """Sốp Cộp: every yearly GBV figure is hidden, so the scorecard built from the published
+    observations has no point for them, and the assessment gate says why in Vietnamese; the
+    province keeps its assessments."""
+    import subprocess
+    import sys
+
+    from me_utils import catalogue, dataset, scorecard
+
+    root = tmp_path / "demo"
+    subprocess.run([sys.executable, "-m", "me_utils.cli", "demo", "--out", str(root), "--seed", "20250506"],
+                   check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "me_utils.cli", "build", "--root", str(root)], check=True,
+                   capture_output=True)
+    obs = dataset.load_observations(root)
+    cat = catalogue.load_catalogue()
+    pub = gate.published_observations(obs, cache_dir=str(tmp_path / "c"))
+    assert len(pub) < len(obs)
+    assert set(pub.columns) == set(obs.columns)
+    fig = obs.assign(ci_low=np.nan, ci_high=np.nan, gbv_derived=gate.is_gbv_derived(obs["indicator_code"]))
+    gated = gate.publish(fig, cache_dir=str(tmp_path / "c"))
+    # published_observations drops exactly the suppressed rows
+    assert len(pub) == int((~gated["suppressed"]).sum())
+    for unit in ("SC", "SL"):
+        sc = scorecard.build_scorecard(cat, pub, unit=unit).assign(unit_code=unit)
+        out = gate.publish_assessments(sc, gated, period_start=2021, period_end=2025).set_index("indicator_code")
+        if unit == "SC":
+            for code in ("M3.C2a", "M3.C2b", "M3.C3", "G.1", "G.2", "DV.4", "DV.5"):
+                r = out.loc[code]
+                assert r["summary_category"] == "suppressed" and r["gate_suppressed"]
+                assert np.isnan(r["latest_value"]) and np.isnan(r["proj_2025"]) and np.isnan(r["prob_reach_2025"])
+                assert r["gate_note_vi"].startswith("Số liệu nhỏ bị ẩn để bảo vệ người bị hại")
+            assert out.loc["DV.1", "summary_category"] != "suppressed"  # large counts stay
+        else:
+            for code in ("M3.C2a", "G.1", "M3.C3"):
+                assert not out.loc[code, "gate_suppressed"]
+                assert np.isfinite(out.loc[code, "latest_value"])
