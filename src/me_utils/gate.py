@@ -398,7 +398,8 @@ def publish_assessments(assessments: pd.DataFrame, gated: pd.DataFrame, max_hidd
     :func:`publish`, period ``FY``, sex ``T``, years ``period_start``…``period_end`` when given)
     is *mostly suppressed* when more than ``max_hidden_share`` of its years are hidden or fewer
     than ``min_shown`` are shown: then every value, interval, projection, probability and status
-    is blanked (NaN / ``''``) and ``summary_category`` becomes ``'suppressed'``. Otherwise, when
+    is blanked (NaN / ``''``) and ``summary_category`` (and an assessed ``result_2025``) becomes
+    ``'suppressed'``. Otherwise, when
     the row's ``latest_value`` is not a shown figure of ``latest_year`` (the latest figure is
     hidden), the latest value, its interval and the gap are blanked. Output: a copy with columns
     ``gate_suppressed`` (bool), ``gate_note_vi``, ``gate_note_en`` (the reason sentence).
@@ -434,7 +435,7 @@ def publish_assessments(assessments: pd.DataFrame, gated: pd.DataFrame, max_hidd
                     out.at[i, c] = ""
             if "summary_category" in out.columns:
                 out.at[i, "summary_category"] = "suppressed"
-            if "result_2025" in out.columns and r.get("result_2025") not in ("no_target",):
+            if "result_2025" in out.columns and r.get("result_2025") in ("achieved", "not_achieved", "pending"):
                 out.at[i, "result_2025"] = "suppressed"
             out.at[i, "gate_suppressed"] = True
             out.at[i, "gate_note_vi"], out.at[i, "gate_note_en"] = NOTE_SERIES["vi"], NOTE_SERIES["en"]
