@@ -129,10 +129,7 @@ class GbvReport:
 
 
 def _cache_dir() -> str:
-    import os
-    import tempfile
-
-    return os.environ.get("ME_SDC_CACHE") or os.path.join(tempfile.gettempdir(), "me_utils_sdc_cache")
+    return D.default_cache_dir()
 
 
 def _counts(frame: pd.DataFrame, dim: str | None, cats: list, years: list) -> np.ndarray:

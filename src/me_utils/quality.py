@@ -253,13 +253,19 @@ def findings_table(findings: pd.DataFrame, lang: str = "vi", severities=("error"
                    limit: int = 200) -> pd.DataFrame:
     """Located findings for display: file, sheet, row, column, value, reason (report language).
 
-    Values of the note column are never shown (free text may hold names); every cell is shown
+    Values of the note column are never shown (free text may hold names), nor any value of the
+    GBV register (findings with code ``gbv_register`` or a file under ``gbv/``); every cell is shown
     as text and escaped by :func:`me_utils.notebook.show_table`.
     """
     f = findings[findings["severity"].isin(severities)].copy()
     f = f.head(limit)
     note_cols = {intake.fold(a) for a in intake.COLUMN_ALIASES["note"]}
-    f["value"] = [("" if intake.fold(c) in note_cols else v) for c, v in zip(f["column"], f["value"])]
+    # no cell value of the GBV register is ever shown, whichever column (older findings.csv
+    # files may still carry some)
+    code = f["code"].astype(str) if "code" in f.columns else pd.Series("", index=f.index)
+    reg = (code == "gbv_register") | f["file"].astype(str).str.startswith("gbv/")
+    f["value"] = [("" if intake.fold(c) in note_cols or r else v)
+                  for c, v, r in zip(f["column"], f["value"], reg)]
     out = pd.DataFrame({
         fmt.pick(lang, "Mức", "Severity"): f["severity"].map(lambda s: fmt.pick(lang, *SEVERITY_LABELS.get(s, (s, s)))),
         fmt.pick(lang, "Tệp", "File"): f["file"],
