@@ -392,6 +392,30 @@ def place_point_labels(ax, xs, ys, texts, fontsize: float = 8, pad_px: float = 2
     return out
 
 
+def funnel_alt(table: pd.DataFrame, od: dict, levels: Sequence[float], per: float, lang: str,
+               what: str | None = None, denominator: str | None = None, title: str | None = None) -> str:
+    """Alt text of a funnel plot in the report language: what is plotted, how many units,
+    the limits and pooled value, and which units lie outside the widest limits (by name, in
+    name order — a prompt to look closer, not a ranking)."""
+    from me_utils.fmt import pick
+    from me_utils.labels import label
+
+    lv = _check_levels(levels)
+    top = lv[-1]
+    tag = _level_tag(top)
+    col = f"position_{tag}"
+    out_units = sorted(table.loc[table[col] != "within", "unit"].astype(str)) if col in table else []
+    outside = (label("funnel_alt_outside", lang, level=_level_label(top, lang), units=", ".join(out_units))
+               if out_units else label("funnel_alt_none_outside", lang))
+    theta = fmt_number(od["theta0"] * per, 1 if per != 1 else 3, lang)
+    text = label("funnel_alt", lang,
+                 what=(what or pick(lang, "giá trị", "value")).lower() if what else pick(lang, "giá trị", "value"),
+                 n=len(table), denominator=(denominator or pick(lang, "mẫu số", "denominator")).lower(),
+                 levels=pick(lang, " và ", " and ").join(_level_label(x, lang) for x in lv), theta=theta,
+                 outside=outside)
+    return f"{title}. {text}" if title else text
+
+
 def plot_funnel(table: pd.DataFrame, od: dict, kind: str = "proportion", per: float = 1.0,
                 levels: Sequence[float] = LEVELS, title: str | None = None,
                 xlabel: str | None = None, ylabel: str | None = None, lang: str = "vi",
@@ -463,4 +487,5 @@ def plot_funnel(table: pd.DataFrame, od: dict, kind: str = "proportion", per: fl
     fig.tight_layout()
     place_point_labels(ax, shown["denominator"].to_numpy(float), shown["value"].to_numpy(float),
                        shown["unit"].astype(str).tolist())
+    style.set_alt(fig, funnel_alt(shown, od, lv, per, lang, what=ylabel, denominator=xlabel, title=title))
     return fig

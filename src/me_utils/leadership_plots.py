@@ -40,19 +40,14 @@ def _t(lang, vi, en):
 
 
 def _show_fig(fig) -> None:
-    """Show a figure as an embedded PNG and close it.
+    """Show a figure as an embedded PNG with its alt text (attached by the figure function)
+    and close it; a PNG display object is embedded by nbconvert whatever the backend."""
+    style.show_figure(fig, lang=getattr(fig, "me_lang", "vi"))
 
-    The house style selects the Agg backend, so a Figure object would print as text in a
-    kernel; a PNG display object is embedded by nbconvert whatever the backend.
-    """
-    import io
 
-    from IPython.display import Image, display
-
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=style.DPI, bbox_inches="tight")
-    plt.close(fig)
-    display(Image(data=buf.getvalue(), format="png"))
+def _alt_values(rows, lang: str) -> str:
+    """``'label: value, label: value'`` for alt texts."""
+    return "; ".join(f"{k}: {v}" for k, v in rows)
 
 
 def _illus(lang: str, on: bool) -> str:
@@ -220,7 +215,20 @@ def fig_council_shares(shares: pd.DataFrame, reference: pd.DataFrame, lang: str 
                  + where + _illus(lang, illustrative))
     # Below the axes, so that no interval or comparison line is hidden behind it.
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), fontsize=8, ncol=2, frameon=False)
+    style.format_axes(fig, lang)
+    style.wrap_titles(fig)
     fig.tight_layout()
+    parts = []
+    for lv in levels:
+        sub = shares[shares["level"] == lv]
+        vals = ", ".join(f"{L.term_label(t, lang)} {fmt.fmt_pct(v, 1, lang)}"
+                         for t, v in zip(sub["term"], sub["share_pct"]))
+        parts.append((L.level_label(lv, lang), vals))
+    fig.me_lang = lang
+    style.set_alt(fig, ax.get_title().replace("\n", " ") + ". "
+                  + _t(lang, "Biểu đồ điểm kèm khoảng tin cậy 95%, tỷ lệ nữ đại biểu theo cấp và nhiệm kỳ — ",
+                       "Dot chart with 95% intervals, women's share of seats by level and term — ")
+                  + _alt_values(parts, lang) + ".")
     return fig
 
 
@@ -261,7 +269,18 @@ def fig_yearly_share(shares: pd.DataFrame, targets: L.Targets, lang: str = "vi",
     ax.set_ylabel(ylabel)
     ax.set_title(title + _illus(lang, illustrative))
     ax.legend(loc="lower right", fontsize=8)
+    vals = ", ".join(f"{int(y)}: {fmt.fmt_pct(v, 1, lang)}" for y, v in zip(d["year"], d[value]))
+    tg = ", ".join(f"{yr}: {fmt.fmt_pct(tv, 0, lang)}" for yr, tv in
+                   ((2025, targets.target_2025), (2030, targets.target_2030)) if tv is not None)
+    alt = (f"{title}. " + _t(lang, "Tỷ lệ theo năm kèm khoảng tin cậy 95%", "Yearly share with 95% intervals")
+           + (f" ({vals})" if vals else "")
+           + (_t(lang, "; mục tiêu ", "; targets ") + tg if tg else "") + ".")
+    fig.me_lang = lang
+    prev = style.get_alt(fig)
+    style.set_alt(fig, f"{prev} {alt}" if prev and not own else alt)
     if own:
+        style.format_axes(fig, lang)
+        style.wrap_titles(fig)
         fig.tight_layout()
     return fig
 
@@ -277,19 +296,20 @@ def fig_council_funnel(table: pd.DataFrame, od: dict, term: str, level: str, lan
     tab["unit"] = [L.unit_name(c, lang) for c in codes]
     title = _t(lang, f"{L.level_label(level, 'vi')}: tỷ lệ nữ đại biểu theo huyện, {L.term_label(term, 'vi')}",
                f"{L.level_label(level, 'en')}: women's share of seats by district, {L.term_label(term, 'en')}")
+    # Zoom on the funnel (the shared plot spans 0–100%), never cutting a unit or a 99.8% limit;
+    # given to plot_funnel so that its labels are placed on the final axes.
+    top = float(np.nanmax(np.r_[tab["value"], tab["upper_998"], tab.get("adj_upper_998", tab["upper_998"])]))
     fig = plot_funnel(tab, od, kind="proportion", per=100.0, lang=lang, title=title + _illus(lang, illustrative),
                       xlabel=_t(lang, "Số đại biểu (ghế)", "Seats"),
-                      ylabel=_t(lang, "Tỷ lệ nữ (%)", "Women (%)"))
-    ax = fig.axes[0]
-    # Zoom on the funnel (the shared plot spans 0–100%), never cutting a unit or a 99.8% limit.
-    top = float(np.nanmax(np.r_[tab["value"], tab["upper_998"], tab.get("adj_upper_998", tab["upper_998"])]))
-    ax.set_ylim(0, min(100.0, top * 1.15 + 2))
+                      ylabel=_t(lang, "Tỷ lệ nữ (%)", "Women (%)"), ylim=(0, min(100.0, top * 1.15 + 2)))
+    fig.me_lang = lang
     if highlight in codes:
         r = tab.iloc[codes.index(highlight)]
         fig.axes[0].scatter([r["denominator"]], [r["value"]], s=90, facecolors="none",
                             edgecolors=style.TARGET_2025, linewidths=2, zorder=4,
                             label=_t(lang, "Đơn vị của báo cáo", "This report's unit"))
-        fig.axes[0].legend(loc="best", fontsize=8)
+        # Outside the axes, like plot_funnel's: inside it could cover a point or its label.
+        fig.axes[0].legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8)
     return fig
 
 
@@ -631,6 +651,8 @@ def section_planning_pool(rep: LeadershipReport) -> pd.DataFrame:
                      title=_t(lang, "Tỷ lệ nữ trong quy hoạch (L.2)", "Women in the pool (L.2)"))
     fig_yearly_share(y3.frame, t3, lang, rep.illustrative, assessment=a3, ax=axes[1], ylabel="%",
                      title=_t(lang, "Nữ trong quy hoạch được đào tạo (L.3)", "Women in the pool trained (L.3)"))
+    style.format_axes(fig, lang)
+    style.wrap_titles(fig)
     fig.tight_layout()
     _show_fig(fig)
     markdown(f"- {y2.code}: " + _assessment_text(a2, t2, lang) + f"\n- {y3.code}: " + _assessment_text(a3, t3, lang))

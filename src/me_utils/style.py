@@ -179,14 +179,28 @@ def figure_png(fig, close: bool = True) -> bytes:
     return buf.getvalue()
 
 
-def show_figure(fig, alt: str, lang: str = "vi", finish: bool = True) -> None:
-    """Display ``fig`` as an embedded PNG whose alt text is ``alt`` (report language).
+def set_alt(fig, alt: str) -> None:
+    """Attach the alt text (report language) that describes ``fig`` to the figure itself, so
+    whoever shows it (:func:`show_figure`) can pass it on to the page."""
+    fig.me_alt = str(alt).strip()
+
+
+def get_alt(fig) -> str | None:
+    """The alt text attached with :func:`set_alt`, or None."""
+    return getattr(fig, "me_alt", None) or None
+
+
+def show_figure(fig, alt: str | None = None, lang: str = "vi", finish: bool = True) -> None:
+    """Display ``fig`` as an embedded PNG whose alt text is ``alt`` (report language; default:
+    the text attached with :func:`set_alt`).
 
     The alt text travels in the display metadata (``image/png`` → ``alt``) and the HTML export
-    writes it into ``<img alt>``. ``finish`` applies :func:`finish_figure` first.
+    writes it into ``<img alt>``. ``finish`` applies :func:`finish_figure` first. Raises
+    ValueError when there is no alt text at all: every report figure is described.
     """
     from IPython.display import Image, display
 
+    alt = alt if alt is not None else get_alt(fig)
     if not alt or not str(alt).strip():
         raise ValueError("a report figure needs alt text")
     if finish:
