@@ -107,7 +107,7 @@ def test_vietnamese_report_sections(tmp_path, captured):
     assert "dưới giới hạn dưới (99,8%)" in txt
     assert list(kl["year"]) == [2020, 2021, 2022, 2023, 2024, 2025]
     assert math.isclose(pool.set_index("year").loc[2025, "share_pct_trained"], 100 * 150 / 210)
-    assert "Nguồn: bảng chi tiết key_leaders.csv" in txt  # no processed observations in this root
+    assert "Nguồn: bảng chi tiết do Sở Nội vụ gửi" in txt and ".csv" not in txt  # no processed observations here
 
 
 def test_english_report_for_a_district(tmp_path, captured):

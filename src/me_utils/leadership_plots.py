@@ -527,11 +527,12 @@ def _assessment_text(a, targets: L.Targets, lang: str) -> str:
 
 def _source_note(ys: L.YearlySeries, lang: str) -> str:
     if ys.source == "observations":
-        txt = _t(lang, f"Nguồn: số liệu năm do Sở Nội vụ báo cáo (chỉ tiêu {ys.code}, processed/observations.csv).",
-                 f"Source: annual figures reported by the Department of Home Affairs ({ys.code}, processed/observations.csv).")
+        txt = _t(lang, f"Nguồn: số liệu năm do Sở Nội vụ báo cáo (chỉ tiêu {ys.code}).",
+                 f"Source: annual figures reported by the Department of Home Affairs ({ys.code}).")
     else:
-        txt = _t(lang, f"Nguồn: bảng chi tiết {ys.source} (toàn tỉnh là tổng các dòng của năm).",
-                 f"Source: detail table {ys.source} (the province sums the rows of a year).")
+        txt = _t(lang, "Nguồn: bảng chi tiết do Sở Nội vụ gửi (toàn tỉnh là tổng các dòng của năm).",
+                 "Source: the detail table sent by the Department of Home Affairs (the province sums "
+                 "the rows of a year).")
     if len(ys.discrepancies):
         yrs = ", ".join(str(int(y)) for y in ys.discrepancies["year"])
         txt += _t(lang, f" ⚠ Bảng chi tiết khác số liệu báo cáo ở các năm {yrs}; báo cáo dùng số liệu đã gửi.",
@@ -682,7 +683,7 @@ def section_sources(rep: LeadershipReport) -> pd.DataFrame:
             _t(lang, "Tỷ lệ", "Share"): fmt.fmt_pct(r["share_pct"], 2, lang),
             fmt.ci_label(0.95, lang): _ci(r["ci_low"], r["ci_high"], lang, 2),
             _t(lang, "Nguồn", "Source"): f"{title} — {r['source_url']}",
-            _t(lang, "Kiểm chứng", "Verification"): r["verification"],
+            _t(lang, "Kiểm chứng", "Verification"): _verification_words(r["verification"], lang),
         })
     other = rep.reference[~rep.reference["figure_id"].isin(ref["figure_id"])]
     for _, r in other.iterrows():
@@ -695,7 +696,7 @@ def section_sources(rep: LeadershipReport) -> pd.DataFrame:
             _t(lang, "Tỷ lệ", "Share"): fmt.fmt_pct(r["share_pct"], 1, lang),
             fmt.ci_label(0.95, lang): _ci(100 * lo, 100 * hi, lang, 2),
             _t(lang, "Nguồn", "Source"): f"{html.escape(str(r['source_title']))} — {r['source_url']}",
-            _t(lang, "Kiểm chứng", "Verification"): r["verification"],
+            _t(lang, "Kiểm chứng", "Verification"): _verification_words(r["verification"], lang),
         })
     table = pd.DataFrame(rows)
     src = _t(lang, "Nguồn", "Source")
@@ -711,12 +712,25 @@ def section_sources(rep: LeadershipReport) -> pd.DataFrame:
         tg_rows.append({_t(lang, "Mã", "Code"): code,
                         _t(lang, "Mục tiêu 2025", "2025 target"): fmt.fmt_pct(t.target_2025, 0, lang),
                         _t(lang, "Mục tiêu 2030", "2030 target"): fmt.fmt_pct(t.target_2030, 0, lang),
-                        _t(lang, "Căn cứ", "Basis"): t.basis,
+                        _t(lang, "Căn cứ", "Basis"): t.source or t.basis,
                         _t(lang, "Kiểm chứng", "Verified"): _t(lang, "có", "yes") if t.verified else _t(lang, "chưa ⚠", "no ⚠")})
     show_table(pd.DataFrame(tg_rows), caption=_t(lang, "Mục tiêu áp dụng", "Applicable targets"))
     heading(_t(lang, "Ghi chú phương pháp", "Method note"), 3)
     markdown("\n".join(f"- {s}" for s in L.ASSUMPTIONS[lang] + funnel.ASSUMPTIONS[lang]))
     return table
+
+
+#: What the reference's verification tags mean, for the reader (the tags stay internal).
+VERIFICATION_WORDS = {
+    "VERIFIED": ("đã kiểm chứng", "verified"),
+    "VERIFIED-EN": ("chỉ thấy trong nguồn tiếng Anh", "seen in English sources only"),
+    "PARTIAL": ("kiểm chứng một phần", "partly verified"),
+    "UNVERIFIED": ("chưa kiểm chứng", "not verified"),
+}
+
+
+def _verification_words(tag, lang: str) -> str:
+    return _t(lang, *VERIFICATION_WORDS.get(str(tag), (str(tag), str(tag))))
 
 
 def _reference_label(r, lang: str) -> str:
