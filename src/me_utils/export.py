@@ -347,6 +347,7 @@ def decorate_tables(page: str) -> str:
                 bits = [r[i] for r in grid if i < len(r) and r[i]]
                 names.append(" – ".join(dict.fromkeys(bits)))
         body_rows = table.tbody.find_all("tr") if table.tbody else table.find_all("tr")[len(head_rows):]
+        kinds: dict[int, set] = {}
         for tr in body_rows:
             col = 0
             for cell in tr.find_all(["td", "th"], recursive=False):
@@ -354,9 +355,20 @@ def decorate_tables(page: str) -> str:
                 if cell.name == "td":
                     if names and col < len(names) and "data-label" not in cell.attrs:
                         cell["data-label"] = names[col]
-                    kind = _cell_kind(cell.get_text(" ", strip=True))
+                    text = cell.get_text(" ", strip=True)
+                    kind = _cell_kind(text)
                     if kind:
                         cell["class"] = list(cell.get("class", [])) + [kind]
+                    if text and text != fmt.MISSING and span == 1:
+                        kinds.setdefault(col, set()).add(kind)
+                col += span
+        if head_rows:
+            # A column of numbers gets a right-aligned header, above its numbers.
+            col = 0
+            for th in head_rows[-1].find_all(["th", "td"], recursive=False):
+                span = int(th.get("colspan", 1) or 1)
+                if span == 1 and kinds.get(col) == {"me-num"}:
+                    th["class"] = list(th.get("class", [])) + ["me-num"]
                 col += span
     return page[:start] + str(soup) + page[end:]
 
