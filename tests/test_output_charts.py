@@ -81,6 +81,9 @@ def test_long_title_wraps_inside_the_axes_without_loss():
     shown = ax.title.get_text()
     assert "…" not in shown and shown.replace("\n", " ") == title
     assert shown.count("\n") >= 2
+    # Wrapping again (e.g. after a layout change) changes nothing.
+    style.wrap_titles(fig)
+    assert ax.title.get_text() == shown
     r = fig.canvas.get_renderer()
     # Every line fits the axes width.
     for line in shown.split("\n"):

@@ -485,6 +485,9 @@ def plot_funnel(table: pd.DataFrame, od: dict, kind: str = "proportion", per: fl
                 textcoords="offset points", ha="left", va="top", fontsize=8, color=style.REFERENCE)
     style.finish_figure(fig, lang)
     fig.tight_layout()
+    # The legend narrows the axes: wrap the title again to the final width, then lay out.
+    style.wrap_titles(fig)
+    fig.tight_layout()
     place_point_labels(ax, shown["denominator"].to_numpy(float), shown["value"].to_numpy(float),
                        shown["unit"].astype(str).tolist())
     style.set_alt(fig, funnel_alt(shown, od, lv, per, lang, what=ylabel, denominator=xlabel, title=title))

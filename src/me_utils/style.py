@@ -132,7 +132,9 @@ def wrap_to_width(text: str, width_px: float, fontsize: float, fig) -> str:
 
 def wrap_titles(fig) -> None:
     """Wrap every axes title, axis label and the figure's suptitle to the space they have,
-    so none is cut or runs past the figure (issue 17: titles wrap, never cut)."""
+    so none is cut or runs past the figure (issue 17: titles wrap, never cut). Line breaks
+    already in a title are treated as spaces, so wrapping twice (after a layout change) gives
+    the same lines as wrapping once."""
     w_fig = fig.get_figwidth() * fig.dpi
     for ax in fig.get_axes():
         if not ax.get_visible():
@@ -142,17 +144,21 @@ def wrap_titles(fig) -> None:
         for loc in ("left", "center", "right"):
             t = ax.title if loc == "center" else getattr(ax, f"_{loc}_title")
             if t.get_text():
-                t.set_text(wrap_to_width(t.get_text(), w_ax, t.get_fontsize(), fig))
+                t.set_text(wrap_to_width(_one_line(t.get_text()), w_ax, t.get_fontsize(), fig))
         xl = ax.xaxis.label
         if xl.get_text():
-            xl.set_text(wrap_to_width(xl.get_text(), w_ax, xl.get_fontsize(), fig))
+            xl.set_text(wrap_to_width(_one_line(xl.get_text()), w_ax, xl.get_fontsize(), fig))
         yl = ax.yaxis.label
         if yl.get_text():
-            yl.set_text(wrap_to_width(yl.get_text(), max(bbox.height * fig.get_figheight() * fig.dpi, 60),
+            yl.set_text(wrap_to_width(_one_line(yl.get_text()), max(bbox.height * fig.get_figheight() * fig.dpi, 60),
                                       yl.get_fontsize(), fig))
     sup = getattr(fig, "_suptitle", None)
     if sup is not None and sup.get_text():
-        sup.set_text(wrap_to_width(sup.get_text(), w_fig * 0.95, sup.get_fontsize(), fig))
+        sup.set_text(wrap_to_width(_one_line(sup.get_text()), w_fig * 0.95, sup.get_fontsize(), fig))
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
 
 
 def finish_figure(fig, lang: str = "vi") -> None:
