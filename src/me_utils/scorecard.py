@@ -536,7 +536,8 @@ def _figure_image(fig):
 
     buf = io.BytesIO()
     fig.savefig(buf, format="png", bbox_inches="tight")
-    return Image(data=buf.getvalue(), format="png")
+    # The alt text a chart function attached (me_utils.style.set_alt), for the page (issue 17).
+    return Image(data=buf.getvalue(), format="png", alt=getattr(fig, "me_alt", None))
 
 
 def section_charts(rep: dict, ncols: int = 3):
