@@ -110,6 +110,17 @@ def terms_in_scope(councils: pd.DataFrame | None, period_end: int) -> list[str]:
     return [t for t in terms if L.parse_term(t)[0] <= int(period_end)]
 
 
+#: The leadership data tables, in words.
+DATA_TABLE_WORDS = {
+    "councils": ("Cơ cấu đại biểu Hội đồng nhân dân các cấp theo nhiệm kỳ",
+                 "People's Council seats and women deputies by level and term"),
+    "key_leaders": ("Cơ quan, địa phương có lãnh đạo chủ chốt là nữ, theo năm",
+                    "Agencies and local governments with a woman key leader, by year"),
+    "planning_pool": ("Cán bộ nữ trong quy hoạch và được đào tạo, theo năm",
+                      "Women in the cadre planning pool and trained, by year"),
+}
+
+
 def load_report_data(ctx) -> LeadershipReport:
     """Load the leadership tables of ``ctx.data_root`` and the reference figures, and show
     where they come from. Raises :class:`me_utils.leadership.LeadershipDataError` (file, row,
@@ -125,14 +136,9 @@ def load_report_data(ctx) -> LeadershipReport:
     lang = ctx.lang
     lines = []
     for name, p in data.files.items():
-        if p is None:
-            lines.append(_t(lang, f"- `{name}.csv`: chưa có tệp.", f"- `{name}.csv`: no file."))
-        else:
-            try:
-                rel = p.relative_to(ctx.data_root)
-            except ValueError:
-                rel = p
-            lines.append(f"- `{rel}`")
+        # What each table holds, in words (a reviewer reads no file names or folders).
+        what = _t(lang, *DATA_TABLE_WORDS.get(name, (name, name)))
+        lines.append(f"- {what}" + ("" if p is not None else _t(lang, ": chưa có số liệu.", ": no data yet.")))
     intro = _t(lang, "Nguồn số liệu của báo cáo này:", "Data used in this report:")
     markdown(intro + "\n\n" + "\n".join(lines))
     if rep.illustrative:
