@@ -6,9 +6,9 @@ import math
 
 import openpyxl
 import pytest
+from test_review_fixtures import make_scorecard
 
 from me_utils import scorecard_xlsx as sx
-from test_review_fixtures import make_scorecard
 
 
 @pytest.fixture
@@ -61,7 +61,7 @@ def test_workbook_of_a_measured_2025_has_no_projection_column(tmp_path):
 def test_notes_name_the_method_in_words_and_numbers_align_right(wb_path):
     wb = openpyxl.load_workbook(wb_path)
     notes = [c.value for c in wb["Ghi chú"]["A"] if c.value]
-    line = [t for t in notes if t.startswith("Phương pháp đánh giá chính")][0]
+    line = next(t for t in notes if t.startswith("Phương pháp đánh giá chính"))
     assert line == "Phương pháp đánh giá chính: phương pháp của Cơ quan Thống kê Liên hợp quốc (UNSD)."
     ws = wb.worksheets[1]
     headers = [c.value for c in ws[sx.HEADER_ROW]]

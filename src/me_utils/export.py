@@ -19,8 +19,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from .atomic import atomic_write_bytes, atomic_write_text  # noqa: F401 (re-exported)
 from . import fmt
+from .atomic import atomic_write_bytes, atomic_write_text  # noqa: F401 (re-exported)
 from .labels import LABELS, label
 
 TEMPLATE_NAME = "me_report"
@@ -90,7 +90,7 @@ def _unit_name(code: str, lang: str) -> str:
         from .units import load_units
 
         return load_units().name(code, lang)
-    except Exception:  # an unknown code is shown as given rather than failing the export
+    except (KeyError, ValueError, OSError):  # unknown code: shown as given, the export goes on
         return str(code)
 
 

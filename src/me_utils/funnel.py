@@ -384,7 +384,7 @@ def place_point_labels(ax, xs, ys, texts, fontsize: float = 8, pad_px: float = 2
         placed.append(box)
         kw = {}
         if r:
-            kw["arrowprops"] = dict(arrowstyle="-", lw=0.5, color="#777777", shrinkA=0, shrinkB=2)
+            kw["arrowprops"] = {"arrowstyle": "-", "lw": 0.5, "color": "#777777", "shrinkA": 0, "shrinkB": 2}
         out[i] = ax.annotate(str(texts[i]), (float(xs[i]), float(ys[i])), fontsize=fontsize,
                              xytext=((dx + pad_px) / px_per_pt, (dy + pad_px) / px_per_pt),
                              textcoords="offset points", ha="left", va="bottom",

@@ -61,7 +61,7 @@ class Problem:
 class _Texts(HTMLParser):
     """Collects visible text nodes, alt/title attributes and img tags of a page body."""
 
-    SKIP = {"style", "script", "head", "title", "noscript"}
+    SKIP = frozenset({"style", "script", "head", "title", "noscript"})
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
