@@ -48,7 +48,7 @@ def test_frameworks_carry_number_date_issuer(cat):
 def test_no_mirror_or_unrelated_article_cited(cat):
     md = overview.sources_markdown(cat, "vi")
     assert "123docz" not in md  # M6.C1 cites guidance 2792, not a document-sharing mirror
-    for code in ("M5.C1", "M5.C2a", "M5.C2b"):  # articles on unrelated topics are gone
+    for code in ("M4.C1", "M5.C1", "M5.C2a", "M5.C2b"):  # articles on unrelated topics are gone
         assert cat[code].source_url == "", code
     # Each secondary link sits on the same line as a legal citation.
     for line in md.splitlines():
