@@ -36,3 +36,13 @@ def test_phone_css_turns_rows_into_cards_below_640px():
     phone = css.split("@media screen and (max-width: 640px)", 1)[1]
     assert "display: block" in phone and "content: attr(data-label)" in phone
     assert "thead" in phone and "clip: rect(0 0 0 0)" in phone
+
+
+def test_numeric_header_loses_an_inline_left_alignment():
+    table = ('<table><thead><tr><th style="text-align:left;">Năm</th><th style="text-align:left;">Tên</th></tr>'
+             '</thead><tbody><tr><td>2025</td><td>Sở Y tế</td></tr><tr><td>2024</td><td>Sở Nội vụ</td></tr>'
+             '</tbody></table>')
+    soup = BeautifulSoup(export.decorate_tables(_page(table)), "html.parser")
+    year, name = soup.find_all("th")
+    assert year["class"] == ["me-num"] and "style" not in year.attrs
+    assert name["style"] == "text-align:left;" and "class" not in name.attrs

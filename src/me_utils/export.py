@@ -369,6 +369,12 @@ def decorate_tables(page: str) -> str:
                 span = int(th.get("colspan", 1) or 1)
                 if span == 1 and kinds.get(col) == {"me-num"}:
                     th["class"] = list(th.get("class", [])) + ["me-num"]
+                    # An inline "text-align" would beat the class: the header goes with its numbers.
+                    style = re.sub(r"text-align\s*:\s*\w+;?", "", th.get("style", "")).strip()
+                    if style:
+                        th["style"] = style
+                    elif "style" in th.attrs:
+                        del th["style"]
                 col += span
     return page[:start] + str(soup) + page[end:]
 
