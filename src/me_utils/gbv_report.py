@@ -51,7 +51,8 @@ def _show_fig(fig) -> None:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=style.DPI, bbox_inches="tight")
     plt.close(fig)
-    display(Image(data=buf.getvalue(), format="png"))
+    alt = style.get_alt(fig)  # the figure's own description (issue 17), else the export's
+    display(Image(data=buf.getvalue(), format="png"), metadata={"image/png": {"alt": alt}} if alt else None)
 
 
 def _unit_name(code: str, lang: str) -> str:

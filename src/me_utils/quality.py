@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from . import fmt, intake, safe_csv
+from .labels import label
 from .build import DEADLINES, due_date  # one deadline rule for the build and this report
 from .catalogue import department_name
 
@@ -167,7 +168,9 @@ def completeness_table(comp: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     """Wide display table: one row per department × indicator, one column per year × period,
     cells ``✓`` present, ``✗`` missing, ``·`` not yet due."""
     sym = {"present": "✓", "missing": "✗", "not_due": "·"}
-    c = comp.assign(col=comp["year"].astype(str) + " " + comp["period"].map(lambda p: fmt.pick(lang, *PERIOD_LABELS[p])),
+    # "Năm 2021 – cả năm", never "2021 Năm" (issue 17).
+    c = comp.assign(col=[label("year_period", lang, year=y, period=label(f"period_{p}", lang))
+                         for y, p in zip(comp["year"], comp["period"])],
                     cell=comp["status"].map(sym))
     order = list(dict.fromkeys(c.sort_values(["year", "period"], ascending=[True, False])["col"]))
     wide = c.pivot_table(index=["department", "indicator_code"], columns="col", values="cell", aggfunc="first")
@@ -325,7 +328,7 @@ def section_overview(qd: QualityData) -> dict:
     markdown(qd.t(
         f"- Số tệp báo cáo đã nhận: **{fmt.fmt_number(n_files, 0, L)}**, trong đó bị từ chối: "
         f"**{fmt.fmt_number(n_rej, 0, L)}**\n"
-        f"- Số giá trị hiện hành {qd.period_start}–{qd.period_end}: **{fmt.fmt_number(len(obs), 0, L)}**\n"
+        f"- {label('current_values', 'vi')} {qd.period_start}–{qd.period_end}: **{fmt.fmt_number(len(obs), 0, L)}**\n"
         f"- Kết quả kiểm tra: **{fmt.fmt_number(n_err, 0, L)}** lỗi, **{fmt.fmt_number(n_warn, 0, L)}** cảnh báo",
         f"- Submission files received: **{fmt.fmt_number(n_files, 0, L)}**, of which rejected: "
         f"**{fmt.fmt_number(n_rej, 0, L)}**\n"
