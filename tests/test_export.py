@@ -43,8 +43,9 @@ def test_render_offline_with_toc_footer_banner():
     assert toc.index("Mục B") < toc.index("Mục B.1") < toc.index("Tiêu đề chính")
     assert 'href="#M%E1%BB%A5c-A-2"' in toc and 'id="M%E1%BB%A5c-A-2"' in page
     footer = page.split('<footer class="me-provenance">')[1]
-    assert "ab" * 32 in footer and "9.9.9" in footer and "abc1234+dirty" in footer
-    assert "unit=SL, period_start=2021" in footer
+    assert "ab" * 32 in footer and "9.9.9" in footer and "abc1234 (có thay đổi chưa lưu)" in footer
+    assert "Thông tin kỹ thuật" in footer and "Đơn vị: Tỉnh Sơn La; Giai đoạn: 2021" in footer
+    assert "unit=" not in footer and "period_start" not in footer
     assert "12,3 giây" in footer and "03/11/2025 07:05 UTC" in footer
     assert "Dữ liệu minh họa / Illustrative data" in page.split("<main>")[0]
     assert "@media print" in page and ".me-illustrative" in page
@@ -56,7 +57,7 @@ def test_render_english_without_banner_or_data():
     assert '<html lang="en">' in page
     assert "Illustrative data" not in page
     footer = page.split('<footer class="me-provenance">')[1]
-    assert "none (no processed data)" in footer and "unknown (no git)" in footer and "12.3 s" in footer
+    assert "none (no processed data)" in footer and "<dd>unknown</dd>" in footer and "12.3 s" in footer
 
 
 def test_external_references_detects_network_loads():

@@ -88,7 +88,7 @@ def test_vietnamese_report_sections(tmp_path, captured):
     assert "Không áp dụng: không ước lượng xu hướng trong nhiệm kỳ 2021–2026" in txt
     assert "KTC 95% (Newcombe)" in txt
     assert "HĐND cấp huyện chấm dứt hoạt động sau ngày 30/06/2025" in txt
-    assert "hoiphunutinhsonla.com.vn" in txt and "35,38%" in txt and "VERIFIED" in txt
+    assert "hoiphunutinhsonla.com.vn" in txt and "35,38%" in txt and "đã kiểm chứng" in txt and "VERIFIED" not in txt
     assert "Mục tiêu 2025" in txt and "60%" in txt and "75%" in txt
     assert "⚠" in txt  # L.2/L.3 targets are flagged as unverified in Vietnamese wording
     assert sum(isinstance(o, Image) for o in captured) == 5  # councils, 2 funnels, key leaders, pool
@@ -107,7 +107,7 @@ def test_vietnamese_report_sections(tmp_path, captured):
     assert "dưới giới hạn dưới (99,8%)" in txt
     assert list(kl["year"]) == [2020, 2021, 2022, 2023, 2024, 2025]
     assert math.isclose(pool.set_index("year").loc[2025, "share_pct_trained"], 100 * 150 / 210)
-    assert "Nguồn: bảng chi tiết key_leaders.csv" in txt  # no processed observations in this root
+    assert "Nguồn: bảng chi tiết do Sở Nội vụ gửi" in txt and "key_leaders.csv" not in txt  # no observations here
 
 
 def test_english_report_for_a_district(tmp_path, captured):

@@ -28,7 +28,7 @@ def test_objective_table_vi(cat):
     assert df.loc["M4.C3", "Mục tiêu 2025"] == "≥ 40% ⚠"
     assert df.loc["M4.C4", "Mục tiêu 2025"] == "–"
     assert df.loc["M4.C1", "Chiều"] == "không vượt quá mức trần"
-    assert df.loc["M4.C4", "Kiểm chứng"] == ("⚠ chưa kiểm chứng: không tìm thấy nguồn (UNVERIFIED); "
+    assert df.loc["M4.C4", "Kiểm chứng"] == ("⚠ chưa kiểm chứng: không tìm thấy nguồn; "
                                              "số thứ tự chưa kiểm chứng")
     assert df.loc["M4.C1", "Cơ quan báo cáo"] == "Sở Y tế"
 
@@ -97,7 +97,7 @@ def test_sources_markdown_cites_every_indicator(cat):
     md = overview.sources_markdown(cat, "vi")
     for ind in cat:
         assert f"- {ind.code}: " in md
-    assert "<https://giadinhmoi.vn/" in md
+    assert "[giadinhmoi.vn](https://giadinhmoi.vn/" in md
 
 
 # ----------------------------------------------------------------------------- notebook

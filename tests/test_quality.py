@@ -55,7 +55,7 @@ def test_completeness_table_symbols():
     obs = _obs([("A.1", "SL", 2023, "FY", "T", 40.0)])
     comp = quality.completeness(obs, CAT[CAT["code"] == "A.1"], 2023, 2024)
     t = quality.completeness_table(comp, "en")
-    assert list(t.columns) == ["Department", "Indicator", "2023 Year", "2024 Year"]
+    assert list(t.columns) == ["Department", "Indicator", "2023 full year", "2024 full year"]
     assert t.iloc[0].tolist() == ["Department of Home Affairs", "A.1", "✓", "✗"]
 
 

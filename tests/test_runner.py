@@ -82,8 +82,8 @@ def test_html_is_offline_code_free_and_carries_provenance(batch):
         assert '<html lang="vi">' in page
         assert "Dữ liệu minh họa / Illustrative data" in page.split("<main>")[0]  # banner in the header
         footer = page.split('<footer class="me-provenance">')[1]
-        assert MANIFEST_HASH in footer and __version__ in footer and "Tham số" in footer
-        assert "period_start=2021" in footer and "Thời gian chạy" in footer
+        assert MANIFEST_HASH in footer and __version__ in footer and "Thông tin kỹ thuật" in footer
+        assert "Giai đoạn: 2021–2025" in footer and "Thời gian chạy" in footer
         # No code: the source of the parameters cell and of code cells is not on the page.
         assert "sleep_s: float" not in page and "import matplotlib" not in page
     alpha = (reports / "vi" / "SL" / "10_alpha.html").read_text(encoding="utf-8")

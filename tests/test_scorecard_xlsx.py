@@ -13,7 +13,7 @@ from me_utils.style import STATUS_COLOURS
 from test_review_fixtures import make_arrivals, make_scorecard
 
 NUMERIC = ["n_points", "latest_year", "latest_value", "ci_low", "ci_high", "target_2025",
-           "target_2030", "proj_2025", "prob_reach_2025", "prob_reach_2030"]
+           "target_2030", "margin_2025", "outlook_year", "outlook_prob"]
 
 
 def _matrix():
@@ -51,7 +51,7 @@ def test_workbook_values_equal_the_scorecard(tmp_path):
         for code, cells in _rows_by_code(wb[name]).items():
             src = sc[sc["indicator_code"] == code].iloc[0]
             for col in NUMERIC:
-                v, s = cells[header_of[col]], src[col]
+                v, s = cells.get(header_of[col]), src[col]
                 if isinstance(s, float) and math.isnan(s):
                     assert v is None, (code, col, v)
                 else:
@@ -67,7 +67,7 @@ def test_formatting_headers_colours_and_frozen_panes(tmp_path):
     ws = wb["Mục tiêu 3"]
     headers = [c.value for c in ws[sx.HEADER_ROW]]
     assert headers[:3] == ["Mã chỉ tiêu", "Tên chỉ tiêu", "Cơ quan báo cáo"]
-    assert "Xác suất đạt mục tiêu 2025" in headers
+    assert "Xác suất đạt mục tiêu kế tiếp" in headers
     assert ws.freeze_panes == "C4"
     assert ws.column_dimensions["B"].width == 60
     assert "DỮ LIỆU MINH HỌA" in ws.cell(sx.NOTE_ROW, 1).value
@@ -75,9 +75,9 @@ def test_formatting_headers_colours_and_frozen_panes(tmp_path):
     r = rows["M3.C2a"]
     val = ws.cell(r, headers.index("Giá trị gần nhất") + 1)
     assert val.number_format == "0.0"
-    assert ws.cell(r, headers.index("Xác suất đạt mục tiêu 2025") + 1).number_format == "0%"
-    status = ws.cell(r, headers.index("Xu hướng (phương pháp chính)") + 1)
-    # headline = the status model's category: P(2025) = 0.3149 → "unlikely", coloured as limited progress
+    assert ws.cell(r, headers.index("Xác suất đạt mục tiêu kế tiếp") + 1).number_format == "0%"
+    status = ws.cell(r, headers.index("Triển vọng (mục tiêu kế tiếp)") + 1)
+    # the status model's outlook: P(2025) = 0.3149 → "unlikely", coloured as limited progress
     assert status.fill.fgColor.rgb.endswith(STATUS_COLOURS["limited_progress"].lstrip("#").upper())
     r31 = rows["M3.C1"]
     assert ws.cell(r31, headers.index("Giá trị gần nhất") + 1).number_format == "0.00"  # ratio

@@ -97,9 +97,9 @@ ASSUMPTIONS: list[tuple[str, str]] = [
      "việc đúng hạn. Tệp bị từ chối khi kiểm tra không được tính là đã nộp số liệu.",
      "The arrival date is that of the first valid file; later revisions do not change timeliness. "
      "A file rejected by validation does not count as data delivered."),
-    ("Chỉ tính các bản gửi có ngày gửi không muộn hơn ngày chốt số liệu (as_of); kỳ có hạn nộp sau "
+    ("Chỉ tính các bản gửi có ngày gửi không muộn hơn ngày chốt số liệu; kỳ có hạn nộp sau "
      "ngày chốt là \"chưa đến hạn\".",
-     "Only files sent on or before the cut-off date (as_of) count; a period due after the cut-off "
+     "Only files sent on or before the cut-off date count; a period due after the cut-off "
      "is \"not yet due\"."),
 ]
 

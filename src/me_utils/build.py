@@ -125,8 +125,9 @@ def _check_gbv_register(rel: str, path: Path) -> list[Message]:
     """Validate the GBV register with the GBV module's own rules (codes, dates, GBVIMS
     cross-field rules), so that `me build` accepts exactly what the GBV report can read.
 
-    Case ids and dates (``gbv.PRIVATE_COLUMNS``) never appear as values in the messages, which
-    reach findings.csv and the data-quality report; row and column locate the cell.
+    No cell value of the register appears in the messages, whichever column it sits in (a
+    misaligned row puts case ids and dates in any column); they reach findings.csv, the
+    data-quality report and the terminal, so row and column alone locate the cell.
     """
     from . import gbv
 
@@ -139,9 +140,8 @@ def _check_gbv_register(rel: str, path: Path) -> list[Message]:
     except gbv.RegisterError as err:
         problems = err.errors
     for r in problems.head(500).itertuples(index=False):
-        value = "" if r.column in gbv.PRIVATE_COLUMNS else str(r.value)
         msgs.append(Message(str(r.severity), "gbv_register", rel, r.reason_vi, r.reason_en,
-                            row=int(r.row), column=str(r.column), value=value))
+                            row=int(r.row), column=str(r.column), value=""))
     if len(problems) > 500:
         msgs.append(Message("error" if (problems["severity"] == "error").any() else "warning", "gbv_register",
                             rel, f"… và {len(problems) - 500} vấn đề khác", f"… and {len(problems) - 500} more"))

@@ -44,6 +44,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from scipy.optimize import linprog
+from scipy.sparse import csr_matrix
 
 from . import errors as _errors
 from . import fmt
@@ -74,6 +75,15 @@ ASSUMPTIONS = {
         "together (same period, same k) give no hidden cell away; no case-level data are published.",
     ],
 }
+
+
+def default_cache_dir() -> str:
+    """Folder where suppression *patterns* (never counts) are cached: env ``ME_SDC_CACHE`` or
+    ``me_utils_sdc_cache`` in the system temp folder."""
+    import os
+    import tempfile
+
+    return os.environ.get("ME_SDC_CACHE") or os.path.join(tempfile.gettempdir(), "me_utils_sdc_cache")
 
 
 class DisclosureError(_errors.DisclosureError, ValueError):
@@ -611,21 +621,37 @@ def _lp_protected(vals, hidden, unknown, eqs, comp_of, comps, cells, min_width, 
         if c in out:
             continue
         if root not in probed:
-            # A few LPs with random objectives certify many cells at once: the true values are
-            # feasible, so a feasible point differing from them by ≥ min_width in a cell shows
-            # that cell's interval is at least that wide. Deterministic seed.
+            # LPs that push the still-unsettled hidden cells of the component, each up or down
+            # at random, certify many cells at once: the true values are feasible, so a
+            # feasible point differing from them by ≥ min_width in a cell shows that cell's
+            # interval is at least that wide. Probing goes on while it settles new cells (a
+            # few random objectives first, as before). Deterministic seed.
             probed.add(root)
             rng = np.random.default_rng(len(pos))
             comp_cells = list(pos)
             truth = vals[np.array(comp_cells)]
-            for _ in range(probes):
-                res = linprog(rng.standard_normal(len(pos)), A_eq=a, b_eq=b, bounds=bounds, method="highs")
+            want = set(cells) & set(comp_cells)
+            a_sp = None if a is None else csr_matrix(a)
+            misses = 0
+            for i_probe in range(probes + 4 * len(want)):
+                pending = [x_ for x_ in comp_cells if x_ in want and x_ not in out]
+                if not pending or misses >= 3:
+                    break
+                if i_probe < probes:
+                    obj = rng.standard_normal(len(pos))
+                else:
+                    obj = np.zeros(len(pos))
+                    obj[[pos[x_] for x_ in pending]] = rng.choice((-1.0, 1.0), size=len(pending))
+                res = linprog(obj, A_eq=a_sp, b_eq=b, bounds=bounds, method="highs")
                 if res.status != 0:
+                    misses += 1
                     continue
                 moved = np.abs(res.x - truth) >= min_width - 1e-9
+                before = len(out)
                 for x_, m_ in zip(comp_cells, moved):
                     if m_ and hidden[x_]:
                         out[x_] = True
+                misses = 0 if len(out) > before else misses + 1
             if c in out:
                 continue
         obj = np.zeros(len(pos))

@@ -15,7 +15,7 @@ computes, for every indicator × unit × period of the phase:
 Every report, the workbook, the index, the narrative and the analysts' API read figures only
 from these tables (:func:`load_evidence`), so a figure shown in two places is the same number.
 Figures derived from GBV, domestic-violence or trafficking data pass the disclosure gate
-(:func:`gate_evidence`) before they are stored: what is suppressed here is suppressed
+(:func:`me_utils.gate.publish`, then :func:`gate_assessments`) before they are stored: what is suppressed here is suppressed
 everywhere, in every report and language.
 
 Storage: Parquet (pyarrow) under ``processed/evidence/``. Parquet keeps the column types (float
@@ -38,7 +38,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import disclosure, status
+from . import disclosure, gate, status
 from . import errors as _errors
 from .assess import AssessSettings
 from .catalogue import load_catalogue
@@ -55,11 +55,8 @@ META_FILE = "meta.json"
 DICTIONARY_FILE = "dictionary.csv"
 SCHEMA_VERSION = 1
 
-#: Indicators derived from the GBV register, domestic-violence or trafficking figures: each of
-#: their figures passes the disclosure gate (GBVIMS practice: no output shows what the register
-#: would not).
-GBV_DERIVED = frozenset({"M3.C2a", "M3.C2b", "M3.C3", "G.1", "G.2",
-                         "DV.1", "DV.2", "DV.3", "DV.4", "DV.5"})
+#: Indicators derived from GBV, domestic-violence or trafficking data (the gate's one list).
+GBV_DERIVED = frozenset(gate.GBV_DERIVED_CODES)
 
 #: Default disclosure threshold: counts 1 to K−1 are suppressed.
 DEFAULT_K = disclosure.DEFAULT_K
@@ -227,17 +224,25 @@ def _unit_list(observations: pd.DataFrame, units: list[str] | None) -> list[str]
 
 def compute_evidence(data_root, catalogue=None, units: list[str] | None = None, period_start: int = 2021,
                      period_end: int = 2025, headline_method: str = "unsd", k: int = DEFAULT_K,
-                     last_year: int = 2030) -> Evidence:
+                     last_year: int = 2030, gate_figures: bool = True) -> Evidence:
     """Compute the evidence base of a built data root (nothing is written).
 
     Inputs: ``data_root`` (folder with ``processed/observations.csv``), an optional loaded
     catalogue, the units to assess (default: province + district-level units + any unit with
     data), the phase, the headline method, the disclosure threshold ``k`` and the last year of
-    the curves. Output: :class:`Evidence` with gated figures.
+    the curves. Output: :class:`Evidence` with gated figures. ``gate_figures=False`` computes an
+    ungated base: only the attacker test's negative control uses it (``me build`` never does).
     """
     catalogue = catalogue or load_catalogue()
     obs = load_observations(data_root)
+    obs = obs[obs["indicator_code"].isin(set(catalogue.indicators))].reset_index(drop=True)
+    # The gate runs first, over every unit and year at once: the trends below are fitted on
+    # the figures a reader may see, so no curve, band or probability is anchored on a hidden
+    # count (a fitted curve and the shown points would give a hidden point back).
     figures = _figures(obs, catalogue)
+    if gate_figures:
+        figures = gate.publish(figures, k=k)
+    obs = obs.loc[~figures["suppressed"].to_numpy(dtype=bool)].reset_index(drop=True)
     settings = AssessSettings(headline_method=headline_method)
     frames, curves = [], []
     fitted_parts = []
@@ -288,7 +293,7 @@ def compute_evidence(data_root, catalogue=None, units: list[str] | None = None, 
                   {"schema_version": SCHEMA_VERSION, "period_start": period_start, "period_end": period_end,
                    "headline_method": headline_method, "k": int(k), "last_year": last_year,
                    "manifest_hash": _manifest_hash(data_root)})
-    return gate_evidence(ev, k)
+    return gate_assessments(ev)
 
 
 def _manifest_hash(data_root) -> str:
@@ -302,56 +307,58 @@ def _manifest_hash(data_root) -> str:
 # --------------------------------------------------------------------------- disclosure gate
 
 
-def gate_evidence(ev: Evidence, k: int = DEFAULT_K) -> Evidence:
-    """Pass every GBV-derived figure of ``ev`` through the disclosure gate, in place.
+def gate_assessments(ev: Evidence) -> Evidence:
+    """Gate the assessments of ``ev`` against its gated figures (:func:`me_utils.gate.publish`
+    has already run on ``ev.figures``), in place.
 
-    Figures: a numerator, denominator or complement (denominator − numerator) from 1 to k−1
-    hides the figure's value, counts and interval (primary suppression). Assessments and
-    curves: a series with any hidden figure keeps no trend, projection, probability, latest
-    value or interval (they are anchored on the hidden counts and would give them back); the
-    row says why. Output: ``ev`` (modified).
+    A GBV-derived series that is mostly suppressed (:func:`me_utils.gate.publish_assessments`)
+    keeps no value, interval, trend, projection, probability or status: the row's statuses
+    become ``suppressed`` and its reason says why (the trend is shown where counts suffice, e.g.
+    the province). A series whose 2025 figure is hidden gets the 2025 result ``suppressed``
+    (the result would tell which side of the target the hidden figure lies). Curves of
+    suppressed rows are dropped. Output: ``ev``.
     """
-    f = ev.figures
-    g = f["gbv_derived"].to_numpy(dtype=bool)
-    num = f["numerator"].to_numpy(dtype="float64", na_value=np.nan)
-    den = f["denominator"].to_numpy(dtype="float64", na_value=np.nan)
-    val = f["value"].to_numpy(dtype="float64", na_value=np.nan)
-    kind = f["kind"].to_numpy(dtype=object)
-
-    def small(x):
-        return np.isfinite(x) & (x >= 1) & (x <= k - 1)
-
-    count_value = np.where(kind == "count", val, np.nan)
-    hide = g & (small(num) | small(den) | small(den - num) | small(count_value))
-    f.loc[hide, ["value", "numerator", "denominator", "ci_low", "ci_high", "fitted", "residual"]] = np.nan
-    f.loc[hide, "suppressed"] = True
-    f.loc[hide, "suppress_reason"] = "primary"
-    hidden_series = set(zip(f.loc[hide, "indicator_code"].astype(str), f.loc[hide, "unit_code"].astype(str),
-                            f.loc[hide, "sex"].astype(str)))
     a = ev.assessments
-    if hidden_series:
-        keys = list(zip(a["indicator_code"].astype(str), a["unit_code"].astype(str), a["sex"].astype(str)))
-        m = np.array([kk in hidden_series for kk in keys], dtype=bool)
-        for c in _ASSESSMENT_FIGURES:
-            if c == "n_points":
-                continue
-            if c == "escap_csi_status":
-                a.loc[m, c] = ""
-            else:
-                a.loc[m, c] = np.nan
-        for c in ("status_unsd", "status_statcan", "status_escap", "status_headline", "outlook",
-                  "summary_category", "result_2025"):
-            a.loc[m, c] = "suppressed"
-        a.loc[m, "status_reason_vi"] = status.reason_text(["suppressed"], "vi")
-        a.loc[m, "status_reason_en"] = status.reason_text(["suppressed"], "en")
-        a.loc[m, "model"] = "none"
-        a.loc[m, "suppressed"] = True
-        a.loc[m, "suppress_reason"] = "small_counts"
+    meta = ev.meta
+    pa = gate.publish_assessments(a, ev.figures, period_start=meta.get("period_start"),
+                                  period_end=meta.get("period_end"))
+    mostly = (pa["summary_category"].astype(str) == "suppressed").to_numpy(dtype=bool)
+    for c in _ASSESSMENT_FIGURES:
+        if c == "n_points":
+            continue
+        if c == "escap_csi_status":
+            a.loc[mostly, c] = ""
+        else:
+            a.loc[mostly, c] = np.nan
+    for c in ("status_unsd", "status_statcan", "status_escap", "status_headline", "outlook",
+              "summary_category", "result_2025"):
+        a.loc[mostly, c] = "suppressed"
+    a.loc[mostly, "model"] = "none"
+    a.loc[mostly, "status_reason_vi"] = status.reason_text(["suppressed"], "vi")
+    a.loc[mostly, "status_reason_en"] = status.reason_text(["suppressed"], "en")
+    a.loc[mostly, "suppressed"] = True
+    a.loc[mostly, "suppress_reason"] = "mostly_suppressed"
+    # 2025 observed but hidden: no result (on which side of the target it lies is a disclosure).
+    f = ev.figures
+    hid25 = f[f["suppressed"].astype(bool) & (f["year"] == 2025) & (f["period"] == "FY") & (f["sex"] == "T")]
+    keys = set(zip(hid25["indicator_code"].astype(str), hid25["unit_code"].astype(str)))
+    if keys:
+        m = np.array([(c, u) in keys for c, u in zip(a["indicator_code"].astype(str), a["unit_code"].astype(str))])
+        m &= ~mostly
+        a.loc[m, "result_2025"] = "suppressed"
+        for c in ("margin_2025", "margin_2025_low", "margin_2025_high", "gap_2025"):
+            a.loc[m, c] = np.nan
+        a.loc[m, "status_reason_vi"] = gate.NOTE_LATEST["vi"] + " " + a.loc[m, "status_reason_vi"].astype(str)
+        a.loc[m, "status_reason_en"] = gate.NOTE_LATEST["en"] + " " + a.loc[m, "status_reason_en"].astype(str)
+        a.loc[m, "suppressed"] = False
+        a.loc[m, "suppress_reason"] = "latest_hidden"
+    gone = set(zip(a.loc[mostly, "indicator_code"].astype(str), a.loc[mostly, "unit_code"].astype(str)))
+    if gone:
         c = ev.curves
-        ckeys = list(zip(c["indicator_code"].astype(str), c["unit_code"].astype(str), c["sex"].astype(str)))
-        keep = np.array([kk not in hidden_series for kk in ckeys], dtype=bool)
+        keep = np.array([(x, u) not in gone for x, u in zip(c["indicator_code"].astype(str),
+                                                          c["unit_code"].astype(str))], dtype=bool)
         ev.curves = c[keep].reset_index(drop=True)
-    ev.meta["k"] = int(k)
+    ev.assessments = a
     return ev
 
 
@@ -516,5 +523,5 @@ def cli_build(argv: list[str] | None = None) -> int:
 
 
 __all__ = ["Evidence", "EvidenceError", "build_evidence", "evidence_for", "ensure_evidence", "empty_scorecard", "compute_evidence", "load_evidence",
-           "write_evidence", "gate_evidence", "trend_curve", "GBV_DERIVED", "FIGURE_COLUMNS",
+           "write_evidence", "gate_assessments", "trend_curve", "GBV_DERIVED", "FIGURE_COLUMNS",
            "ASSESSMENT_COLUMNS", "CURVE_COLUMNS", "OBS_COLUMNS"]

@@ -3,8 +3,10 @@
 The page uses the house nbconvert template (``templates/me_report``, extending ``lab``) with
 every CDN script block emptied, no code cells (``exclude_input``), a server-side table of
 contents built from the ``<h1>``–``<h3>`` headings, the illustrative-data banner in the page
-header when the data are generated, and a provenance footer (manifest hash, package version,
-git commit, parameters, run time and date). Files are written atomically (temp file, then
+header (and as the running head of every printed page) when the data are generated, a folded
+"Thông tin kỹ thuật" block (data check code, software version, source revision, settings, run
+time and date) in the report language, alt text on every image, and tables marked up for print
+(page numbers, repeated headers, rows not split) and for phones (rows as cards at 390 px). Files are written atomically (temp file, then
 ``os.replace``) so a report appears only when complete.
 """
 from __future__ import annotations
@@ -18,8 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import errors as _errors
-from .atomic import atomic_write_bytes, atomic_write_text  # noqa: F401 (re-exported)
 from . import fmt
+from .atomic import atomic_write_bytes, atomic_write_text  # noqa: F401 (re-exported)
+from .labels import LABELS, label
 
 TEMPLATE_NAME = "me_report"
 #: Size budget of one report page (issue 7: at most 3 MB).
@@ -27,35 +30,8 @@ MAX_REPORT_BYTES = 3 * 1024 * 1024
 #: Above this share of the budget the runner logs a warning.
 WARN_SHARE = 0.8
 
-_CSS = """
-.me-header, .me-toc, .me-provenance { font-family: var(--jp-content-font-family, "DejaVu Sans", sans-serif);
-  color: var(--jp-content-font-color1, #222); }
-.me-header, .me-provenance { padding: 0 16px; }
-.me-toc { margin-left: 16px !important; margin-right: 16px !important; }
-.me-header { margin: 0 0 8px 0; }
-.me-header .me-illustrative { font-size: 1.05em; }
-/* The page header already carries the banner; the notebook's own copy (for JupyterLab) would
-   repeat it right below the title. */
-body:has(.me-header .me-illustrative) .jp-OutputArea .me-illustrative { display: none; }
-.me-toc { border: 1px solid #ccc; background: #f7f7f7; padding: 6px 14px; margin: 8px 0 14px 0;
-  font-size: 0.95em; }
-.me-toc p.me-toc-title { font-weight: 700; margin: 4px 0; }
-.me-toc ul { margin: 2px 0 2px 0; padding-left: 1.2em; }
-.me-toc li.me-toc-l1 { font-weight: 600; }
-.me-toc li li { font-weight: 400; }
-.me-provenance { border-top: 1px solid #999; margin-top: 24px; padding: 8px 0; font-size: 0.85em;
-  color: #333; }
-.me-provenance dl { display: grid; grid-template-columns: max-content auto; gap: 2px 12px;
-  margin: 4px 0; }
-.me-provenance dt { font-weight: 600; }
-.me-provenance dd { margin: 0; word-break: break-all; }
-@media print {
-  .me-header .me-illustrative { border: 2px solid #D55E00 !important; background: #FFF4E5 !important;
-    -webkit-print-color-adjust: exact; print-color-adjust: exact; display: block !important; }
-  .me-toc { break-after: avoid; }
-  .me-provenance { break-inside: avoid; }
-}
-"""
+#: Stylesheets shipped with the template, inlined into every page in this order.
+CSS_FILES = ("report.css", "phone.css", "print.css")
 
 
 class ReportTooLarge(_errors.ReportError, RuntimeError):
@@ -110,29 +86,76 @@ def git_revision(root: str | os.PathLike) -> str | None:
     return rev
 
 
-def _fmt_value(v) -> str:
-    return '""' if v == "" else str(v)
+def _unit_name(code: str, lang: str) -> str:
+    try:
+        from .units import load_units
+
+        return load_units().name(code, lang)
+    except (KeyError, ValueError, OSError):  # unknown code: shown as given, the export goes on
+        return str(code)
 
 
-def footer_html(prov: Provenance, lang: str) -> str:
-    """The provenance footer (report language), as an HTML fragment."""
-    t = lambda vi, en: fmt.pick(lang, vi, en)  # noqa: E731
-    params = ", ".join(f"{k}={_fmt_value(v)}" for k, v in prov.parameters.items())
+def settings_text(params: dict, lang: str, illustrative: bool | None = None) -> list[tuple[str, str]]:
+    """The notebook parameters as (label, value) pairs a reviewer can read: unit name, period,
+    language, which data (illustrative or reported — never a folder path), cut-off date,
+    assessment method and suppression threshold. Parameters without a label are listed as
+    ``name = value`` under "other settings"; folders (``data_root``, ``output_dir``) are
+    never shown."""
+    L = lambda k, **f: label(k, lang, **f)  # noqa: E731
+    p = dict(params)
+    rows: list[tuple[str, str]] = []
+    if "unit" in p:
+        rows.append((L("param_unit"), _unit_name(p.pop("unit"), lang)))
+    ps, pe = p.pop("period_start", None), p.pop("period_end", None)
+    if ps is not None or pe is not None:
+        ends = [str(v) for v in (ps, pe) if v is not None]
+        rows.append((L("param_period"), "–".join(dict.fromkeys(ends))))
+    if "lang" in p:
+        v = p.pop("lang")
+        rows.append((L("param_lang"), L(f"lang_{v}") if v in ("vi", "en") else str(v)))
+    p.pop("data_root", None)
+    p.pop("output_dir", None)
+    if illustrative is not None:
+        rows.append((L("param_data"), L("data_illustrative" if illustrative else "data_real")))
+    if "as_of" in p:
+        v = p.pop("as_of")
+        try:
+            v = fmt.fmt_date(_dt.date.fromisoformat(str(v)), lang)
+        except ValueError:
+            pass
+        rows.append((L("param_as_of"), str(v)))
+    if "headline_method" in p:
+        v = str(p.pop("headline_method"))
+        rows.append((L("param_headline_method"), L(f"method_{v}") if f"method_{v}" in LABELS else v))
+    if "suppression_threshold" in p:
+        rows.append((L("param_suppression_threshold"), str(p.pop("suppression_threshold"))))
+    if p:
+        rows.append((L("param_other"), "; ".join(f"{k} = {'' if v == '' else v}" for k, v in p.items())))
+    return rows
+
+
+def footer_html(prov: Provenance, lang: str, illustrative: bool | None = None) -> str:
+    """The folded "Thông tin kỹ thuật" block (report language) as an HTML fragment: data check
+    code (manifest hash), software version, source revision, report settings, run time, date."""
+    L = lambda k, **f: label(k, lang, **f)  # noqa: E731
     run_at = prov.run_at.astimezone(_dt.timezone.utc)
     when = f"{fmt.fmt_date(run_at.date(), lang)} {run_at:%H:%M} UTC"
+    if prov.git:
+        rev = prov.git.replace("+dirty", f" ({L('source_revision_dirty')})")
+    else:
+        rev = L("source_revision_unknown")
+    settings = "; ".join(f"{k}: {v}" for k, v in settings_text(prov.parameters, lang, illustrative))
     rows = [
-        (t("Mã băm manifest dữ liệu", "Data manifest hash"),
-         prov.manifest_hash or t("không có (chưa dựng dữ liệu)", "none (no processed data)")),
-        (t("Phiên bản me_utils", "me_utils version"), prov.version),
-        (t("Commit git", "Git commit"), prov.git or t("không xác định (không có git)", "unknown (no git)")),
-        (t("Tham số", "Parameters"), params),
-        (t("Thời gian chạy", "Run time"), f"{fmt.fmt_number(prov.run_seconds, 1, lang)} "
-         + t("giây", "s")),
-        (t("Ngày chạy", "Run date"), when),
+        (L("data_fingerprint"), prov.manifest_hash or L("data_fingerprint_none")),
+        (L("software_version"), prov.version),
+        (L("source_revision"), rev),
+        (L("run_settings"), settings),
+        (L("run_time"), f"{fmt.fmt_number(prov.run_seconds, 1, lang)} {L('seconds')}"),
+        (L("run_date"), when),
     ]
     body = "".join(f"<dt>{_html.escape(k)}</dt><dd>{_html.escape(str(v))}</dd>" for k, v in rows)
-    title = t("Nguồn gốc báo cáo", "Report provenance")
-    return f'<p><strong>{_html.escape(title)}</strong></p><dl>{body}</dl>'
+    return (f"<summary>{_html.escape(L('technical_info'))}</summary>"
+            f"<p>{_html.escape(L('technical_info_note'))}</p><dl>{body}</dl>")
 
 
 # --------------------------------------------------------------------------- table of contents
@@ -180,7 +203,7 @@ def add_toc(page: str, lang: str) -> str:
         return head.replace("<!--ME_TOC-->", "") + body
     top = min(lv for lv, _, _ in entries)
     parts = ['<nav class="me-toc" aria-label="{0}"><p class="me-toc-title">{0}</p>'.format(
-        _html.escape(fmt.pick(lang, "Mục lục", "Contents")))]
+        _html.escape(label("toc", lang)))]
     depth = 0
     for level, hid, text in entries:
         # A skipped level (h1 then h3) nests one step only, so every <ul> sits in an <li>.
@@ -231,33 +254,171 @@ def _exporter():
     return _EXPORTER
 
 
+def page_css(lang: str, illustrative: bool) -> str:
+    """The page's stylesheet: the shipped CSS files plus the ``@page`` rule with the report
+    language's words — page numbers "Trang n / N" on every printed page and, for
+    illustrative data, the warning as a running head on every page."""
+    parts = [(template_dir() / TEMPLATE_NAME / name).read_text(encoding="utf-8") for name in CSS_FILES]
+    q = lambda t: '"' + t.replace("\\", "\\\\").replace('"', '\\"') + '"'  # noqa: E731
+    head = (f"  @top-center {{ content: {q(label('illustrative_running_head', lang))}; color: #A04000;"
+            ' font: 600 8.5pt "DejaVu Sans", sans-serif; }\n') if illustrative else ""
+    parts.append(
+        "@page {\n  size: A4 landscape;\n  margin: 15mm 10mm 14mm 10mm;\n" + head
+        + f"  @bottom-right {{ content: {q(label('page', lang) + ' ')} counter(page) "
+        + f"{q(' ' + label('page_of', lang) + ' ')} counter(pages);"
+        + ' font: 8.5pt "DejaVu Sans", sans-serif; color: #333; }\n}\n')
+    return "\n".join(parts)
+
+
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,4}\s+(.+?)\s*#*\s*$", re.M)
+
+
+def _heading_of(text: str) -> str | None:
+    found = _MD_HEADING.findall(text or "")
+    return _TAG.sub("", found[-1]).strip() if found else None
+
+
+def fill_alt_text(nb, lang: str) -> int:
+    """Give every PNG/JPEG output of ``nb`` without alt text a description in the report
+    language: "Biểu đồ của mục «<nearest heading above>»". Figures shown with
+    :func:`me_utils.style.show_figure` carry their own alt text and are left alone. Mutates
+    ``nb``; returns how many images got the fallback."""
+    section = None
+    filled = 0
+    for cell in nb.cells:
+        if cell.get("cell_type") == "markdown":
+            section = _heading_of("".join(cell.get("source", ""))) or section
+            continue
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if "text/markdown" in data:
+                text = data["text/markdown"]
+                section = _heading_of("".join(text) if isinstance(text, list) else text) or section
+            for mime in ("image/png", "image/jpeg"):
+                if mime not in data:
+                    continue
+                md = out.setdefault("metadata", {})
+                sub = dict(md.get(mime, {}) or {})
+                if not str(sub.get("alt", "")).strip():
+                    sub["alt"] = (label("chart_fallback_alt", lang, section=section) if section
+                                  else label("chart_fallback_alt_bare", lang))
+                    filled += 1
+                md[mime] = sub
+    return filled
+
+
+_NUMERIC_CELL = re.compile(
+    r"^[\s+\-−–]*(?:[<>≤≥~]\s*)?[\d.,\s]*\d[\d.,]*\s*(?:%|‰)?(?:\s*\([^()]*\))?\s*(?:⚠)?\s*$"
+    r"|^[–x✓\s]*$")
+_CODE_CELL = re.compile(r"^(?:M\d\.C\d[ab]?|[A-Z]{1,3}\.\d)$")
+
+
+def _cell_kind(text: str) -> str | None:
+    t = text.strip()
+    if not t:
+        return None
+    if _CODE_CELL.match(t):
+        return "me-code"
+    if _NUMERIC_CELL.match(t) and any(ch.isdigit() for ch in t):
+        return "me-num"
+    if len(t) > 60:
+        return "me-longtext"
+    return None
+
+
+def decorate_tables(page: str) -> str:
+    """Prepare every table in ``<main>`` for print and phone: each ``<td>`` gets
+    ``data-label`` = its column header (the phone layout shows rows as cards) and a class —
+    ``me-num`` for numbers (right-aligned), ``me-code`` for indicator codes (no wrap),
+    ``me-longtext`` for long text (a minimum width, so it is not squeezed to a word a line).
+    Returns the new page."""
+    from bs4 import BeautifulSoup
+
+    start = page.find("<main>")
+    end = page.rfind("</main>")
+    if start < 0 or end < 0:
+        return page
+    soup = BeautifulSoup(page[start:end], "html.parser")
+    for table in soup.find_all("table"):
+        head_rows = table.thead.find_all("tr") if table.thead else []
+        names: list[str] = []
+        if head_rows:
+            # Several header rows (pandas MultiIndex columns): join the levels per column.
+            grid: list[list[str]] = []
+            for tr in head_rows:
+                row: list[str] = []
+                for th in tr.find_all(["th", "td"]):
+                    row += [th.get_text(" ", strip=True)] * int(th.get("colspan", 1) or 1)
+                grid.append(row)
+            width = max(len(r) for r in grid)
+            for i in range(width):
+                bits = [r[i] for r in grid if i < len(r) and r[i]]
+                names.append(" – ".join(dict.fromkeys(bits)))
+        body_rows = table.tbody.find_all("tr") if table.tbody else table.find_all("tr")[len(head_rows):]
+        kinds: dict[int, set] = {}
+        for tr in body_rows:
+            col = 0
+            for cell in tr.find_all(["td", "th"], recursive=False):
+                span = int(cell.get("colspan", 1) or 1)
+                if cell.name == "td":
+                    if names and col < len(names) and "data-label" not in cell.attrs:
+                        cell["data-label"] = names[col]
+                    text = cell.get_text(" ", strip=True)
+                    kind = _cell_kind(text)
+                    if kind:
+                        cell["class"] = list(cell.get("class", [])) + [kind]
+                    if text and text != fmt.MISSING and span == 1:
+                        kinds.setdefault(col, set()).add(kind)
+                col += span
+        if head_rows:
+            # A column of numbers gets a right-aligned header, above its numbers.
+            col = 0
+            for th in head_rows[-1].find_all(["th", "td"], recursive=False):
+                span = int(th.get("colspan", 1) or 1)
+                if span == 1 and kinds.get(col) == {"me-num"}:
+                    th["class"] = list(th.get("class", [])) + ["me-num"]
+                    # An inline "text-align" would beat the class: the header goes with its numbers.
+                    style = re.sub(r"text-align\s*:\s*\w+;?", "", th.get("style", "")).strip()
+                    if style:
+                        th["style"] = style
+                    elif "style" in th.attrs:
+                        del th["style"]
+                col += span
+    return page[:start] + str(soup) + page[end:]
+
+
 def render_html(nb, *, title: str, lang: str, provenance: Provenance, illustrative: bool) -> str:
     """Return the report page for the executed notebook ``nb`` (an nbformat node).
 
     ``title`` goes to ``<title>``; ``lang`` (``vi``/``en``) sets ``<html lang>`` and the
-    labels; ``illustrative`` adds the bilingual banner to the page header.
+    labels; ``illustrative`` adds the bilingual banner to the page header and the running
+    head of printed pages. Images get alt text (:func:`fill_alt_text`), tables the print and
+    phone markup (:func:`decorate_tables`). ``nb`` itself is not changed.
     """
+    import copy
+
     from .notebook import banner_html
 
     fmt.check_lang(lang)
     exp = _exporter()
     exp.language_code = lang
-    nb = nb.copy() if hasattr(nb, "copy") else nb
+    nb = copy.deepcopy(nb)
     nb.metadata = dict(nb.metadata)
     nb.metadata.pop("title", None)
+    fill_alt_text(nb, lang)
     from . import __version__
 
     resources = {
         "metadata": {"name": title},
         "me": {
             "version": __version__,
-            "css": _CSS,
+            "css": page_css(lang, illustrative),
             "header_html": banner_html(lang) if illustrative else "",
-            "footer_html": footer_html(provenance, lang),
+            "footer_html": footer_html(provenance, lang, illustrative),
         },
     }
     page, _ = exp.from_notebook_node(nb, resources=resources)
-    return add_toc(page, lang)
+    return decorate_tables(add_toc(page, lang))
 
 
 def export_html(

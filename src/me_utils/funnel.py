@@ -338,17 +338,123 @@ def funnel_table(units, numerator, denominator, kind: str = "proportion",
     return tab, od
 
 
+def _overlap(a, b) -> float:
+    """Area shared by two boxes (x0, y0, x1, y1)."""
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    return w * h if w > 0 and h > 0 else 0.0
+
+
+def place_point_labels(ax, xs, ys, texts, fontsize: float = 8, pad_px: float = 2.0,
+                       obstacles: Iterable = ()) -> list:
+    """Label the points (``xs``, ``ys``, data units) of ``ax`` with ``texts`` so that no two
+    labels overlap each other, any labelled point or the ``obstacles`` (display-pixel boxes
+    ``(x0, y0, x1, y1)``, e.g. the legend), and every label stays inside the axes.
+
+    Greedy and deterministic: points are handled from the most crowded one; each label tries
+    the four corners next to its point, then rings further out (joined to the point by a thin
+    leader line). If every candidate collides, the one with the least overlap is used. Call it
+    once the figure layout is final (after ``tight_layout``): offsets are in points, so a later
+    change of the axes size would move labels relative to each other. Returns the matplotlib
+    ``Annotation`` objects.
+    """
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    px_per_pt = fig.dpi / 72.0
+    pts = ax.transData.transform(np.column_stack([np.asarray(xs, float), np.asarray(ys, float)]))
+    frame = ax.get_window_extent(renderer)
+    marker = 4.0
+    busy = [(x - marker, y - marker, x + marker, y + marker) for x, y in pts]
+    busy += [tuple(b) for b in obstacles]
+    sizes = []
+    for t in texts:
+        probe = ax.text(0, 0, str(t), fontsize=fontsize, transform=None)
+        bb = probe.get_window_extent(renderer)
+        probe.remove()
+        sizes.append((bb.width + 2 * pad_px, bb.height + 2 * pad_px))
+    # Crowded points first: they have the fewest free places.
+    dens = [sum(1 for q in pts if 0 < np.hypot(*(q - p)) < 60) for p in pts]
+    order = sorted(range(len(pts)), key=lambda i: (-dens[i], i))
+    rings = (0.0, 10.0, 18.0, 28.0, 40.0, 55.0)
+    out = [None] * len(pts)
+    placed = []
+    for i in order:
+        (x, y), (w, h) = pts[i], sizes[i]
+        gap = 3.0 * px_per_pt
+        cands = []
+        for r in rings:
+            rr = r * px_per_pt
+            base = [(gap + rr, gap), (gap + rr, -gap - h), (-gap - rr - w, gap), (-gap - rr - w, -gap - h),
+                    (-w / 2, gap + rr), (-w / 2, -gap - rr - h)]
+            if r:
+                base += [(gap + rr * 0.7, gap + rr * 0.7), (gap + rr * 0.7, -gap - h - rr * 0.7),
+                         (-gap - w - rr * 0.7, gap + rr * 0.7), (-gap - w - rr * 0.7, -gap - h - rr * 0.7)]
+            cands += [(dx, dy, r) for dx, dy in base]
+        best, best_cost = None, None
+        for dx, dy, r in cands:
+            box = (x + dx, y + dy, x + dx + w, y + dy + h)
+            if box[0] < frame.x0 or box[2] > frame.x1 or box[1] < frame.y0 or box[3] > frame.y1:
+                continue
+            own = (x - marker, y - marker, x + marker, y + marker)
+            cost = sum(_overlap(box, b) for b in busy if b != own) + sum(_overlap(box, b) for b in placed)
+            if cost == 0:
+                best, best_cost = (dx, dy, r, box), 0
+                break
+            if best_cost is None or cost < best_cost:
+                best, best_cost = (dx, dy, r, box), cost
+        if best is None:  # no room inside the axes at all: right of the point
+            best = (gap, gap, 0.0, (x + gap, y + gap, x + gap + w, y + gap + h))
+        dx, dy, r, box = best
+        placed.append(box)
+        kw = {}
+        if r:
+            kw["arrowprops"] = {"arrowstyle": "-", "lw": 0.5, "color": "#777777", "shrinkA": 0, "shrinkB": 2}
+        out[i] = ax.annotate(str(texts[i]), (float(xs[i]), float(ys[i])), fontsize=fontsize,
+                             xytext=((dx + pad_px) / px_per_pt, (dy + pad_px) / px_per_pt),
+                             textcoords="offset points", ha="left", va="bottom",
+                             annotation_clip=False, **kw)
+    return out
+
+
+def funnel_alt(table: pd.DataFrame, od: dict, levels: Sequence[float], per: float, lang: str,
+               what: str | None = None, denominator: str | None = None, title: str | None = None) -> str:
+    """Alt text of a funnel plot in the report language: what is plotted, how many units,
+    the limits and pooled value, and which units lie outside the widest limits (by name, in
+    name order — a prompt to look closer, not a ranking)."""
+    from me_utils.fmt import pick
+    from me_utils.labels import label
+
+    lv = _check_levels(levels)
+    top = lv[-1]
+    tag = _level_tag(top)
+    col = f"position_{tag}"
+    out_units = sorted(table.loc[table[col] != "within", "unit"].astype(str)) if col in table else []
+    outside = (label("funnel_alt_outside", lang, level=_level_label(top, lang), units=", ".join(out_units))
+               if out_units else label("funnel_alt_none_outside", lang))
+    theta = fmt_number(od["theta0"] * per, 1 if per != 1 else 3, lang)
+    text = label("funnel_alt", lang,
+                 what=(what or pick(lang, "giá trị", "value")).lower() if what else pick(lang, "giá trị", "value"),
+                 n=len(table), denominator=(denominator or pick(lang, "mẫu số", "denominator")).lower(),
+                 levels=pick(lang, " và ", " and ").join(_level_label(x, lang) for x in lv), theta=theta,
+                 outside=outside)
+    return f"{title}. {text}" if title else text
+
+
 def plot_funnel(table: pd.DataFrame, od: dict, kind: str = "proportion", per: float = 1.0,
                 levels: Sequence[float] = LEVELS, title: str | None = None,
                 xlabel: str | None = None, ylabel: str | None = None, lang: str = "vi",
-                hidden_units: Iterable[str] = ()):
+                hidden_units: Iterable[str] = (), ylim: tuple[float, float] | None = None):
     """Draw a funnel plot from :func:`funnel_table` output, in the house style.
 
     Inputs: ``table`` and ``od`` from :func:`funnel_table`, ``kind``, ``per`` (same as used
     for the table), ``levels``, labels, ``lang`` and ``hidden_units`` (units whose point must
     not be drawn, e.g. because disclosure control hid their numerator; they are listed in a
-    footnote instead). Output: matplotlib Figure. Points are labelled by unit; nothing is
-    ranked.
+    footnote instead), ``ylim`` (y range; default 0 to the top, 0–``per`` for proportions).
+    Output: matplotlib Figure with the house number format (thousands separators, decimal
+    comma in Vietnamese) and wrapped titles. Points are labelled by unit with labels that do
+    not overlap (:func:`place_point_labels`); the legend sits below the plot so it never
+    covers a point; nothing is ranked.
     """
     import matplotlib.pyplot as plt
 
@@ -384,12 +490,11 @@ def plot_funnel(table: pd.DataFrame, od: dict, kind: str = "proportion", per: fl
                label=pick(lang, "Giá trị chung θ₀", "Pooled value θ₀"))
     shown = table[~table["unit"].isin(hidden)]
     ax.scatter(shown["denominator"], shown["value"], color=style.OBSERVED, zorder=3, s=25)
-    for _, r in shown.iterrows():
-        ax.annotate(str(r["unit"]), (r["denominator"], r["value"]), fontsize=8,
-                    xytext=(3, 3), textcoords="offset points")
     ax.set_ylim(bottom=0)
     if kind == "proportion":
         ax.set_ylim(0, 1.02 * per)
+    if ylim is not None:
+        ax.set_ylim(*ylim)
     ax.set_xlabel(xlabel or pick(lang, "Mẫu số", "Denominator"))
     ax.set_ylabel(ylabel or pick(lang, "Giá trị", "Value"))
     if title:
@@ -398,7 +503,17 @@ def plot_funnel(table: pd.DataFrame, od: dict, kind: str = "proportion", per: fl
     if hidden:
         note += pick(lang, " · không vẽ (số nhỏ bị ẩn): ", " · not drawn (small counts hidden): ")
         note += ", ".join(sorted(map(str, hidden)))
-    ax.text(0.0, -0.18, note, transform=ax.transAxes, fontsize=8, color=style.REFERENCE)
-    ax.legend(loc="best")
+    # Legend right of the axes and note under the x-axis label: inside the axes, "best"
+    # placement could hide a point or a label.
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8)
+    ax.annotate(note, xy=(0.0, 0.0), xycoords=("axes fraction", ax.xaxis.label), xytext=(0, -4),
+                textcoords="offset points", ha="left", va="top", fontsize=8, color=style.REFERENCE)
+    style.finish_figure(fig, lang)
     fig.tight_layout()
+    # The legend narrows the axes: wrap the title again to the final width, then lay out.
+    style.wrap_titles(fig)
+    fig.tight_layout()
+    place_point_labels(ax, shown["denominator"].to_numpy(float), shown["value"].to_numpy(float),
+                       shown["unit"].astype(str).tolist())
+    style.set_alt(fig, funnel_alt(shown, od, lv, per, lang, what=ylabel, denominator=xlabel, title=title))
     return fig

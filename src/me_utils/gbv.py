@@ -173,15 +173,16 @@ _CHECK_COLUMN = {"report_after_incident": "report_date", "case_id_unit": "case_i
                  "prosecuted_needs_detected": "perpetrator_prosecuted"}
 
 
-#: Columns whose cell values identify a case: an error message (which the report index shows)
-#: names their row and column but never the value; ``RegisterError.errors`` keeps it.
+#: Columns whose cell values identify a case. Messages never show any register cell value
+#: (a misaligned row moves case ids and dates into other columns); ``RegisterError.errors``
+#: keeps the values for whoever may open the register itself.
 PRIVATE_COLUMNS = frozenset(["case_id", *DATES])
 
 
 class RegisterError(_errors.InputError, ValueError):
     """The register has errors. ``errors`` is a DataFrame (row, column, value, reason_vi,
-    reason_en, severity); ``str()`` names the file and the first errors, without the values of
-    :data:`PRIVATE_COLUMNS` (case ids, dates)."""
+    reason_en, severity); ``str()`` names the file and the first errors by row and column,
+    never a cell value."""
 
     def __init__(self, source: str, errors: pd.DataFrame, lang: str = "vi", limit: int = 20):
         self.source = source
@@ -192,12 +193,8 @@ class RegisterError(_errors.InputError, ValueError):
         lines = []
         for r in err.head(limit).itertuples(index=False):
             reason = r.reason_vi if lang == "vi" else r.reason_en
-            if r.column in PRIVATE_COLUMNS or r.value == "":
-                lines.append(fmt.pick(lang, f"  dòng {r.row}, cột {r.column}: {reason}",
-                                      f"  row {r.row}, column {r.column}: {reason}"))
-            else:
-                lines.append(fmt.pick(lang, f"  dòng {r.row}, cột {r.column}, giá trị {r.value!r}: {reason}",
-                                      f"  row {r.row}, column {r.column}, value {r.value!r}: {reason}"))
+            lines.append(fmt.pick(lang, f"  dòng {r.row}, cột {r.column}: {reason}",
+                                  f"  row {r.row}, column {r.column}: {reason}"))
         if len(err) > limit:
             lines.append(f"  … (+{len(err) - limit})")
         super().__init__("\n".join([head, *lines]))

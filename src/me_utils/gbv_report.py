@@ -51,7 +51,8 @@ def _show_fig(fig) -> None:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=style.DPI, bbox_inches="tight")
     plt.close(fig)
-    display(Image(data=buf.getvalue(), format="png"))
+    alt = style.get_alt(fig)  # the figure's own description (issue 17), else the export's
+    display(Image(data=buf.getvalue(), format="png"), metadata={"image/png": {"alt": alt}} if alt else None)
 
 
 def _unit_name(code: str, lang: str) -> str:
@@ -129,10 +130,7 @@ class GbvReport:
 
 
 def _cache_dir() -> str:
-    import os
-    import tempfile
-
-    return os.environ.get("ME_SDC_CACHE") or os.path.join(tempfile.gettempdir(), "me_utils_sdc_cache")
+    return D.default_cache_dir()
 
 
 def _counts(frame: pd.DataFrame, dim: str | None, cats: list, years: list) -> np.ndarray:

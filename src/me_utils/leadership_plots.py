@@ -40,19 +40,14 @@ def _t(lang, vi, en):
 
 
 def _show_fig(fig) -> None:
-    """Show a figure as an embedded PNG and close it.
+    """Show a figure as an embedded PNG with its alt text (attached by the figure function)
+    and close it; a PNG display object is embedded by nbconvert whatever the backend."""
+    style.show_figure(fig, lang=getattr(fig, "me_lang", "vi"))
 
-    The house style selects the Agg backend, so a Figure object would print as text in a
-    kernel; a PNG display object is embedded by nbconvert whatever the backend.
-    """
-    import io
 
-    from IPython.display import Image, display
-
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=style.DPI, bbox_inches="tight")
-    plt.close(fig)
-    display(Image(data=buf.getvalue(), format="png"))
+def _alt_values(rows, lang: str) -> str:
+    """``'label: value, label: value'`` for alt texts."""
+    return "; ".join(f"{k}: {v}" for k, v in rows)
 
 
 def _illus(lang: str, on: bool) -> str:
@@ -115,6 +110,17 @@ def terms_in_scope(councils: pd.DataFrame | None, period_end: int) -> list[str]:
     return [t for t in terms if L.parse_term(t)[0] <= int(period_end)]
 
 
+#: The leadership data tables, in words.
+DATA_TABLE_WORDS = {
+    "councils": ("Cơ cấu đại biểu Hội đồng nhân dân các cấp theo nhiệm kỳ",
+                 "People's Council seats and women deputies by level and term"),
+    "key_leaders": ("Cơ quan, địa phương có lãnh đạo chủ chốt là nữ, theo năm",
+                    "Agencies and local governments with a woman key leader, by year"),
+    "planning_pool": ("Cán bộ nữ trong quy hoạch và được đào tạo, theo năm",
+                      "Women in the cadre planning pool and trained, by year"),
+}
+
+
 def load_report_data(ctx) -> LeadershipReport:
     """Load the leadership tables of ``ctx.data_root`` and the reference figures, and show
     where they come from. Raises :class:`me_utils.leadership.LeadershipDataError` (file, row,
@@ -130,14 +136,9 @@ def load_report_data(ctx) -> LeadershipReport:
     lang = ctx.lang
     lines = []
     for name, p in data.files.items():
-        if p is None:
-            lines.append(_t(lang, f"- `{name}.csv`: chưa có tệp.", f"- `{name}.csv`: no file."))
-        else:
-            try:
-                rel = p.relative_to(ctx.data_root)
-            except ValueError:
-                rel = p
-            lines.append(f"- `{rel}`")
+        # What each table holds, in words (a reviewer reads no file names or folders).
+        what = _t(lang, *DATA_TABLE_WORDS.get(name, (name, name)))
+        lines.append(f"- {what}" + ("" if p is not None else _t(lang, ": chưa có số liệu.", ": no data yet.")))
     intro = _t(lang, "Nguồn số liệu của báo cáo này:", "Data used in this report:")
     markdown(intro + "\n\n" + "\n".join(lines))
     if rep.illustrative:
@@ -220,7 +221,20 @@ def fig_council_shares(shares: pd.DataFrame, reference: pd.DataFrame, lang: str 
                  + where + _illus(lang, illustrative))
     # Below the axes, so that no interval or comparison line is hidden behind it.
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), fontsize=8, ncol=2, frameon=False)
+    style.format_axes(fig, lang)
+    style.wrap_titles(fig)
     fig.tight_layout()
+    parts = []
+    for lv in levels:
+        sub = shares[shares["level"] == lv]
+        vals = ", ".join(f"{L.term_label(t, lang)} {fmt.fmt_pct(v, 1, lang)}"
+                         for t, v in zip(sub["term"], sub["share_pct"]))
+        parts.append((L.level_label(lv, lang), vals))
+    fig.me_lang = lang
+    style.set_alt(fig, ax.get_title().replace("\n", " ") + ". "
+                  + _t(lang, "Biểu đồ điểm kèm khoảng tin cậy 95%, tỷ lệ nữ đại biểu theo cấp và nhiệm kỳ — ",
+                       "Dot chart with 95% intervals, women's share of seats by level and term — ")
+                  + _alt_values(parts, lang) + ".")
     return fig
 
 
@@ -261,7 +275,18 @@ def fig_yearly_share(shares: pd.DataFrame, targets: L.Targets, lang: str = "vi",
     ax.set_ylabel(ylabel)
     ax.set_title(title + _illus(lang, illustrative))
     ax.legend(loc="lower right", fontsize=8)
+    vals = ", ".join(f"{int(y)}: {fmt.fmt_pct(v, 1, lang)}" for y, v in zip(d["year"], d[value]))
+    tg = ", ".join(f"{yr}: {fmt.fmt_pct(tv, 0, lang)}" for yr, tv in
+                   ((2025, targets.target_2025), (2030, targets.target_2030)) if tv is not None)
+    alt = (f"{title}. " + _t(lang, "Tỷ lệ theo năm kèm khoảng tin cậy 95%", "Yearly share with 95% intervals")
+           + (f" ({vals})" if vals else "")
+           + (_t(lang, "; mục tiêu ", "; targets ") + tg if tg else "") + ".")
+    fig.me_lang = lang
+    prev = style.get_alt(fig)
+    style.set_alt(fig, f"{prev} {alt}" if prev and not own else alt)
     if own:
+        style.format_axes(fig, lang)
+        style.wrap_titles(fig)
         fig.tight_layout()
     return fig
 
@@ -277,19 +302,20 @@ def fig_council_funnel(table: pd.DataFrame, od: dict, term: str, level: str, lan
     tab["unit"] = [L.unit_name(c, lang) for c in codes]
     title = _t(lang, f"{L.level_label(level, 'vi')}: tỷ lệ nữ đại biểu theo huyện, {L.term_label(term, 'vi')}",
                f"{L.level_label(level, 'en')}: women's share of seats by district, {L.term_label(term, 'en')}")
+    # Zoom on the funnel (the shared plot spans 0–100%), never cutting a unit or a 99.8% limit;
+    # given to plot_funnel so that its labels are placed on the final axes.
+    top = float(np.nanmax(np.r_[tab["value"], tab["upper_998"], tab.get("adj_upper_998", tab["upper_998"])]))
     fig = plot_funnel(tab, od, kind="proportion", per=100.0, lang=lang, title=title + _illus(lang, illustrative),
                       xlabel=_t(lang, "Số đại biểu (ghế)", "Seats"),
-                      ylabel=_t(lang, "Tỷ lệ nữ (%)", "Women (%)"))
-    ax = fig.axes[0]
-    # Zoom on the funnel (the shared plot spans 0–100%), never cutting a unit or a 99.8% limit.
-    top = float(np.nanmax(np.r_[tab["value"], tab["upper_998"], tab.get("adj_upper_998", tab["upper_998"])]))
-    ax.set_ylim(0, min(100.0, top * 1.15 + 2))
+                      ylabel=_t(lang, "Tỷ lệ nữ (%)", "Women (%)"), ylim=(0, min(100.0, top * 1.15 + 2)))
+    fig.me_lang = lang
     if highlight in codes:
         r = tab.iloc[codes.index(highlight)]
         fig.axes[0].scatter([r["denominator"]], [r["value"]], s=90, facecolors="none",
                             edgecolors=style.TARGET_2025, linewidths=2, zorder=4,
                             label=_t(lang, "Đơn vị của báo cáo", "This report's unit"))
-        fig.axes[0].legend(loc="best", fontsize=8)
+        # Outside the axes, like plot_funnel's: inside it could cover a point or its label.
+        fig.axes[0].legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8)
     return fig
 
 
@@ -507,11 +533,12 @@ def _assessment_text(a, targets: L.Targets, lang: str) -> str:
 
 def _source_note(ys: L.YearlySeries, lang: str) -> str:
     if ys.source == "observations":
-        txt = _t(lang, f"Nguồn: số liệu năm do Sở Nội vụ báo cáo (chỉ tiêu {ys.code}, processed/observations.csv).",
-                 f"Source: annual figures reported by the Department of Home Affairs ({ys.code}, processed/observations.csv).")
+        txt = _t(lang, f"Nguồn: số liệu năm do Sở Nội vụ báo cáo (chỉ tiêu {ys.code}).",
+                 f"Source: annual figures reported by the Department of Home Affairs ({ys.code}).")
     else:
-        txt = _t(lang, f"Nguồn: bảng chi tiết {ys.source} (toàn tỉnh là tổng các dòng của năm).",
-                 f"Source: detail table {ys.source} (the province sums the rows of a year).")
+        txt = _t(lang, "Nguồn: bảng chi tiết do Sở Nội vụ gửi (toàn tỉnh là tổng các dòng của năm).",
+                 "Source: the detail table sent by the Department of Home Affairs (the province sums "
+                 "the rows of a year).")
     if len(ys.discrepancies):
         yrs = ", ".join(str(int(y)) for y in ys.discrepancies["year"])
         txt += _t(lang, f" ⚠ Bảng chi tiết khác số liệu báo cáo ở các năm {yrs}; báo cáo dùng số liệu đã gửi.",
@@ -631,6 +658,8 @@ def section_planning_pool(rep: LeadershipReport) -> pd.DataFrame:
                      title=_t(lang, "Tỷ lệ nữ trong quy hoạch (L.2)", "Women in the pool (L.2)"))
     fig_yearly_share(y3.frame, t3, lang, rep.illustrative, assessment=a3, ax=axes[1], ylabel="%",
                      title=_t(lang, "Nữ trong quy hoạch được đào tạo (L.3)", "Women in the pool trained (L.3)"))
+    style.format_axes(fig, lang)
+    style.wrap_titles(fig)
     fig.tight_layout()
     _show_fig(fig)
     markdown(f"- {y2.code}: " + _assessment_text(a2, t2, lang) + f"\n- {y3.code}: " + _assessment_text(a3, t3, lang))
@@ -660,7 +689,7 @@ def section_sources(rep: LeadershipReport) -> pd.DataFrame:
             _t(lang, "Tỷ lệ", "Share"): fmt.fmt_pct(r["share_pct"], 2, lang),
             fmt.ci_label(0.95, lang): _ci(r["ci_low"], r["ci_high"], lang, 2),
             _t(lang, "Nguồn", "Source"): f"{title} — {r['source_url']}",
-            _t(lang, "Kiểm chứng", "Verification"): r["verification"],
+            _t(lang, "Kiểm chứng", "Verification"): _verification_words(r["verification"], lang),
         })
     other = rep.reference[~rep.reference["figure_id"].isin(ref["figure_id"])]
     for _, r in other.iterrows():
@@ -673,7 +702,7 @@ def section_sources(rep: LeadershipReport) -> pd.DataFrame:
             _t(lang, "Tỷ lệ", "Share"): fmt.fmt_pct(r["share_pct"], 1, lang),
             fmt.ci_label(0.95, lang): _ci(100 * lo, 100 * hi, lang, 2),
             _t(lang, "Nguồn", "Source"): f"{html.escape(str(r['source_title']))} — {r['source_url']}",
-            _t(lang, "Kiểm chứng", "Verification"): r["verification"],
+            _t(lang, "Kiểm chứng", "Verification"): _verification_words(r["verification"], lang),
         })
     table = pd.DataFrame(rows)
     src = _t(lang, "Nguồn", "Source")
@@ -689,12 +718,25 @@ def section_sources(rep: LeadershipReport) -> pd.DataFrame:
         tg_rows.append({_t(lang, "Mã", "Code"): code,
                         _t(lang, "Mục tiêu 2025", "2025 target"): fmt.fmt_pct(t.target_2025, 0, lang),
                         _t(lang, "Mục tiêu 2030", "2030 target"): fmt.fmt_pct(t.target_2030, 0, lang),
-                        _t(lang, "Căn cứ", "Basis"): t.basis,
+                        _t(lang, "Căn cứ", "Basis"): t.source or t.basis,
                         _t(lang, "Kiểm chứng", "Verified"): _t(lang, "có", "yes") if t.verified else _t(lang, "chưa ⚠", "no ⚠")})
     show_table(pd.DataFrame(tg_rows), caption=_t(lang, "Mục tiêu áp dụng", "Applicable targets"))
     heading(_t(lang, "Ghi chú phương pháp", "Method note"), 3)
     markdown("\n".join(f"- {s}" for s in L.ASSUMPTIONS[lang] + funnel.ASSUMPTIONS[lang]))
     return table
+
+
+#: What the reference's verification tags mean, for the reader (the tags stay internal).
+VERIFICATION_WORDS = {
+    "VERIFIED": ("đã kiểm chứng", "verified"),
+    "VERIFIED-EN": ("chỉ thấy trong nguồn tiếng Anh", "seen in English sources only"),
+    "PARTIAL": ("kiểm chứng một phần", "partly verified"),
+    "UNVERIFIED": ("chưa kiểm chứng", "not verified"),
+}
+
+
+def _verification_words(tag, lang: str) -> str:
+    return _t(lang, *VERIFICATION_WORDS.get(str(tag), (str(tag), str(tag))))
 
 
 def _reference_label(r, lang: str) -> str:

@@ -33,20 +33,21 @@ VERIFIED_LABEL = ("✓ đã kiểm chứng", "✓ verified")
 # Assumptions shown in the method note of the report.
 ASSUMPTIONS = {
     "vi": [
-        "Mục tiêu là mục tiêu quốc gia (Nghị quyết 28/NQ-CP và các chương trình 2232, 2282, 1790, 45/QĐ-TTg), "
-        "áp dụng cho tỉnh Sơn La trừ khi tỉnh có mục tiêu riêng ghi trong data/reference/province_overrides.yaml.",
-        "Giá trị gốc (baseline) là số liệu toàn quốc; chưa tìm được số liệu gốc của Sơn La.",
-        "Chỉ các dòng được đánh dấu VERIFIED hoặc VERIFIED-VI (guidance) trong tài liệu tham khảo được coi là đã kiểm chứng; "
-        "các dòng khác hiển thị cờ ⚠ bên cạnh mục tiêu.",
+        "Mục tiêu là mục tiêu quốc gia (Nghị quyết số 28/NQ-CP và các Quyết định số 2232/QĐ-TTg, 2282/QĐ-TTg, "
+        "1790/QĐ-TTg, 45/QĐ-TTg), áp dụng cho tỉnh Sơn La trừ khi tỉnh có mục tiêu riêng (ghi ở mục trên, kèm văn bản "
+        "của tỉnh).",
+        "Giá trị gốc là số liệu toàn quốc; chưa tìm được số liệu gốc của Sơn La.",
+        "Một mục tiêu được coi là đã kiểm chứng khi con số và câu chữ đã được đối chiếu với văn bản gốc hoặc văn bản "
+        "hướng dẫn của Bộ; các mục tiêu khác mang cờ ⚠ và được liệt kê ở mục «Lưu ý về các chỉ tiêu chưa kiểm chứng».",
         "Số thứ tự chỉ tiêu của Mục tiêu 4–6 chưa được đối chiếu với văn bản gốc.",
-        "Cơ quan báo cáo theo Kế hoạch 123/KH-UBND mục IV; cơ quan của các chương trình là đề xuất.",
+        "Cơ quan báo cáo theo mục IV Kế hoạch số 123/KH-UBND; cơ quan của các chương trình là đề xuất.",
     ],
     "en": [
-        "Targets are national targets (Resolution 28/NQ-CP and programmes 2232, 2282, 1790, 45/QĐ-TTg), applied "
-        "to Son La unless the province set its own in data/reference/province_overrides.yaml.",
+        "Targets are national targets (Resolution 28/NQ-CP and Decisions 2232/QĐ-TTg, 2282/QĐ-TTg, 1790/QĐ-TTg, "
+        "45/QĐ-TTg), applied to Son La unless the province set its own (listed above with the province's document).",
         "Baselines are national figures; no Son La baseline was found.",
-        "Only rows tagged VERIFIED or VERIFIED-VI (guidance) in the reference count as verified; the others show "
-        "the flag ⚠ next to their target.",
+        "A target counts as verified when its number and wording were checked against the legal text or the "
+        "ministry's guidance; the others carry the flag ⚠ and are listed under “Indicators whose content is not verified”.",
         "The numbering of the indicators of Objectives 4–6 has not been checked against the official text.",
         "Reporting departments follow plan 123/KH-UBND section IV; departments of the programmes are suggestions.",
     ],
@@ -72,10 +73,21 @@ def target_cell(ind: Indicator, year: int, lang: str = "vi") -> str:
 
 def verification_cell(ind: Indicator, lang: str = "vi") -> str:
     """``'✓ đã kiểm chứng'`` or ``'⚠ chưa kiểm chứng (TAG)'``; adds the numbering caveat."""
-    text = ind.flag(lang) or _t(lang, VERIFIED_LABEL)
+    text = _flag_text(ind, lang) or _t(lang, VERIFIED_LABEL)
     if not ind.numbering_verified:
         text += fmt.pick(lang, "; số thứ tự chưa kiểm chứng", "; numbering unverified")
     return text
+
+
+def _flag_text(ind: Indicator, lang: str) -> str:
+    """The verification flag in words, without the reference's internal tag."""
+    from .catalogue import TAG_MEANING, UNVERIFIED_FLAG_EN, UNVERIFIED_FLAG_VI
+
+    if ind.verified:
+        return ""
+    why = fmt.pick(lang, *TAG_MEANING.get(ind.verification, ("", "")))
+    head = fmt.pick(lang, UNVERIFIED_FLAG_VI, UNVERIFIED_FLAG_EN)
+    return f"{head}: {why}" if why else head
 
 
 def department_cell(ind: Indicator, lang: str = "vi") -> str:
@@ -205,19 +217,86 @@ def units_table(units, lang: str = "vi") -> pd.DataFrame:
     return pd.DataFrame(rows, columns=heads)
 
 
-def sources_markdown(catalogue: Catalogue, lang: str = "vi") -> str:
-    """Markdown list of the frameworks' documents and of each indicator's source (document and
-    URL), so every target in the report carries its citation."""
-    lines = [f"**{fmt.pick(lang, 'Văn bản', 'Documents')}**", ""]
+def legal_citation(meta: dict, fw: str, lang: str = "vi") -> str:
+    """Citation of a framework's legal text: number, date, issuing body and title, e.g.
+    ``'Nghị quyết số 28/NQ-CP ngày 03/3/2021 của Chính phủ ban hành …'`` (the ``title_*`` of
+    ``indicators.yaml``, which carries all four)."""
+    return str(meta.get(f"title_{lang}") or meta.get("title_vi") or fw)
+
+
+def _link(url: str, lang: str) -> str:
+    from urllib.parse import urlparse
+
+    host = urlparse(url).netloc.removeprefix("www.") or url
+    return f"[{host}]({url})"
+
+
+def framework_source_lines(catalogue: Catalogue, lang: str = "vi") -> list[str]:
+    """One markdown bullet per framework: the legal text first; the official gazette/portal
+    link when known, then a full-text copy and a press report, labelled as secondary."""
+    L = lambda vi, en: fmt.pick(lang, vi, en)  # noqa: E731
+    out = []
     for fw, meta in catalogue.frameworks.items():
-        title = meta.get(f"title_{lang}") or fw
-        url = meta.get("url", "")
-        lines.append(f"- {title}" + (f" — <{url}>" if url else ""))
-    lines += ["", f"**{fmt.pick(lang, 'Nguồn của từng chỉ tiêu', 'Source of each indicator')}**", ""]
+        line = f"- {legal_citation(meta, fw, lang)}"
+        extra = []
+        if meta.get("gazette_url"):
+            extra.append(L("bản đăng Công báo / Cổng thông tin Chính phủ: ", "official gazette / government portal: ")
+                         + _link(meta["gazette_url"], lang))
+        full = meta.get("full_text_url") or meta.get("url") or ""
+        if full:
+            extra.append(L("bản toàn văn tham khảo: ", "full-text copy: ") + _link(full, lang))
+        if meta.get("secondary_url"):
+            extra.append(L("bài báo tham khảo: ", "press report: ") + _link(meta["secondary_url"], lang))
+        if extra:
+            line += " — " + "; ".join(extra)
+        out.append(line)
+    return out
+
+
+def sources_markdown(catalogue: Catalogue, lang: str = "vi") -> str:
+    """Markdown list of the frameworks' legal texts and of each indicator's source: the legal
+    provision (document, objective, indicator), with a secondary source only next to it.
+    Indicators whose content is not verified point to the caveat section instead of a
+    placeholder."""
+    L = lambda vi, en: fmt.pick(lang, vi, en)  # noqa: E731
+    lines = [f"**{L('Văn bản gốc', 'Legal texts')}**", ""]
+    lines += framework_source_lines(catalogue, lang)
+    lines += ["", f"**{L('Căn cứ của từng chỉ tiêu', 'Basis of each indicator')}**", ""]
     for ind in catalogue:
-        url = f" — <{ind.source_url}>" if ind.source_url else ""
-        lines.append(f"- {ind.code}: {ind.source}{url}")
+        text = f"- {ind.code}: {ind.source}"
+        if ind.source_url:
+            text += L("; nguồn tham khảo thêm: ", "; secondary source: ") + _link(ind.source_url, lang)
+        if ind.verification == "UNVERIFIED":
+            text += L(" — xem mục «Lưu ý về các chỉ tiêu chưa kiểm chứng».",
+                      " — see “Indicators whose content is not verified”.")
+        lines.append(text)
     return "\n".join(lines)
+
+
+def caveats_markdown(catalogue: Catalogue, lang: str = "vi") -> str:
+    """One caveat section: the indicators whose content (wording, unit, target) is not
+    verified against the legal text, grouped by what is missing, with what is known."""
+    L = lambda vi, en: fmt.pick(lang, vi, en)  # noqa: E731
+    groups = [
+        ("UNVERIFIED", L("Chưa tìm thấy câu chữ của chỉ tiêu trong văn bản gốc; chỉ tiêu được giữ để theo dõi, "
+                         "không có mục tiêu định lượng", "Wording not found in the legal text; kept for monitoring, "
+                         "with no quantified target")),
+        ("VERIFIED-VI (news)", L("Mục tiêu lấy theo báo chí, chưa đối chiếu văn bản gốc",
+                                 "Target taken from press reports, not checked against the legal text")),
+        ("VERIFIED-EN", L("Mục tiêu chỉ thấy trong bản tiếng Anh, chưa thấy câu chữ tiếng Việt chính thức",
+                          "Target seen in English sources only; official Vietnamese wording not seen")),
+        ("PARTIAL", L("Mới kiểm chứng một phần", "Only partly verified")),
+    ]
+    out = []
+    for tag, head in groups:
+        inds = [i for i in catalogue if not i.verified and i.verification == tag]
+        if not inds:
+            continue
+        out.append(f"- **{head}** ({fmt.fmt_number(len(inds), 0, lang)}):")
+        for i in inds:
+            note = fmt.pick(lang, i.note_vi or "", i.note_en or "")
+            out.append(f"    - {i.code} — {i.name(lang)}" + (f": {note}" if note and tag == "UNVERIFIED" else ""))
+    return "\n".join(out) or L("Mọi chỉ tiêu đã được kiểm chứng.", "Every indicator is verified.")
 
 
 def notes_markdown(catalogue: Catalogue, lang: str = "vi") -> str:
@@ -258,9 +337,11 @@ def show_intro(ctx) -> None:
     ))
     notebook.markdown(fmt.pick(
         lang,
-        "Ký hiệu: ⚠ chưa kiểm chứng / unverified (kèm nhãn của tài liệu tham khảo); * mục tiêu riêng của tỉnh; "
+        "Ký hiệu: ⚠ chưa kiểm chứng với văn bản gốc (xem mục «Lưu ý về các chỉ tiêu chưa kiểm chứng»); "
+        "* mục tiêu riêng của tỉnh; "
         "† cơ quan đề xuất (không có trong Kế hoạch 123); – không có mục tiêu.",
-        "Legend: ⚠ unverified / chưa kiểm chứng (with the reference's tag); * province's own target; "
+        "Legend: ⚠ not verified against the legal text (see “Indicators whose content is not verified”); "
+        "* province's own target; "
         "† suggested department (not in plan 123); – no target.",
     ))
 
@@ -331,6 +412,8 @@ def show_notes_and_sources(ctx) -> None:
     notebook.markdown("\n".join(f"- {a}" for a in ASSUMPTIONS[ctx.lang]))
     notebook.heading(ctx.t("Ghi chú theo chỉ tiêu", "Notes by indicator"), 3)
     notebook.markdown(notes_markdown(ctx.catalogue, ctx.lang))
+    notebook.heading(ctx.t("Lưu ý về các chỉ tiêu chưa kiểm chứng", "Indicators whose content is not verified"), 2)
+    notebook.markdown(caveats_markdown(ctx.catalogue, ctx.lang))
     notebook.heading(ctx.t("Nguồn", "Sources"), 2)
     notebook.markdown(sources_markdown(ctx.catalogue, ctx.lang))
 

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from . import fmt, intake, safe_csv
+from .labels import label
 from .build import DEADLINES, due_date  # one deadline rule for the build and this report
 from .catalogue import department_name
 
@@ -167,7 +168,9 @@ def completeness_table(comp: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     """Wide display table: one row per department × indicator, one column per year × period,
     cells ``✓`` present, ``✗`` missing, ``·`` not yet due."""
     sym = {"present": "✓", "missing": "✗", "not_due": "·"}
-    c = comp.assign(col=comp["year"].astype(str) + " " + comp["period"].map(lambda p: fmt.pick(lang, *PERIOD_LABELS[p])),
+    # "Năm 2021 – cả năm", never "2021 Năm" (issue 17).
+    c = comp.assign(col=[label("year_period", lang, year=y, period=label(f"period_{p}", lang))
+                         for y, p in zip(comp["year"], comp["period"])],
                     cell=comp["status"].map(sym))
     order = list(dict.fromkeys(c.sort_values(["year", "period"], ascending=[True, False])["col"]))
     wide = c.pivot_table(index=["department", "indicator_code"], columns="col", values="cell", aggfunc="first")
@@ -253,13 +256,19 @@ def findings_table(findings: pd.DataFrame, lang: str = "vi", severities=("error"
                    limit: int = 200) -> pd.DataFrame:
     """Located findings for display: file, sheet, row, column, value, reason (report language).
 
-    Values of the note column are never shown (free text may hold names); every cell is shown
+    Values of the note column are never shown (free text may hold names), nor any value of the
+    GBV register (findings with code ``gbv_register`` or a file under ``gbv/``); every cell is shown
     as text and escaped by :func:`me_utils.notebook.show_table`.
     """
     f = findings[findings["severity"].isin(severities)].copy()
     f = f.head(limit)
     note_cols = {intake.fold(a) for a in intake.COLUMN_ALIASES["note"]}
-    f["value"] = [("" if intake.fold(c) in note_cols else v) for c, v in zip(f["column"], f["value"])]
+    # no cell value of the GBV register is ever shown, whichever column (older findings.csv
+    # files may still carry some)
+    code = f["code"].astype(str) if "code" in f.columns else pd.Series("", index=f.index)
+    reg = (code == "gbv_register") | f["file"].astype(str).str.startswith("gbv/")
+    f["value"] = [("" if intake.fold(c) in note_cols or r else v)
+                  for c, v, r in zip(f["column"], f["value"], reg)]
     out = pd.DataFrame({
         fmt.pick(lang, "Mức", "Severity"): f["severity"].map(lambda s: fmt.pick(lang, *SEVERITY_LABELS.get(s, (s, s)))),
         fmt.pick(lang, "Tệp", "File"): f["file"],
@@ -319,7 +328,7 @@ def section_overview(qd: QualityData) -> dict:
     markdown(qd.t(
         f"- Số tệp báo cáo đã nhận: **{fmt.fmt_number(n_files, 0, L)}**, trong đó bị từ chối: "
         f"**{fmt.fmt_number(n_rej, 0, L)}**\n"
-        f"- Số giá trị hiện hành {qd.period_start}–{qd.period_end}: **{fmt.fmt_number(len(obs), 0, L)}**\n"
+        f"- {label('current_values', 'vi')} {qd.period_start}–{qd.period_end}: **{fmt.fmt_number(len(obs), 0, L)}**\n"
         f"- Kết quả kiểm tra: **{fmt.fmt_number(n_err, 0, L)}** lỗi, **{fmt.fmt_number(n_warn, 0, L)}** cảnh báo",
         f"- Submission files received: **{fmt.fmt_number(n_files, 0, L)}**, of which rejected: "
         f"**{fmt.fmt_number(n_rej, 0, L)}**\n"

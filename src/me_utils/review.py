@@ -91,9 +91,8 @@ OBJECTIVE_LABELS: dict[str, tuple[str, str]] = {
            "Programme on preventing domestic violence (45/QĐ-TTg)"),
 }
 
-RECOMMENDATIONS_PLACEHOLDER = (
-    "Phần này do cán bộ phân tích viết / to be written by the analyst"
-)
+RECOMMENDATIONS_PLACEHOLDER = {"vi": "Phần này do cán bộ phân tích viết",
+                               "en": "To be written by the analyst"}
 
 #: Sibling topic reports linked from this one (CONTRACTS "Report outputs").
 GBV_REPORT = "20_gbv.html"
@@ -443,7 +442,7 @@ def caveats_markdown(scorecard: pd.DataFrame, findings: pd.DataFrame | None, lan
 def recommendations_markdown(lang: str = "vi") -> str:
     """The recommendations section: an explicit placeholder for the analyst to fill in."""
     return (
-        f"> **{RECOMMENDATIONS_PLACEHOLDER}.**\n>\n> "
+        f"> **{RECOMMENDATIONS_PLACEHOLDER[lang]}.**\n>\n> "
         + fmt.pick(lang,
                    "Báo cáo không tự sinh kiến nghị: cán bộ phân tích viết phần này dựa trên các kết quả ở trên.",
                    "The report does not generate recommendations: the analyst writes this part from the results above.")

@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from . import fmt, status
+from . import fmt, status, style
 from .assess import METHODS, AssessSettings
 from .evidence import evidence_for
 from .methodnote import method_note
@@ -164,7 +164,8 @@ def figure_image(fig):
 
     buf = io.BytesIO()
     fig.savefig(buf, format="png", bbox_inches="tight")
-    return Image(data=buf.getvalue(), format="png")
+    # The alt text a chart function attached (me_utils.style.set_alt), for the page (issue 17).
+    return Image(data=buf.getvalue(), format="png", alt=style.get_alt(fig))
 
 
 def panels(rep: dict, codes=None) -> list[dict]:

@@ -25,6 +25,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from . import accountability, fmt, narrative, review, safe_csv, status
+from .labels import LABELS, label
 from .style import STATUS_COLOURS
 
 TITLE_ROW, NOTE_ROW, HEADER_ROW, FIRST_DATA_ROW = 1, 2, 3, 4
@@ -55,6 +56,8 @@ INDICATOR_COLUMNS: list[tuple[str, str, str, str | None, int]] = [
     ("escap_label", "ESCAP", "ESCAP", None, 18),
     ("reason", "Lý do, ghi chú", "Reasons, notes", None, 50),
 ]
+
+
 
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 _HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
@@ -170,12 +173,13 @@ def _note_text(lang: str, illustrative: bool, manifest: dict | None) -> str:
 
 def _write_indicator_sheet(ws, records: list[dict], title: str, note: str, lang: str,
                            illustrative: bool) -> None:
-    headers = [fmt.pick(lang, vi, en) for _, vi, en, _, _ in INDICATOR_COLUMNS]
-    widths = [w for *_, w in INDICATOR_COLUMNS]
+    columns = INDICATOR_COLUMNS
+    headers = [fmt.pick(lang, vi, en) for _, vi, en, _, _ in columns]
+    widths = [w for *_, w in columns]
     _write_header(ws, title, note, headers, widths, illustrative)
     for i, r in enumerate(records):
         row = FIRST_DATA_ROW + i
-        for j, (key, _, _, nf, _) in enumerate(INDICATOR_COLUMNS, start=1):
+        for j, (key, _, _, nf, _) in enumerate(columns, start=1):
             v = r.get(key)
             if nf is not None:
                 v = _num(v)
@@ -187,25 +191,27 @@ def _write_indicator_sheet(ws, records: list[dict], title: str, note: str, lang:
                 v = str(v)
             cell = ws.cell(row, j, v)
             cell.border = _BORDER
-            cell.alignment = Alignment(vertical="top", wrap_text=key in ("name", "target_basis", "reason"))
+            # Numbers right, text left (and wrapped where long), as in the HTML reports.
+            cell.alignment = Alignment(vertical="top", wrap_text=nf is None,
+                                       horizontal="right" if nf is not None else "left")
             if nf == "value":
                 cell.number_format = _value_format(r)
             elif nf == "target":
                 cell.number_format = _target_format(v)
             elif nf:
                 cell.number_format = nf
-        keys = [k for k, *_ in INDICATOR_COLUMNS]
+        keys = [k for k, *_ in columns]
         for key, code in (("result_label", r.get("result_2025")), ("outlook_label", r.get("outlook"))):
             colour = review.status_colour(code)
             if colour:
                 ws.cell(row, keys.index(key) + 1).fill = _fill(colour)
                 ws.cell(row, keys.index(key) + 1).font = Font(bold=True, color="FFFFFF")
         if r.get("verified_label", "").startswith("⚠"):
-            ws.cell(row, [k for k, *_ in INDICATOR_COLUMNS].index("verified_label") + 1).font = \
+            ws.cell(row, keys.index("verified_label") + 1).font = \
                 Font(bold=True, color="B34700")
     ws.freeze_panes = ws.cell(FIRST_DATA_ROW, 3)
     last = FIRST_DATA_ROW + max(len(records), 1) - 1
-    ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(INDICATOR_COLUMNS))}{last}"
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(columns))}{last}"
     ws.sheet_view.zoomScale = 90
 
 
@@ -276,8 +282,9 @@ def _write_notes_sheet(ws, lang: str, illustrative: bool, manifest: dict | None,
     lines = [
         fmt.pick(lang, "Ghi chú", "Notes"),
         _note_text(lang, illustrative, manifest),
-        fmt.pick(lang, f"Phương pháp đánh giá chính: {headline_method}.",
-                 f"Headline assessment method: {headline_method}."),
+        f"{label('param_headline_method', lang)}: "
+        + (label(f"method_{headline_method}", lang) if f"method_{headline_method}" in LABELS else str(headline_method))
+        + ".",
         fmt.pick(lang, f"Ngày chốt số liệu: {fmt.fmt_date(as_of, lang)}.", f"Cut-off date: {fmt.fmt_date(as_of, lang)}."),
         fmt.pick(lang, "Giá trị theo đơn vị của chỉ tiêu (tỷ lệ phần trăm ghi 0–100); xác suất ghi dạng phần trăm.",
                  "Values in the indicator's own unit (percentages as 0–100); probabilities shown as percent."),
@@ -293,6 +300,30 @@ def _write_notes_sheet(ws, lang: str, illustrative: bool, manifest: dict | None,
         elif i == 2 and illustrative:
             c.font = Font(bold=True, color="B34700")
             c.fill = _NOTE_FILL
+
+
+def setup_print(ws, lang: str, illustrative: bool, header_rows: str | None = None,
+                fit_width: bool = True) -> None:
+    """Print setup of a sheet: A4 landscape, fitted to one page wide (any number of pages
+    tall), the title-to-header rows repeated on every page, page numbers "Trang n / N" in the
+    footer and, for illustrative data, the warning in the page header."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    if fit_width:
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    if header_rows:
+        ws.print_title_rows = header_rows
+    ws.oddFooter.right.text = f"{label('page', lang)} &P / &N"
+    ws.oddFooter.right.size = 9
+    if illustrative:
+        ws.oddHeader.center.text = label("illustrative_running_head", lang)
+        ws.oddHeader.center.size = 9
+        ws.oddHeader.center.color = "B34700"
 
 
 def build_workbook(scorecard: pd.DataFrame, matrix: pd.DataFrame | None = None,
@@ -331,6 +362,9 @@ def build_workbook(scorecard: pd.DataFrame, matrix: pd.DataFrame | None = None,
                      "Reporting accountability matrix (plan 123/KH-UBND, sections IV–V)"))
     ws = wb.create_sheet(sheet_title(fmt.pick(lang, "Ghi chú", "Notes"), used))
     _write_notes_sheet(ws, lang, illustrative, manifest, headline_method, as_of)
+    for sheet in wb.worksheets:
+        notes = sheet is ws
+        setup_print(sheet, lang, illustrative, None if notes else f"{TITLE_ROW}:{HEADER_ROW}")
     wb.properties.title = fmt.pick(lang, "Bảng đánh giá chỉ tiêu bình đẳng giới", "Gender-equality scorecard")
     wb.properties.creator = "me_utils"
     safe_csv.neutralise_workbook(wb)  # text starting with = + - @ stays text (quotePrefix)

@@ -10,12 +10,13 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from . import fmt, style
+from .labels import label
 
 
 def _title(ind, lang: str, width: int = 38) -> str:
+    """Panel title: code and the full indicator name, wrapped (never cut)."""
     name = ind.name_vi if lang == "vi" else ind.name_en
-    short = textwrap.shorten(name, width=width * 2, placeholder="…")
-    return f"{ind.code} — " + "\n".join(textwrap.wrap(short, width)[:2])
+    return "\n".join(textwrap.wrap(f"{ind.code} — {name}", width, break_long_words=False))
 
 
 def plot_indicator(ax, item, lang: str = "vi", last_year: int = 2030) -> None:
@@ -57,10 +58,10 @@ def plot_indicator(ax, item, lang: str = "vi", last_year: int = 2030) -> None:
     ax.set_xlim(first - 0.5, last_year + 0.5)
     ax.set_xticks(range(int(first), last_year + 1, 2 if last_year - first > 6 else 1))
     unit = ind.unit if lang == "vi" else (getattr(ind, "unit_en", "") or ind.unit)
-    ax.set_ylabel(textwrap.shorten(unit, 30, placeholder="…"), fontsize=8)
+    ax.set_ylabel(style.wrap_text(unit, 30), fontsize=8)
     ax.tick_params(labelsize=8)
     if not getattr(ind, "verified", True):
-        ax.text(0.99, 0.02, "⚠ " + fmt.pick(lang, "mục tiêu chưa kiểm chứng", "target unverified"),
+        ax.text(0.99, 0.02, "⚠ " + label("target_unverified_short", lang),
                 transform=ax.transAxes, ha="right", va="bottom", fontsize=7, color=style.REFERENCE)
 
 
@@ -76,7 +77,8 @@ def small_multiples(items, lang: str = "vi", ncols: int = 3, last_year: int = 20
     if not todo:
         return None
     nrows = math.ceil(len(todo) / ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 3.1 * nrows), squeeze=False)
+    # Room for titles of up to four lines: names are wrapped in full, never cut.
+    fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 3.6 * nrows), squeeze=False)
     for ax, it in zip(axes.flat, todo):
         plot_indicator(ax, it, lang, last_year)
     for ax in list(axes.flat)[len(todo):]:
@@ -87,5 +89,8 @@ def small_multiples(items, lang: str = "vi", ncols: int = 3, last_year: int = 20
             handles.setdefault(lab, h)
     fig.legend(list(handles.values()), list(handles.keys()), loc="lower center", ncol=min(5, len(handles)),
                frameon=False, bbox_to_anchor=(0.5, 0.0))
+    style.format_axes(fig, lang)
     fig.tight_layout(rect=(0, 0.04 if nrows > 1 else 0.1, 1, 1))
+    codes = [it["indicator"].code for it in todo]
+    style.set_alt(fig, label("trend_alt", lang, n=len(codes), codes=", ".join(codes)))
     return fig

@@ -1,0 +1,158 @@
+"""Charts (issue 17): no backend switch on import, Vietnamese numbers on axes, titles wrapped
+and never cut, funnel labels that do not overlap, alt text carried to the page."""
+from __future__ import annotations
+
+import itertools
+import os
+import pkgutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pytest
+
+import me_utils
+from me_utils import funnel, style
+
+SRC = Path(me_utils.__file__).resolve().parents[1]
+
+DISTRICTS = ["Thành phố Sơn La", "Quỳnh Nhai", "Thuận Châu", "Mường La", "Bắc Yên", "Phù Yên",
+             "Mộc Châu", "Yên Châu", "Mai Sơn", "Sông Mã", "Sốp Cộp", "Vân Hồ"]
+
+
+def test_importing_every_module_keeps_the_inline_backend():
+    # An analyst's kernel runs the inline backend; importing me_utils must not switch it.
+    mods = sorted(m.name for m in pkgutil.iter_modules(me_utils.__path__))
+    assert "style" in mods and "funnel" in mods and "leadership_plots" in mods
+    code = textwrap.dedent(f"""
+        import importlib, matplotlib
+        before = matplotlib.get_backend()
+        for m in {mods!r}:
+            importlib.import_module("me_utils." + m)
+        after = matplotlib.get_backend()
+        print(before + "|" + after)
+    """)
+    env = dict(os.environ, MPLBACKEND="module://matplotlib_inline.backend_inline",
+               PYTHONPATH=str(SRC) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    before, after = out.stdout.strip().splitlines()[-1].split("|")
+    assert before == after == "module://matplotlib_inline.backend_inline"
+
+
+def test_style_source_never_selects_a_backend():
+    text = (SRC / "me_utils" / "style.py").read_text(encoding="utf-8")
+    assert "matplotlib.use(" not in text
+
+
+@pytest.mark.parametrize("step, decimals", [(50000, 0), (1, 0), (0.5, 1), (0.25, 2), (0.1, 1), (0.05, 2), (2.5, 1)])
+def test_tick_decimals(step, decimals):
+    assert style.tick_decimals(step) == decimals
+
+
+def test_axes_use_vietnamese_separators():
+    fig, ax = plt.subplots()
+    ax.plot([0, 500000], [0.0, 0.35])
+    style.finish_figure(fig, "vi")
+    fig.canvas.draw()
+    xt = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    yt = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+    # Matplotlib's own locator picks steps of 100 000 and 0.05 here.
+    assert "100.000" in xt and "500.000" in xt and all("," not in t for t in xt)
+    assert "0,05" in yt and "0,30" in yt and all("." not in t for t in yt)
+    plt.close(fig)
+    fig, ax = plt.subplots()
+    ax.plot([0, 500000], [0.0, 0.35])
+    style.finish_figure(fig, "en")
+    fig.canvas.draw()
+    assert "100,000" in [t.get_text() for t in ax.get_xticklabels()]
+    plt.close(fig)
+
+
+def test_long_title_wraps_inside_the_axes_without_loss():
+    title = ("Tỷ lệ người bị bạo lực gia đình, bạo lực trên cơ sở giới được phát hiện được tiếp cận "
+             "ít nhất một trong các dịch vụ hỗ trợ cơ bản, theo huyện, giai đoạn 2021–2025")
+    fig, ax = plt.subplots(figsize=(5, 3))
+    ax.set_title(title)
+    style.finish_figure(fig, "vi")
+    fig.canvas.draw()
+    shown = ax.title.get_text()
+    assert "…" not in shown and shown.replace("\n", " ") == title
+    assert shown.count("\n") >= 2
+    # Wrapping again (e.g. after a layout change) changes nothing.
+    style.wrap_titles(fig)
+    assert ax.title.get_text() == shown
+    r = fig.canvas.get_renderer()
+    # Every line fits the axes width.
+    for line in shown.split("\n"):
+        probe = fig.text(0, 0, line, fontsize=ax.title.get_fontsize())
+        assert probe.get_window_extent(r).width <= ax.get_window_extent(r).width + 1
+        probe.remove()
+    plt.close(fig)
+
+
+def _label_boxes(fig, names):
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    anns = [t for t in ax.texts if t.get_text() in names]
+    # The text's own box (Annotation.get_window_extent would add the leader line).
+    from matplotlib.text import Text
+
+    return anns, [Text.get_window_extent(a, r) for a in anns], ax.get_window_extent(r)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_funnel_labels_do_not_overlap(seed):
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    # Crowded like the demo: pairs of districts with near-equal denominators and shares.
+    den = np.array([520, 300, 610, 515, 250, 470, 480, 330, 640, 560, 260, 305])
+    num = np.round(den * (0.37 + rng.normal(0, 0.01, den.size))).astype(int)
+    tab, od = funnel.funnel_table(DISTRICTS, num, den, per=100)
+    fig = funnel.plot_funnel(tab, od, per=100, lang="vi", title="Tỷ lệ theo huyện",
+                             xlabel="Số vụ việc", ylabel="Tỷ lệ (%)")
+    anns, boxes, frame = _label_boxes(fig, set(DISTRICTS))
+    assert sorted(a.get_text() for a in anns) == sorted(DISTRICTS)
+    for (a, ba), (b, bb) in itertools.combinations(zip(anns, boxes), 2):
+        assert not ba.overlaps(bb), (a.get_text(), b.get_text())
+    for a, bx in zip(anns, boxes):  # inside the plotting area
+        assert frame.x0 - 1 <= bx.x0 and bx.x1 <= frame.x1 + 1 and frame.y0 - 1 <= bx.y0 and bx.y1 <= frame.y1 + 1
+    # The label does not cover any other district's point.
+    pts = fig.axes[0].transData.transform(np.column_stack([tab["denominator"], tab["value"]]))
+    for a, bx in zip(anns, boxes):
+        for name, (x, y) in zip(tab["unit"], pts):
+            if name != a.get_text():
+                assert not (bx.x0 < x < bx.x1 and bx.y0 < y < bx.y1), (a.get_text(), name)
+    plt.close(fig)
+
+
+def test_funnel_axis_numbers_are_vietnamese():
+    den = [12000, 30000, 45000, 80000, 150000, 210000]
+    num = [3, 9, 10, 30, 40, 66]
+    tab, od = funnel.funnel_table(DISTRICTS[:6], num, den, kind="rate", per=100000)
+    fig = funnel.plot_funnel(tab, od, kind="rate", per=100000, lang="vi")
+    fig.canvas.draw()
+    xt = [t.get_text() for t in fig.axes[0].get_xticklabels() if t.get_text()]
+    assert any("." in t and len(t) >= 6 for t in xt), xt  # e.g. "100.000"
+    assert not any("," in t for t in xt)
+    plt.close(fig)
+
+
+def test_show_figure_puts_alt_text_in_display_metadata(monkeypatch):
+    import IPython.display as disp
+
+    seen = []
+    monkeypatch.setattr(disp, "display", lambda obj, **kw: seen.append((obj, kw)))
+    fig, ax = plt.subplots()
+    ax.plot([1, 2], [3, 4])
+    style.show_figure(fig, "Biểu đồ đường: hai điểm", "vi")
+    (obj, kw), = seen
+    assert kw["metadata"] == {"image/png": {"alt": "Biểu đồ đường: hai điểm"}}
+    assert obj.data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert not plt.fignum_exists(fig.number)  # closed: the inline backend will not show it again
+    with pytest.raises(ValueError):
+        style.show_figure(plt.figure(), " ", "vi")
