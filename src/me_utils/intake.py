@@ -73,6 +73,7 @@ PARSING_RULES = {
 # ---------------------------------------------------------------------------------------------
 # One list of departments for the whole package (plan 123 section IV).
 from .catalogue import DEPARTMENTS  # noqa: E402
+from . import plan as _plan  # noqa: E402
 
 
 def fold(text) -> str:
@@ -90,23 +91,32 @@ def fold(text) -> str:
 
 def _dept_aliases() -> dict[str, str]:
     out: dict[str, str] = {}
-    for code, (vi, en) in DEPARTMENTS.items():
-        out[fold(code)] = code
-        out[fold(vi)] = code
-        out[fold(en)] = code
+    # Every body of the plan files (data/reference/plan/bodies.yaml), former ones included, so
+    # a 2021 report of Sở LĐTBXH is attributed to it and not to its successor.
+    for name, code in _plan.body_aliases().items():
+        out[fold(name)] = code
     # Common short forms seen in provincial correspondence.
     extra = {
-        "sonoivu": "SNV", "sotaichinh": "STC", "cucthongke": "TK", "chicucthongke": "TK",
+        "sonoivu": "SNV", "sotaichinh": "STC", "cucthongke": "CTK", "chicucthongke": "TK",
         "thongke": "TK", "sogiaoducvadaotao": "SGDDT", "sogddt": "SGDDT", "soyte": "SYT",
         "sovanhoathethaovadulich": "SVHTTDL", "sovhttdl": "SVHTTDL", "congan": "CA",
         "congantinhsonla": "CA", "bodoibienphong": "BDBP", "bochihuybodoibienphong": "BDBP",
         "bdbp": "BDBP",
     }
-    out.update(extra)
+    for k, v in extra.items():
+        out.setdefault(k, v)
     return out
 
 
-_DEPT_ALIASES = _dept_aliases()
+_ALIAS_CACHE: dict = {}
+
+
+def _aliases() -> dict[str, str]:
+    """Department aliases, rebuilt when the plan files change."""
+    key = _plan._stamp(_plan.plan_dir())
+    if _ALIAS_CACHE.get("key") != key:
+        _ALIAS_CACHE.update(key=key, aliases=_dept_aliases())
+    return _ALIAS_CACHE["aliases"]
 
 
 def match_department(text) -> str | None:
@@ -114,10 +124,11 @@ def match_department(text) -> str | None:
     key = fold(text)
     if not key:
         return None
-    if key in _DEPT_ALIASES:
-        return _DEPT_ALIASES[key]
+    aliases = _aliases()
+    if key in aliases:
+        return aliases[key]
     key2 = key.replace("sonla", "").replace("tinh", "")
-    for alias, code in _DEPT_ALIASES.items():
+    for alias, code in aliases.items():
         if len(alias) >= 5 and (key2 == alias.replace("tinh", "") or key.startswith(alias)):
             return code
     return None
