@@ -302,6 +302,7 @@ def build_matrix(
     catalogue_frame: pd.DataFrame | None = None,
     half_year_departments: Iterable[str] | None = None,
     plan: _plan.Plan | None = None,
+    findings: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Status of every report owed, from the plan files: body × year × period.
 
@@ -320,7 +321,9 @@ def build_matrix(
     due_date (date), submission_date (date or None: first valid file sent on or before
     ``as_of``), n_files, status (``on_time|late|missing|rejected|not_due|not_required``),
     days_late (int, 0 unless late: days from the last on-time day to the arrival, so a report
-    sent on the due day is 1 day late), obligated (bool).
+    sent on the due day is 1 day late), obligated (bool), not_reported (indicator codes the
+    body's report left blank, ``;``-joined, from the ``not_reported`` rows of ``findings`` —
+    ``processed/findings.csv`` — when given).
     """
     p = plan or _plan.load_plan()
     as_of = _to_date(as_of)
@@ -338,6 +341,16 @@ def build_matrix(
     if not a.empty:
         a = a[a["submission_date"].map(lambda d: d is not None and d <= as_of)]
         a = a[(a["year"] >= y0) & (a["year"] <= y1)]
+    gaps: dict[tuple, list[str]] = {}
+    if findings is not None and len(findings):
+        f = findings[findings["code"] == "not_reported"]
+        for d, c, y, per in zip(f["department"], f["indicator_code"], f["year"], f["period"]):
+            try:
+                k = (str(d), int(y), str(per))
+            except (TypeError, ValueError):
+                continue
+            if str(c) not in gaps.setdefault(k, []):
+                gaps[k].append(str(c))
     keys = [(r.body, int(r.year), r.period, True) for r in owed.itertuples()]
     owed_set = {(b, y, per) for b, y, per, _ in keys}
     if not a.empty:
@@ -382,10 +395,11 @@ def build_matrix(
             "status": status,
             "days_late": int((first - due).days + 1) if status == "late" else 0,
             "obligated": bool(obligated),
+            "not_reported": ";".join(gaps.get((body, year, per), [])),
         })
     cols = ["department", "department_name_vi", "department_name_en", "indicators",
             "suggested_indicators", "co_indicators", "year", "period", "due_date",
-            "submission_date", "n_files", "status", "days_late", "obligated"]
+            "submission_date", "n_files", "status", "days_late", "obligated", "not_reported"]
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -437,6 +451,15 @@ def period_column(year: int, period: str, lang: str = "vi") -> str:
 
 def cell_text(row, lang: str = "vi") -> str:
     """Text of one matrix cell: symbol, status label and the relevant date."""
+    text = _status_text(row, lang)
+    gaps = [c for c in str(row.get("not_reported", "") or "").split(";") if c]
+    if gaps and row["status"] in ("on_time", "late"):
+        n = fmt.fmt_number(len(gaps), 0, lang)
+        text += f" ({n} " + fmt.pick(lang, "chỉ tiêu chưa báo cáo)", "indicators not reported)")
+    return text
+
+
+def _status_text(row, lang: str) -> str:
     st = row["status"]
     label = fmt.pick(lang, *STATUS_LABELS[st])
     sym = STATUS_SYMBOLS[st]

@@ -995,6 +995,44 @@ def get_cell(row: list, inv: dict, canon: str):
     return None if ci is None or ci >= len(row) else row[ci]
 
 
+def _blank_figure_row(row: list, inv: dict, ri: int, g) -> bool:
+    """True for a row with an indicator code and a year but no value, numerator or denominator
+    (and no formula without a stored result in those cells): a figure not reported."""
+    if not cell_text(get_cell(row, inv, "indicator_code")) or not cell_text(get_cell(row, inv, "year")):
+        return False
+    for c in ("value", "numerator", "denominator"):
+        ci = inv.get(c)
+        if ci is None:
+            continue
+        if (ri, ci) in g.formula_missing or cell_text(row[ci]) != "":
+            return False
+    return True
+
+
+def _not_reported_message(row: list, inv: dict, ref, name: str, sheet: str, rownum: int,
+                          dept: str) -> Message:
+    """Warning ``not_reported`` for a blank figure row, carrying the indicator, unit, year and
+    period it leaves out (each only when it parses; a bad cell stays empty here)."""
+    code_raw = cell_text(get_cell(row, inv, "indicator_code"))
+    unit_raw = cell_text(get_cell(row, inv, "unit"))
+    try:
+        year = parse_year(get_cell(row, inv, "year"))
+    except CellError:
+        year = None
+    try:
+        period = parse_period(get_cell(row, inv, "period")) or ""
+    except CellError:
+        period = ""
+    return Message(
+        "warning", "not_reported", name,
+        "dòng để trống giá trị, tử số và mẫu số: ghi nhận là chưa báo cáo số liệu này",
+        "value, numerator and denominator left blank: recorded as not reported",
+        sheet=sheet, row=rownum, column=COLUMN_LABELS.get("value", "value"), value=code_raw,
+        department=dept, indicator_code=ref.match_indicator(code_raw) or code_raw,
+        unit_code=(ref.match_unit(unit_raw) or unit_raw) if unit_raw else "SL",
+        year=year, period=period)
+
+
 def parse_submission(path: str | Path, display_name: str | None = None, department: str | None = None,
                      submission_date: str | _dt.date | None = None,
                      reference: Reference | None = None) -> Submission:
@@ -1173,6 +1211,15 @@ def _parse_into(sub: Submission, path: Path, cli_dept, cli_date, ref: Reference)
                 "được bỏ qua", "template row not filled in (no year and no value); skipped",
                 sheet=g.sheet, row=rownum, value=cell_text(get_cell(row, inv, "indicator_code")),
                 department=file_dept))
+            continue
+        if _blank_figure_row(row, inv, ri, g):
+            # Code and year given, no value, numerator or denominator: the body reports no
+            # figure for it (as DHIS2 treats a blank). Not an error: the filled rows are
+            # accepted, and the gap is recorded (indicator, unit, year, period) for
+            # completeness and accountability.
+            sub.n_rows -= 1
+            sub.n_skipped += 1
+            sub.messages.append(_not_reported_message(row, inv, ref, name, g.sheet, rownum, file_dept))
             continue
 
         def msg(sev, code, canon, vi, en, value=None):
@@ -1482,17 +1529,26 @@ def check_records(records: pd.DataFrame, ref: Reference | None = None) -> tuple[
                 df.loc[idx], "warning", "unit_not_valid", "unit_code",
                 f"đơn vị chỉ tồn tại {span_vi}, không trọn kỳ báo cáo này: kiểm tra lại địa bàn",
                 f"the unit existed only {span_en}, not for the whole reporting period: check the area"))
-    lead = df["indicator_code"].map(lambda c: info[c].department if c in info else "")
-    co = df["indicator_code"].map(lambda c: info[c].co_departments if c in info else ())
+    # Who reports an indicator depends on the period (the March 2025 reorganisation): the plan
+    # files say which bodies lead or co-report it on the report's due day.
+    pl = _plan.load_plan()
     dept = df["department"].fillna("").astype(str) if "department" in df else pd.Series("", index=df.index)
-    other = [bool(dp) and bool(ld) and dp != ld and dp not in cc for dp, ld, cc in zip(dept, lead, co)]
-    for idx in df.index[np.asarray(other, dtype=bool)]:
+    for idx, dp, code, y, per in zip(df.index, dept, df["indicator_code"], df["year"], df["period"]):
+        if not dp or code not in info or per not in pl.periods:
+            continue
+        try:
+            day = pl.due_date(int(y), per)
+        except (TypeError, ValueError):
+            continue
+        bodies = [a.body for a in pl.reporters(code, day)]
+        if not bodies or dp in bodies:
+            continue
         rec = df.loc[idx]
-        ind = info[rec["indicator_code"]]
+        lead = bodies[0]
         msgs.append(_rec_message(
             rec, "info", "not_assigned", "indicator_code",
-            f"chỉ tiêu do {ind.department} chủ trì theo Kế hoạch 123; {rec['department']} gửi số liệu này",
-            f"plan 123 assigns this indicator to {ind.department}; sent here by {rec['department']}"))
+            f"theo kế hoạch, chỉ tiêu do {lead} chủ trì trong kỳ này; {dp} gửi số liệu này",
+            f"the plan assigns this indicator to {lead} for this period; sent here by {dp}"))
     return msgs, ok
 
 

@@ -62,6 +62,7 @@ CODE_LABELS = {
     "count_not_whole": ("Số đếm không nguyên", "Count not a whole number"),
     "missing_date": ("Thiếu ngày gửi", "Submission date missing"),
     "row_not_filled": ("Dòng mẫu chưa điền", "Template row not filled"),
+    "not_reported": ("Chưa báo cáo (dòng để trống)", "Not reported (blank row)"),
     "ignored_column": ("Cột ngoài mẫu, bỏ qua", "Column outside the format, ignored"),
     "not_assigned": ("Chỉ tiêu không do cơ quan này chủ trì", "Indicator led by another department"),
     "value_derived": ("Giá trị tính từ tử số/mẫu số", "Value computed from numerator/denominator"),

@@ -774,7 +774,7 @@ def compute(ctx, as_of: str = "2025-11-30", headline_method: str = "unsd") -> Re
                              period_end=ctx.period_end, headline_method=headline_method)
     arrivals = accountability.load_arrivals(ctx.data_root)
     matrix = accountability.build_matrix(arrivals, ctx.period_start, ctx.period_end, as_of_d,
-                                         catalogue_frame=ctx.catalogue.frame())
+                                         findings=read_findings(ctx.data_root))
     res = ReviewResults(scorecard=sc, matrix=matrix, as_of=as_of_d, lang=ctx.lang,
                         period_start=ctx.period_start, period_end=ctx.period_end, unit=ctx.unit,
                         headline_method=headline_method, illustrative=ctx.illustrative,
