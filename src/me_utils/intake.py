@@ -149,6 +149,8 @@ COLUMN_ALIASES = {
     "note": ["Ghi chú", "note", "notes", "remarks"],
     "department": ["Cơ quan báo cáo", "department", "Cơ quan", "reporting agency", "agency"],
     "submission_date": ["Ngày gửi", "submission_date", "submission date", "date sent", "Ngày báo cáo"],
+    "figure_status": ["Tình trạng số liệu", "figure_status", "figure status", "Loại số liệu",
+                      "Số ước/chính thức", "estimate/official"],
 }
 # Columns a filler may keep for their own reading; ignored without a message.
 IGNORED_COLUMNS = ["Tên chỉ tiêu", "indicator name", "name", "Đơn vị tính", "unit of measure",
@@ -158,6 +160,7 @@ COLUMN_LABELS = {
     "indicator_code": "Mã chỉ tiêu", "unit": "Đơn vị", "year": "Năm", "period": "Kỳ báo cáo",
     "value": "Giá trị", "numerator": "Tử số", "denominator": "Mẫu số", "sex": "Giới tính",
     "note": "Ghi chú", "department": "Cơ quan báo cáo", "submission_date": "Ngày gửi",
+    "figure_status": "Tình trạng số liệu",
 }
 
 _HEADER_MAP = {fold(a): canon for canon, aliases in COLUMN_ALIASES.items() for a in aliases}
@@ -1330,6 +1333,17 @@ def _parse_into(sub: Submission, path: Path, cli_dept, cli_date, ref: Reference)
             except CellError as ce:
                 ok = False
                 msg("error", ce.code, "submission_date", f"ngày gửi: {ce.vi}", f"submission date: {ce.en}")
+        # Estimate (số ước) or official figure, when the body says so; otherwise the build
+        # decides from the submission date (me_utils.plan.Plan.figure_status).
+        fstatus = None
+        if "figure_status" in inv and cell_text(get("figure_status")):
+            try:
+                fstatus = _plan.parse_figure_status(get("figure_status"))
+            except ValueError:
+                ok = False
+                msg("error", "bad_figure_status", "figure_status",
+                    "tình trạng số liệu phải là “Ước” hoặc “Chính thức”",
+                    "figure status must be “Ước” (estimate) or “Chính thức” (official)")
         note = cell_text(get("note"))
         if note and re.search(r"<\s*/?\s*[a-zA-Z][^>]*>|javascript:|on\w+\s*=", note, re.I):
             msg("warning", "markup_in_note", "note",
@@ -1343,7 +1357,7 @@ def _parse_into(sub: Submission, path: Path, cli_dept, cli_date, ref: Reference)
             "sex": sex, "value": value, "numerator": num, "denominator": den, "department": dept,
             "submission_date": sdate, "source_file": name, "source_sheet": g.sheet,
             "source_row": rownum, "note": note, "value_decimals": dec, "revision": sub.revision,
-            "col_labels": labels, "_ok": ok,
+            "col_labels": labels, "_ok": ok, "figure_status": fstatus,
         })
     if sub.n_rows == 0:
         return file_error("no_data_rows",

@@ -27,6 +27,8 @@ import csv
 import datetime as dt
 import io
 import os
+import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,6 +70,28 @@ TARGET_COLUMNS = ("indicator_code", "unit_code", "year", "target", "comparator",
 PERIOD_KEYS = frozenset(("name_vi", "name_en", "label_vi", "label_en", "covers_from", "covers_to", "due"))
 PLAN_YEAR_KEYS = frozenset(("year", "document_vi", "document_en", "periods", "calendar_verified", "exempt"))
 FRAMEWORK_KEYS = frozenset(("id", "kind", "start", "end", "target_years", "objectives", "reviews"))
+
+
+_STATUS_ALIASES = {
+    "uoc": "estimate", "souoc": "estimate", "uoctinh": "estimate", "uocthuchien": "estimate",
+    "sobo": "estimate", "estimate": "estimate", "estimated": "estimate", "provisional": "estimate",
+    "chinhthuc": "official", "official": "official", "final": "official",
+}
+
+
+def parse_figure_status(text) -> str | None:
+    """``estimate``/``official`` for a status cell (ước, số ước, sơ bộ, chính thức, estimate,
+    official…; with or without diacritics), None for a blank; ValueError for anything else."""
+    if text is None:
+        return None
+    s = unicodedata.normalize("NFD", str(text))
+    s = "".join(ch for ch in s if not unicodedata.combining(ch)).replace("đ", "d").replace("Đ", "D")
+    key = re.sub(r"[^0-9a-z]+", "", s.lower())
+    if not key:
+        return None
+    if key in _STATUS_ALIASES:
+        return _STATUS_ALIASES[key]
+    raise ValueError(text)
 
 
 class PlanError(ValueError):
