@@ -283,6 +283,11 @@ def so_ket(res, catalogue, observations: pd.DataFrame | None = None, plan: _plan
         sec.blocks.append(Block("para", _counts_sentence(result_counts(rows), lang,
                                                          _objective_name(catalogue, ob, "vi"),
                                                          _objective_name(catalogue, ob, "en"))))
+        if rows.empty:
+            sec.blocks.append(Block("para", fmt.pick(lang, "Không có chỉ tiêu nào của mục tiêu này trong bảng điểm.",
+                                                     "No indicator of this objective is in the scorecard.")))
+            sections.append(sec)
+            continue
         sec.blocks.append(Block("table", table=indicator_table(rows, lang, est), caption=fmt.pick(
             lang, f"{ob}: kết quả so với mục tiêu 2025 và triển vọng đến {outlook}",
             f"{ob}: results against the 2025 targets and outlook to {outlook}")))
