@@ -78,6 +78,10 @@ def test_reconciliation_rules():
     assert (r.rule, r.register, r.declared) == ("lead_wins", "cross_check", True)
     assert p.rule("G.1").register == "primary"
     assert (p.rule("M4.C1").rule, p.rule("M4.C1").declared) == ("lead_wins", False)
+    # one source shown, the other a cross-check: Sốp Cộp's M3.C2a comes from the submission,
+    # G.1 from the register
+    assert p.source_shown("M3.C2a") == "submission" and p.source_shown("G.1") == "register"
+    assert p.source_shown("M4.C1") == "submission"
 
 
 def _edit(path, old, new):

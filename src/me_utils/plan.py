@@ -331,6 +331,12 @@ class Plan:
         """The declared reconciliation rule, or the default ``lead_wins`` (``declared`` False)."""
         return self.rules.get(indicator_code, Rule(indicator_code))
 
+    def source_shown(self, indicator_code: str) -> str:
+        """Which source a report shows for an indicator both submitted and computed from the
+        GBV case register: ``register`` when the rule says ``register: primary``, else
+        ``submission``; the other one is the cross-check."""
+        return "register" if self.rule(indicator_code).register == "primary" else "submission"
+
     def figure_status(self, year: int, period: str, submission_date, declared: str | None = None) -> str:
         """``estimate`` or ``official`` for a figure of ``year``/``period`` sent on
         ``submission_date``. A declared status (``estimate``/``official``, from the
