@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 from docx import Document
 from docx.enum.text import WD_COLOR_INDEX
+from test_review_fixtures import make_scorecard
 
 from me_utils import accountability as acc
 from me_utils import docx_export, review_outline
 from me_utils.catalogue import load_catalogue
-from test_review_fixtures import make_scorecard
 
 
 @pytest.fixture(scope="module")

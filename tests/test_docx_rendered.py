@@ -7,15 +7,15 @@ import sys
 
 import pytest
 from docx import Document
+from test_docx_export import html_tables
 
 from me_utils import docx_export
-from test_docx_export import html_tables
 
 pytestmark = pytest.mark.slow
 
 
 def _me(*args, timeout=900):
-    return subprocess.run([sys.executable, "-m", "me_utils.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "me_utils.cli", *args], capture_output=True, text=True, check=False,
                           timeout=timeout)
 
 

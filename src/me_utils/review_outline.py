@@ -48,10 +48,10 @@ OUTLINE_EN = ("I. Results achieved", "II. Shortcomings, limitations and their ca
               "IV. Orientations and tasks", "V. Recommendations and proposals")
 #: Plan 123 II.4.b: what the tổng kết of the GBV programme must focus on.
 GBV_FOCUS = (
-    ("Công tác phối hợp liên ngành trong phát hiện sớm, bảo vệ, can thiệp, trợ giúp kịp thời, hiệu quả "
-     "nạn nhân bị bạo lực trên cơ sở giới",
-     "Inter-agency co-ordination in early detection, protection, intervention and timely, effective "
-     "support of GBV victims", ("M3.C2a", "G.1", "G.2", "DV.4")),
+    (("Công tác phối hợp liên ngành trong phát hiện sớm, bảo vệ, can thiệp, trợ giúp kịp thời, hiệu quả "
+      "nạn nhân bị bạo lực trên cơ sở giới"),
+     ("Inter-agency co-ordination in early detection, protection, intervention and timely, effective "
+      "support of GBV victims"), ("M3.C2a", "G.1", "G.2", "DV.4")),
     ("Công tác tư vấn, hỗ trợ và các hình thức xử lý người gây bạo lực",
      "Counselling, support and handling of perpetrators", ("M3.C2b", "DV.5")),
     ("Công tác tuyên truyền về phòng ngừa và ứng phó với bạo lực trên cơ sở giới",
