@@ -357,6 +357,12 @@ def build_matrix(
         for b, y, per in sorted(set(zip(a["department"], a["year"].astype(int), a["period"]))):
             if (b, y, per) not in owed_set and per in p.periods:
                 keys.append((str(b), y, per, False))
+    # arrivals by body × year × period: (date, accepted) of each file
+    by_key: dict[tuple, list] = {}
+    if not a.empty:
+        for b, y, per, d, ok in zip(a["department"], a["year"].astype(int), a["period"],
+                                    a["submission_date"], a["accepted"]):
+            by_key.setdefault((str(b), int(y), str(per)), []).append((d, bool(ok)))
     order = {c: i for i, c in enumerate(p.bodies)}
     per_order = {c: i for i, c in enumerate(p.periods)}
     keys.sort(key=lambda k: (order.get(k[0], len(order)), k[0], k[1], per_order.get(k[2], 9)))
@@ -368,9 +374,9 @@ def build_matrix(
             continue
         due = p.due_date(year, per)
         inds = p.body_indicators(body, due)
-        sel = a[(a["department"] == body) & (a["year"] == year) & (a["period"] == per)] if not a.empty else a
-        valid = sel[sel["accepted"]] if len(sel) else sel
-        first = min(valid["submission_date"]) if len(valid) else None
+        sel = by_key.get((body, year, per), [])
+        valid = [d for d, ok in sel if ok]
+        first = min(valid) if valid else None
         if first is not None:
             status = "on_time" if first < due else "late"
         elif len(sel):
