@@ -1,7 +1,7 @@
 """The publication gate: one disclosure-control pass over every GBV-derived figure of a run.
 
 Layer: analysis. Every figure computed from the GBV register, the domestic-violence
-programme or the trafficking returnees (M3.C2a, M3.C2b, M3.C3, G.1, G.2, DV.1, DV.3–DV.5 and
+programme or the trafficking returnees (M3.C2a, M3.C2b, M3.C3, G.1, G.2, DV.1–DV.5 and
 anything else flagged ``gbv_derived``) passes through :func:`publish` once per build, for all
 units and years at the same time; every report, language and file reads the gated table, so
 the suppression pattern is the same everywhere and nothing one output hides is shown by
@@ -39,9 +39,9 @@ import pandas as pd
 
 from . import disclosure as D
 from . import fmt
+from .gbv import DISTRICTS
 
 PROVINCE = "SL"
-DISTRICTS = ["TPSL", "QN", "TC", "ML", "BY", "PY", "MC", "YC", "MS", "SM", "SC", "VH"]
 #: Indicators of the GBV (2232/QĐ-TTg), domestic-violence (45/QĐ-TTg) and trafficking (M3.C3)
 #: work. DV.2 counts TV channels, not people, but is gated with its programme so that the
 #: rule stays one list (its small counts are hidden like any other).
