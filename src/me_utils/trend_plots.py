@@ -34,7 +34,9 @@ def plot_indicator(ax, item, lang: str = "vi", level: float = 0.95, last_year: i
                     for vv, nn, dd in zip(v, np.asarray(ser["numerator"], float), np.asarray(ser["denominator"], float))]
                    ).reshape(-1, 2)
     if a.fit is not None:
-        grid = np.arange(int(t.min()), last_year + 1)
+        # no forecast past the unit's end (status model, issue 13: districts end on 30/06/2025)
+        end = min(last_year, item.get("forecast_limit", last_year))
+        grid = np.arange(int(t.min()), int(max(end, t.max())) + 1)
         pr = a.fit.predict_array(grid, level)
         if np.all(np.isfinite(pr[:, 4])):
             ax.fill_between(grid, pr[:, 4], pr[:, 5], color=style.FITTED, alpha=0.15, linewidth=0,
