@@ -46,8 +46,8 @@ INDICATOR_COLUMNS: list[tuple[str, str, str, str | None, int]] = [
     ("verified_label", "Mục tiêu đã kiểm chứng", "Target verified", None, 14),
     ("target_basis", "Cơ sở mục tiêu", "Target basis", None, 24),
     ("result_label", "Kết quả 2025", "2025 outcome", None, 16),
-    ("status_label", "Xu hướng (phương pháp chính)", "Trend status (headline method)", None, 22),
-    ("assessed_target_year", "Xu hướng so với mục tiêu năm", "Trend assessed against target of", "0", 12),
+    ("status_label", "Triển vọng (mục tiêu kế tiếp)", "Outlook (next target)", None, 22),
+    ("outlook_year", "Năm của mục tiêu kế tiếp", "Year of the next target", "0", 12),
     ("summary_label", "Phân loại", "Category", None, 16),
     ("proj_2025", "Dự báo 2025", "2025 projection", "value", 12),
     ("prob_reach_2025", "Xác suất đạt mục tiêu 2025", "P(reach 2025 target)", "0%", 14),
@@ -121,7 +121,7 @@ def indicator_records(scorecard: pd.DataFrame, lang: str = "vi") -> list[dict]:
             r["verified_label"] = fmt.pick(lang, "⚠ Chưa kiểm chứng", "⚠ Unverified")
         else:
             r["verified_label"] = fmt.pick(lang, "Đã kiểm chứng", "Verified")
-        r["status_label"] = narrative.status_label(r.get("status_headline"), lang)
+        r["status_label"] = narrative.status_label(r.get("outlook"), lang)  # status model (issue 13)
         r["result_label"] = narrative.status_label(r.get("result_2025"), lang) if r.get("result_2025") else fmt.MISSING
         r["summary_label"] = narrative.status_label(review._category(r.get("summary_category")), lang)
         out.append(r)
@@ -190,7 +190,7 @@ def _write_indicator_sheet(ws, records: list[dict], title: str, note: str, lang:
             elif nf:
                 cell.number_format = nf
         status_col = [k for k, *_ in INDICATOR_COLUMNS].index("status_label") + 1
-        colour = review.status_colour(r.get("status_headline"))
+        colour = review.status_colour(r.get("outlook"))
         if colour:
             ws.cell(row, status_col).fill = _fill(colour)
             ws.cell(row, status_col).font = Font(bold=True, color="FFFFFF")
