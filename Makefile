@@ -56,8 +56,12 @@ report: build
 test: setup browser
 	$(PY) -m pytest -q -n 2 --dist loadfile
 
+# JupyterLab for analysts, at the repository root, opening in scratch/ (git-ignored: your
+# notebooks keep their outputs there). Notebooks saved anywhere else lose their outputs on save
+# (lab/jupyter_server_config.py) and in what git commits (nbstripout filter, lab/setup_lab.py).
 lab: build
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+	$(PY) lab/setup_lab.py
+	$(VENV)/bin/jupyter lab --config=lab/jupyter_server_config.py $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 bench: setup
 	$(PY) benchmarks/run_all.py $(BENCH_ARGS)

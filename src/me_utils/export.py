@@ -224,6 +224,8 @@ def add_toc(page: str, lang: str) -> str:
 # --------------------------------------------------------------------------- export
 
 _EXPORTER = None
+#: Tag of the report notebooks' markdown outline cells, which the page leaves out.
+OUTLINE_TAG = "notebook-outline"
 
 
 def template_dir() -> Path:
@@ -244,6 +246,11 @@ def _exporter():
             exclude_input_prompt=True,
             exclude_output_prompt=True,
         )
+        # Cells tagged OUTLINE_TAG are the notebook's own outline for JupyterLab (bilingual,
+        # static); the page gets its headings from the report's outputs, in the report language.
+        from nbconvert.preprocessors import TagRemovePreprocessor
+
+        _EXPORTER.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={OUTLINE_TAG}), enabled=True)
     return _EXPORTER
 
 

@@ -67,6 +67,45 @@ def read_manifest(data_root: Path) -> dict:
     return json.loads(p.read_text(encoding="utf-8"))
 
 
+def demo_notice(root: str | Path) -> str:
+    """The one-line notice printed when an analysis falls back to the demo data (vi / en)."""
+    return (f"⚠ {ILLUSTRATIVE_VI}: chưa có dữ liệu thật đã xây dựng (data/processed), đang dùng {root} — "
+            f"không phải số liệu của tỉnh Sơn La / {ILLUSTRATIVE_EN}: no real data built, using {root} — "
+            "not Son La's figures.")
+
+
+def _built(root: Path) -> bool:
+    return (Path(root) / "processed" / "manifest.json").exists()
+
+
+def data_root_or_demo(data_root: str | Path | None = None, *, build_demo=None,
+                      notice: bool = True) -> tuple[Path, bool]:
+    """Resolve the data root an analysis should read, falling back to the demo data.
+
+    Input: ``data_root`` — a folder (absolute, or relative to the repository root) used as
+    given; empty/None means "the real data if built, else the illustrative demo data".
+    ``build_demo``: a callable ``build_demo(root)`` that generates and builds the demo data root
+    when it is missing (the analysts' API passes one; the demo generator sits above this
+    layer), or None to never build it. With ``notice`` the one-line :func:`demo_notice` is
+    printed when the demo data is used.
+    Output: ``(root, fallback)`` — the absolute data root and True when it is the demo
+    fallback. Works outside :func:`start` (the analysts' API and plain scripts use it).
+    """
+    if data_root:
+        return paths.resolve_data_root(data_root), False
+    real = paths.default_data_root()
+    if _built(real):
+        return real, False
+    demo_root = paths.demo_data_root()
+    if not _built(demo_root):
+        if build_demo is None:
+            return real, False  # callers report "no processed data" themselves
+        build_demo(demo_root)
+    if notice:
+        print(demo_notice(demo_root))
+    return demo_root, True
+
+
 def _display(obj) -> None:
     try:
         from IPython.display import display
@@ -130,14 +169,11 @@ def start(
     fmt.check_lang(lang)
     if int(period_start) > int(period_end):
         raise ValueError(f"period_start {period_start} is after period_end {period_end}")
-    root = paths.resolve_data_root(data_root)
-    fallback = False
-    if not data_root and not (root / "processed" / "manifest.json").exists() and \
-            (paths.demo_data_root() / "processed" / "manifest.json").exists():
-        # An analyst opening a notebook in JupyterLab before any real data is built gets the
-        # demo data, said plainly below and bannered as illustrative. Scheduled runs always
-        # pass data_root explicitly, so they never fall back.
-        root, fallback = paths.demo_data_root(), True
+    # An analyst opening a notebook in JupyterLab before any real data is built gets the demo
+    # data, said plainly below and bannered as illustrative. Scheduled runs always pass
+    # data_root explicitly, so they never fall back. (A report notebook never builds the demo:
+    # that is `make lab`'s job; the analysts' API does build it on demand.)
+    root, fallback = data_root_or_demo(data_root, build_demo=None, notice=False)
     manifest = read_manifest(root)
     ctx = ReportContext(
         unit=unit,
