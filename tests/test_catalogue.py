@@ -131,7 +131,7 @@ PLAN_123 = {
     "M3.C1": ("TK", ()),
     "M3.C2a": ("SNV", ("SVHTTDL",)),
     "M3.C2b": ("SNV", ("SVHTTDL",)),
-    "M3.C3": ("CA", ("BDBP",)),
+    "M3.C3": ("CA", ()),  # IV.11 gives the Border Guard no indicator (data/reference/plan)
     "M3.C4": ("SNV", ()),
     "M4.C1": ("SYT", ()),
     "M4.C2": ("SYT", ()),
@@ -219,7 +219,7 @@ def test_frame_has_one_row_per_indicator_and_contract_columns(cat):
                 "co_departments", "periodicity", "source", "verified", "verification"):
         assert col in df.columns, col
     row = df.set_index("code").loc["M3.C3"]
-    assert row["co_departments"] == "BDBP" and row["target_2030"] == 100.0
+    assert row["co_departments"] == "" and row["target_2030"] == 100.0
     assert df.set_index("code").loc["M6.C1", "periodicity"] == "survey"
 
 
@@ -264,7 +264,7 @@ def test_minimal_catalogue_loads(tmp_path):
         (lambda e: e.update(kind="rate", scale=100000, target_2025=-1), "target_2025", "negative"),
         (lambda e: e.update(target_2025="60%"), "target_2025", "not a number"),
         (lambda e: e.pop("department"), "department", "missing required field"),
-        (lambda e: e.update(department="SLDTBXH"), "department", "not a department code"),
+        (lambda e: e.update(department="XYZ"), "department", "not a department code"),
         (lambda e: e.update(periodicity="monthly"), "periodicity", "'monthly' is not one of"),
         (lambda e: e.update(verified=True, verification="UNVERIFIED", target_2025=None, target_2030=None),
          "verified", "contradicts"),

@@ -225,3 +225,24 @@ def test_kernels_use_ipc_sockets_in_a_private_folder():
     finally:
         run_sync(km.shutdown_kernel)(now=True)
         runner._remove_ipc_dir()
+
+
+def test_socket_folders_of_dead_workers_are_swept(tmp_path, monkeypatch):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    stale = tmp_path / f"me-kernels-{dead.pid}-abc"
+    live = tmp_path / f"me-kernels-{os.getpid()}-def"
+    other = tmp_path / "me-kernels-notapid"
+    for d in (stale, live, other):
+        d.mkdir()
+    monkeypatch.setattr(runner, "_IPC_DIR", None)
+    made = Path(runner._ipc_dir())
+    try:
+        assert not stale.exists() and live.exists() and other.exists()
+        assert made.parent == tmp_path and made.name.startswith(f"me-kernels-{os.getpid()}-")
+        assert stat.S_IMODE(made.stat().st_mode) == 0o700
+    finally:
+        runner._remove_ipc_dir()

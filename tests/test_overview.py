@@ -42,7 +42,7 @@ def test_objective_table_verified_rows_and_numbers(cat):
     assert m2.loc["M2.C2", "Baseline"] == "26.22% (2023, national)"
     assert m2.loc["M2.C2", "Target 2025"] == "< 30%"
     m3 = overview.objective_table(cat, "M3", "vi").set_index("Mã")
-    assert m3.loc["M3.C3", "Cơ quan báo cáo"] == "Công an tỉnh; phối hợp: Bộ Chỉ huy Bộ đội Biên phòng tỉnh"
+    assert m3.loc["M3.C3", "Cơ quan báo cáo"] == "Công an tỉnh"  # plan 123 IV.11: no indicator for BDBP
     assert m3.loc["M3.C1", "Mục tiêu 2025"] == "≤ 1,7"
     assert m3.loc["M3.C3", "Mục tiêu 2030"] == "100%"
     g = overview.objective_table(cat, "G", "vi").set_index("Mã")
@@ -67,7 +67,6 @@ def test_department_table(cat):
     df = overview.department_table(cat, "vi").set_index("Cơ quan")
     assert df.loc["Sở Tài chính (STC)", "Chủ trì báo cáo"] == "M2.C3"
     assert df.loc["Chi cục Thống kê tỉnh (TK)", "Chủ trì báo cáo"] == "M3.C1"
-    assert df.loc["Bộ Chỉ huy Bộ đội Biên phòng tỉnh (BDBP)", "Phối hợp báo cáo"] == "M3.C3"
     assert df.loc["Sở Giáo dục và Đào tạo (SGDDT)", "Phối hợp báo cáo"] == "M5.C4"
     assert "M3.C2a" in df.loc["Sở Văn hóa, Thể thao và Du lịch (SVHTTDL)", "Phối hợp báo cáo"]
     assert "DV.4†" in df.loc["Sở Văn hóa, Thể thao và Du lịch (SVHTTDL)", "Chủ trì báo cáo"]

@@ -65,8 +65,10 @@ def test_demo_accountability_marks_the_late_and_the_missing_report(results):
     # Neighbouring reports of the same departments arrived on time.
     assert _cell(m, "SYT", 2022, "FY")["status"] == "on_time"
     assert _cell(m, "STC", 2023, "FY")["status"] == "on_time"
-    # Border guards lead no indicator: nothing of their own is due.
-    assert set(m[m["department"] == "BDBP"]["status"]) == {"not_required"}
+    # Border guards lead no indicator but owe the half-year and annual reports of section V;
+    # the demo sends none for them.
+    assert set(m[m["department"] == "BDBP"]["status"]) == {"missing"}
+    assert len(m[m["department"] == "BDBP"]) == 2 * 5
     md = review.accountability_markdown(m, "vi", results.as_of)
     assert "Sở Y tế: báo cáo năm 2023 gửi ngày 12/12/2023, muộn 18 ngày so với hạn (trước ngày 25/11/2023)." in md
     assert "Sở Tài chính: chưa nhận được báo cáo năm 2022 (hạn trước ngày 25/11/2022)." in md
@@ -181,7 +183,7 @@ def test_demo_workbook_equals_the_scorecard(results, tmp_path):
         for row in ws.iter_rows(min_row=sx.FIRST_DATA_ROW, values_only=True):
             cells = dict(zip(headers, row))
             src = sc.loc[row[0]]
-            for col in ("latest_value", "ci_low", "ci_high", "target_2025", "prob_reach_2025"):
+            for col in ("latest_value", "ci_low", "ci_high", "target_2025", "outlook_prob"):
                 v, s = cells[header_of[col]], src[col]
                 if isinstance(s, float) and math.isnan(s):
                     assert v is None

@@ -78,6 +78,7 @@ def test_formatting_headers_colours_and_frozen_panes(tmp_path):
     assert ws.cell(r, headers.index("Xác suất đạt mục tiêu kế tiếp") + 1).number_format == "0%"
     status = ws.cell(r, headers.index("Triển vọng (mục tiêu kế tiếp)") + 1)
     # the status model's outlook: P(2025) = 0.3149 → "unlikely", coloured as limited progress
+    assert status.value == "Ít khả năng đạt"
     assert status.fill.fgColor.rgb.endswith(STATUS_COLOURS["limited_progress"].lstrip("#").upper())
     r31 = rows["M3.C1"]
     assert ws.cell(r31, headers.index("Giá trị gần nhất") + 1).number_format == "0.00"  # ratio

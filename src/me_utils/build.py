@@ -49,7 +49,7 @@ import pandas as pd
 
 from . import errors as _errors
 from .atomic import atomic_write_bytes, atomic_write_text  # noqa: F401 (re-exported)
-from . import intake, leadership_schema, safe_csv
+from . import intake, leadership_schema, reconcile, safe_csv
 from .atomic import exchange, fsync_tree
 from .intake import KEY, Message
 
@@ -60,7 +60,7 @@ SUBMISSION_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".tsv", ".txt")
 MAX_TABLE_BYTES = 128 * 2**20
 OBS_COLUMNS = ["indicator_code", "unit_code", "year", "period", "sex", "value", "numerator",
                "denominator", "department", "submission_date", "source_file", "source_sheet",
-               "source_row", "note"]
+               "source_row", "note", "figure_status", "cut_off_date"]
 
 
 class BuildError(_errors.BuildError):
@@ -289,27 +289,15 @@ def _run_build_locked(root: Path, raw: Path, keep_going: bool) -> dict:
             "with errors; processed data left unchanged (use --keep-going to build without them)",
             intake.sort_messages(messages))
 
-    # Supersession among accepted rows.
+    # Supersession within each reporting body, reconciliation across bodies (plan rules),
+    # estimate/official status: me_utils.reconcile.
     acc = records[~records["source_file"].isin(err_files)].copy() if not records.empty else records
     if not acc.empty:
         acc = acc[[(f, int(r)) not in dup_rows for f, r in zip(acc["source_file"], acc["source_row"])]]
         acc["_date"] = pd.to_datetime(acc["submission_date"].map(_iso).replace("", None), errors="coerce")
-        acc = acc.sort_values(["_date", "revision", "source_file", "source_row"], na_position="first",
-                              kind="mergesort")
-        last = acc.groupby(KEY, sort=False).tail(1)
-        cur_file = dict(zip(map(tuple, last[KEY].astype(str).to_numpy()), last["source_file"]))
-        acc["_keystr"] = list(map(tuple, acc[KEY].astype(str).to_numpy()))
-        acc["status"] = ["current" if i in last.index else "superseded" for i in acc.index]
-        acc["superseded_by"] = [("" if st == "current" else cur_file[k])
-                                for st, k in zip(acc["status"], acc["_keystr"])]
-        # Same key in two files with the same date and revision: the order is by file name only.
-        tie = acc.groupby(KEY + ["_date", "revision"], dropna=False)["source_file"].transform("nunique")
-        for _, rec in acc[(tie > 1) & (acc["status"] == "current")].iterrows():
-            messages.append(intake._rec_message(
-                rec, "warning", "ambiguous_supersession", "value",
-                "cùng số liệu có trong nhiều tệp cùng ngày gửi và cùng lần sửa: lấy tệp có tên xếp sau",
-                "the same figure is in several files with the same date and revision: the file whose "
-                "name sorts last is used"))
+        scales = {c: float(getattr(i, "scale", 1) or 1) for c, i in ref.indicators.items()}
+        acc, rec_msgs = reconcile.settle(acc, scales)
+        messages.extend(rec_msgs)
     history = _frame_out(acc, with_status=True)
     obs = history[history["status"] == "current"].drop(columns=["status", "superseded_by"])
     obs = obs.sort_values(KEY, kind="mergesort").reset_index(drop=True)
@@ -423,7 +411,8 @@ def _typed_for_schema(df: pd.DataFrame) -> pd.DataFrame:
     """The csv-bound frame with python types the output schemas expect."""
     out = df.copy()
     for c in ("indicator_code", "unit_code", "period", "sex", "department", "submission_date",
-              "source_file", "source_sheet", "note", "status", "superseded_by"):
+              "source_file", "source_sheet", "note", "status", "superseded_by", "figure_status",
+              "cut_off_date"):
         if c in out:
             out[c] = out[c].fillna("").astype(str)
     return out
@@ -453,6 +442,8 @@ def _frame_out(acc: pd.DataFrame, with_status: bool) -> pd.DataFrame:
         "source_sheet": acc["source_sheet"].fillna("").astype(str),
         "source_row": pd.to_numeric(acc["source_row"]).astype(int),
         "note": acc["note"].fillna("").astype(str),
+        "figure_status": acc["figure_status"].fillna("official").astype(str),
+        "cut_off_date": acc["cut_off_date"].fillna("").astype(str),
     })
     if with_status:
         df["status"] = acc["status"].astype(str)

@@ -28,6 +28,7 @@ import yaml
 
 from . import errors as _errors
 from . import fmt, paths
+from . import plan as _plan
 
 CATALOGUE_FILE = "indicators.yaml"
 OVERRIDES_FILE = "province_overrides.yaml"
@@ -36,16 +37,10 @@ FRAMEWORKS = ("28/NQ-CP", "2232/QĐ-TTg", "2282/QĐ-TTg", "1790/QĐ-TTg", "45/Q�
 KINDS = ("proportion", "rate", "count", "ratio", "binary")
 DIRECTIONS = ("increase", "decrease", "reach", "cap")
 PERIODICITIES = ("annual", "half-year", "term", "survey")
-DEPARTMENTS = {
-    "SNV": ("Sở Nội vụ", "Department of Home Affairs"),
-    "STC": ("Sở Tài chính", "Department of Finance"),
-    "TK": ("Chi cục Thống kê tỉnh", "Provincial Statistics Office"),
-    "SGDDT": ("Sở Giáo dục và Đào tạo", "Department of Education and Training"),
-    "SYT": ("Sở Y tế", "Department of Health"),
-    "SVHTTDL": ("Sở Văn hóa, Thể thao và Du lịch", "Department of Culture, Sports and Tourism"),
-    "CA": ("Công an tỉnh", "Provincial Police"),
-    "BDBP": ("Bộ Chỉ huy Bộ đội Biên phòng tỉnh", "Provincial Border Guard Command"),
-}
+#: Reporting bodies ``{code: (name vi, name en)}``: a live view of
+#: ``data/reference/plan/bodies.yaml`` (:mod:`me_utils.plan`), so a body added there is known
+#: everywhere without a code change.
+DEPARTMENTS = _plan.DepartmentsView()
 DEPARTMENT_BASES = {
     "plan_123": ("Kế hoạch 123/KH-UBND, mục IV", "plan 123/KH-UBND, section IV"),
     "suggested": ("đề xuất (không có trong Kế hoạch 123)", "suggested (not in plan 123)"),
@@ -609,7 +604,9 @@ def load_catalogue(path: str | Path | None = None, overrides: str | Path | None 
     else:
         ov_path = Path(overrides)
     ov_stamp = _stamp(ov_path) if ov_path is not None else "none"
-    key = (_stamp(path), ov_stamp)
+    # The default catalogue takes its departments from the plan files: their state is part
+    # of the cache key so an edited plan reloads the catalogue.
+    key = (_stamp(path), ov_stamp, _plan._stamp(_plan.plan_dir()) if default else "no plan")
     cacheable = None not in key  # a missing file is never cached: it must raise every time
     if cacheable and key in _CACHE:
         # Many modules load the catalogue; unchanged files give the same result. A fresh
@@ -618,6 +615,8 @@ def load_catalogue(path: str | Path | None = None, overrides: str | Path | None 
         return Catalogue(indicators=dict(c.indicators), frameworks=dict(c.frameworks),
                          objectives=dict(c.objectives), path=c.path, overrides_path=c.overrides_path)
     cat = _load_uncached(path, ov_path)
+    if default:
+        _apply_plan(cat.indicators)
     if cacheable:
         _CACHE.clear()
         _CACHE[key] = cat
@@ -681,6 +680,23 @@ def _load_uncached(path: Path, ov_path: Path | None) -> Catalogue:
         _apply_overrides(indicators, ov_path)
     return Catalogue(indicators=indicators, frameworks=frameworks, objectives=objectives,
                      path=path, overrides_path=ov_path)
+
+
+def _apply_plan(indicators: dict[str, Indicator]) -> None:
+    """Set ``department``, ``co_departments`` and ``department_basis`` of every indicator the
+    plan assigns from its current (open-ended) assignment rows: the plan files, not the
+    catalogue YAML, say who reports what. Earlier periods' bodies are asked of the plan
+    (:meth:`me_utils.plan.Plan.lead_body`)."""
+    import dataclasses
+
+    p = _plan.load_plan()
+    for code, ind in list(indicators.items()):
+        lead, co, basis = p.current_assignment(code)
+        if lead is None:
+            continue
+        indicators[code] = dataclasses.replace(
+            ind, department=lead, co_departments=tuple(c for c in co if c != lead),
+            department_basis="suggested" if basis == "suggested" else "plan_123")
 
 
 def department_name(code: str, lang: str = "vi") -> str:

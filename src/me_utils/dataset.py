@@ -10,12 +10,13 @@ from . import safe_csv
 OBS_COLUMNS = [
     "indicator_code", "unit_code", "year", "period", "sex", "value", "numerator",
     "denominator", "department", "submission_date", "source_file", "source_sheet",
-    "source_row", "note",
+    "source_row", "note", "figure_status", "cut_off_date",
 ]
 _DTYPES = {
     "indicator_code": "string", "unit_code": "string", "period": "string", "sex": "string",
     "department": "string", "source_file": "string", "source_sheet": "string", "note": "string",
     "value": "float64", "numerator": "float64", "denominator": "float64",
+    "figure_status": "string", "cut_off_date": "string",
 }
 
 
@@ -32,6 +33,9 @@ def load_observations(data_root: str | Path, history: bool = False) -> pd.DataFr
         raise FileNotFoundError(f"{path} does not exist: run `me build --root {data_root}` first")
     # safe_csv.read_csv undoes the formula-injection quote on text cells (see safe_csv).
     df = safe_csv.read_csv(path, dtype=_DTYPES, keep_default_na=True, encoding="utf-8")
+    if "figure_status" not in df.columns:  # built before figures carried a status
+        df["figure_status"] = "official"
+        df["cut_off_date"] = df["submission_date"]
     df["year"] = df["year"].astype("Int64")
     df["source_row"] = df["source_row"].astype("Int64")
     df["submission_date"] = pd.to_datetime(df["submission_date"], errors="coerce")

@@ -1,7 +1,7 @@
 """The publication gate: one disclosure-control pass over every GBV-derived figure of a run.
 
 Layer: analysis. Every figure computed from the GBV register, the domestic-violence
-programme or the trafficking returnees (M3.C2a, M3.C2b, M3.C3, G.1, G.2, DV.1, DV.3–DV.5 and
+programme or the trafficking returnees (M3.C2a, M3.C2b, M3.C3, G.1, G.2, DV.1–DV.5 and
 anything else flagged ``gbv_derived``) passes through :func:`publish` once per build, for all
 units and years at the same time; every report, language and file reads the gated table, so
 the suppression pattern is the same everywhere and nothing one output hides is shown by
@@ -39,9 +39,9 @@ import pandas as pd
 
 from . import disclosure as D
 from . import fmt
+from .gbv import DISTRICTS
 
 PROVINCE = "SL"
-DISTRICTS = ["TPSL", "QN", "TC", "ML", "BY", "PY", "MC", "YC", "MS", "SM", "SC", "VH"]
 #: Indicators of the GBV (2232/QĐ-TTg), domestic-violence (45/QĐ-TTg) and trafficking (M3.C3)
 #: work. DV.2 counts TV channels, not people, but is gated with its programme so that the
 #: rule stays one list (its small counts are hidden like any other).
@@ -101,6 +101,7 @@ class _Group:
         self.halves = bool((dist["period"] == "H1").any())
         self.standalone: list = []
         self.no_counts: list = []
+        self.twins: dict = {}
 
     def counts(self, r) -> tuple[float, float] | None:
         """(yes, no) or (n,) of a row, or None when it has no usable counts."""
@@ -130,7 +131,14 @@ class _Group:
             if r.unit_code == PROVINCE or r.period not in ("FY", "H1") or int(r.year) not in self.years:
                 continue
             key = (self.units.index(r.unit_code), self.years.index(int(r.year)))
-            (fy if r.period == "FY" else h1)[key] = (idx, np.array(c))
+            store = fy if r.period == "FY" else h1
+            if key in store:
+                # the same figure twice (e.g. from a submission and from the register): one
+                # cube cell when the counts agree, else this copy is gated on its own
+                if np.array_equal(store[key][1], np.array(c)):
+                    self.twins[idx] = store[key][0]
+                continue
+            store[key] = (idx, np.array(c))
         ok = True
         for key in set(fy) | set(h1):
             i, j = key
@@ -178,6 +186,8 @@ class _Group:
                     cells[idx] = row_cells(nu, j, r.period)
                     continue
             self.standalone.append(idx)
+        for twin, idx in self.twins.items():
+            cells[twin] = cells[idx]
         self.cells = cells
         return arr
 
@@ -283,9 +293,9 @@ def _suppress_family(fam, groups, arrays, k, cache) -> dict:
     member and the members are suppressed again, until all hide the same totals (the set only
     grows, so this ends)."""
     g0 = groups[fam[0]]
-    plane = D.suppress_cube(g0.denominators(arrays[fam[0]]),
-                            [g0.units, g0.years] + ([["H1", "H2"]] if g0.halves else []),
-                            ("unit_code", "year", "half")[: 3 if g0.halves else 2], k=k, cache_dir=cache)
+    plane = _cube(g0.denominators(arrays[fam[0]]),
+                  [g0.units, g0.years] + ([["H1", "H2"]] if g0.halves else []),
+                  ("unit_code", "year", "half")[: 3 if g0.halves else 2], k, cache)
     shape = tuple(s_ + 1 for s_ in arrays[fam[0]].shape)
     tot_hidden = plane.hidden.copy()
     freeze = True
@@ -314,7 +324,41 @@ def _suppress(g: _Group, arr, k, cache, forced=None, frozen=None):
         return None
     labels = [g.units, g.parts, g.years] + ([["H1", "H2"]] if g.halves else [])
     dims = ("unit_code", "part", "year", "half")[: 4 if g.halves else 3]
-    return D.suppress_cube(arr, labels, dims, k=k, forced=forced, frozen=frozen, cache_dir=cache)
+    return _cube(arr, labels, dims, k, cache, forced, frozen)
+
+
+class _Pattern:
+    """Hidden/reason arrays of a cube in the full shape (with margins)."""
+
+    def __init__(self, hidden, reason):
+        self.hidden, self.reason = hidden, reason
+
+
+def _cube(arr, labels, dims, k, cache, forced=None, frozen=None) -> _Pattern:
+    """:func:`me_utils.disclosure.suppress_cube` without the axes of length one.
+
+    Along an axis with a single entry (one year, one part) the margin *is* the cell, so the
+    axis adds only copies: suppressing with it would treat each copy as a second published
+    cell and hide far more than needed. The axis is dropped for the suppression and the
+    pattern copied to both positions (cell and margin) afterwards."""
+    one = [ax for ax in range(arr.ndim) if arr.shape[ax] == 1]
+    if not one:
+        c = D.suppress_cube(arr, labels, dims, k=k, forced=forced, frozen=frozen, cache_dir=cache)
+        return _Pattern(c.hidden, c.reason)
+    keep = [ax for ax in range(arr.ndim) if ax not in one]
+    take = tuple(0 if ax in one else slice(None) for ax in range(arr.ndim))
+    sq = arr[take]
+    if sq.ndim == 0:  # a single cell: primary rule only
+        h = np.full(tuple(2 for _ in arr.shape), bool(0 < arr.ravel()[0] < k))
+        return _Pattern(h, np.where(h, "primary", "").astype(object))
+    c = D.suppress_cube(sq, [labels[ax] for ax in keep], tuple(dims[ax] for ax in keep), k=k,
+                        forced=None if forced is None else forced[take],
+                        frozen=None if frozen is None else frozen[take], cache_dir=cache)
+    hidden, reason = c.hidden, c.reason
+    for ax in one:  # cell and margin of a length-one axis carry the same pattern
+        hidden = np.repeat(np.expand_dims(hidden, ax), 2, axis=ax)
+        reason = np.repeat(np.expand_dims(reason, ax), 2, axis=ax)
+    return _Pattern(hidden, reason)
 
 
 def _apply(g: _Group, cube, reason: pd.Series, k: int) -> None:

@@ -197,6 +197,9 @@ def render_index(state: dict, notebooks: list | None = None,
                     link = f'<a href="{_e(r["html"])}">{_e(_t(lang, "Xem", "Open"))}</a>'
                     if r.get("pdf"):
                         link += f' · <a href="{_e(r["pdf"])}">PDF</a>'
+                    docx = Path(r["html"]).with_suffix(".docx").as_posix()  # the reviews' Word export
+                    if reports_dir is not None and (Path(reports_dir) / docx).is_file():
+                        link += f' · <a href="{_e(docx)}">Word</a>'
                     out.append(f'<td class="ok">✓ {link}<br><span class="me-meta">{_e(secs)}</span></td>')
                 else:
                     out.append(f'<td class="failed">✗ {_e(_t(lang, "Lỗi", "Failed"))}'

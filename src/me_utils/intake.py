@@ -79,6 +79,7 @@ PARSING_RULES = {
 # ---------------------------------------------------------------------------------------------
 # One list of departments for the whole package (plan 123 section IV).
 from .catalogue import DEPARTMENTS  # noqa: E402
+from . import plan as _plan  # noqa: E402
 
 
 def fold(text) -> str:
@@ -96,23 +97,32 @@ def fold(text) -> str:
 
 def _dept_aliases() -> dict[str, str]:
     out: dict[str, str] = {}
-    for code, (vi, en) in DEPARTMENTS.items():
-        out[fold(code)] = code
-        out[fold(vi)] = code
-        out[fold(en)] = code
+    # Every body of the plan files (data/reference/plan/bodies.yaml), former ones included, so
+    # a 2021 report of Sở LĐTBXH is attributed to it and not to its successor.
+    for name, code in _plan.body_aliases().items():
+        out[fold(name)] = code
     # Common short forms seen in provincial correspondence.
     extra = {
-        "sonoivu": "SNV", "sotaichinh": "STC", "cucthongke": "TK", "chicucthongke": "TK",
+        "sonoivu": "SNV", "sotaichinh": "STC", "cucthongke": "CTK", "chicucthongke": "TK",
         "thongke": "TK", "sogiaoducvadaotao": "SGDDT", "sogddt": "SGDDT", "soyte": "SYT",
         "sovanhoathethaovadulich": "SVHTTDL", "sovhttdl": "SVHTTDL", "congan": "CA",
         "congantinhsonla": "CA", "bodoibienphong": "BDBP", "bochihuybodoibienphong": "BDBP",
         "bdbp": "BDBP",
     }
-    out.update(extra)
+    for k, v in extra.items():
+        out.setdefault(k, v)
     return out
 
 
-_DEPT_ALIASES = _dept_aliases()
+_ALIAS_CACHE: dict = {}
+
+
+def _aliases() -> dict[str, str]:
+    """Department aliases, rebuilt when the plan files change."""
+    key = _plan._stamp(_plan.plan_dir())
+    if _ALIAS_CACHE.get("key") != key:
+        _ALIAS_CACHE.update(key=key, aliases=_dept_aliases())
+    return _ALIAS_CACHE["aliases"]
 
 
 def match_department(text) -> str | None:
@@ -120,10 +130,11 @@ def match_department(text) -> str | None:
     key = fold(text)
     if not key:
         return None
-    if key in _DEPT_ALIASES:
-        return _DEPT_ALIASES[key]
+    aliases = _aliases()
+    if key in aliases:
+        return aliases[key]
     key2 = key.replace("sonla", "").replace("tinh", "")
-    for alias, code in _DEPT_ALIASES.items():
+    for alias, code in aliases.items():
         if len(alias) >= 5 and (key2 == alias.replace("tinh", "") or key.startswith(alias)):
             return code
     return None
@@ -144,6 +155,8 @@ COLUMN_ALIASES = {
     "note": ["Ghi chú", "note", "notes", "remarks"],
     "department": ["Cơ quan báo cáo", "department", "Cơ quan", "reporting agency", "agency"],
     "submission_date": ["Ngày gửi", "submission_date", "submission date", "date sent", "Ngày báo cáo"],
+    "figure_status": ["Tình trạng số liệu", "figure_status", "figure status", "Loại số liệu",
+                      "Số ước/chính thức", "estimate/official"],
 }
 # Columns a filler may keep for their own reading; ignored without a message.
 IGNORED_COLUMNS = ["Tên chỉ tiêu", "indicator name", "name", "Đơn vị tính", "unit of measure",
@@ -153,6 +166,7 @@ COLUMN_LABELS = {
     "indicator_code": "Mã chỉ tiêu", "unit": "Đơn vị", "year": "Năm", "period": "Kỳ báo cáo",
     "value": "Giá trị", "numerator": "Tử số", "denominator": "Mẫu số", "sex": "Giới tính",
     "note": "Ghi chú", "department": "Cơ quan báo cáo", "submission_date": "Ngày gửi",
+    "figure_status": "Tình trạng số liệu",
 }
 
 _HEADER_MAP = {fold(a): canon for canon, aliases in COLUMN_ALIASES.items() for a in aliases}
@@ -1248,6 +1262,44 @@ def get_cell(row: list, inv: dict, canon: str):
     return None if ci is None or ci >= len(row) else row[ci]
 
 
+def _blank_figure_row(row: list, inv: dict, ri: int, g) -> bool:
+    """True for a row with an indicator code and a year but no value, numerator or denominator
+    (and no formula without a stored result in those cells): a figure not reported."""
+    if not cell_text(get_cell(row, inv, "indicator_code")) or not cell_text(get_cell(row, inv, "year")):
+        return False
+    for c in ("value", "numerator", "denominator"):
+        ci = inv.get(c)
+        if ci is None:
+            continue
+        if (ri, ci) in g.formula_missing or cell_text(row[ci]) != "":
+            return False
+    return True
+
+
+def _not_reported_message(row: list, inv: dict, ref, name: str, sheet: str, rownum: int,
+                          dept: str) -> Message:
+    """Warning ``not_reported`` for a blank figure row, carrying the indicator, unit, year and
+    period it leaves out (each only when it parses; a bad cell stays empty here)."""
+    code_raw = cell_text(get_cell(row, inv, "indicator_code"))
+    unit_raw = cell_text(get_cell(row, inv, "unit"))
+    try:
+        year = parse_year(get_cell(row, inv, "year"))
+    except CellError:
+        year = None
+    try:
+        period = parse_period(get_cell(row, inv, "period")) or ""
+    except CellError:
+        period = ""
+    return Message(
+        "warning", "not_reported", name,
+        "dòng để trống giá trị, tử số và mẫu số: ghi nhận là chưa báo cáo số liệu này",
+        "value, numerator and denominator left blank: recorded as not reported",
+        sheet=sheet, row=rownum, column=COLUMN_LABELS.get("value", "value"), value=code_raw,
+        department=dept, indicator_code=ref.match_indicator(code_raw) or code_raw,
+        unit_code=(ref.match_unit(unit_raw) or unit_raw) if unit_raw else "SL",
+        year=year, period=period)
+
+
 def parse_submission(path: str | Path, display_name: str | None = None, department: str | None = None,
                      submission_date: str | _dt.date | None = None,
                      reference: Reference | None = None) -> Submission:
@@ -1431,6 +1483,15 @@ def _parse_into(sub: Submission, path: Path, cli_dept, cli_date, ref: Reference)
                 sheet=g.sheet, row=rownum, value=cell_text(get_cell(row, inv, "indicator_code")),
                 department=file_dept))
             continue
+        if _blank_figure_row(row, inv, ri, g):
+            # Code and year given, no value, numerator or denominator: the body reports no
+            # figure for it (as DHIS2 treats a blank). Not an error: the filled rows are
+            # accepted, and the gap is recorded (indicator, unit, year, period) for
+            # completeness and accountability.
+            sub.n_rows -= 1
+            sub.n_skipped += 1
+            sub.messages.append(_not_reported_message(row, inv, ref, name, g.sheet, rownum, file_dept))
+            continue
 
         def msg(sev, code, canon, vi, en, value=None):
             ci = inv.get(canon)
@@ -1540,6 +1601,17 @@ def _parse_into(sub: Submission, path: Path, cli_dept, cli_date, ref: Reference)
             except CellError as ce:
                 ok = False
                 msg("error", ce.code, "submission_date", f"ngày gửi: {ce.vi}", f"submission date: {ce.en}")
+        # Estimate (số ước) or official figure, when the body says so; otherwise the build
+        # decides from the submission date (me_utils.plan.Plan.figure_status).
+        fstatus = None
+        if "figure_status" in inv and cell_text(get("figure_status")):
+            try:
+                fstatus = _plan.parse_figure_status(get("figure_status"))
+            except ValueError:
+                ok = False
+                msg("error", "bad_figure_status", "figure_status",
+                    "tình trạng số liệu phải là “Ước” hoặc “Chính thức”",
+                    "figure status must be “Ước” (estimate) or “Chính thức” (official)")
         note = cell_text(get("note"))
         if note and re.search(r"<\s*/?\s*[a-zA-Z][^>]*>|javascript:|on\w+\s*=", note, re.I):
             msg("warning", "markup_in_note", "note",
@@ -1553,7 +1625,7 @@ def _parse_into(sub: Submission, path: Path, cli_dept, cli_date, ref: Reference)
             "sex": sex, "value": value, "numerator": num, "denominator": den, "department": dept,
             "submission_date": sdate, "source_file": name, "source_sheet": g.sheet,
             "source_row": rownum, "note": note, "value_decimals": dec, "revision": sub.revision,
-            "col_labels": labels, "_ok": ok,
+            "col_labels": labels, "_ok": ok, "figure_status": fstatus,
         })
     if sub.n_rows == 0:
         return file_error("no_data_rows",
@@ -1758,17 +1830,26 @@ def check_records(records: pd.DataFrame, ref: Reference | None = None) -> tuple[
                 df.loc[idx], "warning", "unit_not_valid", "unit_code",
                 f"đơn vị chỉ tồn tại {span_vi}, không trọn kỳ báo cáo này: kiểm tra lại địa bàn",
                 f"the unit existed only {span_en}, not for the whole reporting period: check the area"))
-    lead = df["indicator_code"].map(lambda c: info[c].department if c in info else "")
-    co = df["indicator_code"].map(lambda c: info[c].co_departments if c in info else ())
+    # Who reports an indicator depends on the period (the March 2025 reorganisation): the plan
+    # files say which bodies lead or co-report it on the report's due day.
+    pl = _plan.load_plan()
     dept = df["department"].fillna("").astype(str) if "department" in df else pd.Series("", index=df.index)
-    other = [bool(dp) and bool(ld) and dp != ld and dp not in cc for dp, ld, cc in zip(dept, lead, co)]
-    for idx in df.index[np.asarray(other, dtype=bool)]:
+    for idx, dp, code, y, per in zip(df.index, dept, df["indicator_code"], df["year"], df["period"]):
+        if not dp or code not in info or per not in pl.periods:
+            continue
+        try:
+            day = pl.due_date(int(y), per)
+        except (TypeError, ValueError):
+            continue
+        bodies = [a.body for a in pl.reporters(code, day)]
+        if not bodies or dp in bodies:
+            continue
         rec = df.loc[idx]
-        ind = info[rec["indicator_code"]]
+        lead = bodies[0]
         msgs.append(_rec_message(
             rec, "info", "not_assigned", "indicator_code",
-            f"chỉ tiêu do {ind.department} chủ trì theo Kế hoạch 123; {rec['department']} gửi số liệu này",
-            f"plan 123 assigns this indicator to {ind.department}; sent here by {rec['department']}"))
+            f"theo kế hoạch, chỉ tiêu do {lead} chủ trì trong kỳ này; {dp} gửi số liệu này",
+            f"the plan assigns this indicator to {lead} for this period; sent here by {dp}"))
     return msgs, ok
 
 

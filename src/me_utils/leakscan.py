@@ -28,11 +28,9 @@ import pandas as pd
 from scipy.optimize import linprog
 from scipy.sparse import lil_matrix
 
-from .gate import GBV_DERIVED_CODES
+from .gate import DISTRICTS, GBV_DERIVED_CODES, PROVINCE
 from .intervals import wilson_ci
 
-PROVINCE = "SL"
-DISTRICTS = ["TPSL", "QN", "TC", "ML", "BY", "PY", "MC", "YC", "MS", "SM", "SC", "VH"]
 GBV_CODE_RE = re.compile(r"(?<![\w.])(" + "|".join(re.escape(c) for c in sorted(GBV_DERIVED_CODES, key=len, reverse=True))
                          + r")(?![\w.])")
 _NUM = r"(\d{1,3}(?:[.,]\d)?)"

@@ -29,8 +29,8 @@ from .index import WORKBOOK_NAME  # single source of the workbook file name
 from .style import STATUS_COLOURS
 
 #: Report title (the notebook adds the unit and the period).
-TITLE_VI = "Báo cáo tổng kết thực hiện mục tiêu bình đẳng giới"
-TITLE_EN = "Phase-end review of the gender-equality targets"
+TITLE_VI = "Báo cáo theo dõi, đánh giá thực hiện mục tiêu bình đẳng giới"
+TITLE_EN = "Monitoring review of the gender-equality targets"
 
 SUMMARY_CATEGORIES = narrative.SUMMARY_ORDER
 
@@ -765,7 +765,7 @@ def method_note_markdown(ctx, headline_method: str, lang: str) -> str:
         methodnote = None
     if methodnote is not None:
         parts.append(_call_method_note(methodnote, ctx, headline_method, lang))
-    parts.append("**" + fmt.pick(lang, "Giả định của báo cáo tổng kết", "Assumptions of this review") + "**")
+    parts.append("**" + fmt.pick(lang, "Giả định của báo cáo", "Assumptions of this review") + "**")
     parts.append(assumptions_markdown(lang))
     return "\n\n".join(p for p in parts if p)
 
@@ -802,7 +802,7 @@ def compute(ctx, as_of: str = "2025-11-30", headline_method: str = "unsd") -> Re
     sc = ev.scorecard(ctx.unit)
     arrivals = accountability.load_arrivals(ctx.data_root)
     matrix = accountability.build_matrix(arrivals, ctx.period_start, ctx.period_end, as_of_d,
-                                         catalogue_frame=ctx.catalogue.frame())
+                                         findings=read_findings(ctx.data_root))
     res = ReviewResults(scorecard=sc, matrix=matrix, as_of=as_of_d, lang=ctx.lang,
                         period_start=ctx.period_start, period_end=ctx.period_end, unit=ctx.unit,
                         headline_method=headline_method, illustrative=ctx.illustrative,

@@ -454,8 +454,24 @@ def kernel_manager_class():
 def _ipc_dir() -> str:
     global _IPC_DIR
     if _IPC_DIR is None or not os.path.isdir(_IPC_DIR):
-        _IPC_DIR = tempfile.mkdtemp(prefix="me-kernels-")  # mode 0700
+        _sweep_ipc_dirs()
+        _IPC_DIR = tempfile.mkdtemp(prefix=f"me-kernels-{os.getpid()}-")  # mode 0700
     return _IPC_DIR
+
+
+def _sweep_ipc_dirs() -> None:
+    """Remove socket folders of workers that no longer exist (a ``kill -9`` of the whole
+    process group gives no worker the chance to clean up)."""
+    for d in Path(tempfile.gettempdir()).glob("me-kernels-*-*"):
+        try:
+            pid = int(d.name.split("-")[2])
+            if d.stat().st_uid != os.getuid():
+                continue
+            os.kill(pid, 0)  # raises when no such process
+        except ProcessLookupError:
+            shutil.rmtree(d, ignore_errors=True)
+        except (ValueError, IndexError, OSError):
+            continue
 
 
 def _remove_ipc_dir() -> None:

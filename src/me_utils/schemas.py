@@ -94,6 +94,8 @@ _OBS_COLS = {
     "source_sheet": Column(str, nullable=True),
     "source_row": Column(int, Check.ge(1)),
     "note": Column(str, nullable=True),
+    "figure_status": Column(str, Check.isin(["estimate", "official"])),
+    "cut_off_date": Column(str, Check.str_matches(r"^(\d{4}-\d{2}-\d{2})?$"), nullable=True),
 }
 
 OBSERVATIONS_SCHEMA = DataFrameSchema(
@@ -101,7 +103,8 @@ OBSERVATIONS_SCHEMA = DataFrameSchema(
     unique=["indicator_code", "unit_code", "year", "period", "sex"],
 )
 HISTORY_SCHEMA = DataFrameSchema(
-    {**_OBS_COLS, "status": Column(str, Check.isin(["current", "superseded"])),
+    {**_OBS_COLS, "status": Column(str, Check.isin(["current", "superseded", "cross_check", "part",
+                                                   "conflict"])),
      "superseded_by": Column(str, nullable=True)},
     strict=True, ordered=True, name="history",
 )

@@ -189,8 +189,9 @@ def main(out_dir: Path | None = None, expected_path: Path | None = None) -> None
             "bad_period", "Kỳ báo cáo")
     one_bad("26_bad_sex.xlsx", ["M2.C2", "SL", 2024, "Năm", "Khác", 30, None, None, ""],
             "bad_sex", "Giới tính")
+    # value, numerator and denominator blank: not reported (a warning), the other rows accepted
     one_bad("27_missing_value.xlsx", ["M2.C2", "SL", 2024, "Năm", "Tổng", None, None, None, "chưa có"],
-            "missing_value", "Giá trị")
+            "not_reported", "Giá trị", severity="warning")
     one_bad("28_binary_not_01.xlsx", ["M5.C3", "SL", 2024, "Năm", "Tổng", 2, None, None, ""],
             "binary_01", "Giá trị")
     one_bad("29_misplaced_commas.xlsx", ["TT.1", "Huyện Sông Mã", 2024, "Năm", "Tổng", "1,2,3", None, None, ""],
