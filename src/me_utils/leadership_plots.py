@@ -215,7 +215,8 @@ def fig_yearly_share(shares: pd.DataFrame, targets: L.Targets, lang: str = "vi",
 
     Inputs: a yearly frame (``year`` and the ``value`` column, percent), the
     :class:`~me_utils.leadership.Targets`, an optional :class:`me_utils.assess.Assessment` whose
-    fitted trend (and 95% prediction band) is drawn to 2030. Output: Figure (or draws on ``ax``).
+    fitted trend is drawn to 2030, with its 95% prediction band from the latest observed year on
+    (the years to come only). Output: Figure (or draws on ``ax``).
     """
     style.use_house_style()
     own = ax is None
@@ -232,7 +233,10 @@ def fig_yearly_share(shares: pd.DataFrame, targets: L.Targets, lang: str = "vi",
         pr = fit.predict_array(yrs, 0.95)
         ax.plot(pr[:, 0], pr[:, 1], color=style.FITTED, lw=1, ls="--",
                 label=_t(lang, "Xu hướng ước lượng", "Fitted trend"))
-        ax.fill_between(pr[:, 0], pr[:, 4], pr[:, 5], color=style.FITTED, alpha=0.12,
+        # The band only over the years to come: the observed years are complete counts, and a
+        # band around them would read as an interval on those counts.
+        ahead = pr[:, 0] >= float(d["year"].max())
+        ax.fill_between(pr[ahead, 0], pr[ahead, 4], pr[ahead, 5], color=style.FITTED, alpha=0.12,
                         label=_t(lang, "Khoảng dự báo 95%", "95% prediction band"))
     for yr, tv, col in ((2025, targets.target_2025, style.TARGET_2025), (2030, targets.target_2030, style.TARGET_2030)):
         if tv is None:
