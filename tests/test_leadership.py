@@ -1,10 +1,10 @@
-"""Leadership module: real figures, Wilson intervals, term logic, funnel limits, input errors.
+"""Leadership module: real figures, shares of complete counts, term logic, funnel limits, input
+errors.
 
-Every expected value is worked out independently of the code under test: Wilson bounds by the
-closed formula (and as roots of the score equation, hard-coded to 4 decimals), the Newcombe
-hybrid interval by hand from those bounds, the score test by the pooled-variance formula,
-Fisher's test by summing hypergeometric probabilities, funnel limits from scipy's binomial
-quantiles.
+Council seats, key leaders and the planning pool are complete enumerations: no frame carries
+an interval, and a term change is the observed difference. Every expected value is worked out
+by hand (counts and shares written out below) or, for the funnel's reference band, from
+scipy's binomial quantiles.
 """
 from __future__ import annotations
 
@@ -17,26 +17,23 @@ from scipy import stats
 
 from me_utils import leadership as L
 
-Z = stats.norm.ppf(0.975)
+#: Interval or test columns that a frame of complete counts must never carry.
+INTERVAL_COLUMNS = {"ci_low", "ci_high", "em_ci_low", "em_ci_high", "trained_ci_low", "trained_ci_high",
+                    "ci_low_pp", "ci_high_pp", "z", "p_value", "p_exact", "p_reported", "small_counts"}
 
 
-def wilson(x, n, z=Z):
-    # Wilson (1927) closed form, written out here so the test does not trust me_utils.intervals.
-    p = x / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    return centre - half, centre + half
+def no_interval_columns(frame):
+    return not (INTERVAL_COLUMNS & set(frame.columns))
 
 
 # ----------------------------------------------------------------------------- reference figures
 
-# Son La 2021–2026 (indicators-and-targets.md §7.4) and national NA XV (§8); Wilson bounds are
-# the roots of (p̂ − p)² = z²p(1 − p)/n, solved separately with numpy and rounded to 4 decimals.
+# Son La 2021–2026 (indicators-and-targets.md §7.4) and national NA XV (§8): women, seats, share.
 REAL = {
-    "SL_HDND_PROVINCE_2021": (23, 65, 35.38, 0.2488, 0.4752),
-    "SL_HDND_DISTRICT_2021": (152, 405, 37.53, 0.3295, 0.4234),
-    "SL_HDND_COMMUNE_2021": (1898, 4590, 41.35, 0.3993, 0.4278),
-    "SL_NA_2021": (1, 7, 14.29, 0.0257, 0.5131),
+    "SL_HDND_PROVINCE_2021": (23, 65, 35.38),
+    "SL_HDND_DISTRICT_2021": (152, 405, 37.53),
+    "SL_HDND_COMMUNE_2021": (1898, 4590, 41.35),
+    "SL_NA_2021": (1, 7, 14.29),
 }
 
 
@@ -47,7 +44,7 @@ def reference():
 
 def test_reference_file_holds_the_real_figures_with_sources(reference):
     ref = reference.set_index("figure_id")
-    for fid, (x, n, pct, _, _) in REAL.items():
+    for fid, (x, n, pct) in REAL.items():
         row = ref.loc[fid]
         assert (row["women"], row["total"]) == (x, n)
         assert row["share_pct"] == pct and round(100 * x / n, 2) == pct
@@ -59,16 +56,14 @@ def test_reference_file_holds_the_real_figures_with_sources(reference):
     assert (reference["source_url"].str.len() > 0).all()
 
 
-def test_reference_wilson_intervals_match_closed_form_to_4_decimals(reference):
-    shares = L.reference_council_shares(reference).set_index("figure_id")
-    for fid, (x, n, _, lo4, hi4) in REAL.items():
-        lo, hi = wilson(x, n)
-        assert round(lo, 4) == lo4 and round(hi, 4) == hi4  # formula agrees with the roots
-        got_lo, got_hi = shares.loc[fid, "ci_low"] / 100, shares.loc[fid, "ci_high"] / 100
-        assert round(got_lo, 4) == lo4 and round(got_hi, 4) == hi4
-        assert math.isclose(got_lo, lo, abs_tol=1e-10) and math.isclose(got_hi, hi, abs_tol=1e-10)
-    # A published share without counts gets no interval rather than an invented one.
-    assert math.isnan(shares.loc["VN_NA_XIV", "ci_low"])
+def test_reference_council_shares_are_counts_without_intervals(reference):
+    shares = L.reference_council_shares(reference)
+    assert no_interval_columns(shares)  # published seat counts are complete: nothing to estimate
+    s = shares.set_index("figure_id")
+    for fid, (x, n, pct) in REAL.items():
+        assert (s.loc[fid, "women"], s.loc[fid, "total"], s.loc[fid, "share_pct"]) == (x, n, pct)
+    # A published share without counts keeps its share and no invented count.
+    assert math.isnan(s.loc["VN_NA_XIV", "women"]) and s.loc["VN_NA_XIV", "share_pct"] == 26.7
 
 
 def test_reference_file_rejects_a_share_that_disagrees_with_counts(tmp_path, reference):
@@ -128,13 +123,10 @@ def test_council_shares_pool_districts_for_the_province(councils):
     s = L.council_shares(councils, "SL").set_index(["level", "term"])
     r = s.loc[("district", "2021-2026")]
     assert (r["seats"], r["women"], r["ethnic_minority_women"]) == (65, 23, 17)
-    assert math.isclose(r["share_pct"], 100 * 23 / 65)
-    lo, hi = wilson(23, 65)
-    assert math.isclose(r["ci_low"], 100 * lo) and math.isclose(r["ci_high"], 100 * hi)
-    elo, ehi = wilson(17, 65)
-    assert math.isclose(r["em_share_pct"], 100 * 17 / 65) and math.isclose(r["em_ci_low"], 100 * elo)
-    assert math.isclose(r["em_ci_high"], 100 * ehi)
-    assert math.isclose(r["em_of_women_pct"], 100 * 17 / 23)
+    # 23/65 = 35.3846…%; 17/65 = 26.1538…%; 17/23 = 73.9130…% (long division).
+    assert round(r["share_pct"], 4) == 35.3846
+    assert round(r["em_share_pct"], 4) == 26.1538 and round(r["em_of_women_pct"], 4) == 73.9130
+    assert no_interval_columns(s)
     assert s.loc[("commune", "2016-2021"), "women"] == 180
     assert list(s.index.get_level_values(0).unique()) == ["province", "district", "commune"]
 
@@ -182,43 +174,35 @@ def test_term_of_year_puts_election_years_in_the_new_term():
         L.parse_term("2021-2025")
 
 
-def newcombe_by_hand(x1, n1, x0, n0):
-    p1, p0 = x1 / n1, x0 / n0
-    l1, u1 = wilson(x1, n1)
-    l0, u0 = wilson(x0, n0)
-    d = p1 - p0
-    return d - math.sqrt((p1 - l1) ** 2 + (u0 - p0) ** 2), d + math.sqrt((u1 - p1) ** 2 + (p0 - l0) ** 2)
-
-
-def fisher_two_sided_by_hand(x1, n1, x0, n0):
-    # Sum the hypergeometric probabilities of tables no more likely than the observed one.
-    m, total = x1 + x0, n1 + n0
-    lo, hi = max(0, m - n0), min(m, n1)
-    probs = {k: math.comb(n1, k) * math.comb(n0, m - k) / math.comb(total, m) for k in range(lo, hi + 1)}
-    obs = probs[x1]
-    return sum(p for p in probs.values() if p <= obs * (1 + 1e-7))
-
-
-@pytest.mark.parametrize("x0,n0,x1,n1", [(16, 60, 23, 65), (1700, 4600, 1898, 4590), (140, 410, 152, 405), (0, 7, 1, 7)])
-def test_change_between_terms_matches_hand_computation(x0, n0, x1, n1):
+@pytest.mark.parametrize("x0,n0,x1,n1,dw,ds,p0,p1,dpp", [
+    # Hand-computed: 15/56 = 26.7857%, 23/65 = 35.3846%, difference 8.5989 points.
+    (15, 56, 23, 65, 8, 9, 26.7857, 35.3846, 8.5989),
+    # 1898/4590 = 41.350763%, 1700/4600 = 36.956522%: +198 women, −10 seats, +4.394241 points.
+    (1700, 4600, 1898, 4590, 198, -10, 36.9565, 41.3508, 4.3942),
+    # Fewer women on fewer seats and a lower share: 12/40 = 30% → 9/35 = 25.7143%.
+    (12, 40, 9, 35, -3, -5, 30.0, 25.7143, -4.2857),
+])
+def test_change_between_terms_is_the_observed_difference(x0, n0, x1, n1, dw, ds, p0, p1, dpp):
     ch = L.compare_terms(x0, n0, x1, n1, "2016-2021", "2021-2026")
-    lo, hi = newcombe_by_hand(x1, n1, x0, n0)
-    assert math.isclose(ch.diff_pp, 100 * (x1 / n1 - x0 / n0), abs_tol=1e-9)
-    assert math.isclose(ch.ci_low_pp, 100 * lo, abs_tol=1e-7) and math.isclose(ch.ci_high_pp, 100 * hi, abs_tol=1e-7)
-    pooled = (x1 + x0) / (n1 + n0)
-    z = (x1 / n1 - x0 / n0) / math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n0))
-    assert math.isclose(ch.z, z, rel_tol=1e-9)
-    assert math.isclose(ch.p_value, 2 * stats.norm.sf(abs(z)), rel_tol=1e-9)
-    assert math.isclose(ch.p_exact, fisher_two_sided_by_hand(x1, n1, x0, n0), rel_tol=1e-6)
+    assert (ch.women_from, ch.seats_from, ch.women_to, ch.seats_to) == (x0, n0, x1, n1)
+    assert (ch.women_change, ch.seats_change) == (dw, ds)
+    assert round(ch.share_from_pct, 4) == p0 and round(ch.share_to_pct, 4) == p1
+    assert round(ch.diff_pp, 4) == dpp
+    # A complete count carries no interval, test statistic or p-value.
+    assert not {"ci_low_pp", "ci_high_pp", "z", "p_value", "p_exact", "p_reported"} & set(dir(ch))
 
 
-def test_newcombe_known_value_for_the_provincial_council():
-    # 23/65 vs a hypothetical 16/60: hand computation gives −7.49 to +24.15 points.
-    ch = L.compare_terms(16, 60, 23, 65)
-    assert round(ch.ci_low_pp, 2) == -7.49 and round(ch.ci_high_pp, 2) == 24.15
-    assert ch.small_counts is False
-    tiny = L.compare_terms(0, 7, 1, 7)  # expected cells below 5: the exact p-value is the one shown
-    assert tiny.small_counts and tiny.p_reported == tiny.p_exact
+def test_the_provincial_council_change_reads_as_in_the_issue():
+    # Issue 13: 15 → 23 women on the provincial council is +8 women, 26,8% → 35,4%, +8,6 points.
+    ch = L.compare_terms(15, 56, 23, 65)
+    assert L.fmt_change(ch.women_change, 0, "vi") == "+8"
+    assert L.fmt.fmt_pct(ch.share_from_pct, 1, "vi") == "26,8%" and L.fmt.fmt_pct(ch.share_to_pct, 1, "vi") == "35,4%"
+    assert L.fmt_change(ch.diff_pp, 1, "vi") == "+8,6" and L.fmt_change(ch.diff_pp, 1, "en") == "+8.6"
+    assert L.fmt_change(-3, 0, "vi") == "−3" and L.fmt_change(0.04, 1, "vi") == "0,0"
+    with pytest.raises(ValueError):
+        L.compare_terms(5, 0, 3, 10)
+    with pytest.raises(ValueError):
+        L.compare_terms(12, 10, 3, 10)
 
 
 def test_term_changes_compare_consecutive_terms_only(councils):
@@ -226,11 +210,28 @@ def test_term_changes_compare_consecutive_terms_only(councils):
     tc = L.term_changes(shares)
     assert list(tc["level"]) == ["province", "district", "commune"]
     assert set(zip(tc["term_from"], tc["term_to"])) == {("2016-2021", "2021-2026")}
+    assert no_interval_columns(tc)
     r = tc.set_index("level").loc["commune"]
-    lo, hi = newcombe_by_hand(230, 570, 180, 550)
-    assert math.isclose(r["ci_low_pp"], 100 * lo, abs_tol=1e-7) and math.isclose(r["ci_high_pp"], 100 * hi, abs_tol=1e-7)
+    # Communes pooled: 100+80 = 180 of 300+250 = 550 seats → 130+100 = 230 of 310+260 = 570.
+    assert (r["women_from"], r["seats_from"], r["women_to"], r["seats_to"]) == (180, 550, 230, 570)
+    assert (r["women_change"], r["seats_change"]) == (50, 20)
+    # 230/570 = 40.3509%, 180/550 = 32.7273%: +7.6236 points.
+    assert round(r["diff_pp"], 4) == 7.6236
     one_term = L.term_changes(shares[shares["term"] == "2021-2026"])
     assert one_term.empty
+
+
+def test_enumeration_note_is_the_status_models_reason():
+    from me_utils import status
+
+    assert L.enumeration_note("vi") == status.REASONS["enumeration"][0]
+    assert L.enumeration_note("en") == status.REASONS["enumeration"][1]
+    # The method note says it once, through the same text, and no longer describes any test.
+    for lang in ("vi", "en"):
+        note = " ".join(L.ASSUMPTIONS[lang])
+        assert note.count(L.enumeration_note(lang)) == 1
+        assert "Newcombe" not in note and "Fisher" not in note and "Wilson" not in note
+    assert all(L.status.is_enumeration(type("I", (), {"code": c})) for c in ("M1.C1", "L.1", "L.2", "L.3"))
 
 
 # ----------------------------------------------------------------------------- funnel
@@ -266,24 +267,23 @@ def test_funnel_at_the_real_provincial_share():
 # ----------------------------------------------------------------------------- yearly indicators
 
 
-def test_key_leader_and_pool_shares_with_wilson(tmp_path):
+def test_key_leader_and_pool_shares_are_plain_shares(tmp_path):
     kl = pd.DataFrame({"year": [2021, 2021, 2022, 2022], "unit_code": ["SL", "QN", "SL", "QN"],
                        "agencies": [20, 10, 20, 10], "agencies_with_woman_key_leader": [9, 3, 11, 4],
                        "data_status": "illustrative"})
     k = L.read_key_leaders(write(tmp_path, "key_leaders.csv", kl))
     s = L.key_leader_shares(k, "SL").set_index("year")
     assert (s.loc[2022, "with_woman"], s.loc[2022, "agencies"]) == (15, 30)
-    lo, hi = wilson(15, 30)
-    assert math.isclose(s.loc[2022, "ci_low"], 100 * lo) and math.isclose(s.loc[2022, "ci_high"], 100 * hi)
+    assert s.loc[2022, "share_pct"] == 50.0 and no_interval_columns(s)
     assert L.key_leader_shares(k, "QN").set_index("year").loc[2021, "share_pct"] == 30.0
 
     pool = pd.DataFrame({"year": [2024, 2025], "unit_code": ["SL", "SL"], "pool_size": [200, 210],
                          "women_in_pool": [70, 84], "women_trained": [50, 70], "data_status": "illustrative"})
     pp = L.planning_pool_shares(L.read_planning_pool(write(tmp_path, "planning_pool.csv", pool)))
     r = pp.set_index("year").loc[2025]
-    assert math.isclose(r["share_pct"], 40.0) and math.isclose(r["trained_share_pct"], 100 * 70 / 84)
-    tlo, thi = wilson(70, 84)
-    assert math.isclose(r["trained_ci_low"], 100 * tlo) and math.isclose(r["trained_ci_high"], 100 * thi)
+    # 84/210 = 40%; 70/84 = 83.3333…%.
+    assert math.isclose(r["share_pct"], 40.0) and round(r["trained_share_pct"], 4) == 83.3333
+    assert no_interval_columns(pp)
 
 
 def test_targets_are_the_programme_targets():
@@ -294,13 +294,19 @@ def test_targets_are_the_programme_targets():
 
 def test_target_gaps_status():
     t = L.Targets("L.2", 40.0, 50.0, "test", True, "")
-    shares = pd.DataFrame({"year": [2024, 2025], "share_pct": [38.0, 42.0], "ci_low": [33.0, 37.0],
-                           "ci_high": [43.0, 51.0]})
+    shares = pd.DataFrame({"year": [2024, 2025], "share_pct": [38.0, 42.0]})
     g = L.target_gaps(shares, t).set_index("target_year")
     assert g.loc[2025, "status"] == "met" and math.isclose(g.loc[2025, "gap_pp"], 2.0)
-    assert g.loc[2030, "status"] == "ci_covers" and math.isclose(g.loc[2030, "gap_pp"], -8.0)
-    low = shares.assign(ci_high=[45.0, 46.0])
-    assert L.target_gaps(low, t).set_index("target_year").loc[2030, "status"] == "below"
+    # A complete count below the target is below it: no interval can "cover" the target.
+    assert g.loc[2030, "status"] == "below" and math.isclose(g.loc[2030, "gap_pp"], -8.0)
+    # 84/210 is 40% exactly in arithmetic but 40.00000000000001 or 39.99999999999999 in floating
+    # point: the tolerance only absorbs that, while 49.9 against 50 stays below.
+    edge = pd.DataFrame({"year": [2025], "share_pct": [40.0 - 1e-12]})
+    assert L.target_gaps(edge, t).set_index("target_year").loc[2025, "status"] == "met"
+    near = pd.DataFrame({"year": [2025], "share_pct": [49.9]})
+    assert L.target_gaps(near, t).set_index("target_year").loc[2030, "status"] == "below"
+    empty = L.target_gaps(shares.iloc[0:0], t)
+    assert list(empty["status"]) == ["no_data", "no_data"]
 
 
 # ----------------------------------------------------------------------------- bad input
@@ -370,8 +376,7 @@ def test_yearly_series_prefers_submitted_figures_and_reports_disagreement(tmp_pa
     ys = L.yearly_series("key_leaders", data, obs, "SL")
     assert ys.source == "observations" and ys.code == "M1.C1"
     assert list(ys.frame["numerator"]) == [9.0, 16.0]  # the H1 row is not an annual figure
-    lo, hi = wilson(16, 30)
-    assert math.isclose(ys.frame["ci_low"].iloc[1], 100 * lo) and math.isclose(ys.frame["ci_high"].iloc[1], 100 * hi)
+    assert list(ys.frame["share_pct"].round(4)) == [45.0, 53.3333] and no_interval_columns(ys.frame)
     # 2024: submitted 16/30 vs detail table 11+4 = 15/30.
     assert ys.discrepancies[["year", "numerator", "detail_numerator"]].values.tolist() == [[2024, 16.0, 15.0]]
     # Without observations the detail table (province = sum of rows) is used.
@@ -388,8 +393,8 @@ def test_2026_term_has_commune_totals_for_the_province_and_no_district_level(tmp
     tc = L.term_changes(L.council_shares(c, "SL")).set_index(["level", "term_to"])
     # Commune level compares 2021-2026 (pooled districts, 230/570) with 2026-2031 (900/2000).
     r = tc.loc[("commune", "2026-2031")]
-    lo, hi = newcombe_by_hand(900, 2000, 230, 570)
-    assert math.isclose(r["ci_low_pp"], 100 * lo, abs_tol=1e-7) and math.isclose(r["ci_high_pp"], 100 * hi, abs_tol=1e-7)
+    # 900/2000 = 45% against 230/570 = 40.3509%: +670 women, +4.6491 points.
+    assert (r["women_change"], r["seats_change"]) == (670, 1430) and round(r["diff_pp"], 4) == 4.6491
     assert ("district", "2026-2031") not in tc.index
     # A district's own report never gets the province-wide 2026 commune total.
     assert "2026-2031" not in set(L.council_shares(c, "QN")["term"])

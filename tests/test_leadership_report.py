@@ -81,12 +81,17 @@ def test_vietnamese_report_sections(tmp_path, captured):
     funnels = P.section_funnel(rep)
     kl = P.section_key_leaders(rep)
     pool = P.section_planning_pool(rep)
-    P.section_sources(rep)
+    sources = P.section_sources(rep)
     txt = text_of(captured)
-    # Illustrative label, term refusal, Newcombe interval, district end, targets, sources.
+    # Illustrative label, term refusal, district end, targets, sources.
     assert "Dữ liệu minh họa" in txt and "dữ liệu minh họa" in txt
     assert "Không áp dụng: không ước lượng xu hướng trong nhiệm kỳ 2021–2026" in txt
-    assert "KTC 95% (Newcombe)" in txt
+    # Complete counts: no interval, test or p-value anywhere, and the status model's reason.
+    for word in ("KTC", "Wilson", "Newcombe", "Fisher", "p =", "chưa đủ bằng chứng", "ý nghĩa thống kê"):
+        assert word not in txt, word
+    from me_utils import status
+
+    assert status.REASONS["enumeration"][0] in txt
     assert "HĐND cấp huyện chấm dứt hoạt động sau ngày 30/06/2025" in txt
     assert "hoiphunutinhsonla.com.vn" in txt and "35,38%" in txt and "đã kiểm chứng" in txt and "VERIFIED" not in txt
     assert "Mục tiêu 2025" in txt and "60%" in txt and "75%" in txt
@@ -95,18 +100,31 @@ def test_vietnamese_report_sections(tmp_path, captured):
     # Province: district councils pooled, 11+0+14+13+15+13+11+13+12+11 = 113 of 344 seats.
     s = shares.set_index(["level", "term"])
     assert (s.loc[("district", "2021-2026"), "women"], s.loc[("district", "2021-2026"), "seats"]) == (113, 344)
-    # The change sentence reports the hand-checkable difference for the provincial council.
+    # The provincial council went from 15 of 56 to 23 of 65 women (the example): +8
+    # women, 26,8% → 35,4%, +8,6 points (15/56 = 26.786%, 23/65 = 35.385%, by hand).
     prov = changes.set_index("level").loc["province"]
-    assert math.isclose(prov["diff_pp"], 100 * (23 / 65 - 15 / 56))
-    diff_vi = f"{abs(prov['diff_pp']):.1f}".replace(".", ",")
-    assert f"HĐND cấp tỉnh: tỷ lệ nữ tăng {diff_vi} điểm phần trăm" in txt
+    assert (prov["women_change"], prov["seats_change"]) == (8, 9) and round(prov["diff_pp"], 3) == 8.599
+    assert ("HĐND cấp tỉnh: số đại biểu nữ tăng từ 15 lên 23 (+8; tổng số ghế 56 → 65); tỷ lệ nữ tăng "
+            "8,6 điểm phần trăm, từ 26,8% (nhiệm kỳ 2016–2021) lên 35,4% (nhiệm kỳ 2021–2026).") in txt
+    # District councils pooled: 9+10+11+10+12+10+9+10+9+9 = 99 → 113 of 344: +14, 28,78% → 32,85%.
+    dist_ch = changes.set_index("level").loc["district"]
+    assert (dist_ch["women_from"], dist_ch["women_to"], dist_ch["women_change"]) == (99, 113, 14)
+    assert "<td>99/344</td>" in txt and "<td>+14</td>" in txt and "<td>+4,07</td>" in txt
+    # Returned frames stay numeric (no formatted text in them).
+    for frame, cols in ((shares, ["seats", "women", "share_pct"]),
+                        (changes, ["women_change", "seats_change", "diff_pp", "share_from_pct"]),
+                        (sources, ["women", "total", "share_pct"])):
+        assert all(pd.api.types.is_numeric_dtype(frame[c]) for c in cols)
     # Funnel: SC (0/40) is below the 99.8% lower limit of the pooled district share 113/344.
     dist = funnels[0].set_index("unit")
     assert dist.loc["SC", "position_998"] == "below"
     assert list(funnels[0]["unit"]) == sorted(funnels[0]["unit"], key=str.casefold)
     assert "dưới giới hạn dưới (99,8%)" in txt
+    # The funnel is a labelled reference band, never a significance test.
+    assert "Biểu đồ phễu chỉ là dải tham chiếu" in txt and "nằm ngoài dải tham chiếu 95%" in txt
     assert list(kl["year"]) == [2020, 2021, 2022, 2023, 2024, 2025]
     assert math.isclose(pool.set_index("year").loc[2025, "share_pct_trained"], 100 * 150 / 210)
+    assert not any(c.startswith("ci_") for c in [*kl.columns, *pool.columns, *shares.columns])
     assert "Nguồn: bảng chi tiết do Sở Nội vụ gửi" in txt and "key_leaders.csv" not in txt  # no observations here
 
 
@@ -118,7 +136,11 @@ def test_english_report_for_a_district(tmp_path, captured):
     P.section_key_leaders(rep)
     txt = text_of(captured)
     assert set(shares["level"]) == {"district", "commune"}
-    assert "Not applicable" in txt and "95% CI (Newcombe)" in txt
+    assert "Not applicable" in txt and "95% CI" not in txt and "p =" not in txt
+    # MS district council 11/39 → 14/39 (+3, 28.2% → 35.9%, +7.7 points: 3/39 = 7.69%).
+    assert ("District councils: women deputies rose from 11 to 14 (+3; seats 39 → 39); women's share rose by "
+            "7.7 percentage points, from 28.2% (2016–2021 term) to 35.9% (2021–2026 term).") in txt
+    assert "The figure is a complete count (not a sample)" in txt
     assert "ends on 2025-06-30" in txt  # district series end note
     assert "No data for this unit." in txt  # key leaders are only reported for SL here
     assert "HĐND" not in txt.replace("HĐND tỉnh", "")  # no Vietnamese labels leak into English text
@@ -135,10 +157,25 @@ def test_bad_input_stops_the_report_with_a_named_error(tmp_path, captured):
         P.load_report_data(ctx)
 
 
-def test_signed_points_and_p_values():
+def test_signed_points_and_no_p_values():
     assert P.fmt_pp(8.5987, 1, "vi") == "+8,6" and P.fmt_pp(-7.97, 1, "en") == "−8.0"
     assert P.fmt_pp(0.0, 1, "vi") == "0,0"
-    assert P.fmt_p(0.00002, "vi") == "< 0,001" and P.fmt_p(0.3102, "en") == "0.310"
+    assert not hasattr(P, "fmt_p")  # complete counts: the report has no p-value to format
+
+
+def test_change_sentence_wording_for_losses_and_no_change():
+    # 12/40 = 30% → 9/35 = 25.714%: −3 women, −4.3 points; 10/40 → 10/40: nothing changes.
+    loss = {"level": "district", "term_from": "2016-2021", "term_to": "2021-2026", "women_from": 12,
+            "seats_from": 40, "women_to": 9, "seats_to": 35, "share_from_pct": 30.0,
+            "share_to_pct": 100 * 9 / 35, "diff_pp": 100 * 9 / 35 - 30.0, "women_change": -3, "seats_change": -5}
+    assert P.change_sentence(loss, "vi") == (
+        "HĐND cấp huyện: số đại biểu nữ giảm từ 12 xuống 9 (−3; tổng số ghế 40 → 35); tỷ lệ nữ giảm 4,3 điểm "
+        "phần trăm, từ 30,0% (nhiệm kỳ 2016–2021) xuống 25,7% (nhiệm kỳ 2021–2026).")
+    same = {**loss, "women_to": 12, "seats_to": 40, "share_to_pct": 30.0, "diff_pp": 0.0, "women_change": 0,
+            "seats_change": 0}
+    assert P.change_sentence(same, "en") == (
+        "District councils: women deputies unchanged (12; seats 40 → 40); women's share unchanged: 30.0% "
+        "(2016–2021 term) and 30.0% (2021–2026 term).")
 
 
 def test_terms_in_scope_keep_the_baseline_term_and_stop_at_period_end():

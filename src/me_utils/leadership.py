@@ -3,13 +3,19 @@
 What this module computes (figures and report sections are in :mod:`me_utils.leadership_plots`):
 
 - women's share of People's Council (HĐND) deputies by level (province, district, commune)
-  and election term, with Wilson intervals, and the ethnic-minority women's share;
-- the change between two terms: difference of proportions with the Newcombe hybrid score
-  interval and a two-proportion score test (plus Fisher's exact test for small councils);
+  and election term, and the ethnic-minority women's share;
+- the change between two terms as an observed difference: women deputies gained or lost and
+  the change of their share in percentage points;
 - the share of agencies/local governments with a woman among key leaders (M1.C1 = 2282 L.1)
-  by year, women in the cadre planning pool (L.2) and the share of them trained (L.3), each
-  with Wilson intervals and the 2025/2030 targets;
-- a funnel comparison of district-level units against the pooled provincial share.
+  by year, women in the cadre planning pool (L.2) and the share of them trained (L.3), with the
+  2025/2030 targets;
+- a funnel comparison of district-level units against the pooled provincial share, as a
+  reference band of binomial variation (see :func:`council_funnel`).
+
+Council seats, key leaders and the planning pool are complete counts of a fully listed set,
+not samples (:func:`me_utils.status.is_enumeration`): no sampling interval, significance test
+or p-value is computed for them, and a change between terms or years is the observed
+difference (:func:`enumeration_note` gives the reason, from ``status.REASONS``).
 
 Council composition is fixed by an election for a five-year term, so a yearly trend inside a
 term is meaningless: :func:`council_trend` (and :func:`trend_or_refusal` for any indicator
@@ -28,13 +34,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import stats
-from statsmodels.stats.proportion import confint_proportions_2indep, test_proportions_2indep
 
-from . import fmt, paths
+from . import fmt, paths, status
 from . import leadership_schema as _schema
 from .errors import Finding, InputError, ReferenceDataError
-from .intervals import wilson_ci
 
 #: Election terms known to the workbench (contract period codes), in order.
 TERMS = _schema.ELECTION_TERMS
@@ -76,23 +79,50 @@ KEY_LEADER_CODES = ("M1.C1", "L.1")
 POOL_CODE = "L.2"
 TRAINED_CODE = "L.3"
 
+#: What the complete-count rule covers here (the rule's own sentence is ``status.REASONS``).
+ENUMERATED_VI = "Áp dụng cho số ghế HĐND, lãnh đạo chủ chốt (M1.C1, L.1) và quy hoạch cán bộ (L.2, L.3)."
+ENUMERATED_EN = "This applies to People's Council seats, key leaders (M1.C1, L.1) and the planning pool (L.2, L.3)."
+
+
+def enumeration_note(lang: str = "vi") -> str:
+    """Why a leadership figure has no interval or test: the status model's ``enumeration``
+    reason (one sentence, shared with the scorecard), in the report language."""
+    return status.reason_text(["enumeration"], lang)
+
+
+#: Why the council funnel is kept although seats are counted in full (shown in the method note
+#: and under each funnel).
+FUNNEL_REFERENCE = (
+    "Biểu đồ phễu chỉ là dải tham chiếu: các đường giới hạn cho biết tỷ lệ nữ của một HĐND có số ghế như vậy "
+    "dao động trong khoảng nào nếu mọi huyện có cùng tỷ lệ chung (mô hình nhị thức). HĐND càng ít ghế thì tỷ lệ "
+    "càng dao động mạnh (một ghế trong 30 ghế là 3,3 điểm phần trăm), nên dải này giúp không đọc quá mức chênh "
+    "lệch của HĐND nhỏ. Vị trí ngoài dải không phải là kết luận thống kê về một khác biệt, chỉ là gợi ý cần xem "
+    "xét thêm.",
+    "The funnel plot is a reference band only: its limits show how far the women's share of a council of that "
+    "size would vary if every district had the same pooled share (binomial model). The fewer the seats, the more "
+    "the share moves (one seat in 30 is 3.3 percentage points), so the band keeps a small council's gap from "
+    "being over-read. A unit outside the band is not a statistical finding about a difference, only a prompt to "
+    "look closer.",
+)
+
+
 #: Assumptions of the analysis, shown in the report's method note.
 ASSUMPTIONS = {
     "vi": [
         "Tỷ lệ nữ đại biểu HĐND được tính theo nhiệm kỳ; không ước lượng xu hướng theo năm trong "
         "một nhiệm kỳ vì cơ cấu HĐND do bầu cử quyết định cho cả nhiệm kỳ.",
-        "Khoảng tin cậy 95% của mỗi tỷ lệ theo phương pháp Wilson. Số ghế là toàn bộ, không phải "
-        "mẫu; khoảng tin cậy thể hiện độ bất định của quá trình sinh ra kết quả bầu cử "
-        "(mô hình nhị thức), nên đọc như mức độ dao động có thể có.",
-        "So sánh giữa hai nhiệm kỳ: hiệu hai tỷ lệ (nhiệm kỳ sau trừ nhiệm kỳ trước) với khoảng "
-        "tin cậy Newcombe (hybrid score), kiểm định điểm hai tỷ lệ; kiểm định chính xác Fisher "
-        "khi có ô kỳ vọng nhỏ hơn 5. Hai nhiệm kỳ được coi là độc lập.",
+        f"{enumeration_note('vi')} {ENUMERATED_VI}",
+        "So sánh giữa hai nhiệm kỳ: số đại biểu nữ tăng/giảm và chênh lệch tỷ lệ nữ (nhiệm kỳ sau trừ "
+        "nhiệm kỳ trước, điểm phần trăm).",
+        FUNNEL_REFERENCE[0],
         "Cấp xã được gộp theo huyện; cấp tỉnh (toàn tỉnh) là tổng các đơn vị.",
         "HĐND cấp huyện chấm dứt hoạt động từ 01/7/2025; chuỗi cấp huyện dừng ở nhiệm kỳ 2021–2026 "
         "và chỉ dùng làm mốc lịch sử. Các xã được sắp xếp lại năm 2025 nên so sánh cấp xã theo "
         "huyện không tiếp nối sang nhiệm kỳ 2026–2031.",
         "Chỉ tiêu lãnh đạo chủ chốt nữ (M1.C1/L.1) và quy hoạch cán bộ nữ (L.2, L.3) là chỉ tiêu "
         "năm, đánh giá bằng ba phương pháp (UNSD, StatCan, ESCAP) và mô hình GLM nhị thức theo năm. "
+        "Khoảng dự báo và xác suất đạt mục tiêu nói về các năm chưa đến (dao động từ năm này sang năm "
+        "khác), không phải sai số của số đã đếm. "
         "Dùng số liệu năm Sở Nội vụ đã gửi (observations.csv) khi có; nếu không, dùng bảng chi tiết "
         "(toàn tỉnh là tổng các dòng trong năm) và nêu rõ năm nào hai nguồn khác nhau.",
         "Số liệu công bố chính thức (có nguồn) chỉ được vẽ làm đường so sánh, không trộn vào dữ liệu.",
@@ -101,18 +131,18 @@ ASSUMPTIONS = {
         "Women's share of People's Council deputies is computed per election term; no yearly "
         "trend is fitted inside a term because an election fixes a council's composition for the "
         "whole term.",
-        "95% Wilson intervals for every proportion. Seats are a full count, not a sample; the "
-        "interval expresses the uncertainty of the process that produced the election result "
-        "(binomial model) and should be read as plausible variation.",
-        "Term-to-term comparison: difference of two proportions (later term minus earlier) with "
-        "the Newcombe hybrid score interval and a two-proportion score test; Fisher's exact test "
-        "when an expected cell is below 5. The two terms are treated as independent.",
+        f"{enumeration_note('en')} {ENUMERATED_EN}",
+        "Term-to-term comparison: women deputies gained or lost and the change of women's share "
+        "(later term minus earlier, percentage points).",
+        FUNNEL_REFERENCE[1],
         "Commune councils are aggregated per district; the province total is the sum of units.",
         "District People's Councils ceased on 1 July 2025; the district series ends with the "
         "2021–2026 term and is a historical baseline only. Communes were merged in 2025, so "
         "commune figures by district do not continue into the 2026–2031 term.",
         "Women key leaders (M1.C1/L.1) and women in the cadre planning pool (L.2, L.3) are yearly "
         "indicators, assessed by three methods (UNSD, StatCan, ESCAP) and a binomial GLM on year. "
+        "The prediction band and the probability of reaching a target are about years still to come "
+        "(year-to-year variation), not an error of the counts already made. "
         "The annual figures submitted by the Department of Home Affairs (observations.csv) are used "
         "when present; otherwise the detail tables (province = sum of the year's rows), and years "
         "where the two sources disagree are named.",
@@ -184,6 +214,18 @@ LEVEL_NAMES = {
     "commune": ("HĐND cấp xã", "Commune councils"),
     "national": ("Quốc hội", "National Assembly"),
 }
+
+
+def fmt_change(x, decimals: int = 1, lang: str = "vi") -> str:
+    """A signed observed change in the report language: ``'+8'`` (women), ``'+8,6'``
+    (percentage points), ``'−3'`` with a true minus; ``'0'``/``'0,0'`` when it rounds to zero;
+    the missing mark for None/NaN."""
+    if x is None or not np.isfinite(x):
+        return fmt.MISSING
+    body = fmt.fmt_number(abs(x), decimals, lang)
+    if body.strip("0,.") == "":
+        return body
+    return ("+" if x > 0 else "−") + body
 
 
 def level_label(level: str, lang: str = "vi") -> str:
@@ -439,29 +481,25 @@ def load_reference(path: str | Path | None = None) -> pd.DataFrame:
 
 
 def reference_council_shares(reference: pd.DataFrame) -> pd.DataFrame:
-    """Published council/National Assembly shares with Wilson intervals where counts exist.
+    """Published council/National Assembly shares (complete counts of seats: no interval).
 
-    Output columns: ``figure_id, scope, body, level, term, women, total, share_pct, ci_low,
-    ci_high`` (percent), ``source_title, source_url, verification``.
+    Output columns: ``figure_id, scope, body, level, term, women, total`` (counts, NaN when the
+    source gives only a share), ``share_pct`` (percent), ``source_title, source_url,
+    verification``.
     """
-    ref = reference[reference["body"].isin(["people_council", "national_assembly"])].copy()
-    lo, hi = wilson_ci(ref["women"].fillna(0).to_numpy(), ref["total"].fillna(0).to_numpy())
-    has = ref["women"].notna().to_numpy() & ref["total"].notna().to_numpy()
-    ref["ci_low"] = np.where(has, np.asarray(lo) * 100, np.nan)
-    ref["ci_high"] = np.where(has, np.asarray(hi) * 100, np.nan)
-    return ref[["figure_id", "scope", "body", "level", "term", "women", "total", "share_pct", "ci_low",
-                "ci_high", "source_title", "source_url", "verification"]].reset_index(drop=True)
+    ref = reference[reference["body"].isin(["people_council", "national_assembly"])]
+    return ref[["figure_id", "scope", "body", "level", "term", "women", "total", "share_pct",
+                "source_title", "source_url", "verification"]].reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- council shares
 
 
-def _with_wilson(df: pd.DataFrame, num: str, den: str, prefix: str = "") -> pd.DataFrame:
-    lo, hi = wilson_ci(df[num].to_numpy(dtype=float), df[den].to_numpy(dtype=float))
+def _with_share(df: pd.DataFrame, num: str, den: str, prefix: str = "") -> pd.DataFrame:
+    """Add ``<prefix>share_pct`` = 100·num/den (NaN where den is 0). No interval: every count
+    here is a complete enumeration (see the module docstring)."""
     with np.errstate(invalid="ignore", divide="ignore"):
         df[f"{prefix}share_pct"] = 100 * df[num] / df[den].where(df[den] > 0)
-    df[f"{prefix}ci_low"] = np.asarray(lo, dtype=float) * 100
-    df[f"{prefix}ci_high"] = np.asarray(hi, dtype=float) * 100
     return df
 
 
@@ -472,9 +510,9 @@ def council_shares(councils: pd.DataFrame, unit: str = PROVINCE, terms=None) -> 
     provincial council, and all district / commune councils pooled) or a district code (its own
     district council and its communes' councils pooled); optional list of ``terms``.
     Output: one row per (term, level) with ``seats, women, ethnic_minority_women`` (counts),
-    ``share_pct, ci_low, ci_high`` (women's share of seats, %, Wilson 95%),
-    ``em_share_pct, em_ci_low, em_ci_high`` (ethnic-minority women's share of seats, %) and
-    ``em_of_women_pct`` (ethnic-minority share among women deputies, %), ``n_units``.
+    ``share_pct`` (women's share of seats, %), ``em_share_pct`` (ethnic-minority women's share
+    of seats, %; NaN when a unit lacks the count) and ``em_of_women_pct`` (ethnic-minority share
+    among women deputies, %), ``n_units``. Seats are counted in full, so no interval is given.
     Ordered by level then term.
     """
     df = councils if unit == PROVINCE else councils[(councils["unit_code"] == unit) & (councils["level"] != "province")]
@@ -482,19 +520,13 @@ def council_shares(councils: pd.DataFrame, unit: str = PROVINCE, terms=None) -> 
         df = df[df["term"].isin(list(terms))]
     if df.empty:
         return pd.DataFrame(columns=["term", "level", "seats", "women", "ethnic_minority_women", "share_pct",
-                                     "ci_low", "ci_high", "em_share_pct", "em_ci_low", "em_ci_high",
-                                     "em_of_women_pct", "n_units"])
+                                     "em_share_pct", "em_of_women_pct", "n_units"])
     g = df.groupby(["term", "level"], as_index=False, sort=False).agg(
         seats=("seats", "sum"), women=("women", "sum"),
         ethnic_minority_women=("ethnic_minority_women", lambda s: s.sum(min_count=len(s))),
         n_units=("unit_code", "nunique"))
-    g = _with_wilson(g, "women", "seats")
-    em = g[["term", "level", "ethnic_minority_women", "seats"]].copy()
-    em["ethnic_minority_women"] = em["ethnic_minority_women"].fillna(0)
-    em = _with_wilson(em, "ethnic_minority_women", "seats", prefix="em_")
-    missing_em = g["ethnic_minority_women"].isna()
-    for c in ("em_share_pct", "em_ci_low", "em_ci_high"):
-        g[c] = em[c].where(~missing_em)
+    g = _with_share(g, "women", "seats")
+    g = _with_share(g, "ethnic_minority_women", "seats", prefix="em_")  # NaN count → NaN share
     with np.errstate(invalid="ignore", divide="ignore"):
         g["em_of_women_pct"] = 100 * g["ethnic_minority_women"] / g["women"].where(g["women"] > 0)
     g["_l"] = g["level"].map({lv: i for i, lv in enumerate(LEVELS)})
@@ -507,12 +539,11 @@ def council_shares(councils: pd.DataFrame, unit: str = PROVINCE, terms=None) -> 
 
 @dataclass(frozen=True)
 class TermChange:
-    """Change of women's share between two terms (later minus earlier), in percentage points.
+    """Observed change between two terms (later minus earlier).
 
-    ``diff_pp`` with the Newcombe hybrid score 95% interval ``ci_low_pp``–``ci_high_pp``;
-    ``z`` and ``p_value`` of the two-proportion score test (pooled variance, no continuity
-    correction); ``p_exact`` Fisher's exact two-sided p-value; ``small_counts`` True when an
-    expected cell is below 5 (read ``p_exact`` then).
+    Seats are counted in full, so this is the change itself, not an estimate: no interval, test
+    or p-value (:func:`enumeration_note`). ``women_change`` and ``seats_change`` are counts,
+    ``share_from_pct``/``share_to_pct`` percent, ``diff_pp`` percentage points.
     """
 
     term_from: str
@@ -524,59 +555,36 @@ class TermChange:
     share_from_pct: float
     share_to_pct: float
     diff_pp: float
-    ci_low_pp: float
-    ci_high_pp: float
-    z: float
-    p_value: float
-    p_exact: float
-    small_counts: bool
-
-    @property
-    def p_reported(self) -> float:
-        """The p-value to show: Fisher's exact one with small expected counts, else the score test."""
-        return self.p_exact if self.small_counts else self.p_value
+    women_change: int
+    seats_change: int
 
 
-def compare_terms(women_from, seats_from, women_to, seats_to, term_from: str = "", term_to: str = "",
-                  level: float = 0.95) -> TermChange:
+def compare_terms(women_from, seats_from, women_to, seats_to, term_from: str = "",
+                  term_to: str = "") -> TermChange:
     """Compare women's share of seats between two election terms.
 
     Inputs: counts of women and seats in the earlier (``*_from``) and later (``*_to``) term,
-    term codes (labels only), interval ``level``. Output: :class:`TermChange` with the
-    difference later − earlier in percentage points and its Newcombe (1998, method 10) hybrid
-    score interval, from statsmodels ``confint_proportions_2indep(method='newcomb')``.
+    term codes (labels only). Output: :class:`TermChange` — women gained or lost, seats gained
+    or lost, both shares (%) and their difference later − earlier (percentage points).
+    Raises ValueError for non-positive seats or women outside 0..seats.
     """
     x1, n1, x0, n0 = int(women_to), int(seats_to), int(women_from), int(seats_from)
     if min(n1, n0) <= 0:
         raise ValueError("compare_terms: seats must be positive in both terms")
     if not (0 <= x1 <= n1 and 0 <= x0 <= n0):
         raise ValueError("compare_terms: women must be between 0 and seats")
-    with np.errstate(divide="ignore", invalid="ignore"):  # statsmodels also computes a ratio we do not use
-        lo, hi = confint_proportions_2indep(x1, n1, x0, n0, method="newcomb", compare="diff", alpha=1 - level)
-    p1, p0 = x1 / n1, x0 / n0
-    pooled = (x1 + x0) / (n1 + n0)
-    if 0 < pooled < 1:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            res = test_proportions_2indep(x1, n1, x0, n0, method="score", correction=False)
-        z, p = float(res.statistic), float(res.pvalue)
-    else:  # both terms 0% or both 100%: no difference to test
-        z, p = 0.0, 1.0
-    p_exact = float(stats.fisher_exact([[x1, n1 - x1], [x0, n0 - x0]]).pvalue)
-    expected = np.outer([n1, n0], [pooled, 1 - pooled])
-    return TermChange(
-        term_from=term_from, term_to=term_to, women_from=x0, seats_from=n0, women_to=x1, seats_to=n1,
-        share_from_pct=100 * p0, share_to_pct=100 * p1, diff_pp=100 * (p1 - p0),
-        ci_low_pp=100 * float(lo), ci_high_pp=100 * float(hi), z=z, p_value=p, p_exact=p_exact,
-        small_counts=bool((expected < 5).any()),
-    )
+    p1, p0 = 100 * x1 / n1, 100 * x0 / n0
+    return TermChange(term_from=term_from, term_to=term_to, women_from=x0, seats_from=n0, women_to=x1,
+                      seats_to=n1, share_from_pct=p0, share_to_pct=p1, diff_pp=p1 - p0,
+                      women_change=x1 - x0, seats_change=n1 - n0)
 
 
 def term_changes(shares: pd.DataFrame) -> pd.DataFrame:
     """Consecutive-term changes for each level of a :func:`council_shares` frame.
 
-    Output: one row per (level, earlier term, later term) present in the data, with the
-    :class:`TermChange` fields as columns plus ``level``. Terms are only ever compared with
-    terms; a level with one term gives no row.
+    Output: one row per (level, earlier term, later term) present in the data, with ``level``
+    and the :class:`TermChange` fields as columns (numbers, no formatted text). Terms are only
+    ever compared with terms; a level with one term gives no row.
     """
     rows = []
     for lv in LEVELS:
@@ -585,8 +593,8 @@ def term_changes(shares: pd.DataFrame) -> pd.DataFrame:
         recs = sub.to_dict("records")
         for a, b in zip(recs, recs[1:]):
             ch = compare_terms(a["women"], a["seats"], b["women"], b["seats"], a["term"], b["term"])
-            rows.append({"level": lv, **ch.__dict__, "p_reported": ch.p_reported})
-    cols = ["level"] + list(TermChange.__dataclass_fields__) + ["p_reported"]
+            rows.append({"level": lv, **ch.__dict__})
+    cols = ["level"] + list(TermChange.__dataclass_fields__)
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -603,15 +611,15 @@ def key_leader_shares(key_leaders: pd.DataFrame, unit: str = PROVINCE, period_st
 
     Inputs: ``key_leaders`` from :func:`read_key_leaders`, ``unit`` (``'SL'`` sums every row of
     a year; a district code takes its own rows), optional year range. Output: one row per year
-    with ``agencies, with_woman`` (counts), ``share_pct, ci_low, ci_high`` (%, Wilson 95%),
-    ``n_units``.
+    with ``agencies, with_woman`` (counts), ``n_units`` and ``share_pct`` (%). A complete count
+    of the listed agencies: no interval.
     """
     df = _select_unit(key_leaders, unit)
     df = _year_range(df, period_start, period_end)
     g = df.groupby("year", as_index=False).agg(agencies=("agencies", "sum"),
                                                with_woman=("agencies_with_woman_key_leader", "sum"),
                                                n_units=("unit_code", "nunique"))
-    return _with_wilson(g, "with_woman", "agencies").sort_values("year").reset_index(drop=True)
+    return _with_share(g, "with_woman", "agencies").sort_values("year").reset_index(drop=True)
 
 
 def planning_pool_shares(pool: pd.DataFrame, unit: str = PROVINCE, period_start: int | None = None,
@@ -619,17 +627,16 @@ def planning_pool_shares(pool: pd.DataFrame, unit: str = PROVINCE, period_start:
     """Women in the cadre planning pool (L.2) and the share of them trained (L.3), by year.
 
     Output: one row per year with ``pool_size, women_in_pool, women_trained`` (counts),
-    ``share_pct, ci_low, ci_high`` (women's share of the pool, %), and
-    ``trained_share_pct, trained_ci_low, trained_ci_high`` (share of women in the pool who
-    were trained, %), all with Wilson 95% intervals; ``n_units``.
+    ``n_units``, ``share_pct`` (women's share of the pool, %) and ``trained_share_pct`` (share
+    of women in the pool who were trained, %). The pool is a complete list: no interval.
     """
     df = _year_range(_select_unit(pool, unit), period_start, period_end)
     g = df.groupby("year", as_index=False).agg(pool_size=("pool_size", "sum"),
                                                women_in_pool=("women_in_pool", "sum"),
                                                women_trained=("women_trained", "sum"),
                                                n_units=("unit_code", "nunique"))
-    g = _with_wilson(g, "women_in_pool", "pool_size")
-    g = _with_wilson(g, "women_trained", "women_in_pool", prefix="trained_")
+    g = _with_share(g, "women_in_pool", "pool_size")
+    g = _with_share(g, "women_trained", "women_in_pool", prefix="trained_")
     return g.sort_values("year").reset_index(drop=True)
 
 
@@ -645,8 +652,8 @@ YEARLY_SERIES = {
 class YearlySeries:
     """One yearly leadership series for a unit.
 
-    ``frame``: ``year, numerator, denominator`` (counts), ``share_pct, ci_low, ci_high``
-    (percent, Wilson 95%). ``code``: catalogue code. ``source``: ``'observations'`` (the
+    ``frame``: ``year, numerator, denominator`` (counts), ``share_pct`` (percent; a complete
+    count, so no interval). ``code``: catalogue code. ``source``: ``'observations'`` (the
     department's submitted figures in ``processed/observations.csv``) or the detail table name.
     ``discrepancies``: years where the submitted figure and the detail table disagree
     (``year, numerator, denominator, detail_numerator, detail_denominator``).
@@ -698,7 +705,7 @@ def yearly_series(which: str, data: LeadershipData, observations: pd.DataFrame |
     use_obs = len(obs) > 0
     frame = (obs if use_obs else detail).copy()
     frame = _year_range(frame, period_start, period_end).sort_values("year").reset_index(drop=True)
-    frame = _with_wilson(frame, "numerator", "denominator")
+    frame = _with_share(frame, "numerator", "denominator")
     disc = pd.DataFrame(columns=["year", "numerator", "denominator", "detail_numerator", "detail_denominator"])
     if use_obs and len(detail):
         m = obs.merge(detail.rename(columns={"numerator": "detail_numerator", "denominator": "detail_denominator"}),
@@ -793,14 +800,14 @@ def _num(x):
         return None
 
 
-def target_gaps(shares: pd.DataFrame, targets: Targets, value_col: str = "share_pct",
-                low_col: str = "ci_low", high_col: str = "ci_high") -> pd.DataFrame:
+def target_gaps(shares: pd.DataFrame, targets: Targets, value_col: str = "share_pct") -> pd.DataFrame:
     """Latest-year standing against the 2025 and 2030 targets.
 
-    Output: one row per target year with ``target_year, target_pct, latest_year, latest_pct,
-    gap_pp`` (latest − target, percentage points) and ``status``: ``'met'`` (value ≥ target),
-    ``'ci_covers'`` (value below, interval reaches the target), ``'below'`` (interval entirely
-    below), or ``'no_data'``.
+    Input: a yearly frame (``year`` and ``value_col``, percent) of a complete count. Output: one
+    row per target year with ``target_year, target_pct, latest_year, latest_pct, gap_pp``
+    (latest − target, percentage points) and ``status``: ``'met'`` (value ≥ target, with the
+    status model's floating-point tolerance only), ``'below'``, or ``'no_data'``. The count is
+    the population itself, so a value below the target is below it: no interval can "reach" it.
     """
     rows = []
     last = shares.dropna(subset=[value_col]).tail(1)
@@ -813,9 +820,9 @@ def target_gaps(shares: pd.DataFrame, targets: Targets, value_col: str = "share_
             continue
         r = last.iloc[0]
         v = float(r[value_col])
-        status = "met" if v >= tv else ("ci_covers" if float(r[high_col]) >= tv else "below")
+        met = status.meets(v, tv, "increase")
         rows.append({"target_year": yr, "target_pct": tv, "latest_year": int(r["year"]), "latest_pct": v,
-                     "gap_pp": v - tv, "status": status})
+                     "gap_pp": v - tv, "status": "met" if met else "below"})
     return pd.DataFrame(rows, columns=["target_year", "target_pct", "latest_year", "latest_pct", "gap_pp", "status"])
 
 
@@ -830,6 +837,13 @@ def council_funnel(councils: pd.DataFrame, term: str, level: str = "district"):
     provincial share at that level (Σ women / Σ seats). Output: ``(table, od)`` from
     :func:`me_utils.funnel.funnel_table` with values in percent (``per=100``), ordered by unit
     code, never ranked.
+
+    Seats are counted in full, so the limits are not a test of a sampled difference. The funnel
+    is kept as a *reference band* (:data:`FUNNEL_REFERENCE`): how far a council of that size
+    would stray from the pooled share under binomial chance alone. Seat counts differ (30–40
+    district seats against hundreds of commune seats), and a small council's share moves 2.5–3.3
+    points per seat; the band stops that being read as performance. Reports call a position
+    outside it a prompt to look closer, never "significant".
     """
     from .funnel import funnel_table
 

@@ -5,8 +5,10 @@ charts, tables and sentences (Vietnamese by default, English with ``lang="en"``)
 ``section_*`` function is one notebook cell: it shows a heading, a table, a chart and the text,
 and returns the frames it showed (for tests and for further use in JupyterLab).
 
-Conventions: every proportion carries its Wilson 95% interval; the 2025 and 2030 targets are
-drawn where they apply; real published figures (``leadership_reference.csv``) are drawn only
+Conventions: council seats, key leaders and the planning pool are complete counts, so no
+proportion carries a sampling interval and term changes are observed differences (the reason,
+from the status model, is printed beside them); the 2025 and 2030 targets are drawn where they
+apply; real published figures (``leadership_reference.csv``) are drawn only
 as grey comparison lines with their source, never merged with the data; charts built from the
 illustrative data say so in their title.
 """
@@ -22,7 +24,6 @@ import pandas as pd
 
 from . import fmt, style
 from . import leadership as L
-from .intervals import wilson_ci
 from .notebook import heading, markdown, show_table
 
 TITLE_VI = "Phụ nữ tham gia lãnh đạo, quản lý"
@@ -54,21 +55,8 @@ def _illus(lang: str, on: bool) -> str:
     return _t(lang, " — dữ liệu minh họa", " — illustrative data") if on else ""
 
 
-def fmt_pp(x, decimals: int = 1, lang: str = "vi") -> str:
-    """Signed percentage-point change: ``'+8,6'`` / ``'−8,0'`` (true minus sign)."""
-    if x is None or not np.isfinite(x):
-        return fmt.MISSING
-    body = fmt.fmt_number(abs(x), decimals, lang)
-    if body.strip("0,.") == "":
-        return body
-    return ("+" if x > 0 else "−") + body
-
-
-def fmt_p(p, lang: str = "vi") -> str:
-    """p-value for a table: ``'< 0,001'`` or three decimals."""
-    if p is None or not np.isfinite(p):
-        return fmt.MISSING
-    return "< " + fmt.fmt_number(0.001, 3, lang) if p < 0.001 else fmt.fmt_number(p, 3, lang)
+#: Signed change (``'+8,6'`` / ``'−8,0'``, true minus): :func:`me_utils.leadership.fmt_change`.
+fmt_pp = L.fmt_change
 
 
 def _ci(lo, hi, lang, decimals=1):
@@ -159,7 +147,7 @@ def load_report_data(ctx) -> LeadershipReport:
 
 def fig_council_shares(shares: pd.DataFrame, reference: pd.DataFrame, lang: str = "vi",
                        illustrative: bool = False, unit: str = L.PROVINCE, title: str | None = None):
-    """Women's share of council seats by level and term, with Wilson 95% intervals.
+    """Women's share of council seats by level and term (complete counts: points, no error bars).
 
     Inputs: ``shares`` from :func:`me_utils.leadership.council_shares`; ``reference`` from
     :func:`me_utils.leadership.load_reference` (Son La's published 2021–2026 shares are drawn as
@@ -174,16 +162,12 @@ def fig_council_shares(shares: pd.DataFrame, reference: pd.DataFrame, lang: str 
     width = 0.8 / max(len(terms), 1)
     for j, term in enumerate(terms):
         sub = shares[shares["term"] == term].set_index("level")
-        xs, ys, lo, hi = [], [], [], []
+        xs, ys = [], []
         for i, lv in enumerate(levels):
             if lv in sub.index:
-                r = sub.loc[lv]
                 xs.append(i - 0.4 + width * (j + 0.5))
-                ys.append(r["share_pct"])
-                lo.append(r["share_pct"] - r["ci_low"])
-                hi.append(r["ci_high"] - r["share_pct"])
-        ax.errorbar(xs, ys, yerr=[lo, hi], fmt="o", color=palette[j % len(palette)], capsize=4, ms=7,
-                    label=L.term_label(term, lang))
+                ys.append(sub.loc[lv, "share_pct"])
+        ax.plot(xs, ys, "o", color=palette[j % len(palette)], ms=7, label=L.term_label(term, lang))
     # Published Son La figures (real, with source): grey segment over each level.
     sl = reference[(reference["body"] == "people_council") & (reference["unit_code"] == "SL")]
     first = True
@@ -213,13 +197,13 @@ def fig_council_shares(shares: pd.DataFrame, reference: pd.DataFrame, lang: str 
                             f"{fmt.fmt_pct(r['share_pct'], 2, 'en')}"))
     ax.set_xticks(range(len(levels)), [L.level_label(lv, lang) for lv in levels])
     ax.set_ylabel(_t(lang, "Tỷ lệ nữ đại biểu (%)", "Women's share of deputies (%)"))
-    top = max(60.0, float(shares["ci_high"].max()) + 5 if len(shares) else 60.0)
+    top = max(60.0, float(shares["share_pct"].max()) + 5 if len(shares) else 60.0)
     ax.set_ylim(0, top)
     where = "" if unit == L.PROVINCE else f" — {L.unit_name(unit, lang)}"
-    ax.set_title(title or _t(lang, "Tỷ lệ nữ đại biểu HĐND theo cấp và nhiệm kỳ (KTC 95%)",
-                             "Women's share of People's Council seats by level and term (95% CI)")
+    ax.set_title(title or _t(lang, "Tỷ lệ nữ đại biểu HĐND theo cấp và nhiệm kỳ",
+                             "Women's share of People's Council seats by level and term")
                  + where + _illus(lang, illustrative))
-    # Below the axes, so that no interval or comparison line is hidden behind it.
+    # Below the axes, so that no point or comparison line is hidden behind it.
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), fontsize=8, ncol=2, frameon=False)
     style.format_axes(fig, lang)
     style.wrap_titles(fig)
@@ -239,13 +223,14 @@ def fig_council_shares(shares: pd.DataFrame, reference: pd.DataFrame, lang: str 
 
 
 def fig_yearly_share(shares: pd.DataFrame, targets: L.Targets, lang: str = "vi", illustrative: bool = False,
-                     value: str = "share_pct", low: str = "ci_low", high: str = "ci_high",
-                     assessment=None, title: str = "", ylabel: str = "", ax=None):
-    """Yearly share with Wilson 95% intervals, fitted trend band and the 2025/2030 targets.
+                     value: str = "share_pct", assessment=None, title: str = "", ylabel: str = "", ax=None):
+    """Yearly share (a complete count: points without error bars), fitted trend with its 95%
+    prediction band for the years to come, and the 2025/2030 targets.
 
-    Inputs: a yearly frame (``year`` and the value/interval columns, percent), the
+    Inputs: a yearly frame (``year`` and the ``value`` column, percent), the
     :class:`~me_utils.leadership.Targets`, an optional :class:`me_utils.assess.Assessment` whose
-    fitted trend (and 95% prediction band) is drawn to 2030. Output: Figure (or draws on ``ax``).
+    fitted trend is drawn to 2030, with its 95% prediction band from the latest observed year on
+    (the years to come only). Output: Figure (or draws on ``ax``).
     """
     style.use_house_style()
     own = ax is None
@@ -254,15 +239,18 @@ def fig_yearly_share(shares: pd.DataFrame, targets: L.Targets, lang: str = "vi",
     else:
         fig = ax.figure
     d = shares.dropna(subset=[value])
-    ax.errorbar(d["year"], d[value], yerr=[d[value] - d[low], d[high] - d[value]], fmt="o-",
-                color=style.OBSERVED, capsize=3, label=_t(lang, "Số liệu (KTC 95%)", "Observed (95% CI)"))
+    ax.plot(d["year"], d[value], "o-", color=style.OBSERVED,
+            label=_t(lang, "Số liệu (kiểm đếm toàn bộ)", "Observed (complete count)"))
     fit = getattr(assessment, "fit", None)
     if fit is not None and len(d):
         yrs = np.arange(int(d["year"].min()), 2031)
         pr = fit.predict_array(yrs, 0.95)
         ax.plot(pr[:, 0], pr[:, 1], color=style.FITTED, lw=1, ls="--",
                 label=_t(lang, "Xu hướng ước lượng", "Fitted trend"))
-        ax.fill_between(pr[:, 0], pr[:, 4], pr[:, 5], color=style.FITTED, alpha=0.12,
+        # The band only over the years to come: the observed years are complete counts, and a
+        # band around them would read as an interval on those counts.
+        ahead = pr[:, 0] >= float(d["year"].max())
+        ax.fill_between(pr[ahead, 0], pr[ahead, 4], pr[ahead, 5], color=style.FITTED, alpha=0.12,
                         label=_t(lang, "Khoảng dự báo 95%", "95% prediction band"))
     for yr, tv, col in ((2025, targets.target_2025, style.TARGET_2025), (2030, targets.target_2030, style.TARGET_2030)):
         if tv is None:
@@ -300,8 +288,10 @@ def fig_council_funnel(table: pd.DataFrame, od: dict, term: str, level: str, lan
     tab = table.copy()
     codes = tab["unit"].tolist()
     tab["unit"] = [L.unit_name(c, lang) for c in codes]
-    title = _t(lang, f"{L.level_label(level, 'vi')}: tỷ lệ nữ đại biểu theo huyện, {L.term_label(term, 'vi')}",
-               f"{L.level_label(level, 'en')}: women's share of seats by district, {L.term_label(term, 'en')}")
+    title = _t(lang, f"{L.level_label(level, 'vi')}: tỷ lệ nữ đại biểu theo huyện, {L.term_label(term, 'vi')} "
+                     "(dải tham chiếu nhị thức)",
+               f"{L.level_label(level, 'en')}: women's share of seats by district, {L.term_label(term, 'en')} "
+               "(binomial reference band)")
     # Zoom on the funnel (the shared plot spans 0–100%), never cutting a unit or a 99.8% limit;
     # given to plot_funnel so that its labels are placed on the final axes.
     top = float(np.nanmax(np.r_[tab["value"], tab["upper_998"], tab.get("adj_upper_998", tab["upper_998"])]))
@@ -323,7 +313,6 @@ def fig_council_funnel(table: pd.DataFrame, od: dict, term: str, level: str, lan
 
 
 def _council_table(shares: pd.DataFrame, lang: str) -> pd.DataFrame:
-    ci = fmt.ci_label(0.95, lang)
     rows = []
     for _, r in shares.iterrows():
         rows.append({
@@ -332,9 +321,7 @@ def _council_table(shares: pd.DataFrame, lang: str) -> pd.DataFrame:
             _t(lang, "Số đại biểu", "Seats"): fmt.fmt_number(r["seats"], 0, lang),
             _t(lang, "Nữ", "Women"): fmt.fmt_number(r["women"], 0, lang),
             _t(lang, "Tỷ lệ nữ", "Women's share"): fmt.fmt_pct(r["share_pct"], 2, lang),
-            ci: _ci(r["ci_low"], r["ci_high"], lang),
             _t(lang, "Nữ DTTS / tổng số ghế", "EM women / seats"): fmt.fmt_pct(r["em_share_pct"], 1, lang),
-            f"{ci} (DTTS)" if lang == "vi" else f"{ci} (EM)": _ci(r["em_ci_low"], r["em_ci_high"], lang),
             _t(lang, "DTTS trong số nữ", "EM among women"): fmt.fmt_pct(r["em_of_women_pct"], 1, lang),
         })
     return pd.DataFrame(rows)
@@ -359,8 +346,9 @@ def section_councils(rep: LeadershipReport) -> pd.DataFrame:
            f"{L.unit_name(unit, 'en')}: the district council and its commune councils (pooled).")
     markdown(scope + " " + _t(lang, "DTTS: dân tộc thiểu số.", "EM: ethnic minority."))
     show_table(_council_table(shares, lang),
-               caption=_t(lang, "Tỷ lệ nữ đại biểu HĐND, khoảng tin cậy Wilson 95%",
-                          "Women's share of council seats, Wilson 95% intervals") + _illus(lang, rep.illustrative))
+               caption=_t(lang, "Tỷ lệ nữ đại biểu HĐND (kiểm đếm toàn bộ số ghế)",
+                          "Women's share of council seats (all seats counted)") + _illus(lang, rep.illustrative))
+    markdown("> " + L.enumeration_note(lang))
     _show_fig(fig_council_shares(shares, rep.reference, lang, rep.illustrative, unit))
     markdown(_t(lang,
                 "Đường xám: số liệu công bố chính thức (nhiệm kỳ 2021–2026 của Sơn La; tỷ lệ nữ đại biểu "
@@ -371,32 +359,43 @@ def section_councils(rep: LeadershipReport) -> pd.DataFrame:
     return shares
 
 
-def _change_sentence(r, lang: str) -> str:
+def change_sentence(r, lang: str = "vi") -> str:
+    """One observed term change as a sentence, e.g. ``'HĐND cấp tỉnh: số đại biểu nữ tăng từ 15
+    lên 23 (+8; tổng số ghế 56 → 65); tỷ lệ nữ tăng 8,6 điểm phần trăm, từ 26,8% (nhiệm kỳ
+    2016–2021) lên 35,4% (nhiệm kỳ 2021–2026).'``
+
+    Input: a row of :func:`me_utils.leadership.term_changes`. Seats are counted in full, so the
+    sentence states the difference and draws no inference (no interval, test or p-value).
+    """
     lv = L.level_label(r["level"], lang)
     a, b = L.term_label(r["term_from"], lang), L.term_label(r["term_to"], lang)
-    ci = f"{fmt.ci_label(0.95, lang)}: {fmt_pp(r['ci_low_pp'], 1, lang)} {_t(lang, 'đến', 'to')} {fmt_pp(r['ci_high_pp'], 1, lang)}"
-    up, down = r["diff_pp"] > 0, r["diff_pp"] < 0
+    w0, w1 = fmt.fmt_number(r["women_from"], 0, lang), fmt.fmt_number(r["women_to"], 0, lang)
+    s0, s1 = fmt.fmt_number(r["seats_from"], 0, lang), fmt.fmt_number(r["seats_to"], 0, lang)
+    dw = fmt_pp(r["women_change"], 0, lang)
     frm, to = fmt.fmt_pct(r["share_from_pct"], 1, lang), fmt.fmt_pct(r["share_to_pct"], 1, lang)
+    pts = fmt.fmt_number(abs(r["diff_pp"]), 1, lang)
+    # The direction words follow the rounded figures printed, so "+0,0" never reads "tăng".
+    w_up, w_down = r["women_change"] > 0, r["women_change"] < 0
+    d_up, d_down = pts.strip("0,.") != "" and r["diff_pp"] > 0, pts.strip("0,.") != "" and r["diff_pp"] < 0
     if lang == "vi":
-        verb = "tăng" if up else "giảm" if down else "không đổi"
-        base = (f"{lv}: tỷ lệ nữ {verb} {fmt.fmt_number(abs(r['diff_pp']), 1, lang)} điểm phần trăm ({ci}), từ {frm} ({a}) "
-                f"{'lên' if up else 'xuống' if down else 'và'} {to} ({b}).")
-    else:
-        verb = "rose" if up else "fell" if down else "did not change"
-        base = (f"{lv}: women's share {verb} by {fmt.fmt_number(abs(r['diff_pp']), 1, lang)} percentage points ({ci}), "
-                f"from {frm} ({a}) to {to} ({b}).")
-    if r["ci_low_pp"] > 0 or r["ci_high_pp"] < 0:
-        concl = _t(lang, " Khoảng tin cậy không chứa 0: thay đổi có ý nghĩa thống kê.",
-                   " The interval excludes 0: the change is statistically significant.")
-    else:
-        concl = _t(lang, " Khoảng tin cậy chứa 0: chưa đủ bằng chứng về thay đổi thực sự.",
-                   " The interval includes 0: no clear evidence of a real change.")
-    return base + concl
+        count = (f"số đại biểu nữ {'tăng' if w_up else 'giảm'} từ {w0} {'lên' if w_up else 'xuống'} {w1} ({dw}"
+                 if w_up or w_down else f"số đại biểu nữ không đổi ({w0}")
+        share = (f"tỷ lệ nữ {'tăng' if d_up else 'giảm'} {pts} điểm phần trăm, từ {frm} ({a}) "
+                 f"{'lên' if d_up else 'xuống'} {to} ({b})" if d_up or d_down
+                 else f"tỷ lệ nữ không đổi: {frm} ({a}) và {to} ({b})")
+        return f"{lv}: {count}; tổng số ghế {s0} → {s1}); {share}."
+    count = (f"women deputies {'rose' if w_up else 'fell'} from {w0} to {w1} ({dw}" if w_up or w_down
+             else f"women deputies unchanged ({w0}")
+    share = (f"women's share {'rose' if d_up else 'fell'} by {pts} percentage points, from {frm} ({a}) to {to} ({b})"
+             if d_up or d_down else f"women's share unchanged: {frm} ({a}) and {to} ({b})")
+    return f"{lv}: {count}; seats {s0} → {s1}); {share}."
 
 
 def section_term_changes(rep: LeadershipReport) -> pd.DataFrame:
-    """Section 2: change between consecutive terms per level (Newcombe interval, score test,
-    Fisher's exact test for small councils) and the explicit refusal of a within-term trend."""
+    """Section 2: observed change between consecutive terms per level (women gained or lost,
+    share change in percentage points — complete counts, so no interval or test, with the
+    reason) and the explicit refusal of a within-term trend. Returns the numeric frame of
+    :func:`me_utils.leadership.term_changes`."""
     lang, unit = rep.lang, rep.unit
     heading(_t(lang, "2. So sánh giữa các nhiệm kỳ", "2. Term-to-term comparison"), 2)
     refusal = L.council_trend(pd.DataFrame({"term": rep.terms[-1:]}) if rep.terms else pd.DataFrame())
@@ -408,24 +407,25 @@ def section_term_changes(rep: LeadershipReport) -> pd.DataFrame:
     if tc.empty:
         markdown(_t(lang, "Chỉ có một nhiệm kỳ: chưa có gì để so sánh.", "Only one term: nothing to compare yet."))
         return tc
-    ci = fmt.ci_label(0.95, lang)
     rows = []
     for _, r in tc.iterrows():
         rows.append({
             _t(lang, "Cấp", "Level"): L.level_label(r["level"], lang),
             _t(lang, "So sánh", "Comparison"): f"{L.term_label(r['term_to'], lang)} − {r['term_from'].replace('-', '–')}",
-            _t(lang, "Nhiệm kỳ trước", "Earlier term"): fmt.fmt_pct(r["share_from_pct"], 2, lang),
-            _t(lang, "Nhiệm kỳ sau", "Later term"): fmt.fmt_pct(r["share_to_pct"], 2, lang),
+            _t(lang, "Nữ / số ghế, nhiệm kỳ trước", "Women / seats, earlier term"):
+                f"{fmt.fmt_number(r['women_from'], 0, lang)}/{fmt.fmt_number(r['seats_from'], 0, lang)}",
+            _t(lang, "Nữ / số ghế, nhiệm kỳ sau", "Women / seats, later term"):
+                f"{fmt.fmt_number(r['women_to'], 0, lang)}/{fmt.fmt_number(r['seats_to'], 0, lang)}",
+            _t(lang, "Thay đổi số nữ", "Change in women"): fmt_pp(r["women_change"], 0, lang),
+            _t(lang, "Tỷ lệ nữ, nhiệm kỳ trước", "Share, earlier term"): fmt.fmt_pct(r["share_from_pct"], 2, lang),
+            _t(lang, "Tỷ lệ nữ, nhiệm kỳ sau", "Share, later term"): fmt.fmt_pct(r["share_to_pct"], 2, lang),
             _t(lang, "Chênh lệch (điểm %)", "Change (points)"): fmt_pp(r["diff_pp"], 2, lang),
-            f"{ci} (Newcombe)": f"{fmt_pp(r['ci_low_pp'], 2, lang)} {_t(lang, 'đến', 'to')} {fmt_pp(r['ci_high_pp'], 2, lang)}",
-            "p": fmt_p(r["p_reported"], lang),
-            _t(lang, "Kiểm định", "Test"): _t(lang, "chính xác Fisher", "Fisher exact") if r["small_counts"]
-            else _t(lang, "điểm hai tỷ lệ", "two-proportion score"),
         })
     show_table(pd.DataFrame(rows), caption=_t(lang, "Thay đổi tỷ lệ nữ đại biểu giữa hai nhiệm kỳ liên tiếp",
                                               "Change in women's share between consecutive terms")
                + _illus(lang, rep.illustrative))
-    markdown("\n".join(f"- {_change_sentence(r, lang)}" for _, r in tc.iterrows()))
+    markdown("\n".join(f"- {change_sentence(r, lang)}" for _, r in tc.iterrows()))
+    markdown("> " + L.enumeration_note(lang))
     if "district" in set(shares["level"]) or unit != L.PROVINCE:
         markdown("> " + L.district_series_note(unit, lang) + " " + _t(
             lang, "Nhiệm kỳ 2026–2031 không có HĐND cấp huyện; cấp xã chỉ so sánh được ở phạm vi toàn tỉnh.",
@@ -435,8 +435,10 @@ def section_term_changes(rep: LeadershipReport) -> pd.DataFrame:
 
 def section_funnel(rep: LeadershipReport) -> list:
     """Section 3: funnel plots of district-level units (district councils, and commune councils
-    pooled per district) against the pooled provincial share, exact binomial limits, not ranked.
-    Returns the funnel tables shown."""
+    pooled per district) against the pooled provincial share, not ranked. Seats are counted in
+    full, so the limits are shown as a reference band of binomial variation
+    (:data:`me_utils.leadership.FUNNEL_REFERENCE`), never as a significance test. Returns the
+    numeric funnel tables shown."""
     lang = rep.lang
     heading(_t(lang, "3. So sánh các huyện (biểu đồ phễu)", "3. Districts compared (funnel plot)"), 2)
     c = rep.data.councils
@@ -444,6 +446,7 @@ def section_funnel(rep: LeadershipReport) -> list:
     if c is None:
         markdown(_t(lang, "Chưa có số liệu.", "No data."))
         return out
+    markdown(fmt.pick(lang, *L.FUNNEL_REFERENCE))
     for level in ("district", "commune"):
         per_district = (c["level"] == level) & c["unit_code"].isin(L.DISTRICTS)
         terms = [t for t in rep.terms if (per_district & (c["term"] == t)).any()]
@@ -488,8 +491,9 @@ def funnel_display_table(table: pd.DataFrame, od: dict, lang: str = "vi") -> pd.
 
 
 def funnel_sentence(table: pd.DataFrame, od: dict, lang: str = "vi") -> str:
-    """How many units lie outside the limits, and which limits were used (exact binomial, or
-    widened for overdispersion with φ and τ²)."""
+    """How many units lie outside the reference band, and which limits were used (exact
+    binomial, or widened for overdispersion with φ and τ²). Worded for complete counts: a
+    position outside the band is a prompt, never a significant difference."""
     n_out = int((table["position_95"] != "within").sum())
     phi = fmt.fmt_number(od["phi"], 2, lang)
     if od["overdispersed"]:
@@ -501,10 +505,12 @@ def funnel_sentence(table: pd.DataFrame, od: dict, lang: str = "vi") -> str:
         basis = _t(lang, f"Không có phân tán quá mức (φ = {phi}): giới hạn nhị thức chính xác. ",
                    f"No overdispersion (φ = {phi}): exact binomial limits. ")
     return basis + _t(lang,
-                      f"{n_out}/{len(table)} đơn vị nằm ngoài giới hạn 95% (kỳ vọng khoảng 5% do ngẫu nhiên). "
-                      "Nằm ngoài giới hạn là tín hiệu cần xem xét thêm, không phải kết luận.",
-                      f"{n_out}/{len(table)} units lie outside the 95% limits (about 5% expected by chance). "
-                      "A unit outside the limits is a prompt to look closer, not a verdict.")
+                      f"{n_out}/{len(table)} đơn vị nằm ngoài dải tham chiếu 95% (nếu mọi huyện có cùng tỷ lệ "
+                      "chung, khoảng 5% đơn vị vẫn nằm ngoài dải này). "
+                      "Nằm ngoài dải là tín hiệu cần xem xét thêm, không phải kết luận.",
+                      f"{n_out}/{len(table)} units lie outside the 95% reference band (if every district had the "
+                      "pooled share, about 5% of units would still fall outside it). "
+                      "A unit outside the band is a prompt to look closer, not a verdict.")
 
 
 def _assessment_text(a, targets: L.Targets, lang: str) -> str:
@@ -532,6 +538,7 @@ def _assessment_text(a, targets: L.Targets, lang: str) -> str:
 
 
 def _source_note(ys: L.YearlySeries, lang: str) -> str:
+    """Where the yearly figures come from, disagreeing years, and why they carry no interval."""
     if ys.source == "observations":
         txt = _t(lang, f"Nguồn: số liệu năm do Sở Nội vụ báo cáo (chỉ tiêu {ys.code}).",
                  f"Source: annual figures reported by the Department of Home Affairs ({ys.code}).")
@@ -543,7 +550,7 @@ def _source_note(ys: L.YearlySeries, lang: str) -> str:
         yrs = ", ".join(str(int(y)) for y in ys.discrepancies["year"])
         txt += _t(lang, f" ⚠ Bảng chi tiết khác số liệu báo cáo ở các năm {yrs}; báo cáo dùng số liệu đã gửi.",
                   f" ⚠ The detail table disagrees with the submitted figures in {yrs}; the report uses the submitted ones.")
-    return txt
+    return txt + " " + L.enumeration_note(lang)
 
 
 def _break_note(ys: L.YearlySeries, lang: str) -> str:
@@ -568,7 +575,6 @@ def _yearly_table(d: pd.DataFrame, lang: str, num_label: str, den_label: str) ->
             den_label: fmt.fmt_number(r["denominator"], 0, lang),
             num_label: fmt.fmt_number(r["numerator"], 0, lang),
             _t(lang, "Tỷ lệ", "Share"): fmt.fmt_pct(r["share_pct"], 1, lang),
-            fmt.ci_label(0.95, lang): _ci(r["ci_low"], r["ci_high"], lang),
         })
     return pd.DataFrame(rows)
 
@@ -592,8 +598,8 @@ def _series(rep: LeadershipReport, which: str) -> L.YearlySeries:
 
 def section_key_leaders(rep: LeadershipReport) -> pd.DataFrame:
     """Section 4a: agencies/local governments with a woman key leader (M1.C1 = L.1) by year,
-    with Wilson intervals, the 60%/75% targets and the three-method assessment. The year before
-    the review period is kept as the baseline."""
+    (a complete count: no interval), the 60%/75% targets and the three-method assessment. The
+    year before the review period is kept as the baseline. Returns the numeric yearly frame."""
     lang, ctx = rep.lang, rep.ctx
     heading(_t(lang, "4. Lãnh đạo chủ chốt và quy hoạch cán bộ nữ", "4. Women key leaders and the cadre planning pool"), 2)
     heading(_t(lang, "Cơ quan, địa phương có lãnh đạo chủ chốt là nữ (M1.C1, L.1)",
@@ -624,8 +630,8 @@ def section_key_leaders(rep: LeadershipReport) -> pd.DataFrame:
 
 def section_planning_pool(rep: LeadershipReport) -> pd.DataFrame:
     """Section 4b: women in the cadre planning pool (L.2: ≥40% 2025, 50% 2030) and the share
-    of them trained (L.3: 75% / 90%), by year with Wilson intervals and targets. Returns the
-    two series side by side (columns suffixed ``_pool`` and ``_trained``)."""
+    of them trained (L.3: 75% / 90%), by year (complete counts: no interval) with targets.
+    Returns the two numeric series side by side (columns suffixed ``_pool`` and ``_trained``)."""
     lang, ctx = rep.lang, rep.ctx
     heading(_t(lang, "Cán bộ nữ trong quy hoạch và được đào tạo (L.2, L.3)",
                "Women in the cadre planning pool and trained (L.2, L.3)"), 3)
@@ -642,10 +648,8 @@ def section_planning_pool(rep: LeadershipReport) -> pd.DataFrame:
             _t(lang, "Tổng số quy hoạch", "Pool size"): fmt.fmt_number(r["denominator_pool"], 0, lang),
             _t(lang, "Nữ trong quy hoạch", "Women in pool"): fmt.fmt_number(r["numerator_pool"], 0, lang),
             _t(lang, "Tỷ lệ nữ (L.2)", "Women's share (L.2)"): fmt.fmt_pct(r["share_pct_pool"], 1, lang),
-            fmt.ci_label(0.95, lang): _ci(r["ci_low_pool"], r["ci_high_pool"], lang),
             _t(lang, "Nữ được đào tạo", "Women trained"): fmt.fmt_number(r["numerator_trained"], 0, lang),
             _t(lang, "Tỷ lệ được đào tạo (L.3)", "Share trained (L.3)"): fmt.fmt_pct(r["share_pct_trained"], 1, lang),
-            fmt.ci_label(0.95, lang) + " ": _ci(r["ci_low_trained"], r["ci_high_trained"], lang),
         })
     show_table(pd.DataFrame(rows), caption=_t(lang, "Quy hoạch cán bộ nữ", "Women in the planning pool")
                + _illus(lang, rep.illustrative))
@@ -671,36 +675,25 @@ def section_planning_pool(rep: LeadershipReport) -> pd.DataFrame:
 
 
 def section_sources(rep: LeadershipReport) -> pd.DataFrame:
-    """Section 5: the real published figures with their Wilson intervals and sources, the
-    targets with their basis, and the method note (assumptions of leadership and funnel)."""
+    """Section 5: the real published figures with their sources (complete counts of seats or
+    governments: shares without intervals), the targets with their basis, and the method note
+    (assumptions of leadership and funnel). Returns the numeric reference rows in the order
+    shown (columns of :func:`me_utils.leadership.load_reference`)."""
     from . import funnel
 
     lang = rep.lang
     heading(_t(lang, "5. Nguồn số liệu công bố và ghi chú phương pháp", "5. Published figures and method note"), 2)
-    ref = L.reference_council_shares(rep.reference)
-    full = rep.reference.set_index("figure_id")
+    councils = L.reference_council_shares(rep.reference)["figure_id"].tolist()
+    order = councils + [f for f in rep.reference["figure_id"] if f not in set(councils)]
+    shown = rep.reference.set_index("figure_id").loc[order].reset_index()
     rows = []
-    for _, r in ref.iterrows():
-        title = html.escape(str(full.loc[r["figure_id"], "source_title"]))
-        rows.append({
-            _t(lang, "Số liệu", "Figure"): _reference_label(full.loc[r["figure_id"]], lang),
-            _t(lang, "Nữ / tổng số", "Women / total"): (f"{fmt.fmt_number(r['women'], 0, lang)}/{fmt.fmt_number(r['total'], 0, lang)}"
-                                                        if np.isfinite(r["women"]) else fmt.MISSING),
-            _t(lang, "Tỷ lệ", "Share"): fmt.fmt_pct(r["share_pct"], 2, lang),
-            fmt.ci_label(0.95, lang): _ci(r["ci_low"], r["ci_high"], lang, 2),
-            _t(lang, "Nguồn", "Source"): f"{title} — {r['source_url']}",
-            _t(lang, "Kiểm chứng", "Verification"): _verification_words(r["verification"], lang),
-        })
-    other = rep.reference[~rep.reference["figure_id"].isin(ref["figure_id"])]
-    for _, r in other.iterrows():
+    for _, r in shown.iterrows():
         has = np.isfinite(r["women"]) and np.isfinite(r["total"])
-        lo, hi = wilson_ci(r["women"], r["total"]) if has else (np.nan, np.nan)
         rows.append({
             _t(lang, "Số liệu", "Figure"): _reference_label(r, lang),
             _t(lang, "Nữ / tổng số", "Women / total"): (f"{fmt.fmt_number(r['women'], 0, lang)}/"
                                                         f"{fmt.fmt_number(r['total'], 0, lang)}" if has else fmt.MISSING),
-            _t(lang, "Tỷ lệ", "Share"): fmt.fmt_pct(r["share_pct"], 1, lang),
-            fmt.ci_label(0.95, lang): _ci(100 * lo, 100 * hi, lang, 2),
+            _t(lang, "Tỷ lệ", "Share"): fmt.fmt_pct(r["share_pct"], 2 if r["figure_id"] in councils else 1, lang),
             _t(lang, "Nguồn", "Source"): f"{html.escape(str(r['source_title']))} — {r['source_url']}",
             _t(lang, "Kiểm chứng", "Verification"): _verification_words(r["verification"], lang),
         })
@@ -723,7 +716,7 @@ def section_sources(rep: LeadershipReport) -> pd.DataFrame:
     show_table(pd.DataFrame(tg_rows), caption=_t(lang, "Mục tiêu áp dụng", "Applicable targets"))
     heading(_t(lang, "Ghi chú phương pháp", "Method note"), 3)
     markdown("\n".join(f"- {s}" for s in L.ASSUMPTIONS[lang] + funnel.ASSUMPTIONS[lang]))
-    return table
+    return shown
 
 
 #: What the reference's verification tags mean, for the reader (the tags stay internal).

@@ -646,11 +646,15 @@ def _capitalise(text: str) -> str:
 def leadership_summary(data_root, unit: str = "SL", period_start: int = 2021, period_end: int = 2025,
                        lang: str = "vi", scorecard: pd.DataFrame | None = None) -> dict:
     """Leadership section of the review: women's share of People's Council seats by term and
-    level, and the latest key-leader and planning-pool shares, each with its Wilson interval.
+    level with the observed change from the previous term, and the latest key-leader and
+    planning-pool shares. All are complete counts (:func:`me_utils.status.is_enumeration`), so
+    no figure carries a sampling interval or a test; the reason is said once, from
+    ``status.REASONS``.
 
     Output dict: ``available``, ``markdown`` (sentences + link to the leadership report),
-    ``councils`` (display table), ``shares`` (frame of
-    :func:`me_utils.leadership.council_shares`).
+    ``councils`` (display table), ``shares`` (numeric frame of
+    :func:`me_utils.leadership.council_shares`), ``changes`` (numeric frame of
+    :func:`me_utils.leadership.term_changes`).
     """
     from . import leadership as ld
 
@@ -661,17 +665,16 @@ def leadership_summary(data_root, unit: str = "SL", period_start: int = 2021, pe
     out: dict = {"available": False}
     if data.councils is not None:
         shares = ld.council_shares(data.councils, unit)
-        out["shares"] = shares
+        changes = ld.term_changes(shares)
+        out["shares"], out["changes"] = shares, changes
         table_rows = []
         for r in shares.to_dict("records"):
-            ci = fmt.fmt_ci(r["ci_low"], r["ci_high"], 1, lang)
             table_rows.append({
                 fmt.pick(lang, "Nhiệm kỳ", "Term"): _capitalise(ld.term_label(r["term"], lang)),
                 fmt.pick(lang, "Cấp", "Level"): ld.level_label(r["level"], lang),
                 fmt.pick(lang, "Số đại biểu", "Seats"): fmt.fmt_number(r["seats"], 0, lang),
                 fmt.pick(lang, "Đại biểu nữ", "Women"): fmt.fmt_number(r["women"], 0, lang),
-                fmt.pick(lang, "Tỷ lệ nữ (KTC 95%)", "Women's share (95% CI)"):
-                    f"{fmt.fmt_pct(r['share_pct'], 1, lang)} ({ci})",
+                fmt.pick(lang, "Tỷ lệ nữ", "Women's share"): fmt.fmt_pct(r["share_pct"], 1, lang),
             })
         out["councils"] = pd.DataFrame(table_rows)
         for lv in ld.LEVELS:
@@ -679,18 +682,22 @@ def leadership_summary(data_root, unit: str = "SL", period_start: int = 2021, pe
             if not sub:
                 continue
             last = sub[-1]
+            count = f"{fmt.fmt_number(last['women'], 0, lang)}/{fmt.fmt_number(last['seats'], 0, lang)}"
             s = fmt.pick(
                 lang,
                 f"{ld.level_label(lv, lang)}, {ld.term_label(last['term'], lang)}: "
-                f"nữ chiếm {fmt.fmt_pct(last['share_pct'], 1, lang)} "
-                f"({fmt.ci_label(0.95, lang)}: {fmt.fmt_ci(last['ci_low'], last['ci_high'], 1, lang)}) số đại biểu",
+                f"nữ chiếm {fmt.fmt_pct(last['share_pct'], 1, lang)} số đại biểu ({count})",
                 f"{ld.level_label(lv, lang)}, {ld.term_label(last['term'], lang)}: "
-                f"women hold {fmt.fmt_pct(last['share_pct'], 1, lang)} "
-                f"({fmt.ci_label(0.95, lang)}: {fmt.fmt_ci(last['ci_low'], last['ci_high'], 1, lang)}) of seats")
-            if len(sub) > 1:
-                prev = sub[-2]
-                s += fmt.pick(lang, f", so với {fmt.fmt_pct(prev['share_pct'], 1, lang)} {ld.term_label(prev['term'], lang)}",
-                              f", against {fmt.fmt_pct(prev['share_pct'], 1, lang)} in the {ld.term_label(prev['term'], lang)}")
+                f"women hold {fmt.fmt_pct(last['share_pct'], 1, lang)} of seats ({count})")
+            ch = changes[(changes["level"] == lv) & (changes["term_to"] == last["term"])].to_dict("records")
+            if ch:  # the observed difference from the previous term (a count, not an estimate)
+                c = ch[0]
+                dw = ld.fmt_change(c["women_change"], 0, lang)
+                dp = ld.fmt_change(c["diff_pp"], 1, lang)
+                s += fmt.pick(lang, f", so với {fmt.fmt_pct(c['share_from_pct'], 1, lang)} "
+                                    f"{ld.term_label(c['term_from'], lang)} ({dw} đại biểu nữ, {dp} điểm phần trăm)",
+                              f", against {fmt.fmt_pct(c['share_from_pct'], 1, lang)} in the "
+                              f"{ld.term_label(c['term_from'], lang)} ({dw} women deputies, {dp} percentage points)")
             lines.append("- " + s + ".")
         out["available"] = True
     for frame, code, what_vi, what_en, num_col in (
@@ -704,6 +711,8 @@ def leadership_summary(data_root, unit: str = "SL", period_start: int = 2021, pe
             ev_row = scorecard[scorecard["indicator_code"] == code].iloc[0].to_dict()
             if ev_row["n_points"] > 0:
                 ev_row = {k: v for k, v in ev_row.items() if k not in ("status_headline", "result_2025")}
+                if code in status.ENUMERATIONS:  # a complete count: never an interval, whatever the source
+                    ev_row.update(ci_low=math.nan, ci_high=math.nan)
                 lines.append("- " + narrative.indicator_sentence(ev_row, lang))
                 out["available"] = True
                 continue
@@ -714,16 +723,19 @@ def leadership_summary(data_root, unit: str = "SL", period_start: int = 2021, pe
         if sh.empty:
             continue
         last = sh.iloc[-1]
+        # M1.C1 and L.2 are complete counts (status.ENUMERATIONS): no interval in the sentence.
         row = {**_catalogue_row(code), "latest_year": int(last["year"]), "latest_value": float(last["share_pct"]),
-               "ci_low": float(last["ci_low"]), "ci_high": float(last["ci_high"]), "kind": "proportion",
-               "unit_label": "%"}
+               "ci_low": math.nan, "ci_high": math.nan, "kind": "proportion", "unit_label": "%"}
         lines.append("- " + narrative.indicator_sentence(row, lang))
         out["available"] = True
     if not out["available"]:
         lines.append(fmt.pick(lang, "Chưa có số liệu về phụ nữ tham gia lãnh đạo.",
                               "No data on women in leadership."))
+    else:
+        lines += ["", status.reason_text(["enumeration"], lang)]
     out["markdown"] = "\n".join([*lines, "", link])
     return out
+
 
 
 # --- gathering the results --------------------------------------------------------------------
