@@ -128,6 +128,31 @@ def test_no_private_name_used_from_another_module():
     assert not bad, "\n".join(bad)
 
 
+def test_no_private_attribute_of_another_module():
+    """``other._helper(...)``: a private helper called across modules (say which public
+    function to add instead)."""
+    bad = []
+    for mod, path in MODS.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        aliases = {}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                target = _resolve(mod, node, path.name == "__init__.py")
+                for a in node.names:
+                    if f"{target}.{a.name}" in MODS:
+                        aliases[a.asname or a.name] = f"{target}.{a.name}"
+            elif isinstance(node, ast.Import):
+                for a in node.names:
+                    if a.name in MODS and a.asname:
+                        aliases[a.asname] = a.name
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+                    and node.value.id in aliases and node.attr.startswith("_")
+                    and not node.attr.startswith("__") and aliases[node.value.id] != mod):
+                bad.append(f"{mod}:{node.lineno} uses {aliases[node.value.id]}.{node.attr}")
+    assert not bad, "\n".join(bad)
+
+
 @pytest.mark.parametrize("mod", sorted(MODS))
 def test_module_size(mod):
     n = len(MODS[mod].read_text(encoding="utf-8").splitlines())

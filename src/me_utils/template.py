@@ -22,7 +22,9 @@ import sys
 from pathlib import Path
 
 from . import safe_csv
-from .intake import DEPARTMENTS, YEAR_MAX, YEAR_MIN, match_department
+from .catalogue import DEPARTMENTS
+from .codes import YEAR_MAX, YEAR_MIN
+from .intake import match_department
 
 HEADER = ["Mã chỉ tiêu", "Tên chỉ tiêu", "Đơn vị", "Năm", "Kỳ báo cáo", "Giới tính", "Giá trị",
           "Tử số", "Mẫu số", "Ghi chú"]
