@@ -11,7 +11,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from me_utils import build, quality
+from me_utils import build, quality, quality_report
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "01_data_quality.ipynb"
@@ -115,7 +115,7 @@ def test_method_note_lists_assumptions_and_rules(monkeypatch):
     monkeypatch.setattr("me_utils.notebook.markdown", lambda t: shown.append(t))
     monkeypatch.setattr("me_utils.notebook.heading", lambda t, level=2: shown.append(t))
     qd = quality.QualityData(pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), CAT, lang="vi")
-    items = quality.section_method(qd)
+    items = quality_report.section_method(qd)
     text = "\n".join(shown)
     assert "trước ngày 20/5" in text and "MAD" in text and "Windows-1258" in text
     assert len(items) == len(quality.ASSUMPTIONS) + 3 + 2
@@ -127,7 +127,7 @@ def test_notebook_structure():
     nbformat.validate(nb)
     meta = nb.metadata["me_report"]
     assert (meta["topic"], meta["scope"], meta["order"]) == ("data_quality", ["province"], 1)
-    assert meta["title_vi"] == quality.TITLE_VI and meta["title_en"] == quality.TITLE_EN
+    assert meta["title_vi"] == quality_report.TITLE_VI and meta["title_en"] == quality_report.TITLE_EN
     assert nb.metadata["kernelspec"]["name"] == "python3"
     params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(params) == 1

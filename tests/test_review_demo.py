@@ -172,7 +172,7 @@ def test_demo_gbv_tables_pass_the_disclosure_scan(results):
 
 
 def test_demo_workbook_equals_the_scorecard(results, tmp_path):
-    p = review.write_workbook(results, str(tmp_path))
+    p = sx.write_review_workbook(results, str(tmp_path))
     assert p == tmp_path / "scorecard.xlsx"
     wb = openpyxl.load_workbook(p)
     header_of = {key: vi for key, vi, _en, _nf, _w in sx.INDICATOR_COLUMNS}

@@ -8,7 +8,7 @@ import io
 import openpyxl
 import pytest
 
-from me_utils import intake, template
+from me_utils import catalogue, intake, template
 from me_utils.catalogue import load_catalogue
 
 CAT = load_catalogue()
@@ -34,7 +34,7 @@ def _rows(ws):
     return out
 
 
-@pytest.mark.parametrize("dept", list(intake.DEPARTMENTS))
+@pytest.mark.parametrize("dept", list(catalogue.DEPARTMENTS))
 def test_template_lists_the_departments_indicators(dept):
     wb = openpyxl.load_workbook(io.BytesIO(template.make_template(dept)))
     assert wb.sheetnames == ["Báo cáo", "Hướng dẫn", "Danh mục"]

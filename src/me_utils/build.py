@@ -129,7 +129,7 @@ def _check_gbv_register(rel: str, path: Path) -> list[Message]:
     misaligned row puts case ids and dates in any column); they reach findings.csv, the
     data-quality report and the terminal, so row and column alone locate the cell.
     """
-    from . import gbv
+    from . import register as gbv
 
     msgs = _check_table(rel, path, None)  # unreadable file → one located message
     if msgs:

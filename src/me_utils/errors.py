@@ -157,7 +157,11 @@ class UsageError(MeError):
     """Bad command-line input or notebook declaration (the user can fix it)."""
 
 
-def short_message(exc: BaseException | str, limit: int = 200, with_name: bool = True) -> str:
+#: Longest one-line error text a run record, the index or the console shows.
+SHORT_LIMIT = 200
+
+
+def short_message(exc: BaseException | str, limit: int = SHORT_LIMIT, with_name: bool = True) -> str:
     """One line naming an exception: ``'<ClassName>: <first line of its message>'``.
 
     ``exc`` is an exception (or an already stored message text, which has no class name);
@@ -177,4 +181,4 @@ def short_message(exc: BaseException | str, limit: int = 200, with_name: bool = 
 
 
 __all__ = ["SEVERITIES", "Finding", "format_findings", "MeError", "InputError", "ReferenceDataError",
-           "BuildError", "ReportError", "DisclosureError", "UsageError", "short_message"]
+           "BuildError", "ReportError", "DisclosureError", "UsageError", "short_message", "SHORT_LIMIT"]

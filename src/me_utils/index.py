@@ -12,6 +12,8 @@ import re
 from pathlib import Path
 
 from . import fmt
+from .errors import short_message
+from .paths import WORKBOOK_NAME
 from .units import load_units
 
 _CSS = """
@@ -30,9 +32,6 @@ pre.me-src { background: #f6f6f6; padding: 4px 8px; font-size: 0.85em; white-spa
 
 _LANG_ORDER = ("vi", "en")
 
-#: File name of the scorecard workbook a report notebook writes into its unit's folder
-#: (single source; :mod:`me_utils.review` uses it when writing).
-WORKBOOK_NAME = "scorecard.xlsx"
 
 
 def _e(x) -> str:
@@ -44,16 +43,8 @@ def _t(lang: str, vi: str, en: str) -> str:
 
 
 def _units_order(codes: set[str]) -> list[str]:
-    try:
-        from .runner import PROVINCE, district_codes
-
-        order = [PROVINCE] + district_codes()
-        try:
-            order += load_units().communes()
-        except Exception:  # unit files unreadable: communes sort by code below
-            pass
-    except Exception:  # pragma: no cover - runner always importable
-        order = []
+    units = load_units()
+    order = [c for c in units.codes() if units[c].level == "province"] + units.districts() + units.communes()
     return [c for c in order if c in codes] + sorted(c for c in codes if c not in order)
 
 
@@ -114,9 +105,10 @@ def _grouped_rows(units: list[str], lang: str) -> list[tuple[str | None, str | N
 
 
 def _unit_label(code: str, lang: str) -> str:
-    from .runner import unit_name
-
-    name = unit_name(code, lang)
+    try:
+        name = load_units().name(code, lang)
+    except KeyError:  # a unit the reference does not know (an old run record): its code
+        name = code
     return code if name == code else f"{name} ({code})"
 
 
@@ -132,7 +124,6 @@ def render_index(state: dict, notebooks: list | None = None,
     line of its message only (later lines may quote data rows).
     """
     from .notebook import banner_html
-    from .runner import _short_message
 
     runs = state.get("runs", {})
     last = state.get("last_run", {})
@@ -215,7 +206,7 @@ def render_index(state: dict, notebooks: list | None = None,
                 stage = {"execute": _t(lang, "khi chạy", "while executing"),
                          "export": _t(lang, "khi xuất HTML", "while exporting HTML")}.get(e.get("stage"), e.get("stage", ""))
                 out.append(f"<li><strong>{_e(_unit_label(r['unit'], lang))} — {_e(r['stem'])}</strong>: "
-                           f"{_e(stage)} {_e(where)} — <code>{_e(e.get('ename', ''))}: {_e(_short_message(e.get('evalue', '')))}</code>")
+                           f"{_e(stage)} {_e(where)} — <code>{_e(e.get('ename', ''))}: {_e(short_message(e.get('evalue', ''), with_name=False))}</code>")
                 if e.get("source"):
                     out.append(f'<pre class="me-src">{_e(e["source"])}</pre>')
                 out.append("</li>\n")

@@ -48,9 +48,7 @@ from . import safe_csv
 
 from . import errors as _errors
 
-YEAR_MIN, YEAR_MAX = 2015, 2030
-PERIODS = ("FY", "H1")
-SEXES = ("T", "F", "M")
+from .codes import PERIODS  # noqa: E402 (one place; re-exported)
 HEADER_SCAN_ROWS = 40  # title/metadata rows above the header are rarely more than a handful
 
 PARSING_RULES = {
@@ -78,8 +76,9 @@ PARSING_RULES = {
 # Departments (plan 123 section IV; codes from docs/CONTRACTS.md)
 # ---------------------------------------------------------------------------------------------
 # One list of departments for the whole package (plan 123 section IV).
-from .catalogue import DEPARTMENTS  # noqa: E402
 from . import plan as _plan  # noqa: E402
+from . import units as units_mod  # noqa: E402
+from .catalogue import load_catalogue  # noqa: E402
 
 
 def fold(text) -> str:
@@ -318,12 +317,7 @@ class Reference:
 
 
 _REFERENCE: Reference | None = None
-_FALLBACK_UNITS = {
-    "SL": "Tỉnh Sơn La", "TPSL": "Thành phố Sơn La", "QN": "Huyện Quỳnh Nhai", "TC": "Huyện Thuận Châu",
-    "ML": "Huyện Mường La", "BY": "Huyện Bắc Yên", "PY": "Huyện Phù Yên", "MC": "Huyện Mộc Châu",
-    "YC": "Huyện Yên Châu", "MS": "Huyện Mai Sơn", "SM": "Huyện Sông Mã", "SC": "Huyện Sốp Cộp",
-    "VH": "Huyện Vân Hồ",
-}
+
 
 
 def load_reference(refresh: bool = False) -> Reference:
@@ -332,8 +326,6 @@ def load_reference(refresh: bool = False) -> Reference:
     global _REFERENCE
     if _REFERENCE is not None and not refresh:
         return _REFERENCE
-    from .catalogue import load_catalogue
-
     cat = load_catalogue()
     inds = {}
     for code, ind in cat.indicators.items():
@@ -345,29 +337,17 @@ def load_reference(refresh: bool = False) -> Reference:
             scale=float(getattr(ind, "scale", 1) or 1),
             department=str(getattr(ind, "department", "") or ""), co_departments=tuple(co),
             periodicity=str(getattr(ind, "periodicity", "annual") or "annual"))
-    u = None
-    try:
-        from . import units as units_mod
-
-        u = units_mod.load_units()
-        fr = u.frame()
-        codes = set(fr["unit_code"].astype(str))
-        validity = {}
-        if "valid_to" in fr:
-            for code, vf, vt in zip(fr["unit_code"], fr.get("valid_from", [None] * len(fr)), fr["valid_to"]):
-                vf = None if vf is None or pd.isna(vf) else pd.Timestamp(vf).date()
-                vt = None if vt is None or pd.isna(vt) else pd.Timestamp(vt).date()
-                if vf or vt:
-                    validity[str(code)] = (vf, vt)
-        matcher = getattr(units_mod, "match", None) or getattr(u, "match", None)
-    except ImportError:  # units module not installed yet: the contract's codes and names
-        validity = {}
-        codes = set(_FALLBACK_UNITS)
-        names = {fold(n): c for c, n in _FALLBACK_UNITS.items()}
-        names.update({fold(n.split(" ", 1)[1]): c for c, n in _FALLBACK_UNITS.items() if " " in n})
-
-        def matcher(text):
-            return names.get(fold(text))
+    u = units_mod.load_units()
+    fr = u.frame()
+    codes = set(fr["unit_code"].astype(str))
+    validity = {}
+    if "valid_to" in fr:
+        for code, vf, vt in zip(fr["unit_code"], fr.get("valid_from", [None] * len(fr)), fr["valid_to"]):
+            vf = None if vf is None or pd.isna(vf) else pd.Timestamp(vf).date()
+            vt = None if vt is None or pd.isna(vt) else pd.Timestamp(vt).date()
+            if vf or vt:
+                validity[str(code)] = (vf, vt)
+    matcher = getattr(units_mod, "match", None) or getattr(u, "match", None)
     _REFERENCE = Reference(indicators=inds, unit_codes=codes, _unit_matcher=matcher, unit_validity=validity,
                            units=u)
     return _REFERENCE

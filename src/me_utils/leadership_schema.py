@@ -25,7 +25,7 @@ problem of a file is found in one lazy pass. Rules:
   ``agencies_with_woman_key_leader`` ≤ ``agencies``, ``women_in_pool`` ≤ ``pool_size``,
   ``women_trained`` ≤ ``women_in_pool``;
 - ``term`` is ``YYYY-YYYY`` spanning five years and one of :data:`ELECTION_TERMS`; ``level`` one
-  of :data:`COUNCIL_LEVELS`; ``year`` within ``intake.YEAR_MIN``–``YEAR_MAX``;
+  of :data:`COUNCIL_LEVELS`; ``year`` within ``codes.YEAR_MIN``–``YEAR_MAX``;
 - ``unit_code`` is the province or a district of the units reference (``units.csv``); the
   province level is the province; from the 2026–2031 term there is no district level and the
   commune level is reported as the province total; before it the district and commune levels
@@ -46,7 +46,7 @@ from pandera.pandas import Check, Column, DataFrameSchema
 from . import paths
 from . import units as _units
 from .errors import Finding
-from .intake import YEAR_MAX, YEAR_MIN
+from .codes import YEAR_MAX, YEAR_MIN
 
 #: Election terms of People's Councils known to the workbench (docs/CONTRACTS.md), in order.
 ELECTION_TERMS = ("2016-2021", "2021-2026", "2026-2031")

@@ -8,6 +8,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+#: File name of the scorecard workbook the review writes into its unit's reports folder.
+WORKBOOK_NAME = "scorecard.xlsx"
+
 
 def project_root() -> Path:
     """Return the repository root (the folder holding ``pyproject.toml``)."""

@@ -16,7 +16,6 @@ import datetime as dt
 import html
 import math
 import re
-import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -25,7 +24,7 @@ import pandas as pd
 
 from . import accountability, fmt, narrative, safe_csv, status
 from .evidence import evidence_for
-from .index import WORKBOOK_NAME  # single source of the workbook file name
+from .paths import WORKBOOK_NAME  # single source of the workbook file name
 from .style import STATUS_COLOURS
 
 #: Report title (the notebook adds the unit and the period).
@@ -962,17 +961,7 @@ def show_recommendations(res: ReviewResults) -> None:
     _show_md(recommendations_markdown(res.lang))
 
 
-def write_workbook(res: ReviewResults, output_dir: str = "") -> Path | None:
-    """Write ``<output_dir>/scorecard.xlsx`` (atomically) and show a link to it; nothing is
-    written when ``output_dir`` is empty. Returns the path or None."""
-    if not output_dir:
-        return None
-    from . import scorecard_xlsx
-
-    path = scorecard_xlsx.write_workbook(
-        Path(output_dir) / WORKBOOK_NAME, res.scorecard, res.matrix, lang=res.lang,
-        illustrative=res.illustrative, manifest=res.manifest, headline_method=res.headline_method,
-        as_of=res.as_of, period_start=res.period_start, period_end=res.period_end)
-    _show_md(fmt.pick(res.lang, f"Bảng tính gửi cấp trên: [{WORKBOOK_NAME}]({WORKBOOK_NAME}).",
-                      f"Workbook for sending upward: [{WORKBOOK_NAME}]({WORKBOOK_NAME})."))
-    return path
+def workbook_link_markdown(lang: str = "vi") -> str:
+    """The line under the review that links its workbook (``scorecard.xlsx``)."""
+    return fmt.pick(lang, f"Bảng tính gửi cấp trên: [{WORKBOOK_NAME}]({WORKBOOK_NAME}).",
+                    f"Workbook for sending upward: [{WORKBOOK_NAME}]({WORKBOOK_NAME}).")

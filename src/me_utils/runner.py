@@ -47,7 +47,8 @@ from pathlib import Path
 from . import errors as _errors
 from . import paths
 from .evidence import ensure_evidence
-from .units import REFORM_DATE
+from .errors import SHORT_LIMIT, short_message
+from .units import REFORM_DATE, load_units
 
 log = logging.getLogger("me_utils.runner")
 
@@ -57,8 +58,6 @@ PROVINCE = "SL"
 # province-only for a commune phase until they handle commune codes (GBV: its register and
 # suppression cube are by district, see gbv.DISTRICTS).
 COMMUNE_TOPICS = ("scorecard", "leadership")
-# District-level units of docs/CONTRACTS.md, used only when me_utils.units is unavailable.
-_CONTRACT_DISTRICTS = ("TPSL", "QN", "TC", "ML", "BY", "PY", "MC", "YC", "MS", "SM", "SC", "VH")
 KERNEL = "python3"
 START_TIMEOUT = 120
 DEFAULT_CELL_TIMEOUT = 600
@@ -225,27 +224,10 @@ def parse_param(text: str) -> tuple[tuple[str | None, str], object]:
 
 
 def district_codes(period: tuple[int, int] | None = None) -> list[str]:
-    """Codes of the units below the province, from :mod:`me_utils.units` (the contract list as
-    fallback): the 12 districts, or for a period from 2026 on the 75 communes in force then."""
-    try:
-        from .units import load_units
-
-        d = load_units().districts() if period is None else load_units().subunits_for_phase(*period)
-    except ImportError:
-        log.warning("me_utils.units not available; using the district list of docs/CONTRACTS.md")
-        return list(_CONTRACT_DISTRICTS)
-    if hasattr(d, "columns"):
-        return [str(x) for x in d["unit_code"]]
-    return [getattr(x, "code", getattr(x, "unit_code", x)) for x in d]
-
-
-def unit_name(code: str, lang: str) -> str:
-    try:
-        from .units import load_units
-
-        return load_units().name(code, lang)
-    except Exception:
-        return code
+    """Codes of the units below the province a phase's reports cover (:mod:`me_utils.units`):
+    the 12 districts, or for a period from 2026 on the 75 communes in force then."""
+    units = load_units()
+    return list(units.districts() if period is None else units.subunits_for_phase(*period))
 
 
 # --------------------------------------------------------------------------- planning
@@ -370,7 +352,7 @@ def plan_jobs(
             check_params(nb, values)
             jobs.append(Job(
                 id=len(jobs), notebook=str(nb.path), stem=nb.stem, topic=nb.topic, unit=unit, lang=lang,
-                title=f"{nb.title(lang)} — {unit_name(unit, lang)}", params=values,
+                title=f"{nb.title(lang)} — {load_units().name(unit, lang)}", params=values,
                 html_path=str(out_dir / f"{nb.stem}.html"),
                 nb_path=str(reports_dir / RESTRICTED / lang / unit / f"{nb.stem}.ipynb"),
                 cwd=str(nb.path.parent), timeout=timeout, pdf=pdf,
@@ -562,18 +544,14 @@ def _register_engine() -> None:
 
 
 #: Longest error message kept in the state file and the index (characters).
-EVALUE_MAX = 200
+EVALUE_MAX = SHORT_LIMIT
 
 
 def _short_message(msg) -> str:
-    """First line of an error message, at most :data:`EVALUE_MAX` characters.
-
-    Only this reaches the state file, the index page and the console: later lines of an
-    exception message (pandas errors, for instance, append the offending rows) could carry
-    row-level data, which the restricted executed notebook keeps in full.
-    """
-    first = (str(msg).strip().splitlines() or [""])[0]
-    return first if len(first) <= EVALUE_MAX else first[:EVALUE_MAX - 1] + "…"
+    """First line of an error message, at most :data:`EVALUE_MAX` characters
+    (:func:`me_utils.errors.short_message`; only this reaches the state file, the index page
+    and the console: later lines can carry row-level data)."""
+    return short_message(msg, EVALUE_MAX, with_name=False)
 
 
 def _error_info(exc: BaseException, nb_out) -> dict:

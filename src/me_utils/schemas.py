@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandera.pandas as pa
 from pandera.pandas import Check, Column, DataFrameSchema
 
-from .intake import YEAR_MAX, YEAR_MIN  # one accepted year range for the parser and the schemas
+from .codes import YEAR_MAX, YEAR_MIN  # one accepted year range for the parser and the schemas
 
 # The leadership tables: one schema each, shared with the leadership report (me_utils.leadership);
 # the build words their failures with leadership_schema.findings.

@@ -26,6 +26,8 @@ from openpyxl.utils import get_column_letter
 
 from . import accountability, fmt, narrative, review, safe_csv, status
 from .labels import LABELS, label
+from .notebook import markdown
+from .paths import WORKBOOK_NAME
 from .style import STATUS_COLOURS
 
 TITLE_ROW, NOTE_ROW, HEADER_ROW, FIRST_DATA_ROW = 1, 2, 3, 4
@@ -383,4 +385,18 @@ def write_workbook(path: str | Path, scorecard: pd.DataFrame, matrix: pd.DataFra
 
     with atomic_path(path) as tmp:
         wb.save(tmp)
+    return path
+
+
+def write_review_workbook(res, output_dir: str = "") -> Path | None:
+    """Write the review's workbook ``<output_dir>/scorecard.xlsx`` (atomically) from
+    :class:`me_utils.review.ReviewResults` and show the link to it; nothing is written when
+    ``output_dir`` is empty. Returns the path or None."""
+    if not output_dir:
+        return None
+    path = write_workbook(
+        Path(output_dir) / WORKBOOK_NAME, res.scorecard, res.matrix, lang=res.lang,
+        illustrative=res.illustrative, manifest=res.manifest, headline_method=res.headline_method,
+        as_of=res.as_of, period_start=res.period_start, period_end=res.period_end)
+    markdown(review.workbook_link_markdown(res.lang))
     return path

@@ -22,7 +22,10 @@ import sys
 from pathlib import Path
 
 from . import safe_csv
-from .intake import DEPARTMENTS, YEAR_MAX, YEAR_MIN, match_department
+from .catalogue import DEPARTMENTS
+from .codes import YEAR_MAX, YEAR_MIN
+from .intake import match_department
+from .units import load_units
 
 HEADER = ["Mã chỉ tiêu", "Tên chỉ tiêu", "Đơn vị", "Năm", "Kỳ báo cáo", "Giới tính", "Giá trị",
           "Tử số", "Mẫu số", "Ghi chú"]
@@ -87,19 +90,12 @@ def _unit_names(year: int | None = None) -> list[tuple[str, str]]:
     the 75 communes (full names, ``xã Đoàn Kết``, so a xã is never read as the former district
     of the same name); up to 2024: the province and the 12 districts; 2025: both geographies
     (districts to 30/06, communes from 01/07). Without a year: province and districts."""
-    try:
-        from .units import load_units
-
-        units = load_units()
-        if year is None:
-            rows = [(c, units.name(c, "vi")) for c in units.codes()]
-        else:
-            rows = [(u.unit_code, u.full_name_vi if u.level == "commune" else u.name_vi)
-                    for u in units.for_period(int(year), "FY")]
-    except ImportError:
-        from .intake import _FALLBACK_UNITS
-
-        rows = list(_FALLBACK_UNITS.items())
+    units = load_units()
+    if year is None:
+        rows = [(c, units.name(c, "vi")) for c in units.codes()]
+    else:
+        rows = [(u.unit_code, u.full_name_vi if u.level == "commune" else u.name_vi)
+                for u in units.for_period(int(year), "FY")]
     rows.sort(key=lambda t: (t[0] != "SL",))
     return rows
 
