@@ -7,6 +7,7 @@ separate run so it does not distort the timing). Data are synthetic (illustrativ
 with a fixed seed: 30 catalogue indicators (proportions with numerator/denominator, rates and
 ratios with denominators, levels, a count), 13 units (province + 12 districts), years 2020–2025.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,10 +21,10 @@ import tracemalloc
 import numpy as np
 import pandas as pd
 
-from me_utils.catalogue import load_catalogue
-from me_utils.dataset import OBS_COLUMNS
-from me_utils.assess import AssessSettings
-from me_utils.scorecard import build_scorecard, build_scorecard_detail
+from me_utils.analysis.assess import AssessSettings
+from me_utils.analysis.scorecard import build_scorecard, build_scorecard_detail
+from me_utils.build.dataset import OBS_COLUMNS
+from me_utils.reference.catalogue import load_catalogue
 
 UNITS = ["SL", "TPSL", "QN", "TC", "ML", "BY", "PY", "MC", "YC", "MS", "SC", "VH", "SM"]
 YEARS = range(2020, 2026)
@@ -55,8 +56,9 @@ def synthetic_observations(indicators, seed: int = 2025) -> pd.DataFrame:
                     v = float(rng.poisson(3 + (y - 2020)))
                 else:
                     v = float(y >= 2023)
-                rows.append((ind.code, u, y, "FY", "T", v, num, den, ind.department,
-                             "2025-11-01", "bench.csv", "", 1, ""))
+                rows.append(
+                    (ind.code, u, y, "FY", "T", v, num, den, ind.department, "2025-11-01", "bench.csv", "", 1, "")
+                )
     df = pd.DataFrame(rows, columns=OBS_COLUMNS)
     df["year"] = df["year"].astype("Int64")
     return df
@@ -79,8 +81,12 @@ def run_once(cat, obs, engine: str = "numpy") -> list[pd.DataFrame]:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--repeat", type=int, default=5, help="timed runs (after one warm-up)")
-    ap.add_argument("--engine", choices=["numpy", "statsmodels"], default="numpy",
-                    help="GLM fitting engine (statsmodels: sm.GLM per fit, for comparison)")
+    ap.add_argument(
+        "--engine",
+        choices=["numpy", "statsmodels"],
+        default="numpy",
+        help="GLM fitting engine (statsmodels: sm.GLM per fit, for comparison)",
+    )
     args = ap.parse_args(argv)
     full = load_catalogue()
     inds = [i for i in full.indicators.values()][:30]
@@ -102,16 +108,24 @@ def main(argv=None) -> int:
     print(f"GLM engine: {args.engine}")
     print(f"series assessed: {n_series} ({len(inds)} indicators × {len(UNITS)} units × {len(YEARS)} years)")
     print(f"models: {models}")
-    print(f"wall time: best {min(times):.3f} s, median {statistics.median(times):.3f} s "
-          f"over {args.repeat} runs; {min(times) / n_series * 1e3:.2f} ms per series")
-    print(f"CPU time of this process: best {min(cpu):.3f} s, median {statistics.median(cpu):.3f} s "
-          f"(wall time exceeds it when other processes share the cores; load average "
-          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+    print(
+        f"wall time: best {min(times):.3f} s, median {statistics.median(times):.3f} s "
+        f"over {args.repeat} runs; {min(times) / n_series * 1e3:.2f} ms per series"
+    )
+    print(
+        f"CPU time of this process: best {min(cpu):.3f} s, median {statistics.median(cpu):.3f} s "
+        f"(wall time exceeds it when other processes share the cores; load average "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
+    )
     print(f"peak Python memory (tracemalloc): {peak / 2**20:.1f} MiB")
-    print(f"peak RSS of the process (imports included): "
-          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
-    print(f"goal < 1 s (wall): {'met' if min(times) < 1.0 else 'NOT met'}; "
-          f"(CPU): {'met' if min(cpu) < 1.0 else 'NOT met'}")
+    print(
+        f"peak RSS of the process (imports included): "
+        f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"
+    )
+    print(
+        f"goal < 1 s (wall): {'met' if min(times) < 1.0 else 'NOT met'}; "
+        f"(CPU): {'met' if min(cpu) < 1.0 else 'NOT met'}"
+    )
     return 0
 
 

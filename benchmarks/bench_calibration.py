@@ -5,8 +5,8 @@ Run: ``.venv/bin/python benchmarks/bench_calibration.py [--batches N] [--seed S]
 What it does: simulates short yearly series (3–6 points) from KNOWN trends and noise models —
 binomial, beta-binomial (ρ = 0.01 and 0.03), Poisson and negative binomial (α = 0.05) — with
 denominators (trials or exposure) drawn from 30–400, fits them exactly as the scorecard does
-(:func:`me_utils.trends.choose_and_fit` after pooling the dispersion of the series of one
-"unit", :func:`me_utils.trends.pool_dispersion`), and compares the model's predictive
+(:func:`me_utils.analysis.trends.choose_and_fit` after pooling the dispersion of the series of one
+"unit", :func:`me_utils.analysis.trends.pool_dispersion`), and compares the model's predictive
 statements with the simulated truth:
 
 * **probability of reaching the target** ``P(Y_T meets TV)`` — expected calibration error
@@ -22,7 +22,7 @@ targets from what it knows — never from the unknown truth, which would make an
 look over-confident — so that probabilities cover (0, 1); direction up or down at random.
 True slopes are drawn from N(0, 0.15²) (logit) or N(0, 0.1²) (log) per year: the modest trends of
 real indicators. Series the minimum-information rule
-of :mod:`me_utils.status` would not forecast (fewer than 10 events in total, Poisson family)
+of :mod:`me_utils.analysis.status` would not forecast (fewer than 10 events in total, Poisson family)
 are skipped and counted.
 
 Because an ECE computed from a finite sample is biased upward even for perfect forecasts, the
@@ -33,6 +33,7 @@ miscalibration from sampling noise.
 Goals (issue 13): 95 % PI coverage between 92 % and 97 % and ECE ≤ 0.03 in every scenario.
 Fixed seeds: the output is reproducible. Runtime goal < 3 min on the project machine.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,7 +43,7 @@ import time
 import numpy as np
 from scipy import special
 
-from me_utils import status, trends
+from me_utils.analysis import status, trends
 
 K_SERIES = 12
 #: Spread (logit or log scale) of targets around the latest observed value.
@@ -103,8 +104,21 @@ def simulate_batch(rng, family: str, extra: float):
             r_obs = (num[-1] + 0.5) / den[-1]
             target = float(r_obs * np.exp(rng.normal(0, TARGET_SD))) * 100
             scale, kind = 100.0, "rate"
-        out.append(dict(years=years, num=num, den=den, T=T, yT=yT, target=target, up=up, scale=scale, pT=pT if family == "binomial" else lamT,
-                        kind=kind, horizon=horizon))
+        out.append(
+            dict(
+                years=years,
+                num=num,
+                den=den,
+                T=T,
+                yT=yT,
+                target=target,
+                up=up,
+                scale=scale,
+                pT=pT if family == "binomial" else lamT,
+                kind=kind,
+                horizon=horizon,
+            )
+        )
     return out
 
 
@@ -133,13 +147,22 @@ def run_scenario(name, family, extra, batches, seed, pooled=True):
                 skipped += 1
                 continue
             keep.append(s)
-        fits = [trends.choose_and_fit(s["years"], s["num"] / s["den"] * s["scale"], kind=s["kind"],
-                                      scale=s["scale"], numerators=s["num"], denominators=s["den"])
-                for s in keep]
+        fits = [
+            trends.choose_and_fit(
+                s["years"],
+                s["num"] / s["den"] * s["scale"],
+                kind=s["kind"],
+                scale=s["scale"],
+                numerators=s["num"],
+                denominators=s["den"],
+            )
+            for s in keep
+        ]
         if pooled == "noshrink":
             disp = trends.pool_dispersion(fits)
-            fits = [f.with_dispersion(disp[f.family].value, disp[f.family].df) if disp[f.family].df > 0 else f
-                    for f in fits]
+            fits = [
+                f.with_dispersion(disp[f.family].value, disp[f.family].df) if disp[f.family].df > 0 else f for f in fits
+            ]
         elif pooled:
             fits = trends.pool_fits(fits)
         for s, f in zip(keep, fits):
@@ -154,8 +177,15 @@ def run_scenario(name, family, extra, batches, seed, pooled=True):
     preds, outs, cover, horizon = map(np.asarray, (preds, outs, cover, horizon))
     floor_rng = np.random.default_rng(seed + 1)
     floor = float(np.mean([ece(preds, floor_rng.random(len(preds)) < preds) for _ in range(20)]))
-    res = {"scenario": name, "n": len(preds), "skipped": skipped, "ece": ece(preds, outs),
-           "ece_floor": floor, "brier": float(np.mean((preds - outs) ** 2)), "coverage": float(cover.mean())}
+    res = {
+        "scenario": name,
+        "n": len(preds),
+        "skipped": skipped,
+        "ece": ece(preds, outs),
+        "ece_floor": floor,
+        "brier": float(np.mean((preds - outs) ** 2)),
+        "coverage": float(cover.mean()),
+    }
     for h in (1, 5):
         m = horizon == h
         res[f"coverage_h{h}"] = float(cover[m].mean())
@@ -171,19 +201,27 @@ def main(argv=None) -> int:
     ap.add_argument("--no-shrink", action="store_true", help="also run pooled dispersion without slope shrinkage")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
-    modes = [("pooled", True)] + ([("own", False)] if args.own else []) + (
-        [("noshrink", "noshrink")] if args.no_shrink else [])
-    print(f"{'mode':7} {'scenario':26} {'N':>6} {'skip':>5} {'ECE':>6} {'floor':>6} {'Brier':>6} "
-          f"{'cover':>6} {'cov h1':>6} {'cov h5':>6} {'ECE h1':>6} {'ECE h5':>6}  goals")
+    modes = (
+        [("pooled", True)]
+        + ([("own", False)] if args.own else [])
+        + ([("noshrink", "noshrink")] if args.no_shrink else [])
+    )
+    print(
+        f"{'mode':7} {'scenario':26} {'N':>6} {'skip':>5} {'ECE':>6} {'floor':>6} {'Brier':>6} "
+        f"{'cover':>6} {'cov h1':>6} {'cov h5':>6} {'ECE h1':>6} {'ECE h5':>6}  goals"
+    )
     misses = 0
     for mode, pooled in modes:
         for i, (name, (family, extra)) in enumerate(SCENARIOS.items()):
             r = run_scenario(name, family, extra, args.batches, args.seed + 101 * i, pooled)
             ok = 0.92 <= r["coverage"] <= 0.97 and r["ece"] <= 0.03
             misses += (not ok) and pooled is True
-            print(f"{mode:7} {name:26} {r['n']:6d} {r['skipped']:5d} {r['ece']:6.3f} {r['ece_floor']:6.3f} "
-                  f"{r['brier']:6.3f} {r['coverage']:6.3f} {r['coverage_h1']:6.3f} {r['coverage_h5']:6.3f} "
-                  f"{r['ece_h1']:6.3f} {r['ece_h5']:6.3f}  {'met' if ok else 'MISSED'}", flush=True)
+            print(
+                f"{mode:7} {name:26} {r['n']:6d} {r['skipped']:5d} {r['ece']:6.3f} {r['ece_floor']:6.3f} "
+                f"{r['brier']:6.3f} {r['coverage']:6.3f} {r['coverage_h1']:6.3f} {r['coverage_h5']:6.3f} "
+                f"{r['ece_h1']:6.3f} {r['ece_h5']:6.3f}  {'met' if ok else 'MISSED'}",
+                flush=True,
+            )
     print(f"total time {time.perf_counter() - t0:.1f} s")
     return 0 if misses == 0 else 1
 

@@ -11,6 +11,7 @@ every 0.2 s, :class:`bench_reports.PeakMemory`). Results: printed and written to
 ``benchmarks/out/bench_communes.json`` (git-ignored). Goal (issue 15): report step under
 3 minutes on the 2-core machine.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,23 +25,27 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_reports import PeakMemory
+from bench_reports import PeakMemory  # noqa: E402 (after the path insert)
 
 OUT = ROOT / "benchmarks" / "out"
 
 
 def _me(args: list[str]) -> tuple[float, int, subprocess.CompletedProcess]:
     t0 = time.perf_counter()
-    p = subprocess.Popen([sys.executable, "-m", "me_utils.cli", *args], stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True, env={**__import__("os").environ,
-                                                                 "PYTHONPATH": str(ROOT / "src")})
+    p = subprocess.Popen(
+        [sys.executable, "-m", "me_utils.cli", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**__import__("os").environ, "PYTHONPATH": str(ROOT / "src")},
+    )
     with PeakMemory(p.pid) as mem:
         out, err = p.communicate()
     return time.perf_counter() - t0, mem.peak, subprocess.CompletedProcess(p.args, p.returncode, out, err)
 
 
 def units_layer() -> dict:
-    from me_utils.units import load_units
+    from me_utils.reference.units import load_units
 
     t0 = time.perf_counter()
     for _ in range(5):
@@ -70,14 +75,34 @@ def main() -> int:
                 print(p.stderr[-2000:])
                 return 1
             res[name] = {"seconds": round(secs, 1), "peak_mb": round(peak / 2**20)}
-    secs, peak, p = _me(["report", "--data-root", a.data_root, "--period", "2026-2030", "--units", a.units,
-                         "--jobs", str(a.jobs), "--reports", a.reports, "--no-progress"])
+    secs, peak, p = _me(
+        [
+            "report",
+            "--data-root",
+            a.data_root,
+            "--period",
+            "2026-2030",
+            "--units",
+            a.units,
+            "--jobs",
+            str(a.jobs),
+            "--reports",
+            a.reports,
+            "--no-progress",
+        ]
+    )
     last = (p.stdout.strip().splitlines() or [""])[-1] + (p.stderr.strip().splitlines() or [""])[-1]
     runs = json.loads((Path(a.reports) / "_restricted" / "runs.json").read_text(encoding="utf-8"))["runs"]
     per = sorted(r.get("seconds", 0) for r in runs.values())
-    res["report"] = {"seconds": round(secs, 1), "peak_mb": round(peak / 2**20), "runs": len(runs),
-                     "failed": sum(r.get("status") != "ok" for r in runs.values()),
-                     "median_run_s": per[len(per) // 2] if per else None, "exit": p.returncode, "summary": last}
+    res["report"] = {
+        "seconds": round(secs, 1),
+        "peak_mb": round(peak / 2**20),
+        "runs": len(runs),
+        "failed": sum(r.get("status") != "ok" for r in runs.values()),
+        "median_run_s": per[len(per) // 2] if per else None,
+        "exit": p.returncode,
+        "summary": last,
+    }
     with open("/proc/loadavg") as fh:
         res["loadavg"] = fh.read().split()[:3]
     (OUT / "bench_communes.json").write_text(json.dumps(res, indent=1, ensure_ascii=False), encoding="utf-8")

@@ -7,9 +7,10 @@ Run: ``.venv/bin/python benchmarks/bench_gbv.py [n_rows]``; add ``--validate`` t
 register validation of ``n_rows`` text rows instead (informative, no goal set). Goal: < 3 s and < 2 GB peak
 memory. Prints wall times of each step and the process peak RSS (ru_maxrss, which includes
 the interpreter and imported libraries). The register is synthetic (illustrative), built in
-memory with the typed dtypes that :func:`me_utils.gbv.validate_register` returns; type
+memory with the typed dtypes that :func:`me_utils.analysis.gbv.validate_register` returns; type
 probabilities are skewed so that rare types give small cells to suppress.
 """
+
 from __future__ import annotations
 
 import resource
@@ -19,7 +20,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from me_utils import disclosure, gbv
+from me_utils.analysis import disclosure, gbv
 
 
 def make_register(n: int, seed: int = 20251129) -> pd.DataFrame:
@@ -28,27 +29,27 @@ def make_register(n: int, seed: int = 20251129) -> pd.DataFrame:
     unit_p = rng.dirichlet(np.full(len(gbv.DISTRICTS), 2.0))
     type_p = np.array([0.0004, 0.001, 0.55, 0.0006, 0.05, 0.38, 0.018])
     type_p /= type_p.sum()
-    return pd.DataFrame({
-        "unit_code": pd.Categorical.from_codes(rng.choice(len(gbv.DISTRICTS), n, p=unit_p),
-                                               categories=gbv.DISTRICTS),
-        "year": rng.integers(2020, 2026, n),
-        "incident_type": pd.Categorical.from_codes(rng.choice(7, n, p=type_p),
-                                                   categories=gbv.INCIDENT_TYPES),
-        "survivor_sex": pd.Categorical.from_codes((rng.random(n) < 0.08).astype(np.int8),
-                                                  categories=gbv.SEXES),
-        "consent_reporting": (rng.random(n) < 0.95).astype(np.int8),
-    })
+    return pd.DataFrame(
+        {
+            "unit_code": pd.Categorical.from_codes(
+                rng.choice(len(gbv.DISTRICTS), n, p=unit_p), categories=gbv.DISTRICTS
+            ),
+            "year": rng.integers(2020, 2026, n),
+            "incident_type": pd.Categorical.from_codes(rng.choice(7, n, p=type_p), categories=gbv.INCIDENT_TYPES),
+            "survivor_sex": pd.Categorical.from_codes((rng.random(n) < 0.08).astype(np.int8), categories=gbv.SEXES),
+            "consent_reporting": (rng.random(n) < 0.95).astype(np.int8),
+        }
+    )
 
 
 def validate_text_register(n: int, seed: int = 20251129) -> float:
-    """Time :func:`me_utils.gbv.validate_register` on ``n`` text rows (resampled from the
+    """Time :func:`me_utils.analysis.gbv.validate_register` on ``n`` text rows (resampled from the
     illustrative demo register, unique case ids). Returns seconds."""
-    from me_utils import demo
+    from me_utils.demo import generate as demo
 
     reg = demo.build_tables(demo.DEFAULT_SEED)["register"].astype(str)
     big = reg.sample(n, replace=True, random_state=seed).reset_index(drop=True)
-    big["case_id"] = [f"GBV-{u}-{2000 + i // 10000 % 100:04d}-{i % 10000:04d}"
-                      for i, u in enumerate(big["unit_code"])]
+    big["case_id"] = [f"GBV-{u}-{2000 + i // 10000 % 100:04d}-{i % 10000:04d}" for i, u in enumerate(big["unit_code"])]
     t = time.perf_counter()
     gbv.validate_register(big)
     return time.perf_counter() - t
@@ -61,27 +62,37 @@ def main(n: int = 1_000_000) -> dict:
     c = gbv.consented(reg)
     counts = gbv.case_counts(c.data, ["unit_code", "year", "survivor_sex", "incident_type"])
     t2 = time.perf_counter()
-    st = disclosure.suppress_long(counts, rows=["unit_code", "year", "survivor_sex"],
-                                  cols=["incident_type"], value="n", k=5, name="bench")
+    st = disclosure.suppress_long(
+        counts, rows=["unit_code", "year", "survivor_sex"], cols=["incident_type"], value="n", k=5, name="bench"
+    )
     t3 = time.perf_counter()
     # linked-table protection: the whole unit × year × type × sex cube with every margin
     arr = counts.sort_values(["unit_code", "year", "survivor_sex", "incident_type"])["n"].to_numpy()
     years = sorted(counts["year"].unique())
-    cube = disclosure.suppress_cube(arr.reshape(len(gbv.DISTRICTS), len(years), len(gbv.SEXES),
-                                                len(gbv.INCIDENT_TYPES)),
-                                    [gbv.DISTRICTS, years, gbv.SEXES, gbv.INCIDENT_TYPES],
-                                    ("unit_code", "year", "survivor_sex", "incident_type"), k=5)
+    cube = disclosure.suppress_cube(
+        arr.reshape(len(gbv.DISTRICTS), len(years), len(gbv.SEXES), len(gbv.INCIDENT_TYPES)),
+        [gbv.DISTRICTS, years, gbv.SEXES, gbv.INCIDENT_TYPES],
+        ("unit_code", "year", "survivor_sex", "incident_type"),
+        k=5,
+    )
     t4 = time.perf_counter()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     res = {
-        "rows": n, "generate_s": t1 - t0, "aggregate_s": t2 - t1, "suppress_audit_s": t3 - t2,
-        "aggregate_plus_suppress_s": t3 - t1, "table_cells": int(st.counts.size),
+        "rows": n,
+        "generate_s": t1 - t0,
+        "aggregate_s": t2 - t1,
+        "suppress_audit_s": t3 - t2,
+        "aggregate_plus_suppress_s": t3 - t1,
+        "table_cells": int(st.counts.size),
         "hidden_primary": int((st.reason == "primary").to_numpy().sum()),
         "hidden_complementary": int((st.reason == "complementary").to_numpy().sum()),
         "audit_protected": bool(st.audit["protected"].all()),
-        "cube_suppress_audit_s": t4 - t3, "aggregate_plus_cube_s": (t2 - t1) + (t4 - t3),
-        "cube_cells": int(cube.counts.size), "cube_primary": int((cube.reason == "primary").sum()),
-        "cube_complementary": int((cube.reason == "complementary").sum()), "peak_rss_mb": peak_mb,
+        "cube_suppress_audit_s": t4 - t3,
+        "aggregate_plus_cube_s": (t2 - t1) + (t4 - t3),
+        "cube_cells": int(cube.counts.size),
+        "cube_primary": int((cube.reason == "primary").sum()),
+        "cube_complementary": int((cube.reason == "complementary").sum()),
+        "peak_rss_mb": peak_mb,
     }
     for k_, v in res.items():
         print(f"{k_:>26}: {v:.3f}" if isinstance(v, float) else f"{k_:>26}: {v}")

@@ -16,6 +16,7 @@ script reports the median wall time (process start and imports included) and the
 memory of that process (``wait4`` rusage ``ru_maxrss``), and checks the exit code (1) and the
 error code in the output.
 """
+
 from __future__ import annotations
 
 import os
@@ -48,7 +49,7 @@ def make_csv(path: Path, n: int, compact: bool) -> None:
             line = "M1.C1,SL,2024,Năm,40\n"
         else:
             fh.write("Mã chỉ tiêu,Đơn vị,Năm,Kỳ báo cáo,Giới tính,Giá trị,Ghi chú\n")
-            line = "M1.C1,Tỉnh Sơn La,2024,Năm,Tổng,\"35,38\",số liệu đã rà soát\n"
+            line = 'M1.C1,Tỉnh Sơn La,2024,Năm,Tổng,"35,38",số liệu đã rà soát\n'
         block = line * 10_000
         for _ in range(n // 10_000):
             fh.write(block)
@@ -57,40 +58,50 @@ def make_csv(path: Path, n: int, compact: bool) -> None:
 def run(path: Path) -> tuple[float, float, int, str]:
     """Validate ``path`` in a child process: (wall s, peak RSS MB, exit code, stdout)."""
     t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "me_utils.cli", "validate", str(path), "--quiet"],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "me_utils.cli", "validate", str(path), "--quiet"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     out = proc.stdout.read()
     _, status, ru = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     return time.perf_counter() - t0, ru.ru_maxrss / 1024, proc.returncode, out
 
 
-_INNER = ("import sys, time, resource\n"
-          "from me_utils import intake\n"
-          "ref = intake.load_reference()\n"
-          "base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
-          "t = time.perf_counter()\n"
-          "sub = intake.validate_file(sys.argv[1], reference=ref)\n"
-          "print(time.perf_counter() - t, base / 1024, [m.code for m in sub.messages])\n")
+_INNER = (
+    "import sys, time, resource\n"
+    "from me_utils import intake\n"
+    "ref = intake.load_reference()\n"
+    "base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+    "t = time.perf_counter()\n"
+    "sub = intake.validate_file(sys.argv[1], reference=ref)\n"
+    "print(time.perf_counter() - t, base / 1024, [m.code for m in sub.messages])\n"
+)
 
 
 def run_inner(path: Path) -> tuple[float, float, list]:
     """Time of ``intake.validate_file`` alone (imports and catalogue loaded first) and the RSS
     before it, MB; the process's peak RSS is measured by :func:`run`."""
-    out = subprocess.run([sys.executable, "-c", _INNER, str(path)], capture_output=True, text=True,
-                         check=True).stdout.split(maxsplit=2)
+    out = subprocess.run(
+        [sys.executable, "-c", _INNER, str(path)], capture_output=True, text=True, check=True
+    ).stdout.split(maxsplit=2)
     return float(out[0]), float(out[1]), eval(out[2])  # noqa: S307 (our own list literal)
 
 
 def main(repeats: int = 3) -> None:
     with tempfile.TemporaryDirectory(prefix="bench-hostile-") as tmp:
         tmp = Path(tmp)
-        files = {"bomb_1GiB.xlsx": ("possibly a zip bomb", lambda p: make_bomb(p)),
-                 "rows_1M.csv": ("the file is too large", lambda p: make_csv(p, 1_000_000, compact=False)),
-                 "rows_1M_compact.csv": ("beyond the limit of 100,000 rows",
-                                         lambda p: make_csv(p, 1_000_000, compact=True))}
-        print(f"{'file':22} {'on disk':>10} {'expands to':>11} {'me validate s':>14} {'peak RSS MB':>12} "
-              f"{'validate_file s':>16} {'RSS before MB':>14}  refused as")
+        files = {
+            "bomb_1GiB.xlsx": ("possibly a zip bomb", lambda p: make_bomb(p)),
+            "rows_1M.csv": ("the file is too large", lambda p: make_csv(p, 1_000_000, compact=False)),
+            "rows_1M_compact.csv": ("beyond the limit of 100,000 rows", lambda p: make_csv(p, 1_000_000, compact=True)),
+        }
+        print(
+            f"{'file':22} {'on disk':>10} {'expands to':>11} {'me validate s':>14} {'peak RSS MB':>12} "
+            f"{'validate_file s':>16} {'RSS before MB':>14}  refused as"
+        )
         for name, (code, make) in files.items():
             p = tmp / name
             make(p)
@@ -107,9 +118,11 @@ def main(repeats: int = 3) -> None:
                 t_in, b, codes = run_inner(p)
                 inner.append(t_in)
                 base.append(b)
-            print(f"{name:22} {p.stat().st_size / 2**20:8.1f} MB {expanded / 2**20:8.0f} MB "
-                  f"{statistics.median(walls):14.2f} {max(rss):12.0f} {statistics.median(inner):16.3f} "
-                  f"{max(base):14.0f}  {','.join(codes)}")
+            print(
+                f"{name:22} {p.stat().st_size / 2**20:8.1f} MB {expanded / 2**20:8.0f} MB "
+                f"{statistics.median(walls):14.2f} {max(rss):12.0f} {statistics.median(inner):16.3f} "
+                f"{max(base):14.0f}  {','.join(codes)}"
+            )
 
 
 if __name__ == "__main__":

@@ -7,13 +7,14 @@ numbers, half semicolon csv in UTF-8 with BOM; 26 rows each: two of the departme
 indicators for the province and its 12 districts) into a temporary data root, then measures in
 separate processes, so each has its own peak memory:
 
-* ``validate``: :func:`me_utils.intake.validate_file` on every file (what ``me validate`` does);
-* ``build``: :func:`me_utils.build.run_build` on the root (parse, check, supersede, write).
+* ``validate``: :func:`me_utils.intake.submissions.validate_file` on every file (what ``me validate`` does);
+* ``build``: :func:`me_utils.build.pipeline.run_build` on the root (parse, check, supersede, write).
 
 Reports the median wall time and CPU time of the step (imports excluded; they are reported
 apart) and the peak resident memory (``ru_maxrss``) of the process. On a shared machine the CPU
 time is the steadier figure.
 """
+
 from __future__ import annotations
 
 import json
@@ -25,8 +26,12 @@ import tempfile
 import time
 from pathlib import Path
 
-DEPTS = {"SNV": ("Sở Nội vụ", ["M1.C1", "M3.C4"]), "SVHTTDL": ("Sở Văn hóa, Thể thao và Du lịch", ["DV.1", "DV.3"]),
-         "CA": ("Công an tỉnh", ["M3.C3", "M3.C3"]), "SYT": ("Sở Y tế", ["M4.C1", "M4.C3"])}
+DEPTS = {
+    "SNV": ("Sở Nội vụ", ["M1.C1", "M3.C4"]),
+    "SVHTTDL": ("Sở Văn hóa, Thể thao và Du lịch", ["DV.1", "DV.3"]),
+    "CA": ("Công an tỉnh", ["M3.C3", "M3.C3"]),
+    "SYT": ("Sở Y tế", ["M4.C1", "M4.C3"]),
+}
 UNITS = ["SL", "TPSL", "QN", "TC", "ML", "BY", "PY", "MC", "YC", "MS", "SM", "SC", "VH"]
 HEADER = ["Mã chỉ tiêu", "Đơn vị", "Năm", "Kỳ báo cáo", "Giới tính", "Giá trị", "Tử số", "Mẫu số", "Ghi chú"]
 
@@ -52,8 +57,19 @@ def make_root(root: Path, n: int) -> None:
                     num = (den * (30 + (i + j + k) % 40)) // 100
                     if code == "M4.C1":
                         num, den = 100 + (j + i) % 15, 100
-                    rows.append([code, unit, year, "Năm" if period == "FY" else "6 tháng",
-                                 {"T": "Tổng", "F": "Nữ"}[sex], num / den * 100, num, den, ""])
+                    rows.append(
+                        [
+                            code,
+                            unit,
+                            year,
+                            "Năm" if period == "FY" else "6 tháng",
+                            {"T": "Tổng", "F": "Nữ"}[sex],
+                            num / den * 100,
+                            num,
+                            den,
+                            "",
+                        ]
+                    )
         sent = f"{10 + i % 15:02d}/{11 if period == 'FY' else 5:02d}/{year}"
         sub = root / "raw" / "submissions" / str(year)
         sub.mkdir(parents=True, exist_ok=True)
@@ -83,7 +99,8 @@ def make_root(root: Path, n: int) -> None:
 
 def _step(step: str, root: str) -> None:
     t0 = time.perf_counter()
-    from me_utils import build, intake
+    from me_utils.build import pipeline as build
+    from me_utils.intake import submissions as intake
 
     intake.load_reference()
     t_import = time.perf_counter() - t0
@@ -97,7 +114,18 @@ def _step(step: str, root: str) -> None:
         extra = {"observations": s["observations"], "errors": s["errors"], "warnings": s["warnings"]}
     dt, cpu = time.perf_counter() - t1, time.process_time() - c1
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"step": step, "seconds": dt, "cpu_seconds": cpu, "import_seconds": t_import, "peak_rss_mb": peak_mb, **extra}))
+    print(
+        json.dumps(
+            {
+                "step": step,
+                "seconds": dt,
+                "cpu_seconds": cpu,
+                "import_seconds": t_import,
+                "peak_rss_mb": peak_mb,
+                **extra,
+            }
+        )
+    )
 
 
 def main() -> None:
@@ -114,16 +142,22 @@ def main() -> None:
         for step in ("validate", "build"):
             runs = []
             for _ in range(repeats):
-                out = subprocess.run([sys.executable, __file__, "--step", step, str(root)], capture_output=True,
-                                     text=True, check=True)
+                out = subprocess.run(
+                    [sys.executable, __file__, "--step", step, str(root)], capture_output=True, text=True, check=True
+                )
                 runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
             med = statistics.median(r["seconds"] for r in runs)
-            print(f"{step:9s} median {med:.2f} s (runs: {', '.join('%.2f' % r['seconds'] for r in runs)}), "
-                  f"CPU {statistics.median(r['cpu_seconds'] for r in runs):.2f} s, "
-                  f"imports {statistics.median(r['import_seconds'] for r in runs):.2f} s, "
-                  f"peak RSS {max(r['peak_rss_mb'] for r in runs):.0f} MB, "
-                  + ", ".join(f"{k} {v}" for k, v in runs[0].items()
-                              if k not in ("step", "seconds", "cpu_seconds", "import_seconds", "peak_rss_mb")))
+            print(
+                f"{step:9s} median {med:.2f} s (runs: {', '.join('{:.2f}'.format(r['seconds']) for r in runs)}), "
+                f"CPU {statistics.median(r['cpu_seconds'] for r in runs):.2f} s, "
+                f"imports {statistics.median(r['import_seconds'] for r in runs):.2f} s, "
+                f"peak RSS {max(r['peak_rss_mb'] for r in runs):.0f} MB, "
+                + ", ".join(
+                    f"{k} {v}"
+                    for k, v in runs[0].items()
+                    if k not in ("step", "seconds", "cpu_seconds", "import_seconds", "peak_rss_mb")
+                )
+            )
 
 
 if __name__ == "__main__":

@@ -6,9 +6,10 @@ shares by level and term, term-to-term comparisons, the two funnel tables, and t
 three-method assessment (with binomial GLM fits) of the three yearly indicators; then the same
 for 13 units. Also times the analysis on a council table 100× larger (1,200 districts × 3 terms)
 to show how it scales. Input: illustrative tables written to a temporary folder by
-:mod:`me_utils.demo_tables` (seed 20250506). Goal: well under 1 s per report, so the report
+:mod:`me_utils.demo.tables` (seed 20250506). Goal: well under 1 s per report, so the report
 time is the kernel and plotting, not the analysis. Prints wall times and peak RSS.
 """
+
 from __future__ import annotations
 
 import resource
@@ -20,8 +21,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from me_utils import demo_tables
-from me_utils import leadership as L
+from me_utils.analysis import leadership as L
+from me_utils.demo import tables as demo_tables
 
 
 def write_root(folder: Path) -> Path:
@@ -65,15 +66,18 @@ def main(repeats: int = 5) -> dict:
         res["report_SL"] = timed(lambda: analyse(data, "SL"), repeats)
         units = ["SL", *L.DISTRICTS]
         res["batch_13_units"] = timed(lambda: [analyse(data, u) for u in units], max(1, repeats // 2))
-        big = pd.concat([data.councils.assign(unit_code=data.councils["unit_code"] + f"_{i}") for i in range(100)],
-                        ignore_index=True)
+        big = pd.concat(
+            [data.councils.assign(unit_code=data.councils["unit_code"] + f"_{i}") for i in range(100)],
+            ignore_index=True,
+        )
         big = big[big["level"] != "province"]
         res["shares_100x"] = timed(lambda: L.term_changes(L.council_shares(big, "SL")), repeats)
         sub = big[(big["term"] == "2021-2026") & (big["level"] == "district")]
-        from me_utils.funnel import funnel_table
+        from me_utils.analysis.funnel import funnel_table
 
-        res["funnel_1200_units"] = timed(lambda: funnel_table(sub["unit_code"], sub["women"], sub["seats"],
-                                                              per=100.0), repeats)
+        res["funnel_1200_units"] = timed(
+            lambda: funnel_table(sub["unit_code"], sub["women"], sub["seats"], per=100.0), repeats
+        )
     res["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     for k, v in res.items():
         print(f"{k:>20}: {v:.3f} {'MB' if k.endswith('mb') else 's'}")

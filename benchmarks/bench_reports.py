@@ -7,7 +7,7 @@ Measures, on the same notebooks × units (province + every district for district
 notebooks):
 
 1. start-up cost of one notebook run (median of 3): an empty notebook through the papermill
-   API (kernel start/stop), and a notebook that only imports ``me_utils.notebook`` and
+   API (kernel start/stop), and a notebook that only imports ``me_utils.reports.notebook`` and
    ``statsmodels.api`` (the libraries every report loads); plus the warm-kernel reset;
 2. naive loop: one process, ``papermill.execute_notebook`` with defaults then nbconvert
    HTML export (exclude_input), sequentially;
@@ -19,6 +19,7 @@ Wall times, ratios and peak memory (sum of the RSS of the process tree, sampled 
 notebooks of the naive loop (fresh kernels) are compared with those of the warm run to
 show the outputs are identical. Outputs go to ``benchmarks/out/`` (git-ignored).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,6 +40,7 @@ OUT = ROOT / "benchmarks" / "out"
 
 
 # --------------------------------------------------------------------------- memory sampling
+
 
 def _children_map() -> dict[int, list[int]]:
     kids: dict[int, list[int]] = {}
@@ -94,6 +96,7 @@ class PeakMemory:
 
 # --------------------------------------------------------------------------- measurements
 
+
 def startup_costs(workdir: Path) -> dict:
     import nbformat
     import papermill
@@ -109,14 +112,19 @@ def startup_costs(workdir: Path) -> dict:
         return p
 
     empty = nb_with("", "empty.ipynb")
-    imports = nb_with("import me_utils.notebook\nimport statsmodels.api", "imports.ipynb")
+    imports = nb_with("import me_utils.reports.notebook\nimport statsmodels.api", "imports.ipynb")
     res = {}
     for label, path in (("empty_notebook_s", empty), ("imports_notebook_s", imports)):
         times = []
         for _ in range(3):
             t = time.perf_counter()
-            papermill.execute_notebook(str(path), str(workdir / "o.ipynb"), kernel_name="python3",
-                                       progress_bar=False, shutdown_kernel="immediate")
+            papermill.execute_notebook(
+                str(path),
+                str(workdir / "o.ipynb"),
+                kernel_name="python3",
+                progress_bar=False,
+                shutdown_kernel="immediate",
+            )
             times.append(time.perf_counter() - t)
         res[label] = round(statistics.median(times), 3)
     res["library_import_s"] = round(res["imports_notebook_s"] - res["empty_notebook_s"], 3)
@@ -144,8 +152,9 @@ def naive_loop(jobs, out: Path) -> dict:
         nb_out = out / "nb" / j.lang / j.unit / f"{j.stem}.ipynb"
         nb_out.parent.mkdir(parents=True, exist_ok=True)
         try:
-            nb = papermill.execute_notebook(j.notebook, str(nb_out), parameters=j.params, kernel_name="python3",
-                                            progress_bar=False, cwd=j.cwd)
+            nb = papermill.execute_notebook(
+                j.notebook, str(nb_out), parameters=j.params, kernel_name="python3", progress_bar=False, cwd=j.cwd
+            )
         except Exception as exc:  # same behaviour as the runner: record and go on
             failed.append(f"{j.unit}/{j.stem}: {type(exc).__name__}")
             continue
@@ -157,15 +166,34 @@ def naive_loop(jobs, out: Path) -> dict:
 
 
 def run_pipeline(args_extra: list[str], reports: Path, data_root: Path, units: str, jobs: int) -> dict:
-    cmd = [sys.executable, "-m", "me_utils.cli", "report", "--data-root", str(data_root), "--reports", str(reports),
-           "--units", units, "--jobs", str(jobs), "--no-progress", *args_extra]
+    cmd = [
+        sys.executable,
+        "-m",
+        "me_utils.cli",
+        "report",
+        "--data-root",
+        str(data_root),
+        "--reports",
+        str(reports),
+        "--units",
+        units,
+        "--jobs",
+        str(jobs),
+        "--no-progress",
+        *args_extra,
+    ]
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     with PeakMemory(proc.pid) as mem:
         stdout, stderr = proc.communicate()
     wall = time.perf_counter() - t
-    return {"wall_s": round(wall, 2), "peak_rss_mb": round(mem.peak / 2**20, 1), "exit": proc.returncode,
-            "summary": stdout.strip().splitlines()[-1:] , "stderr_tail": stderr.strip().splitlines()[-5:]}
+    return {
+        "wall_s": round(wall, 2),
+        "peak_rss_mb": round(mem.peak / 2**20, 1),
+        "exit": proc.returncode,
+        "summary": stdout.strip().splitlines()[-1:],
+        "stderr_tail": stderr.strip().splitlines()[-5:],
+    }
 
 
 def compare(nb_root_a: Path, nb_root_b: Path, jobs) -> dict:
@@ -197,7 +225,10 @@ def main(argv=None) -> int:
     ap.add_argument("--skip-cold", action="store_true", help="skip `me report --no-warm`")
     args = ap.parse_args(argv)
 
-    from me_utils import export, notebook, paths, runner
+    from me_utils import runner
+    from me_utils.core import paths
+    from me_utils.render import export
+    from me_utils.reports import notebook
 
     data_root = Path(args.data_root).resolve()
     manifest = notebook.read_manifest(data_root)
@@ -209,16 +240,33 @@ def main(argv=None) -> int:
     OUT.mkdir(parents=True)
     units = None if args.units == "all" else args.units.split(",")
     nbs = runner.discover(paths.project_root() / "notebooks")
-    jobs = runner.plan_jobs(nbs, units=units, topics=None, period=(2021, 2025), lang="vi", data_root=data_root,
-                            reports_dir=OUT / "naive_unused", extra={}, timeout=600, pdf=False, manifest=manifest,
-                            git=export.git_revision(ROOT), max_bytes=export.MAX_REPORT_BYTES)
+    jobs = runner.plan_jobs(
+        nbs,
+        units=units,
+        topics=None,
+        period=(2021, 2025),
+        lang="vi",
+        data_root=data_root,
+        reports_dir=OUT / "naive_unused",
+        extra={},
+        timeout=600,
+        pdf=False,
+        manifest=manifest,
+        git=export.git_revision(ROOT),
+        max_bytes=export.MAX_REPORT_BYTES,
+    )
     # Side files of the naive loop go to its own folder.
     for j in jobs:
         if "output_dir" in j.params:
             j.params["output_dir"] = str(OUT / "naive" / "side" / j.unit)
             Path(j.params["output_dir"]).mkdir(parents=True, exist_ok=True)
-    result = {"runs": len(jobs), "notebooks": sorted({j.stem for j in jobs}), "jobs": args.jobs,
-              "cpus": os.cpu_count(), "load_avg_at_start": os.getloadavg()}
+    result = {
+        "runs": len(jobs),
+        "notebooks": sorted({j.stem for j in jobs}),
+        "jobs": args.jobs,
+        "cpus": os.cpu_count(),
+        "load_avg_at_start": os.getloadavg(),
+    }
     sys.stdout.reconfigure(line_buffering=True)
     print(f"{len(jobs)} runs over {len(result['notebooks'])} notebooks; {args.jobs} workers; load {os.getloadavg()}")
 
@@ -230,8 +278,11 @@ def main(argv=None) -> int:
     t = time.perf_counter()
     with PeakMemory(os.getpid()) as mem:
         naive = naive_loop(jobs, OUT / "naive")
-    result["naive"] = {"wall_s": round(time.perf_counter() - t, 2), "peak_rss_mb": round(mem.peak / 2**20, 1),
-                       "failed": naive["failed"]}
+    result["naive"] = {
+        "wall_s": round(time.perf_counter() - t, 2),
+        "peak_rss_mb": round(mem.peak / 2**20, 1),
+        "failed": naive["failed"],
+    }
     print("naive sequential papermill loop:", result["naive"])
 
     if not args.skip_cold:
@@ -248,8 +299,9 @@ def main(argv=None) -> int:
     # package changed meanwhile (shared working tree) that comparison also shows code changes.
     result["identity_naive_vs_warm"] = compare(OUT / "naive" / "nb", OUT / "reports_warm" / "_restricted", jobs)
     if "parallel_fresh" in result:
-        result["identity_fresh_vs_warm"] = compare(OUT / "reports_fresh" / "_restricted",
-                                                   OUT / "reports_warm" / "_restricted", jobs)
+        result["identity_fresh_vs_warm"] = compare(
+            OUT / "reports_fresh" / "_restricted", OUT / "reports_warm" / "_restricted", jobs
+        )
     result["load_avg_at_end"] = os.getloadavg()
     (OUT / "bench_reports.json").write_text(json.dumps(result, indent=1), encoding="utf-8")
     print(json.dumps({k: result[k] for k in result if k.startswith(("ratio", "identity"))}, indent=1))

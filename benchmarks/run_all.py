@@ -4,6 +4,7 @@ Each script prints its own measurements; record them in ``benchmarks/README.md``
 benchmark needs built demo data (``make build``) and takes about 10 minutes on 2 cores, so it
 runs last and only with ``--with-reports``.
 """
+
 from __future__ import annotations
 
 import subprocess

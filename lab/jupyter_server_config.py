@@ -10,6 +10,7 @@
   refused rather than written with outputs.
 - The nbstripout git filter (``lab/setup_lab.py``) strips again whatever git would commit.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,5 +1,6 @@
 """Accountability matrix from the plan files: the body in force in each period, half-year and annual
 reports of every obligated body, on time / late / missing / rejected / not due (plan 123 section V)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -7,7 +8,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from me_utils import accountability as acc
+from me_utils.analysis import accountability as acc
 
 D = dt.date
 
@@ -16,18 +17,46 @@ def make_arrivals() -> pd.DataFrame:
     """One row per file, in the build's submissions shape. 2024 is before the March 2025
     reorganisation: the statistics office is CTK (Cục Thống kê); a file coded TK for 2024 is
     from a body that did not exist yet and owed nothing."""
-    return pd.DataFrame({
-        "path": ["SYT_2024_FY.xlsx", "SYT_2024_H1.xlsx", "SNV_2024_H1.xlsx", "SNV_2024_FY.xlsx",
-                 "SNV_2024_FY_r2.xlsx", "CA_2024_FY.csv", "CTK_2024_H1.xlsx", "CTK_2024_H1_r2.xlsx",
-                 "TK_2024_FY.xlsx"],
-        "department": ["SYT", "SYT", "SNV", "SNV", "SNV", "CA", "CTK", "CTK", "TK"],
-        "year": ["2024"] * 9,
-        "period": ["FY", "H1", "H1", "FY", "FY", "FY", "H1", "H1", "FY"],
-        "submission_date": ["2024-11-28", "2024-05-20", "2024-05-19", "2024-11-24", "2024-12-15",
-                            "2024-11-10", "2024-05-02", "2024-06-01", "2024-11-20"],
-        "status": ["accepted", "accepted", "accepted", "accepted", "accepted", "rejected",
-                   "rejected", "accepted", "accepted"],
-    })
+    return pd.DataFrame(
+        {
+            "path": [
+                "SYT_2024_FY.xlsx",
+                "SYT_2024_H1.xlsx",
+                "SNV_2024_H1.xlsx",
+                "SNV_2024_FY.xlsx",
+                "SNV_2024_FY_r2.xlsx",
+                "CA_2024_FY.csv",
+                "CTK_2024_H1.xlsx",
+                "CTK_2024_H1_r2.xlsx",
+                "TK_2024_FY.xlsx",
+            ],
+            "department": ["SYT", "SYT", "SNV", "SNV", "SNV", "CA", "CTK", "CTK", "TK"],
+            "year": ["2024"] * 9,
+            "period": ["FY", "H1", "H1", "FY", "FY", "FY", "H1", "H1", "FY"],
+            "submission_date": [
+                "2024-11-28",
+                "2024-05-20",
+                "2024-05-19",
+                "2024-11-24",
+                "2024-12-15",
+                "2024-11-10",
+                "2024-05-02",
+                "2024-06-01",
+                "2024-11-20",
+            ],
+            "status": [
+                "accepted",
+                "accepted",
+                "accepted",
+                "accepted",
+                "accepted",
+                "rejected",
+                "rejected",
+                "accepted",
+                "accepted",
+            ],
+        }
+    )
 
 
 @pytest.fixture()
@@ -102,8 +131,7 @@ def test_late_on_time_missing_rejected_and_not_due(matrix):
     y25 = matrix[matrix["year"] == 2025]
     assert set(y25["status"]) == {"not_due"}
     counts = acc.status_counts(matrix)
-    assert counts == {"on_time": 3, "late": 3, "missing": 58 - 6, "rejected": 1, "not_due": 41,
-                      "not_required": 0}
+    assert counts == {"on_time": 3, "late": 3, "missing": 58 - 6, "rejected": 1, "not_due": 41, "not_required": 0}
 
 
 def test_a_missing_report_lowers_timeliness_and_counts_as_missing(matrix):
@@ -126,10 +154,16 @@ def test_a_missing_report_lowers_timeliness_and_counts_as_missing(matrix):
 
 
 def test_2021_2024_name_the_bodies_before_the_reorganisation():
-    sub = pd.DataFrame({"source_file": ["SLDTBXH_2021_FY.xlsx", "SNV_2021_FY.xlsx"],
-                        "department": ["SLDTBXH", "SNV"], "year": ["2021", "2021"],
-                        "periods": ["FY", "FY"], "submission_date": ["2021-11-20", "2021-11-30"],
-                        "status": ["accepted", "accepted"]})
+    sub = pd.DataFrame(
+        {
+            "source_file": ["SLDTBXH_2021_FY.xlsx", "SNV_2021_FY.xlsx"],
+            "department": ["SLDTBXH", "SNV"],
+            "year": ["2021", "2021"],
+            "periods": ["FY", "FY"],
+            "submission_date": ["2021-11-20", "2021-11-30"],
+            "status": ["accepted", "accepted"],
+        }
+    )
     m = acc.build_matrix(acc._normalise_submissions(sub, "s"), 2021, 2025, as_of="2025-11-30")
     # M2.C1: Sở LĐTBXH until the merger, Sở Nội vụ in 2025
     assert "M2.C1" in _cell(m, "SLDTBXH", 2021, "FY")["indicators"].split(";")
@@ -161,15 +195,17 @@ def test_files_sent_after_the_cut_off_are_ignored():
 
 
 def test_arrivals_from_history_one_per_source_file():
-    hist = pd.DataFrame({
-        "indicator_code": ["M4.C1", "M4.C2", "M4.C1", "M1.C1"],
-        "department": ["SYT", "SYT", "SYT", "SNV"],
-        "year": ["2023", "2023", "2023", "2023"],
-        "period": ["FY", "FY", "FY", "H1"],
-        "submission_date": ["2023-11-30", "2023-11-30", "2024-01-05", "2023-05-10"],
-        "source_file": ["a.xlsx", "a.xlsx", "b.xlsx", "c.csv"],
-        "status": ["superseded", "current", "current", "current"],
-    })
+    hist = pd.DataFrame(
+        {
+            "indicator_code": ["M4.C1", "M4.C2", "M4.C1", "M1.C1"],
+            "department": ["SYT", "SYT", "SYT", "SNV"],
+            "year": ["2023", "2023", "2023", "2023"],
+            "period": ["FY", "FY", "FY", "H1"],
+            "submission_date": ["2023-11-30", "2023-11-30", "2024-01-05", "2023-05-10"],
+            "source_file": ["a.xlsx", "a.xlsx", "b.xlsx", "c.csv"],
+            "status": ["superseded", "current", "current", "current"],
+        }
+    )
     arr = acc.arrivals_from_history(hist)
     assert len(arr) == 3
     m = acc.build_matrix(arr, 2023, 2023, as_of="2024-12-31", departments=["SYT", "SNV"])
@@ -180,11 +216,18 @@ def test_arrivals_from_history_one_per_source_file():
 
 
 def test_a_file_with_several_years_delivers_each_of_them():
-    sub = pd.DataFrame({"source_file": ["SYT_2023_FY.xlsx"], "department": ["SYT"], "year": ["2023"],
-                        "years": ["2022;2023"], "periods": ["FY"], "submission_date": ["2023-11-20"],
-                        "status": ["accepted"]})
-    m = acc.build_matrix(acc._normalise_submissions(sub, "s"), 2022, 2023, as_of="2024-01-01",
-                         departments=["SYT"])
+    sub = pd.DataFrame(
+        {
+            "source_file": ["SYT_2023_FY.xlsx"],
+            "department": ["SYT"],
+            "year": ["2023"],
+            "years": ["2022;2023"],
+            "periods": ["FY"],
+            "submission_date": ["2023-11-20"],
+            "status": ["accepted"],
+        }
+    )
+    m = acc.build_matrix(acc._normalise_submissions(sub, "s"), 2022, 2023, as_of="2024-01-01", departments=["SYT"])
     # the 2022 figures first arrived with the 2023 report: late, by 361 days (25/11/2022 → 20/11/2023)
     c = _cell(m, "SYT", 2022, "FY")
     assert (c["status"], c["days_late"]) == ("late", (D(2023, 11, 20) - D(2022, 11, 25)).days + 1)
@@ -231,8 +274,7 @@ def test_plan_matches_plan_123_section_iv():
     assert di.loc["SGDDT", "lead"] == ["M5.C1", "M5.C2a", "M5.C2b", "M5.C3"]
     assert di.loc["SGDDT", "co"] == ["M5.C4"]
     assert di.loc["CA", "lead"] == ["M3.C3"]
-    assert di.loc["SNV", "lead"] == ["M1.C1", "M2.C1", "M2.C2", "M3.C2a", "M3.C2b", "M3.C4",
-                                     "M5.C4", "M6.C1", "M6.C2"]
+    assert di.loc["SNV", "lead"] == ["M1.C1", "M2.C1", "M2.C2", "M3.C2a", "M3.C2b", "M3.C4", "M5.C4", "M6.C1", "M6.C2"]
     assert "M3.C2a" in di.loc["SVHTTDL", "co"]
     assert di.loc["BDBP"].tolist() == [[], [], []]
 
@@ -241,12 +283,19 @@ def test_bad_submission_date_names_file_row_and_column(tmp_path):
     proc = tmp_path / "processed"
     proc.mkdir()
     (proc / "submissions.csv").write_text(
-        "department,year,period,submission_date,status\n"
-        "SNV,2024,FY,2024-11-20,ok\n"
-        "SYT,2024,FY,28/11/2024,ok\n", encoding="utf-8")
+        "department,year,period,submission_date,status\nSNV,2024,FY,2024-11-20,ok\nSYT,2024,FY,28/11/2024,ok\n",
+        encoding="utf-8",
+    )
     with pytest.raises(ValueError, match=r"submissions\.csv: row 2, column 'submission_date': '28/11/2024'"):
         acc.load_arrivals(tmp_path)
-    hist = pd.DataFrame({"department": ["SNV"], "year": ["2024"], "period": ["FY"],
-                         "source_file": ["a.xlsx"], "submission_date": ["soon"]})
+    hist = pd.DataFrame(
+        {
+            "department": ["SNV"],
+            "year": ["2024"],
+            "period": ["FY"],
+            "source_file": ["a.xlsx"],
+            "submission_date": ["soon"],
+        }
+    )
     with pytest.raises(ValueError, match=r"history\.csv: row 1, column 'submission_date'"):
         acc.arrivals_from_history(hist)

@@ -1,5 +1,6 @@
 """The analysts' API (me_utils.api) on the demo data: numbers read back against the processed
 observations and independent computations (statsmodels, closed-form growth rates)."""
+
 from __future__ import annotations
 
 import math
@@ -18,7 +19,9 @@ K = 5
 
 @pytest.fixture(scope="module")
 def root(tmp_path_factory):
-    from me_utils import build, demo, evidence
+    from me_utils.build import pipeline as build
+    from me_utils.demo import generate as demo
+    from me_utils.evidence import base as evidence
 
     r = tmp_path_factory.mktemp("api") / "demo"
     demo.generate(r, SEED)
@@ -117,8 +120,9 @@ def test_gbv_figures_pass_the_disclosure_gate(root, obs):
             if n_hid / len(ser) > 0.5 or n_shown < 3:  # mostly hidden: the whole row is withheld
                 n_withheld += 1
                 assert r["suppressed"] and r["status_headline"] == "suppressed"
-                assert all(math.isnan(r[c]) for c in ("latest_value", "ci_low", "ci_high", "prob_reach_2025",
-                                                      "proj_2025"))
+                assert all(
+                    math.isnan(r[c]) for c in ("latest_value", "ci_low", "ci_high", "prob_reach_2025", "proj_2025")
+                )
             else:  # the trend rests on the shown years only; a latest value is a shown figure
                 assert r["n_points"] == n_shown
                 if np.isfinite(r["latest_value"]):
@@ -129,7 +133,7 @@ def test_gbv_figures_pass_the_disclosure_gate(root, obs):
 
 def test_scorecard_is_numeric_and_hides_nothing_the_gate_hides(root):
     from me_utils import api
-    from me_utils.assess import STATUS_LABELS
+    from me_utils.analysis.assess import STATUS_LABELS
 
     for unit in ("SL", "SC", "Mộc Châu"):
         s = api.scorecard(unit, data_root=root)
@@ -141,19 +145,25 @@ def test_scorecard_is_numeric_and_hides_nothing_the_gate_hides(root):
         p = s[["prob_reach_2025", "prob_reach_2030"]].to_numpy()
         assert np.all((p[np.isfinite(p)] >= 0) & (p[np.isfinite(p)] <= 1))
         code = api.unit_code(unit)
-        from me_utils import evidence
+        from me_utils.evidence import base as evidence
 
         stored = evidence.load_evidence(root).assessments
-        card_enum = dict(zip(stored.loc[stored.unit_code == code, "indicator_code"],
-                             stored.loc[stored.unit_code == code, "enumeration"].astype(bool)))
+        card_enum = dict(
+            zip(
+                stored.loc[stored.unit_code == code, "indicator_code"],
+                stored.loc[stored.unit_code == code, "enumeration"].astype(bool),
+            )
+        )
         for r in s[(s["n_points"] > 0) & ~s["suppressed"]].itertuples():
             ser = api.series(r.indicator_code, code, data_root=root)
             ser = ser[~ser.suppressed]
             last = ser[(ser.year == r.latest_year)].iloc[-1]
             assert last.value == pytest.approx(r.latest_value)
             if not card_enum.get(r.indicator_code, False):  # complete counts carry no interval in the scorecard
-                assert (r.ci_low, r.ci_high) == (pytest.approx(last.ci_low, nan_ok=True),
-                                                 pytest.approx(last.ci_high, nan_ok=True))
+                assert (r.ci_low, r.ci_high) == (
+                    pytest.approx(last.ci_low, nan_ok=True),
+                    pytest.approx(last.ci_high, nan_ok=True),
+                )
             if r.gbv_derived and np.isfinite(r.ci_low):
                 assert last.numerator >= K or last.numerator == 0
                 assert last.denominator - last.numerator >= K or last.denominator == last.numerator
@@ -187,7 +197,8 @@ def test_explain_residuals_equal_observed_minus_fitted(root):
     independently); for a linear trend (M3.C1, SL) the fit is refitted with statsmodels OLS."""
     import statsmodels.api as sm
 
-    from me_utils import api, evidence
+    from me_utils import api
+    from me_utils.evidence import base as evidence
 
     ev = evidence.load_evidence(root)
     e = api.explain("M2.C1", "SL", data_root=root)
@@ -244,7 +255,8 @@ def test_explain_methods_metrics_and_sentences(root):
 
 
 def test_explain_statuses_match_the_scorecard_for_every_indicator(root):
-    from me_utils import api, evidence
+    from me_utils import api
+    from me_utils.evidence import base as evidence
 
     stored = evidence.load_evidence(root).assessments.set_index(["unit_code", "indicator_code"])
     for unit in ("SL", "SC"):
@@ -262,7 +274,7 @@ def test_explain_statuses_match_the_scorecard_for_every_indicator(root):
             assert e.summary["status_headline"] == r.status_headline
             assert e.summary["summary_category"] == r.summary_category
             assert e.summary["n_points"] == r.n_points
-            assert (e.summary["prob_reach_2025"] == pytest.approx(r.prob_reach_2025, nan_ok=True))
+            assert e.summary["prob_reach_2025"] == pytest.approx(r.prob_reach_2025, nan_ok=True)
             for w in e.why:
                 first = next(ch for ch in w if ch.isalnum())
                 assert (first.isdigit() or first.isupper()) and w.endswith("."), w
@@ -331,7 +343,7 @@ def test_plot_series_draws_shown_points_and_targets(root):
 
 def test_plot_series_leaves_the_backend_alone(root):
     code = (
-        "import me_utils.style\n"  # whatever importing the package does, set the backend after it
+        "import me_utils.core.style\n"  # whatever importing the package does, set the backend after it
         "import matplotlib; matplotlib.use('svg'); import matplotlib.pyplot as plt\n"
         "import me_utils.api as me\n"
         f"me.plot_series('M1.C1', 'SL', data_root={str(root)!r})\n"
@@ -344,7 +356,9 @@ def test_plot_series_leaves_the_backend_alone(root):
 
 def test_demo_fallback_outside_notebook_start(root, tmp_path, monkeypatch, capsys):
     """data_root=None with no real build: the demo data, with a one-line illustrative notice."""
-    from me_utils import api, notebook, paths
+    from me_utils import api
+    from me_utils.core import paths
+    from me_utils.reports import notebook
 
     proj = tmp_path / "proj"
     shutil.copytree(paths.reference_dir(), proj / "data" / "reference")

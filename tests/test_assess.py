@@ -4,6 +4,7 @@ edge cases, and property tests.
 Expected numbers are computed in the tests from the published formulas (or copied from the
 reference worked example), not from the code under test.
 """
+
 import math
 
 import numpy as np
@@ -11,8 +12,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from me_utils.assess import (STATUS_RANK, AssessSettings, assess_escap, assess_series, assess_statcan,
-                             assess_unsd, gap_to_target, meets)
+from me_utils.analysis.assess import (
+    STATUS_RANK,
+    AssessSettings,
+    assess_escap,
+    assess_series,
+    assess_statcan,
+    assess_unsd,
+    gap_to_target,
+    meets,
+)
 
 # ------------------------------------------------------------------ worked example (§2.5, §6)
 # Base 2021 = 20, latest 2024 = 24, target 30 by 2025, increase desired.
@@ -122,11 +131,25 @@ def test_no_observations_is_no_data():
 
 def test_gaps_use_actual_year_differences():
     full = assess_unsd(2021, 20, 2024, 24, 30, 2025, "increase")
-    a = assess_series([2021, 2022, 2024], [20, 21, 24], direction="increase", kind="proportion", scale=100,
-                      target_2025=30, fit_model=False)
+    a = assess_series(
+        [2021, 2022, 2024],
+        [20, 21, 24],
+        direction="increase",
+        kind="proportion",
+        scale=100,
+        target_2025=30,
+        fit_model=False,
+    )
     assert a.results["unsd"].metric == pytest.approx(full.metric)
-    b = assess_series([2021, 2022, 2023], [20, 22, 24], direction="increase", kind="proportion", scale=100,
-                      target_2025=30, fit_model=False)
+    b = assess_series(
+        [2021, 2022, 2023],
+        [20, 22, 24],
+        direction="increase",
+        kind="proportion",
+        scale=100,
+        target_2025=30,
+        fit_model=False,
+    )
     g = (24 / 20) ** 0.5 - 1
     assert b.results["unsd"].metric == pytest.approx((24 * (1 + g) ** 2 - 20) / 10)
 
@@ -138,15 +161,31 @@ def test_zero_values_never_enter_a_logarithm():
     # zero base: the growth rate is undefined — "not computable", never a 0.001 stand-in
     assert u.status == s.status == "not_computable" and math.isnan(s.metric)
     # issue 13's example: 0, 0, 0, 10 % against 30 % was "on track" by UNSD and StatCan
-    a = assess_series(np.arange(2021, 2025), [0, 0, 0, 10], direction="increase", kind="proportion", scale=100,
-                      target_2025=30, numerators=[0, 0, 0, 10], denominators=[100] * 4)
+    a = assess_series(
+        np.arange(2021, 2025),
+        [0, 0, 0, 10],
+        direction="increase",
+        kind="proportion",
+        scale=100,
+        target_2025=30,
+        numerators=[0, 0, 0, 10],
+        denominators=[100] * 4,
+    )
     assert a.statuses["unsd"] == a.statuses["statcan"] == "not_computable"
     # Decrease towards a zero target: CAGR_T = (0/10)^(1/4) − 1 = −1 is well defined, no substitute
     s2 = assess_statcan(2021, 10, 2024, 4, 0, 2025, "decrease")
     g = (4 / 10) ** (1 / 3) - 1
     assert s2.metric == pytest.approx(-g / 1.0) and s2.status == "limited_progress" and not s2.warnings
-    z = assess_series(np.arange(2021, 2025), [0, 0, 0, 0], direction="increase", kind="proportion", scale=100,
-                      target_2025=10, numerators=[0, 0, 0, 0], denominators=[50, 50, 50, 50])
+    z = assess_series(
+        np.arange(2021, 2025),
+        [0, 0, 0, 0],
+        direction="increase",
+        kind="proportion",
+        scale=100,
+        target_2025=10,
+        numerators=[0, 0, 0, 0],
+        denominators=[50, 50, 50, 50],
+    )
     assert z.fit is not None and 0.001 <= z.prob_reach[2025] <= 0.999
 
 
@@ -173,14 +212,29 @@ def test_cap_sex_ratio():
 
 def test_strict_comparator():
     assert meets(30, 30, "decrease") and not meets(30, 30, "decrease", "<")
-    a = assess_series([2021, 2024], [35, 30], direction="decrease", kind="proportion", scale=100,
-                      target_2025=30, comparators={2025: "<"}, fit_model=False)
+    a = assess_series(
+        [2021, 2024],
+        [35, 30],
+        direction="decrease",
+        kind="proportion",
+        scale=100,
+        target_2025=30,
+        comparators={2025: "<"},
+        fit_model=False,
+    )
     assert a.summary != "achieved"
 
 
 def test_term_indicator_refuses_trend():
-    a = assess_series([2021, 2022, 2023, 2024], [30, 30, 30, 30], direction="increase", kind="proportion",
-                      scale=100, target_2025=35, periodicity="term")
+    a = assess_series(
+        [2021, 2022, 2023, 2024],
+        [30, 30, 30, 30],
+        direction="increase",
+        kind="proportion",
+        scale=100,
+        target_2025=35,
+        periodicity="term",
+    )
     assert set(a.statuses.values()) == {"term_indicator"} and a.fit is None
     assert "term_no_trend" in a.notes and a.summary == "behind" and not a.projection
 
@@ -193,8 +247,15 @@ def test_binary_indicator():
 
 
 def test_probability_uses_observed_value_for_observed_year():
-    a = assess_series(np.arange(2021, 2026), [20, 22, 24, 27, 29], direction="increase", kind="proportion",
-                      scale=100, target_2025=30, target_2030=40)
+    a = assess_series(
+        np.arange(2021, 2026),
+        [20, 22, 24, 27, 29],
+        direction="increase",
+        kind="proportion",
+        scale=100,
+        target_2025=30,
+        target_2030=40,
+    )
     # 2025 is observed: the figure answers it, no probability (never an exact 0 or 1)
     assert math.isnan(a.prob_reach[2025]) and 0 < a.prob_reach[2030] < 1
 
@@ -218,8 +279,9 @@ def series(draw):
 
 
 def _statuses(years, vals, target, direction, scale=100.0):
-    a = assess_series(years, vals, direction=direction, kind="proportion", scale=scale, target_2025=target,
-                      fit_model=False)
+    a = assess_series(
+        years, vals, direction=direction, kind="proportion", scale=scale, target_2025=target, fit_model=False
+    )
     return a.statuses
 
 
@@ -271,8 +333,9 @@ def test_mirrored_series_by_reciprocal_cagr_methods(s):
     years, vals, target = s
     k = 1000.0
     a = assess_series(years, vals, direction="increase", kind="ratio", scale=1, target_2025=target, fit_model=False)
-    b = assess_series(years, k / vals, direction="decrease", kind="ratio", scale=1, target_2025=k / target,
-                      fit_model=False)
+    b = assess_series(
+        years, k / vals, direction="decrease", kind="ratio", scale=1, target_2025=k / target, fit_model=False
+    )
     for m in ("unsd", "statcan"):
         assert (a.statuses[m] == "achieved") == (b.statuses[m] == "achieved")
     ra, rb = a.results["statcan"], b.results["statcan"]
@@ -300,18 +363,21 @@ def test_rescaling_units_changes_no_status(s, direction, k):
 def test_escap_latest_beyond_target_is_maintain_even_if_projection_dips():
     # reach 100 %: 100, 100, 95, 100 — the weighted projection dips below 100 but the latest
     # value meets the target: MAINTAIN (escap-method §4, "value already beyond target").
-    r = assess_escap([2021, 2022, 2023, 2024], [100, 100, 95, 100], 100, 2025, "reach", base_year=2021,
-                     bounds=(0, 100))
+    r = assess_escap([2021, 2022, 2023, 2024], [100, 100, 95, 100], 100, 2025, "reach", base_year=2021, bounds=(0, 100))
     assert r.details["projected"] < 100 and r.status == "maintain"
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    st.lists(st.tuples(st.integers(2019, 2026),
-                       st.one_of(st.just(float("nan")), st.floats(0, 100)),
-                       st.one_of(st.just(float("nan")), st.integers(0, 60).map(float)),
-                       st.one_of(st.just(float("nan")), st.integers(0, 60).map(float))),
-             max_size=7),
+    st.lists(
+        st.tuples(
+            st.integers(2019, 2026),
+            st.one_of(st.just(float("nan")), st.floats(0, 100)),
+            st.one_of(st.just(float("nan")), st.integers(0, 60).map(float)),
+            st.one_of(st.just(float("nan")), st.integers(0, 60).map(float)),
+        ),
+        max_size=7,
+    ),
     st.sampled_from(["proportion", "rate", "ratio", "count", "binary"]),
     st.sampled_from(["increase", "decrease", "reach", "cap"]),
     st.one_of(st.none(), st.floats(0, 100)),
@@ -320,12 +386,21 @@ def test_escap_latest_beyond_target_is_maintain_even_if_projection_dips():
 def test_messy_series_always_give_an_answer(rows, kind, direction, target, periodicity):
     """Gaps, duplicates, NaN, zeros, numerators above denominators: an answer, never a crash."""
     years = [r[0] for r in rows]
-    a = assess_series(years, [r[1] for r in rows], direction=direction, kind=kind, scale=100.0,
-                      target_2025=target, target_2030=target, numerators=[r[2] for r in rows],
-                      denominators=[r[3] for r in rows], periodicity=periodicity)
+    a = assess_series(
+        years,
+        [r[1] for r in rows],
+        direction=direction,
+        kind=kind,
+        scale=100.0,
+        target_2025=target,
+        target_2030=target,
+        numerators=[r[2] for r in rows],
+        denominators=[r[3] for r in rows],
+        periodicity=periodicity,
+    )
     assert a.summary in ("achieved", "on_track", "behind", "no_data")
     for p in a.prob_reach.values():
         assert math.isnan(p) or 0.0 <= p <= 1.0
-    for fit, lo, hi in a.projection.values():
+    for fit, lo, _hi in a.projection.values():
         if not math.isnan(lo):
             assert lo <= fit + 1e-6 or math.isnan(fit)

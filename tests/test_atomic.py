@@ -1,4 +1,5 @@
 """Atomic writes leave either the old file or the complete new one, never a temp file."""
+
 from __future__ import annotations
 
 import os
@@ -6,7 +7,7 @@ import stat
 
 import pytest
 
-from me_utils.atomic import atomic_path, atomic_write_text
+from me_utils.core.atomic import atomic_path, atomic_write_text
 
 
 def test_write_replaces_and_is_world_readable(tmp_path):

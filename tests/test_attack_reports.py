@@ -4,7 +4,7 @@ The reports are rendered for the demo data (province SL and the district Sốp C
 targets scorecard, the GBV page, the phase-end review and its scorecard.xlsx); every figure a
 reader can see of a GBV-derived indicator is parsed from the HTML and xlsx files alone
 (values, 95% Wilson intervals — which imply the count and the denominator —, numerator and
-denominator columns, the returnee table); :func:`me_utils.leakscan.attack` builds the linear
+denominator columns, the returnee table); :func:`me_utils.render.leakscan.attack` builds the linear
 system (province = Σ districts, FY = H1 + H2, denominator = numerator + rest, M3.C2a and G.1
 share their denominator) and asks ``scipy.optimize.linprog`` for the range of every count that
 is truly 1–4 (ground truth: the built observations). A range narrower than 1 is a leak.
@@ -16,6 +16,7 @@ is truly 1–4 (ground truth: the built observations). A range narrower than 1 i
   it and dropped into the gated set — the attacker finds the leak the reviewer saw before the
   gate existed ("0,0–65,8" = 0 of 2).
 """
+
 from __future__ import annotations
 
 import shutil
@@ -26,15 +27,17 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from me_utils import gate
-from me_utils import leakscan as L
+from me_utils.analysis import gate
+from me_utils.render import leakscan as L
 
 pytestmark = pytest.mark.slow
 UNITS = "SL,SC"
 
 
 def _cli(*args, env=None):
-    res = subprocess.run([sys.executable, "-m", "me_utils.cli", *args], capture_output=True, text=True, env=env, check=False)
+    res = subprocess.run(
+        [sys.executable, "-m", "me_utils.cli", *args], capture_output=True, text=True, env=env, check=False
+    )
     assert res.returncode == 0, res.stdout[-2000:] + res.stderr[-2000:]
     return res
 
@@ -43,7 +46,7 @@ def _cli(*args, env=None):
 def sets(tmp_path_factory):
     import os
 
-    from me_utils.evidence import compute_evidence, write_evidence
+    from me_utils.evidence.base import compute_evidence, write_evidence
 
     base = tmp_path_factory.mktemp("attack")
     env = dict(os.environ)
@@ -56,10 +59,36 @@ def sets(tmp_path_factory):
     shutil.copytree(root, uroot)
     write_evidence(compute_evidence(uroot, gate_figures=False), uroot)
     cur, gated = base / "reports_ungated", base / "reports_gated"
-    _cli("report", "--data-root", str(uroot), "--units", "SC", "--topics", "scorecard", "--reports", str(cur),
-         "--no-progress", "--jobs", "2", env=env)
-    _cli("report", "--data-root", str(root), "--units", UNITS, "--topics", "scorecard,gbv,phase_end_review",
-         "--reports", str(gated), "--no-progress", "--jobs", "2", env=env)
+    _cli(
+        "report",
+        "--data-root",
+        str(uroot),
+        "--units",
+        "SC",
+        "--topics",
+        "scorecard",
+        "--reports",
+        str(cur),
+        "--no-progress",
+        "--jobs",
+        "2",
+        env=env,
+    )
+    _cli(
+        "report",
+        "--data-root",
+        str(root),
+        "--units",
+        UNITS,
+        "--topics",
+        "scorecard,gbv,phase_end_review",
+        "--reports",
+        str(gated),
+        "--no-progress",
+        "--jobs",
+        "2",
+        env=env,
+    )
     truth = obs[gate.is_gbv_derived(obs["indicator_code"])]
     return {"current": cur, "gated": gated, "targets": L.sensitive_cells(truth), "base": base}
 
@@ -90,8 +119,9 @@ def test_gated_reports_withstand_attack(sets):
 def test_negative_control_one_ungated_report(sets):
     mixed = sets["base"] / "reports_mixed"
     shutil.copytree(sets["gated"], mixed)
-    shutil.copy(sets["current"] / "vi" / "SC" / "10_targets_scorecard.html",
-                mixed / "vi" / "SC" / "10_targets_scorecard.html")
+    shutil.copy(
+        sets["current"] / "vi" / "SC" / "10_targets_scorecard.html", mixed / "vi" / "SC" / "10_targets_scorecard.html"
+    )
     res = L.attack(L.parse_reports(mixed), sets["targets"])
     det = res[res["determined"]]
     assert len(det) >= 10

@@ -5,6 +5,7 @@ notebooks for the province on illustrative demo data built into a temp folder). 
 must show no console error, make no request leaving the machine, and decode every image;
 screenshots are kept under tests/artifacts/ (git-ignored) for review.
 """
+
 from __future__ import annotations
 
 import json
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from me_utils import paths
+from me_utils.core import paths
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -26,7 +27,7 @@ ARTIFACTS = HERE / "artifacts"
 
 def _chromium():
     try:
-        from me_utils.pdf import find_chromium
+        from me_utils.render.pdf import find_chromium
 
         return find_chromium()
     except FileNotFoundError:
@@ -37,8 +38,9 @@ requires_chromium = pytest.mark.skipif(_chromium() is None, reason="chromium not
 
 
 def _me(*args, timeout=900):
-    return subprocess.run([sys.executable, "-m", "me_utils.cli", *args], capture_output=True, text=True,
-                          timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "me_utils.cli", *args], capture_output=True, text=True, timeout=timeout
+    )
 
 
 @pytest.fixture(scope="module")
@@ -47,10 +49,24 @@ def rendered(tmp_path_factory):
     data = base / "fixture_data"
     (data / "processed").mkdir(parents=True)
     (data / "processed" / "manifest.json").write_text(
-        json.dumps({"illustrative": True, "manifest_hash": "0" * 64, "inputs": []}), encoding="utf-8")
+        json.dumps({"illustrative": True, "manifest_hash": "0" * 64, "inputs": []}), encoding="utf-8"
+    )
     fixture_reports = base / "fixture_reports"
-    proc = _me("report", "--data-root", str(data), "--notebooks", str(FIXTURES), "--reports", str(fixture_reports),
-               "--units", "SL,MC", "-p", "alpha.fail_unit=MC", "--no-progress", "--pdf")
+    proc = _me(
+        "report",
+        "--data-root",
+        str(data),
+        "--notebooks",
+        str(FIXTURES),
+        "--reports",
+        str(fixture_reports),
+        "--units",
+        "SL,MC",
+        "-p",
+        "alpha.fail_unit=MC",
+        "--no-progress",
+        "--pdf",
+    )
     assert proc.returncode == 1, proc.stderr  # MC fails on purpose: the index must list it
     real_reports, real_proc = None, None
     notebooks = sorted((paths.project_root() / "notebooks").glob("*.ipynb"))
@@ -60,8 +76,9 @@ def rendered(tmp_path_factory):
             p = _me(*step)
             assert p.returncode == 0, (step, p.stdout[-2000:], p.stderr[-2000:])
         real_reports = base / "real_reports"
-        real_proc = _me("report", "--data-root", str(demo), "--reports", str(real_reports), "--units", "SL",
-                        "--no-progress")
+        real_proc = _me(
+            "report", "--data-root", str(demo), "--reports", str(real_reports), "--units", "SL", "--no-progress"
+        )
         assert real_proc.returncode in (0, 1), real_proc.stderr[-4000:]
     return fixture_reports, real_reports, real_proc
 
@@ -76,7 +93,7 @@ def test_real_reports_all_succeed(rendered):
 
 @requires_chromium
 def test_pages_open_offline_without_errors(rendered):
-    from me_utils.browser import check_pages
+    from me_utils.render.browser import check_pages
 
     pages = []
     for reports in rendered[:2]:
@@ -122,12 +139,15 @@ def test_pdf_printed_for_each_report(rendered):
 @requires_chromium
 def test_checker_catches_network_requests_and_broken_images(tmp_path):
     """The checker itself can fail: a page loading a remote script and image is flagged."""
-    from me_utils.browser import check_pages
+    from me_utils.render.browser import check_pages
 
     page = tmp_path / "bad.html"
-    page.write_text('<!DOCTYPE html><html><body><script src="http://192.0.2.1/x.js"></script>'
-                    '<img src="http://192.0.2.1/y.png"><img src="missing.png">'
-                    "<script>console.error('boom')</script></body></html>", encoding="utf-8")
+    page.write_text(
+        '<!DOCTYPE html><html><body><script src="http://192.0.2.1/x.js"></script>'
+        '<img src="http://192.0.2.1/y.png"><img src="missing.png">'
+        "<script>console.error('boom')</script></body></html>",
+        encoding="utf-8",
+    )
     (c,) = check_pages([page])
     assert "http://192.0.2.1/x.js" in c.external_requests and "http://192.0.2.1/y.png" in c.external_requests
     assert len(c.broken_images) == 2 and "boom" in " ".join(c.console_errors)

@@ -1,4 +1,5 @@
 """Tests of ``me build``: provenance, supersession, determinism, atomic swap, rejection."""
+
 from __future__ import annotations
 
 import csv
@@ -11,7 +12,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from me_utils import build, dataset
+from me_utils.build import dataset
+from me_utils.build import pipeline as build
 
 CORPUS = Path(__file__).parent / "bad_inputs" / "files"
 HEADER = ["Mã chỉ tiêu", "Đơn vị", "Năm", "Kỳ báo cáo", "Giới tính", "Giá trị", "Tử số", "Mẫu số", "Ghi chú"]
@@ -38,8 +40,11 @@ def _csv(path: Path, text: str, encoding="utf-8"):
 
 
 def _hashes(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture()
@@ -48,22 +53,34 @@ def root(tmp_path) -> Path:
     raw = r / "raw"
     sub = raw / "submissions" / "2024"
     # First SNV file: M1.C1 = 30 (wrong), superseded by the _r2 file sent later.
-    _xlsx(sub / "SNV_2024_FY.xlsx", [
-        ["M1.C1", "Tỉnh Sơn La", 2024, "Năm", "Tổng", "30%", None, None, ""],
-        ["M2.C1", "SL", 2024, "Năm", "Nữ", "27,5", None, None, "ghi chú"],
-    ], date="20/11/2024")
-    _xlsx(sub / "SNV_2024_FY_r2.xlsx", [
-        ["M1.C1", "Tỉnh Sơn La", 2024, "Năm", "Tổng", "35,38%", 23, 65, "sửa"],
-    ], date="02/12/2024")
+    _xlsx(
+        sub / "SNV_2024_FY.xlsx",
+        [
+            ["M1.C1", "Tỉnh Sơn La", 2024, "Năm", "Tổng", "30%", None, None, ""],
+            ["M2.C1", "SL", 2024, "Năm", "Nữ", "27,5", None, None, "ghi chú"],
+        ],
+        date="20/11/2024",
+    )
+    _xlsx(
+        sub / "SNV_2024_FY_r2.xlsx",
+        [
+            ["M1.C1", "Tỉnh Sơn La", 2024, "Năm", "Tổng", "35,38%", 23, 65, "sửa"],
+        ],
+        date="02/12/2024",
+    )
     # SYT half-year report, semicolon csv, sent on the deadline day itself (late by one day).
-    _csv(sub / "SYT_2024_H1.csv",
-         "Cơ quan báo cáo;Sở Y tế\nNgày gửi;20/05/2024\n"
-         "Mã chỉ tiêu;Đơn vị;Năm;Kỳ báo cáo;Giá trị;Tử số;Mẫu số\n"
-         "M4.C1;Tỉnh Sơn La;2024;6 tháng;112,5;;\n")
+    _csv(
+        sub / "SYT_2024_H1.csv",
+        "Cơ quan báo cáo;Sở Y tế\nNgày gửi;20/05/2024\n"
+        "Mã chỉ tiêu;Đơn vị;Năm;Kỳ báo cáo;Giá trị;Tử số;Mẫu số\n"
+        "M4.C1;Tỉnh Sơn La;2024;6 tháng;112,5;;\n",
+    )
     # Non-submission inputs.
-    _csv(raw / "trafficking" / "returnees.csv",
-         "year,unit_code,agency,returnees_detected,returnees_in_need,returnees_supported,data_status\n"
-         "2024,SL,CA,10,8,6,illustrative\n")
+    _csv(
+        raw / "trafficking" / "returnees.csv",
+        "year,unit_code,agency,returnees_detected,returnees_in_need,returnees_supported,data_status\n"
+        "2024,SL,CA,10,8,6,illustrative\n",
+    )
     _csv(raw / "README.txt", "dữ liệu minh họa\n")
     (raw / "ILLUSTRATIVE").write_text("")
     return r
@@ -76,16 +93,20 @@ def test_build_outputs_follow_the_contract(root):
     proc = root / "processed"
     obs = dataset.load_observations(root)
     assert list(obs.columns) == dataset.OBS_COLUMNS
-    got = {(r.indicator_code, r.unit_code, r.year, r.period, r.sex): (r.value, r.source_file)
-           for r in obs.itertuples()}
+    got = {(r.indicator_code, r.unit_code, r.year, r.period, r.sex): (r.value, r.source_file) for r in obs.itertuples()}
     assert got == {
         ("M1.C1", "SL", 2024, "FY", "T"): (35.38, "submissions/2024/SNV_2024_FY_r2.xlsx"),
         ("M2.C1", "SL", 2024, "FY", "F"): (27.5, "submissions/2024/SNV_2024_FY.xlsx"),
         ("M4.C1", "SL", 2024, "H1", "T"): (112.5, "submissions/2024/SYT_2024_H1.csv"),
     }
     m1 = obs[obs["indicator_code"] == "M1.C1"].iloc[0]
-    assert (m1["numerator"], m1["denominator"], m1["department"], m1["source_sheet"], m1["source_row"]) == \
-        (23.0, 65.0, "SNV", "Báo cáo", 6)
+    assert (m1["numerator"], m1["denominator"], m1["department"], m1["source_sheet"], m1["source_row"]) == (
+        23.0,
+        65.0,
+        "SNV",
+        "Báo cáo",
+        6,
+    )
     assert str(m1["submission_date"].date()) == "2024-12-02"
     hist = dataset.load_observations(root, history=True)
     assert len(hist) == 4
@@ -101,14 +122,18 @@ def test_build_outputs_follow_the_contract(root):
     assert kinds["README.txt"] == "other"
     entry = next(e for e in man["inputs"] if e["path"].endswith("SYT_2024_H1.csv"))
     assert (entry["department"], entry["submission_date"]) == ("SYT", "2024-05-20")
-    expected_hash = hashlib.sha256(json.dumps(sorted(man["inputs"], key=lambda e: e["path"]), sort_keys=True,
-                                              ensure_ascii=False, separators=(",", ":")).encode()).hexdigest()
+    expected_hash = hashlib.sha256(
+        json.dumps(
+            sorted(man["inputs"], key=lambda e: e["path"]), sort_keys=True, ensure_ascii=False, separators=(",", ":")
+        ).encode()
+    ).hexdigest()
     assert man["manifest_hash"] == expected_hash
     for name, digest in man["outputs"].items():
         assert hashlib.sha256((proc / name).read_bytes()).hexdigest() == digest
     # Non-submission input copied byte for byte.
-    assert (proc / "trafficking" / "returnees.csv").read_bytes() == \
-        (root / "raw" / "trafficking" / "returnees.csv").read_bytes()
+    assert (proc / "trafficking" / "returnees.csv").read_bytes() == (
+        root / "raw" / "trafficking" / "returnees.csv"
+    ).read_bytes()
 
 
 def test_submissions_table_timeliness(root):
@@ -117,11 +142,21 @@ def test_submissions_table_timeliness(root):
     s = s.set_index("source_file")
     syt = s.loc["submissions/2024/SYT_2024_H1.csv"]
     # Sent on 20 May, the deadline day: "trước ngày 20/5" means strictly before → 1 day late.
-    assert (syt["due_date"], syt["days_late"], syt["on_time"], syt["periods"], syt["year"]) == \
-        ("2024-05-20", "1", "False", "H1", "2024")
+    assert (syt["due_date"], syt["days_late"], syt["on_time"], syt["periods"], syt["year"]) == (
+        "2024-05-20",
+        "1",
+        "False",
+        "H1",
+        "2024",
+    )
     snv = s.loc["submissions/2024/SNV_2024_FY.xlsx"]
-    assert (snv["days_late"], snv["on_time"], snv["status"], snv["n_current"], snv["n_superseded"]) == \
-        ("0", "True", "partly_superseded", "1", "1")
+    assert (snv["days_late"], snv["on_time"], snv["status"], snv["n_current"], snv["n_superseded"]) == (
+        "0",
+        "True",
+        "partly_superseded",
+        "1",
+        "1",
+    )
     r2 = s.loc["submissions/2024/SNV_2024_FY_r2.xlsx"]
     assert (r2["revision"], r2["days_late"], r2["status"]) == ("2", "8", "accepted")  # 2 Dec vs 24 Nov
 
@@ -160,8 +195,11 @@ def test_failed_build_leaves_previous_processed_intact(root, capsys):
 def test_write_failure_leaves_previous_processed_intact(root, monkeypatch, capsys):
     build.run_build(root)
     before = _hashes(root / "processed")
-    _xlsx(root / "raw" / "submissions" / "2024" / "CA_2024_FY.xlsx",
-          [["M3.C3", "SL", 2024, "Năm", "Tổng", 60, 6, 10, ""]], dept="Công an tỉnh")
+    _xlsx(
+        root / "raw" / "submissions" / "2024" / "CA_2024_FY.xlsx",
+        [["M3.C3", "SL", 2024, "Năm", "Tổng", 60, 6, 10, ""]],
+        dept="Công an tỉnh",
+    )
 
     def boom(*a, **k):
         raise OSError("disk full (simulated)")
@@ -184,15 +222,18 @@ def test_keep_going_rejects_the_bad_file_only(root):
     f = pd.read_csv(proc / "findings.csv", dtype=str, keep_default_na=False)
     err = f[f["severity"] == "error"]
     assert list(zip(err["file"], err["row"], err["column"], err["code"])) == [
-        ("submissions/2024/STC_2024_FY.xlsx", "9", "Mã chỉ tiêu", "known_indicator")]
+        ("submissions/2024/STC_2024_FY.xlsx", "9", "Mã chỉ tiêu", "known_indicator")
+    ]
     man = json.loads((proc / "manifest.json").read_text(encoding="utf-8"))
     assert man["rejected"] == ["submissions/2024/STC_2024_FY.xlsx"]
 
 
 def test_bad_non_submission_table_is_located(root):
-    _csv(root / "raw" / "trafficking" / "returnees.csv",
-         "year,unit_code,agency,returnees_detected,returnees_in_need,returnees_supported\n"
-         "2024,SL,CA,10,8,6\n2024,SL,XX,10,8,6\n")
+    _csv(
+        root / "raw" / "trafficking" / "returnees.csv",
+        "year,unit_code,agency,returnees_detected,returnees_in_need,returnees_supported\n"
+        "2024,SL,CA,10,8,6\n2024,SL,XX,10,8,6\n",
+    )
     with pytest.raises(build.BuildError) as exc:
         build.run_build(root)
     msgs = [m for m in exc.value.messages if m.severity == "error"]
@@ -209,8 +250,22 @@ def test_findings_and_submissions_csv_columns(root):
     build.run_build(root)
     proc = root / "processed"
     with open(proc / "findings.csv", encoding="utf-8") as fh:
-        assert next(csv.reader(fh)) == ["severity", "code", "file", "sheet", "row", "column", "value", "reason_vi",
-                                        "reason_en", "department", "indicator_code", "unit_code", "year", "period"]
+        assert next(csv.reader(fh)) == [
+            "severity",
+            "code",
+            "file",
+            "sheet",
+            "row",
+            "column",
+            "value",
+            "reason_vi",
+            "reason_en",
+            "department",
+            "indicator_code",
+            "unit_code",
+            "year",
+            "period",
+        ]
     with open(proc / "submissions.csv", encoding="utf-8") as fh:
         header = next(csv.reader(fh))
     assert {"source_file", "department", "year", "periods", "submission_date", "status"} <= set(header)
@@ -218,7 +273,7 @@ def test_findings_and_submissions_csv_columns(root):
 
 def test_accountability_reads_our_submissions_table(root):
     """The accountability module (another helper's) reads submissions.csv as written here."""
-    acc = pytest.importorskip("me_utils.accountability")
+    acc = pytest.importorskip("me_utils.analysis.accountability")
     build.run_build(root)
     arr = acc.load_arrivals(root)
     assert set(zip(arr["department"], arr["year"], arr["period"])) == {("SNV", 2024, "FY"), ("SYT", 2024, "H1")}
@@ -236,15 +291,38 @@ def test_empty_raw_folder_builds_empty_tables(tmp_path):
 def test_gbv_register_errors_do_not_echo_case_values(root):
     # A duplicated case id and a report before the incident: both are located (row, column)
     # but no cell value of the sensitive register is copied into a message (findings.csv).
-    cols = ["case_id", "unit_code", "incident_type", "ipv", "child_sexual_abuse", "early_marriage",
-            "survivor_sex", "survivor_age_group", "survivor_ethnicity", "survivor_disability",
-            "incident_date", "report_date", "svc_health", "svc_psychosocial", "svc_legal",
-            "svc_police_justice", "svc_safe_shelter", "needed_help", "sought_help", "referred",
-            "consent_reporting", "perpetrator_detected", "perpetrator_counselled",
-            "perpetrator_prosecuted", "domestic_violence"]
+    cols = [
+        "case_id",
+        "unit_code",
+        "incident_type",
+        "ipv",
+        "child_sexual_abuse",
+        "early_marriage",
+        "survivor_sex",
+        "survivor_age_group",
+        "survivor_ethnicity",
+        "survivor_disability",
+        "incident_date",
+        "report_date",
+        "svc_health",
+        "svc_psychosocial",
+        "svc_legal",
+        "svc_police_justice",
+        "svc_safe_shelter",
+        "needed_help",
+        "sought_help",
+        "referred",
+        "consent_reporting",
+        "perpetrator_detected",
+        "perpetrator_counselled",
+        "perpetrator_prosecuted",
+        "domestic_violence",
+    ]
     flags = ",".join(["0"] * 13)
-    rows = ["GBV-QN-2024-0001,QN,physical_assault,1,0,0,F,25-59,Thai,0,2024-03-01,2024-03-02," + flags,
-            "GBV-QN-2024-0001,QN,physical_assault,1,0,0,F,25-59,Thai,0,2024-03-05,2024-03-02," + flags]
+    rows = [
+        "GBV-QN-2024-0001,QN,physical_assault,1,0,0,F,25-59,Thai,0,2024-03-01,2024-03-02," + flags,
+        "GBV-QN-2024-0001,QN,physical_assault,1,0,0,F,25-59,Thai,0,2024-03-05,2024-03-02," + flags,
+    ]
     _csv(root / "raw" / "gbv" / "register.csv", ",".join(cols) + "\n" + "\n".join(rows) + "\n")
     with pytest.raises(build.BuildError) as exc:
         build.run_build(root)
@@ -256,21 +334,43 @@ def test_gbv_register_errors_do_not_echo_case_values(root):
 def test_build_checks_the_register_with_the_gbv_rules(root):
     # What the GBV report would refuse, the build refuses: an unknown district code, an
     # impossible date and a case id whose unit differs from unit_code.
-    cols = ["case_id", "unit_code", "incident_type", "ipv", "child_sexual_abuse", "early_marriage",
-            "survivor_sex", "survivor_age_group", "survivor_ethnicity", "survivor_disability",
-            "incident_date", "report_date", "svc_health", "svc_psychosocial", "svc_legal",
-            "svc_police_justice", "svc_safe_shelter", "needed_help", "sought_help", "referred",
-            "consent_reporting", "perpetrator_detected", "perpetrator_counselled",
-            "perpetrator_prosecuted", "domestic_violence"]
+    cols = [
+        "case_id",
+        "unit_code",
+        "incident_type",
+        "ipv",
+        "child_sexual_abuse",
+        "early_marriage",
+        "survivor_sex",
+        "survivor_age_group",
+        "survivor_ethnicity",
+        "survivor_disability",
+        "incident_date",
+        "report_date",
+        "svc_health",
+        "svc_psychosocial",
+        "svc_legal",
+        "svc_police_justice",
+        "svc_safe_shelter",
+        "needed_help",
+        "sought_help",
+        "referred",
+        "consent_reporting",
+        "perpetrator_detected",
+        "perpetrator_counselled",
+        "perpetrator_prosecuted",
+        "domestic_violence",
+    ]
     flags = ",".join(["0"] * 13)
-    rows = ["GBV-QN-2024-0001,XX,physical_assault,1,0,0,F,25-59,Thai,0,2024-03-01,2024-03-02," + flags,
-            "GBV-QN-2024-0002,QN,physical_assault,1,0,0,F,25-59,Thai,0,2024-13-45,2024-03-02," + flags,
-            "GBV-ML-2024-0003,QN,physical_assault,1,0,0,F,25-59,Thai,0,2024-03-01,2024-03-02," + flags]
+    rows = [
+        "GBV-QN-2024-0001,XX,physical_assault,1,0,0,F,25-59,Thai,0,2024-03-01,2024-03-02," + flags,
+        "GBV-QN-2024-0002,QN,physical_assault,1,0,0,F,25-59,Thai,0,2024-13-45,2024-03-02," + flags,
+        "GBV-ML-2024-0003,QN,physical_assault,1,0,0,F,25-59,Thai,0,2024-03-01,2024-03-02," + flags,
+    ]
     _csv(root / "raw" / "gbv" / "register.csv", ",".join(cols) + "\n" + "\n".join(rows) + "\n")
     with pytest.raises(build.BuildError) as exc:
         build.run_build(root)
-    errs = {(m.row, m.column) for m in exc.value.messages
-            if m.file == "gbv/register.csv" and m.severity == "error"}
+    errs = {(m.row, m.column) for m in exc.value.messages if m.file == "gbv/register.csv" and m.severity == "error"}
     assert (2, "unit_code") in errs and (3, "incident_date") in errs and (4, "case_id") in errs
     unit_msg = next(m for m in exc.value.messages if (m.row, m.column) == (2, "unit_code"))
     # no register cell value in any column: a misaligned row moves case ids and dates anywhere

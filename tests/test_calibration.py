@@ -3,6 +3,7 @@
 The full run (5 scenarios × 400 units × 12 series) is recorded in benchmarks/README.md; here a
 few units per scenario check that the machinery works and is not grossly miscalibrated.
 """
+
 from __future__ import annotations
 
 import importlib.util

@@ -4,6 +4,7 @@ Expected values are copied by hand from the reference notes
 (/work/shared/reference/indicators-and-targets.md, indicators-m4-m6.md) and from plan
 123/KH-UBND section IV, not computed from the catalogue.
 """
+
 from __future__ import annotations
 
 import copy
@@ -12,8 +13,8 @@ import unicodedata
 import pytest
 import yaml
 
-from me_utils import catalogue as cat_mod
-from me_utils.catalogue import CatalogueError, cli, load_catalogue
+from me_utils.reference import catalogue as cat_mod
+from me_utils.reference.catalogue import CatalogueError, cli, load_catalogue
 
 
 @pytest.fixture(scope="module")
@@ -24,10 +25,36 @@ def cat():
 # ----------------------------------------------------------------------------- content
 
 CONTRACT_CODES = (
-    ["M1.C1", "M2.C1", "M2.C2", "M2.C3", "M3.C1", "M3.C2a", "M3.C2b", "M3.C3", "M3.C4",
-     "M4.C1", "M4.C2", "M4.C3", "M4.C4", "M5.C1", "M5.C2a", "M5.C2b", "M5.C3", "M5.C4",
-     "M6.C1", "M6.C2", "G.1", "G.2", "L.1", "L.2", "L.3", "L.4"]
-    + [f"TT.{i}" for i in range(1, 6)] + [f"DV.{i}" for i in range(1, 6)]
+    [
+        "M1.C1",
+        "M2.C1",
+        "M2.C2",
+        "M2.C3",
+        "M3.C1",
+        "M3.C2a",
+        "M3.C2b",
+        "M3.C3",
+        "M3.C4",
+        "M4.C1",
+        "M4.C2",
+        "M4.C3",
+        "M4.C4",
+        "M5.C1",
+        "M5.C2a",
+        "M5.C2b",
+        "M5.C3",
+        "M5.C4",
+        "M6.C1",
+        "M6.C2",
+        "G.1",
+        "G.2",
+        "L.1",
+        "L.2",
+        "L.3",
+        "L.4",
+    ]
+    + [f"TT.{i}" for i in range(1, 6)]
+    + [f"DV.{i}" for i in range(1, 6)]
 )
 
 
@@ -177,10 +204,16 @@ def test_verification_flags(cat):
     # Only VERIFIED and VERIFIED-VI (guidance) count as verified.
     for code in ("M1.C1", "M2.C3", "M3.C4", "M6.C1", "G.1", "TT.5", "DV.4"):
         assert cat[code].verified is True, code
-    for code, tag in [("M4.C1", "VERIFIED-VI (news)"), ("M4.C2", "VERIFIED-EN"),
-                      ("M4.C3", "VERIFIED-VI (news)"), ("M4.C4", "UNVERIFIED"),
-                      ("M5.C1", "VERIFIED-VI (news)"), ("M5.C4", "UNVERIFIED"),
-                      ("M6.C2", "UNVERIFIED"), ("L.2", "VERIFIED-EN")]:
+    for code, tag in [
+        ("M4.C1", "VERIFIED-VI (news)"),
+        ("M4.C2", "VERIFIED-EN"),
+        ("M4.C3", "VERIFIED-VI (news)"),
+        ("M4.C4", "UNVERIFIED"),
+        ("M5.C1", "VERIFIED-VI (news)"),
+        ("M5.C4", "UNVERIFIED"),
+        ("M6.C2", "UNVERIFIED"),
+        ("L.2", "VERIFIED-EN"),
+    ]:
         assert cat[code].verified is False and cat[code].verification == tag, code
         assert cat[code].flag("vi").startswith("⚠ chưa kiểm chứng")
         assert tag in cat[code].flag("en")
@@ -213,10 +246,29 @@ def test_names_have_vietnamese_diacritics_in_nfc(cat):
 def test_frame_has_one_row_per_indicator_and_contract_columns(cat):
     df = cat.frame()
     assert len(df) == len(CONTRACT_CODES) and df["code"].is_unique
-    for col in ("code", "name_vi", "name_en", "framework", "objective", "unit", "kind", "scale",
-                "direction", "baseline_value", "target_2025", "target_2030",
-                "applied_target_2025", "applied_target_2030", "target_basis", "department",
-                "co_departments", "periodicity", "source", "verified", "verification"):
+    for col in (
+        "code",
+        "name_vi",
+        "name_en",
+        "framework",
+        "objective",
+        "unit",
+        "kind",
+        "scale",
+        "direction",
+        "baseline_value",
+        "target_2025",
+        "target_2030",
+        "applied_target_2025",
+        "applied_target_2030",
+        "target_basis",
+        "department",
+        "co_departments",
+        "periodicity",
+        "source",
+        "verified",
+        "verification",
+    ):
         assert col in df.columns, col
     row = df.set_index("code").loc["M3.C3"]
     assert row["co_departments"] == "" and row["target_2030"] == 100.0
@@ -225,21 +277,36 @@ def test_frame_has_one_row_per_indicator_and_contract_columns(cat):
 
 # ----------------------------------------------------------------------------- broken files
 
+
 def _good_entry(**kw):
     e = {
-        "code": "X.1", "name_vi": "Tỷ lệ thử", "name_en": "Test share", "framework": "28/NQ-CP",
-        "objective": "M1", "unit": "%", "kind": "proportion", "scale": 100,
-        "direction": "increase", "target_2025": 50, "target_2030": 60, "department": "SNV",
-        "periodicity": "annual", "source": {"document": "Test doc", "url": ""},
-        "verified": True, "verification": "VERIFIED",
+        "code": "X.1",
+        "name_vi": "Tỷ lệ thử",
+        "name_en": "Test share",
+        "framework": "28/NQ-CP",
+        "objective": "M1",
+        "unit": "%",
+        "kind": "proportion",
+        "scale": 100,
+        "direction": "increase",
+        "target_2025": 50,
+        "target_2030": 60,
+        "department": "SNV",
+        "periodicity": "annual",
+        "source": {"document": "Test doc", "url": ""},
+        "verified": True,
+        "verification": "VERIFIED",
     }
     e.update(kw)
     return e
 
 
 def _write(tmp_path, entries, name="indicators.yaml", **top):
-    doc = {"schema_version": 1, "objectives": {"M1": {"name_vi": "Mục tiêu 1", "name_en": "Objective 1"}},
-           "indicators": entries}
+    doc = {
+        "schema_version": 1,
+        "objectives": {"M1": {"name_vi": "Mục tiêu 1", "name_en": "Objective 1"}},
+        "indicators": entries,
+    }
     doc.update(top)
     p = tmp_path / name
     p.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
@@ -266,14 +333,23 @@ def test_minimal_catalogue_loads(tmp_path):
         (lambda e: e.pop("department"), "department", "missing required field"),
         (lambda e: e.update(department="XYZ"), "department", "not a department code"),
         (lambda e: e.update(periodicity="monthly"), "periodicity", "'monthly' is not one of"),
-        (lambda e: e.update(verified=True, verification="UNVERIFIED", target_2025=None, target_2030=None),
-         "verified", "contradicts"),
+        (
+            lambda e: e.update(verified=True, verification="UNVERIFIED", target_2025=None, target_2030=None),
+            "verified",
+            "contradicts",
+        ),
         (lambda e: e.update(verified=False, verification="UNVERIFIED"), "target_2025", "UNVERIFIED"),
         (lambda e: e.update(target_2025_comparator="=>"), "target_2025_comparator", "not one of"),
-        (lambda e: e.update(baseline={"value": 101, "year": 2023, "scope": "national", "source": "x"}),
-         "baseline.value", "outside the unit's range"),
-        (lambda e: e.update(baseline={"value": 10, "year": 2023, "source": "x"}), "baseline.scope",
-         "missing required field"),
+        (
+            lambda e: e.update(baseline={"value": 101, "year": 2023, "scope": "national", "source": "x"}),
+            "baseline.value",
+            "outside the unit's range",
+        ),
+        (
+            lambda e: e.update(baseline={"value": 10, "year": 2023, "source": "x"}),
+            "baseline.scope",
+            "missing required field",
+        ),
         (lambda e: e.update(scale=1), "scale", "scale must be 100"),
         (lambda e: e.update(objective="M9"), "objective", "not declared"),
     ],
@@ -334,18 +410,29 @@ def test_real_catalogue_survives_a_yaml_round_trip_and_one_broken_field(tmp_path
 
 # ----------------------------------------------------------------------------- overrides
 
+
 def _overrides(tmp_path, items, name="ov.yaml"):
     p = tmp_path / name
-    p.write_text(yaml.safe_dump({"schema_version": 1, "province": "SL", "overrides": items},
-                                allow_unicode=True), encoding="utf-8")
+    p.write_text(
+        yaml.safe_dump({"schema_version": 1, "province": "SL", "overrides": items}, allow_unicode=True),
+        encoding="utf-8",
+    )
     return p
 
 
 def test_override_merges_and_records_basis(tmp_path):
-    ov = _overrides(tmp_path, [{
-        "code": "M1.C1", "target_2025": 65, "reason_vi": "Tỉnh đặt cao hơn", "reason_en": "Province sets higher",
-        "source": "Kế hoạch thử nghiệm",
-    }])
+    ov = _overrides(
+        tmp_path,
+        [
+            {
+                "code": "M1.C1",
+                "target_2025": 65,
+                "reason_vi": "Tỉnh đặt cao hơn",
+                "reason_en": "Province sets higher",
+                "source": "Kế hoạch thử nghiệm",
+            }
+        ],
+    )
     c = load_catalogue(overrides=ov)
     ind = c["M1.C1"]
     assert ind.target_2025 == 60 and ind.applied_target_2025 == 65 and ind.target(2025) == 65
@@ -361,10 +448,20 @@ def test_override_merges_and_records_basis(tmp_path):
 
 
 def test_override_both_years_with_comparator(tmp_path):
-    ov = _overrides(tmp_path, [{
-        "code": "M4.C1", "target_2025": 110, "target_2030": 108, "target_2030_comparator": "<",
-        "reason_vi": "l", "reason_en": "r", "source": "s",
-    }])
+    ov = _overrides(
+        tmp_path,
+        [
+            {
+                "code": "M4.C1",
+                "target_2025": 110,
+                "target_2030": 108,
+                "target_2030_comparator": "<",
+                "reason_vi": "l",
+                "reason_en": "r",
+                "source": "s",
+            }
+        ],
+    )
     ind = load_catalogue(overrides=ov)["M4.C1"]
     assert (ind.target(2025), ind.target(2030)) == (110, 108)
     assert ind.comparator(2030) == "<" and ind.comparator(2025) == "<="
@@ -411,6 +508,7 @@ def test_shipped_overrides_file_holds_no_real_override(cat):
 
 
 # ----------------------------------------------------------------------------- CLI
+
 
 def test_cli_check_ok(capsys):
     assert cli(["check"]) == 0

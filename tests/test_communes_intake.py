@@ -1,18 +1,22 @@
 """Intake and templates for 2026 on: units valid in the period, located refusals."""
+
 from __future__ import annotations
 
 import io
 
 import openpyxl
 
-from me_utils import intake, template
-from me_utils.units import load_units
+from me_utils.intake import submissions as intake
+from me_utils.intake import template
+from me_utils.reference.units import load_units
 
 
 def _validate(tmp_path, rows: str, name="SNV_2026_FY.csv"):
     p = tmp_path / name
-    p.write_text("Cơ quan báo cáo,Sở Nội vụ\nNgày gửi,20/11/2026\nindicator_code,unit,year,period,value\n" + rows,
-                 encoding="utf-8")
+    p.write_text(
+        "Cơ quan báo cáo,Sở Nội vụ\nNgày gửi,20/11/2026\nindicator_code,unit,year,period,value\n" + rows,
+        encoding="utf-8",
+    )
     return intake.validate_file(p, name)
 
 
@@ -30,8 +34,9 @@ def test_a_2026_district_figure_is_refused_with_a_located_message(tmp_path):
 
 
 def test_a_commune_figure_before_the_reform_is_refused(tmp_path):
-    sub = _validate(tmp_path, "M1.C1,04231,2024,FY,40\nM1.C1,03985,2025,H1,41\nM1.C1,04231,2025,FY,42\n",
-                    name="SNV_2025_FY.csv")
+    sub = _validate(
+        tmp_path, "M1.C1,04231,2024,FY,40\nM1.C1,03985,2025,H1,41\nM1.C1,04231,2025,FY,42\n", name="SNV_2025_FY.csv"
+    )
     by_row = {m.row: m for m in sub.messages if m.code in ("unit_not_yet_valid", "unit_not_valid")}
     assert by_row[4].severity == "error" and "báo cáo theo huyện cũ: SC (huyện Sốp Cộp)" in by_row[4].reason_vi
     assert by_row[5].severity == "error" and "VH (huyện Vân Hồ), MC (thị xã Mộc Châu)" in by_row[5].reason_vi
@@ -40,8 +45,11 @@ def test_a_commune_figure_before_the_reform_is_refused(tmp_path):
 
 
 def test_names_read_by_the_year(tmp_path):
-    sub = _validate(tmp_path, "M1.C1,Mai Sơn,2026,FY,40\nM1.C1,xã Mường Sại,2026,FY,41\nM1.C1,Phường Tô Hiệu,2026,FY,42\n"
-                              "M1.C1,Mai Sơn,2024,FY,43\n")
+    sub = _validate(
+        tmp_path,
+        "M1.C1,Mai Sơn,2026,FY,40\nM1.C1,xã Mường Sại,2026,FY,41\nM1.C1,Phường Tô Hiệu,2026,FY,42\n"
+        "M1.C1,Mai Sơn,2024,FY,43\n",
+    )
     assert list(sub.records["unit_code"]) == ["04105", "03712", "03646", "MS"]
     assert sub.n_errors == 0
 
@@ -88,7 +96,8 @@ def test_a_filled_2026_template_reads_clean(tmp_path):
 
 
 def test_demo_2026_is_by_commune_and_leaves_2020_2025_unchanged():
-    from me_utils import demo, demo_communes
+    from me_utils.demo import communes as demo_communes
+    from me_utils.demo import generate as demo
 
     specs = demo.load_specs()
     rows = demo_communes.commune_rows(20250506, specs)
@@ -102,8 +111,13 @@ def test_demo_2026_is_by_commune_and_leaves_2020_2025_unchanged():
     assert (rows["year"] == 2026).all() and (rows["period"] == "FY").all()
     files = demo.render(20250506)
     assert sorted(k for k in files if k.startswith("submissions/2026/")) == [
-        "submissions/2026/SGDDT_2026_FY.xlsx", "submissions/2026/SNV_2026_FY.xlsx", "submissions/2026/STC_2026_FY.csv",
-        "submissions/2026/SVHTTDL_2026_FY.csv", "submissions/2026/SYT_2026_FY.xlsx", "submissions/2026/TK_2026_FY.csv"]
+        "submissions/2026/SGDDT_2026_FY.xlsx",
+        "submissions/2026/SNV_2026_FY.xlsx",
+        "submissions/2026/STC_2026_FY.csv",
+        "submissions/2026/SVHTTDL_2026_FY.csv",
+        "submissions/2026/SYT_2026_FY.xlsx",
+        "submissions/2026/TK_2026_FY.csv",
+    ]
     # every 2026 file reads clean, with commune codes
     import tempfile
     from pathlib import Path

@@ -1,5 +1,6 @@
 """Reports for the 2026–2030 phase: which units are planned, the index grouped by former
 district, and a commune report rendered end to end."""
+
 from __future__ import annotations
 
 import re
@@ -9,15 +10,29 @@ from pathlib import Path
 
 import pytest
 
-from me_utils import index, paths, runner
-from me_utils.units import load_units
+from me_utils import runner
+from me_utils.core import paths
+from me_utils.reference.units import load_units
+from me_utils.render import index
 
 
 def _plan(period, units=None, topics=None, tmp_path=Path("/tmp")):
     nbs = runner.discover(paths.project_root() / "notebooks")
-    return runner.plan_jobs(nbs, units=units, topics=topics, period=period, lang="vi", data_root=tmp_path,
-                            reports_dir=tmp_path / "reports", extra={}, timeout=60, pdf=False, manifest={},
-                            git=None, max_bytes=10**7)
+    return runner.plan_jobs(
+        nbs,
+        units=units,
+        topics=topics,
+        period=period,
+        lang="vi",
+        data_root=tmp_path,
+        reports_dir=tmp_path / "reports",
+        extra={},
+        timeout=60,
+        pdf=False,
+        manifest={},
+        git=None,
+        max_bytes=10**7,
+    )
 
 
 def test_the_2026_2030_phase_plans_province_and_communes(tmp_path):
@@ -51,9 +66,14 @@ def test_index_groups_communes_by_former_district():
     units = load_units()
     runs = {}
     for u in ["SL"] + units.communes():
-        runs[f"vi/{u}/10_targets_scorecard"] = {"unit": u, "stem": "10_targets_scorecard", "lang": "vi",
-                                                 "status": "ok", "html": f"vi/{u}/10_targets_scorecard.html",
-                                                 "seconds": 1.0}
+        runs[f"vi/{u}/10_targets_scorecard"] = {
+            "unit": u,
+            "stem": "10_targets_scorecard",
+            "lang": "vi",
+            "status": "ok",
+            "html": f"vi/{u}/10_targets_scorecard.html",
+            "seconds": 1.0,
+        }
     html = index.render_index({"runs": runs, "last_run": {}})
     heads = re.findall(r'<tr class="me-group"><th colspan="2">([^<]+)</th>', html)
     assert len(heads) == 12
@@ -64,24 +84,42 @@ def test_index_groups_communes_by_former_district():
     mc = html.split("Địa bàn thị xã Mộc Châu cũ")[1].split('class="me-group"')[0]
     assert mc.count('<tr><th scope="row">') == 8 and "xã Tân Yên (03997)" in mc
     # the province comes first, before any group heading
-    assert html.index("Tỉnh Sơn La (SL)") < html.index("me-group\"><th")
+    assert html.index("Tỉnh Sơn La (SL)") < html.index('me-group"><th')
 
 
 def _me(*args, timeout=1500):
     import os
 
     env = {**os.environ, "PYTHONPATH": str(paths.project_root() / "src")}
-    return subprocess.run([sys.executable, "-m", "me_utils.cli", *args], capture_output=True, text=True,
-                          timeout=timeout, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "me_utils.cli", *args], capture_output=True, text=True, timeout=timeout, env=env
+    )
 
 
 @pytest.fixture(scope="module")
 def commune_reports(tmp_path_factory):
     base = tmp_path_factory.mktemp("communes")
     root, reports = base / "demo", base / "reports"
-    for step in (["demo", "--out", str(root)], ["build", "--root", str(root)],
-                 ["report", "--data-root", str(root), "--units", "SL,04231", "--topics", "scorecard,leadership",
-                  "--period", "2026-2030", "--reports", str(reports), "--jobs", "2", "--no-progress"]):
+    for step in (
+        ["demo", "--out", str(root)],
+        ["build", "--root", str(root)],
+        [
+            "report",
+            "--data-root",
+            str(root),
+            "--units",
+            "SL,04231",
+            "--topics",
+            "scorecard,leadership",
+            "--period",
+            "2026-2030",
+            "--reports",
+            str(reports),
+            "--jobs",
+            "2",
+            "--no-progress",
+        ],
+    ):
         p = _me(*step)
         assert p.returncode == 0, (step[0], p.stdout[-1500:], p.stderr[-1500:])
     return root, reports
@@ -97,7 +135,8 @@ def _text(path: Path) -> str:
 
 @pytest.mark.slow
 def test_a_commune_report_renders(commune_reports):
-    from me_utils import demo, demo_communes
+    from me_utils.demo import communes as demo_communes
+    from me_utils.demo import generate as demo
 
     _, reports = commune_reports
     rows = demo_communes.commune_rows(20250506, demo.load_specs())

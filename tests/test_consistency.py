@@ -5,6 +5,7 @@ The demo data are built and rendered with the real commands (``me demo``, ``me b
 parsed back from what a reviewer receives (HTML text, xlsx cells) and compared with each other
 and with the evidence base — for every indicator and every rendered unit.
 """
+
 from __future__ import annotations
 
 import math
@@ -17,8 +18,9 @@ import openpyxl
 import pytest
 from bs4 import BeautifulSoup
 
-from me_utils import narrative, status
-from me_utils.evidence import load_evidence
+from me_utils.analysis import status
+from me_utils.evidence.base import load_evidence
+from me_utils.reports import narrative
 
 pytestmark = pytest.mark.slow
 
@@ -27,8 +29,9 @@ NUM = r"-?\d{1,3}(?:\.\d{3})*(?:,\d+)?|-?\d+(?:,\d+)?"
 
 
 def _me(*args, timeout=900):
-    return subprocess.run([sys.executable, "-m", "me_utils.cli", *args], capture_output=True,
-                          text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "me_utils.cli", *args], capture_output=True, text=True, timeout=timeout
+    )
 
 
 def _num(tok: str) -> float:
@@ -39,9 +42,22 @@ def _num(tok: str) -> float:
 def rendered(tmp_path_factory):
     base = tmp_path_factory.mktemp("consistency")
     root, reports = base / "demo", base / "reports"
-    for step in (["demo", "--out", str(root)], ["build", "--root", str(root)],
-                 ["report", "--data-root", str(root), "--reports", str(reports), "--units", ",".join(UNITS),
-                  "--topics", "scorecard,phase_end_review", "--no-progress"]):
+    for step in (
+        ["demo", "--out", str(root)],
+        ["build", "--root", str(root)],
+        [
+            "report",
+            "--data-root",
+            str(root),
+            "--reports",
+            str(reports),
+            "--units",
+            ",".join(UNITS),
+            "--topics",
+            "scorecard,phase_end_review",
+            "--no-progress",
+        ],
+    ):
         p = _me(*step)
         assert p.returncode == 0, (step, p.stdout[-1500:], p.stderr[-1500:])
     return root, reports
@@ -112,7 +128,7 @@ def test_scorecard_page_equals_the_evidence_base_for_every_unit(rendered):
                 assert got is None, (unit, code, r)
                 continue
             dec = 2 if e["kind"] == "ratio" else 0 if e["kind"] in ("count", "binary") else 1
-            tol = 0.5 * 10 ** -dec + 1e-9
+            tol = 0.5 * 10**-dec + 1e-9
             assert _close(got[0], float(e["latest_value"]), tol), (unit, code)
             assert _close(got[1], float(e["ci_low"]), tol) and _close(got[2], float(e["ci_high"]), tol), (unit, code)
 
@@ -167,7 +183,8 @@ def test_review_workbook_narrative_and_scorecard_agree(rendered):
         v, lo, hi = _value_ci(rv["Giá trị gần nhất (KTC 95%)"])
         pv_v, pv_lo, pv_hi = _value_ci(pv["Giá trị mới nhất (năm)"])
         assert (v, lo, hi) == (pv_v, pv_lo, pv_hi) or (
-            _close(v, pv_v, 0.051) and _close(lo, pv_lo, 0.051) and _close(hi, pv_hi, 0.051)), code
+            _close(v, pv_v, 0.051) and _close(lo, pv_lo, 0.051) and _close(hi, pv_hi, 0.051)
+        ), code
         assert _close(float(wv["Giá trị gần nhất"]), float(e["latest_value"]), 1e-9), code
         if not math.isnan(float(e["ci_low"])):
             assert _close(float(wv["KTC 95% – cận dưới"]), float(e["ci_low"]), 1e-9), code

@@ -1,6 +1,7 @@
 """The 2025 commune reform as data: coverage of the crosswalk, reused codes, the
 cross-district merge. Expected numbers are typed from shared/reference/son-la-units-2025.md
 (§1, §4, §5), not computed from the data files."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -9,8 +10,8 @@ import shutil
 import pandas as pd
 import pytest
 
-from me_utils import paths
-from me_utils.units import (
+from me_utils.core import paths
+from me_utils.reference.units import (
     COMMUNES_FILE,
     CROSSWALK_FILE,
     DISTRICT_CROSSWALK_FILE,
@@ -21,19 +22,43 @@ from me_utils.units import (
 )
 
 # §4: former district → (total, xã, phường, thị trấn), number of new units receiving them
-SECTION4 = {"TPSL": (12, 5, 7, 0, 4), "MC": (15, 7, 8, 0, 8), "QN": (11, 10, 0, 1, 4), "ML": (16, 15, 0, 1, 5),
-            "TC": (28, 27, 0, 1, 10), "BY": (16, 15, 0, 1, 6), "PY": (25, 24, 0, 1, 8), "MS": (22, 21, 0, 1, 8),
-            "YC": (14, 13, 0, 1, 5), "SM": (19, 18, 0, 1, 9), "SC": (8, 8, 0, 0, 4), "VH": (14, 14, 0, 0, 5)}
+SECTION4 = {
+    "TPSL": (12, 5, 7, 0, 4),
+    "MC": (15, 7, 8, 0, 8),
+    "QN": (11, 10, 0, 1, 4),
+    "ML": (16, 15, 0, 1, 5),
+    "TC": (28, 27, 0, 1, 10),
+    "BY": (16, 15, 0, 1, 6),
+    "PY": (25, 24, 0, 1, 8),
+    "MS": (22, 21, 0, 1, 8),
+    "YC": (14, 13, 0, 1, 5),
+    "SM": (19, 18, 0, 1, 9),
+    "SC": (8, 8, 0, 0, 4),
+    "VH": (14, 14, 0, 0, 5),
+}
 
 # §3/§5: new code = old code of a former unit with another name (GSO spelling): 18 rows.
-REUSED = {"03703": ("Quỳnh Nhai", "Mường Giàng"), "03688": ("Mường Chiên", "Chiềng Khay"),
-          "03712": ("Mường Sại", "Nặm Ét"), "03754": ("Chiềng La", "Nong Lay"), "03784": ("Nậm Lầu", "Púng Tra"),
-          "03724": ("Bình Thuận", "Phổng Lái"), "03808": ("Mường La", "Ít Ong"), "03880": ("Tạ Khoa", "Mường Khoa"),
-          "03862": ("Xím Vàng", "Hang Chú"), "03892": ("Chiềng Sại", "Phiêng Côn"), "03910": ("Phù Yên", "Quang Huy"),
-          "03943": ("Mường Bang", "Mường Do"), "04105": ("Mai Sơn", "Hát Lót"), "04136": ("Tà Hộc", "Nà Bó"),
-          "03646": ("Tô Hiệu", "Chiềng Lề"), "03664": ("Chiềng An", "Chiềng Xôm"), "03980": ("Mộc Châu", "Mộc Lỵ"),
-          # the same unit, but the GSO list spells it "Mương Chanh": counted among the 18 by the reference
-          "04117": ("Mường Chanh", "Mường Chanh")}
+REUSED = {
+    "03703": ("Quỳnh Nhai", "Mường Giàng"),
+    "03688": ("Mường Chiên", "Chiềng Khay"),
+    "03712": ("Mường Sại", "Nặm Ét"),
+    "03754": ("Chiềng La", "Nong Lay"),
+    "03784": ("Nậm Lầu", "Púng Tra"),
+    "03724": ("Bình Thuận", "Phổng Lái"),
+    "03808": ("Mường La", "Ít Ong"),
+    "03880": ("Tạ Khoa", "Mường Khoa"),
+    "03862": ("Xím Vàng", "Hang Chú"),
+    "03892": ("Chiềng Sại", "Phiêng Côn"),
+    "03910": ("Phù Yên", "Quang Huy"),
+    "03943": ("Mường Bang", "Mường Do"),
+    "04105": ("Mai Sơn", "Hát Lót"),
+    "04136": ("Tà Hộc", "Nà Bó"),
+    "03646": ("Tô Hiệu", "Chiềng Lề"),
+    "03664": ("Chiềng An", "Chiềng Xôm"),
+    "03980": ("Mộc Châu", "Mộc Lỵ"),
+    # the same unit, but the GSO list spells it "Mương Chanh": counted among the 18 by the reference
+    "04117": ("Mường Chanh", "Mường Chanh"),
+}
 
 
 @pytest.fixture(scope="module")
@@ -45,8 +70,15 @@ def test_counts_of_the_reform(units):
     new = [units[c] for c in units.communes()]
     assert len(new) == 75
     assert sum(u.type == "xã" for u in new) == 67 and sum(u.type == "phường" for u in new) == 8
-    assert [u.name_vi for u in new if u.unchanged] == ["Mường Lạn", "Phiêng Khoài", "Suối Tọ", "Ngọc Chiến",
-                                                     "Tân Yên", "Mường Bám", "Mường Lèo"]
+    assert [u.name_vi for u in new if u.unchanged] == [
+        "Mường Lạn",
+        "Phiêng Khoài",
+        "Suối Tọ",
+        "Ngọc Chiến",
+        "Tân Yên",
+        "Mường Bám",
+        "Mường Lèo",
+    ]
     former = [u for u in units.all_units() if u.level == "commune" and not u.reporting]
     assert len(former) == 200
     assert [sum(u.type == t for u in former) for t in ("xã", "phường", "thị trấn")] == [177, 15, 8]
@@ -99,8 +131,12 @@ def test_the_18_reused_codes_never_join_the_wrong_units(units):
         # the crosswalk sends the former unit to the new unit of the same code, nowhere else
         assert units.successors("F" + code) == [code]
     # a naive join on the code alone would give xã Quỳnh Nhai for 2024 data of TT Mường Giàng
-    obs = pd.DataFrame({"unit_code": ["03703", "03703", "03980", "03980"],
-                        "date": ["2024-12-31", "2026-06-30", "2025-06-30", "2025-07-01"]})
+    obs = pd.DataFrame(
+        {
+            "unit_code": ["03703", "03703", "03980", "03980"],
+            "date": ["2024-12-31", "2026-06-30", "2025-06-30", "2025-07-01"],
+        }
+    )
     got = [units.get(c, d).full_name_vi for c, d in zip(obs["unit_code"], obs["date"])]
     assert got == ["thị trấn Mường Giàng", "xã Quỳnh Nhai", "phường Mộc Lỵ", "phường Mộc Châu"]
     assert units.resolve_ids(obs["unit_code"], obs["date"]) == ["F03703", "N03703", "F03980", "N03980"]
@@ -135,7 +171,9 @@ def test_a_former_unit_mapped_twice_is_refused(tmp_path):
     lines = cw.read_text(encoding="utf-8").splitlines()
     lines.append(lines[5])
     cw.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with pytest.raises(UnitsError, match=r"crosswalk_2025.csv: row 202, column 'old_unit_id': .* mapped twice \(also row 6\)"):
+    with pytest.raises(
+        UnitsError, match=r"crosswalk_2025.csv: row 202, column 'old_unit_id': .* mapped twice \(also row 6\)"
+    ):
         load_units(p)
 
 
@@ -153,8 +191,10 @@ def test_a_crosswalk_row_into_the_wrong_district_is_refused(tmp_path):
     p = _copy_reference(tmp_path)
     cw = tmp_path / CROSSWALK_FILE
     # send former xã Hang Chú (Bắc Yên) to xã Mường Bang (Phù Yên)
-    text = cw.read_text(encoding="utf-8").replace("F03862,03862,Hang Chú,BY,N03862,03862,Xím Vàng,28,0,1",
-                                                  "F03862,03862,Hang Chú,BY,N03943,03943,Mường Bang,35,0,1")
+    text = cw.read_text(encoding="utf-8").replace(
+        "F03862,03862,Hang Chú,BY,N03862,03862,Xím Vàng,28,0,1",
+        "F03862,03862,Hang Chú,BY,N03943,03943,Mường Bang,35,0,1",
+    )
     cw.write_text(text, encoding="utf-8")
     with pytest.raises(UnitsError, match=r"column 'former_district': 'BY' is not among the former districts of N03943"):
         load_units(p)

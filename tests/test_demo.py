@@ -6,6 +6,7 @@ The submission files are read back here with a small reader of our own (openpyxl
 the register indicators recomputed with plain Python loops, independently of the pandas code
 that produced them.
 """
+
 from __future__ import annotations
 
 import csv
@@ -20,16 +21,19 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from me_utils import demo
-from me_utils import demo_submissions as S
+from me_utils.demo import generate as demo
+from me_utils.demo import submissions as S
 
 SEED = 20250506
 DISTRICTS = {"TPSL", "QN", "TC", "ML", "BY", "PY", "MC", "YC", "MS", "SM", "SC", "VH"}
 
 
 def _hashes(raw: Path) -> dict[str, str]:
-    return {p.relative_to(raw).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(raw.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(raw).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(raw.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -53,8 +57,9 @@ def _unit_code(text: str) -> str:
     if text in DISTRICTS | {"SL"}:
         return text
     if text not in _UNIT_NAMES:  # a 2026 file: commune names (they repeat district names)
-        return {v: k for col in demo.load_unit_names(include_communes=True).values()
-                for k, v in col.items() if len(k) == 5}.get(text, text)
+        return {
+            v: k for col in demo.load_unit_names(include_communes=True).values() for k, v in col.items() if len(k) == 5
+        }.get(text, text)
     return _UNIT_NAMES[text]
 
 
@@ -105,30 +110,38 @@ def read_submission(path: Path) -> dict:
         rec = dict(zip(header, r))
         if not rec.get("Mã chỉ tiêu"):
             continue
-        rows.append({
-            "code": rec["Mã chỉ tiêu"], "unit": _unit_code(rec["Đơn vị"]),
-            "year": int(rec["Năm"]), "period": {"Năm": "FY", "6 tháng": "H1"}[rec["Kỳ báo cáo"]],
-            "value": _num(rec["Giá trị"]), "num": _num(rec["Tử số"]), "den": _num(rec["Mẫu số"]),
-            "sex": {"Tổng": "T", "Nữ": "F", "Nam": "M"}.get(rec["Giới tính"], rec["Giới tính"]),
-            "data_status": rec.get("data_status"),
-        })
+        rows.append(
+            {
+                "code": rec["Mã chỉ tiêu"],
+                "unit": _unit_code(rec["Đơn vị"]),
+                "year": int(rec["Năm"]),
+                "period": {"Năm": "FY", "6 tháng": "H1"}[rec["Kỳ báo cáo"]],
+                "value": _num(rec["Giá trị"]),
+                "num": _num(rec["Tử số"]),
+                "den": _num(rec["Mẫu số"]),
+                "sex": {"Tổng": "T", "Nữ": "F", "Nam": "M"}.get(rec["Giới tính"], rec["Giới tính"]),
+                "data_status": rec.get("data_status"),
+            }
+        )
     sent = dt.datetime.strptime(meta["Ngày gửi"], "%d/%m/%Y").date()
-    return {"department": meta["Cơ quan báo cáo"], "sent": sent, "rows": rows, "grid": grid,
-            "props": props}
+    return {"department": meta["Cơ quan báo cáo"], "sent": sent, "rows": rows, "grid": grid, "props": props}
 
 
 @pytest.fixture(scope="module")
 def subs(out) -> dict[str, dict]:
     # 2020-2025 (the 2026 commune files are tested in test_communes_intake.py)
-    return {p.relative_to(out).as_posix(): read_submission(p)
-            for p in sorted((out / "submissions").rglob("*")) if p.is_file() and p.parent.name != "2026"}
+    return {
+        p.relative_to(out).as_posix(): read_submission(p)
+        for p in sorted((out / "submissions").rglob("*"))
+        if p.is_file() and p.parent.name != "2026"
+    }
 
 
 @pytest.fixture(scope="module")
 def latest(subs) -> dict[tuple, dict]:
     """Latest total (sex T) figure per (code, unit, year, period): later sending date wins."""
     best: dict[tuple, tuple] = {}
-    for name, s in subs.items():
+    for _name, s in subs.items():
         for r in s["rows"]:
             if r["sex"] != "T":
                 continue
@@ -145,14 +158,14 @@ def read_csv(path: Path) -> list[dict]:
 
 # ----------------------------------------------------------------------------- determinism
 
+
 def test_same_seed_gives_byte_identical_files(out, tmp_path):
     again = tmp_path / "b"
     demo.generate(again, SEED)
     a, b = _hashes(out), _hashes(again / "raw")
     assert a.keys() == b.keys()
     assert [k for k in a if a[k] != b[k]] == []
-    assert any(k.endswith(".xlsx") for k in a) and any(k.startswith("submissions/") and
-                                                       k.endswith(".csv") for k in a)
+    assert any(k.endswith(".xlsx") for k in a) and any(k.startswith("submissions/") and k.endswith(".csv") for k in a)
 
 
 def test_different_seed_gives_different_data(out, tmp_path):
@@ -166,6 +179,7 @@ def test_different_seed_gives_different_data(out, tmp_path):
 
 
 # ----------------------------------------------------------------------------- leadership
+
 
 def test_council_totals_2021_equal_published_son_la_figures(out):
     rows = read_csv(out / "leadership" / "councils.csv")
@@ -213,11 +227,11 @@ def test_m1c1_and_l2_l3_submissions_agree_with_leadership_tables(out, latest):
 
 # ----------------------------------------------------------------------------- GBV register
 
+
 def _register_expected(reg: list[dict]) -> dict[tuple, list[int]]:
     """num/den per (code, unit, year, period) from the register, by plain loops."""
     acc: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
-    svc = ("svc_health", "svc_psychosocial", "svc_legal", "svc_police_justice",
-           "svc_safe_shelter")
+    svc = ("svc_health", "svc_psychosocial", "svc_legal", "svc_police_justice", "svc_safe_shelter")
     for c in reg:
         if c["consent_reporting"] != "1":
             continue
@@ -258,7 +272,7 @@ def test_submitted_gbv_figures_match_the_register(out, latest):
         assert r["value"] == pytest.approx(100 * n / d, abs=0.006), key
     # every unit/year/period with cases is reported (SNV and SVHTTDL, who report these
     # codes, send half-year reports too), except district rows after the reform
-    for key, (n, d) in expected.items():
+    for key, (_n, _d) in expected.items():
         code, unit, year, period = key
         if unit != "SL" and year == 2025 and period == "FY":
             assert key not in sent, key
@@ -271,27 +285,50 @@ def test_register_content(out):
     assert 2000 <= len(reg) <= 5000
     ids = [r["case_id"] for r in reg]
     assert len(set(ids)) == len(ids)
-    assert all(re.fullmatch(r"GBV-(TPSL|QN|TC|ML|BY|PY|MC|YC|MS|SM|SC|VH)-20(2[0-5])-\d{4}", i)
-               for i in ids)
+    assert all(re.fullmatch(r"GBV-(TPSL|QN|TC|ML|BY|PY|MC|YC|MS|SM|SC|VH)-20(2[0-5])-\d{4}", i) for i in ids)
     assert all(r["case_id"].split("-")[1] == r["unit_code"] for r in reg)
     assert all(r["case_id"].split("-")[2] == r["report_date"][:4] for r in reg)
     assert all(r["incident_date"] <= r["report_date"] for r in reg)
     assert not {"name", "survivor_name", "address", "phone"} & set(reg[0])
     assert list(reg[0]) == [
-        "case_id", "unit_code", "incident_type", "ipv", "child_sexual_abuse", "early_marriage",
-        "survivor_sex", "survivor_age_group", "survivor_ethnicity", "survivor_disability",
-        "incident_date", "report_date", "svc_health", "svc_psychosocial", "svc_legal",
-        "svc_police_justice", "svc_safe_shelter", "needed_help", "sought_help", "referred",
-        "consent_reporting", "perpetrator_detected", "perpetrator_counselled",
-        "perpetrator_prosecuted", "domestic_violence", "data_status"]
+        "case_id",
+        "unit_code",
+        "incident_type",
+        "ipv",
+        "child_sexual_abuse",
+        "early_marriage",
+        "survivor_sex",
+        "survivor_age_group",
+        "survivor_ethnicity",
+        "survivor_disability",
+        "incident_date",
+        "report_date",
+        "svc_health",
+        "svc_psychosocial",
+        "svc_legal",
+        "svc_police_justice",
+        "svc_safe_shelter",
+        "needed_help",
+        "sought_help",
+        "referred",
+        "consent_reporting",
+        "perpetrator_detected",
+        "perpetrator_counselled",
+        "perpetrator_prosecuted",
+        "domestic_violence",
+        "data_status",
+    ]
     assert {r["data_status"] for r in reg} == {"illustrative"}
     non_consent = sum(r["consent_reporting"] == "0" for r in reg)
     assert 0.02 * len(reg) < non_consent < 0.12 * len(reg)
     early = Counter(r["unit_code"] for r in reg if r["early_marriage"] == "1")
     assert sum(early[d] for d in ("SM", "SC", "BY", "TC", "ML")) > 0.7 * sum(early.values())
     # counselled only among detected perpetrators not prosecuted (schema definition)
-    assert all(r["perpetrator_detected"] == "1" and r["perpetrator_prosecuted"] == "0"
-               for r in reg if r["perpetrator_counselled"] == "1")
+    assert all(
+        r["perpetrator_detected"] == "1" and r["perpetrator_prosecuted"] == "0"
+        for r in reg
+        if r["perpetrator_counselled"] == "1"
+    )
     assert all(r["survivor_age_group"] == "12-17" for r in reg if r["early_marriage"] == "1")
 
 
@@ -322,6 +359,7 @@ def test_population_plausible(out):
 
 # ----------------------------------------------------------------------------- awkward cases
 
+
 def test_late_submission(subs):
     late = subs["submissions/2023/SYT_2023_FY.xlsx"]
     assert late["sent"] > dt.date(2023, 11, 25)
@@ -348,8 +386,7 @@ def test_revised_figure(subs, out):
     new = r2["rows"][0]
     assert old["den"] == new["den"] and old["num"] != new["num"]
     kl = read_csv(out / "leadership" / "key_leaders.csv")
-    assert new["num"] == sum(int(r["agencies_with_woman_key_leader"]) for r in kl
-                             if r["year"] == "2024")
+    assert new["num"] == sum(int(r["agencies_with_woman_key_leader"]) for r in kl if r["year"] == "2024")
 
 
 def test_tiny_counts_in_sop_cop(latest):
@@ -375,23 +412,29 @@ def test_second_sheet_and_text_values(subs, out):
     texts = [c for row in syt for c in row if isinstance(c, str)]
     assert any(re.fullmatch(r"\d+,\d+%", t) for t in texts)  # e.g. 100,00%
     assert any(re.fullmatch(r"\d{1,3}(\.\d{3})+", t) for t in texts)  # e.g. 10.737
+
     def units_as_typed(sub):
         grid = sub["grid"]
         h = next(i for i, r in enumerate(grid) if "Mã chỉ tiêu" in r)
         col = grid[h].index("Đơn vị")
-        return {r[col] for r in grid[h + 1:] if len(r) > col and r[col]}
+        return {r[col] for r in grid[h + 1 :] if len(r) > col and r[col]}
 
     assert "Thuận Châu" in units_as_typed(subs["submissions/2021/SNV_2021_FY.xlsx"])
     assert "Thuan Chau" in units_as_typed(subs["submissions/2021/SVHTTDL_2021_FY.csv"])
     ca = set().union(*(units_as_typed(s) for n, s in subs.items() if "/CA_" in n))
     assert {"huyện Sông Mã", "tỉnh Sơn La"} <= ca
-    mc = {(n.split("/")[1], u) for n, s in subs.items() for u in units_as_typed(s)
-          if isinstance(u, str) and u.endswith("Mộc Châu")}
+    mc = {
+        (n.split("/")[1], u)
+        for n, s in subs.items()
+        for u in units_as_typed(s)
+        if isinstance(u, str) and u.endswith("Mộc Châu")
+    }
     assert ("2024", "huyện Mộc Châu") in mc and ("2025", "thị xã Mộc Châu") in mc
     assert not any(y == "2025" and name == "huyện Mộc Châu" for y, name in mc)
 
 
 # ----------------------------------------------------------------------------- labels
+
 
 def test_every_file_is_labelled_illustrative(out, subs):
     assert (out / "ILLUSTRATIVE").is_file() and (out / "ILLUSTRATIVE").read_bytes() == b""
@@ -420,11 +463,11 @@ def test_xlsx_dates_pinned_to_sending_date(out, subs):
 
 # ----------------------------------------------------------------------------- safety
 
+
 @pytest.fixture
 def quick_render(monkeypatch):
     """The folder-handling tests do not need the real content: a two-file stand-in."""
-    monkeypatch.setattr(demo, "render", lambda seed: {
-        "ILLUSTRATIVE": b"", "README.txt": f"seed {seed}".encode()})
+    monkeypatch.setattr(demo, "render", lambda seed: {"ILLUSTRATIVE": b"", "README.txt": f"seed {seed}".encode()})
 
 
 def test_refuses_to_overwrite_a_folder_that_is_not_a_demo(tmp_path, capsys, quick_render):
@@ -465,9 +508,13 @@ def test_empty_existing_folder_is_accepted(tmp_path, quick_render):
 
 def test_awkward_constants_describe_the_files(out):
     aw = S.AWKWARD
-    assert (out / "submissions" / str(aw["revised"]["year"]) /
-            f"{aw['revised']['department']}_{aw['revised']['year']}_{aw['revised']['period']}"
-            f"_r{aw['revised']['revision']}.xlsx").exists()
+    assert (
+        out
+        / "submissions"
+        / str(aw["revised"]["year"])
+        / f"{aw['revised']['department']}_{aw['revised']['year']}_{aw['revised']['period']}"
+        f"_r{aw['revised']['revision']}.xlsx"
+    ).exists()
 
 
 def test_a_failed_generation_leaves_the_previous_demo_intact(tmp_path, monkeypatch, quick_render):
@@ -497,9 +544,9 @@ def test_windows_1258_file(out, subs):
 
 
 def test_intake_accepts_every_demo_submission(out):
-    """Integration with me_utils.intake (issue 4): every file parses with no error and the
+    """Integration with me_utils.intake.submissions (issue 4): every file parses with no error and the
     parsed figures equal what our reader sees."""
-    from me_utils import intake
+    from me_utils.intake import submissions as intake
 
     for p in sorted((out / "submissions").glob("*/*")):
         sub = intake.validate_file(p, display_name=p.relative_to(out).as_posix())
@@ -511,14 +558,13 @@ def test_intake_accepts_every_demo_submission(out):
 def test_trends_give_the_assessment_something_to_say(latest):
     """Province series against the 2025 targets: some achieved, some behind, one moving away
     from its target (sex ratio at birth above the cap of 111)."""
-    from me_utils.catalogue import load_catalogue
+    from me_utils.reference.catalogue import load_catalogue
 
     cat = load_catalogue()
     status = {}
     for code, ind in cat.indicators.items():
         t = ind.target_2025
-        pts = {y: latest[(code, "SL", y, "FY")]["value"] for y in range(2020, 2026)
-               if (code, "SL", y, "FY") in latest}
+        pts = {y: latest[(code, "SL", y, "FY")]["value"] for y in range(2020, 2026) if (code, "SL", y, "FY") in latest}
         if t is None or 2025 not in pts or 2020 not in pts:
             continue
         down = ind.direction in ("decrease", "cap")
@@ -539,14 +585,18 @@ def test_deterministic_across_processes(out, tmp_path):
     import sys
 
     env = dict(os.environ, PYTHONHASHSEED="12345")
-    subprocess.run([sys.executable, "-m", "me_utils.demo", "--out", str(tmp_path / "p"),
-                    "--seed", str(SEED)], check=True, env=env, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "me_utils.demo.generate", "--out", str(tmp_path / "p"), "--seed", str(SEED)],
+        check=True,
+        env=env,
+        capture_output=True,
+    )
     assert _hashes(tmp_path / "p" / "raw") == _hashes(out)
 
 
 def test_every_catalogue_indicator_is_sent_by_its_department(subs):
     """Each department reports the indicators the catalogue assigns it, every year."""
-    from me_utils.catalogue import department_name, load_catalogue
+    from me_utils.reference.catalogue import department_name, load_catalogue
 
     cat = load_catalogue()
     seen = defaultdict(set)
@@ -570,7 +620,7 @@ def test_sex_breakdown_adds_up(subs):
     for r in rows:
         by[r["year"]][r["sex"]] = r
     assert sorted(by) == list(range(2020, 2026))
-    for y, d in by.items():
+    for _y, d in by.items():
         assert set(d) == {"T", "F", "M"}
         assert d["F"]["num"] + d["M"]["num"] == d["T"]["num"]
         assert d["F"]["den"] + d["M"]["den"] == d["T"]["den"]
@@ -578,8 +628,7 @@ def test_sex_breakdown_adds_up(subs):
     assert {r["sex"] for s in subs.values() for r in s["rows"] if r["code"] != "M5.C1"} == {"T"}
 
 
-def test_leftovers_of_a_killed_run_are_cleaned_and_bad_seed_refused(tmp_path, quick_render,
-                                                                    capsys):
+def test_leftovers_of_a_killed_run_are_cleaned_and_bad_seed_refused(tmp_path, quick_render, capsys):
     root = tmp_path / "d"
     half = tmp_path / ".d.tmp-abc" / "raw"
     half.mkdir(parents=True)

@@ -1,4 +1,5 @@
 """Disclosure control: suppression, LP recovery audit, derived values, guards, HTML scan."""
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -6,13 +7,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from me_utils import disclosure as d
+from me_utils.analysis import disclosure as d
 
 
 def tbl(rows):
     a = np.array(rows)
-    return pd.DataFrame(a, index=[f"r{i}" for i in range(a.shape[0])],
-                        columns=[f"c{j}" for j in range(a.shape[1])])
+    return pd.DataFrame(a, index=[f"r{i}" for i in range(a.shape[0])], columns=[f"c{j}" for j in range(a.shape[1])])
 
 
 def test_primary_only_is_recoverable_and_audit_detects_it():
@@ -61,7 +61,7 @@ def test_one_way_table_single_small_cell():
     t = pd.DataFrame({"n": [12, 3, 40]}, index=["a", "b", "c"])
     s = d.suppress(t, row_totals=False)
     assert s.reason.loc["b", "n"] == "primary"
-    assert s.reason.loc["a", "n"] == "complementary"   # smallest other cell
+    assert s.reason.loc["a", "n"] == "complementary"  # smallest other cell
     assert "Tổng" not in s.display().columns  # row totals not published
     assert s.audit["protected"].all()
 
@@ -105,8 +105,9 @@ def test_scan_html_finds_case_ids_and_small_counts_only_in_tables():
     f = d.scan_html_for_disclosure(html, k=5)
     kinds = sorted((x["kind"], x["text"]) for x in f)
     assert kinds == [("case_id", "GBV-MC-2023-0007"), ("small_count", "4")]
-    assert d.scan_html_for_disclosure(html.replace("<td>4</td>", "<td>x</td>")
-                                      .replace("GBV-MC-2023-0007", ""), k=5) == []
+    assert (
+        d.scan_html_for_disclosure(html.replace("<td>4</td>", "<td>x</td>").replace("GBV-MC-2023-0007", ""), k=5) == []
+    )
 
 
 def test_suppression_log_has_no_small_bare_numbers():
@@ -128,8 +129,7 @@ counts = st.integers(min_value=0, max_value=12)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(arrays(np.int64, st.tuples(st.integers(1, 6), st.integers(1, 6)), elements=counts),
-       st.integers(2, 6))
+@given(arrays(np.int64, st.tuples(st.integers(1, 6), st.integers(1, 6)), elements=counts), st.integers(2, 6))
 def test_property_no_hidden_cell_recoverable_after_suppression(a, k):
     t = tbl(a.tolist())
     s = d.suppress(t, k=k)
@@ -151,8 +151,11 @@ def test_property_no_hidden_cell_recoverable_after_suppression(a, k):
 
 
 @settings(max_examples=40, deadline=None)
-@given(arrays(np.int64, st.tuples(st.integers(2, 5), st.integers(2, 5)), elements=st.integers(5, 30)),
-       st.integers(0, 24), st.integers(1, 4))
+@given(
+    arrays(np.int64, st.tuples(st.integers(2, 5), st.integers(2, 5)), elements=st.integers(5, 30)),
+    st.integers(0, 24),
+    st.integers(1, 4),
+)
 def test_property_single_primary_cell_without_complement_is_detected(a, pos, small):
     a = a.copy()
     i, j = divmod(pos % a.size, a.shape[1])
@@ -185,8 +188,7 @@ def test_protect_proportion_hides_small_numerator_complement_or_denominator():
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(arrays(np.int64, st.tuples(st.integers(1, 4), st.integers(1, 3), st.integers(1, 3)),
-              elements=st.integers(0, 9)))
+@given(arrays(np.int64, st.tuples(st.integers(1, 4), st.integers(1, 3), st.integers(1, 3)), elements=st.integers(0, 9)))
 def test_property_cube_no_hidden_cell_recoverable_from_all_margins(a):
     labels = [list(range(n)) for n in a.shape]
     cube = d.suppress_cube(a, labels, ("u", "c", "y"), k=5)
@@ -203,7 +205,7 @@ def test_cube_single_primary_without_complement_is_recoverable():
     a[1, 0, 1] = 2
     cube = d.suppress_cube(a, [[0, 1, 2], [0, 1], [0, 1]], ("u", "c", "y"), k=5)
     # undo the complementary cells: the audit must then catch the lone primary cell
-    cube.hidden = (cube.reason == "primary")
+    cube.hidden = cube.reason == "primary"
     aud = d.audit_cube(cube)
     small = aud[aud["cell"] == (1, 0, 1)]
     assert not small["protected"].iloc[0]
@@ -218,8 +220,9 @@ def test_cube_slices_share_one_pattern_and_forced_plane():
     frozen = np.zeros((6, 4, 4), dtype=bool)
     forced[:, -1, :] = plane.hidden
     frozen[:, -1, :] = ~plane.hidden
-    cube = d.suppress_cube(a, [list(range(5)), list(range(3)), list(range(3))], ("u", "c", "y"), k=5,
-                           forced=forced, frozen=frozen)
+    cube = d.suppress_cube(
+        a, [list(range(5)), list(range(3)), list(range(3))], ("u", "c", "y"), k=5, forced=forced, frozen=frozen
+    )
     assert (cube.hidden[:, -1, :] == plane.hidden).all()  # the shared plane is identical
     assert d.audit_cube(cube)["protected"].all()
     st_ = cube.table("c", "y", {"u": 2})

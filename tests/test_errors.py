@@ -1,4 +1,5 @@
-"""The package's exception hierarchy and located findings (me_utils.errors)."""
+"""The package's exception hierarchy and located findings (me_utils.core.errors)."""
+
 from __future__ import annotations
 
 import importlib
@@ -7,12 +8,18 @@ import re
 
 import pytest
 
-from me_utils import errors as E
+from me_utils.core import errors as E
 
 
 def test_finding_formats_location_and_reason_in_both_languages():
-    f = E.Finding("leadership/councils.csv", "số ghế phải ít nhất là 1", "seats must be at least 1",
-                  code="seats_ge_1", row=4, column="seats")
+    f = E.Finding(
+        "leadership/councils.csv",
+        "số ghế phải ít nhất là 1",
+        "seats must be at least 1",
+        code="seats_ge_1",
+        row=4,
+        column="seats",
+    )
     assert f.format("vi") == "tệp leadership/councils.csv, trang tính –, dòng 4, cột seats: số ghế phải ít nhất là 1"
     assert f.format("en") == "file leadership/councils.csv, sheet –, row 4, column seats: seats must be at least 1"
     # A sheet is named when there is one; row and column are left out when unknown.
@@ -103,8 +110,8 @@ def test_every_exception_class_of_the_package_is_listed():
 
 
 def test_existing_handlers_still_catch_them():
-    from me_utils.catalogue import CatalogueError
-    from me_utils.intake import CellError, FileError
+    from me_utils.intake.submissions import CellError, FileError
+    from me_utils.reference.catalogue import CatalogueError
 
     with pytest.raises(ValueError):
         raise CatalogueError([("indicators.yaml", "M1.C1", "direction", "'up' is not valid")])

@@ -1,5 +1,6 @@
 """The exploration notebook (notebooks/explore/) runs end to end on demo data, through the
 analysts' API only, and is not a report (`me report` never runs it)."""
+
 from __future__ import annotations
 
 import ast
@@ -44,7 +45,7 @@ def executed(tmp_path_factory):
 
     import papermill as pm
 
-    from me_utils import paths
+    from me_utils.core import paths
 
     proj = tmp_path_factory.mktemp("explore") / "proj"
     shutil.copytree(paths.reference_dir(), proj / "data" / "reference")
@@ -52,8 +53,9 @@ def executed(tmp_path_factory):
     old = os.environ.get("ME_PROJECT_ROOT")
     os.environ["ME_PROJECT_ROOT"] = str(proj)  # inherited by the kernel
     try:
-        pm.execute_notebook(str(NB), str(out), kernel_name="python3", progress_bar=False,
-                            parameters={"lang": "en"}, cwd=str(proj))
+        pm.execute_notebook(
+            str(NB), str(out), kernel_name="python3", progress_bar=False, parameters={"lang": "en"}, cwd=str(proj)
+        )
     finally:
         if old is None:
             os.environ.pop("ME_PROJECT_ROOT", None)

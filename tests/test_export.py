@@ -1,31 +1,40 @@
 """HTML export: offline template, table of contents, provenance, atomic writes, index."""
+
 from __future__ import annotations
 
 import datetime as dt
 import os
 import subprocess
-from pathlib import Path
 
-import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from me_utils import export, index
+from me_utils.render import export, index
 
 
 def _nb():
     code = new_code_cell("secret_source_code = 1", execution_count=1)
     code.outputs = [
         new_output("display_data", data={"text/markdown": "# Tiêu đề chính\n\n## Mục A"}),
-        new_output("display_data", data={"image/png": "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="}),
+        new_output(
+            "display_data",
+            data={
+                "image/png": "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+            },
+        ),
     ]
     return new_notebook(cells=[new_markdown_cell("## Mục B\n\n### Mục B.1\n\n## Mục A"), code])
 
 
 def _prov(**kw):
-    base = dict(manifest_hash="ab" * 32, version="9.9.9", git="abc1234+dirty",
-                parameters={"unit": "SL", "period_start": 2021}, run_seconds=12.34,
-                run_at=dt.datetime(2025, 11, 3, 7, 5, tzinfo=dt.timezone.utc))
+    base = dict(
+        manifest_hash="ab" * 32,
+        version="9.9.9",
+        git="abc1234+dirty",
+        parameters={"unit": "SL", "period_start": 2021},
+        run_seconds=12.34,
+        run_at=dt.datetime(2025, 11, 3, 7, 5, tzinfo=dt.UTC),
+    )
     base.update(kw)
     return export.Provenance(**base)
 
@@ -52,8 +61,9 @@ def test_render_offline_with_toc_footer_banner():
 
 
 def test_render_english_without_banner_or_data():
-    page = export.render_html(_nb(), title="Test", lang="en", provenance=_prov(manifest_hash=None, git=None),
-                              illustrative=False)
+    page = export.render_html(
+        _nb(), title="Test", lang="en", provenance=_prov(manifest_hash=None, git=None), illustrative=False
+    )
     assert '<html lang="en">' in page
     assert "Illustrative data" not in page
     footer = page.split('<footer class="me-provenance">')[1]
@@ -73,8 +83,7 @@ def test_external_references_detects_network_loads():
 def test_size_budget_refuses_and_writes_nothing(tmp_path):
     out = tmp_path / "r.html"
     with pytest.raises(export.ReportTooLarge, match="exceeds the report budget"):
-        export.export_html(_nb(), out, title="t", lang="vi", provenance=_prov(), illustrative=False,
-                           max_bytes=10_000)
+        export.export_html(_nb(), out, title="t", lang="vi", provenance=_prov(), illustrative=False, max_bytes=10_000)
     assert not out.exists() and list(tmp_path.iterdir()) == []
 
 
@@ -88,23 +97,28 @@ def test_interrupted_write_keeps_old_report_and_leaves_no_partial(tmp_path, monk
 
     monkeypatch.setattr(export.os, "fsync", boom)
     with pytest.raises(KeyboardInterrupt):
-        export.export_html(_nb(), out, title="t2", lang="vi", provenance=_prov(run_seconds=1.0),
-                           illustrative=True)
+        export.export_html(_nb(), out, title="t2", lang="vi", provenance=_prov(run_seconds=1.0), illustrative=True)
     assert out.read_bytes() == old
     assert sorted(p.name for p in out.parent.iterdir()) == ["r.html"]
 
 
 def test_git_revision(tmp_path):
     assert export.git_revision(tmp_path) is None
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@x", "GIT_COMMITTER_NAME": "t",
-           "GIT_COMMITTER_EMAIL": "t@x"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@x",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@x",
+    }
     run = lambda *a: subprocess.run(["git", "-C", str(tmp_path), *a], check=True, capture_output=True, env=env)  # noqa: E731
     run("init", "-q")
     (tmp_path / "f.txt").write_text("1")
     run("add", "f.txt")
     run("commit", "-q", "-m", "x")
-    short = subprocess.run(["git", "-C", str(tmp_path), "rev-parse", "--short", "HEAD"], capture_output=True,
-                           text=True).stdout.strip()
+    short = subprocess.run(
+        ["git", "-C", str(tmp_path), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
     assert export.git_revision(tmp_path) == short
     (tmp_path / "untracked.txt").write_text("u")  # untracked files do not make it dirty
     assert export.git_revision(tmp_path) == short
@@ -121,15 +135,41 @@ def test_template_is_package_data():
 
 
 def test_index_lists_reports_and_failures():
-    state = {"runs": {
-        "vi/SL/10_a": {"lang": "vi", "unit": "SL", "stem": "10_a", "status": "ok", "seconds": 3.25,
-                        "html": "vi/SL/10_a.html", "pdf": None, "error": None},
-        "vi/MC/10_a": {"lang": "vi", "unit": "MC", "stem": "10_a", "status": "failed", "seconds": 1.0, "html": None,
-                        "pdf": None, "error": {"stage": "execute", "cell": 4, "ename": "KeyError",
-                                               "evalue": "'M3.C1'", "source": "show(x)"}},
-        "en/SL/10_a": {"lang": "en", "unit": "SL", "stem": "10_a", "status": "ok", "seconds": 2.0,
-                        "html": "en/SL/10_a.html", "pdf": "en/SL/10_a.pdf", "error": None}},
-        "last_run": {"vi": {"illustrative": True, "runs": 2, "failed": 1, "wall_seconds": 4.5}}}
+    state = {
+        "runs": {
+            "vi/SL/10_a": {
+                "lang": "vi",
+                "unit": "SL",
+                "stem": "10_a",
+                "status": "ok",
+                "seconds": 3.25,
+                "html": "vi/SL/10_a.html",
+                "pdf": None,
+                "error": None,
+            },
+            "vi/MC/10_a": {
+                "lang": "vi",
+                "unit": "MC",
+                "stem": "10_a",
+                "status": "failed",
+                "seconds": 1.0,
+                "html": None,
+                "pdf": None,
+                "error": {"stage": "execute", "cell": 4, "ename": "KeyError", "evalue": "'M3.C1'", "source": "show(x)"},
+            },
+            "en/SL/10_a": {
+                "lang": "en",
+                "unit": "SL",
+                "stem": "10_a",
+                "status": "ok",
+                "seconds": 2.0,
+                "html": "en/SL/10_a.html",
+                "pdf": "en/SL/10_a.pdf",
+                "error": None,
+            },
+        },
+        "last_run": {"vi": {"illustrative": True, "runs": 2, "failed": 1, "wall_seconds": 4.5}},
+    }
     page = index.render_index(state)
     assert page.index('<section lang="vi">') < page.index('<section lang="en">')
     assert '<a href="vi/SL/10_a.html">Xem</a>' in page and '<a href="en/SL/10_a.pdf">PDF</a>' in page
@@ -142,14 +182,37 @@ def test_index_lists_reports_and_failures():
 def test_index_error_shows_first_line_only_and_links_workbook(tmp_path):
     # A pandas-style message whose later lines quote data rows: only the first line may show.
     secret = "0  Lò Thị X  Mường La  2"
-    state = {"runs": {
-        "vi/SL/40_review": {"lang": "vi", "unit": "SL", "stem": "40_review", "status": "ok", "seconds": 1.0,
-                            "html": "vi/SL/40_review.html", "pdf": None, "error": None},
-        "vi/MC/40_review": {"lang": "vi", "unit": "MC", "stem": "40_review", "status": "failed",
-                            "seconds": 1.0, "html": None, "pdf": None,
-                            "error": {"stage": "execute", "cell": 2, "ename": "ValueError",
-                                      "evalue": "bad rows:\n" + secret + "\n1  more", "source": ""}}},
-        "last_run": {}}
+    state = {
+        "runs": {
+            "vi/SL/40_review": {
+                "lang": "vi",
+                "unit": "SL",
+                "stem": "40_review",
+                "status": "ok",
+                "seconds": 1.0,
+                "html": "vi/SL/40_review.html",
+                "pdf": None,
+                "error": None,
+            },
+            "vi/MC/40_review": {
+                "lang": "vi",
+                "unit": "MC",
+                "stem": "40_review",
+                "status": "failed",
+                "seconds": 1.0,
+                "html": None,
+                "pdf": None,
+                "error": {
+                    "stage": "execute",
+                    "cell": 2,
+                    "ename": "ValueError",
+                    "evalue": "bad rows:\n" + secret + "\n1  more",
+                    "source": "",
+                },
+            },
+        },
+        "last_run": {},
+    }
     (tmp_path / "vi" / "SL").mkdir(parents=True)
     (tmp_path / "vi" / "SL" / "scorecard.xlsx").write_bytes(b"x")
     page = index.render_index(state, reports_dir=tmp_path)

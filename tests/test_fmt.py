@@ -1,4 +1,5 @@
 """Vietnamese-first formatting of numbers, percentages, intervals and dates."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -6,7 +7,7 @@ import math
 
 import pytest
 
-from me_utils import fmt
+from me_utils.core import fmt
 
 
 @pytest.mark.parametrize(
@@ -49,4 +50,3 @@ def test_dates():
 def test_unknown_language_is_refused():
     with pytest.raises(ValueError):
         fmt.fmt_number(1, 0, "fr")
-

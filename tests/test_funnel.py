@@ -1,11 +1,12 @@
 """Funnel limits against exact binomial quantiles (scipy) and the FunnelPlotR chi-square form."""
+
 import math
 
 import numpy as np
 import pytest
 from scipy import stats
 
-from me_utils import funnel
+from me_utils.analysis import funnel
 
 
 def test_binomial_limits_columns_and_hand_case():
@@ -141,6 +142,7 @@ def test_plot_funnel_returns_figure():
     assert sorted(map(tuple, pts.tolist())) == [(30.0, pytest.approx(100 / 3)), (50.0, 60.0)]  # A hidden
     assert any(t.get_text().endswith("not drawn (small counts hidden): A") for t in fig.axes[0].texts)
     import matplotlib.pyplot as plt
+
     plt.close(fig)
 
 
@@ -148,7 +150,7 @@ def test_funnel_table_positions_against_hand_computed_adjusted_limits():
     # theta0 fixed at 0.5, n = 100 each; values 0.5, 0.5, 0.75.
     # asin scale: target asin(sqrt(.5)) = pi/4, s = 1/20; z = 0, 0, (asin(sqrt(.75)) - pi/4) * 20.
     z3 = (math.asin(math.sqrt(0.75)) - math.pi / 4) * 20
-    zw = [0.0, 0.0, 0.8 * z3]            # type-7 90% quantile of (0, 0, z3) is 0.8 * z3
+    zw = [0.0, 0.0, 0.8 * z3]  # type-7 90% quantile of (0, 0, z3) is 0.8 * z3
     phi = sum(v * v for v in zw) / 3
     w = 400.0
     tau2 = (3 * phi - 2) / (3 * w - 3 * w**2 / (3 * w))
@@ -173,6 +175,7 @@ def test_dispersion_note_uses_report_language_separators():
 
 def test_plot_funnel_vietnamese_footnote_and_legend_use_decimal_comma():
     import matplotlib.pyplot as plt
+
     tab, od = funnel.funnel_table(["C", "A", "B"], [75, 50, 50], [100, 100, 100], theta0=0.5)
     fig = funnel.plot_funnel(tab, od, lang="vi")
     texts = [t.get_text() for t in fig.axes[0].texts]

@@ -1,15 +1,16 @@
-"""The publication gate (me_utils.gate): primary and complementary suppression of GBV-derived
-figures, checked against an attacker written independently (me_utils.leakscan.attack, plain
+"""The publication gate (me_utils.analysis.gate): primary and complementary suppression of GBV-derived
+figures, checked against an attacker written independently (me_utils.render.leakscan.attack, plain
 linprog over the shown rows) rather than against the gate's own cubes."""
+
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from me_utils import gate
-from me_utils import leakscan as L
-from me_utils.intervals import wilson_ci
+from me_utils.analysis import gate
+from me_utils.analysis.intervals import wilson_ci
+from me_utils.render import leakscan as L
 
 DIST = gate.DISTRICTS
 
@@ -54,9 +55,9 @@ def _random_rows(seed, codes=("M3.C2a",), years=range(2021, 2025), halves=True, 
 def test_primary_rule_by_hand():
     # three districts carry everything; the others are zero so the province is their sum
     rows = [("M3.C2a", d, 2024, "FY", 0, 0) for d in DIST]
-    rows[0] = ("M3.C2a", DIST[0], 2024, "FY", 20, 40)   # 20 / 20: safe
-    rows[1] = ("M3.C2a", DIST[1], 2024, "FY", 9, 12)    # rest 3: primary
-    rows[2] = ("M3.C2a", DIST[2], 2024, "FY", 30, 31)   # rest 1: primary
+    rows[0] = ("M3.C2a", DIST[0], 2024, "FY", 20, 40)  # 20 / 20: safe
+    rows[1] = ("M3.C2a", DIST[1], 2024, "FY", 9, 12)  # rest 3: primary
+    rows[2] = ("M3.C2a", DIST[2], 2024, "FY", 30, 31)  # rest 1: primary
     fig = _figures(rows)
     out = gate.publish(fig, k=5, cache_dir="")
     by = out.set_index("unit_code")
@@ -75,7 +76,7 @@ def test_primary_rule_by_hand():
 
 def test_single_small_cell_needs_a_complement():
     rows = [("G.2", d, 2024, "FY", 0, 0) for d in DIST]
-    rows[0] = ("G.2", DIST[0], 2024, "FY", 10, 12)   # rest 2: primary
+    rows[0] = ("G.2", DIST[0], 2024, "FY", 10, 12)  # rest 2: primary
     rows[1] = ("G.2", DIST[1], 2024, "FY", 30, 50)
     rows[2] = ("G.2", DIST[2], 2024, "FY", 40, 60)
     out = gate.publish(_figures(rows), k=5, cache_dir="")
@@ -94,8 +95,11 @@ def test_non_gbv_rows_untouched_and_columns():
     out = gate.publish(pd.concat([fig, other], ignore_index=True), cache_dir="")
     o = out[out["indicator_code"] == "M1.C1"]
     assert not o["suppressed"].any() and (o["suppress_reason"] == "").all()
-    pd.testing.assert_series_equal(o["numerator"].reset_index(drop=True),
-                                   other["numerator"].astype(float).reset_index(drop=True), check_names=False)
+    pd.testing.assert_series_equal(
+        o["numerator"].reset_index(drop=True),
+        other["numerator"].astype(float).reset_index(drop=True),
+        check_names=False,
+    )
     assert out.loc[out["indicator_code"] == "M3.C2a", "suppressed"].all()
     with pytest.raises(ValueError):
         gate.publish(fig.drop(columns=["ci_low"]))
@@ -105,8 +109,9 @@ def test_province_not_sum_is_gated_alone_and_no_counts_hidden():
     rows = [("M3.C3", d, 2024, "FY", 10, 10) for d in DIST]
     fig = _figures(rows)
     fig.loc[fig["unit_code"] == "SL", ["numerator", "denominator"]] = [117, 120]  # rest 3
-    fig = pd.concat([fig, fig.iloc[[0]].assign(year=2025, numerator=np.nan, denominator=np.nan, value=80.0)],
-                    ignore_index=True)
+    fig = pd.concat(
+        [fig, fig.iloc[[0]].assign(year=2025, numerator=np.nan, denominator=np.nan, value=80.0)], ignore_index=True
+    )
     out = gate.publish(fig, cache_dir="")
     sl = out[(out["unit_code"] == "SL") & (out["year"] == 2024)].iloc[0]
     assert sl["suppress_reason"] == "primary"
@@ -137,8 +142,18 @@ def _facts_from(out: pd.DataFrame) -> pd.DataFrame:
         if pd.isna(r.numerator):
             continue
         for field, v in (("num", r.numerator), ("den", r.denominator), ("rest", r.denominator - r.numerator)):
-            recs.append({"file": "gated", "indicator_code": r.indicator_code, "unit_code": r.unit_code,
-                         "year": int(r.year), "period": r.period, "field": field, "lo": v, "hi": v})
+            recs.append(
+                {
+                    "file": "gated",
+                    "indicator_code": r.indicator_code,
+                    "unit_code": r.unit_code,
+                    "year": int(r.year),
+                    "period": r.period,
+                    "field": field,
+                    "lo": v,
+                    "hi": v,
+                }
+            )
     return pd.DataFrame(recs, columns=["file", "indicator_code", "unit_code", "year", "period", "field", "lo", "hi"])
 
 
@@ -161,16 +176,33 @@ def test_independent_attacker_on_random_tables(seed):
 
 
 def test_publish_assessments_blanks_mostly_hidden_series():
-    gated = pd.DataFrame({
-        "indicator_code": "M3.C2a", "unit_code": ["SC"] * 5 + ["SL"] * 5, "year": list(range(2020, 2025)) * 2,
-        "period": "FY", "sex": "T", "gbv_derived": True,
-        "value": [np.nan] * 4 + [50.0] + [60.0, 61.0, 62.0, 63.0, np.nan],
-        "suppressed": [True] * 4 + [False] + [False] * 4 + [True],
-    })
-    ass = pd.DataFrame({"indicator_code": "M3.C2a", "unit_code": ["SC", "SL"], "latest_year": [2024, 2024],
-                        "latest_value": [50.0, 64.0], "ci_low": [30.0, 60.0], "ci_high": [70.0, 68.0],
-                        "proj_2025": [55.0, 65.0], "prob_reach_2025": [0.3, 0.6], "status_unsd": ["x", "y"],
-                        "summary_category": ["behind", "on_track"], "gap_2025": [1.0, 2.0]})
+    gated = pd.DataFrame(
+        {
+            "indicator_code": "M3.C2a",
+            "unit_code": ["SC"] * 5 + ["SL"] * 5,
+            "year": list(range(2020, 2025)) * 2,
+            "period": "FY",
+            "sex": "T",
+            "gbv_derived": True,
+            "value": [np.nan] * 4 + [50.0] + [60.0, 61.0, 62.0, 63.0, np.nan],
+            "suppressed": [True] * 4 + [False] + [False] * 4 + [True],
+        }
+    )
+    ass = pd.DataFrame(
+        {
+            "indicator_code": "M3.C2a",
+            "unit_code": ["SC", "SL"],
+            "latest_year": [2024, 2024],
+            "latest_value": [50.0, 64.0],
+            "ci_low": [30.0, 60.0],
+            "ci_high": [70.0, 68.0],
+            "proj_2025": [55.0, 65.0],
+            "prob_reach_2025": [0.3, 0.6],
+            "status_unsd": ["x", "y"],
+            "summary_category": ["behind", "on_track"],
+            "gap_2025": [1.0, 2.0],
+        }
+    )
     out = gate.publish_assessments(ass, gated).set_index("unit_code")
     sc, sl = out.loc["SC"], out.loc["SL"]
     assert sc["gate_suppressed"] and sc["summary_category"] == "suppressed"
@@ -204,10 +236,14 @@ def test_demo_observations_attacked_independently(tmp_path):
     import sys
 
     root = tmp_path / "demo"
-    subprocess.run([sys.executable, "-m", "me_utils.cli", "demo", "--out", str(root), "--seed", "20250506"],
-                   check=True, capture_output=True)
-    subprocess.run([sys.executable, "-m", "me_utils.cli", "build", "--root", str(root)], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "me_utils.cli", "demo", "--out", str(root), "--seed", "20250506"],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [sys.executable, "-m", "me_utils.cli", "build", "--root", str(root)], check=True, capture_output=True
+    )
     obs = pd.read_csv(root / "processed" / "observations.csv")
     obs["gbv_derived"] = gate.is_gbv_derived(obs["indicator_code"])
     lo, hi = wilson_ci(obs["numerator"].fillna(0).to_numpy(), obs["denominator"].fillna(0).to_numpy())
@@ -238,13 +274,19 @@ def test_scorecard_on_gated_observations_and_assessment_gate(tmp_path):
     import subprocess
     import sys
 
-    from me_utils import catalogue, dataset, scorecard
+    from me_utils.analysis import scorecard
+    from me_utils.build import dataset
+    from me_utils.reference import catalogue
 
     root = tmp_path / "demo"
-    subprocess.run([sys.executable, "-m", "me_utils.cli", "demo", "--out", str(root), "--seed", "20250506"],
-                   check=True, capture_output=True)
-    subprocess.run([sys.executable, "-m", "me_utils.cli", "build", "--root", str(root)], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "me_utils.cli", "demo", "--out", str(root), "--seed", "20250506"],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [sys.executable, "-m", "me_utils.cli", "build", "--root", str(root)], check=True, capture_output=True
+    )
     obs = dataset.load_observations(root)
     cat = catalogue.load_catalogue()
     pub = gate.published_observations(obs, cache_dir=str(tmp_path / "c"))
@@ -274,7 +316,7 @@ def test_same_figure_from_two_sources_shares_the_pattern():
     # a figure reported twice (submission and register) with the same counts is one cell: both
     # copies are shown or hidden together; a copy with other counts is gated on its own
     rows = [("G.2", d, 2024, "FY", 0, 0) for d in DIST]
-    rows[0] = ("G.2", DIST[0], 2024, "FY", 10, 12)   # rest 2: primary
+    rows[0] = ("G.2", DIST[0], 2024, "FY", 10, 12)  # rest 2: primary
     rows[1] = ("G.2", DIST[1], 2024, "FY", 30, 50)
     rows[2] = ("G.2", DIST[2], 2024, "FY", 40, 60)
     fig = _figures(rows).assign(source="submission")

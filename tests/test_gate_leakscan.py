@@ -1,5 +1,6 @@
-"""The reader's-eye tools of me_utils.leakscan: Wilson inversion, parsing, the quick scan and
+"""The reader's-eye tools of me_utils.render.leakscan: Wilson inversion, parsing, the quick scan and
 the LP attacker on hand-made outputs."""
+
 from __future__ import annotations
 
 import math
@@ -7,7 +8,7 @@ import math
 import openpyxl
 import pandas as pd
 
-from me_utils import leakscan as L
+from me_utils.render import leakscan as L
 
 
 def _wilson_by_hand(x, n, z=1.959963984540054):
@@ -36,11 +37,16 @@ def _page(rows_html):
 def test_scan_finds_small_counts_in_every_kind_of_output(tmp_path):
     d = tmp_path / "reports" / "vi" / "SC"
     d.mkdir(parents=True)
-    (d / "10_targets_scorecard.html").write_text(_page(
-        "<table><tr><td>M3.C2a</td><td>0,0 (2024); KTC 95%: 0,0–65,8</td></tr>"
-        "<tr><td>M1.C1</td><td>0,0 (2024); KTC 95%: 0,0–65,8</td></tr></table>"), encoding="utf-8")
-    (d / "ok.html").write_text(_page(
-        "<table><tr><td>G.1</td><td>37,5 (2024); KTC 95%: 33,0–42,2</td></tr></table>"), encoding="utf-8")
+    (d / "10_targets_scorecard.html").write_text(
+        _page(
+            "<table><tr><td>M3.C2a</td><td>0,0 (2024); KTC 95%: 0,0–65,8</td></tr>"
+            "<tr><td>M1.C1</td><td>0,0 (2024); KTC 95%: 0,0–65,8</td></tr></table>"
+        ),
+        encoding="utf-8",
+    )
+    (d / "ok.html").write_text(
+        _page("<table><tr><td>G.1</td><td>37,5 (2024); KTC 95%: 33,0–42,2</td></tr></table>"), encoding="utf-8"
+    )
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.append(["Mã chỉ tiêu", "Năm gần nhất", "Giá trị gần nhất", "KTC 95% – cận dưới", "KTC 95% – cận trên"])
@@ -68,12 +74,27 @@ def test_attack_province_difference_by_hand():
             rows += [("num", u, 1.0), ("rest", u, 1.0)]
     rows[0] = ("num", L.DISTRICTS[0], 7.0)  # TPSL 7 + 10 others × 1 + SC 3 = 20
     rows += [("num", "SL", 20.0), ("rest", "SL", 13.0)]
-    facts = pd.DataFrame([{"file": "x", "indicator_code": "G.2", "unit_code": u, "year": 2024, "period": "FY",
-                           "field": f, "lo": v, "hi": v} for f, u, v in rows])
-    targets = pd.DataFrame([{"indicator_code": "G.2", "unit_code": "SC", "year": 2024, "period": "FY",
-                             "field": "num", "true": 3.0},
-                            {"indicator_code": "G.2", "unit_code": "SC", "year": 2024, "period": "FY",
-                             "field": "rest", "true": 2.0}])
+    facts = pd.DataFrame(
+        [
+            {
+                "file": "x",
+                "indicator_code": "G.2",
+                "unit_code": u,
+                "year": 2024,
+                "period": "FY",
+                "field": f,
+                "lo": v,
+                "hi": v,
+            }
+            for f, u, v in rows
+        ]
+    )
+    targets = pd.DataFrame(
+        [
+            {"indicator_code": "G.2", "unit_code": "SC", "year": 2024, "period": "FY", "field": "num", "true": 3.0},
+            {"indicator_code": "G.2", "unit_code": "SC", "year": 2024, "period": "FY", "field": "rest", "true": 2.0},
+        ]
+    )
     res = L.attack(facts, targets, shared_denominators=())
     assert res["determined"].all()
     assert res["lower"].tolist() == [3.0, 2.0] and res["upper"].tolist() == [3.0, 2.0]

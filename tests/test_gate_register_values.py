@@ -1,6 +1,7 @@
 """No cell value of the GBV register reaches a message, findings.csv, the data-quality
 findings table or the terminal output of `me build` / `me validate` — tested with a misaligned
 register, where case ids and dates land in columns that are not named like them."""
+
 from __future__ import annotations
 
 import csv
@@ -11,7 +12,7 @@ import sys
 import pandas as pd
 import pytest
 
-from me_utils import gbv, quality
+from me_utils.analysis import gbv, quality
 
 DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -19,8 +20,11 @@ DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 @pytest.fixture(scope="module")
 def misaligned(tmp_path_factory):
     root = tmp_path_factory.mktemp("mis") / "demo"
-    subprocess.run([sys.executable, "-m", "me_utils.cli", "demo", "--out", str(root), "--seed", "20250506"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "me_utils.cli", "demo", "--out", str(root), "--seed", "20250506"],
+        check=True,
+        capture_output=True,
+    )
     p = root / "raw" / "gbv" / "register.csv"
     rows = list(csv.reader(p.open(encoding="utf-8-sig")))
     secrets = set()
@@ -39,8 +43,12 @@ def _leaks(text: str, secrets: set) -> list[str]:
 
 def test_build_terminal_and_findings(misaligned):
     root, _, secrets = misaligned
-    res = subprocess.run([sys.executable, "-m", "me_utils.cli", "build", "--root", str(root), "--keep-going"],
-                         capture_output=True, text=True, check=False)
+    res = subprocess.run(
+        [sys.executable, "-m", "me_utils.cli", "build", "--root", str(root), "--keep-going"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert res.returncode == 1
     out = res.stdout + res.stderr
     assert "gbv/register.csv" in out and "dòng/row 6" in out  # located by file and row
@@ -69,6 +77,8 @@ def test_register_error_message_has_no_values(misaligned):
 
 def test_validate_on_register_prints_no_values(misaligned):
     _, p, secrets = misaligned
-    res = subprocess.run([sys.executable, "-m", "me_utils.cli", "validate", str(p)], capture_output=True, text=True, check=False)
+    res = subprocess.run(
+        [sys.executable, "-m", "me_utils.cli", "validate", str(p)], capture_output=True, text=True, check=False
+    )
     assert res.returncode != 0
     assert _leaks((res.stdout + res.stderr).replace(str(p), ""), secrets) == []

@@ -1,20 +1,41 @@
 """GBV register: validation, GBVIMS flags, indicators on a hand-built register, delay bands."""
+
 import re
 
 import pandas as pd
 import pytest
 from scipy import stats
 
-from me_utils import gbv
+from me_utils.analysis import gbv
 
-BASE = dict(case_id="GBV-MC-2023-0001", unit_code="MC", incident_type="physical_assault", ipv="0",
-            child_sexual_abuse="0", early_marriage="0", survivor_sex="F", survivor_age_group="25-59",
-            survivor_ethnicity="Thai", survivor_disability="0", incident_date="2023-03-01",
-            report_date="2023-03-04", svc_health="0", svc_psychosocial="0", svc_legal="0",
-            svc_police_justice="0", svc_safe_shelter="0", needed_help="0", sought_help="0",
-            referred="0", consent_reporting="1", perpetrator_detected="0",
-            perpetrator_counselled="0", perpetrator_prosecuted="0", domestic_violence="0",
-            data_status="illustrative")
+BASE = dict(
+    case_id="GBV-MC-2023-0001",
+    unit_code="MC",
+    incident_type="physical_assault",
+    ipv="0",
+    child_sexual_abuse="0",
+    early_marriage="0",
+    survivor_sex="F",
+    survivor_age_group="25-59",
+    survivor_ethnicity="Thai",
+    survivor_disability="0",
+    incident_date="2023-03-01",
+    report_date="2023-03-04",
+    svc_health="0",
+    svc_psychosocial="0",
+    svc_legal="0",
+    svc_police_justice="0",
+    svc_safe_shelter="0",
+    needed_help="0",
+    sought_help="0",
+    referred="0",
+    consent_reporting="1",
+    perpetrator_detected="0",
+    perpetrator_counselled="0",
+    perpetrator_prosecuted="0",
+    domestic_violence="0",
+    data_status="illustrative",
+)
 
 
 def make(rows):
@@ -30,19 +51,30 @@ def make(rows):
 
 HAND = [
     # 1: DV physical, health service, needed & sought help, perpetrator counselled
-    dict(domestic_violence=1, ipv=1, svc_health=1, needed_help=1, sought_help=1,
-         perpetrator_detected=1, perpetrator_counselled=1),
+    dict(
+        domestic_violence=1,
+        ipv=1,
+        svc_health=1,
+        needed_help=1,
+        sought_help=1,
+        perpetrator_detected=1,
+        perpetrator_counselled=1,
+    ),
     # 2: rape of a girl 12-17 (child sexual abuse), no service, needed help, perpetrator prosecuted
-    dict(incident_type="rape", survivor_age_group="12-17", child_sexual_abuse=1, needed_help=1,
-         perpetrator_detected=1, perpetrator_prosecuted=1),
+    dict(
+        incident_type="rape",
+        survivor_age_group="12-17",
+        child_sexual_abuse=1,
+        needed_help=1,
+        perpetrator_detected=1,
+        perpetrator_prosecuted=1,
+    ),
     # 3: DV psychological, legal aid, sought help, perpetrator detected not counselled
-    dict(incident_type="psychological_abuse", domestic_violence=1, svc_legal=1, sought_help=1,
-         perpetrator_detected=1),
+    dict(incident_type="psychological_abuse", domestic_violence=1, svc_legal=1, sought_help=1, perpetrator_detected=1),
     # 4: non-GBV incident of a man with a service (outside GBV denominators)
     dict(incident_type="non_gbv", survivor_sex="M", svc_health=1, needed_help=1, sought_help=1),
     # 5: early marriage, NO consent -> excluded from statistics
-    dict(incident_type="forced_marriage", survivor_age_group="12-17", early_marriage=1,
-         consent_reporting=0),
+    dict(incident_type="forced_marriage", survivor_age_group="12-17", early_marriage=1, consent_reporting=0),
     # 6: DV physical, safe shelter, needed help, perpetrator not detected
     dict(domestic_violence=1, svc_safe_shelter=1, needed_help=1),
 ]
@@ -64,8 +96,15 @@ def test_indicators_hand_computed(reg):
     c = gbv.consented(reg).data
     ind = gbv.compute_indicators(c, by=["year"]).set_index("indicator_code")
     expected = {  # code: (numerator, denominator) worked out by hand from HAND above
-        "M3.C2a": (3, 4), "M3.C2b": (1, 2), "G.1": (2, 4), "G.2": (2, 3),
-        "DV.4": (3, 3), "DV.4a": (1, 3), "DV.4b": (1, 3), "DV.4c": (1, 3), "DV.5": (1, 2),
+        "M3.C2a": (3, 4),
+        "M3.C2b": (1, 2),
+        "G.1": (2, 4),
+        "G.2": (2, 3),
+        "DV.4": (3, 3),
+        "DV.4a": (1, 3),
+        "DV.4b": (1, 3),
+        "DV.4c": (1, 3),
+        "DV.5": (1, 2),
     }
     for code, (num, den) in expected.items():
         row = ind.loc[code]
@@ -84,9 +123,21 @@ def test_indicators_by_unit_zero_denominator_is_nan():
     assert ind.loc["YC", "denominator"] == 0 and pd.isna(ind.loc["YC", "value"])
 
 
-@pytest.mark.parametrize("days,band", [(0, "0-3"), (3, "0-3"), (4, "4-5"), (5, "4-5"), (6, "6-14"),
-                                       (14, "6-14"), (15, "15-30"), (30, "15-30"), (31, ">30"),
-                                       (400, ">30")])
+@pytest.mark.parametrize(
+    "days,band",
+    [
+        (0, "0-3"),
+        (3, "0-3"),
+        (4, "4-5"),
+        (5, "4-5"),
+        (6, "6-14"),
+        (14, "6-14"),
+        (15, "15-30"),
+        (30, "15-30"),
+        (31, ">30"),
+        (400, ">30"),
+    ],
+)
 def test_delay_band_boundaries(days, band):
     assert str(gbv.delay_band([days]).iloc[0]) == band
 
@@ -105,8 +156,10 @@ def test_delay_from_register_dates(reg):
 
 
 def test_derived_flags_follow_gbvims_and_warn_on_disagreement():
-    rows = [dict(incident_type="rape", survivor_age_group="0-11", child_sexual_abuse=0),
-            dict(incident_type="forced_marriage", survivor_age_group="18-24", early_marriage=1)]
+    rows = [
+        dict(incident_type="rape", survivor_age_group="0-11", child_sexual_abuse=0),
+        dict(incident_type="forced_marriage", survivor_age_group="18-24", early_marriage=1),
+    ]
     typed, problems = gbv.validate_register(make(rows))
     assert list(typed["child_sexual_abuse"]) == [1, 0]
     assert list(typed["early_marriage"]) == [0, 0]
@@ -115,12 +168,14 @@ def test_derived_flags_follow_gbvims_and_warn_on_disagreement():
 
 
 def test_validation_errors_are_located():
-    rows = [dict(),
-            dict(report_date="2023-02-01"),                    # before incident
-            dict(unit_code="XX", svc_health="2", incident_date="2023-13-01"),
-            dict(survivor_sex="", perpetrator_counselled=1),  # missing; counselled but not detected
-            dict(case_id="GBV-MC-2023-0001"),                  # duplicate of row 1
-            dict(case_id="GBV-YC-2023-0009")]                  # unit in id != unit_code
+    rows = [
+        dict(),
+        dict(report_date="2023-02-01"),  # before incident
+        dict(unit_code="XX", svc_health="2", incident_date="2023-13-01"),
+        dict(survivor_sex="", perpetrator_counselled=1),  # missing; counselled but not detected
+        dict(case_id="GBV-MC-2023-0001"),  # duplicate of row 1
+        dict(case_id="GBV-YC-2023-0009"),
+    ]  # unit in id != unit_code
     with pytest.raises(gbv.RegisterError) as ei:
         gbv.validate_register(make(rows), source="gbv/register.csv", lang="en")
     e = ei.value.errors
@@ -159,11 +214,18 @@ def test_read_register_csv_not_modified(tmp_path):
 
 
 def test_rates_per_100k_garwood():
-    typed, _ = gbv.validate_register(make([dict(), dict(), dict(), dict(),
-                                           dict(survivor_sex="M"), dict(incident_type="non_gbv")]))
-    pop = pd.DataFrame({"year": [2023, 2023, 2023], "unit_code": ["MC", "MC", "YC"],
-                        "sex": ["F", "M", "F"], "age_group": ["all", "all", "all"],
-                        "population": [50_000, 48_000, 30_000]})
+    typed, _ = gbv.validate_register(
+        make([dict(), dict(), dict(), dict(), dict(survivor_sex="M"), dict(incident_type="non_gbv")])
+    )
+    pop = pd.DataFrame(
+        {
+            "year": [2023, 2023, 2023],
+            "unit_code": ["MC", "MC", "YC"],
+            "sex": ["F", "M", "F"],
+            "age_group": ["all", "all", "all"],
+            "population": [50_000, 48_000, 30_000],
+        }
+    )
     r = gbv.rates_per_100k(typed, pop).set_index("unit_code")
     assert r.loc["MC", "n"] == 4 and r.loc["MC", "population"] == 50_000
     assert r.loc["MC", "rate"] == pytest.approx(8.0)
@@ -174,9 +236,16 @@ def test_rates_per_100k_garwood():
 
 
 def test_m3c3_sums_agencies():
-    ret = pd.DataFrame({"year": [2023, 2023, 2024], "unit_code": ["MC", "MC", "MC"],
-                        "agency": ["CA", "BDBP", "CA"], "returnees_detected": [5, 2, 3],
-                        "returnees_in_need": [4, 2, 3], "returnees_supported": [3, 2, 3]})
+    ret = pd.DataFrame(
+        {
+            "year": [2023, 2023, 2024],
+            "unit_code": ["MC", "MC", "MC"],
+            "agency": ["CA", "BDBP", "CA"],
+            "returnees_detected": [5, 2, 3],
+            "returnees_in_need": [4, 2, 3],
+            "returnees_supported": [3, 2, 3],
+        }
+    )
     m = gbv.m3c3(ret).set_index("year")
     assert (m.loc[2023, "numerator"], m.loc[2023, "denominator"]) == (5, 6)
     # Wilson score interval by its formula: (p + z²/2n ± z·√(p(1−p)/n + z²/4n²)) / (1 + z²/n)

@@ -4,31 +4,43 @@ End to end on the illustrative demo data: `me demo` → `me build` → `me repor
 then every HTML is scanned for case ids and for counts 1–4 in any table, and the restricted
 executed notebooks must not be linked from the index.
 """
+
 from __future__ import annotations
 
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-from me_utils.disclosure import scan_html_for_disclosure
-from me_utils.units import load_units
+from me_utils.analysis.disclosure import scan_html_for_disclosure
+from me_utils.reference.units import load_units
 
 pytestmark = pytest.mark.slow
 
 
 def _me(*args):
-    return subprocess.run([sys.executable, "-m", "me_utils.cli", *args], capture_output=True, text=True,
-                          timeout=1800)
+    return subprocess.run([sys.executable, "-m", "me_utils.cli", *args], capture_output=True, text=True, timeout=1800)
 
 
 def test_every_rendered_gbv_report_is_clean(tmp_path):
     root, out = tmp_path / "demo", tmp_path / "reports"
-    for step in (["demo", "--out", str(root)], ["build", "--root", str(root)],
-                 ["report", "--data-root", str(root), "--reports", str(out), "--topics", "gbv",
-                  "--units", "all", "--no-progress"]):
+    for step in (
+        ["demo", "--out", str(root)],
+        ["build", "--root", str(root)],
+        [
+            "report",
+            "--data-root",
+            str(root),
+            "--reports",
+            str(out),
+            "--topics",
+            "gbv",
+            "--units",
+            "all",
+            "--no-progress",
+        ],
+    ):
         p = _me(*step)
         assert p.returncode == 0, (step, p.stdout[-1500:], p.stderr[-1500:])
     units = ["SL", *load_units().districts()]

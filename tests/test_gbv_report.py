@@ -1,14 +1,17 @@
 """GBV report sections on the illustrative data: every rendered table passes the disclosure
 scan (no case id, no count 1..k-1), every suppressed table passes the recovery audit, and the
 executed notebook's HTML passes the same scan (slow)."""
+
 import html as _html
 import re
 
 import pandas as pd
 import pytest
 
-from me_utils import demo, disclosure, gbv_report
-from me_utils import notebook as nbmod
+from me_utils.analysis import disclosure
+from me_utils.demo import generate as demo
+from me_utils.reports import gbv_report
+from me_utils.reports import notebook as nbmod
 
 
 @pytest.fixture(scope="module")
@@ -16,8 +19,11 @@ def data_root(tmp_path_factory):
     root = tmp_path_factory.mktemp("gbvroot")
     (root / "sdc_cache").mkdir()
     tables = demo.build_tables(demo.DEFAULT_SEED)
-    for rel, key in (("gbv/register.csv", "register"), ("population/population.csv", "population"),
-                     ("trafficking/returnees.csv", "returnees")):
+    for rel, key in (
+        ("gbv/register.csv", "register"),
+        ("population/population.csv", "population"),
+        ("trafficking/returnees.csv", "returnees"),
+    ):
         p = root / "raw" / rel
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_bytes(demo._csv_bytes(tables[key]))
@@ -111,12 +117,17 @@ def test_executed_notebook_html_passes_scan(data_root, tmp_path):
     import papermill as pm
     from nbconvert import HTMLExporter
 
-    from me_utils import paths
+    from me_utils.core import paths
 
     out = tmp_path / "out.ipynb"
-    pm.execute_notebook(str(paths.project_root() / "notebooks" / "20_gbv.ipynb"), str(out),
-                        parameters={"data_root": str(data_root), "unit": "SC"}, kernel_name="python3",
-                        progress_bar=False, cwd=str(paths.project_root()))
+    pm.execute_notebook(
+        str(paths.project_root() / "notebooks" / "20_gbv.ipynb"),
+        str(out),
+        parameters={"data_root": str(data_root), "unit": "SC"},
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(paths.project_root()),
+    )
     nb = nbformat.read(out, as_version=4)
     html, _ = HTMLExporter(exclude_input=True).from_notebook_node(nb)
     assert "M3.C2a" in html and ">x<" in html
@@ -131,10 +142,18 @@ def test_od_sentence_uses_decimal_comma_in_vietnamese():
 
 
 def test_funnel_display_marks_outer_limit_position_in_report_language():
-    tab = pd.DataFrame({"unit": ["A", "B"], "value": [10.0, 50.0],
-                        "lower_95": [5.0, 20.0], "upper_95": [15.0, 40.0],
-                        "lower_998": [2.0, 15.0], "upper_998": [18.0, 45.0],
-                        "position_95": ["within", "above"], "position_998": ["within", "above"]})
+    tab = pd.DataFrame(
+        {
+            "unit": ["A", "B"],
+            "value": [10.0, 50.0],
+            "lower_95": [5.0, 20.0],
+            "upper_95": [15.0, 40.0],
+            "lower_998": [2.0, 15.0],
+            "upper_998": [18.0, 45.0],
+            "position_95": ["within", "above"],
+            "position_998": ["within", "above"],
+        }
+    )
     od = {"overdispersed": False}
     vi = gbv_report.funnel_display(tab, od, [], "vi", "Tỷ lệ")
     assert list(vi["Giới hạn 95%"]) == ["5,0–15,0%", "20,0–40,0%"]

@@ -1,5 +1,6 @@
 """Issue 16: crash-safe build (atomic exchange, fallback recovery, lock, read-only target,
 umask permissions, leftovers) and no formula injection in what the build writes."""
+
 from __future__ import annotations
 
 import hashlib
@@ -16,12 +17,21 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from me_utils import build, dataset, intake, safe_csv
+from me_utils.build import dataset
+from me_utils.build import pipeline as build
+from me_utils.core import safe_csv
+from me_utils.intake import submissions as intake
 
 SRC = str(Path(build.__file__).resolve().parents[1])
 HEADER = ["Mã chỉ tiêu", "Đơn vị", "Năm", "Kỳ báo cáo", "Giới tính", "Giá trị", "Ghi chú"]
-EVIL_NOTES = ['=HYPERLINK("http://example.invalid/?"&A1,"bấm vào đây")', "@SUM(1+1)*cmd|' /C calc'!A0",
-              "+1+2", "-2+3", "\tTab đầu", "'=đã có nháy"]
+EVIL_NOTES = [
+    '=HYPERLINK("http://example.invalid/?"&A1,"bấm vào đây")',
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "+1+2",
+    "-2+3",
+    "\tTab đầu",
+    "'=đã có nháy",
+]
 
 
 def _xlsx(path: Path, rows, date="20/11/2024"):
@@ -45,14 +55,17 @@ def _xlsx(path: Path, rows, date="20/11/2024"):
 def root(tmp_path) -> Path:
     r = tmp_path / "root"
     sub = r / "raw" / "submissions" / "2024"
-    _xlsx(sub / "SNV_2024_FY.xlsx", [
-        ["M2.C1", "SL", 2024, "Năm", "Nữ", 27.5, EVIL_NOTES[0]],
-        ["M2.C1", "MC", 2024, "Năm", "Nữ", 30, EVIL_NOTES[1]],
-        ["M2.C1", "YC", 2024, "Năm", "Nữ", 31, EVIL_NOTES[2]],
-        ["M2.C1", "TC", 2024, "Năm", "Nữ", 32, EVIL_NOTES[3]],
-        ["M2.C1", "ML", 2024, "Năm", "Nữ", 33, EVIL_NOTES[4]],
-        ["M2.C1", "QN", 2024, "Năm", "Nữ", 34, EVIL_NOTES[5]],
-    ])
+    _xlsx(
+        sub / "SNV_2024_FY.xlsx",
+        [
+            ["M2.C1", "SL", 2024, "Năm", "Nữ", 27.5, EVIL_NOTES[0]],
+            ["M2.C1", "MC", 2024, "Năm", "Nữ", 30, EVIL_NOTES[1]],
+            ["M2.C1", "YC", 2024, "Năm", "Nữ", 31, EVIL_NOTES[2]],
+            ["M2.C1", "TC", 2024, "Năm", "Nữ", 32, EVIL_NOTES[3]],
+            ["M2.C1", "ML", 2024, "Năm", "Nữ", 33, EVIL_NOTES[4]],
+            ["M2.C1", "QN", 2024, "Năm", "Nữ", 34, EVIL_NOTES[5]],
+        ],
+    )
     # A rejected file whose bad value begins with "=": it reaches findings.csv as a value.
     _xlsx(sub / "SYT_2024_FY.xlsx", [["M2.C1", "SL", 2024, "Năm", "Nữ", "=1+cmd|x", ""]])
     return r
@@ -68,8 +81,13 @@ def _complete(proc: Path) -> dict:
 
 def _run_script(code: str, root: Path) -> subprocess.CompletedProcess:
     script = textwrap.dedent(code).replace("ROOT", repr(str(root)))
-    return subprocess.run([sys.executable, "-c", script], env={**os.environ, "PYTHONPATH": SRC},
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", script],
+        env={**os.environ, "PYTHONPATH": SRC},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 # --------------------------------------------------------------------------- formula injection
@@ -114,19 +132,19 @@ def test_xlsx_text_cells_get_quote_prefix_and_keep_their_value(tmp_path):
 
     wb = openpyxl.Workbook()
     ws = wb.active
-    ws.append(["=HYPERLINK(\"x\")", "-abc", -4.5, "ok"])
+    ws.append(['=HYPERLINK("x")', "-abc", -4.5, "ok"])
     assert safe_csv.neutralise_workbook(wb) == 2
     buf = io.BytesIO()
     wb.save(buf)
     back = openpyxl.load_workbook(io.BytesIO(buf.getvalue()))
     a, b, c, d = back.active[1]
-    assert (a.value, a.data_type, a.quotePrefix) == ("=HYPERLINK(\"x\")", "s", True)
+    assert (a.value, a.data_type, a.quotePrefix) == ('=HYPERLINK("x")', "s", True)
     assert (b.value, b.quotePrefix) == ("-abc", True)
     assert (c.value, c.data_type) == (-4.5, "n") and not d.quotePrefix
 
 
 def test_scorecard_workbook_is_neutralised(monkeypatch, tmp_path):
-    from me_utils import scorecard_xlsx
+    from me_utils.render import workbook as scorecard_xlsx
 
     seen = []
     real = safe_csv.neutralise_workbook
@@ -135,10 +153,14 @@ def test_scorecard_workbook_is_neutralised(monkeypatch, tmp_path):
 
     sc = make_scorecard()
     name_col = next(c for c in sc.columns if c.startswith("name") or c.endswith("name_vi"))
-    sc.loc[sc.index[0], name_col] = "=HYPERLINK(\"http://x\")"
+    sc.loc[sc.index[0], name_col] = '=HYPERLINK("http://x")'
     path = scorecard_xlsx.write_workbook(tmp_path / "scorecard.xlsx", sc, as_of="2025-03-01")
-    assert any(c.value == "=HYPERLINK(\"http://x\")" for ws in openpyxl.load_workbook(path).worksheets
-               for row in ws.iter_rows() for c in row)
+    assert any(
+        c.value == '=HYPERLINK("http://x")'
+        for ws in openpyxl.load_workbook(path).worksheets
+        for row in ws.iter_rows()
+        for c in row
+    )
     assert seen
     wb = openpyxl.load_workbook(path)
     for ws in wb.worksheets:
@@ -152,7 +174,7 @@ def test_scorecard_workbook_is_neutralised(monkeypatch, tmp_path):
 
 
 def _has_exchange(tmp: Path) -> bool:
-    from me_utils.atomic import exchange
+    from me_utils.core.atomic import exchange
 
     a, b = tmp / "xa", tmp / "xb"
     a.mkdir(), b.mkdir()
@@ -165,12 +187,15 @@ def test_kill_right_after_the_exchange_leaves_a_complete_processed(root, tmp_pat
     assert build.cli(["--root", str(root), "--keep-going", "--quiet"]) == 1
     first = _complete(root / "processed")
     (root / "raw" / "submissions" / "2024" / "SYT_2024_FY.xlsx").unlink()  # the next build differs
-    r = _run_script("""
+    r = _run_script(
+        """
         import os
-        from me_utils import build
+        from me_utils.build import pipeline as build
         build._after_swap = lambda: os._exit(9)  # killed between the swap and the clean-up
         build.cli(["--root", ROOT, "--quiet"])
-    """, root)
+    """,
+        root,
+    )
     assert r.returncode == 9, r.stderr
     second = _complete(root / "processed")
     assert second["manifest_hash"] != first["manifest_hash"]  # the new data is live
@@ -184,12 +209,15 @@ def test_kill_before_the_exchange_keeps_the_old_processed(root):
     assert build.cli(["--root", str(root), "--keep-going", "--quiet"]) == 1
     first = _complete(root / "processed")
     (root / "raw" / "submissions" / "2024" / "SYT_2024_FY.xlsx").unlink()
-    r = _run_script("""
+    r = _run_script(
+        """
         import os
-        from me_utils import build
+        from me_utils.build import pipeline as build
         build.fsync_tree = lambda p: os._exit(9)  # killed with the new folder written
         build.cli(["--root", ROOT, "--quiet"])
-    """, root)
+    """,
+        root,
+    )
     assert r.returncode == 9
     assert _complete(root / "processed")["manifest_hash"] == first["manifest_hash"]
 
@@ -199,13 +227,16 @@ def test_fallback_swap_killed_between_the_two_renames_is_recovered(root):
     old, complete folder under .processed.old-*, which the next build puts back first."""
     assert build.cli(["--root", str(root), "--keep-going", "--quiet"]) == 1
     first = _complete(root / "processed")
-    r = _run_script("""
+    r = _run_script(
+        """
         import os
-        from me_utils import build
+        from me_utils.build import pipeline as build
         build.exchange = lambda a, b: False           # no atomic exchange on this platform
         build._between_renames = lambda: os._exit(9)  # the fault the old code could not survive
         build.cli(["--root", ROOT, "--quiet", "--keep-going"])
-    """, root)
+    """,
+        root,
+    )
     assert r.returncode == 9
     assert not (root / "processed").exists()
     assert len(list(root.glob(".processed.old-*"))) == 1
@@ -219,7 +250,7 @@ def test_exchange_is_atomic_on_this_platform(tmp_path):
     a, b = tmp_path / "a", tmp_path / "b"
     a.mkdir(), b.mkdir()
     (a / "x").write_text("A"), (b / "x").write_text("B")
-    from me_utils.atomic import exchange
+    from me_utils.core.atomic import exchange
 
     if not exchange(a, b):
         pytest.skip("renameat2 RENAME_EXCHANGE not available here (fallback path tested above)")
@@ -232,6 +263,7 @@ def test_a_failed_swap_leaves_processed_untouched_and_no_leftover(root, monkeypa
 
     def boom(a, b):
         raise OSError(28, "No space left on device")
+
     monkeypatch.setattr(build, "exchange", boom)
     assert build.cli(["--root", str(root), "--keep-going", "--quiet"]) == 1
     assert _complete(root / "processed")["manifest_hash"] == first["manifest_hash"]
@@ -266,13 +298,20 @@ def test_concurrent_build_is_refused_with_a_clear_message(root, capsys):
 def test_concurrent_process_build_is_refused(root):
     """A real second process while the first holds the lock."""
     ready = root / "ready"
-    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
         import time, pathlib
-        from me_utils import build
+        from me_utils.build import pipeline as build
         with build.build_lock(pathlib.Path({str(root.resolve())!r})):
             pathlib.Path({str(ready)!r}).write_text("1")
             time.sleep(30)
-    """)], env={**os.environ, "PYTHONPATH": SRC})
+    """),
+        ],
+        env={**os.environ, "PYTHONPATH": SRC},
+    )
     try:
         for _ in range(200):
             if ready.exists():
@@ -295,6 +334,7 @@ def test_wait_option_waits_for_the_other_build(root):
         with build.build_lock(root.resolve()):
             lock_held.set()
             time.sleep(1.0)
+
     t = threading.Thread(target=hold)
     t.start()
     lock_held.wait()
@@ -339,15 +379,17 @@ def test_relative_root_is_taken_from_the_current_folder(root, monkeypatch, tmp_p
 
 def test_conflict_message_names_year_and_period(tmp_path):
     p = tmp_path / "SNV_2024_FY.csv"
-    p.write_text("Mã chỉ tiêu,Đơn vị,Năm,Kỳ báo cáo,Giá trị\nM2.C1,SL,2024,6 tháng,40\nM2.C1,SL,2024,6 tháng,41\n",
-                 encoding="utf-8")
+    p.write_text(
+        "Mã chỉ tiêu,Đơn vị,Năm,Kỳ báo cáo,Giá trị\nM2.C1,SL,2024,6 tháng,40\nM2.C1,SL,2024,6 tháng,41\n",
+        encoding="utf-8",
+    )
     sub = intake.validate_file(p, "SNV_2024_FY.csv")
     m = next(m for m in sub.messages if m.code == "conflicting_duplicate")
     assert "năm 2024, kỳ 6 tháng đầu năm" in m.reason_vi and "year 2024, period first half" in m.reason_en
 
 
 def test_relative_demo_out_is_taken_from_the_current_folder(tmp_path, monkeypatch):
-    from me_utils import demo
+    from me_utils.demo import generate as demo
 
     monkeypatch.chdir(tmp_path)
     assert demo.cli(["--out", "rel-demo"]) == 0
@@ -366,7 +408,7 @@ def test_oversized_table_is_refused_before_reading(root, monkeypatch):
 
 
 def test_gbv_register_copy_stays_private_under_a_permissive_umask(tmp_path):
-    from me_utils import demo
+    from me_utils.demo import generate as demo
 
     out = tmp_path / "demo"
     demo.generate(str(out))

@@ -1,5 +1,6 @@
 """Issue 16, bounded reading: hostile and broken submissions are refused fast, located, in
 Vietnamese and English; a file over a cap is never partly read."""
+
 from __future__ import annotations
 
 import time
@@ -7,27 +8,37 @@ import zipfile
 
 import pytest
 
-from me_utils import intake
+from me_utils.intake import submissions as intake
 
 HEADER = ["Mã chỉ tiêu", "Đơn vị", "Năm", "Kỳ báo cáo", "Giá trị"]
 
-_CT = ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-       'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
-       'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName='
-       '"/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.'
-       'main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.'
-       'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>')
-_RELS = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
-         'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
-         'officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
-_WB = ('<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/'
-       'spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
-       'relationships"><sheets><sheet name="Bao cao" sheetId="1" r:id="rId1"/></sheets></workbook>')
-_WB_RELS = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
-            'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
-            'officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
-_SHEET_HEAD = ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
-               'spreadsheetml/2006/main"><sheetData>')
+_CT = (
+    '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+    'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+    'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName='
+    '"/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.'
+    'main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.'
+    'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
+)
+_RELS = (
+    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+    'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+    'officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+)
+_WB = (
+    '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/'
+    'spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships"><sheets><sheet name="Bao cao" sheetId="1" r:id="rId1"/></sheets></workbook>'
+)
+_WB_RELS = (
+    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+    'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+    'officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
+)
+_SHEET_HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+    'spreadsheetml/2006/main"><sheetData>'
+)
 _SHEET_TAIL = "</sheetData></worksheet>"
 
 
@@ -66,6 +77,7 @@ def _good_rows():
 def _no_openpyxl(monkeypatch):
     def refuse(*a, **k):
         raise AssertionError("the openpyxl reader must not be tried on a refused file")
+
     monkeypatch.setattr(intake, "read_xlsx_openpyxl", refuse)
 
 
@@ -137,9 +149,11 @@ def test_oversized_xlsx_cell_is_a_clear_message(tmp_path):
 
 
 def test_entity_expansion_is_refused_without_a_hang(tmp_path):
-    lol = ('<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
-           '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">'
-           '<!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">]>')
+    lol = (
+        '<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+        '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">'
+        '<!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">]>'
+    )
     rows = _good_rows() + ['<row r="3"><c r="A3" t="inlineStr"><is><t>&lol4;</t></is></c></row>']
     p = tmp_path / "lol.xlsx"
     write_xlsx(p, ["".join(rows).encode()], dtd=lol)

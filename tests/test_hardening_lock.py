@@ -1,6 +1,7 @@
 """Issue 16, reproducible environment: requirements.lock pins every dependency of
 pyproject.toml and environment.yml at an exact version within its bound, with hashes, and the
 venv `make setup` builds from it holds exactly the lock."""
+
 from __future__ import annotations
 
 import re
@@ -75,8 +76,9 @@ def test_every_declared_dependency_is_pinned_within_its_bound(source):
         name = canonicalize_name(req.name)
         assert name in pins, f"{req.name} ({source}) is not in requirements.lock: run `make lock`"
         version = pins[name][0]
-        assert req.specifier.contains(version, prereleases=True), \
+        assert req.specifier.contains(version, prereleases=True), (
             f"{req.name}: lock pins {version}, outside {req.specifier} ({source}): run `make lock`"
+        )
 
 
 def test_lock_input_files_are_named_in_the_lock_header():
@@ -94,8 +96,12 @@ def _in_make_setup_venv() -> bool:
 
 @pytest.mark.skipif(not _in_make_setup_venv(), reason="runs in the venv that `make setup` built")
 def test_pip_freeze_of_the_setup_venv_equals_the_lock():
-    frozen = subprocess.run([sys.executable, "-m", "pip", "freeze", "--all", "--exclude-editable"],
-                            capture_output=True, text=True, check=True).stdout.splitlines()
+    frozen = subprocess.run(
+        [sys.executable, "-m", "pip", "freeze", "--all", "--exclude-editable"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
     got = {}
     for line in frozen:
         m = re.match(r"^([A-Za-z0-9_.\-]+)==(\S+)$", line)

@@ -1,6 +1,7 @@
 """Issue 16, safe batch: workers die with `me report`, one reports folder lock, one clear line
 and exit code 3 for an unwritable or full reports folder, `_restricted/` 0700/0600, the footer
 does not print the server's absolute data root, kernels on a local IPC transport."""
+
 from __future__ import annotations
 
 import contextlib
@@ -29,14 +30,27 @@ def _env():
 
 
 def _cmd(data, reports, *args):
-    return [sys.executable, "-m", "me_utils.cli", "report", "--data-root", str(data), "--notebooks", str(FIXTURES),
-            "--reports", str(reports), "--no-progress", *args]
+    return [
+        sys.executable,
+        "-m",
+        "me_utils.cli",
+        "report",
+        "--data-root",
+        str(data),
+        "--notebooks",
+        str(FIXTURES),
+        "--reports",
+        str(reports),
+        "--no-progress",
+        *args,
+    ]
 
 
 def make_data_root(path: Path) -> Path:
     (path / "processed").mkdir(parents=True)
     (path / "processed" / "manifest.json").write_text(
-        json.dumps({"illustrative": True, "manifest_hash": "ab" * 32, "inputs": []}), encoding="utf-8")
+        json.dumps({"illustrative": True, "manifest_hash": "ab" * 32, "inputs": []}), encoding="utf-8"
+    )
     return path
 
 
@@ -54,9 +68,13 @@ def _wait_running(proc, reports: Path, n: int, timeout=180):
 def test_killed_me_report_leaves_no_worker_or_kernel_alive(tmp_path):
     data = make_data_root(tmp_path / "data")
     reports = tmp_path / "reports"
-    proc = subprocess.Popen(_cmd(data, reports, "--units", "SL,QN,MC,TC", "--topics", "alpha", "--jobs", "2",
-                                 "-p", "alpha.sleep_s=60"),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env(), start_new_session=True)
+    proc = subprocess.Popen(
+        _cmd(data, reports, "--units", "SL,QN,MC,TC", "--topics", "alpha", "--jobs", "2", "-p", "alpha.sleep_s=60"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=_env(),
+        start_new_session=True,
+    )
     try:
         _wait_running(proc, reports, 2)
         family = psutil.Process(proc.pid).children(recursive=True)
@@ -79,8 +97,13 @@ def test_killed_me_report_leaves_no_worker_or_kernel_alive(tmp_path):
 
 def test_die_with_parent_exits_when_the_parent_is_gone():
     # A worker forked just as its parent died must not start: _die_with_parent checks getppid.
-    r = subprocess.run([sys.executable, "-c", "from me_utils import runner; runner._die_with_parent(1); print('ran')"],
-                       env=_env(), capture_output=True, text=True, timeout=60)
+    r = subprocess.run(
+        [sys.executable, "-c", "from me_utils import runner; runner._die_with_parent(1); print('ran')"],
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert r.returncode == 143 and "ran" not in r.stdout
 
 
@@ -88,8 +111,13 @@ def test_unwritable_reports_folder_gives_one_line_and_exit_3(tmp_path):
     data = make_data_root(tmp_path / "data")
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
-    r = subprocess.run(_cmd(data, blocker / "reports", "--units", "SL", "--topics", "alpha"), env=_env(),
-                       capture_output=True, text=True, timeout=120)
+    r = subprocess.run(
+        _cmd(data, blocker / "reports", "--units", "SL", "--topics", "alpha"),
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert r.returncode == runner.EXIT_REPORTS_FOLDER == 3
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in r.stderr, r.stderr
@@ -124,8 +152,13 @@ def test_full_reports_folder_gives_one_line_and_no_index(tmp_path, tiny_fs):
     os.truncate(tiny_fs / "filler", os.path.getsize(tiny_fs / "filler") - 16 * 1024)
     reports = tiny_fs / "reports"
     for _ in range(2):  # a second full-disk run must not claim an index either
-        r = subprocess.run(_cmd(data, reports, "--units", "SL", "--topics", "alpha"), env=_env(),
-                           capture_output=True, text=True, timeout=120)
+        r = subprocess.run(
+            _cmd(data, reports, "--units", "SL", "--topics", "alpha"),
+            env=_env(),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert r.returncode == 3 and len(r.stderr.strip().splitlines()) == 1, r.stderr
         assert "No space left on device" in r.stderr and "index.html" not in r.stdout
         assert not (reports / "index.html").exists()
@@ -134,12 +167,15 @@ def test_full_reports_folder_gives_one_line_and_no_index(tmp_path, tiny_fs):
 def test_oserror_mid_run_is_one_line(monkeypatch, capsys):
     def boom(args):
         raise OSError(28, "No space left on device", "/srv/reports/_restricted/runs.json")
+
     monkeypatch.setattr(runner, "_run", boom)
     assert runner.cli([]) == 3
     err = capsys.readouterr().err.strip().splitlines()
-    assert err == ["me report: error: cannot write /srv/reports/_restricted/runs.json: No space left on device; "
-                   "the index was not updated / không ghi được /srv/reports/_restricted/runs.json, trang mục "
-                   "lục không được cập nhật"]
+    assert err == [
+        "me report: error: cannot write /srv/reports/_restricted/runs.json: No space left on device; "
+        "the index was not updated / không ghi được /srv/reports/_restricted/runs.json, trang mục "
+        "lục không được cập nhật"
+    ]
 
 
 def test_log_handler_on_a_full_disk_records_instead_of_printing(capsys):
@@ -174,18 +210,25 @@ def test_batch_restricted_permissions_footer_and_ipc(tmp_path, monkeypatch):
     a relative --reports and --data-root resolve from the current folder."""
     data = make_data_root(tmp_path / "data")
     monkeypatch.chdir(tmp_path)
-    r = subprocess.run(_cmd("data", "reports", "--units", "SL", "--topics", "alpha"), env=_env(),
-                       capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    r = subprocess.run(
+        _cmd("data", "reports", "--units", "SL", "--topics", "alpha"),
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+    )
     assert r.returncode == 0, r.stderr
     reports = tmp_path / "reports"
     restricted = reports / "_restricted"
-    modes = {p.relative_to(reports).as_posix(): stat.S_IMODE(p.stat().st_mode)
-             for p in [restricted, *restricted.rglob("*")]}
+    modes = {
+        p.relative_to(reports).as_posix(): stat.S_IMODE(p.stat().st_mode) for p in [restricted, *restricted.rglob("*")]
+    }
     assert modes["_restricted"] == 0o700 and modes["_restricted/vi/SL/10_alpha.ipynb"] == 0o600
     assert {m for k, m in modes.items() if (reports / k).is_dir()} == {0o700}
     assert {m for k, m in modes.items() if (reports / k).is_file()} == {0o600}
     page = (reports / "vi" / "SL" / "10_alpha.html").read_text(encoding="utf-8")
-    footer = page[page.index('<footer class="me-provenance">'):]
+    footer = page[page.index('<footer class="me-provenance">') :]
     assert str(data) not in footer and str(tmp_path) not in page
     assert "…/data" in footer
 

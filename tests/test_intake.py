@@ -1,10 +1,10 @@
-"""Tests of me_utils.intake: cell parsing, header matching, encodings, the bad-input corpus."""
+"""Tests of me_utils.intake.submissions: cell parsing, header matching, encodings, the bad-input corpus."""
+
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import hashlib
-import math
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -16,7 +16,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from me_utils import fmt, intake
+from me_utils.core import fmt
+from me_utils.intake import submissions as intake
 
 CORPUS = Path(__file__).parent / "bad_inputs"
 
@@ -30,17 +31,33 @@ def _make_corpus_module():
     spec.loader.exec_module(mod)
     return mod
 
+
 FILES = CORPUS / "files"
 EXPECTED = list(csv.DictReader(open(CORPUS / "expected.csv", encoding="utf-8")))
 
 
 # --- numbers ------------------------------------------------------------------------------------
-@pytest.mark.parametrize("text,value,decimals", [
-    ("1.234,5", 1234.5, 1), ("1,234.5", 1234.5, 1), ("35,38%", 35.38, 2), ("45%", 45.0, 0),
-    ("35,38", 35.38, 2), ("1.234", 1234.0, 0), ("0.125", 0.125, 3), ("12.5", 12.5, 1),
-    ("1.234.567", 1234567.0, 0), ("1,234,567", 1234567.0, 0), ("-5", -5.0, 0), ("(5)", -5.0, 0),
-    (" 1 234,5 ", 1234.5, 1), ("7", 7.0, 0), ("0,5 %", 0.5, 1), ("+3", 3.0, 0),
-])
+@pytest.mark.parametrize(
+    "text,value,decimals",
+    [
+        ("1.234,5", 1234.5, 1),
+        ("1,234.5", 1234.5, 1),
+        ("35,38%", 35.38, 2),
+        ("45%", 45.0, 0),
+        ("35,38", 35.38, 2),
+        ("1.234", 1234.0, 0),
+        ("0.125", 0.125, 3),
+        ("12.5", 12.5, 1),
+        ("1.234.567", 1234567.0, 0),
+        ("1,234,567", 1234567.0, 0),
+        ("-5", -5.0, 0),
+        ("(5)", -5.0, 0),
+        (" 1 234,5 ", 1234.5, 1),
+        ("7", 7.0, 0),
+        ("0,5 %", 0.5, 1),
+        ("+3", 3.0, 0),
+    ],
+)
 def test_parse_number_text(text, value, decimals):
     x, d = intake.parse_number(text)
     assert x == pytest.approx(value, abs=1e-12)
@@ -71,7 +88,7 @@ def test_parse_number_excel_cells():
 @settings(max_examples=300, deadline=None)
 @given(st.floats(min_value=0, max_value=1e7, allow_nan=False), st.integers(0, 3))
 def test_parse_number_reads_back_vietnamese_formatting(x, decimals):
-    """What me_utils.fmt writes in Vietnamese (``1.234,5``) reads back to the rounded number.
+    """What me_utils.core.fmt writes in Vietnamese (``1.234,5``) reads back to the rounded number.
 
     (English ``1,000`` is ambiguous with the Vietnamese decimal comma and reads as 1.0 by the
     documented rule, so the round trip is only claimed for Vietnamese text.)
@@ -92,28 +109,57 @@ def test_fold_ignores_case_diacritics_spacing_and_normalisation():
 
 
 def test_header_matching_vi_en_nfd():
-    cells = [unicodedata.normalize("NFD", "MÃ CHỈ TIÊU"), "Unit", " năm ", "Ky bao cao", "VALUE",
-             "Tử  số", "mau so", "Gender", "Ghi chú", "something else"]
+    cells = [
+        unicodedata.normalize("NFD", "MÃ CHỈ TIÊU"),
+        "Unit",
+        " năm ",
+        "Ky bao cao",
+        "VALUE",
+        "Tử  số",
+        "mau so",
+        "Gender",
+        "Ghi chú",
+        "something else",
+    ]
     m = intake.match_header(cells)
-    assert m == {0: "indicator_code", 1: "unit", 2: "year", 3: "period", 4: "value", 5: "numerator",
-                 6: "denominator", 7: "sex", 8: "note"}
+    assert m == {
+        0: "indicator_code",
+        1: "unit",
+        2: "year",
+        3: "period",
+        4: "value",
+        5: "numerator",
+        6: "denominator",
+        7: "sex",
+        8: "note",
+    }
 
 
-@pytest.mark.parametrize("text,code", [("6 tháng", "H1"), ("6 THANG", "H1"), ("H1", "H1"), ("Năm", "FY"),
-                                       ("nam", "FY"), ("FY", "FY"), ("Cả năm", "FY")])
+@pytest.mark.parametrize(
+    "text,code",
+    [("6 tháng", "H1"), ("6 THANG", "H1"), ("H1", "H1"), ("Năm", "FY"), ("nam", "FY"), ("FY", "FY"), ("Cả năm", "FY")],
+)
 def test_parse_period(text, code):
     assert intake.parse_period(text) == code
 
 
-@pytest.mark.parametrize("text,code", [("Nữ", "F"), ("nu", "F"), ("Nam", "M"), ("Tổng", "T"), ("", "T"),
-                                       ("female", "F"), ("M", "M")])
+@pytest.mark.parametrize(
+    "text,code", [("Nữ", "F"), ("nu", "F"), ("Nam", "M"), ("Tổng", "T"), ("", "T"), ("female", "F"), ("M", "M")]
+)
 def test_parse_sex(text, code):
     assert intake.parse_sex(text) == code
 
 
-@pytest.mark.parametrize("cell,date", [("20/11/2025", dt.date(2025, 11, 20)), ("2025-11-20", dt.date(2025, 11, 20)),
-                                       ("5-3-2024", dt.date(2024, 3, 5)), (dt.datetime(2024, 5, 1, 8), dt.date(2024, 5, 1)),
-                                       ("ngày 20 tháng 11 năm 2025", dt.date(2025, 11, 20))])
+@pytest.mark.parametrize(
+    "cell,date",
+    [
+        ("20/11/2025", dt.date(2025, 11, 20)),
+        ("2025-11-20", dt.date(2025, 11, 20)),
+        ("5-3-2024", dt.date(2024, 3, 5)),
+        (dt.datetime(2024, 5, 1, 8), dt.date(2024, 5, 1)),
+        ("ngày 20 tháng 11 năm 2025", dt.date(2025, 11, 20)),
+    ],
+)
 def test_parse_date(cell, date):
     assert intake.parse_date(cell) == date
 
@@ -161,8 +207,16 @@ def test_robust_z_hand_values():
 
 def _obs(values, code="TT.1", year=2024):
     units = ["TPSL", "QN", "TC", "ML", "BY", "PY", "MC", "YC", "MS", "SM", "SC", "VH"][: len(values)]
-    return pd.DataFrame({"indicator_code": code, "unit_code": units, "year": year, "period": "FY",
-                         "sex": "T", "value": [float(v) for v in values]})
+    return pd.DataFrame(
+        {
+            "indicator_code": code,
+            "unit_code": units,
+            "year": year,
+            "period": "FY",
+            "sex": "T",
+            "value": [float(v) for v in values],
+        }
+    )
 
 
 def test_outliers_zero_heavy_counts():
@@ -182,9 +236,16 @@ def test_outliers_zero_heavy_counts():
 
 def test_jumps():
     kinds = {"TT.1": "count", "M1.C1": "proportion"}
-    df = pd.DataFrame({"indicator_code": ["M1.C1"] * 3 + ["TT.1"] * 4, "unit_code": "SL",
-                       "year": [2022, 2023, 2024, 2021, 2022, 2023, 2024], "period": "FY", "sex": "T",
-                       "value": [30.0, 45.0, 70.0, 2.0, 8.0, 10.0, 40.0]})
+    df = pd.DataFrame(
+        {
+            "indicator_code": ["M1.C1"] * 3 + ["TT.1"] * 4,
+            "unit_code": "SL",
+            "year": [2022, 2023, 2024, 2021, 2022, 2023, 2024],
+            "period": "FY",
+            "sex": "T",
+            "value": [30.0, 45.0, 70.0, 2.0, 8.0, 10.0, 40.0],
+        }
+    )
     out = intake.detect_jumps(df, kinds=kinds)
     # 30→45 is 15 pp (kept), 45→70 is 25 pp (flagged); 2→8 changes by 6 < 10 (kept); 10→40: 41/11 > 3.
     assert sorted(zip(out["indicator_code"], out["year"])) == [("M1.C1", 2024), ("TT.1", 2024)]
@@ -200,8 +261,15 @@ def test_corpus_is_large_enough():
 def test_corpus_message(case, capsys):
     path = FILES / case["file"]
     sub = intake.validate_file(path, case["file"])
-    hits = [m for m in sub.messages if m.code == case["code"] and m.severity == case["severity"]
-            and m.sheet == case["sheet"] and str(m.row or "") == case["row"] and m.column == case["column"]]
+    hits = [
+        m
+        for m in sub.messages
+        if m.code == case["code"]
+        and m.severity == case["severity"]
+        and m.sheet == case["sheet"]
+        and str(m.row or "") == case["row"]
+        and m.column == case["column"]
+    ]
     assert hits, [(m.severity, m.code, m.sheet, m.row, m.column) for m in sub.messages]
     m = hits[0]
     assert m.reason_vi and m.reason_en and m.reason_vi != m.reason_en
@@ -236,12 +304,25 @@ def _good(sub):
     return [(x.indicator_code, x.unit_code, int(x.year), x.period, x.sex, x.value) for x in r.itertuples()]
 
 
-GOOD = [("M1.C1", "SL", 2024, "FY", "T", 35.38), ("M2.C1", "SL", 2024, "FY", "F", 27.5),
-        ("TT.1", "MS", 2024, "FY", "T", 12.0)]
+GOOD = [
+    ("M1.C1", "SL", 2024, "FY", "T", 35.38),
+    ("M2.C1", "SL", 2024, "FY", "F", 27.5),
+    ("TT.1", "MS", 2024, "FY", "T", 12.0),
+]
 
 
-@pytest.mark.parametrize("name", ["36_cp1258_semicolon.csv", "37_semicolon.csv", "38_bom.csv", "39_tab.csv",
-                                  "14_second_sheet.xlsx", "43_merged_year.xlsx", "15_script_in_note.xlsx"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "36_cp1258_semicolon.csv",
+        "37_semicolon.csv",
+        "38_bom.csv",
+        "39_tab.csv",
+        "14_second_sheet.xlsx",
+        "43_merged_year.xlsx",
+        "15_script_in_note.xlsx",
+    ],
+)
 def test_corpus_accepted_rows_parsed_right(name):
     sub = intake.validate_file(FILES / name, name)
     assert _good(sub)[:3] == GOOD
@@ -281,9 +362,11 @@ def test_percent_formatted_cell_and_metadata_options(tmp_path):
 
 def test_department_and_date_columns(tmp_path):
     p = tmp_path / "cols.csv"
-    p.write_text("indicator_code,unit,year,period,value,department,submission_date\n"
-                 "M1.C1,SL,2022,FY,40,SNV,24/11/2022\nM4.C1,SL,2022,FY,\"112,4\",Sở Y tế,01/12/2022\n",
-                 encoding="utf-8")
+    p.write_text(
+        "indicator_code,unit,year,period,value,department,submission_date\n"
+        'M1.C1,SL,2022,FY,40,SNV,24/11/2022\nM4.C1,SL,2022,FY,"112,4",Sở Y tế,01/12/2022\n',
+        encoding="utf-8",
+    )
     sub = intake.validate_file(p, "cols.csv")
     assert sub.n_errors == 0
     r = sub.records.sort_values("source_row")
@@ -321,7 +404,7 @@ def _trim(rows):
 def _xlsx_corpus():
     out = []
     for p in sorted(FILES.glob("*.xlsx")):
-        data = p.read_bytes()
+        p.read_bytes()
         if zipfile.is_zipfile(p):
             out.append(p)
     return out
@@ -344,7 +427,7 @@ def test_fast_xlsx_reader_matches_openpyxl(path):
 
 
 def test_fast_reader_handles_template_and_dates(tmp_path):
-    from me_utils import template
+    from me_utils.intake import template
 
     wb = openpyxl.load_workbook(__import__("io").BytesIO(template.make_template("SNV", 2024)))
     wb["Báo cáo"]["B3"] = dt.datetime(2024, 11, 20)
@@ -362,8 +445,10 @@ def test_validate_a_folder(capsys):
     rc = intake.cli_validate([str(FILES), "--quiet"])
     out = capsys.readouterr().out
     n_files = len([p for p in FILES.iterdir() if p.suffix in (".xlsx", ".csv")])
-    n_ok = len({e["file"] for e in EXPECTED if e["file"].endswith((".xlsx", ".csv"))}
-               - {e["file"] for e in EXPECTED if e["severity"] == "error"})
+    n_ok = len(
+        {e["file"] for e in EXPECTED if e["file"].endswith((".xlsx", ".csv"))}
+        - {e["file"] for e in EXPECTED if e["severity"] == "error"}
+    )
     assert rc == 1
     assert f"== {n_files} tệp/files: {n_ok} đạt/accepted, {n_files - n_ok} không đạt/rejected" in out
     assert "Traceback" not in out
@@ -391,12 +476,16 @@ _VALID = (FILES / "15_script_in_note.xlsx").read_bytes()
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.one_of(
-    st.binary(max_size=400),
-    st.tuples(st.integers(0, len(_VALID) - 1), st.binary(min_size=1, max_size=40)).map(
-        lambda t: _VALID[: t[0]] + t[1] + _VALID[t[0] + len(t[1]):]),
-    st.text(max_size=300).map(lambda t: t.encode("utf-8")),
-), st.sampled_from([".xlsx", ".csv"]))
+@given(
+    st.one_of(
+        st.binary(max_size=400),
+        st.tuples(st.integers(0, len(_VALID) - 1), st.binary(min_size=1, max_size=40)).map(
+            lambda t: _VALID[: t[0]] + t[1] + _VALID[t[0] + len(t[1]) :]
+        ),
+        st.text(max_size=300).map(lambda t: t.encode("utf-8")),
+    ),
+    st.sampled_from([".xlsx", ".csv"]),
+)
 def test_no_traceback_for_any_bytes(tmp_path_factory, data, suffix):
     """Random bytes, random text and corrupted workbooks: always messages, never an exception."""
     p = tmp_path_factory.mktemp("fuzz") / f"f{suffix}"
@@ -409,7 +498,9 @@ def test_no_traceback_for_any_bytes(tmp_path_factory, data, suffix):
 def test_corpus_script_regenerates_the_committed_corpus(tmp_path):
     """make_corpus.py writes byte-identical files and the same expected.csv as committed."""
     _make_corpus_module().main(tmp_path / "files", tmp_path / "expected.csv")
-    assert (tmp_path / "expected.csv").read_text(encoding="utf-8") == (CORPUS / "expected.csv").read_text(encoding="utf-8")
+    assert (tmp_path / "expected.csv").read_text(encoding="utf-8") == (CORPUS / "expected.csv").read_text(
+        encoding="utf-8"
+    )
     assert {p.name for p in (tmp_path / "files").iterdir()} == {p.name for p in FILES.iterdir()}
     for p in sorted(FILES.iterdir()):
         assert p.read_bytes() == (tmp_path / "files" / p.name).read_bytes(), p.name
@@ -417,8 +508,11 @@ def test_corpus_script_regenerates_the_committed_corpus(tmp_path):
 
 def test_district_row_after_the_2025_reform_is_flagged(tmp_path):
     p = tmp_path / "d.csv"
-    p.write_text("Cơ quan báo cáo,Sở Nội vụ\nindicator_code,unit,year,period,value\n"
-                 "M1.C1,Mai Sơn,2025,H1,40\nM1.C1,Mai Sơn,2025,FY,41\nM1.C1,SL,2025,FY,42\n", encoding="utf-8")
+    p.write_text(
+        "Cơ quan báo cáo,Sở Nội vụ\nindicator_code,unit,year,period,value\n"
+        "M1.C1,Mai Sơn,2025,H1,40\nM1.C1,Mai Sơn,2025,FY,41\nM1.C1,SL,2025,FY,42\n",
+        encoding="utf-8",
+    )
     sub = intake.validate_file(p, "d.csv")
     flagged = [(m.row, m.column, m.value) for m in sub.messages if m.code == "unit_not_valid"]
     # Districts ended on 30/06/2025: the H1 2025 figure is fine, the FY 2025 one is not.

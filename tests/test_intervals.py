@@ -1,4 +1,5 @@
 """Intervals against independent formulas and published values."""
+
 from __future__ import annotations
 
 import math
@@ -6,7 +7,7 @@ import math
 import numpy as np
 from scipy import stats
 
-from me_utils.intervals import garwood_ci, rate_ci, wilson_ci
+from me_utils.analysis.intervals import garwood_ci, rate_ci, wilson_ci
 
 
 def wilson_closed_form(x, n, z=1.959963984540054):

@@ -1,5 +1,6 @@
 """`make lab`: JupyterLab opens in the git-ignored scratch/ folder, and a report notebook executed
 and saved in place leaves no outputs on disk nor in what git would commit."""
+
 from __future__ import annotations
 
 import json
@@ -33,8 +34,13 @@ def executed(tmp_path_factory) -> dict:
     from nbclient import NotebookClient
 
     nb = nbformat.read(REPO / REPORT, as_version=4)
-    NotebookClient(nb, kernel_name="python3", timeout=300, record_timing=True,
-                   resources={"metadata": {"path": str(tmp_path_factory.mktemp("run"))}}).execute()
+    NotebookClient(
+        nb,
+        kernel_name="python3",
+        timeout=300,
+        record_timing=True,
+        resources={"metadata": {"path": str(tmp_path_factory.mktemp("run"))}},
+    ).execute()
     d = json.loads(nbformat.writes(nb))
     n, counts = _outputs(d)
     assert n >= 5 and all(isinstance(c, int) for c in counts)  # a real executed notebook
@@ -127,9 +133,21 @@ def test_running_lab_server_saves_report_notebooks_without_outputs(tmp_path, exe
     jupyter = Path(PY).parent / "jupyter"
     log = open(tmp_path / "server.log", "w")  # noqa: SIM115 (closed in finally, after the server)
     proc = subprocess.Popen(
-        [str(jupyter), "lab", f"--config={CONFIG}", f"--ServerApp.root_dir={root}", f"--port={port}",
-         "--no-browser", f"--IdentityProvider.token={token}", "--ServerApp.ip=127.0.0.1", "--allow-root"],
-        stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path / "rt")})
+        [
+            str(jupyter),
+            "lab",
+            f"--config={CONFIG}",
+            f"--ServerApp.root_dir={root}",
+            f"--port={port}",
+            "--no-browser",
+            f"--IdentityProvider.token={token}",
+            "--ServerApp.ip=127.0.0.1",
+            "--allow-root",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path / "rt")},
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         for _ in range(120):
@@ -143,8 +161,12 @@ def test_running_lab_server_saves_report_notebooks_without_outputs(tmp_path, exe
 
         def put(path):
             body = json.dumps({"type": "notebook", "format": "json", "content": executed}).encode()
-            req = urllib.request.Request(f"{base}/api/contents/{path}?token={token}", data=body, method="PUT",
-                                         headers={"Content-Type": "application/json"})
+            req = urllib.request.Request(
+                f"{base}/api/contents/{path}?token={token}",
+                data=body,
+                method="PUT",
+                headers={"Content-Type": "application/json"},
+            )
             with urllib.request.urlopen(req, timeout=30) as r:
                 assert r.status in (200, 201)
 

@@ -1,12 +1,13 @@
 """The bilingual label catalogue (issue 17)."""
+
 from __future__ import annotations
 
 import re
 
 import pytest
 
-from me_utils import labels
-from me_utils.pagecheck import text_problems
+from me_utils.core import labels
+from me_utils.render.pagecheck import text_problems
 
 
 def test_every_label_has_both_languages_with_the_same_fields():

@@ -6,20 +6,35 @@ an interval, and a term change is the observed difference. Every expected value 
 by hand (counts and shares written out below) or, for the funnel's reference band, from
 scipy's binomial quantiles.
 """
+
 from __future__ import annotations
 
 import hashlib
 import math
+
 import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
 
-from me_utils import leadership as L
+from me_utils.analysis import leadership as L
 
 #: Interval or test columns that a frame of complete counts must never carry.
-INTERVAL_COLUMNS = {"ci_low", "ci_high", "em_ci_low", "em_ci_high", "trained_ci_low", "trained_ci_high",
-                    "ci_low_pp", "ci_high_pp", "z", "p_value", "p_exact", "p_reported", "small_counts"}
+INTERVAL_COLUMNS = {
+    "ci_low",
+    "ci_high",
+    "em_ci_low",
+    "em_ci_high",
+    "trained_ci_low",
+    "trained_ci_high",
+    "ci_low_pp",
+    "ci_high_pp",
+    "z",
+    "p_value",
+    "p_exact",
+    "p_reported",
+    "small_counts",
+}
 
 
 def no_interval_columns(frame):
@@ -141,8 +156,9 @@ def test_council_shares_for_one_district_exclude_the_provincial_council(councils
 
 
 def test_a_within_term_yearly_series_gets_no_trend():
-    yearly = pd.DataFrame({"year": [2021, 2022, 2023, 2024, 2025], "women": [23, 23, 24, 24, 25],
-                           "seats": [65, 65, 65, 64, 65]})
+    yearly = pd.DataFrame(
+        {"year": [2021, 2022, 2023, 2024, 2025], "women": [23, 23, 24, 24, 25], "seats": [65, 65, 65, 64, 65]}
+    )
     ans = L.council_trend(yearly)
     assert isinstance(ans, L.NotApplicable) and ans.applicable is False
     assert "2021–2026" in ans.text("vi") and "Không áp dụng" in ans.text("vi")
@@ -150,7 +166,7 @@ def test_a_within_term_yearly_series_gets_no_trend():
 
 
 def test_trend_for_a_term_indicator_refuses_without_calling_the_fitter(monkeypatch):
-    from me_utils import trends
+    from me_utils.analysis import trends
 
     def boom(*a, **k):  # pragma: no cover - must not run
         raise AssertionError("a trend was fitted for a term indicator")
@@ -174,14 +190,17 @@ def test_term_of_year_puts_election_years_in_the_new_term():
         L.parse_term("2021-2025")
 
 
-@pytest.mark.parametrize("x0,n0,x1,n1,dw,ds,p0,p1,dpp", [
-    # Hand-computed: 15/56 = 26.7857%, 23/65 = 35.3846%, difference 8.5989 points.
-    (15, 56, 23, 65, 8, 9, 26.7857, 35.3846, 8.5989),
-    # 1898/4590 = 41.350763%, 1700/4600 = 36.956522%: +198 women, −10 seats, +4.394241 points.
-    (1700, 4600, 1898, 4590, 198, -10, 36.9565, 41.3508, 4.3942),
-    # Fewer women on fewer seats and a lower share: 12/40 = 30% → 9/35 = 25.7143%.
-    (12, 40, 9, 35, -3, -5, 30.0, 25.7143, -4.2857),
-])
+@pytest.mark.parametrize(
+    "x0,n0,x1,n1,dw,ds,p0,p1,dpp",
+    [
+        # Hand-computed: 15/56 = 26.7857%, 23/65 = 35.3846%, difference 8.5989 points.
+        (15, 56, 23, 65, 8, 9, 26.7857, 35.3846, 8.5989),
+        # 1898/4590 = 41.350763%, 1700/4600 = 36.956522%: +198 women, −10 seats, +4.394241 points.
+        (1700, 4600, 1898, 4590, 198, -10, 36.9565, 41.3508, 4.3942),
+        # Fewer women on fewer seats and a lower share: 12/40 = 30% → 9/35 = 25.7143%.
+        (12, 40, 9, 35, -3, -5, 30.0, 25.7143, -4.2857),
+    ],
+)
 def test_change_between_terms_is_the_observed_difference(x0, n0, x1, n1, dw, ds, p0, p1, dpp):
     ch = L.compare_terms(x0, n0, x1, n1, "2016-2021", "2021-2026")
     assert (ch.women_from, ch.seats_from, ch.women_to, ch.seats_to) == (x0, n0, x1, n1)
@@ -222,7 +241,7 @@ def test_term_changes_compare_consecutive_terms_only(councils):
 
 
 def test_enumeration_note_is_the_status_models_reason():
-    from me_utils import status
+    from me_utils.analysis import status
 
     assert L.enumeration_note("vi") == status.REASONS["enumeration"][0]
     assert L.enumeration_note("en") == status.REASONS["enumeration"][1]
@@ -255,7 +274,7 @@ def test_funnel_limits_against_exact_binomial_quantiles(councils):
 
 def test_funnel_at_the_real_provincial_share():
     # Limits at p0 = 152/405 for a council of 35 seats, from scipy's binomial quantiles.
-    from me_utils.funnel import binomial_limits
+    from me_utils.analysis.funnel import binomial_limits
 
     p0 = 152 / 405
     lim = binomial_limits(p0, [35]).iloc[0]
@@ -268,17 +287,31 @@ def test_funnel_at_the_real_provincial_share():
 
 
 def test_key_leader_and_pool_shares_are_plain_shares(tmp_path):
-    kl = pd.DataFrame({"year": [2021, 2021, 2022, 2022], "unit_code": ["SL", "QN", "SL", "QN"],
-                       "agencies": [20, 10, 20, 10], "agencies_with_woman_key_leader": [9, 3, 11, 4],
-                       "data_status": "illustrative"})
+    kl = pd.DataFrame(
+        {
+            "year": [2021, 2021, 2022, 2022],
+            "unit_code": ["SL", "QN", "SL", "QN"],
+            "agencies": [20, 10, 20, 10],
+            "agencies_with_woman_key_leader": [9, 3, 11, 4],
+            "data_status": "illustrative",
+        }
+    )
     k = L.read_key_leaders(write(tmp_path, "key_leaders.csv", kl))
     s = L.key_leader_shares(k, "SL").set_index("year")
     assert (s.loc[2022, "with_woman"], s.loc[2022, "agencies"]) == (15, 30)
     assert s.loc[2022, "share_pct"] == 50.0 and no_interval_columns(s)
     assert L.key_leader_shares(k, "QN").set_index("year").loc[2021, "share_pct"] == 30.0
 
-    pool = pd.DataFrame({"year": [2024, 2025], "unit_code": ["SL", "SL"], "pool_size": [200, 210],
-                         "women_in_pool": [70, 84], "women_trained": [50, 70], "data_status": "illustrative"})
+    pool = pd.DataFrame(
+        {
+            "year": [2024, 2025],
+            "unit_code": ["SL", "SL"],
+            "pool_size": [200, 210],
+            "women_in_pool": [70, 84],
+            "women_trained": [50, 70],
+            "data_status": "illustrative",
+        }
+    )
     pp = L.planning_pool_shares(L.read_planning_pool(write(tmp_path, "planning_pool.csv", pool)))
     r = pp.set_index("year").loc[2025]
     # 84/210 = 40%; 70/84 = 83.3333…%.
@@ -312,16 +345,23 @@ def test_target_gaps_status():
 # ----------------------------------------------------------------------------- bad input
 
 
-@pytest.mark.parametrize("mutate,row,col,words", [
-    (lambda d: d.assign(women=d["women"].where(d.index != 3, 99)), 5, "women", "exceeds seats"),
-    (lambda d: d.assign(term=d["term"].where(d.index != 0, "2021-2025")), 2, "term", "five years"),
-    (lambda d: d.assign(unit_code=d["unit_code"].where(d.index != 4, "XX")), 6, "unit_code", "unknown unit"),
-    (lambda d: d.assign(seats=d["seats"].astype(str).where(d.index != 6, "ba trăm")), 8, "seats", "not a number"),
-    (lambda d: d.assign(level=d["level"].where(d.index != 2, "ward")), 4, "level", "not one of"),
-    (lambda d: d.assign(seats=d["seats"].astype(str).where(d.index != 5, "inf")), 7, "seats", "not a finite count"),
-    (lambda d: d.assign(ethnic_minority_women=d["ethnic_minority_women"].where(d.index != 1, 40)), 3,
-     "ethnic_minority_women", "exceeds women"),
-])
+@pytest.mark.parametrize(
+    "mutate,row,col,words",
+    [
+        (lambda d: d.assign(women=d["women"].where(d.index != 3, 99)), 5, "women", "exceeds seats"),
+        (lambda d: d.assign(term=d["term"].where(d.index != 0, "2021-2025")), 2, "term", "five years"),
+        (lambda d: d.assign(unit_code=d["unit_code"].where(d.index != 4, "XX")), 6, "unit_code", "unknown unit"),
+        (lambda d: d.assign(seats=d["seats"].astype(str).where(d.index != 6, "ba trăm")), 8, "seats", "not a number"),
+        (lambda d: d.assign(level=d["level"].where(d.index != 2, "ward")), 4, "level", "not one of"),
+        (lambda d: d.assign(seats=d["seats"].astype(str).where(d.index != 5, "inf")), 7, "seats", "not a finite count"),
+        (
+            lambda d: d.assign(ethnic_minority_women=d["ethnic_minority_women"].where(d.index != 1, 40)),
+            3,
+            "ethnic_minority_women",
+            "exceeds women",
+        ),
+    ],
+)
 def test_bad_council_rows_are_named_and_raw_is_untouched(tmp_path, mutate, row, col, words):
     p = write(tmp_path, "councils.csv", mutate(councils_frame()))
     before = hashlib.sha256(p.read_bytes()).hexdigest()
@@ -353,26 +393,44 @@ def test_load_leadership_prefers_processed_and_flags_illustrative(tmp_path):
 
 
 def test_demo_2021_totals_equal_the_reference(reference, tmp_path):
-    from me_utils import demo
+    from me_utils.demo import generate as demo
 
     data_root = tmp_path / "demo"
     assert demo.cli(["--out", str(data_root)]) == 0
     c = L.load_leadership(data_root).councils
     s = L.council_shares(c, "SL", terms=["2021-2026"]).set_index("level")
     ref = reference.set_index("figure_id")
-    for level, fid in (("province", "SL_HDND_PROVINCE_2021"), ("district", "SL_HDND_DISTRICT_2021"),
-                       ("commune", "SL_HDND_COMMUNE_2021")):
+    for level, fid in (
+        ("province", "SL_HDND_PROVINCE_2021"),
+        ("district", "SL_HDND_DISTRICT_2021"),
+        ("commune", "SL_HDND_COMMUNE_2021"),
+    ):
         assert (s.loc[level, "women"], s.loc[level, "seats"]) == (ref.loc[fid, "women"], ref.loc[fid, "total"])
     np.testing.assert_allclose(s["share_pct"].round(2).to_numpy(), [35.38, 37.53, 41.35])
 
 
 def test_yearly_series_prefers_submitted_figures_and_reports_disagreement(tmp_path):
-    kl = pd.DataFrame({"year": [2023, 2024, 2024], "unit_code": ["SL", "SL", "QN"], "agencies": [20, 20, 10],
-                       "agencies_with_woman_key_leader": [9, 11, 4], "data_status": "illustrative"})
+    kl = pd.DataFrame(
+        {
+            "year": [2023, 2024, 2024],
+            "unit_code": ["SL", "SL", "QN"],
+            "agencies": [20, 20, 10],
+            "agencies_with_woman_key_leader": [9, 11, 4],
+            "data_status": "illustrative",
+        }
+    )
     data = L.LeadershipData(None, L.read_key_leaders(write(tmp_path, "key_leaders.csv", kl)), None, {}, True)
-    obs = pd.DataFrame({"indicator_code": ["M1.C1", "M1.C1", "M1.C1", "L.2"], "unit_code": ["SL", "SL", "SL", "SL"],
-                        "year": [2023, 2024, 2024, 2024], "period": ["FY", "FY", "H1", "FY"], "sex": "T",
-                        "numerator": [9.0, 16.0, 1.0, 5.0], "denominator": [20.0, 30.0, 2.0, 9.0]})
+    obs = pd.DataFrame(
+        {
+            "indicator_code": ["M1.C1", "M1.C1", "M1.C1", "L.2"],
+            "unit_code": ["SL", "SL", "SL", "SL"],
+            "year": [2023, 2024, 2024, 2024],
+            "period": ["FY", "FY", "H1", "FY"],
+            "sex": "T",
+            "numerator": [9.0, 16.0, 1.0, 5.0],
+            "denominator": [20.0, 30.0, 2.0, 9.0],
+        }
+    )
     ys = L.yearly_series("key_leaders", data, obs, "SL")
     assert ys.source == "observations" and ys.code == "M1.C1"
     assert list(ys.frame["numerator"]) == [9.0, 16.0]  # the H1 row is not an annual figure
@@ -386,8 +444,10 @@ def test_yearly_series_prefers_submitted_figures_and_reports_disagreement(tmp_pa
 
 
 def test_2026_term_has_commune_totals_for_the_province_and_no_district_level(tmp_path):
-    later = pd.DataFrame([("2026-2031", "province", "SL", 60, 24, 18), ("2026-2031", "commune", "SL", 2000, 900, 700)],
-                         columns=["term", "level", "unit_code", "seats", "women", "ethnic_minority_women"])
+    later = pd.DataFrame(
+        [("2026-2031", "province", "SL", 60, 24, 18), ("2026-2031", "commune", "SL", 2000, 900, 700)],
+        columns=["term", "level", "unit_code", "seats", "women", "ethnic_minority_women"],
+    )
     frame = pd.concat([councils_frame(), later.assign(data_status="illustrative")], ignore_index=True)
     c = L.read_councils(write(tmp_path, "councils.csv", frame))
     tc = L.term_changes(L.council_shares(c, "SL")).set_index(["level", "term_to"])
@@ -398,8 +458,24 @@ def test_2026_term_has_commune_totals_for_the_province_and_no_district_level(tmp
     assert ("district", "2026-2031") not in tc.index
     # A district's own report never gets the province-wide 2026 commune total.
     assert "2026-2031" not in set(L.council_shares(c, "QN")["term"])
-    bad = pd.concat([frame, pd.DataFrame([{"term": "2026-2031", "level": "district", "unit_code": "QN", "seats": 30,
-                                           "women": 10, "ethnic_minority_women": 5, "data_status": "x"}])],
-                    ignore_index=True)
+    bad = pd.concat(
+        [
+            frame,
+            pd.DataFrame(
+                [
+                    {
+                        "term": "2026-2031",
+                        "level": "district",
+                        "unit_code": "QN",
+                        "seats": 30,
+                        "women": 10,
+                        "ethnic_minority_women": 5,
+                        "data_status": "x",
+                    }
+                ]
+            ),
+        ],
+        ignore_index=True,
+    )
     with pytest.raises(L.LeadershipDataError, match=r"row 14, column level: no district People's Councils"):
         L.read_councils(write(tmp_path, "councils_bad.csv", bad))

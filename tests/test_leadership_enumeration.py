@@ -5,6 +5,7 @@ listed set: no chart draws an error bar, no table has an interval column, no sen
 p-value or calls a change (not) significant, and term changes are observed differences with the
 status model's reason. Expected values are worked out by hand in the comments.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,9 +19,10 @@ import pytest
 from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.container import ErrorbarContainer
 
-from me_utils import leadership as L
-from me_utils import leadership_plots as P
-from me_utils import review, status
+from me_utils.analysis import leadership as L
+from me_utils.analysis import status
+from me_utils.reports import leadership_report as P
+from me_utils.reports import review
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from test_leadership_report import make_root  # noqa: E402 - the report tests' small data root
@@ -33,8 +35,10 @@ FORBIDDEN_EN = ("95% CI", "p =", "no clear evidence", "statistically significant
 
 
 def _shares():
-    c = pd.DataFrame([("2016-2021", "province", "SL", 56, 15, 10), ("2021-2026", "province", "SL", 65, 23, 17)],
-                     columns=["term", "level", "unit_code", "seats", "women", "ethnic_minority_women"])
+    c = pd.DataFrame(
+        [("2016-2021", "province", "SL", 56, 15, 10), ("2021-2026", "province", "SL", 65, 23, 17)],
+        columns=["term", "level", "unit_code", "seats", "women", "ethnic_minority_women"],
+    )
     return L.council_shares(c.assign(data_status="illustrative"), "SL")
 
 
@@ -54,8 +58,7 @@ def test_council_chart_draws_points_without_error_bars():
 
 
 def test_yearly_chart_has_no_error_bars_and_a_band_only_ahead():
-    kl = pd.DataFrame({"year": range(2020, 2026), "numerator": [40, 44, 47, 50, 54, 58],
-                       "denominator": [100] * 6})
+    kl = pd.DataFrame({"year": range(2020, 2026), "numerator": [40, 44, 47, 50, 54, 58], "denominator": [100] * 6})
     shares = L._with_share(kl.copy(), "numerator", "denominator")
     tg = L.Targets("M1.C1", 60.0, 75.0, "test", True, "")
     a = L.assess_yearly(shares, tg, "numerator", "denominator", 2021, 2025)
@@ -76,8 +79,10 @@ def test_review_leadership_summary_states_counts_and_observed_changes(tmp_path):
     vi = review.leadership_summary(root, "SL", 2021, 2025, "vi")
     md = vi["markdown"]
     # Provincial council 15/56 → 23/65: 35,4% now, 26,8% before, +8 women, +8,6 points.
-    assert ("- HĐND cấp tỉnh, nhiệm kỳ 2021–2026: nữ chiếm 35,4% số đại biểu (23/65), so với 26,8% "
-            "nhiệm kỳ 2016–2021 (+8 đại biểu nữ, +8,6 điểm phần trăm).") in md
+    assert (
+        "- HĐND cấp tỉnh, nhiệm kỳ 2021–2026: nữ chiếm 35,4% số đại biểu (23/65), so với 26,8% "
+        "nhiệm kỳ 2016–2021 (+8 đại biểu nữ, +8,6 điểm phần trăm)."
+    ) in md
     # Commune councils pooled: 3·w16 = 297 → 3·w21 + 20 = 539 of 3.440; +242, 8,63% → 15,67% (+7,0).
     assert "nữ chiếm 15,7% số đại biểu (539/3.440), so với 8,6% nhiệm kỳ 2016–2021 (+242 đại biểu nữ, +7,0" in md
     assert status.REASONS["enumeration"][0] in md
@@ -97,10 +102,21 @@ def test_review_leadership_summary_states_counts_and_observed_changes(tmp_path):
 
 def test_review_drops_an_interval_a_scorecard_gives_to_a_complete_count(tmp_path):
     root = make_root(tmp_path)
-    row = {"indicator_code": "M1.C1", "name_vi": "Tỷ lệ cơ quan có lãnh đạo chủ chốt nữ",
-           "name_en": "Agencies with a woman key leader", "n_points": 6, "latest_year": 2025,
-           "latest_value": 58.0, "ci_low": 48.2, "ci_high": 67.2, "kind": "proportion", "unit_label": "%",
-           "direction": "increase", "target_2025": 60.0, "verified": True}
+    row = {
+        "indicator_code": "M1.C1",
+        "name_vi": "Tỷ lệ cơ quan có lãnh đạo chủ chốt nữ",
+        "name_en": "Agencies with a woman key leader",
+        "n_points": 6,
+        "latest_year": 2025,
+        "latest_value": 58.0,
+        "ci_low": 48.2,
+        "ci_high": 67.2,
+        "kind": "proportion",
+        "unit_label": "%",
+        "direction": "increase",
+        "target_2025": 60.0,
+        "verified": True,
+    }
     md = review.leadership_summary(root, "SL", 2021, 2025, "vi", scorecard=pd.DataFrame([row]))["markdown"]
     assert "«Tỷ lệ cơ quan có lãnh đạo chủ chốt nữ» ở mức 58,0%;" in md
     assert "KTC" not in md and "48,2" not in md
@@ -113,12 +129,28 @@ def test_rendered_leadership_page_has_no_interval_test_or_p_value(tmp_path):
     root, out = tmp_path / "demo", tmp_path / "reports"
 
     def me(*args):
-        return subprocess.run([sys.executable, "-m", "me_utils.cli", *args], capture_output=True, text=True,
-                              timeout=1800)
+        return subprocess.run(
+            [sys.executable, "-m", "me_utils.cli", *args], capture_output=True, text=True, timeout=1800
+        )
 
     steps = [["demo", "--out", str(root)], ["build", "--root", str(root)]]
-    steps += [["report", "--data-root", str(root), "--reports", str(out / lang), "--units", "SL", "--topics",
-               "leadership", "--lang", lang, "--no-progress"] for lang in ("vi", "en")]
+    steps += [
+        [
+            "report",
+            "--data-root",
+            str(root),
+            "--reports",
+            str(out / lang),
+            "--units",
+            "SL",
+            "--topics",
+            "leadership",
+            "--lang",
+            lang,
+            "--no-progress",
+        ]
+        for lang in ("vi", "en")
+    ]
     for step in steps:
         p = me(*step)
         assert p.returncode == 0, (step, p.stdout[-1500:], p.stderr[-1500:])

@@ -1,5 +1,6 @@
 """One rule set for the leadership tables: `me build` and the leadership report refuse the same
-files with the same located findings (me_utils.leadership_schema)."""
+files with the same located findings (me_utils.intake.leadership_schema)."""
+
 from __future__ import annotations
 
 import shutil
@@ -8,9 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from me_utils import build, errors
-from me_utils import leadership as L
-from me_utils import leadership_schema as S
+from me_utils.analysis import leadership as L
+from me_utils.build import pipeline as build
+from me_utils.core import errors
+from me_utils.intake import leadership_schema as S
 
 
 def councils_frame() -> pd.DataFrame:
@@ -27,14 +29,28 @@ def councils_frame() -> pd.DataFrame:
 
 
 def key_leaders_frame() -> pd.DataFrame:
-    return pd.DataFrame({"year": ["2023", "2024", "2024"], "unit_code": ["SL", "SL", "QN"],
-                         "agencies": ["20", "20", "10"], "agencies_with_woman_key_leader": ["9", "11", "4"],
-                         "data_status": "illustrative"})
+    return pd.DataFrame(
+        {
+            "year": ["2023", "2024", "2024"],
+            "unit_code": ["SL", "SL", "QN"],
+            "agencies": ["20", "20", "10"],
+            "agencies_with_woman_key_leader": ["9", "11", "4"],
+            "data_status": "illustrative",
+        }
+    )
 
 
 def pool_frame() -> pd.DataFrame:
-    return pd.DataFrame({"year": ["2023", "2024"], "unit_code": ["SL", "MS"], "pool_size": ["400", "0"],
-                         "women_in_pool": ["150", "0"], "women_trained": ["90", "0"], "data_status": "x"})
+    return pd.DataFrame(
+        {
+            "year": ["2023", "2024"],
+            "unit_code": ["SL", "MS"],
+            "pool_size": ["400", "0"],
+            "women_in_pool": ["150", "0"],
+            "women_trained": ["90", "0"],
+            "data_status": "x",
+        }
+    )
 
 
 FRAMES = {"councils": councils_frame, "key_leaders": key_leaders_frame, "planning_pool": pool_frame}
@@ -61,23 +77,39 @@ CASES = [
     ("councils", _set("councils", 0, term="2011-2016"), ("known_term", 2, "term")),
     ("councils", _set("councils", 2, level="ward"), ("known_level", 4, "level")),
     ("councils", _set("councils", 2, unit_code="XX"), ("known_unit", 4, "unit_code")),
-    ("councils", _set("councils", 4, term="2026-2031", level="district"),
-     ("no_district_level_after_reform", 6, "level")),
+    (
+        "councils",
+        _set("councils", 4, term="2026-2031", level="district"),
+        ("no_district_level_after_reform", 6, "level"),
+    ),
     ("councils", _set("councils", 1, unit_code="QN"), ("unit_matches_level", 3, "unit_code")),
     ("councils", _set("councils", 2, unit_code="SL"), ("unit_matches_level", 4, "unit_code")),
     ("councils", _set("councils", 5, unit_code="MS"), ("unit_matches_level", 7, "unit_code")),
     ("councils", _set("councils", 3, term="2016-2021"), ("unique_term_level_unit", 5, "unit_code")),
     ("key_leaders", _set("key_leaders", 0, year="2014"), ("year_range", 2, "year")),
     ("key_leaders", _set("key_leaders", 0, year="năm 2023"), ("not_a_number", 2, "year")),
-    ("key_leaders", _set("key_leaders", 2, agencies="0", agencies_with_woman_key_leader="0"),
-     ("agencies_ge_1", 4, "agencies")),
-    ("key_leaders", _set("key_leaders", 2, agencies_with_woman_key_leader="11"),
-     ("awkl_le_agencies", 4, "agencies_with_woman_key_leader")),
+    (
+        "key_leaders",
+        _set("key_leaders", 2, agencies="0", agencies_with_woman_key_leader="0"),
+        ("agencies_ge_1", 4, "agencies"),
+    ),
+    (
+        "key_leaders",
+        _set("key_leaders", 2, agencies_with_woman_key_leader="11"),
+        ("awkl_le_agencies", 4, "agencies_with_woman_key_leader"),
+    ),
     ("key_leaders", _set("key_leaders", 2, unit_code="SL"), ("unique_year_unit", 4, "unit_code")),
     ("key_leaders", _set("key_leaders", 2, unit_code="Quỳnh Nhai"), ("known_unit", 4, "unit_code")),
-    ("planning_pool", _set("planning_pool", 0, women_in_pool="401"), ("women_in_pool_le_pool_size", 2, "women_in_pool")),
-    ("planning_pool", _set("planning_pool", 0, women_trained="151"),
-     ("women_trained_le_women_in_pool", 2, "women_trained")),
+    (
+        "planning_pool",
+        _set("planning_pool", 0, women_in_pool="401"),
+        ("women_in_pool_le_pool_size", 2, "women_in_pool"),
+    ),
+    (
+        "planning_pool",
+        _set("planning_pool", 0, women_trained="151"),
+        ("women_trained_le_women_in_pool", 2, "women_trained"),
+    ),
     ("planning_pool", _set("planning_pool", 1, women_trained="1.0e999"), ("not_finite", 3, "women_trained")),
 ]
 
@@ -104,7 +136,8 @@ def test_each_rule_refuses_its_example_in_build_and_report_alike(tmp_path, table
     # …and the build's check gives the same code, place and reasons.
     msgs = build._check_leadership(f"leadership/{table}.csv", p, table)
     assert [(m.code, m.file, m.row, m.column, m.reason_vi, m.reason_en) for m in msgs] == [
-        (f.code, f"leadership/{table}.csv", f.row, f.column, f.reason_vi, f.reason_en)]
+        (f.code, f"leadership/{table}.csv", f.row, f.column, f.reason_vi, f.reason_en)
+    ]
 
 
 @pytest.mark.parametrize("table", list(FRAMES))
@@ -145,7 +178,7 @@ def test_a_missing_column_is_a_header_finding(tmp_path):
 
 
 def test_unit_list_comes_from_units_reference():
-    from me_utils import units
+    from me_utils.reference import units
 
     u = units.load_units()
     assert S.reference_units() == ("SL", tuple(u.districts()))
@@ -155,7 +188,7 @@ def test_unit_list_comes_from_units_reference():
 
 @pytest.fixture(scope="module")
 def demo_root(tmp_path_factory):
-    from me_utils import demo
+    from me_utils.demo import generate as demo
 
     root = tmp_path_factory.mktemp("demo")
     assert demo.cli(["--out", str(root), "--seed", "20250506"]) == 0
@@ -184,11 +217,17 @@ def test_seats_zero_is_refused_by_me_build_and_by_the_report_with_the_same_findi
     assert f'leadership/councils.csv, dòng/row {row}, cột/column "seats"' in text
     assert "seats must be at least 1" in text and "số ghế phải ít nhất là 1" in text
     assert not (root / "processed" / "observations.csv").exists()
-    assert [(m.file, m.row, m.column, m.code) for m in built] == [("leadership/councils.csv", row, "seats",
-                                                                   "seats_ge_1")]
+    assert [(m.file, m.row, m.column, m.code) for m in built] == [
+        ("leadership/councils.csv", row, "seats", "seats_ge_1")
+    ]
     with pytest.raises(L.LeadershipDataError) as le:
         L.load_leadership(root)
     (f,) = le.value.findings
-    assert (f.row, f.column, f.code, f.reason_vi, f.reason_en) == (row, "seats", "seats_ge_1", built[0].reason_vi,
-                                                                   built[0].reason_en)
+    assert (f.row, f.column, f.code, f.reason_vi, f.reason_en) == (
+        row,
+        "seats",
+        "seats_ge_1",
+        built[0].reason_vi,
+        built[0].reason_en,
+    )
     assert f.file == str(p)

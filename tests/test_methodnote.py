@@ -1,11 +1,12 @@
 """The method note is generated from the settings: change a setting, the text changes."""
+
 import re
 
 import pytest
 
-from me_utils import trends
-from me_utils.assess import AssessSettings
-from me_utils.methodnote import method_note
+from me_utils.analysis import trends
+from me_utils.analysis.assess import AssessSettings
+from me_utils.reports.methodnote import method_note
 
 
 def test_default_note_states_headline_and_cutoffs_vi():
@@ -26,9 +27,14 @@ def test_english_note_has_no_vietnamese_sentences():
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_note_follows_settings(lang):
-    custom = AssessSettings(headline_method="escap", unsd_on_track=0.9, statcan_acceleration=0.5,
-                            count_overdispersion="negbin", level_model="wls_escap",
-                            shrink_slopes=False)
+    custom = AssessSettings(
+        headline_method="escap",
+        unsd_on_track=0.9,
+        statcan_acceleration=0.5,
+        count_overdispersion="negbin",
+        level_model="wls_escap",
+        shrink_slopes=False,
+    )
     s = method_note(custom, lang=lang)
     assert ("0,90" if lang == "vi" else "0.90") in s
     assert "50%" in s

@@ -1,4 +1,5 @@
 """Generated sentences: every printed number equals the computed value it names."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -7,9 +8,9 @@ import math
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from me_utils import narrative
 from test_review_fixtures import make_scorecard
+
+from me_utils.reports import narrative
 
 
 def _close(parsed: float, source: float, decimals: int) -> bool:
@@ -33,8 +34,10 @@ def test_every_number_in_indicator_sentences_matches_the_scorecard(lang):
         expected = [("latest_year", r["latest_year"], 0), ("latest_value", r["latest_value"], d)]
         if not math.isnan(r["ci_low"]):
             expected += [("ci_level", 95, 0), ("ci_low", r["ci_low"], d), ("ci_high", r["ci_high"], d)]
-        expected += [("target_year", 2025, 0),
-                     ("target_2025", r["target_2025"], narrative.target_decimals(r["target_2025"]))]
+        expected += [
+            ("target_year", 2025, 0),
+            ("target_2025", r["target_2025"], narrative.target_decimals(r["target_2025"])),
+        ]
         if r["result_2025"] in ("achieved", "not_achieved"):
             # 2025 observed: the result with its margin (|value − target|)
             expected += [("result_year", 2025, 0), ("margin", abs(r["margin_2025"]), d)]
@@ -93,25 +96,33 @@ def test_summary_sentence_numbers(lang):
 
 
 def test_submission_sentences_use_vietnamese_dates():
-    row = {"department_name_vi": "Sở Y tế", "department_name_en": "Department of Health",
-           "year": 2024, "period": "FY", "due_date": dt.date(2024, 11, 25),
-           "submission_date": dt.date(2024, 11, 28), "status": "late", "days_late": 4}
+    row = {
+        "department_name_vi": "Sở Y tế",
+        "department_name_en": "Department of Health",
+        "year": 2024,
+        "period": "FY",
+        "due_date": dt.date(2024, 11, 25),
+        "submission_date": dt.date(2024, 11, 28),
+        "status": "late",
+        "days_late": 4,
+    }
     vi = narrative.submission_sentence(row, "vi")
-    assert vi == ("Sở Y tế: báo cáo năm 2024 gửi ngày 28/11/2024, muộn 4 ngày so với hạn "
-                  "(trước ngày 25/11/2024).")
+    assert vi == ("Sở Y tế: báo cáo năm 2024 gửi ngày 28/11/2024, muộn 4 ngày so với hạn (trước ngày 25/11/2024).")
     assert narrative.parse_numbers(vi, "vi") == [2024, 28, 11, 2024, 4, 25, 11, 2024]
     en = narrative.submission_sentence(row, "en")
     assert "sent on 2024-11-28, 4 days late (due before 2024-11-25)" in en
     miss = dict(row, period="H1", status="missing", due_date=dt.date(2025, 5, 20), year=2025)
     assert narrative.submission_sentence(miss, "vi") == (
-        "Sở Y tế: chưa nhận được báo cáo 6 tháng đầu năm 2025 (hạn trước ngày 20/05/2025).")
+        "Sở Y tế: chưa nhận được báo cáo 6 tháng đầu năm 2025 (hạn trước ngày 20/05/2025)."
+    )
 
 
 @settings(max_examples=200, deadline=None)
-@given(x=st.floats(min_value=-1e7, max_value=1e7, allow_nan=False), d=st.integers(0, 3),
-       lang=st.sampled_from(["vi", "en"]))
+@given(
+    x=st.floats(min_value=-1e7, max_value=1e7, allow_nan=False), d=st.integers(0, 3), lang=st.sampled_from(["vi", "en"])
+)
 def test_parse_number_reads_back_fmt_number(x, d, lang):
-    from me_utils import fmt
+    from me_utils.core import fmt
 
     s = fmt.fmt_number(x, d, lang)
     assert narrative.parse_numbers(f"giá trị {s}%;", lang) == [pytest.approx(float(f"{x:.{d}f}"), abs=1e-9)]
@@ -129,32 +140,72 @@ def test_status_labels_and_missing():
 
 
 def test_binary_indicator_reads_yes_no():
-    row = {"indicator_code": "M5.C3", "name_vi": "Nội dung giới trong chương trình", "name_en": "Gender content",
-           "kind": "binary", "direction": "reach", "unit_label": "có/không", "latest_year": 2025,
-           "latest_value": 1.0, "ci_low": math.nan, "ci_high": math.nan, "target_2025": 1.0,
-           "verified": True, "status_headline": "achieved", "prob_reach_2025": math.nan,
-           "result_2025": "achieved", "outlook": "not_assessed"}
+    row = {
+        "indicator_code": "M5.C3",
+        "name_vi": "Nội dung giới trong chương trình",
+        "name_en": "Gender content",
+        "kind": "binary",
+        "direction": "reach",
+        "unit_label": "có/không",
+        "latest_year": 2025,
+        "latest_value": 1.0,
+        "ci_low": math.nan,
+        "ci_high": math.nan,
+        "target_2025": 1.0,
+        "verified": True,
+        "status_headline": "achieved",
+        "prob_reach_2025": math.nan,
+        "result_2025": "achieved",
+        "outlook": "not_assessed",
+    }
     assert narrative.indicator_sentence(row, "vi") == (
         "Đến năm 2025, «Nội dung giới trong chương trình»: có; mục tiêu năm 2025 là có. "
-        "Kết quả năm 2025: " + narrative.status_label("achieved", "vi").lower() + ".")
+        "Kết quả năm 2025: " + narrative.status_label("achieved", "vi").lower() + "."
+    )
     assert "«Gender content»: no;" in narrative.indicator_sentence(dict(row, latest_value=0.0), "en")
 
 
 @settings(max_examples=150, deadline=None)
-@given(value=st.floats(0, 100, allow_nan=False), half=st.floats(0.01, 20), target=st.sampled_from([30.0, 50.0, 80.0, 95.5]),
-       p=st.floats(0, 1), year=st.integers(2021, 2025), lang=st.sampled_from(["vi", "en"]))
+@given(
+    value=st.floats(0, 100, allow_nan=False),
+    half=st.floats(0.01, 20),
+    target=st.sampled_from([30.0, 50.0, 80.0, 95.5]),
+    p=st.floats(0, 1),
+    year=st.integers(2021, 2025),
+    lang=st.sampled_from(["vi", "en"]),
+)
 def test_property_printed_numbers_equal_the_row(value, half, target, p, year, lang):
     observed = year == 2025
-    band = ("outlook_likely" if p >= 0.8 else "outlook_possible" if p >= 0.5 else
-            "outlook_unlikely" if p >= 0.2 else "outlook_very_unlikely")
-    row = {"indicator_code": "X.1", "name_vi": "Tỷ lệ thử", "name_en": "Test share", "kind": "proportion",
-           "direction": "increase", "unit_label": "%", "latest_year": year, "latest_value": value,
-           "ci_low": max(0.0, value - half), "ci_high": min(100.0, value + half), "target_2025": target,
-           "verified": True, "status_headline": "x", "prob_reach_2025": p,
-           "result_2025": ("achieved" if value >= target else "not_achieved") if observed else "pending",
-           "margin_2025": value - target if observed else math.nan,
-           "outlook": "no_next_target" if observed else band, "outlook_year": math.nan if observed else 2025.0,
-           "outlook_prob": math.nan if observed else p}
+    band = (
+        "outlook_likely"
+        if p >= 0.8
+        else "outlook_possible"
+        if p >= 0.5
+        else "outlook_unlikely"
+        if p >= 0.2
+        else "outlook_very_unlikely"
+    )
+    row = {
+        "indicator_code": "X.1",
+        "name_vi": "Tỷ lệ thử",
+        "name_en": "Test share",
+        "kind": "proportion",
+        "direction": "increase",
+        "unit_label": "%",
+        "latest_year": year,
+        "latest_value": value,
+        "ci_low": max(0.0, value - half),
+        "ci_high": min(100.0, value + half),
+        "target_2025": target,
+        "verified": True,
+        "status_headline": "x",
+        "prob_reach_2025": p,
+        "result_2025": ("achieved" if value >= target else "not_achieved") if observed else "pending",
+        "margin_2025": value - target if observed else math.nan,
+        "outlook": "no_next_target" if observed else band,
+        "outlook_year": math.nan if observed else 2025.0,
+        "outlook_prob": math.nan if observed else p,
+    }
     text = narrative.indicator_sentence(row, lang)
     # never "reached" and "not reached" in one sentence
     assert not ("đã đạt" in text and "chưa đạt" in text)

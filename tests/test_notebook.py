@@ -1,15 +1,14 @@
 """Notebook start-up: data root resolution."""
+
 from __future__ import annotations
 
 
 def test_notebook_falls_back_to_demo_data_only_when_no_data_root_is_given(tmp_path, monkeypatch):
     import json
-
-    from me_utils import notebook
-
     import shutil
 
-    from me_utils import paths
+    from me_utils.core import paths
+    from me_utils.reports import notebook
 
     root = tmp_path / "proj"
     (root / "data" / "demo" / "processed").mkdir(parents=True)
@@ -25,7 +24,7 @@ def test_notebook_falls_back_to_demo_data_only_when_no_data_root_is_given(tmp_pa
 def test_start_refuses_bad_parameters():
     import pytest
 
-    from me_utils import notebook
+    from me_utils.reports import notebook
 
     with pytest.raises(ValueError, match="unknown unit code"):
         notebook.start("t", "t", unit="XX")

@@ -1,5 +1,6 @@
 """Every committed notebook is clean (no outputs, no execution counts), and the report notebooks
 carry a markdown outline for JupyterLab that the rendered report pages leave out."""
+
 from __future__ import annotations
 
 import json
@@ -9,8 +10,9 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-TRACKED = subprocess.run(["git", "ls-files", "*.ipynb"], cwd=REPO, capture_output=True, text=True,
-                         check=True).stdout.split()
+TRACKED = subprocess.run(
+    ["git", "ls-files", "*.ipynb"], cwd=REPO, capture_output=True, text=True, check=True
+).stdout.split()
 REPORTS = sorted(p for p in TRACKED if p.startswith("notebooks/") and p.count("/") == 1)
 
 
@@ -36,7 +38,7 @@ def test_report_notebook_has_a_markdown_outline(path):
     nb = json.loads((REPO / path).read_text(encoding="utf-8"))
     cells = nb["cells"]
     assert cells[0]["cell_type"] == "code" and "parameters" in cells[0]["metadata"].get("tags", [])
-    assert "me_utils.notebook.start(" in "".join(cells[1]["source"])
+    assert "me_utils.reports.notebook.start(" in "".join(cells[1]["source"])
     assert all(c["metadata"].get("tags") == ["notebook-outline"] for c in cells if c["cell_type"] == "markdown")
     md = ["".join(c["source"]) for c in cells if c["cell_type"] == "markdown"]
     assert md[0].startswith("# ") and nb["metadata"]["me_report"]["title_vi"] in md[0]
@@ -56,13 +58,19 @@ def test_rendered_page_leaves_the_markdown_outline_out():
     import nbformat
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-    from me_utils import export
+    from me_utils.render import export
 
-    nb = new_notebook(cells=[
-        new_markdown_cell("## Tổng hợp / Summary\n\nMARKDOWN-OUTLINE-SENTENCE.", metadata={"tags": [export.OUTLINE_TAG]}),
-        new_markdown_cell("UNTAGGED-MARKDOWN-STAYS"),
-        new_code_cell("x", outputs=[new_output("display_data", data={"text/markdown": "## Tổng hợp\n\nOUTPUT-TEXT"})]),
-    ])
-    html = export._exporter().from_notebook_node(nbformat.from_dict(nb))[0]
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell(
+                "## Tổng hợp / Summary\n\nMARKDOWN-OUTLINE-SENTENCE.", metadata={"tags": [export.OUTLINE_TAG]}
+            ),
+            new_markdown_cell("UNTAGGED-MARKDOWN-STAYS"),
+            new_code_cell(
+                "x", outputs=[new_output("display_data", data={"text/markdown": "## Tổng hợp\n\nOUTPUT-TEXT"})]
+            ),
+        ]
+    )
+    html = export.exporter().from_notebook_node(nbformat.from_dict(nb))[0]
     assert "OUTPUT-TEXT" in html and "UNTAGGED-MARKDOWN-STAYS" in html
     assert "MARKDOWN-OUTLINE-SENTENCE" not in html

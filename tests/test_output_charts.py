@@ -1,5 +1,6 @@
 """Charts (issue 17): no backend switch on import, Vietnamese numbers on axes, titles wrapped
 and never cut, funnel labels that do not overlap, alt text carried to the page."""
+
 from __future__ import annotations
 
 import itertools
@@ -14,12 +15,25 @@ import matplotlib.pyplot as plt
 import pytest
 
 import me_utils
-from me_utils import funnel, style
+from me_utils.analysis import funnel
+from me_utils.core import style
 
 SRC = Path(me_utils.__file__).resolve().parents[1]
 
-DISTRICTS = ["Thành phố Sơn La", "Quỳnh Nhai", "Thuận Châu", "Mường La", "Bắc Yên", "Phù Yên",
-             "Mộc Châu", "Yên Châu", "Mai Sơn", "Sông Mã", "Sốp Cộp", "Vân Hồ"]
+DISTRICTS = [
+    "Thành phố Sơn La",
+    "Quỳnh Nhai",
+    "Thuận Châu",
+    "Mường La",
+    "Bắc Yên",
+    "Phù Yên",
+    "Mộc Châu",
+    "Yên Châu",
+    "Mai Sơn",
+    "Sông Mã",
+    "Sốp Cộp",
+    "Vân Hồ",
+]
 
 
 def test_importing_every_module_keeps_the_inline_backend():
@@ -34,8 +48,11 @@ def test_importing_every_module_keeps_the_inline_backend():
         after = matplotlib.get_backend()
         print(before + "|" + after)
     """)
-    env = dict(os.environ, MPLBACKEND="module://matplotlib_inline.backend_inline",
-               PYTHONPATH=str(SRC) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    env = dict(
+        os.environ,
+        MPLBACKEND="module://matplotlib_inline.backend_inline",
+        PYTHONPATH=str(SRC) + os.pathsep + os.environ.get("PYTHONPATH", ""),
+    )
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]
     before, after = out.stdout.strip().splitlines()[-1].split("|")
@@ -72,8 +89,10 @@ def test_axes_use_vietnamese_separators():
 
 
 def test_long_title_wraps_inside_the_axes_without_loss():
-    title = ("Tỷ lệ người bị bạo lực gia đình, bạo lực trên cơ sở giới được phát hiện được tiếp cận "
-             "ít nhất một trong các dịch vụ hỗ trợ cơ bản, theo huyện, giai đoạn 2021–2025")
+    title = (
+        "Tỷ lệ người bị bạo lực gia đình, bạo lực trên cơ sở giới được phát hiện được tiếp cận "
+        "ít nhất một trong các dịch vụ hỗ trợ cơ bản, theo huyện, giai đoạn 2021–2025"
+    )
     fig, ax = plt.subplots(figsize=(5, 3))
     ax.set_title(title)
     style.finish_figure(fig, "vi")
@@ -113,13 +132,14 @@ def test_funnel_labels_do_not_overlap(seed):
     den = np.array([520, 300, 610, 515, 250, 470, 480, 330, 640, 560, 260, 305])
     num = np.round(den * (0.37 + rng.normal(0, 0.01, den.size))).astype(int)
     tab, od = funnel.funnel_table(DISTRICTS, num, den, per=100)
-    fig = funnel.plot_funnel(tab, od, per=100, lang="vi", title="Tỷ lệ theo huyện",
-                             xlabel="Số vụ việc", ylabel="Tỷ lệ (%)")
+    fig = funnel.plot_funnel(
+        tab, od, per=100, lang="vi", title="Tỷ lệ theo huyện", xlabel="Số vụ việc", ylabel="Tỷ lệ (%)"
+    )
     anns, boxes, frame = _label_boxes(fig, set(DISTRICTS))
     assert sorted(a.get_text() for a in anns) == sorted(DISTRICTS)
     for (a, ba), (b, bb) in itertools.combinations(zip(anns, boxes), 2):
         assert not ba.overlaps(bb), (a.get_text(), b.get_text())
-    for a, bx in zip(anns, boxes):  # inside the plotting area
+    for _a, bx in zip(anns, boxes):  # inside the plotting area
         assert frame.x0 - 1 <= bx.x0 and bx.x1 <= frame.x1 + 1 and frame.y0 - 1 <= bx.y0 and bx.y1 <= frame.y1 + 1
     # The label does not cover any other district's point.
     pts = fig.axes[0].transData.transform(np.column_stack([tab["denominator"], tab["value"]]))
@@ -150,7 +170,7 @@ def test_show_figure_puts_alt_text_in_display_metadata(monkeypatch):
     fig, ax = plt.subplots()
     ax.plot([1, 2], [3, 4])
     style.show_figure(fig, "Biểu đồ đường: hai điểm", "vi")
-    (obj, kw), = seen
+    ((obj, kw),) = seen
     assert kw["metadata"] == {"image/png": {"alt": "Biểu đồ đường: hai điểm"}}
     assert obj.data[:8] == b"\x89PNG\r\n\x1a\n"
     assert not plt.fignum_exists(fig.number)  # closed: the inline backend will not show it again

@@ -4,13 +4,14 @@ Renders the phase-end review, the overview and the leadership report of the illu
 (province, Vietnamese, with --pdf) once, then checks:
 
 - every visible text of the review and the overview is Vietnamese: no English label, raw code
-  name or file path (:mod:`me_utils.pagecheck`);
+  name or file path (:mod:`me_utils.render.pagecheck`);
 - no chart without alt text, nbconvert's English placeholder nowhere;
 - the review's PDF: the accountability matrix page holds every period column, no page ends
   with a heading, every page has its number and the illustrative banner;
 - at 390 px the review does not scroll sideways (``scrollWidth`` equals the viewport width);
 - screenshots (1366 px, 390 px) and two PDF pages are kept as PNG under ``tests/artifacts/``.
 """
+
 from __future__ import annotations
 
 import re
@@ -21,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from me_utils.pagecheck import NBCONVERT_ALT, page_problems, visible_texts
+from me_utils.render.pagecheck import NBCONVERT_ALT, page_problems, visible_texts
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -32,7 +33,7 @@ PERIODS = [str(y) for y in range(2021, 2026)]
 
 def _chromium():
     try:
-        from me_utils.pdf import find_chromium
+        from me_utils.render.pdf import find_chromium
 
         return find_chromium()
     except FileNotFoundError:
@@ -40,8 +41,9 @@ def _chromium():
 
 
 def _me(*args, timeout=1200):
-    return subprocess.run([sys.executable, "-m", "me_utils.cli", *args], capture_output=True, text=True,
-                          timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "me_utils.cli", *args], capture_output=True, text=True, timeout=timeout
+    )
 
 
 @pytest.fixture(scope="module")
@@ -53,8 +55,21 @@ def reports(tmp_path_factory):
     for step in (["demo", "--out", str(root)], ["build", "--root", str(root)]):
         p = _me(*step)
         assert p.returncode == 0, p.stderr[-2000:]
-    p = _me("report", "--data-root", str(root), "--reports", str(out), "--units", "SL",
-            "--topics", "phase_end_review,overview,leadership", "--jobs", "1", "--pdf", "--no-progress")
+    p = _me(
+        "report",
+        "--data-root",
+        str(root),
+        "--reports",
+        str(out),
+        "--units",
+        "SL",
+        "--topics",
+        "phase_end_review,overview,leadership",
+        "--jobs",
+        "1",
+        "--pdf",
+        "--no-progress",
+    )
     assert p.returncode == 0, p.stdout[-2000:] + p.stderr[-2000:]
     return out / "vi" / "SL"
 
@@ -93,8 +108,7 @@ def test_technical_block_is_folded_and_vietnamese(reports):
 def _pdf_pages(pdf: Path) -> list[str]:
     if shutil.which("pdftotext") is None:
         pytest.skip("pdftotext missing (apt-get install -y poppler-utils)")
-    txt = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
-                         timeout=120).stdout
+    txt = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, timeout=120).stdout
     pages = txt.split("\f")
     return pages[:-1] if pages and not pages[-1].strip() else pages
 
@@ -155,7 +169,8 @@ def test_review_is_readable_at_phone_width_and_screenshots_are_kept(reports):
                     # Rows are cards: each value is shown with its column header.
                     labels = page.evaluate(
                         "Array.from(document.querySelectorAll('td[data-label]')).slice(0, 50)"
-                        ".map(td => getComputedStyle(td, '::before').content)")
+                        ".map(td => getComputedStyle(td, '::before').content)"
+                    )
                     assert labels and all(lab not in ("none", "normal", '""') for lab in labels), labels[:5]
                 page.screenshot(path=str(ARTIFACTS / f"review_{width}.png"), full_page=width == 390)
                 page.close()
@@ -165,9 +180,26 @@ def test_review_is_readable_at_phone_width_and_screenshots_are_kept(reports):
         pdf = reports / "00_phase_end_review.pdf"
         pages = _pdf_pages(pdf)
         matrix = next(i for i, p in enumerate(pages, start=1) if "Cơ quan (chỉ tiêu báo cáo)" in p)
-        scorecard = next(i for i, p in enumerate(pages, start=1) if "Bảng đánh giá các chỉ tiêu" in p
-                         and "Xác suất" in p)
+        scorecard = next(
+            i for i, p in enumerate(pages, start=1) if "Bảng đánh giá các chỉ tiêu" in p and "Xác suất" in p
+        )
         for name, num in (("pdf_scorecard", scorecard), ("pdf_matrix", matrix)):
-            subprocess.run(["pdftoppm", "-r", "70", "-png", "-singlefile", "-f", str(num), "-l", str(num),
-                            str(pdf), str(ARTIFACTS / name)], check=True, capture_output=True, timeout=120)
+            subprocess.run(
+                [
+                    "pdftoppm",
+                    "-r",
+                    "70",
+                    "-png",
+                    "-singlefile",
+                    "-f",
+                    str(num),
+                    "-l",
+                    str(num),
+                    str(pdf),
+                    str(ARTIFACTS / name),
+                ],
+                check=True,
+                capture_output=True,
+                timeout=120,
+            )
             assert (ARTIFACTS / f"{name}.png").stat().st_size > 10_000

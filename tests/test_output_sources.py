@@ -1,17 +1,29 @@
 """Sources a ministry accepts (issue 17): every target cites its legal text; press and mirror
 sites only next to it; unverified content in one caveat section, not as placeholders."""
+
 from __future__ import annotations
 
 import re
 
 import pytest
 
-from me_utils import overview
-from me_utils.catalogue import load_catalogue
-from me_utils.pagecheck import text_problems
+from me_utils.reference.catalogue import load_catalogue
+from me_utils.render.pagecheck import text_problems
+from me_utils.reports import overview
 
-PRESS_OR_MIRROR = ("123docz", "dantri", "plo.vn", "baonghean", "giadinhmoi", "quochoitv", "news.gov.vn",
-                   "thukyluat", "luatvietnam", "dangcongsan", "truyenhinh")
+PRESS_OR_MIRROR = (
+    "123docz",
+    "dantri",
+    "plo.vn",
+    "baonghean",
+    "giadinhmoi",
+    "quochoitv",
+    "news.gov.vn",
+    "thukyluat",
+    "luatvietnam",
+    "dangcongsan",
+    "truyenhinh",
+)
 LEGAL = re.compile(r"^(Nghị quyết số 28/NQ-CP|Quyết định số (2232|2282|1790|45)/QĐ-TTg)")
 
 
@@ -30,16 +42,21 @@ def test_every_indicator_source_is_a_legal_provision(cat):
 
 
 def test_frameworks_carry_number_date_issuer(cat):
-    expect = {"28/NQ-CP": ("2021-03-03", "Chính phủ"), "2232/QĐ-TTg": ("2020-12-28", "Thủ tướng Chính phủ"),
-              "2282/QĐ-TTg": ("2020-12-31", "Thủ tướng Chính phủ"), "1790/QĐ-TTg": ("2021-10-23", "Thủ tướng Chính phủ"),
-              "45/QĐ-TTg": ("2022-01-13", "Thủ tướng Chính phủ")}
+    expect = {
+        "28/NQ-CP": ("2021-03-03", "Chính phủ"),
+        "2232/QĐ-TTg": ("2020-12-28", "Thủ tướng Chính phủ"),
+        "2282/QĐ-TTg": ("2020-12-31", "Thủ tướng Chính phủ"),
+        "1790/QĐ-TTg": ("2021-10-23", "Thủ tướng Chính phủ"),
+        "45/QĐ-TTg": ("2022-01-13", "Thủ tướng Chính phủ"),
+    }
     for fw, (date, issuer) in expect.items():
         meta = cat.frameworks[fw]
         assert str(meta["date"]) == date and meta["issuer_vi"] == issuer and meta["number"] == fw
         d = meta["date"]
         # The title states number, date (d/m/yyyy with a leading zero only on the month) and issuer.
         assert f"số {fw} ngày {d.day:02d}/{d.month}/{d.year} của {issuer}" in meta["title_vi"].replace(
-            f"/{d.month:02d}/", f"/{d.month}/"), fw
+            f"/{d.month:02d}/", f"/{d.month}/"
+        ), fw
         # A press report is never the legal text's own link.
         for key in ("gazette_url", "full_text_url"):
             assert not any(p in (meta.get(key) or "") for p in PRESS_OR_MIRROR), (fw, key)
@@ -71,8 +88,7 @@ def test_unverified_content_in_one_caveat_section_not_in_names(cat):
 
 
 def test_overview_texts_are_vietnamese(cat):
-    parts = [overview.sources_markdown(cat, "vi"), overview.caveats_markdown(cat, "vi"),
-             *overview.ASSUMPTIONS["vi"]]
+    parts = [overview.sources_markdown(cat, "vi"), overview.caveats_markdown(cat, "vi"), *overview.ASSUMPTIONS["vi"]]
     df = overview.objective_table(cat, "M4", "vi")
     parts += [str(v) for v in df.to_numpy().ravel()]
     for text in parts:

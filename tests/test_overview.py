@@ -1,4 +1,5 @@
-"""Tests of me_utils.overview and notebooks/00_overview.ipynb (run in-process, no kernel)."""
+"""Tests of me_utils.reports.overview and notebooks/00_overview.ipynb (run in-process, no kernel)."""
+
 from __future__ import annotations
 
 import json
@@ -6,9 +7,10 @@ import json
 import pytest
 import yaml
 
-from me_utils import notebook, overview, paths
-from me_utils.catalogue import load_catalogue
-from me_utils.units import load_units
+from me_utils.core import paths
+from me_utils.reference.catalogue import load_catalogue
+from me_utils.reference.units import load_units
+from me_utils.reports import notebook, overview
 
 NB = paths.project_root() / "notebooks" / "00_overview.ipynb"
 
@@ -28,8 +30,7 @@ def test_objective_table_vi(cat):
     assert df.loc["M4.C3", "Mục tiêu 2025"] == "≥ 40% ⚠"
     assert df.loc["M4.C4", "Mục tiêu 2025"] == "–"
     assert df.loc["M4.C1", "Chiều"] == "không vượt quá mức trần"
-    assert df.loc["M4.C4", "Kiểm chứng"] == ("⚠ chưa kiểm chứng: không tìm thấy nguồn; "
-                                             "số thứ tự chưa kiểm chứng")
+    assert df.loc["M4.C4", "Kiểm chứng"] == ("⚠ chưa kiểm chứng: không tìm thấy nguồn; số thứ tự chưa kiểm chứng")
     assert df.loc["M4.C1", "Cơ quan báo cáo"] == "Sở Y tế"
 
 
@@ -83,9 +84,23 @@ def test_units_table():
 
 def test_override_is_marked_in_the_table(tmp_path):
     ov = tmp_path / "ov.yaml"
-    ov.write_text(yaml.safe_dump({"overrides": [{
-        "code": "M2.C3", "target_2030": 32, "reason_vi": "Lý do thử", "reason_en": "Test reason",
-        "source": "Văn bản thử"}]}, allow_unicode=True), encoding="utf-8")
+    ov.write_text(
+        yaml.safe_dump(
+            {
+                "overrides": [
+                    {
+                        "code": "M2.C3",
+                        "target_2030": 32,
+                        "reason_vi": "Lý do thử",
+                        "reason_en": "Test reason",
+                        "source": "Văn bản thử",
+                    }
+                ]
+            },
+            allow_unicode=True,
+        ),
+        encoding="utf-8",
+    )
     c = load_catalogue(overrides=ov)
     row = overview.objective_table(c, "M2", "vi").set_index("Mã").loc["M2.C3"]
     assert row["Mục tiêu 2030"] == "≥ 32% *"
@@ -100,6 +115,7 @@ def test_sources_markdown_cites_every_indicator(cat):
 
 
 # ----------------------------------------------------------------------------- notebook
+
 
 def _load_nb():
     return json.loads(NB.read_text(encoding="utf-8"))
@@ -118,7 +134,7 @@ def test_notebook_is_stored_clean_with_contract_metadata():
     params = "".join(tagged[0]["source"])
     for p in ('unit = "SL"', "period_start = 2021", "period_end = 2025", 'lang = "vi"', 'data_root = ""'):
         assert p in params
-    assert "me_utils.notebook.start(" in "".join(code[1]["source"])
+    assert "me_utils.reports.notebook.start(" in "".join(code[1]["source"])
     # Thin notebook: no definitions, loops or non-me_utils imports in the cells.
     for c in code[1:]:
         src = "".join(c["source"])
@@ -156,7 +172,10 @@ def test_notebook_cells_run_in_process(monkeypatch, tmp_path, lang):
 
 def test_deadlines_are_those_of_plan_123_section_v():
     # Plan 123/KH-UBND section V: half-year report before 20 May, annual report before 25 November.
-    assert "báo cáo 6 tháng trước ngày 20/5, báo cáo năm trước ngày 25/11, gửi Sở Nội vụ." in overview.deadlines_markdown("vi")
+    assert (
+        "báo cáo 6 tháng trước ngày 20/5, báo cáo năm trước ngày 25/11, gửi Sở Nội vụ."
+        in overview.deadlines_markdown("vi")
+    )
     en = overview.deadlines_markdown("en")
     assert "half-year report before 20 May, annual report before 25 November" in en
 
@@ -173,7 +192,7 @@ def test_notes_show_baseline_caveats_in_the_report_language(cat):
 def test_baseline_keeps_the_decimals_of_the_source(value, text):
     from types import SimpleNamespace
 
-    from me_utils.catalogue import Baseline
+    from me_utils.reference.catalogue import Baseline
 
     ind = SimpleNamespace(baseline=Baseline(value, 2023, "national", "src"), kind="proportion")
     assert overview.baseline_cell(ind, "vi") == f"{text} (2023, toàn quốc)"

@@ -1,4 +1,5 @@
 """The project keeps its promises about packaging and committed notebooks."""
+
 from __future__ import annotations
 
 import json
@@ -39,8 +40,17 @@ def test_environment_yml_matches_pyproject():
 def test_required_packages_are_dependencies():
     py = tomllib.loads((ROOT / "pyproject.toml").read_text())
     names = {_name(d) for d in py["project"]["dependencies"]}
-    for required in ("jupyterlab", "pandas", "statsmodels", "seaborn", "papermill", "nbconvert",
-                     "ipykernel", "pyyaml", "openpyxl"):
+    for required in (
+        "jupyterlab",
+        "pandas",
+        "statsmodels",
+        "seaborn",
+        "papermill",
+        "nbconvert",
+        "ipykernel",
+        "pyyaml",
+        "openpyxl",
+    ):
         assert required in names
     assert py["project"]["scripts"]["me"] == "me_utils.cli:main"
 

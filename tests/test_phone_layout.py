@@ -1,10 +1,11 @@
 """Phone layout markup (issue 17): every data cell knows its column header, so that below
 640 px the rows become cards that need no sideways scrolling."""
+
 from __future__ import annotations
 
 from bs4 import BeautifulSoup
 
-from me_utils import export
+from me_utils.render import export
 
 
 def _page(table: str) -> str:
@@ -12,9 +13,11 @@ def _page(table: str) -> str:
 
 
 def test_data_labels_follow_colspans_and_multi_row_headers():
-    table = ("<table><thead><tr><th></th><th colspan='2'>2024</th></tr>"
-             "<tr><th>Cơ quan</th><th>6 tháng</th><th>Năm</th></tr></thead>"
-             "<tbody><tr><th>Sở Y tế</th><td>✓ 12/05/2024</td><td>1.234</td></tr></tbody></table>")
+    table = (
+        "<table><thead><tr><th></th><th colspan='2'>2024</th></tr>"
+        "<tr><th>Cơ quan</th><th>6 tháng</th><th>Năm</th></tr></thead>"
+        "<tbody><tr><th>Sở Y tế</th><td>✓ 12/05/2024</td><td>1.234</td></tr></tbody></table>"
+    )
     soup = BeautifulSoup(export.decorate_tables(_page(table)), "html.parser")
     tds = soup.find_all("td")
     assert [td["data-label"] for td in tds] == ["2024 – 6 tháng", "2024 – Năm"]
@@ -39,9 +42,11 @@ def test_phone_css_turns_rows_into_cards_below_640px():
 
 
 def test_numeric_header_loses_an_inline_left_alignment():
-    table = ('<table><thead><tr><th style="text-align:left;">Năm</th><th style="text-align:left;">Tên</th></tr>'
-             '</thead><tbody><tr><td>2025</td><td>Sở Y tế</td></tr><tr><td>2024</td><td>Sở Nội vụ</td></tr>'
-             '</tbody></table>')
+    table = (
+        '<table><thead><tr><th style="text-align:left;">Năm</th><th style="text-align:left;">Tên</th></tr>'
+        "</thead><tbody><tr><td>2025</td><td>Sở Y tế</td></tr><tr><td>2024</td><td>Sở Nội vụ</td></tr>"
+        "</tbody></table>"
+    )
     soup = BeautifulSoup(export.decorate_tables(_page(table)), "html.parser")
     year, name = soup.find_all("th")
     assert year["class"] == ["me-num"] and "style" not in year.attrs

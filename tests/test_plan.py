@@ -1,4 +1,5 @@
 """The plan files (data/reference/plan/): loading, validation, cache, and data-only changes."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -9,8 +10,10 @@ import shutil
 import pandas as pd
 import pytest
 
-from me_utils import accountability as acc
-from me_utils import build, catalogue, intake, plan
+from me_utils.analysis import accountability as acc
+from me_utils.build import pipeline as build
+from me_utils.intake import submissions as intake
+from me_utils.reference import catalogue, plan
 
 D = dt.date
 
@@ -91,19 +94,30 @@ def _edit(path, old, new):
     _bump(path)
 
 
-@pytest.mark.parametrize("fname, old, new, field", [
-    ("bodies.yaml", "kind: statistics\n    valid_from: 2025-03-01", "kind: statistics\n    valid_from: 01/03/2025",
-     "valid_from"),
-    ("bodies.yaml", "predecessors: [CTK]", "predecessors: [XYZ]", "predecessors"),
-    ("bodies.yaml", "kind: police", "kind: army", "kind"),
-    ("assignments.csv", "M4.C1,lead,SYT", "M4.C1,lead,SYTT", "body"),
-    ("assignments.csv", "M2.C1,lead,SNV,2025-03-01", "M2.C1,lead,SNV,2025-01-01", "valid_from/valid_to"),
-    ("assignments.csv", "M3.C1,lead,CTK,,2025-02-28", "M3.C1,lead,CTK,,2025-06-30", "valid_to"),
-    ("obligations.yaml", 'due: "05-20"', 'due: "05-32"', "due"),
-    ("obligations.yaml", "periods: [H1, FY]\n    calendar_verified: true", "periods: [H1, Q3]\n    calendar_verified: true",
-     "periods"),
-    ("reconciliation.csv", "M3.C2a,lead_wins", "M3.C2a,average", "rule"),
-])
+@pytest.mark.parametrize(
+    "fname, old, new, field",
+    [
+        (
+            "bodies.yaml",
+            "kind: statistics\n    valid_from: 2025-03-01",
+            "kind: statistics\n    valid_from: 01/03/2025",
+            "valid_from",
+        ),
+        ("bodies.yaml", "predecessors: [CTK]", "predecessors: [XYZ]", "predecessors"),
+        ("bodies.yaml", "kind: police", "kind: army", "kind"),
+        ("assignments.csv", "M4.C1,lead,SYT", "M4.C1,lead,SYTT", "body"),
+        ("assignments.csv", "M2.C1,lead,SNV,2025-03-01", "M2.C1,lead,SNV,2025-01-01", "valid_from/valid_to"),
+        ("assignments.csv", "M3.C1,lead,CTK,,2025-02-28", "M3.C1,lead,CTK,,2025-06-30", "valid_to"),
+        ("obligations.yaml", 'due: "05-20"', 'due: "05-32"', "due"),
+        (
+            "obligations.yaml",
+            "periods: [H1, FY]\n    calendar_verified: true",
+            "periods: [H1, Q3]\n    calendar_verified: true",
+            "periods",
+        ),
+        ("reconciliation.csv", "M3.C2a,lead_wins", "M3.C2a,average", "rule"),
+    ],
+)
 def test_bad_plan_files_give_located_errors(plan_copy, fname, old, new, field):
     _edit(plan_copy / fname, old, new)
     with pytest.raises(plan.PlanError) as ei:
@@ -122,7 +136,7 @@ def test_cache_reloads_when_a_file_changes(plan_copy):
     assert p2 is not p1 and p2.bodies["BSL"].name_vi == "Báo Sơn La (thử)"
 
 
-NEW_BODY = '''
+NEW_BODY = """
   - code: HLHPN
     name_vi: "Hội Liên hiệp Phụ nữ tỉnh"
     name_en: "Provincial Women's Union"
@@ -134,33 +148,37 @@ NEW_BODY = '''
     reports: true
     dates_verified: true
     source: "test"
-'''
+"""
 
-NEW_YEAR = '''  - year: 2026
+NEW_YEAR = """  - year: 2026
     document_vi: "Kế hoạch năm 2026 (thử)"
     document_en: "2026 plan (test)"
     periods: [H1, FY]
     calendar_verified: true
     exempt: [BSL]
-'''
+"""
 
 
 def test_new_body_and_plan_year_are_data_changes_only(plan_copy):
     """A body and a plan year added to a copy of the plan files appear in the accountability
     matrix, the catalogue, the department matcher and the template, without code changes."""
-    (plan_copy / "bodies.yaml").write_text((plan_copy / "bodies.yaml").read_text(encoding="utf-8")
-                                           + NEW_BODY, encoding="utf-8")
+    (plan_copy / "bodies.yaml").write_text(
+        (plan_copy / "bodies.yaml").read_text(encoding="utf-8") + NEW_BODY, encoding="utf-8"
+    )
     with open(plan_copy / "assignments.csv", "a", encoding="utf-8") as f:
         f.write("M1.C1,co,HLHPN,2026-01-01,,,,plan_123,true,test\n")
-    (plan_copy / "obligations.yaml").write_text((plan_copy / "obligations.yaml").read_text(encoding="utf-8")
-                                                + NEW_YEAR, encoding="utf-8")
+    (plan_copy / "obligations.yaml").write_text(
+        (plan_copy / "obligations.yaml").read_text(encoding="utf-8") + NEW_YEAR, encoding="utf-8"
+    )
     for f in ("bodies.yaml", "assignments.csv", "obligations.yaml"):
         _bump(plan_copy / f)
 
     p = plan.load_plan()
     assert p.years()[-1] == 2026
-    m = acc.build_matrix(pd.DataFrame(columns=["department", "year", "period", "submission_date",
-                                               "accepted", "source_file"]), as_of="2026-12-31")
+    m = acc.build_matrix(
+        pd.DataFrame(columns=["department", "year", "period", "submission_date", "accepted", "source_file"]),
+        as_of="2026-12-31",
+    )
     assert set(m["year"]) == {2021, 2022, 2023, 2024, 2025, 2026}  # default years = plan years
     new = m[m["department"] == "HLHPN"]
     assert sorted(zip(new["year"], new["period"])) == [(2026, "FY"), (2026, "H1")]
@@ -177,7 +195,7 @@ def test_new_body_and_plan_year_are_data_changes_only(plan_copy):
     # the template lists the indicator it co-reports
     import openpyxl
 
-    from me_utils import template
+    from me_utils.intake import template
 
     wb = openpyxl.load_workbook(io.BytesIO(template.make_template("HLHPN", year=2026)))
     ws = wb[template.DATA_SHEET]

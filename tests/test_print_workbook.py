@@ -1,5 +1,6 @@
 """Workbook print setup (issue 17): landscape A4, one page wide, header rows repeated, page
 numbers; no "Dự báo 2025" column where 2025 was measured; method named in words."""
+
 from __future__ import annotations
 
 import math
@@ -8,7 +9,7 @@ import openpyxl
 import pytest
 from test_review_fixtures import make_scorecard
 
-from me_utils import scorecard_xlsx as sx
+from me_utils.render import workbook as sx
 
 
 @pytest.fixture

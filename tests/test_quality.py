@@ -1,4 +1,5 @@
-"""Tests of me_utils.quality (data-quality report) and notebooks/01_data_quality.ipynb."""
+"""Tests of me_utils.analysis.quality (data-quality report) and notebooks/01_data_quality.ipynb."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -6,19 +7,25 @@ import json
 from pathlib import Path
 
 import nbformat
-import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
 
-from me_utils import build, quality, quality_report
+from me_utils.analysis import quality
+from me_utils.build import pipeline as build
+from me_utils.reports import quality_report
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "01_data_quality.ipynb"
 
-CAT = pd.DataFrame({"code": ["A.1", "A.2", "B.1", "S.1"], "department": ["SNV", "SNV", "SYT", "TK"],
-                    "periodicity": ["annual", "half-year", "annual", "survey"],
-                    "kind": ["proportion", "count", "count", "ratio"]})
+CAT = pd.DataFrame(
+    {
+        "code": ["A.1", "A.2", "B.1", "S.1"],
+        "department": ["SNV", "SNV", "SYT", "TK"],
+        "periodicity": ["annual", "half-year", "annual", "survey"],
+        "kind": ["proportion", "count", "count", "ratio"],
+    }
+)
 
 
 def _obs(rows):
@@ -26,18 +33,30 @@ def _obs(rows):
 
 
 def test_completeness_statuses_and_shares():
-    obs = _obs([("A.1", "SL", 2023, "FY", "T", 40.0), ("A.1", "MS", 2024, "FY", "F", 41.0),
-                ("A.2", "SL", 2024, "H1", "T", 3.0), ("B.1", "SL", 2023, "FY", "T", 7.0),
-                ("S.1", "SL", 2023, "FY", "T", 1.1)])
+    obs = _obs(
+        [
+            ("A.1", "SL", 2023, "FY", "T", 40.0),
+            ("A.1", "MS", 2024, "FY", "F", 41.0),
+            ("A.2", "SL", 2024, "H1", "T", 3.0),
+            ("B.1", "SL", 2023, "FY", "T", 7.0),
+            ("S.1", "SL", 2023, "FY", "T", 1.1),
+        ]
+    )
     comp = quality.completeness(obs, CAT, 2023, 2024, as_of=dt.date(2024, 6, 30))
     st = {(r.indicator_code, r.year, r.period): r.status for r in comp.itertuples()}
     # A.1 annual: FY 2023 and FY 2024 (a district value counts, even before the due date);
     # A.2 half-year: H1+FY per year; FY 2024 is due 25/11/2024, after the as_of date → not yet
     # due. S.1 (survey) not expected.
-    assert st == {("A.1", 2023, "FY"): "present", ("A.1", 2024, "FY"): "present",
-                  ("A.2", 2023, "H1"): "missing", ("A.2", 2023, "FY"): "missing",
-                  ("A.2", 2024, "H1"): "present", ("A.2", 2024, "FY"): "not_due",
-                  ("B.1", 2023, "FY"): "present", ("B.1", 2024, "FY"): "not_due"}
+    assert st == {
+        ("A.1", 2023, "FY"): "present",
+        ("A.1", 2024, "FY"): "present",
+        ("A.2", 2023, "H1"): "missing",
+        ("A.2", 2023, "FY"): "missing",
+        ("A.2", 2024, "H1"): "present",
+        ("A.2", 2024, "FY"): "not_due",
+        ("B.1", 2023, "FY"): "present",
+        ("B.1", 2024, "FY"): "not_due",
+    }
     by = quality.completeness_by_department(comp).set_index("department")
     # SNV cells counted: A.1 2023 FY, A.1 2024 FY, A.2 2024 H1 (present); A.2 2023 H1, A.2 2023 FY
     # (missing) → 3 of 5 = 60%.
@@ -59,15 +78,17 @@ def test_completeness_table_symbols():
     assert t.iloc[0].tolist() == ["Department of Home Affairs", "A.1", "✓", "✗"]
 
 
-SUBS = pd.DataFrame({
-    "source_file": ["a.xlsx", "b.xlsx", "b_r2.xlsx", "c.csv", "d.csv", "e.csv"],
-    "department": ["SYT", "SNV", "SNV", "SNV", "CA", "CA"],
-    "year": ["2023", "2024", "2024", "2024", "2024", "2024"],
-    "periods": ["FY", "H1", "H1", "FY", "FY", "FY"],
-    "years": ["2023", "2024", "2024", "2024", "2024", "2024"],
-    "submission_date": ["2023-12-12", "2024-05-19", "2024-06-30", "2024-11-25", "2024-11-01", "2024-10-01"],
-    "status": ["accepted", "partly_superseded", "accepted", "accepted", "accepted", "rejected"],
-})
+SUBS = pd.DataFrame(
+    {
+        "source_file": ["a.xlsx", "b.xlsx", "b_r2.xlsx", "c.csv", "d.csv", "e.csv"],
+        "department": ["SYT", "SNV", "SNV", "SNV", "CA", "CA"],
+        "year": ["2023", "2024", "2024", "2024", "2024", "2024"],
+        "periods": ["FY", "H1", "H1", "FY", "FY", "FY"],
+        "years": ["2023", "2024", "2024", "2024", "2024", "2024"],
+        "submission_date": ["2023-12-12", "2024-05-19", "2024-06-30", "2024-11-25", "2024-11-01", "2024-10-01"],
+        "status": ["accepted", "partly_superseded", "accepted", "accepted", "accepted", "rejected"],
+    }
+)
 
 
 def test_timeliness_days_late_by_hand():
@@ -86,15 +107,31 @@ def test_timeliness_days_late_by_hand():
 
 
 def test_findings_summary_and_table_hide_notes():
-    f = pd.DataFrame({
-        "severity": ["warning", "error", "warning", "info"], "code": ["markup_in_note", "known_unit", "outlier", "row_not_filled"],
-        "file": ["x.xlsx"] * 4, "sheet": ["S"] * 4, "row": ["7", "8", "9", "10"],
-        "column": ["Ghi chú", "Đơn vị", "Giá trị", ""], "value": ["<script>alert(1)</script>", "Huyện X", "180", "M1.C1"],
-        "reason_vi": ["a", "b", "c", "d"], "reason_en": ["A", "B", "C", "D"],
-        "department": [""] * 4, "indicator_code": [""] * 4, "unit_code": [""] * 4, "year": [""] * 4, "period": [""] * 4})
+    f = pd.DataFrame(
+        {
+            "severity": ["warning", "error", "warning", "info"],
+            "code": ["markup_in_note", "known_unit", "outlier", "row_not_filled"],
+            "file": ["x.xlsx"] * 4,
+            "sheet": ["S"] * 4,
+            "row": ["7", "8", "9", "10"],
+            "column": ["Ghi chú", "Đơn vị", "Giá trị", ""],
+            "value": ["<script>alert(1)</script>", "Huyện X", "180", "M1.C1"],
+            "reason_vi": ["a", "b", "c", "d"],
+            "reason_en": ["A", "B", "C", "D"],
+            "department": [""] * 4,
+            "indicator_code": [""] * 4,
+            "unit_code": [""] * 4,
+            "year": [""] * 4,
+            "period": [""] * 4,
+        }
+    )
     s = quality.findings_summary(f, "en")
-    assert list(zip(s["severity"], s["code"], s["n"])) == [("error", "known_unit", 1), ("warning", "markup_in_note", 1),
-                                                          ("warning", "outlier", 1), ("info", "row_not_filled", 1)]
+    assert list(zip(s["severity"], s["code"], s["n"])) == [
+        ("error", "known_unit", 1),
+        ("warning", "markup_in_note", 1),
+        ("warning", "outlier", 1),
+        ("info", "row_not_filled", 1),
+    ]
     t = quality.findings_table(f, "vi")
     assert len(t) == 3 and "<script>alert(1)</script>" not in set(t["Giá trị"])
     assert list(t["Giá trị"]) == ["", "Huyện X", "180"] and list(t["Lý do"]) == ["a", "b", "c"]
@@ -112,8 +149,8 @@ def test_plausibility_flags_outlier_and_jump():
 
 def test_method_note_lists_assumptions_and_rules(monkeypatch):
     shown = []
-    monkeypatch.setattr("me_utils.notebook.markdown", lambda t: shown.append(t))
-    monkeypatch.setattr("me_utils.notebook.heading", lambda t, level=2: shown.append(t))
+    monkeypatch.setattr("me_utils.reports.notebook.markdown", lambda t: shown.append(t))
+    monkeypatch.setattr("me_utils.reports.notebook.heading", lambda t, level=2: shown.append(t))
     qd = quality.QualityData(pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), CAT, lang="vi")
     items = quality_report.section_method(qd)
     text = "\n".join(shown)
@@ -133,12 +170,17 @@ def test_notebook_structure():
     assert len(params) == 1
     ns = {}
     exec(params[0].source, ns)
-    assert {k: ns[k] for k in ("unit", "period_start", "period_end", "lang", "data_root")} == \
-        {"unit": "SL", "period_start": 2021, "period_end": 2025, "lang": "vi", "data_root": ""}
+    assert {k: ns[k] for k in ("unit", "period_start", "period_end", "lang", "data_root")} == {
+        "unit": "SL",
+        "period_start": 2021,
+        "period_end": 2025,
+        "lang": "vi",
+        "data_root": "",
+    }
     for c in nb.cells:
         assert c.cell_type != "code" or (c.outputs == [] and c.execution_count is None)
     code = [c.source for c in nb.cells if c.cell_type == "code"][1:]
-    assert code[0].startswith("import me_utils.notebook") and "me_utils.notebook.start(" in code[0]
+    assert code[0].startswith("import me_utils.reports.notebook") and "me_utils.reports.notebook.start(" in code[0]
     for src in code[1:]:
         assert src.count("\n") == 0 and "quality." in src  # thin: one call per cell
 
@@ -166,8 +208,14 @@ def test_notebook_runs_end_to_end(tmp_path, lang):
     papermill = pytest.importorskip("papermill")
     root = _tiny_root(tmp_path)
     out = tmp_path / "out.ipynb"
-    papermill.execute_notebook(str(NOTEBOOK), str(out), parameters={"data_root": str(root), "lang": lang},
-                               kernel_name="python3", progress_bar=False, shutdown_kernel="immediate")
+    papermill.execute_notebook(
+        str(NOTEBOOK),
+        str(out),
+        parameters={"data_root": str(root), "lang": lang},
+        kernel_name="python3",
+        progress_bar=False,
+        shutdown_kernel="immediate",
+    )
     nb = nbformat.read(out, as_version=4)
     texts = []
     for c in nb.cells:

@@ -1,5 +1,6 @@
 """Submissions keyed by reporting body: supersession within a body, reconciliation across bodies
 by the declared rule (with a finding), estimate vs official figures."""
+
 from __future__ import annotations
 
 import shutil
@@ -7,7 +8,9 @@ import shutil
 import pandas as pd
 import pytest
 
-from me_utils import build, dataset, plan
+from me_utils.build import dataset
+from me_utils.build import pipeline as build
+from me_utils.reference import plan
 
 HEAD = "Mã chỉ tiêu,Đơn vị,Năm,Kỳ báo cáo,Giới tính,Giá trị,Tử số,Mẫu số,Tình trạng số liệu\n"
 
@@ -25,21 +28,45 @@ def root(tmp_path):
     r = tmp_path / "data"
     # M3.C2a 2024: the GBV figure of Home Affairs (lead) and the domestic-violence figure of
     # Culture, Sports and Tourism (co-reporter). 4/10 = 40% and 5/10 = 50%.
-    _write(r, "SNV_2024_FY.csv", "Sở Nội vụ", "20/11/2024", [
-        ("M3.C2a", "SL", 2024, "Năm", "Tổng", 40, 4, 10, None),
-        ("M1.C1", "SL", 2024, "Năm", "Tổng", 40, 4, 10, None),      # estimate (sent before 31/12)
-        ("M1.C1", "SL", 2023, "Năm", "Tổng", 38, None, None, None),  # 2023 sent in 2024: official
-    ])
-    _write(r, "SVHTTDL_2024_FY.csv", "SVHTTDL", "21/11/2024", [
-        ("M3.C2a", "SL", 2024, "Năm", "Tổng", 50, 5, 10, None),
-    ])
+    _write(
+        r,
+        "SNV_2024_FY.csv",
+        "Sở Nội vụ",
+        "20/11/2024",
+        [
+            ("M3.C2a", "SL", 2024, "Năm", "Tổng", 40, 4, 10, None),
+            ("M1.C1", "SL", 2024, "Năm", "Tổng", 40, 4, 10, None),  # estimate (sent before 31/12)
+            ("M1.C1", "SL", 2023, "Năm", "Tổng", 38, None, None, None),  # 2023 sent in 2024: official
+        ],
+    )
+    _write(
+        r,
+        "SVHTTDL_2024_FY.csv",
+        "SVHTTDL",
+        "21/11/2024",
+        [
+            ("M3.C2a", "SL", 2024, "Năm", "Tổng", 50, 5, 10, None),
+        ],
+    )
     # SNV's official 2024 figure for M1.C1, then a later file that calls 47 an estimate again
-    _write(r, "SNV_2024_FY_r2.csv", "Sở Nội vụ", "15/03/2025", [
-        ("M1.C1", "SL", 2024, "Năm", "Tổng", 45, None, None, "Chính thức"),
-    ])
-    _write(r, "SNV_2024_FY_r3.csv", "Sở Nội vụ", "01/04/2025", [
-        ("M1.C1", "SL", 2024, "Năm", "Tổng", 47, None, None, "Ước"),
-    ])
+    _write(
+        r,
+        "SNV_2024_FY_r2.csv",
+        "Sở Nội vụ",
+        "15/03/2025",
+        [
+            ("M1.C1", "SL", 2024, "Năm", "Tổng", 45, None, None, "Chính thức"),
+        ],
+    )
+    _write(
+        r,
+        "SNV_2024_FY_r3.csv",
+        "Sở Nội vụ",
+        "01/04/2025",
+        [
+            ("M1.C1", "SL", 2024, "Năm", "Tổng", 47, None, None, "Ước"),
+        ],
+    )
     return r
 
 
@@ -90,9 +117,15 @@ def test_an_estimate_is_superseded_by_a_later_official_figure_even_from_an_earli
     # r3 is removed: the latest file is r2 (official); add an estimate dated after it under a
     # name that sorts first — the official figure still stands.
     (root / "raw" / "submissions" / "2024" / "SNV_2024_FY_r3.csv").unlink()
-    _write(root, "SNV_2024_FY_a.csv", "Sở Nội vụ", "20/04/2025", [
-        ("M1.C1", "SL", 2024, "Năm", "Tổng", 49, None, None, "số ước"),
-    ])
+    _write(
+        root,
+        "SNV_2024_FY_a.csv",
+        "Sở Nội vụ",
+        "20/04/2025",
+        [
+            ("M1.C1", "SL", 2024, "Năm", "Tổng", 49, None, None, "số ước"),
+        ],
+    )
     build.run_build(root)
     assert _obs(root, "M1.C1")["value"].iloc[0] == 45.0
 
@@ -107,6 +140,7 @@ def plan_rule(tmp_path, monkeypatch):
         p = dst / "reconciliation.csv"
         t = p.read_text(encoding="utf-8").replace("M3.C2a,lead_wins,", f"M3.C2a,{rule},", 1)
         p.write_text(t, encoding="utf-8")
+
     return set_rule
 
 
@@ -128,9 +162,15 @@ def test_sum_of_disjoint_parts(root, plan_rule):
 
 def test_sum_of_unequal_denominators_weights_by_denominator(root, plan_rule):
     plan_rule("sum_parts")
-    _write(root, "SVHTTDL_2024_FY_r2.csv", "SVHTTDL", "22/11/2024", [
-        ("M3.C2a", "SL", 2024, "Năm", "Tổng", 100, 30, 30, None),
-    ])
+    _write(
+        root,
+        "SVHTTDL_2024_FY_r2.csv",
+        "SVHTTDL",
+        "22/11/2024",
+        [
+            ("M3.C2a", "SL", 2024, "Năm", "Tổng", 100, 30, 30, None),
+        ],
+    )
     build.run_build(root)
     # within SVHTTDL, r2 supersedes 5/10; across bodies: (4 + 30) / (10 + 30) = 85%
     assert _obs(root, "M3.C2a")["value"].iloc[0] == pytest.approx(85.0)
@@ -149,10 +189,16 @@ def test_conflict_leaves_no_figure_and_a_warning(root, plan_rule):
 
 def test_bad_status_cell_is_a_located_error(tmp_path):
     r = tmp_path / "d"
-    _write(r, "SNV_2024_FY.csv", "Sở Nội vụ", "20/11/2024", [
-        ("M1.C1", "SL", 2024, "Năm", "Tổng", 40, None, None, "có lẽ"),
-    ])
-    from me_utils import intake
+    _write(
+        r,
+        "SNV_2024_FY.csv",
+        "Sở Nội vụ",
+        "20/11/2024",
+        [
+            ("M1.C1", "SL", 2024, "Năm", "Tổng", 40, None, None, "có lẽ"),
+        ],
+    )
+    from me_utils.intake import submissions as intake
 
     sub = intake.validate_file(r / "raw/submissions/2024/SNV_2024_FY.csv", "SNV_2024_FY.csv")
     e = [m for m in sub.messages if m.code == "bad_figure_status"]

@@ -1,4 +1,5 @@
 """Phase-end review pieces: summary counts, scorecard table, caveats, GBV summary, as-of cut."""
+
 from __future__ import annotations
 
 import math
@@ -7,11 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 from statsmodels.stats.proportion import proportion_confint
-
-from me_utils import status
-from me_utils import narrative, review
-from me_utils.style import STATUS_COLOURS
 from test_review_fixtures import make_scorecard
+
+from me_utils.analysis import status
+from me_utils.core.style import STATUS_COLOURS
+from me_utils.reports import narrative, review
 
 
 def test_summary_counts_by_objective_and_programme():
@@ -24,9 +25,16 @@ def test_summary_counts_by_objective_and_programme():
     # M6.C2 has no target: "no quantitative target", never on track; TT.1 P = 1.0 → likely, not
     # "achieved" before 2025 is observed; L.2 is the only observed 2025 result
     assert c.loc["M6", "no_target"] == 1 and c.loc["TT", "outlook_likely"] == 1 and c.loc["L", "achieved"] == 1
-    assert c.loc["total"].to_dict() == {**zero, "achieved": 1, "outlook_likely": 2, "outlook_possible": 1,
-                                        "outlook_unlikely": 1, "outlook_very_unlikely": 2, "no_target": 1,
-                                        "total": 8}
+    assert c.loc["total"].to_dict() == {
+        **zero,
+        "achieved": 1,
+        "outlook_likely": 2,
+        "outlook_possible": 1,
+        "outlook_unlikely": 1,
+        "outlook_very_unlikely": 2,
+        "no_target": 1,
+        "total": 8,
+    }
 
 
 def test_unknown_category_counts_as_not_assessed():
@@ -44,7 +52,16 @@ def test_executive_summary_numbers_equal_the_counts(lang):
     assert narrative.parse_numbers(bold, lang) == [8, 1, 2025, 0, 2025, 2, 2025, 1, 2025, 1, 2025, 2, 2025, 1, 2025]
     m3 = [ln for ln in md.splitlines() if ("Mục tiêu 3" in ln or "Objective 3" in ln)][0]
     assert narrative.parse_numbers(m3, lang, remove=[review.group_label("M3", lang)]) == [
-        2, 0, 2025, 0, 2025, 1, 2025, 1, 2025]
+        2,
+        0,
+        2025,
+        0,
+        2025,
+        1,
+        2025,
+        1,
+        2025,
+    ]
 
 
 def test_scorecard_table_text():
@@ -58,10 +75,16 @@ def test_scorecard_table_text():
     # each published method is named beside its category
     assert t.loc["M3.C2a", "Phân loại theo phương pháp công bố"] == (
         "UNSD 2023: Có tiến bộ, cần đẩy nhanh; Thống kê Canada: Có tiến bộ, cần đẩy nhanh; "
-        "ESCAP: Có tiến bộ, cần đẩy nhanh")
+        "ESCAP: Có tiến bộ, cần đẩy nhanh"
+    )
     row = make_scorecard().set_index("indicator_code").loc[["M3.C2a"]].reset_index()
     row[["result_2025", "margin_2025", "outlook", "outlook_year", "outlook_prob"]] = [
-        "not_achieved", -1.96, "outlook_unlikely", 2030.0, 0.4249]
+        "not_achieved",
+        -1.96,
+        "outlook_unlikely",
+        2030.0,
+        0.4249,
+    ]
     t2 = review.scorecard_table(row, "vi").iloc[0]
     assert t2["Kết quả 2025"] == "Chưa đạt mục tiêu (còn thiếu 2,0 điểm phần trăm)"
     assert t2["Triển vọng (mục tiêu kế tiếp)"] == "Ít khả năng đạt (2030)"
@@ -77,20 +100,29 @@ def test_coloured_table_html_escapes_and_colours():
     df = pd.DataFrame({"a": ["<b>x</b>", "Đã đạt mục tiêu"]})
     h = review.coloured_table_html(df, {"Đã đạt mục tiêu": STATUS_COLOURS["achieved"]})
     assert "&lt;b&gt;x&lt;/b&gt;" in h and "<b>x</b>" not in h
-    assert f'background:{STATUS_COLOURS["achieved"]}' in h
+    assert f"background:{STATUS_COLOURS['achieved']}" in h
 
 
 def test_caveats_list_unverified_targets_findings_and_missing_data():
-    findings = pd.DataFrame({
-        "severity": ["error", "warning", "warning"], "code": ["bad_number", "implausible_jump", "implausible_jump"],
-        "reason_vi": ["không phải số", "thay đổi bất thường so với năm 2020 (21.43): đề nghị kiểm tra lại",
-                      "thay đổi bất thường so với năm 2021 (80): đề nghị kiểm tra lại"],
-        "reason_en": ["not a number", "implausible change from 2020 (21.43): please check",
-                      "implausible change from 2021 (80): please check"]})
+    findings = pd.DataFrame(
+        {
+            "severity": ["error", "warning", "warning"],
+            "code": ["bad_number", "implausible_jump", "implausible_jump"],
+            "reason_vi": [
+                "không phải số",
+                "thay đổi bất thường so với năm 2020 (21.43): đề nghị kiểm tra lại",
+                "thay đổi bất thường so với năm 2021 (80): đề nghị kiểm tra lại",
+            ],
+            "reason_en": [
+                "not a number",
+                "implausible change from 2020 (21.43): please check",
+                "implausible change from 2021 (80): please check",
+            ],
+        }
+    )
     md = review.caveats_markdown(make_scorecard(), findings, "vi", illustrative=True)
     assert "Dữ liệu minh họa" in md
-    assert ("ghi nhận 3 vấn đề (cảnh báo – thay đổi bất thường so với năm: 2, lỗi – không phải số: 1)"
-            in md)
+    assert "ghi nhận 3 vấn đề (cảnh báo – thay đổi bất thường so với năm: 2, lỗi – không phải số: 1)" in md
     en = review.caveats_markdown(make_scorecard(), findings, "en")
     assert "warning – implausible change from: 2, error – not a number: 1" in en
     # L.2 has a target marked unverified; M6.C2 has no target at all, so only its data gap shows
@@ -108,15 +140,23 @@ def test_recommendations_are_a_marked_placeholder():
 def _register(n_gbv: int, served: int, sought: int, year: int = 2024) -> pd.DataFrame:
     """A typed, consented register of n_gbv GBV incidents plus 3 non-GBV ones."""
     n = n_gbv + 3
-    df = pd.DataFrame({
-        "incident_type": ["physical_assault"] * n_gbv + ["non_gbv"] * 3,
-        "year": [year] * n,
-        "domestic_violence": [0] * n, "perpetrator_detected": [0] * n,
-        "perpetrator_prosecuted": [0] * n, "perpetrator_counselled": [0] * n,
-        "needed_help": [1] * n, "sought_help": [1] * sought + [0] * (n - sought),
-        "svc_health": [1] * served + [0] * (n - served), "svc_psychosocial": [0] * n,
-        "svc_legal": [0] * n, "svc_police_justice": [0] * n, "svc_safe_shelter": [0] * n,
-    })
+    df = pd.DataFrame(
+        {
+            "incident_type": ["physical_assault"] * n_gbv + ["non_gbv"] * 3,
+            "year": [year] * n,
+            "domestic_violence": [0] * n,
+            "perpetrator_detected": [0] * n,
+            "perpetrator_prosecuted": [0] * n,
+            "perpetrator_counselled": [0] * n,
+            "needed_help": [1] * n,
+            "sought_help": [1] * sought + [0] * (n - sought),
+            "svc_health": [1] * served + [0] * (n - served),
+            "svc_psychosocial": [0] * n,
+            "svc_legal": [0] * n,
+            "svc_police_justice": [0] * n,
+            "svc_safe_shelter": [0] * n,
+        }
+    )
     return df
 
 
@@ -140,7 +180,14 @@ def test_gbv_rows_with_wilson_interval_and_small_count_suppression():
     text = narrative.indicator_sentence(rows.loc["M3.C2a"].to_dict() | {"indicator_code": "M3.C2a"}, "vi")
     name = rows.loc["M3.C2a", "name_vi"]
     assert narrative.parse_numbers(text, "vi", remove=[name]) == [
-        2024, 70.0, 95, round(100 * lo, 1), round(100 * hi, 1), 2025, 80]
+        2024,
+        70.0,
+        95,
+        round(100 * lo, 1),
+        round(100 * hi, 1),
+        2025,
+        80,
+    ]
 
 
 def _obs(rows):
@@ -151,11 +198,19 @@ def _obs(rows):
 
 
 def test_observations_as_of_use_the_figure_current_at_the_cut_off():
-    obs = _obs([["M1.C1", "SL", 2024, "FY", "T", 61.0, "2025-12-10", "r2.xlsx"],
-                ["M1.C1", "SL", 2023, "FY", "T", 55.0, "2023-11-20", "a.xlsx"]])
-    hist = _obs([["M1.C1", "SL", 2024, "FY", "T", 58.0, "2024-11-20", "r1.xlsx"],
-                 ["M1.C1", "SL", 2024, "FY", "T", 61.0, "2025-12-10", "r2.xlsx"],
-                 ["M1.C1", "SL", 2023, "FY", "T", 55.0, "2023-11-20", "a.xlsx"]])
+    obs = _obs(
+        [
+            ["M1.C1", "SL", 2024, "FY", "T", 61.0, "2025-12-10", "r2.xlsx"],
+            ["M1.C1", "SL", 2023, "FY", "T", 55.0, "2023-11-20", "a.xlsx"],
+        ]
+    )
+    hist = _obs(
+        [
+            ["M1.C1", "SL", 2024, "FY", "T", 58.0, "2024-11-20", "r1.xlsx"],
+            ["M1.C1", "SL", 2024, "FY", "T", 61.0, "2025-12-10", "r2.xlsx"],
+            ["M1.C1", "SL", 2023, "FY", "T", 55.0, "2023-11-20", "a.xlsx"],
+        ]
+    )
     got = review.observations_as_of(obs, hist, "2025-11-30").sort_values("year")
     assert got["value"].tolist() == [55.0, 58.0]
     later = review.observations_as_of(obs, hist, "2025-12-31")
@@ -170,12 +225,14 @@ def test_group_labels_come_from_the_catalogue():
     assert review.group_order(["TT", "M2", "G", "M1", "zzz"]) == ["M1", "M2", "G", "TT", "zzz"]
     # SUMMARY_ORDER: achieved, not achieved, likely, possible, unlikely, very unlikely, no target,
     # context, not assessed; then the total
-    assert np.array_equal(review.summary_table(make_scorecard(), "en").iloc[-1, 1:].to_numpy(dtype=int),
-                          np.array([1, 0, 2, 1, 1, 2, 1, 0, 0, 8]))
+    assert np.array_equal(
+        review.summary_table(make_scorecard(), "en").iloc[-1, 1:].to_numpy(dtype=int),
+        np.array([1, 0, 2, 1, 1, 2, 1, 0, 0, 8]),
+    )
 
 
 def test_every_assessment_status_has_a_house_colour():
-    from me_utils.assess import STATUS_LABELS
+    from me_utils.analysis.assess import STATUS_LABELS
 
     for code in STATUS_LABELS:
         assert review.status_colour(code) in STATUS_COLOURS.values(), code
@@ -184,23 +241,24 @@ def test_every_assessment_status_has_a_house_colour():
 
 
 def test_accountability_html_badges():
-    from me_utils import accountability as acc
     from test_review_fixtures import make_arrivals
+
+    from me_utils.analysis import accountability as acc
 
     m = acc.build_matrix(acc._normalise_submissions(make_arrivals(), "s"), 2024, 2024, as_of="2025-01-01")
     h = review.accountability_html(m, "vi")
     # header + one row per body: the 29 bodies the plan obliges in 2024 (section V) and TK,
     # which sent a file although it did not exist before March 2025
     assert h.count("<tr>") == 1 + 29 + 1
-    assert f'background:{STATUS_COLOURS["acceleration_needed"]}' in h  # late badge
+    assert f"background:{STATUS_COLOURS['acceleration_needed']}" in h  # late badge
     assert "Năm: ⚠ Muộn 28/11/2024 (+4 ngày)" in h
     assert "6 tháng: ✓ 19/05/2024" in h
-    assert f'background:{STATUS_COLOURS["deterioration"]}' in h  # missing badge
+    assert f"background:{STATUS_COLOURS['deterioration']}" in h  # missing badge
 
 
 @pytest.mark.parametrize("bad", ["", "30/11/2025", "2025-13-01"])
 def test_compute_refuses_a_bad_cut_off_date(bad, tmp_path):
-    from me_utils.notebook import ReportContext
+    from me_utils.reports.notebook import ReportContext
 
     ctx = ReportContext(unit="SL", period_start=2021, period_end=2025, lang="vi", data_root=tmp_path)
     with pytest.raises(ValueError, match="as_of must be an ISO date"):
@@ -208,7 +266,7 @@ def test_compute_refuses_a_bad_cut_off_date(bad, tmp_path):
 
 
 def test_compute_names_the_missing_build(tmp_path):
-    from me_utils.notebook import ReportContext
+    from me_utils.reports.notebook import ReportContext
 
     ctx = ReportContext(unit="SL", period_start=2021, period_end=2025, lang="vi", data_root=tmp_path)
     with pytest.raises(FileNotFoundError, match="me build"):
@@ -228,8 +286,7 @@ def test_phase_end_review_notebook_is_thin_and_declared():
     params = [c for c in code if "parameters" in c["metadata"].get("tags", [])]
     assert len(params) == 1
     src = "".join(params[0]["source"])
-    for name in ("unit", "period_start", "period_end", "lang", "data_root", "as_of", "headline_method",
-                 "output_dir"):
+    for name in ("unit", "period_start", "period_end", "lang", "data_root", "as_of", "headline_method", "output_dir"):
         assert f"{name} = " in src
     assert 'as_of = "2025-11-30"' in src and 'output_dir = ""' in src
     for c in code:

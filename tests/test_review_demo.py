@@ -5,6 +5,7 @@ late department and missing period; every number of the generated narrative equa
 computed value it names; the workbook's values equal the scorecard's; the rendered HTML opens
 in headless Chromium (first-page screenshot kept under tests/artifacts/).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,10 +17,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from me_utils import accountability as acc
-from me_utils import narrative, review
-from me_utils import scorecard_xlsx as sx
-from me_utils.notebook import ReportContext, read_manifest
+from me_utils.analysis import accountability as acc
+from me_utils.render import workbook as sx
+from me_utils.reports import narrative, review
+from me_utils.reports.notebook import ReportContext, read_manifest
 
 pytestmark = pytest.mark.slow
 
@@ -28,8 +29,9 @@ ARTIFACTS = HERE / "artifacts"
 
 
 def _me(*args, timeout=900):
-    return subprocess.run([sys.executable, "-m", "me_utils.cli", *args], capture_output=True,
-                          text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "me_utils.cli", *args], capture_output=True, text=True, timeout=timeout
+    )
 
 
 @pytest.fixture(scope="module")
@@ -43,8 +45,15 @@ def demo_root(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def results(demo_root):
-    ctx = ReportContext(unit="SL", period_start=2021, period_end=2025, lang="vi",
-                        data_root=demo_root, manifest=read_manifest(demo_root), illustrative=True)
+    ctx = ReportContext(
+        unit="SL",
+        period_start=2021,
+        period_end=2025,
+        lang="vi",
+        data_root=demo_root,
+        manifest=read_manifest(demo_root),
+        illustrative=True,
+    )
     return review.compute(ctx, as_of="2025-11-30")
 
 
@@ -100,7 +109,7 @@ def test_every_narrative_number_equals_the_computed_scorecard(results, lang):
             if r["result_2025"] in ("achieved", "not_achieved"):
                 # "Kết quả năm 2025: …" with the margin and, for sampled figures, its interval
                 expect.append((2025, 0))
-                printed = abs(r["margin_2025"]) >= 0.5 * 10 ** -d  # else "exactly at the target"
+                printed = abs(r["margin_2025"]) >= 0.5 * 10**-d  # else "exactly at the target"
                 if printed:
                     expect.append((abs(r["margin_2025"]), d))
                 if printed and not math.isnan(r["margin_2025_low"]):
@@ -119,7 +128,7 @@ def test_every_narrative_number_equals_the_computed_scorecard(results, lang):
                 expect.append((x, 6))
         assert len(nums) == len(expect), (r["indicator_code"], text, nums)
         for got, (src, dec) in zip(nums, expect):
-            assert abs(got - src) <= 0.5 * 10 ** -dec + 1e-9, (r["indicator_code"], got, src, text)
+            assert abs(got - src) <= 0.5 * 10**-dec + 1e-9, (r["indicator_code"], got, src, text)
         n_checked += 1
     assert n_checked >= 25
 
@@ -132,15 +141,22 @@ def test_headlines_never_contradict_their_probability_and_counts_equal_statuses(
         p = r["outlook_prob"]
         if str(r["outlook"]).startswith("outlook_"):
             assert 0.001 <= p <= 0.999
-            band = ("outlook_likely" if p >= 0.8 else "outlook_possible" if p >= 0.5 else
-                    "outlook_unlikely" if p >= 0.2 else "outlook_very_unlikely")
+            band = (
+                "outlook_likely"
+                if p >= 0.8
+                else "outlook_possible"
+                if p >= 0.5
+                else "outlook_unlikely"
+                if p >= 0.2
+                else "outlook_very_unlikely"
+            )
             assert r["outlook"] == band, r["indicator_code"]
         if r["summary_category"].startswith("outlook_"):
             assert r["result_2025"] == "pending" and r["outlook_year"] == 2025
         assert r["summary_category"] != "on_track"
         if math.isnan(r["target_2025"]) and r["scope"] != "context":
             assert r["summary_category"] == "no_target"
-    from me_utils import status
+    from me_utils.analysis import status
 
     md = review.executive_summary_markdown(sc, "vi")
     bold = [ln for ln in md.splitlines() if ln.startswith("**")][0]
@@ -158,12 +174,17 @@ def test_demo_gbv_sentences_equal_the_register_indicators(results):
             continue
         line = next(ln for ln in text.splitlines() if r["name_vi"] in ln)
         nums = narrative.parse_numbers(line, "vi", remove=[r["name_vi"]])
-        assert nums[:5] == [r["latest_year"], round(r["latest_value"], 1), 95,
-                            round(r["ci_low"], 1), round(r["ci_high"], 1)], line
+        assert nums[:5] == [
+            r["latest_year"],
+            round(r["latest_value"], 1),
+            95,
+            round(r["ci_low"], 1),
+            round(r["ci_high"], 1),
+        ], line
 
 
 def test_demo_gbv_tables_pass_the_disclosure_scan(results):
-    from me_utils import disclosure
+    from me_utils.analysis import disclosure
 
     cases = results.gbv["cases"]
     assert disclosure.scan_html_for_disclosure(cases.to_html()) == []
@@ -197,33 +218,50 @@ def test_demo_workbook_equals_the_scorecard(results, tmp_path):
 
 @pytest.mark.browser
 def test_rendered_report_in_headless_chromium(demo_root, tmp_path):
-    from me_utils.pdf import find_chromium
+    from me_utils.render.pdf import find_chromium
 
     try:
         find_chromium()
     except FileNotFoundError:
         pytest.skip("chromium not installed (make browser)")
     reports = tmp_path / "reports"
-    p = _me("report", "--data-root", str(demo_root), "--topics", "phase_end_review", "--units", "SL",
-            "--reports", str(reports), "--jobs", "1", "--no-progress")
+    p = _me(
+        "report",
+        "--data-root",
+        str(demo_root),
+        "--topics",
+        "phase_end_review",
+        "--units",
+        "SL",
+        "--reports",
+        str(reports),
+        "--jobs",
+        "1",
+        "--no-progress",
+    )
     assert p.returncode == 0, p.stdout[-2000:] + p.stderr[-2000:]
     page = reports / "vi" / "SL" / "00_phase_end_review.html"
     html = page.read_text(encoding="utf-8")
-    for heading in ("Tóm tắt", "Bảng đánh giá các chỉ tiêu", "Ma trận trách nhiệm báo cáo",
-                    "Phụ lục phương pháp", "Kiến nghị"):
+    for heading in (
+        "Tóm tắt",
+        "Bảng đánh giá các chỉ tiêu",
+        "Ma trận trách nhiệm báo cáo",
+        "Phụ lục phương pháp",
+        "Kiến nghị",
+    ):
         assert heading in html
     assert "Phần này do cán bộ phân tích viết." in html and "to be written by the analyst" not in html
     assert 'href="20_gbv.html"' in html and 'href="30_leadership.html"' in html
     assert "Dữ liệu minh họa" in html
     assert "RuntimeWarning" not in html and "Traceback" not in html
-    from me_utils import disclosure
+    from me_utils.analysis import disclosure
 
     assert [f for f in disclosure.scan_html_for_disclosure(html) if f["kind"] == "case_id"] == []
     assert (page.parent / "scorecard.xlsx").exists()
 
     from PIL import Image
 
-    from me_utils.browser import check_pages
+    from me_utils.render.browser import check_pages
 
     shots = tmp_path / "shots"
     chk = check_pages([page], screenshot_dir=shots)[0]

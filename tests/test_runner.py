@@ -3,6 +3,7 @@
 Each batch runs in a subprocess, as `make report` does. Fixture notebook 10_alpha fails on
 purpose for the unit given by `-p alpha.fail_unit=…` and sleeps `sleep_s` for `slow_unit`.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,7 +19,7 @@ import nbformat
 import pytest
 
 from me_utils import __version__, runner
-from me_utils.export import external_references
+from me_utils.render.export import external_references
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "notebooks"
 MANIFEST_HASH = "f00dfeed" * 8
@@ -27,15 +28,28 @@ pytestmark = pytest.mark.slow
 
 
 def me_report(*args, reports, data_root, notebooks=FIXTURES, timeout=300):
-    cmd = [sys.executable, "-m", "me_utils.cli", "report", "--data-root", str(data_root),
-           "--notebooks", str(notebooks), "--reports", str(reports), "--no-progress", *args]
+    cmd = [
+        sys.executable,
+        "-m",
+        "me_utils.cli",
+        "report",
+        "--data-root",
+        str(data_root),
+        "--notebooks",
+        str(notebooks),
+        "--reports",
+        str(reports),
+        "--no-progress",
+        *args,
+    ]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
 
 
 def make_data_root(path: Path, illustrative=True) -> Path:
     (path / "processed").mkdir(parents=True)
     (path / "processed" / "manifest.json").write_text(
-        json.dumps({"illustrative": illustrative, "manifest_hash": MANIFEST_HASH, "inputs": []}), encoding="utf-8")
+        json.dumps({"illustrative": illustrative, "manifest_hash": MANIFEST_HASH, "inputs": []}), encoding="utf-8"
+    )
     return path
 
 
@@ -45,8 +59,7 @@ def batch(tmp_path_factory):
     base = tmp_path_factory.mktemp("batch")
     data = make_data_root(base / "data")
     reports = base / "reports"
-    proc = me_report("--units", "SL,QN,MC", "-p", "alpha.fail_unit=MC", "--jobs", "2",
-                     reports=reports, data_root=data)
+    proc = me_report("--units", "SL,QN,MC", "-p", "alpha.fail_unit=MC", "--jobs", "2", reports=reports, data_root=data)
     return proc, reports
 
 
@@ -103,20 +116,24 @@ def test_restricted_notebooks_are_not_linked(batch):
     assert (reports / "vi" / "SL" / "beta_side.csv").read_text() == "a,b\n1,2\n"
 
 
-@pytest.mark.parametrize("args, message", [
-    (["-p", "alpha.no_such_param=1"], "unknown parameter 'no_such_param'"),
-    (["-p", "alpha.sleep_s='slow'"], "parameter 'sleep_s' must be float, got str"),
-    (["-p", "fail_unit=MC"], "20_beta.ipynb: unknown parameter 'fail_unit'"),  # beta lacks it
-    (["-p", "alpha.fail_unit=3"], "parameter 'fail_unit' must be str, got int"),
-    (["--units", "SL,XX"], "unknown unit code(s) XX"),
-    (["--period", "2025-2021"], "start year after end year"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["-p", "alpha.no_such_param=1"], "unknown parameter 'no_such_param'"),
+        (["-p", "alpha.sleep_s='slow'"], "parameter 'sleep_s' must be float, got str"),
+        (["-p", "fail_unit=MC"], "20_beta.ipynb: unknown parameter 'fail_unit'"),  # beta lacks it
+        (["-p", "alpha.fail_unit=3"], "parameter 'fail_unit' must be str, got int"),
+        (["--units", "SL,XX"], "unknown unit code(s) XX"),
+        (["--period", "2025-2021"], "start year after end year"),
+    ],
+)
 def test_bad_parameters_refused_before_anything_runs(tmp_path, capsys, args, message):
     # In-process: validation happens before any worker or kernel exists.
     data = make_data_root(tmp_path / "data")
     reports = tmp_path / "reports"
-    code = runner.cli(["--data-root", str(data), "--notebooks", str(FIXTURES), "--reports", str(reports),
-                       "--no-progress", *args])
+    code = runner.cli(
+        ["--data-root", str(data), "--notebooks", str(FIXTURES), "--reports", str(reports), "--no-progress", *args]
+    )
     err = capsys.readouterr().err
     assert code == 2
     assert message in err
@@ -132,9 +149,20 @@ def test_cli_process_exits_2_on_unknown_parameter(tmp_path):
 
 
 def test_check_params_types():
-    nb = runner.ReportNotebook(Path("x.ipynb"), "t", "a", "b", ("province",), 1, {
-        "n": runner.Param("n", "int", "1"), "x": runner.Param("x", "float", "0.5"),
-        "s": runner.Param("s", "str", '""'), "f": runner.Param("f", "bool", "False")})
+    nb = runner.ReportNotebook(
+        Path("x.ipynb"),
+        "t",
+        "a",
+        "b",
+        ("province",),
+        1,
+        {
+            "n": runner.Param("n", "int", "1"),
+            "x": runner.Param("x", "float", "0.5"),
+            "s": runner.Param("s", "str", '""'),
+            "f": runner.Param("f", "bool", "False"),
+        },
+    )
     runner.check_params(nb, {"n": 2, "x": 3, "s": "a", "f": True})  # int accepted for float
     for bad in ({"n": True}, {"n": 2.0}, {"x": "1"}, {"f": 1}, {"zz": 1}):
         with pytest.raises(runner.UsageError):
@@ -164,8 +192,19 @@ def test_cell_timeout_fails_that_run(tmp_path):
     data = make_data_root(tmp_path / "data")
     reports = tmp_path / "reports"
     # 20 s: imports in cell 2 must fit on a busy machine; cell 3 sleeps far longer.
-    proc = me_report("--units", "SL", "--topics", "alpha", "--timeout", "20", "-p", "alpha.sleep_s=300",
-                     reports=reports, data_root=data, timeout=240)
+    proc = me_report(
+        "--units",
+        "SL",
+        "--topics",
+        "alpha",
+        "--timeout",
+        "20",
+        "-p",
+        "alpha.sleep_s=300",
+        reports=reports,
+        data_root=data,
+        timeout=240,
+    )
     assert proc.returncode == 1
     state = json.loads((reports / "_restricted" / "runs.json").read_text(encoding="utf-8"))
     err = state["runs"]["vi/SL/10_alpha"]["error"]
@@ -177,9 +216,29 @@ def test_cell_timeout_fails_that_run(tmp_path):
 def test_killed_run_leaves_no_partial_html_and_rerun_recovers(tmp_path):
     data = make_data_root(tmp_path / "data")
     reports = tmp_path / "reports"
-    cmd = [sys.executable, "-m", "me_utils.cli", "report", "--data-root", str(data), "--notebooks", str(FIXTURES),
-           "--reports", str(reports), "--no-progress", "--units", "SL,QN", "--topics", "alpha", "--jobs", "1",
-           "-p", "alpha.slow_unit=QN", "-p", "alpha.sleep_s=120"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "me_utils.cli",
+        "report",
+        "--data-root",
+        str(data),
+        "--notebooks",
+        str(FIXTURES),
+        "--reports",
+        str(reports),
+        "--no-progress",
+        "--units",
+        "SL,QN",
+        "--topics",
+        "alpha",
+        "--jobs",
+        "1",
+        "-p",
+        "alpha.slow_unit=QN",
+        "-p",
+        "alpha.sleep_s=120",
+    ]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     done_sl = reports / "vi" / "SL" / "10_alpha.html"
     qn_running = reports / "_restricted" / "vi" / "QN"
@@ -206,8 +265,11 @@ def test_rerun_replaces_and_removes_stale(tmp_path):
     (nbdir / "20_beta.ipynb").write_bytes((FIXTURES / "20_beta.ipynb").read_bytes())
     data = make_data_root(tmp_path / "data")
     reports = tmp_path / "reports"
-    stale = [reports / "vi" / "SL" / "05_removed_topic.html", reports / "vi" / "SL" / "old_side.csv",
-             reports / "vi" / "QN" / "20_beta.html"]
+    stale = [
+        reports / "vi" / "SL" / "05_removed_topic.html",
+        reports / "vi" / "SL" / "old_side.csv",
+        reports / "vi" / "QN" / "20_beta.html",
+    ]
     for p in stale:
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_text("old", encoding="utf-8")
@@ -267,9 +329,25 @@ def test_warm_kernel_outputs_identical_to_fresh_kernels(tmp_path):
 def test_sigterm_stops_workers_and_leaves_no_partial_html(tmp_path):
     data = make_data_root(tmp_path / "data")
     reports = tmp_path / "reports"
-    cmd = [sys.executable, "-m", "me_utils.cli", "report", "--data-root", str(data), "--notebooks", str(FIXTURES),
-           "--reports", str(reports), "--no-progress", "--units", "QN", "--topics", "alpha",
-           "-p", "alpha.sleep_s=600"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "me_utils.cli",
+        "report",
+        "--data-root",
+        str(data),
+        "--notebooks",
+        str(FIXTURES),
+        "--reports",
+        str(reports),
+        "--no-progress",
+        "--units",
+        "QN",
+        "--topics",
+        "alpha",
+        "-p",
+        "alpha.sleep_s=600",
+    ]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     running = reports / "_restricted" / "vi" / "QN"
     deadline = time.time() + 180

@@ -1,5 +1,6 @@
 """Scorecard frame: contract columns, one row per catalogue indicator, values checked against
 independent computations (Wilson/Garwood, hand CAGR), flags and edge cases."""
+
 import math
 
 import numpy as np
@@ -7,10 +8,10 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from me_utils import status
-from me_utils.catalogue import load_catalogue
-from me_utils.dataset import OBS_COLUMNS
-from me_utils.scorecard import (SCORECARD_COLUMNS, build_scorecard, build_scorecard_detail, note_text)
+from me_utils.analysis import status
+from me_utils.analysis.scorecard import SCORECARD_COLUMNS, build_scorecard, build_scorecard_detail, note_text
+from me_utils.build.dataset import OBS_COLUMNS
+from me_utils.reference.catalogue import load_catalogue
 
 CONTRACT_COLUMNS = (
     "indicator_code, name_vi, name_en, framework, objective, department, kind, direction, unit_label, "
@@ -18,7 +19,7 @@ CONTRACT_COLUMNS = (
     "target_basis, verified, gap_2025, status_unsd, status_statcan, status_escap, status_headline, "
     "summary_category, proj_2025, proj_2025_low, proj_2025_high, proj_2030, proj_2030_low, proj_2030_high, "
     "prob_reach_2025, prob_reach_2030, model, note, result_2025, assessed_target_year, "
-    # the status model of issue 13 (me_utils.status)
+    # the status model of issue 13 (me_utils.analysis.status)
     "margin_2025, margin_2025_low, margin_2025_high, outlook, outlook_year, outlook_prob, scope, enumeration, "
     "trend_from_year, status_reason_vi, status_reason_en"
 ).split(", ")
@@ -32,9 +33,19 @@ def cat():
 def _obs(rows):
     out = []
     for r in rows:
-        base = dict(unit_code="SL", period="FY", sex="T", numerator=np.nan, denominator=np.nan, department="SNV",
-                    submission_date=pd.Timestamp("2025-11-01"), source_file="x.csv", source_sheet="",
-                    source_row=1, note="")
+        base = dict(
+            unit_code="SL",
+            period="FY",
+            sex="T",
+            numerator=np.nan,
+            denominator=np.nan,
+            department="SNV",
+            submission_date=pd.Timestamp("2025-11-01"),
+            source_file="x.csv",
+            source_sheet="",
+            source_row=1,
+            note="",
+        )
         base.update(r)
         out.append(base)
     return pd.DataFrame(out, columns=OBS_COLUMNS)
@@ -76,8 +87,13 @@ def test_columns_and_rows_follow_contract(cat, obs):
     assert len(nodata) == len(cat.indicators) - 4
     for r in nodata.itertuples():
         ind = cat.indicators[r.indicator_code]
-        expect = ("context" if r.indicator_code in status.NATIONAL_ONLY else
-                  "no_target" if ind.target(2025) is None else "not_assessed")
+        expect = (
+            "context"
+            if r.indicator_code in status.NATIONAL_ONLY
+            else "no_target"
+            if ind.target(2025) is None
+            else "not_assessed"
+        )
         assert r.summary_category == expect, r.indicator_code
 
 
@@ -115,8 +131,15 @@ def test_rate_row_uses_garwood(cat, obs):
     # the headline is the band of the probability by the documented cut-offs
     p = r["prob_reach_2025"]
     assert r["result_2025"] == "pending" and 0.001 <= p <= 0.999
-    band = ("outlook_likely" if p >= 0.8 else "outlook_possible" if p >= 0.5 else
-            "outlook_unlikely" if p >= 0.2 else "outlook_very_unlikely")
+    band = (
+        "outlook_likely"
+        if p >= 0.8
+        else "outlook_possible"
+        if p >= 0.5
+        else "outlook_unlikely"
+        if p >= 0.2
+        else "outlook_very_unlikely"
+    )
     assert r["summary_category"] == band and r["outlook_prob"] == p
     ind = cat.indicators["M4.C2"]
     assert r["verified"] == ind.verified and ("target_unverified" in r["note"]) == (not ind.verified)
@@ -187,7 +210,7 @@ def test_notebook_structure():
     for c in nb.cells:
         if c.cell_type == "code":
             assert c.outputs == [] and c.execution_count is None
-    assert "me_utils.notebook.start(" in nb.cells[1].source
+    assert "me_utils.reports.notebook.start(" in nb.cells[1].source
 
 
 @pytest.mark.slow
@@ -202,12 +225,19 @@ def test_notebook_runs_on_a_small_data_root(tmp_path, cat, obs, lang, headline):
     obs.to_csv(tmp_path / "processed" / "observations.csv", index=False)
     (tmp_path / "processed" / "manifest.json").write_text(json.dumps({"illustrative": True}))
     out = tmp_path / "out.ipynb"
-    pm.execute_notebook(str(NOTEBOOK), str(out), parameters={"data_root": str(tmp_path), "lang": lang,
-                                                            "headline_method": headline},
-                        kernel_name="python3", progress_bar=False)
+    pm.execute_notebook(
+        str(NOTEBOOK),
+        str(out),
+        parameters={"data_root": str(tmp_path), "lang": lang, "headline_method": headline},
+        kernel_name="python3",
+        progress_bar=False,
+    )
     nb = nbformat.read(out, as_version=4)
-    text = "\n".join(o.get("data", {}).get("text/markdown", "") + o.get("data", {}).get("text/html", "")
-                     for c in nb.cells for o in c.get("outputs", []))
+    text = "\n".join(
+        o.get("data", {}).get("text/markdown", "") + o.get("data", {}).get("text/html", "")
+        for c in nb.cells
+        for o in c.get("outputs", [])
+    )
     pngs = sum("image/png" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", []))
     assert pngs >= 1
     if lang == "vi":

@@ -1,4 +1,5 @@
 """The scorecard workbook opens, its values equal the scorecard's, it is formatted and atomic."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -6,14 +7,24 @@ import math
 
 import openpyxl
 import pytest
-
-from me_utils import accountability as acc
-from me_utils import scorecard_xlsx as sx
-from me_utils.style import STATUS_COLOURS
 from test_review_fixtures import make_arrivals, make_scorecard
 
-NUMERIC = ["n_points", "latest_year", "latest_value", "ci_low", "ci_high", "target_2025",
-           "target_2030", "margin_2025", "outlook_year", "outlook_prob"]
+from me_utils.analysis import accountability as acc
+from me_utils.core.style import STATUS_COLOURS
+from me_utils.render import workbook as sx
+
+NUMERIC = [
+    "n_points",
+    "latest_year",
+    "latest_value",
+    "ci_low",
+    "ci_high",
+    "target_2025",
+    "target_2030",
+    "margin_2025",
+    "outlook_year",
+    "outlook_prob",
+]
 
 
 def _matrix():
@@ -23,8 +34,7 @@ def _matrix():
 
 def _write(tmp_path, illustrative=True, lang="vi"):
     p = tmp_path / "out" / "scorecard.xlsx"
-    sx.write_workbook(p, make_scorecard(), _matrix(), lang=lang, illustrative=illustrative,
-                      as_of="2025-03-01")
+    sx.write_workbook(p, make_scorecard(), _matrix(), lang=lang, illustrative=illustrative, as_of="2025-03-01")
     return p
 
 
@@ -41,9 +51,18 @@ def _rows_by_code(ws):
 def test_workbook_values_equal_the_scorecard(tmp_path):
     p = _write(tmp_path)
     wb = openpyxl.load_workbook(p)
-    assert wb.sheetnames == ["Tổng hợp", "Mục tiêu 1", "Mục tiêu 3", "Mục tiêu 4", "Mục tiêu 6",
-                             "CT 2232-QĐ-TTg (BLG)", "CT 2282-QĐ-TTg (lãnh đạo)",
-                             "CT 1790-QĐ-TTg (truyền thông)", "Trách nhiệm báo cáo", "Ghi chú"]
+    assert wb.sheetnames == [
+        "Tổng hợp",
+        "Mục tiêu 1",
+        "Mục tiêu 3",
+        "Mục tiêu 4",
+        "Mục tiêu 6",
+        "CT 2232-QĐ-TTg (BLG)",
+        "CT 2282-QĐ-TTg (lãnh đạo)",
+        "CT 1790-QĐ-TTg (truyền thông)",
+        "Trách nhiệm báo cáo",
+        "Ghi chú",
+    ]
     header_of = {key: vi for key, vi, _en, _nf, _w in sx.INDICATOR_COLUMNS}
     sc = make_scorecard()
     seen = set()
@@ -86,7 +105,7 @@ def test_formatting_headers_colours_and_frozen_panes(tmp_path):
     assert l2["Mục tiêu đã kiểm chứng"] == "⚠ Chưa kiểm chứng"
     summary = wb["Tổng hợp"]
     last = [c.value for c in summary[summary.max_row]]
-    # status-model categories (me_utils.status.SUMMARY_ORDER) of the fixture, then the total
+    # status-model categories (me_utils.analysis.status.SUMMARY_ORDER) of the fixture, then the total
     assert last == ["Tổng số", 1, 0, 2, 1, 1, 2, 1, 0, 0, 8]
 
 
@@ -109,8 +128,14 @@ def test_accountability_sheet(tmp_path):
 
 def test_real_data_note_and_english(tmp_path):
     p = tmp_path / "real.xlsx"
-    sx.write_workbook(p, make_scorecard(), None, lang="en", illustrative=False,
-                      manifest={"built_at": "2025-11-30T06:00:00", "manifest_hash": "abcdef1234567890"})
+    sx.write_workbook(
+        p,
+        make_scorecard(),
+        None,
+        lang="en",
+        illustrative=False,
+        manifest={"built_at": "2025-11-30T06:00:00", "manifest_hash": "abcdef1234567890"},
+    )
     wb = openpyxl.load_workbook(p)
     assert wb.sheetnames[0] == "Summary" and "Accountability" not in wb.sheetnames
     assert wb.sheetnames[1:5] == ["Objective 1", "Objective 3", "Objective 4", "Objective 6"]

@@ -1,8 +1,9 @@
-"""The status model of issue 13 (me_utils.status): one object, every rule with its reason.
+"""The status model of issue 13 (me_utils.analysis.status): one object, every rule with its reason.
 
 Each test states the bullet of the issue it checks; expectations are worked out by hand or with
 scipy, never read back from the code under test.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,10 +17,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from me_utils import assess, narrative, review, status
-from me_utils.catalogue import load_catalogue
-from me_utils.dataset import OBS_COLUMNS
-from me_utils.scorecard import build_scorecard
+from me_utils.analysis import assess, status
+from me_utils.analysis.scorecard import build_scorecard
+from me_utils.build.dataset import OBS_COLUMNS
+from me_utils.reference.catalogue import load_catalogue
+from me_utils.reports import narrative, review
 
 
 @pytest.fixture(scope="module")
@@ -30,17 +32,29 @@ def cat():
 def _obs(rows):
     out = []
     for r in rows:
-        base = dict(unit_code="SL", period="FY", sex="T", numerator=np.nan, denominator=np.nan, department="SNV",
-                    submission_date=pd.Timestamp("2025-11-01"), source_file="x.csv", source_sheet="",
-                    source_row=1, note="")
+        base = dict(
+            unit_code="SL",
+            period="FY",
+            sex="T",
+            numerator=np.nan,
+            denominator=np.nan,
+            department="SNV",
+            submission_date=pd.Timestamp("2025-11-01"),
+            source_file="x.csv",
+            source_sheet="",
+            source_row=1,
+            note="",
+        )
         base.update(r)
         out.append(base)
     return pd.DataFrame(out, columns=OBS_COLUMNS)
 
 
 def _prop(code, pairs, unit="SL", years=range(2021, 2026)):
-    return [dict(indicator_code=code, unit_code=unit, year=y, value=x / n * 100, numerator=x, denominator=n)
-            for y, (x, n) in zip(years, pairs)]
+    return [
+        dict(indicator_code=code, unit_code=unit, year=y, value=x / n * 100, numerator=x, denominator=n)
+        for y, (x, n) in zip(years, pairs)
+    ]
 
 
 # ------------------------------------------------------------------ one label dict
@@ -48,8 +62,11 @@ def test_every_status_word_lives_in_one_dict():
     # the other modules re-export the very same object: nothing else defines status words
     assert assess.STATUS_LABELS is status.STATUS_LABELS
     assert narrative.STATUS_LABELS is status.STATUS_LABELS
-    codes = set(status.SUMMARY_ORDER) | {c for _, c in status.OUTLOOK_BANDS} | {
-        "pending", "no_next_target", "not_computable", "achieved_bound", "term_indicator"}
+    codes = (
+        set(status.SUMMARY_ORDER)
+        | {c for _, c in status.OUTLOOK_BANDS}
+        | {"pending", "no_next_target", "not_computable", "achieved_bound", "term_indicator"}
+    )
     for m in assess.STATUS_RANK.values():
         codes |= set(m)
     for c in codes:
@@ -62,16 +79,30 @@ def test_every_status_word_lives_in_one_dict():
 # ------------------------------------------------------------------ 2025 result and margin
 def test_result_2025_is_strict_with_margin_and_interval():
     """99,2 against 100 is "not achieved" (the old rule called it achieved with P = 40 %)."""
-    st_ = status.row_status(direction="reach", target_2025=100.0, target_2030=None, comparators={},
-                            years=[2023, 2024, 2025], values=[97.0, 98.5, 99.2], ci_2025=(97.1, 99.8))
+    st_ = status.row_status(
+        direction="reach",
+        target_2025=100.0,
+        target_2030=None,
+        comparators={},
+        years=[2023, 2024, 2025],
+        values=[97.0, 98.5, 99.2],
+        ci_2025=(97.1, 99.8),
+    )
     assert st_.result_2025 == "not_achieved" and st_.summary == "not_achieved"
     assert st_.margin_2025 == pytest.approx(-0.8)
     assert (st_.margin_2025_low, st_.margin_2025_high) == pytest.approx((-2.9, -0.2))
     # UNSD's own 1-point rule survives, under its own name, in its own column
     assert assess.assess_unsd(2021, 95, 2025, 99.2, 100, 2025, "reach").status == "achieved_bound"
     # a 2025 target is never "achieved" before 2025 is observed
-    early = status.row_status(direction="increase", target_2025=30.0, target_2030=40.0, comparators={},
-                              years=[2022, 2023, 2024], values=[31.0, 32.0, 33.0], prob={2025: 0.93})
+    early = status.row_status(
+        direction="increase",
+        target_2025=30.0,
+        target_2030=40.0,
+        comparators={},
+        years=[2022, 2023, 2024],
+        values=[31.0, 32.0, 33.0],
+        prob={2025: 0.93},
+    )
     assert early.result_2025 == "pending" and early.summary == "outlook_likely"
 
 
@@ -89,11 +120,25 @@ def test_margin_interval_from_wilson(cat):
 @settings(max_examples=300, deadline=None)
 @given(p=st.floats(0.001, 0.999))
 def test_outlook_band_never_contradicts_the_probability(p):
-    want = ("outlook_likely" if p >= 0.8 else "outlook_possible" if p >= 0.5 else
-            "outlook_unlikely" if p >= 0.2 else "outlook_very_unlikely")
+    want = (
+        "outlook_likely"
+        if p >= 0.8
+        else "outlook_possible"
+        if p >= 0.5
+        else "outlook_unlikely"
+        if p >= 0.2
+        else "outlook_very_unlikely"
+    )
     assert status.outlook_band(p) == want
-    row = status.row_status(direction="increase", target_2025=None, target_2030=75.0, comparators={},
-                            years=[2023, 2024, 2025], values=[50.0, 52.0, 55.0], prob={2030: p})
+    row = status.row_status(
+        direction="increase",
+        target_2025=None,
+        target_2030=75.0,
+        comparators={},
+        years=[2023, 2024, 2025],
+        values=[50.0, 52.0, 55.0],
+        prob={2030: p},
+    )
     assert row.outlook == want and row.outlook_year == 2030 and row.outlook_prob == p
 
 
@@ -107,13 +152,18 @@ def test_band_boundaries_belong_to_the_upper_band():
 # ------------------------------------------------------------------ no target, context
 def test_no_target_is_never_on_track(cat):
     # M4.C4 has no numeric target: a rising-then-falling series is "no quantitative target"
-    rows = [dict(indicator_code="M4.C4", year=y, value=v / 1000 * 1000, numerator=v, denominator=1000)
-            for y, v in zip(range(2021, 2026), [60, 55, 52, 50, 48])]
+    rows = [
+        dict(indicator_code="M4.C4", year=y, value=v / 1000 * 1000, numerator=v, denominator=1000)
+        for y, v in zip(range(2021, 2026), [60, 55, 52, 50, 48])
+    ]
     sc = build_scorecard(cat, _obs(rows))
     r = sc.set_index("indicator_code").loc["M4.C4"]
     assert r["summary_category"] == r["result_2025"] == r["outlook"] == "no_target"
     counts = review.summary_counts(sc).set_index("group")
-    assert "on_track" not in counts.columns and counts.loc["total", "no_target"] == (sc["summary_category"] == "no_target").sum()
+    assert (
+        "on_track" not in counts.columns
+        and counts.loc["total", "no_target"] == (sc["summary_category"] == "no_target").sum()
+    )
     assert "không tính là đúng lộ trình" in r["status_reason_vi"]
 
 
@@ -189,6 +239,7 @@ def test_detected_denominator_break_splits_the_series():
 
     class Ind:
         comparable_breaks = (2025,)
+
     assert status.detect_breaks("M1.C1", [2023, 2024, 2025], [100, 100, 100], Ind()) == []
 
 
@@ -207,9 +258,11 @@ def test_trend_uses_only_the_last_segment(cat):
 
 # ------------------------------------------------------------------ summary = statuses
 def test_summary_counts_equal_the_per_indicator_statuses(cat):
-    rows = (_prop("M2.C1", [(30, 100), (32, 100), (35, 100), (37, 100), (52, 100)])
-            + _prop("M3.C2a", [(60, 100), (62, 100), (66, 100), (70, 100)], years=range(2021, 2025))
-            + _prop("M4.C3", [(1, 1)] * 5))
+    rows = (
+        _prop("M2.C1", [(30, 100), (32, 100), (35, 100), (37, 100), (52, 100)])
+        + _prop("M3.C2a", [(60, 100), (62, 100), (66, 100), (70, 100)], years=range(2021, 2025))
+        + _prop("M4.C3", [(1, 1)] * 5)
+    )
     sc = build_scorecard(cat, _obs(rows))
     counts = review.summary_counts(sc).set_index("group").loc["total"]
     by_hand = sc["summary_category"].value_counts()
@@ -224,8 +277,14 @@ def test_summary_counts_equal_the_per_indicator_statuses(cat):
 
 
 def test_reasons_are_sentences_in_both_languages():
-    codes = ["few_points|n=2|min=3", "break|year=2025|why=break_reform_2025", "ceased|date=2025-06-30",
-             "enumeration", "no_target", "context"]
+    codes = [
+        "few_points|n=2|min=3",
+        "break|year=2025|why=break_reform_2025",
+        "ceased|date=2025-06-30",
+        "enumeration",
+        "no_target",
+        "context",
+    ]
     vi, en = status.reason_text(codes, "vi"), status.reason_text(codes, "en")
     for t in (vi, en):
         assert not re.search(r"[a-z]+_[a-z]+", t)  # no note codes such as target_2025_missed

@@ -1,5 +1,6 @@
 """Robust statistics of issue 13: dispersion with 3–6 points, φ's uncertainty, degenerate fits,
 tolerances, exact-tail funnel flags. Expectations by hand, scipy or simulation."""
+
 from __future__ import annotations
 
 import math
@@ -8,7 +9,7 @@ import numpy as np
 import pytest
 from scipy import special, stats
 
-from me_utils import assess, funnel, trends
+from me_utils.analysis import assess, funnel, trends
 
 
 def _betabin(rng, n, p, rho):
@@ -64,7 +65,7 @@ def test_slope_prior_shrinks_noise_slopes_toward_no_change():
 def test_exactly_linear_series_has_no_zero_width_interval_or_certain_probability():
     years = np.array([2021, 2022, 2023, 2024.0])
     f = trends.fit_linear(years, [1.0, 2.0, 3.0, 4.0])
-    floor = (0.01 ** 2) / 12  # rounding noise of a figure printed with 2 decimals
+    floor = (0.01**2) / 12  # rounding noise of a figure printed with 2 decimals
     assert f.sigma2 == pytest.approx(floor)
     pr = f.predict([2025]).iloc[0]
     se_pred = math.sqrt(floor * (1 + 1 / 4 + (2025 - 2022.5) ** 2 / 5))
@@ -79,8 +80,14 @@ def test_exactly_linear_series_has_no_zero_width_interval_or_certain_probability
 def test_proportion_levels_floor_at_binomial_noise():
     # no numerators, but the latest denominator (400) is known: σ² ≥ p(1 − p)/n · 100²
     years = np.arange(2021, 2025)
-    f = trends.choose_and_fit(years, [20.0, 22.0, 24.0, 26.0], kind="proportion", scale=100,
-                              numerators=[np.nan] * 4, denominators=[np.nan, np.nan, np.nan, 400])
+    f = trends.choose_and_fit(
+        years,
+        [20.0, 22.0, 24.0, 26.0],
+        kind="proportion",
+        scale=100,
+        numerators=[np.nan] * 4,
+        denominators=[np.nan, np.nan, np.nan, 400],
+    )
     assert f.model == "ols" and f.sigma2 == pytest.approx(0.26 * 0.74 / 400 * 1e4)
 
 
@@ -129,8 +136,9 @@ def test_funnel_table_uses_exact_tails_when_not_overdispersed():
     lim = funnel.binomial_limits(0.3, [6], [0.95]).iloc[0]
     assert 4 / 6 > lim["upper_95"]
     units = list("ABCDEFGHIJ")
-    tab, od = funnel.funnel_table(units, [2, 1, 2, 4, 12, 11, 13, 12, 12, 19], [6] * 4 + [40] * 6,
-                                  "proportion", theta0=0.3)
+    tab, od = funnel.funnel_table(
+        units, [2, 1, 2, 4, 12, 11, 13, 12, 12, 19], [6] * 4 + [40] * 6, "proportion", theta0=0.3
+    )
     assert not od["overdispersed"]  # φ = 0.74: the exact limits apply
     pos = tab.set_index("unit")["position_95"]
     assert pos["D"] == "within" and pos["J"] == "above"

@@ -1,5 +1,6 @@
 """Tests of ``me template``: content from the catalogue, dropdowns, and a filled template that
 validates cleanly."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -8,8 +9,10 @@ import io
 import openpyxl
 import pytest
 
-from me_utils import catalogue, intake, template
-from me_utils.catalogue import load_catalogue
+from me_utils.intake import submissions as intake
+from me_utils.intake import template
+from me_utils.reference import catalogue
+from me_utils.reference.catalogue import load_catalogue
 
 CAT = load_catalogue()
 
@@ -82,8 +85,11 @@ def test_filled_template_validates_cleanly(dept, tmp_path):
     sub = intake.validate_file(p, p.name)
     assert [m for m in sub.messages if m.severity in ("error", "warning")] == []
     assert sub.department == dept and sub.submission_date == dt.date(2024, 11, 20)
-    got = {(x.indicator_code, x.unit_code, int(x.year), x.period, x.sex): x.value
-           for x in sub.records.itertuples() if x.unit_code == "SL"}
+    got = {
+        (x.indicator_code, x.unit_code, int(x.year), x.period, x.sex): x.value
+        for x in sub.records.itertuples()
+        if x.unit_code == "SL"
+    }
     assert got == expected
     assert intake.cli_validate([str(p)]) == 0
 

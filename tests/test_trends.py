@@ -1,5 +1,6 @@
 """Trend models: intervals, GLM fits against statsmodels' formula API, predictive distributions
 against simulation, OLS prediction intervals against statsmodels, edge cases."""
+
 import math
 
 import numpy as np
@@ -9,7 +10,7 @@ import statsmodels.api as sm
 import statsmodels.formula.api as smf
 from scipy import stats
 
-from me_utils import intervals, trends
+from me_utils.analysis import intervals, trends
 
 YEARS = np.arange(2020, 2026)
 
@@ -108,8 +109,9 @@ EXPO = np.array([1.00e5, 1.01e5, 1.02e5, 1.03e5, 1.04e5, 1.05e5])
 @pytest.mark.parametrize("engine", ["numpy", "statsmodels"])
 def test_poisson_glm_with_offset_matches_formula_api(engine):
     # α fixed at 0 (a pooled estimate of 0): the plain Poisson GLM of statsmodels
-    f = trends.fit_poisson(YEARS, COUNTS, EXPO, 100_000, engine=engine,
-                           dispersion=trends.Dispersion("poisson", 0.0, 40))
+    f = trends.fit_poisson(
+        YEARS, COUNTS, EXPO, 100_000, engine=engine, dispersion=trends.Dispersion("poisson", 0.0, 40)
+    )
     df = pd.DataFrame({"y": COUNTS, "yc": YEARS - YEARS.mean(), "le": np.log(EXPO)})
     ref = smf.glm("y ~ yc", df, family=sm.families.Poisson(), offset=df["le"]).fit()
     assert f.model == "poisson_glm" and f.t_df == 40
@@ -138,7 +140,7 @@ def test_overdispersed_counts_moment_alpha_sandwich_and_negbin():
     # α by the method of moments, from statsmodels' Pearson residuals and leverages
     mu, r = ref.fittedvalues.to_numpy(), ref.resid_pearson.to_numpy()
     h = ref.get_influence().hat_matrix_diag
-    alpha = max(0.0, np.sum(r ** 2 - (1 - h)) / np.sum((1 - h) * mu))
+    alpha = max(0.0, np.sum(r**2 - (1 - h)) / np.sum((1 - h) * mu))
     assert q.model == "quasi_poisson_glm" and q.alpha == pytest.approx(alpha, rel=1e-6)
     # sandwich covariance A⁻¹ (Xᵀ diag(μ(1 + αμ)) X) A⁻¹, by hand
     X = np.column_stack([np.ones(6), YEARS - YEARS.mean()])
@@ -210,18 +212,28 @@ def test_all_zero_series_fit_without_log_of_zero():
 
 
 def test_choose_and_fit_rules():
-    assert trends.choose_and_fit(YEARS, NUM / DEN * 100, kind="proportion", scale=100, numerators=NUM,
-                                 denominators=DEN).model.endswith("binomial_glm")
-    assert trends.choose_and_fit(YEARS, COUNTS / EXPO * 1e5, kind="rate", scale=1e5, numerators=COUNTS,
-                                 denominators=EXPO).model.endswith("poisson_glm")
+    assert trends.choose_and_fit(
+        YEARS, NUM / DEN * 100, kind="proportion", scale=100, numerators=NUM, denominators=DEN
+    ).model.endswith("binomial_glm")
+    assert trends.choose_and_fit(
+        YEARS, COUNTS / EXPO * 1e5, kind="rate", scale=1e5, numerators=COUNTS, denominators=EXPO
+    ).model.endswith("poisson_glm")
     # a missing numerator in one year → levels model
     num = NUM.astype(float).copy()
     num[2] = np.nan
-    assert trends.choose_and_fit(YEARS, NUM / DEN * 100, kind="proportion", scale=100, numerators=num,
-                                 denominators=DEN).model == "ols"
+    assert (
+        trends.choose_and_fit(
+            YEARS, NUM / DEN * 100, kind="proportion", scale=100, numerators=num, denominators=DEN
+        ).model
+        == "ols"
+    )
     assert trends.choose_and_fit(YEARS, [1, 2, 2, 3, 4, 3], kind="count", scale=1).model.endswith("poisson_glm")
-    assert trends.choose_and_fit(YEARS, [1.9, 1.8, 1.8, 1.7, 1.7, 1.6], kind="ratio", scale=1,
-                                 level_model="wls_escap").model == "wls_escap"
+    assert (
+        trends.choose_and_fit(
+            YEARS, [1.9, 1.8, 1.8, 1.7, 1.7, 1.6], kind="ratio", scale=1, level_model="wls_escap"
+        ).model
+        == "wls_escap"
+    )
 
 
 def test_proportion_levels_are_clipped_to_bounds():
@@ -257,4 +269,5 @@ def test_quasi_binomial_predictive_is_beta_binomial_with_quasi_variance():
     assert abs(pr["pred_low"] - lo) <= 1.0 + 1e-9 and abs(pr["pred_high"] - hi) <= 1.0 + 1e-9
     # Its variance at a fixed p is φ·n·p(1−p): the beta-binomial identity, checked with scipy
     from scipy import stats as st
+
     assert st.betabinom(n, 0.3 * c, 0.7 * c).var() == pytest.approx(phi * n * 0.3 * 0.7, rel=1e-9)

@@ -1,4 +1,5 @@
-"""Tests of data/reference/units.csv and me_utils.units."""
+"""Tests of data/reference/units.csv and me_utils.reference.units."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -7,8 +8,8 @@ import unicodedata
 
 import pytest
 
-from me_utils import paths
-from me_utils.units import UnitsError, load_units, normalise
+from me_utils.core import paths
+from me_utils.reference.units import UnitsError, load_units, normalise
 
 DISTRICTS = ["TPSL", "QN", "TC", "ML", "BY", "PY", "MC", "YC", "MS", "SM", "SC", "VH"]
 
@@ -112,9 +113,20 @@ def test_decomposed_and_composed_forms_match_the_same(units):
 
 
 def test_ascii_names_by_hand(units):
-    expected = {"QN": "Quynh Nhai", "TC": "Thuan Chau", "ML": "Muong La", "BY": "Bac Yen",
-                "PY": "Phu Yen", "MC": "Moc Chau", "YC": "Yen Chau", "MS": "Mai Son",
-                "SM": "Song Ma", "SC": "Sop Cop", "VH": "Van Ho", "TPSL": "Thanh pho Son La"}
+    expected = {
+        "QN": "Quynh Nhai",
+        "TC": "Thuan Chau",
+        "ML": "Muong La",
+        "BY": "Bac Yen",
+        "PY": "Phu Yen",
+        "MC": "Moc Chau",
+        "YC": "Yen Chau",
+        "MS": "Mai Son",
+        "SM": "Song Ma",
+        "SC": "Sop Cop",
+        "VH": "Van Ho",
+        "TPSL": "Thanh pho Son La",
+    }
     for code, ascii_name in expected.items():
         assert units[code].name_ascii == ascii_name
 

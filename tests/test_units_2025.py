@@ -1,11 +1,12 @@
 """Unit lookup across the 2025 reform: codes, names with/without diacritics, dates."""
+
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
 
-from me_utils.units import (
+from me_utils.reference.units import (
     AmbiguousUnitError,
     find_unit,
     load_units,
@@ -25,35 +26,38 @@ def test_find_unit_sop_cop_before_the_reform(text):
     assert (u.unit_id, u.level) == ("SC", "district")
 
 
-@pytest.mark.parametrize("text, on, uid", [
-    ("Sốp Cộp", "2026-03-01", "N04231"),
-    ("sop cop", dt.date(2025, 7, 1), "N04231"),
-    ("xã Sốp Cộp", None, "N04231"),
-    ("Mai Sơn", None, "MS"),
-    ("Mai Sơn", "2026-01-01", "N04105"),
-    ("Mộc Châu", "2026-01-01", "N03980"),
-    ("phường Mộc Châu", None, "N03980"),
-    ("thị xã Mộc Châu", None, "MC"),
-    ("Chiềng Sơn", None, "N03985"),
-    ("Chiềng Sơn", "2025-03-01", "F03985"),
-    ("Chiềng Xuân", None, "F04056"),
-    ("Noong Lay", None, "F03754"),   # GSO spelling of xã Nong Lay
-    ("Nà Pó", None, "F04136"),       # GSO spelling of xã Nà Bó
-    ("Liên Hoà", None, "F04009"),    # old tone-mark placement
-    ("Liên Hòa", None, "F04009"),
-    ("Chiềng Chung (Mai Sơn)", None, "F04129"),
-    ("Chiềng Chung, thị xã Mộc Châu", None, "F04015"),
-    ("Chiềng Hắc", None, "F04012"),  # with diacritics: not Chiềng Hặc
-    ("Chiềng Hặc", None, "N04078"),
-    ("chieng hac", "2026-01-01", "N04078"),
-    ("03703", "2025-06-30", "F03703"),
-    ("03703", "2025-07-01", "N03703"),
-    ("03703", None, "N03703"),
-    ("4000", "2026-01-01", "N04000"),  # typed into a number cell
-    ("Phu Yen Commune", None, "N03910"),
-    ("TP Sơn La", None, "TPSL"),
-    ("Sơn La", "2026-01-01", "SL"),
-])
+@pytest.mark.parametrize(
+    "text, on, uid",
+    [
+        ("Sốp Cộp", "2026-03-01", "N04231"),
+        ("sop cop", dt.date(2025, 7, 1), "N04231"),
+        ("xã Sốp Cộp", None, "N04231"),
+        ("Mai Sơn", None, "MS"),
+        ("Mai Sơn", "2026-01-01", "N04105"),
+        ("Mộc Châu", "2026-01-01", "N03980"),
+        ("phường Mộc Châu", None, "N03980"),
+        ("thị xã Mộc Châu", None, "MC"),
+        ("Chiềng Sơn", None, "N03985"),
+        ("Chiềng Sơn", "2025-03-01", "F03985"),
+        ("Chiềng Xuân", None, "F04056"),
+        ("Noong Lay", None, "F03754"),  # GSO spelling of xã Nong Lay
+        ("Nà Pó", None, "F04136"),  # GSO spelling of xã Nà Bó
+        ("Liên Hoà", None, "F04009"),  # old tone-mark placement
+        ("Liên Hòa", None, "F04009"),
+        ("Chiềng Chung (Mai Sơn)", None, "F04129"),
+        ("Chiềng Chung, thị xã Mộc Châu", None, "F04015"),
+        ("Chiềng Hắc", None, "F04012"),  # with diacritics: not Chiềng Hặc
+        ("Chiềng Hặc", None, "N04078"),
+        ("chieng hac", "2026-01-01", "N04078"),
+        ("03703", "2025-06-30", "F03703"),
+        ("03703", "2025-07-01", "N03703"),
+        ("03703", None, "N03703"),
+        ("4000", "2026-01-01", "N04000"),  # typed into a number cell
+        ("Phu Yen Commune", None, "N03910"),
+        ("TP Sơn La", None, "TPSL"),
+        ("Sơn La", "2026-01-01", "SL"),
+    ],
+)
 def test_find_unit(text, on, uid):
     assert find_unit(text, on=on).unit_id == uid
 

@@ -1,4 +1,5 @@
 """Gender-equality M&E workbench for Son La (me_utils)."""
+
 from importlib.metadata import PackageNotFoundError, version
 
 try:

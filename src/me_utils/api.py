@@ -15,10 +15,10 @@ pre-formatted text except the sentences of :func:`explain` that say why a status
 
 Data root: ``data_root=None`` reads the real processed data (``data/processed``) when it has
 been built, else the illustrative demo data (``data/demo``), generated and built on demand,
-with a one-line notice that it is illustrative (:func:`me_utils.notebook.data_root_or_demo`).
+with a one-line notice that it is illustrative (:func:`me_utils.reports.notebook.data_root_or_demo`).
 
 Disclosure gate: every figure comes from the build's evidence base
-(:func:`me_utils.evidence.load_evidence`, ``processed/evidence/``), where figures derived from
+(:func:`me_utils.evidence.base.load_evidence`, ``processed/evidence/``), where figures derived from
 the GBV register, domestic-violence or trafficking data (:data:`GBV_DERIVED_CODES`) have passed
 the disclosure gate: a numerator, denominator or complement of 1…k−1 hides the figure (value,
 counts and interval NaN, ``suppressed`` True), and a series with a hidden figure shows no trend,
@@ -28,6 +28,7 @@ reading goes through :func:`_evidence`, the one place that knows where figures c
 Layer: top (beside the runner): it reads the evidence of a build and calls analysis and
 plotting code; nothing in the package imports it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -36,12 +37,16 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from . import build, demo, explanation, fmt, notebook, style, trend_plots
-from . import evidence as evidence_base
-from . import scorecard as sc
-from .catalogue import load_catalogue
-from .explanation import SUMMARY_KEYS, Explanation, status_label
-from .units import load_units
+from me_utils.analysis import explanation
+from me_utils.analysis import scorecard as sc
+from me_utils.analysis.explanation import SUMMARY_KEYS, Explanation, status_label
+from me_utils.build import pipeline as build
+from me_utils.core import fmt, style
+from me_utils.demo import generate as demo
+from me_utils.evidence import base as evidence_base
+from me_utils.reference.catalogue import load_catalogue
+from me_utils.reference.units import load_units
+from me_utils.reports import notebook, trend_plots
 
 #: Indicators computed from GBV-register, domestic-violence or trafficking case data: their
 #: figures passed the disclosure gate of the evidence base.
@@ -53,15 +58,57 @@ PERIOD_START, PERIOD_END = 2021, 2025
 
 SERIES_COLUMNS = ["year", "value", "numerator", "denominator", "ci_low", "ci_high", "suppressed"]
 SCORECARD_COLUMNS = [
-    "indicator_code", "name_vi", "name_en", "framework", "kind", "direction", "unit_label", "n_points",
-    "first_year", "latest_year", "latest_value", "ci_low", "ci_high", "target_2025", "target_2030",
-    "verified", "gap_2025", "assessed_target_year", "status_unsd", "status_statcan", "status_escap",
-    "status_headline", "summary_category", "result_2025", "proj_2025", "proj_2025_low", "proj_2025_high",
-    "proj_2030", "proj_2030_low", "proj_2030_high", "prob_reach_2025", "prob_reach_2030", "model",
-    "gbv_derived", "suppressed",
+    "indicator_code",
+    "name_vi",
+    "name_en",
+    "framework",
+    "kind",
+    "direction",
+    "unit_label",
+    "n_points",
+    "first_year",
+    "latest_year",
+    "latest_value",
+    "ci_low",
+    "ci_high",
+    "target_2025",
+    "target_2030",
+    "verified",
+    "gap_2025",
+    "assessed_target_year",
+    "status_unsd",
+    "status_statcan",
+    "status_escap",
+    "status_headline",
+    "summary_category",
+    "result_2025",
+    "proj_2025",
+    "proj_2025_low",
+    "proj_2025_high",
+    "proj_2030",
+    "proj_2030_low",
+    "proj_2030_high",
+    "prob_reach_2025",
+    "prob_reach_2030",
+    "model",
+    "gbv_derived",
+    "suppressed",
 ]
-COMPARE_COLUMNS = ["unit_code", "name_vi", "name_en", "year", "value", "numerator", "denominator",
-                   "ci_low", "ci_high", "suppressed", "target_2025", "target_2030", "status_headline"]
+COMPARE_COLUMNS = [
+    "unit_code",
+    "name_vi",
+    "name_en",
+    "year",
+    "value",
+    "numerator",
+    "denominator",
+    "ci_low",
+    "ci_high",
+    "suppressed",
+    "target_2025",
+    "target_2030",
+    "status_headline",
+]
 _DECIMALS = {"proportion": 1, "rate": 1, "ratio": 2, "count": 0, "binary": 0}
 
 
@@ -75,9 +122,9 @@ class ApiError(ValueError):
 class Evidence:
     """The gated evidence of one build, as the API reads it.
 
-    ``figures`` (:data:`me_utils.evidence.FIGURE_COLUMNS`), ``assessments``
-    (:data:`me_utils.evidence.ASSESSMENT_COLUMNS`) and ``curves``
-    (:data:`me_utils.evidence.CURVE_COLUMNS`) of the evidence base; ``root`` the data root;
+    ``figures`` (:data:`me_utils.evidence.base.FIGURE_COLUMNS`), ``assessments``
+    (:data:`me_utils.evidence.base.ASSESSMENT_COLUMNS`) and ``curves``
+    (:data:`me_utils.evidence.base.CURVE_COLUMNS`) of the evidence base; ``root`` the data root;
     ``illustrative`` True for demo data; ``catalogue`` the loaded catalogue; ``meta`` the
     evidence base's settings (period, headline method, k).
     """
@@ -108,23 +155,31 @@ def _root(data_root) -> Path:
         _NOTICED.add(str(root))
         print(notebook.demo_notice(root))
     if not (root / "processed" / "observations.csv").exists():
-        raise ApiError(f"Chưa có dữ liệu đã xử lý ở {root / 'processed'}: chạy `me build --root {root}`. / "
-                       f"No processed data in {root / 'processed'}: run `me build --root {root}`.")
+        raise ApiError(
+            f"Chưa có dữ liệu đã xử lý ở {root / 'processed'}: chạy `me build --root {root}`. / "
+            f"No processed data in {root / 'processed'}: run `me build --root {root}`."
+        )
     return root
 
 
 def _evidence(data_root=None) -> Evidence:
     """The gated evidence of the build under ``data_root``: the stored evidence base
     (``processed/evidence/``), or — for a data root built before the evidence base existed —
-    the same tables computed in memory by :func:`me_utils.evidence.evidence_for`. The one place
+    the same tables computed in memory by :func:`me_utils.evidence.base.evidence_for`. The one place
     that knows where the API's figures come from."""
     root = _root(data_root)
     ev = evidence_base.evidence_for(root)
     if ev is None:  # pragma: no cover - _root checked observations.csv
         raise ApiError(f"No processed data in {root / 'processed'}")
-    return Evidence(root=root, illustrative=bool(notebook.read_manifest(root).get("illustrative", False)),
-                    figures=ev.figures, assessments=ev.assessments, curves=ev.curves,
-                    catalogue=load_catalogue(), meta=dict(ev.meta))
+    return Evidence(
+        root=root,
+        illustrative=bool(notebook.read_manifest(root).get("illustrative", False)),
+        figures=ev.figures,
+        assessments=ev.assessments,
+        curves=ev.curves,
+        catalogue=load_catalogue(),
+        meta=dict(ev.meta),
+    )
 
 
 def _shown(figures: pd.DataFrame) -> pd.DataFrame:
@@ -139,8 +194,10 @@ def _unit_order(codes) -> list[str]:
 
 def _total_only(sex: str, what: str) -> None:
     if sex != "T":
-        raise ApiError(f"{what}: cơ sở bằng chứng chỉ đánh giá chuỗi tổng (sex='T'). / {what}: the evidence base "
-                       f"assesses total series only (sex='T'); use series(..., sex={sex!r}) for the figures.")
+        raise ApiError(
+            f"{what}: cơ sở bằng chứng chỉ đánh giá chuỗi tổng (sex='T'). / {what}: the evidence base "
+            f"assesses total series only (sex='T'); use series(..., sex={sex!r}) for the figures."
+        )
 
 
 # ---------------------------------------------------------------------------- lookups
@@ -169,8 +226,10 @@ def indicator_code(code: str, catalogue=None) -> str:
     by_key = {c.casefold(): c for c in codes}
     got = by_key.get(str(code).strip().casefold())
     if got is None:
-        raise ApiError(f"Không có chỉ tiêu {code!r} trong danh mục; các mã: {', '.join(codes)}. / "
-                       f"Unknown indicator {code!r}; catalogue codes: {', '.join(codes)}.")
+        raise ApiError(
+            f"Không có chỉ tiêu {code!r} trong danh mục; các mã: {', '.join(codes)}. / "
+            f"Unknown indicator {code!r}; catalogue codes: {', '.join(codes)}."
+        )
     return got
 
 
@@ -189,10 +248,22 @@ def indicators() -> pd.DataFrame:
     cat = load_catalogue()
     rows = []
     for c, i in cat.indicators.items():
-        rows.append({"code": c, "name_vi": i.name_vi, "name_en": i.name_en, "framework": i.framework,
-                     "kind": i.kind, "scale": float(i.scale), "unit": i.unit, "direction": i.direction,
-                     "target_2025": _num(_target(i, 2025)), "target_2030": _num(_target(i, 2030)),
-                     "verified": bool(i.verified), "gbv_derived": c in GBV_DERIVED_CODES})
+        rows.append(
+            {
+                "code": c,
+                "name_vi": i.name_vi,
+                "name_en": i.name_en,
+                "framework": i.framework,
+                "kind": i.kind,
+                "scale": float(i.scale),
+                "unit": i.unit,
+                "direction": i.direction,
+                "target_2025": _num(_target(i, 2025)),
+                "target_2030": _num(_target(i, 2030)),
+                "verified": bool(i.verified),
+                "gbv_derived": c in GBV_DERIVED_CODES,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -210,7 +281,7 @@ def _num(x) -> float:
 # ---------------------------------------------------------------------------- figures
 def figures(data_root=None) -> pd.DataFrame:
     """Returns every gated figure of the build: one row per indicator × unit × year × period ×
-    sex with :data:`me_utils.evidence.FIGURE_COLUMNS` — ``value`` (indicator units),
+    sex with :data:`me_utils.evidence.base.FIGURE_COLUMNS` — ``value`` (indicator units),
     ``numerator`` and ``denominator`` (counts), ``ci_low``/``ci_high`` (95 %, indicator units),
     ``kind``, ``scale``, ``fitted``/``residual`` (trend value and value − trend, annual total
     series), ``gbv_derived`` (bool), ``suppressed`` (bool: value, counts and interval are NaN),
@@ -234,11 +305,19 @@ def series(code: str, unit: str, sex: str = "T", data_root=None, period: str = "
     code = indicator_code(code, ev.catalogue)
     u = unit_code(unit)
     f = ev.figures
-    m = ((f["indicator_code"] == code) & (f["unit_code"] == u) & (f["sex"] == sex) & (f["period"] == period))
+    m = (f["indicator_code"] == code) & (f["unit_code"] == u) & (f["sex"] == sex) & (f["period"] == period)
     out = f.loc[m.to_numpy(dtype=bool), SERIES_COLUMNS].sort_values("year", kind="stable").reset_index(drop=True)
     ind = ev.catalogue.indicators[code]
-    out.attrs = {"indicator_code": code, "unit_code": u, "sex": sex, "period": period, "kind": ind.kind,
-                 "scale": float(ind.scale), "unit_label": ind.unit, "illustrative": ev.illustrative}
+    out.attrs = {
+        "indicator_code": code,
+        "unit_code": u,
+        "sex": sex,
+        "period": period,
+        "kind": ind.kind,
+        "scale": float(ind.scale),
+        "unit_label": ind.unit,
+        "illustrative": ev.illustrative,
+    }
     return out
 
 
@@ -292,14 +371,22 @@ def compare(code: str, units=None, year: int | None = None, sex: str = "T", data
     rows = []
     for u in wanted:
         r = f.loc[u] if u in f.index else None
-        rows.append({
-            "unit_code": u, "name_vi": names.name(u, "vi"), "name_en": names.name(u, "en"), "year": int(year),
-            **{c: (float(r[c]) if r is not None else float("nan"))
-               for c in ("value", "numerator", "denominator", "ci_low", "ci_high")},
-            "suppressed": bool(r["suppressed"]) if r is not None else False,
-            "target_2025": _num(_target(ind, 2025)), "target_2030": _num(_target(ind, 2030)),
-            "status_headline": str(a.loc[u, "status_headline"]) if u in a.index else "no_data",
-        })
+        rows.append(
+            {
+                "unit_code": u,
+                "name_vi": names.name(u, "vi"),
+                "name_en": names.name(u, "en"),
+                "year": int(year),
+                **{
+                    c: (float(r[c]) if r is not None else float("nan"))
+                    for c in ("value", "numerator", "denominator", "ci_low", "ci_high")
+                },
+                "suppressed": bool(r["suppressed"]) if r is not None else False,
+                "target_2025": _num(_target(ind, 2025)),
+                "target_2030": _num(_target(ind, 2030)),
+                "status_headline": str(a.loc[u, "status_headline"]) if u in a.index else "no_data",
+            }
+        )
     out = pd.DataFrame(rows, columns=COMPARE_COLUMNS)
     out.attrs = {"indicator_code": code, "year": int(year), "illustrative": ev.illustrative}
     return out
@@ -327,14 +414,15 @@ def _period(ev: Evidence) -> tuple[int, int]:
 
 
 def _item(ev: Evidence, code: str, u: str):
-    """The assessment (:func:`me_utils.scorecard.assess_unit`) of one indicator × unit redone on
+    """The assessment (:func:`me_utils.analysis.scorecard.assess_unit`) of one indicator × unit redone on
     the evidence base's figures, for what the stored row does not keep: the fitted model object
     and each method's rule. Same function and settings as the evidence base, so the same
     statuses (tests check it)."""
     ind = ev.catalogue.indicators[code]
     ps, pe = _period(ev)
-    return sc.assess_unit([ind], _shown(_mine(ev, code, u, None)), u, ps, pe,
-                          headline_method=str(ev.meta.get("headline_method", "unsd")))[0]
+    return sc.assess_unit(
+        [ind], _shown(_mine(ev, code, u, None)), u, ps, pe, headline_method=str(ev.meta.get("headline_method", "unsd"))
+    )[0]
 
 
 def explain(code: str, unit: str, sex: str = "T", data_root=None, lang: str = "vi") -> Explanation:
@@ -359,8 +447,7 @@ def explain(code: str, unit: str, sex: str = "T", data_root=None, lang: str = "v
 
     if row is not None and bool(row["suppressed"]):
         # The gate withheld this series: nothing anchored on its counts may be shown.
-        return explanation.withheld(code, u, int(row["n_points"]), {2025: t25, 2030: t30}, hidden, lang,
-                                    SUPPRESSION_K)
+        return explanation.withheld(code, u, int(row["n_points"]), {2025: t25, 2030: t30}, hidden, lang, SUPPRESSION_K)
     cur = ev.curves
     cur = cur[(cur["indicator_code"] == code) & (cur["unit_code"] == u) & (cur["sex"] == "T")]
     out = explanation.explain_assessment(_item(ev, code, u), row, mine, cur, (ps, pe), lang)
@@ -374,9 +461,9 @@ def plot_series(code: str, unit: str, ax=None, sex: str = "T", data_root=None, l
 
     On ``ax`` (default: a new figure): observed values with their 95 % intervals, the stored
     fitted trend with its 95 % prediction band, and the 2025/2030 targets — the report's chart
-    (:func:`me_utils.trend_plots.plot_indicator`) from the evidence base. Figures hidden by the
+    (:func:`me_utils.reports.trend_plots.plot_indicator`) from the evidence base. Figures hidden by the
     disclosure gate are not drawn (said under the axes). Applies the house style
-    (:func:`me_utils.style.use_house_style`) and never changes the matplotlib backend, so the
+    (:func:`me_utils.core.style.use_house_style`) and never changes the matplotlib backend, so the
     figure shows inline in JupyterLab.
     """
     fmt.check_lang(lang)
@@ -389,8 +476,12 @@ def plot_series(code: str, unit: str, ax=None, sex: str = "T", data_root=None, l
     hidden = sorted(int(y) for y in mine.loc[mine["suppressed"].to_numpy(dtype=bool), "year"])
     cur = ev.curves
     cur = cur[(cur["indicator_code"] == code) & (cur["unit_code"] == u) & (cur["sex"] == "T")]
-    panel = {"indicator": ind, "series": _shown(mine), "curve": cur.sort_values("year"),
-             "targets": {2025: _target(ind, 2025), 2030: _target(ind, 2030)}}
+    panel = {
+        "indicator": ind,
+        "series": _shown(mine),
+        "curve": cur.sort_values("year"),
+        "targets": {2025: _target(ind, 2025), 2030: _target(ind, 2030)},
+    }
     style.use_house_style()
     if ax is None:
         _, ax = plt.subplots()
@@ -402,13 +493,22 @@ def plot_series(code: str, unit: str, ax=None, sex: str = "T", data_root=None, l
     ax.set_title(f"{old}\n{name}" if old else f"{code} — {name}", fontsize=9, loc="left")
     notes = []
     if hidden:
-        notes.append(fmt.pick(lang, "Năm bị ẩn (kiểm soát công bố): ", "Hidden years (disclosure control): ")
-                     + ", ".join(map(str, hidden)))
+        notes.append(
+            fmt.pick(lang, "Năm bị ẩn (kiểm soát công bố): ", "Hidden years (disclosure control): ")
+            + ", ".join(map(str, hidden))
+        )
     if ev.illustrative:
         notes.append(fmt.pick(lang, notebook.ILLUSTRATIVE_VI, notebook.ILLUSTRATIVE_EN))
     if notes:  # under the axes, where neither the legend nor the data can hide them
-        ax.annotate("\n".join(notes), xy=(0.0, -0.1), xycoords="axes fraction", ha="left", va="top", fontsize=7,
-                    color=style.REFERENCE)
+        ax.annotate(
+            "\n".join(notes),
+            xy=(0.0, -0.1),
+            xycoords="axes fraction",
+            ha="left",
+            va="top",
+            fontsize=7,
+            color=style.REFERENCE,
+        )
     return ax
 
 

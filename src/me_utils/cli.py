@@ -3,18 +3,19 @@
 Each subcommand module exposes ``cli(argv: list[str]) -> int``; this file only dispatches, so
 modules can grow their options without touching each other.
 """
+
 from __future__ import annotations
 
 import importlib
 import sys
 
 SUBCOMMANDS = {
-    "demo": ("me_utils.demo", "cli", "write the illustrative demo data (deterministic from a seed)"),
-    "template": ("me_utils.template", "cli", "write an xlsx submission template for a department"),
-    "validate": ("me_utils.intake", "cli_validate", "validate submission files (xlsx/csv)"),
-    "build": ("me_utils.evidence", "cli_build", "rebuild <root>/processed from <root>/raw with a manifest"),
+    "demo": ("me_utils.demo.generate", "cli", "write the illustrative demo data (deterministic from a seed)"),
+    "template": ("me_utils.intake.template", "cli", "write an xlsx submission template for a department"),
+    "validate": ("me_utils.intake.submissions", "cli_validate", "validate submission files (xlsx/csv)"),
+    "build": ("me_utils.evidence.base", "cli_build", "rebuild <root>/processed from <root>/raw with a manifest"),
     "report": ("me_utils.runner", "cli", "run the report notebooks and render HTML"),
-    "catalogue": ("me_utils.catalogue", "cli", "check and list the indicator catalogue"),
+    "catalogue": ("me_utils.reference.catalogue", "cli", "check and list the indicator catalogue"),
 }
 
 

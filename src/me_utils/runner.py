@@ -10,10 +10,10 @@ Pipeline (issue 7):
 3. execute the runs in parallel worker processes (papermill, per-cell timeout,
    ``shutdown_kernel='immediate'``), each isolated: a failure is recorded with unit, cell and
    error, every other run completes, the exit code is 1;
-4. export each executed notebook to a self-contained HTML page (:mod:`me_utils.export`),
+4. export each executed notebook to a self-contained HTML page (:mod:`me_utils.render.export`),
    atomically; executed notebooks go to ``reports/_restricted/`` only;
-5. remove stale reports, write ``reports/index.html`` (:mod:`me_utils.index`) and the log
-   ``reports/run.log``; optionally print PDFs (:mod:`me_utils.pdf`).
+5. remove stale reports, write ``reports/index.html`` (:mod:`me_utils.render.index`) and the log
+   ``reports/run.log``; optionally print PDFs (:mod:`me_utils.render.pdf`).
 
 Warm kernels (``--warm``, the default when the identity test passes): each worker keeps one
 kernel and resets it between runs (``%reset -f``, matplotlib rcParams, warnings registry,
@@ -21,10 +21,10 @@ working directory, execution counter) instead of paying kernel start-up and libr
 for every run. Any failure restarts the worker's kernel, so a broken state never leaks into
 the next run.
 """
+
 from __future__ import annotations
 
 import argparse
-import re
 import ast
 import contextlib
 import ctypes
@@ -34,21 +34,31 @@ import logging
 import multiprocessing as mp
 import os
 import queue
+import re
 import shutil
 import signal
 import sys
 import tempfile
 import time
-import uuid
 import traceback
+import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import errors as _errors
-from . import paths
-from .evidence import ensure_evidence
-from .errors import SHORT_LIMIT, short_message
-from .units import REFORM_DATE, load_units
+from me_utils import __version__
+from me_utils.core import errors as _errors
+from me_utils.core import paths
+from me_utils.core.errors import SHORT_LIMIT, short_message
+from me_utils.evidence.base import ensure_evidence
+from me_utils.reference.units import REFORM_DATE, load_units
+from me_utils.render import export
+from me_utils.render.export import (
+    MAX_REPORT_BYTES,  # noqa: F401 (import check: export must load)
+    atomic_write_text,
+)
+from me_utils.render.index import write_index
+from me_utils.render.pdf import print_pdf
+from me_utils.reports import notebook
 
 log = logging.getLogger("me_utils.runner")
 
@@ -128,8 +138,7 @@ def _param_type(spec: dict) -> str | None:
         value = ast.literal_eval(spec.get("default", ""))
     except (ValueError, SyntaxError):
         return None
-    for tname, typ in (("bool", bool), ("int", int), ("float", float), ("str", str),
-                       ("list", list), ("dict", dict)):
+    for tname, typ in (("bool", bool), ("int", int), ("float", float), ("str", str), ("list", list), ("dict", dict)):
         if type(value) is typ:
             return tname
     return None
@@ -173,8 +182,11 @@ def discover(notebooks_dir: Path) -> list[ReportNotebook]:
         lacking = [b for b in BASE_PARAMS if b not in params]
         if lacking:
             raise UsageError(f"{p}: parameters cell does not declare {', '.join(lacking)}")
-        out.append(ReportNotebook(p, str(meta["topic"]), str(meta["title_vi"]), str(meta["title_en"]),
-                                  scope, int(meta["order"]), params))
+        out.append(
+            ReportNotebook(
+                p, str(meta["topic"]), str(meta["title_vi"]), str(meta["title_en"]), scope, int(meta["order"]), params
+            )
+        )
     out.sort(key=lambda r: (r.order, r.stem))
     return out
 
@@ -198,8 +210,7 @@ def check_params(nb: ReportNotebook, values: dict) -> None:
             ok = True
         if not ok:
             raise UsageError(
-                f"{nb.path.name}: parameter {name!r} must be {spec.type}, got "
-                f"{type(value).__name__} {value!r}"
+                f"{nb.path.name}: parameter {name!r} must be {spec.type}, got {type(value).__name__} {value!r}"
             )
 
 
@@ -224,7 +235,7 @@ def parse_param(text: str) -> tuple[tuple[str | None, str], object]:
 
 
 def district_codes(period: tuple[int, int] | None = None) -> list[str]:
-    """Codes of the units below the province a phase's reports cover (:mod:`me_utils.units`):
+    """Codes of the units below the province a phase's reports cover (:mod:`me_utils.reference.units`):
     the 12 districts, or for a period from 2026 on the 75 communes in force then."""
     units = load_units()
     return list(units.districts() if period is None else units.subunits_for_phase(*period))
@@ -316,7 +327,6 @@ def plan_jobs(
     max_bytes: int,
 ) -> list[Job]:
     """All runs of the selection, parameters validated (raises :class:`UsageError`)."""
-    from .export import MAX_REPORT_BYTES  # noqa: F401  (import check: export must load)
 
     districts = district_codes(period)  # 2026 on: the communes (the district level ended 30/06/2025)
     commune_phase = _dt.date(period[0], 1, 1) >= REFORM_DATE
@@ -343,22 +353,40 @@ def plan_jobs(
             if units is not None and unit not in units:
                 continue
             out_dir = reports_dir / lang / unit
-            values = {"unit": unit, "period_start": period[0], "period_end": period[1],
-                      "lang": lang, "data_root": str(data_root)}
+            values = {
+                "unit": unit,
+                "period_start": period[0],
+                "period_end": period[1],
+                "lang": lang,
+                "data_root": str(data_root),
+            }
             if "output_dir" in nb.params:
                 values["output_dir"] = str(out_dir)
-            values.update({name: v for (target, name), v in extra.items()
-                           if target is None or target in (nb.stem, nb.topic)})
+            values.update(
+                {name: v for (target, name), v in extra.items() if target is None or target in (nb.stem, nb.topic)}
+            )
             check_params(nb, values)
-            jobs.append(Job(
-                id=len(jobs), notebook=str(nb.path), stem=nb.stem, topic=nb.topic, unit=unit, lang=lang,
-                title=f"{nb.title(lang)} — {load_units().name(unit, lang)}", params=values,
-                html_path=str(out_dir / f"{nb.stem}.html"),
-                nb_path=str(reports_dir / RESTRICTED / lang / unit / f"{nb.stem}.ipynb"),
-                cwd=str(nb.path.parent), timeout=timeout, pdf=pdf,
-                illustrative=bool(manifest.get("illustrative", False)),
-                manifest_hash=manifest.get("manifest_hash"), git=git, max_bytes=max_bytes,
-            ))
+            jobs.append(
+                Job(
+                    id=len(jobs),
+                    notebook=str(nb.path),
+                    stem=nb.stem,
+                    topic=nb.topic,
+                    unit=unit,
+                    lang=lang,
+                    title=f"{nb.title(lang)} — {load_units().name(unit, lang)}",
+                    params=values,
+                    html_path=str(out_dir / f"{nb.stem}.html"),
+                    nb_path=str(reports_dir / RESTRICTED / lang / unit / f"{nb.stem}.ipynb"),
+                    cwd=str(nb.path.parent),
+                    timeout=timeout,
+                    pdf=pdf,
+                    illustrative=bool(manifest.get("illustrative", False)),
+                    manifest_hash=manifest.get("manifest_hash"),
+                    git=git,
+                    max_bytes=max_bytes,
+                )
+            )
     return jobs
 
 
@@ -385,7 +413,7 @@ def __me_reset():
 __me_reset()  # "%reset -f" inside also removes the function itself from the namespace
 """
 
-# Snapshot taken once after the kernel starts and has imported ``me_utils.notebook`` — the
+# Snapshot taken once after the kernel starts and has imported ``me_utils.reports.notebook`` — the
 # module every report notebook calls first (CONTRACTS "Notebooks"), which sets the house
 # matplotlib backend — so each run starts from the state a fresh kernel reaches at that call.
 _SETUP_CODE = r"""
@@ -394,7 +422,7 @@ def __me_setup():
     st = types.ModuleType("__me_warm_state__")
     st.cwd = os.getcwd()
     try:
-        import me_utils.notebook  # noqa: F401  (pandas, matplotlib with the house backend)
+        import me_utils.reports.notebook  # noqa: F401  (pandas, matplotlib with the house backend)
     except ImportError:
         pass
     st.filters = list(warnings.filters)
@@ -488,11 +516,13 @@ class WarmKernel:
         self.runs = 0
 
     def _run(self, code: str, timeout: int = 120) -> None:
-        reply = self.kc.execute_interactive(code, silent=True, store_history=False, timeout=timeout,
-                                            output_hook=lambda msg: None, allow_stdin=False)
+        reply = self.kc.execute_interactive(
+            code, silent=True, store_history=False, timeout=timeout, output_hook=lambda msg: None, allow_stdin=False
+        )
         if reply["content"].get("status") != "ok":
-            raise RuntimeError(f"warm kernel reset failed: {reply['content'].get('ename')}: "
-                               f"{reply['content'].get('evalue')}")
+            raise RuntimeError(
+                f"warm kernel reset failed: {reply['content'].get('ename')}: {reply['content'].get('evalue')}"
+            )
 
     def reset(self) -> None:
         self._run(_RESET_CODE)
@@ -523,14 +553,29 @@ def _register_engine() -> None:
 
     class WarmEngine(NBClientEngine):
         @classmethod
-        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
-                                     stderr_file=None, start_timeout=60, execution_timeout=None, **kwargs):
+        def execute_managed_notebook(
+            cls,
+            nb_man,
+            kernel_name,
+            log_output=False,
+            stdout_file=None,
+            stderr_file=None,
+            start_timeout=60,
+            execution_timeout=None,
+            **kwargs,
+        ):
             kwargs = remove_args(["input_path"], **kwargs)
             safe = remove_args(["timeout", "startup_timeout"], **kwargs)
-            final = merge_kwargs(safe, timeout=execution_timeout or kwargs.get("timeout"),
-                                 startup_timeout=start_timeout, kernel_name=kernel_name,
-                                 log=logging.getLogger("papermill"), log_output=log_output,
-                                 stdout_file=stdout_file, stderr_file=stderr_file)
+            final = merge_kwargs(
+                safe,
+                timeout=execution_timeout or kwargs.get("timeout"),
+                startup_timeout=start_timeout,
+                kernel_name=kernel_name,
+                log=logging.getLogger("papermill"),
+                log_output=log_output,
+                stdout_file=stdout_file,
+                stderr_file=stderr_file,
+            )
             client = PapermillNotebookClient(nb_man, **final)
             try:
                 return client.execute()
@@ -549,7 +594,7 @@ EVALUE_MAX = SHORT_LIMIT
 
 def _short_message(msg) -> str:
     """First line of an error message, at most :data:`EVALUE_MAX` characters
-    (:func:`me_utils.errors.short_message`; only this reaches the state file, the index page
+    (:func:`me_utils.core.errors.short_message`; only this reaches the state file, the index page
     and the console: later lines can carry row-level data)."""
     return short_message(msg, EVALUE_MAX, with_name=False)
 
@@ -561,13 +606,18 @@ def _error_info(exc: BaseException, nb_out) -> dict:
     injected-parameters cell not counted): the cell with an error output, else (timeout,
     dead kernel) the last cell that started executing.
     """
-    info = {"stage": "execute", "cell": None, "exec_count": None, "source": "",
-            "ename": type(exc).__name__, "evalue": _short_message(exc)}
+    info = {
+        "stage": "execute",
+        "cell": None,
+        "exec_count": None,
+        "source": "",
+        "ename": type(exc).__name__,
+        "evalue": _short_message(exc),
+    }
     for attr in ("exec_count", "source", "ename", "evalue"):
         v = getattr(exc, attr, None)
         if v is not None:
-            info[attr] = (_short_message(v) if attr == "evalue" else str(v)[:500] if attr == "source"
-                          else v)
+            info[attr] = _short_message(v) if attr == "evalue" else str(v)[:500] if attr == "source" else v
     if nb_out is not None:
         code_no, failed_at, started_at = 0, None, None
         for cell in nb_out.cells:
@@ -599,19 +649,24 @@ def execute_job(job: Job, kernel: WarmKernel | None) -> tuple[Result, bool]:
     import nbformat
     import papermill
 
-    from . import __version__, export
-
     res = Result(job.id, job.stem, job.topic, job.unit, job.lang, job.title, "failed", 0.0)
     nb_final = Path(job.nb_path)
     _mkdir_private(nb_final.parent)
     tmp_nb = nb_final.parent / f".{nb_final.stem}.{os.getpid()}.tmp.ipynb"
     t0 = time.perf_counter()
-    run_at = _dt.datetime.now(_dt.timezone.utc)
+    run_at = _dt.datetime.now(_dt.UTC)
     need_restart = False
     nb_out = None
-    kw = dict(parameters=job.params, kernel_name=KERNEL, progress_bar=False, log_output=False,
-              cwd=job.cwd, execution_timeout=job.timeout, start_timeout=START_TIMEOUT,
-              shutdown_kernel="immediate")
+    kw = dict(
+        parameters=job.params,
+        kernel_name=KERNEL,
+        progress_bar=False,
+        log_output=False,
+        cwd=job.cwd,
+        execution_timeout=job.timeout,
+        start_timeout=START_TIMEOUT,
+        shutdown_kernel="immediate",
+    )
     if kernel is None:
         kw["kernel_manager_class"] = kernel_manager_class()
     try:
@@ -637,22 +692,33 @@ def execute_job(job: Job, kernel: WarmKernel | None) -> tuple[Result, bool]:
     pdf_path = html_path.with_suffix(".pdf")
     if res.error is None:
         try:
-            prov = export.Provenance(job.manifest_hash, __version__, job.git, _public_params(job.params),
-                                     res.seconds, run_at)
-            res.bytes = export.export_html(nb_out, html_path, title=job.title, lang=job.lang,
-                                           provenance=prov, illustrative=job.illustrative,
-                                           max_bytes=job.max_bytes)
+            prov = export.Provenance(
+                job.manifest_hash, __version__, job.git, _public_params(job.params), res.seconds, run_at
+            )
+            res.bytes = export.export_html(
+                nb_out,
+                html_path,
+                title=job.title,
+                lang=job.lang,
+                provenance=prov,
+                illustrative=job.illustrative,
+                max_bytes=job.max_bytes,
+            )
             if res.bytes > export.WARN_SHARE * job.max_bytes:
                 res.warnings.append(f"HTML {res.bytes / 1e6:.2f} MB is near the {job.max_bytes / 1e6:.1f} MB budget")
             res.html = str(html_path)
             res.status = "ok"
         except Exception as exc:
-            res.error = {"stage": "export", "cell": None, "exec_count": None, "source": "",
-                         "ename": type(exc).__name__, "evalue": _short_message(exc)}
+            res.error = {
+                "stage": "export",
+                "cell": None,
+                "exec_count": None,
+                "source": "",
+                "ename": type(exc).__name__,
+                "evalue": _short_message(exc),
+            }
     if res.status == "ok" and job.pdf:
         try:
-            from .pdf import print_pdf
-
             print_pdf(html_path, pdf_path)
             res.pdf = str(pdf_path)
         except Exception as exc:
@@ -663,7 +729,7 @@ def execute_job(job: Job, kernel: WarmKernel | None) -> tuple[Result, bool]:
         for p in (html_path, pdf_path):
             if p.exists():
                 p.unlink()
-    res.finished_at = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+    res.finished_at = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
     return res, need_restart
 
 
@@ -734,8 +800,9 @@ def restrict_tree(folder: Path) -> None:
                 os.chmod(fp, 0o600)
 
 
-def _worker(wid: int, warm: bool, cwd: str, jobs_q, results_q, stderr_log: str | None = None,
-            parent_pid: int | None = None) -> None:
+def _worker(
+    wid: int, warm: bool, cwd: str, jobs_q, results_q, stderr_log: str | None = None, parent_pid: int | None = None
+) -> None:
     """Worker process loop: take jobs until the ``None`` sentinel, send results back.
 
     ``stderr_log``: file that receives this worker's and its kernels' stderr (kernel
@@ -766,9 +833,24 @@ def _worker(wid: int, warm: bool, cwd: str, jobs_q, results_q, stderr_log: str |
             try:
                 res, restart = execute_job(job, kernel)
             except Exception as exc:
-                res = Result(job.id, job.stem, job.topic, job.unit, job.lang, job.title, "failed", 0.0,
-                             error={"stage": "runner", "cell": None, "exec_count": None, "source": "",
-                                    "ename": type(exc).__name__, "evalue": _short_message(exc)})
+                res = Result(
+                    job.id,
+                    job.stem,
+                    job.topic,
+                    job.unit,
+                    job.lang,
+                    job.title,
+                    "failed",
+                    0.0,
+                    error={
+                        "stage": "runner",
+                        "cell": None,
+                        "exec_count": None,
+                        "source": "",
+                        "ename": type(exc).__name__,
+                        "evalue": _short_message(exc),
+                    },
+                )
                 restart = True
                 results_q.put(("note", wid, traceback.format_exc()))
             res.worker = wid
@@ -785,8 +867,9 @@ def _worker(wid: int, warm: bool, cwd: str, jobs_q, results_q, stderr_log: str |
 # --------------------------------------------------------------------------- batch (parent side)
 
 
-def run_jobs(jobs: list[Job], n_workers: int, warm: bool, progress: bool = True,
-             stderr_log: str | None = None) -> list[Result]:
+def run_jobs(
+    jobs: list[Job], n_workers: int, warm: bool, progress: bool = True, stderr_log: str | None = None
+) -> list[Result]:
     """Run ``jobs`` on ``n_workers`` processes; return results in job order.
 
     A worker that dies (killed, out of memory) has its running job recorded as failed and is
@@ -805,8 +888,7 @@ def run_jobs(jobs: list[Job], n_workers: int, warm: bool, progress: bool = True,
     workers: dict[int, mp.Process] = {}
 
     def spawn(wid: int) -> None:
-        p = ctx.Process(target=_worker, args=(wid, warm, cwd, jobs_q, results_q, stderr_log, os.getpid()),
-                        daemon=False)
+        p = ctx.Process(target=_worker, args=(wid, warm, cwd, jobs_q, results_q, stderr_log, os.getpid()), daemon=False)
         p.start()
         workers[wid] = p
 
@@ -840,10 +922,24 @@ def run_jobs(jobs: list[Job], n_workers: int, warm: bool, progress: bool = True,
                         if wid in running:
                             jid = running.pop(wid)
                             j = by_id[jid]
-                            results[jid] = Result(j.id, j.stem, j.topic, j.unit, j.lang, j.title, "failed", 0.0,
-                                                  error={"stage": "worker", "cell": None, "exec_count": None,
-                                                         "source": "", "ename": "WorkerDied",
-                                                         "evalue": f"worker exit code {p.exitcode}"})
+                            results[jid] = Result(
+                                j.id,
+                                j.stem,
+                                j.topic,
+                                j.unit,
+                                j.lang,
+                                j.title,
+                                "failed",
+                                0.0,
+                                error={
+                                    "stage": "worker",
+                                    "cell": None,
+                                    "exec_count": None,
+                                    "source": "",
+                                    "ename": "WorkerDied",
+                                    "evalue": f"worker exit code {p.exitcode}",
+                                },
+                            )
                             log.error("worker %s died (exit %s) running %s/%s", wid, p.exitcode, j.unit, j.stem)
                             bar.update(1)
                         if len(results) + len(running) < len(jobs):
@@ -861,12 +957,27 @@ def run_jobs(jobs: list[Job], n_workers: int, warm: bool, progress: bool = True,
                 running.pop(msg[1], None)
                 results[res.id] = res
                 if res.status == "ok":
-                    log.info("ok     %-5s %-28s %6.1f s  %7.0f kB  worker %s", res.unit, res.stem,
-                             res.seconds, res.bytes / 1024, res.worker)
+                    log.info(
+                        "ok     %-5s %-28s %6.1f s  %7.0f kB  worker %s",
+                        res.unit,
+                        res.stem,
+                        res.seconds,
+                        res.bytes / 1024,
+                        res.worker,
+                    )
                 else:
                     e = res.error or {}
-                    log.error("FAILED %-5s %-28s %6.1f s  %s at %s cell %s: %s: %s", res.unit, res.stem,
-                              res.seconds, e.get("stage"), res.stem, e.get("cell"), e.get("ename"), e.get("evalue"))
+                    log.error(
+                        "FAILED %-5s %-28s %6.1f s  %s at %s cell %s: %s: %s",
+                        res.unit,
+                        res.stem,
+                        res.seconds,
+                        e.get("stage"),
+                        res.stem,
+                        e.get("cell"),
+                        e.get("ename"),
+                        e.get("evalue"),
+                    )
                 for w in res.warnings:
                     log.warning("%s/%s: %s", res.unit, res.stem, w)
                 bar.update(1)
@@ -900,8 +1011,9 @@ def _clean_tmp(reports_dir: Path) -> None:
             p.unlink()
 
 
-def remove_stale(reports_dir: Path, lang: str, jobs: list[Job], results: list[Result], full: bool,
-                 all_topics: bool, started: float) -> list[Path]:
+def remove_stale(
+    reports_dir: Path, lang: str, jobs: list[Job], results: list[Result], full: bool, all_topics: bool, started: float
+) -> list[Path]:
     """Remove reports the run's selection made obsolete; return the removed paths.
 
     Within each selected unit whose every topic was selected, anything older than this run is
@@ -942,7 +1054,6 @@ def update_state(reports_dir: Path, results: list[Result], full: bool, lang: str
     A full run replaces the language's records; a partial run replaces only its own keys.
     Records whose report file no longer exists (and are not failures) are dropped.
     """
-    from .export import atomic_write_text
 
     path = reports_dir / RESTRICTED / STATE_FILE
     state = _load_state(path)
@@ -970,8 +1081,11 @@ def update_state(reports_dir: Path, results: list[Result], full: bool, lang: str
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="me report", description="Run the report notebooks and render HTML.")
-    p.add_argument("--data-root", default="",
-                   help="data root (default: the real data root data/); relative paths from the current folder")
+    p.add_argument(
+        "--data-root",
+        default="",
+        help="data root (default: the real data root data/); relative paths from the current folder",
+    )
     p.add_argument("--units", default="all", help="unit codes, comma-separated (SL,MC,...) or 'all'")
     p.add_argument("--topics", default="all", help="topics or notebook names, comma-separated, or 'all'")
     p.add_argument("--period", default="2021-2025", help="YYYY-YYYY (default 2021-2025)")
@@ -979,17 +1093,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (default: CPU count)")
     p.add_argument("--timeout", type=int, default=DEFAULT_CELL_TIMEOUT, help="per-cell timeout, seconds")
     p.add_argument("--pdf", action="store_true", help="also print each report to PDF with headless Chromium")
-    p.add_argument("--warm", dest="warm", action="store_true", default=True,
-                   help="reuse one reset kernel per worker (default)")
+    p.add_argument(
+        "--warm", dest="warm", action="store_true", default=True, help="reuse one reset kernel per worker (default)"
+    )
     p.add_argument("--no-warm", dest="warm", action="store_false", help="fresh kernel for every run")
-    p.add_argument("-p", "--param", action="append", default=[], metavar="[NOTEBOOK.]NAME=VALUE",
-                   help="extra notebook parameter, for every selected notebook or only NOTEBOOK "
-                        "(topic or file stem); validated against the declared parameters")
-    p.add_argument("--notebooks", default=None,
-                   help="folder of report notebooks (default notebooks/); relative paths from the current folder")
-    p.add_argument("--reports", default=None,
-                   help="output folder (default reports/; reports/<period>/ for a period other than 2021-2025); "
-                        "relative paths from the current folder")
+    p.add_argument(
+        "-p",
+        "--param",
+        action="append",
+        default=[],
+        metavar="[NOTEBOOK.]NAME=VALUE",
+        help="extra notebook parameter, for every selected notebook or only NOTEBOOK "
+        "(topic or file stem); validated against the declared parameters",
+    )
+    p.add_argument(
+        "--notebooks",
+        default=None,
+        help="folder of report notebooks (default notebooks/); relative paths from the current folder",
+    )
+    p.add_argument(
+        "--reports",
+        default=None,
+        help="output folder (default reports/; reports/<period>/ for a period other than 2021-2025); "
+        "relative paths from the current folder",
+    )
     p.add_argument("--max-mb", type=float, default=3.0, help="size budget of one HTML report, MB")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     return p
@@ -1040,7 +1167,8 @@ def reports_lock(reports_dir: Path):
             holder = os.pread(fd, 100, 0).decode("utf-8", "replace").strip() or "?"
             raise ReportsFolderError(
                 f"another `me report` is writing to {reports_dir} ({holder}); wait for it to finish / "
-                f"một lần chạy `me report` khác đang ghi vào {reports_dir}") from None
+                f"một lần chạy `me report` khác đang ghi vào {reports_dir}"
+            ) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"pid {os.getpid()}".encode(), 0)
         yield
@@ -1065,8 +1193,10 @@ def prepare_reports_dir(reports_dir: Path) -> None:
                 os.close(fd)
                 os.unlink(probe)
     except OSError as exc:
-        raise ReportsFolderError(f"cannot write to the reports folder {reports_dir}: {_reason(exc)} / "
-                                 f"không ghi được vào thư mục báo cáo {reports_dir}") from None
+        raise ReportsFolderError(
+            f"cannot write to the reports folder {reports_dir}: {_reason(exc)} / "
+            f"không ghi được vào thư mục báo cáo {reports_dir}"
+        ) from None
 
 
 def cli(argv: list[str]) -> int:
@@ -1083,17 +1213,21 @@ def cli(argv: list[str]) -> int:
         return EXIT_REPORTS_FOLDER
     except OSError as exc:  # full disk or lost permission mid-run: one line, no traceback
         where = getattr(exc, "filename", None) or "the reports folder"
-        print(f"me report: error: cannot write {where}: {_reason(exc)}; the index was not updated / "
-              f"không ghi được {where}, trang mục lục không được cập nhật", file=sys.stderr)
+        print(
+            f"me report: error: cannot write {where}: {_reason(exc)}; the index was not updated / "
+            f"không ghi được {where}, trang mục lục không được cập nhật",
+            file=sys.stderr,
+        )
         return EXIT_REPORTS_FOLDER
     except KeyboardInterrupt:
-        print("me report: interrupted; reports already written are complete, the index was not "
-              "updated (rerun to finish)", file=sys.stderr)
+        print(
+            "me report: interrupted; reports already written are complete, the index was not updated (rerun to finish)",
+            file=sys.stderr,
+        )
         return 130
 
 
 def _run(args) -> int:
-    from . import export, notebook
 
     # Every relative path option is taken from the current folder (issue 16).
     data_root = paths.resolve_data_root(str(Path(args.data_root).resolve()) if args.data_root else "")
@@ -1117,9 +1251,21 @@ def _run(args) -> int:
         raise UsageError(f"no report notebooks (with me_report metadata) in {notebooks_dir}")
     manifest = notebook.read_manifest(data_root)
     git = export.git_revision(paths.project_root())
-    jobs = plan_jobs(notebooks, units=units, topics=topics, period=period, lang=args.lang, data_root=data_root,
-                     reports_dir=reports_dir, extra=extra, timeout=args.timeout, pdf=args.pdf, manifest=manifest,
-                     git=git, max_bytes=int(args.max_mb * 1024 * 1024))
+    jobs = plan_jobs(
+        notebooks,
+        units=units,
+        topics=topics,
+        period=period,
+        lang=args.lang,
+        data_root=data_root,
+        reports_dir=reports_dir,
+        extra=extra,
+        timeout=args.timeout,
+        pdf=args.pdf,
+        manifest=manifest,
+        git=git,
+        max_bytes=int(args.max_mb * 1024 * 1024),
+    )
     if not jobs:
         raise UsageError("the selection of units and topics gives no report to run")
     full = units is None and topics is None
@@ -1130,15 +1276,21 @@ def _run(args) -> int:
 
 
 def _run_locked(args, jobs, reports_dir, data_root, manifest, git, notebooks, period, full, topics) -> int:
-    from . import export
-    from .index import write_index
 
     handler = _setup_log(reports_dir)
     try:
         started = time.time()
-        log.info("me report: %d runs (%d notebooks), lang=%s, data_root=%s, manifest=%s, jobs=%d, warm=%s, "
-                 "timeout=%ss", len(jobs), len({j.stem for j in jobs}), args.lang, data_root,
-                 manifest.get("manifest_hash") or "none", args.jobs, args.warm, args.timeout)
+        log.info(
+            "me report: %d runs (%d notebooks), lang=%s, data_root=%s, manifest=%s, jobs=%d, warm=%s, timeout=%ss",
+            len(jobs),
+            len({j.stem for j in jobs}),
+            args.lang,
+            data_root,
+            manifest.get("manifest_hash") or "none",
+            args.jobs,
+            args.warm,
+            args.timeout,
+        )
         if not manifest:
             log.warning("no processed manifest in %s (run `me build`); reports carry no data hash", data_root)
         _clean_tmp(reports_dir)
@@ -1147,7 +1299,7 @@ def _run_locked(args, jobs, reports_dir, data_root, manifest, git, notebooks, pe
             # by an older version (workers would otherwise each compute it in memory).
             ensure_evidence(data_root)
         # Load nbconvert and the template once here: forked workers inherit them.
-        export._exporter()
+        export.exporter()
         t0 = time.perf_counter()
         stderr_log = reports_dir / RESTRICTED / "kernels-stderr.log"
         _mkdir_private(stderr_log.parent)
@@ -1158,30 +1310,48 @@ def _run_locked(args, jobs, reports_dir, data_root, manifest, git, notebooks, pe
         for f in removed:
             log.info("removed stale %s", f.relative_to(reports_dir))
         n_failed = sum(r.status != "ok" for r in results)
-        run_info = {"started": _dt.datetime.fromtimestamp(started, _dt.timezone.utc).isoformat(timespec="seconds"),
-                    "wall_seconds": round(wall, 2), "runs": len(results), "failed": n_failed,
-                    "manifest_hash": manifest.get("manifest_hash"), "illustrative": bool(manifest.get("illustrative")),
-                    "git": git, "period": list(period), "warm": args.warm, "jobs": args.jobs}
+        run_info = {
+            "started": _dt.datetime.fromtimestamp(started, _dt.UTC).isoformat(timespec="seconds"),
+            "wall_seconds": round(wall, 2),
+            "runs": len(results),
+            "failed": n_failed,
+            "manifest_hash": manifest.get("manifest_hash"),
+            "illustrative": bool(manifest.get("illustrative")),
+            "git": git,
+            "period": list(period),
+            "warm": args.warm,
+            "jobs": args.jobs,
+        }
         state = update_state(reports_dir, results, full, args.lang, run_info)
         restrict_tree(reports_dir / RESTRICTED)
         index = write_index(reports_dir, state, notebooks)
         # "→ index.html" is printed only for an index this run wrote.
         if not index.exists() or index.stat().st_mtime < started - 1 or index.stat().st_size == 0:
             raise OSError(28, "index.html was not written", str(index))
-        log.info("done: %d ok, %d failed, %.1f s wall; index %s", len(results) - n_failed, n_failed, wall,
-                 reports_dir / "index.html")
+        log.info(
+            "done: %d ok, %d failed, %.1f s wall; index %s",
+            len(results) - n_failed,
+            n_failed,
+            wall,
+            reports_dir / "index.html",
+        )
     finally:
         log.removeHandler(handler)
         handler.close()
     if handler.failed is not None:
         raise OSError(handler.failed.errno or 28, _reason(handler.failed), str(reports_dir / "run.log"))
-    print(f"me report: {len(results) - n_failed} ok, {n_failed} failed in {wall:.1f} s "
-          f"→ {reports_dir / 'index.html'} (log: {reports_dir / 'run.log'})")
+    print(
+        f"me report: {len(results) - n_failed} ok, {n_failed} failed in {wall:.1f} s "
+        f"→ {reports_dir / 'index.html'} (log: {reports_dir / 'run.log'})"
+    )
     for r in results:
         if r.status != "ok":
             e = r.error or {}
-            print(f"  FAILED {r.unit} {r.stem}: {e.get('stage')} cell {e.get('cell')}: "
-                  f"{e.get('ename')}: {e.get('evalue')}", file=sys.stderr)
+            print(
+                f"  FAILED {r.unit} {r.stem}: {e.get('stage')} cell {e.get('cell')}: "
+                f"{e.get('ename')}: {e.get('evalue')}",
+                file=sys.stderr,
+            )
     return 1 if n_failed else 0
 
 

@@ -8,6 +8,7 @@ was made and rewrites them byte for byte (fixed zip timestamps and document date
 Layout of the generated xlsx submissions: row 1 title (merged), row 2 ``Cơ quan báo cáo``,
 row 3 ``Ngày gửi``, row 4 blank, row 5 header, data from row 6.
 """
+
 from __future__ import annotations
 
 import csv
@@ -28,8 +29,7 @@ FIXED_TIME = dt.datetime(2025, 1, 1)
 
 
 def expect(file, code, severity="error", sheet="", row="", column=""):
-    EXPECTED.append({"file": file, "severity": severity, "code": code, "sheet": sheet, "row": row,
-                     "column": column})
+    EXPECTED.append({"file": file, "severity": severity, "code": code, "sheet": sheet, "row": row, "column": column})
 
 
 def good_rows():
@@ -51,15 +51,27 @@ def save_workbook(wb, path: Path) -> None:
         for info in src.infolist():
             data = src.read(info.filename)
             if info.filename == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)", rb"\g<1>2025-01-01T00:00:00Z\g<2>", data)
+                data = re.sub(
+                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)", rb"\g<1>2025-01-01T00:00:00Z\g<2>", data
+                )
             zi = zipfile.ZipInfo(info.filename, date_time=(2025, 1, 1, 0, 0, 0))
             zi.compress_type = zipfile.ZIP_DEFLATED
             dst.writestr(zi, data)
     Path(path).write_bytes(out.getvalue())
 
 
-def write_xlsx(name, rows, header=HEADER, sheet=SHEET, meta=True, title=True, before_sheets=(),
-               dept="Sở Nội vụ", date="20/11/2024", post=None):
+def write_xlsx(
+    name,
+    rows,
+    header=HEADER,
+    sheet=SHEET,
+    meta=True,
+    title=True,
+    before_sheets=(),
+    dept="Sở Nội vụ",
+    date="20/11/2024",
+    post=None,
+):
     wb = openpyxl.Workbook()
     wb.properties.created = FIXED_TIME
     wb.properties.modified = FIXED_TIME
@@ -103,7 +115,7 @@ def csv_text(rows, delim=",", meta=True):
 
 
 # Windows-1258 as Vietnamese Windows writes it: one encoder for the demo data and the corpus.
-from me_utils.demo import encode_cp1258  # noqa: E402
+from me_utils.demo.generate import encode_cp1258  # noqa: E402
 
 
 def main(out_dir: Path | None = None, expected_path: Path | None = None) -> None:
@@ -149,8 +161,12 @@ def main(out_dir: Path | None = None, expected_path: Path | None = None) -> None
 
     # --- table on the second sheet, with one bad row -------------------------------------
     rows = good_rows() + [["M1.C1", "Huyện Mai Sơn", 2014, "Năm", "Tổng", 30, None, None, ""]]
-    write_xlsx("14_second_sheet.xlsx", rows, sheet="Số liệu",
-               before_sheets=[("Hướng dẫn", [["Hướng dẫn điền mẫu"], ["Điền số liệu ở trang sau"]])])
+    write_xlsx(
+        "14_second_sheet.xlsx",
+        rows,
+        sheet="Số liệu",
+        before_sheets=[("Hướng dẫn", [["Hướng dẫn điền mẫu"], ["Điền số liệu ở trang sau"]])],
+    )
     expect("14_second_sheet.xlsx", "year_range", sheet="Số liệu", row=9, column="Năm")
 
     # --- cell problems ---------------------------------------------------------------------
@@ -163,55 +179,117 @@ def main(out_dir: Path | None = None, expected_path: Path | None = None) -> None
             write_bytes(name, csv_text(rows).encode("utf-8"))
             expect(name, code, severity, row=row - 2, column=column)
 
-    one_bad("15_script_in_note.xlsx",
-            ["M2.C2", "SL", 2024, "Năm", "Tổng", 75, None, None, "<script>alert(1)</script>"],
-            "markup_in_note", "Ghi chú", severity="warning")
-    one_bad("16_unknown_indicator.xlsx", ["M9.C9", "SL", 2024, "Năm", "Tổng", 10, None, None, ""],
-            "known_indicator", "Mã chỉ tiêu")
-    one_bad("17_unknown_unit.xlsx", ["M1.C1", "Huyện Không Có", 2024, "Năm", "Tổng", 10, None, None, ""],
-            "known_unit", "Đơn vị")
-    one_bad("18_year_2031.csv", ["M1.C1", "SL", 2031, "Năm", "Tổng", 10, None, None, ""],
-            "year_range", "Năm", fmt="csv")
-    one_bad("19_year_text.xlsx", ["M1.C1", "SL", "hai nghìn", "Năm", "Tổng", 10, None, None, ""],
-            "bad_year", "Năm")
-    one_bad("20_negative_count.xlsx", ["TT.1", "Huyện Sông Mã", 2024, "Năm", "Tổng", -3, None, None, ""],
-            "value_nonneg", "Giá trị")
-    one_bad("21_numerator_above_denominator.xlsx",
-            ["M1.C1", "Huyện Mai Sơn", 2024, "Năm", "Tổng", 40, 30, 20, ""],
-            "numerator_le_denominator", "Tử số")
-    one_bad("22_share_over_100.xlsx", ["M2.C2", "SL", 2024, "Năm", "Tổng", "120%", None, None, ""],
-            "share_le_100", "Giá trị")
-    one_bad("23_conflicting_duplicate.xlsx", ["M2.C1", "SL", 2024, "Năm", "Nữ", 31.0, None, None, ""],
-            "conflicting_duplicate", "Giá trị")
-    one_bad("24_value_not_number.xlsx", ["M2.C2", "SL", 2024, "Năm", "Tổng", "khoảng 30", None, None, ""],
-            "not_number", "Giá trị")
-    one_bad("25_bad_period.xlsx", ["M2.C2", "SL", 2024, "Quý 1", "Tổng", 30, None, None, ""],
-            "bad_period", "Kỳ báo cáo")
-    one_bad("26_bad_sex.xlsx", ["M2.C2", "SL", 2024, "Năm", "Khác", 30, None, None, ""],
-            "bad_sex", "Giới tính")
+    one_bad(
+        "15_script_in_note.xlsx",
+        ["M2.C2", "SL", 2024, "Năm", "Tổng", 75, None, None, "<script>alert(1)</script>"],
+        "markup_in_note",
+        "Ghi chú",
+        severity="warning",
+    )
+    one_bad(
+        "16_unknown_indicator.xlsx",
+        ["M9.C9", "SL", 2024, "Năm", "Tổng", 10, None, None, ""],
+        "known_indicator",
+        "Mã chỉ tiêu",
+    )
+    one_bad(
+        "17_unknown_unit.xlsx",
+        ["M1.C1", "Huyện Không Có", 2024, "Năm", "Tổng", 10, None, None, ""],
+        "known_unit",
+        "Đơn vị",
+    )
+    one_bad(
+        "18_year_2031.csv", ["M1.C1", "SL", 2031, "Năm", "Tổng", 10, None, None, ""], "year_range", "Năm", fmt="csv"
+    )
+    one_bad("19_year_text.xlsx", ["M1.C1", "SL", "hai nghìn", "Năm", "Tổng", 10, None, None, ""], "bad_year", "Năm")
+    one_bad(
+        "20_negative_count.xlsx",
+        ["TT.1", "Huyện Sông Mã", 2024, "Năm", "Tổng", -3, None, None, ""],
+        "value_nonneg",
+        "Giá trị",
+    )
+    one_bad(
+        "21_numerator_above_denominator.xlsx",
+        ["M1.C1", "Huyện Mai Sơn", 2024, "Năm", "Tổng", 40, 30, 20, ""],
+        "numerator_le_denominator",
+        "Tử số",
+    )
+    one_bad(
+        "22_share_over_100.xlsx",
+        ["M2.C2", "SL", 2024, "Năm", "Tổng", "120%", None, None, ""],
+        "share_le_100",
+        "Giá trị",
+    )
+    one_bad(
+        "23_conflicting_duplicate.xlsx",
+        ["M2.C1", "SL", 2024, "Năm", "Nữ", 31.0, None, None, ""],
+        "conflicting_duplicate",
+        "Giá trị",
+    )
+    one_bad(
+        "24_value_not_number.xlsx",
+        ["M2.C2", "SL", 2024, "Năm", "Tổng", "khoảng 30", None, None, ""],
+        "not_number",
+        "Giá trị",
+    )
+    one_bad(
+        "25_bad_period.xlsx", ["M2.C2", "SL", 2024, "Quý 1", "Tổng", 30, None, None, ""], "bad_period", "Kỳ báo cáo"
+    )
+    one_bad("26_bad_sex.xlsx", ["M2.C2", "SL", 2024, "Năm", "Khác", 30, None, None, ""], "bad_sex", "Giới tính")
     # value, numerator and denominator blank: not reported (a warning), the other rows accepted
-    one_bad("27_missing_value.xlsx", ["M2.C2", "SL", 2024, "Năm", "Tổng", None, None, None, "chưa có"],
-            "not_reported", "Giá trị", severity="warning")
-    one_bad("28_binary_not_01.xlsx", ["M5.C3", "SL", 2024, "Năm", "Tổng", 2, None, None, ""],
-            "binary_01", "Giá trị")
-    one_bad("29_misplaced_commas.xlsx", ["TT.1", "Huyện Sông Mã", 2024, "Năm", "Tổng", "1,2,3", None, None, ""],
-            "not_number", "Giá trị")
-    one_bad("30_boolean_value.xlsx", ["M2.C2", "SL", 2024, "Năm", "Tổng", True, None, None, ""],
-            "not_number", "Giá trị")
-    one_bad("31_date_in_value.xlsx", ["M2.C2", "SL", 2024, "Năm", "Tổng", dt.datetime(2024, 3, 5), None, None, ""],
-            "not_number", "Giá trị")
-    one_bad("32_value_mismatch.xlsx", ["M1.C1", "Huyện Mai Sơn", 2024, "Năm", "Tổng", "50", 23, 65, ""],
-            "value_mismatch", "Giá trị", severity="warning")
-    one_bad("33_missing_indicator.csv", ["", "SL", 2024, "Năm", "Tổng", 5, None, None, ""],
-            "missing_indicator", "Mã chỉ tiêu", fmt="csv")
-    one_bad("34_negative_denominator.xlsx", ["M1.C1", "Huyện Yên Châu", 2024, "Năm", "Tổng", 0, 0, -5, ""],
-            "denominator_nonneg", "Mẫu số")
+    one_bad(
+        "27_missing_value.xlsx",
+        ["M2.C2", "SL", 2024, "Năm", "Tổng", None, None, None, "chưa có"],
+        "not_reported",
+        "Giá trị",
+        severity="warning",
+    )
+    one_bad("28_binary_not_01.xlsx", ["M5.C3", "SL", 2024, "Năm", "Tổng", 2, None, None, ""], "binary_01", "Giá trị")
+    one_bad(
+        "29_misplaced_commas.xlsx",
+        ["TT.1", "Huyện Sông Mã", 2024, "Năm", "Tổng", "1,2,3", None, None, ""],
+        "not_number",
+        "Giá trị",
+    )
+    one_bad(
+        "30_boolean_value.xlsx", ["M2.C2", "SL", 2024, "Năm", "Tổng", True, None, None, ""], "not_number", "Giá trị"
+    )
+    one_bad(
+        "31_date_in_value.xlsx",
+        ["M2.C2", "SL", 2024, "Năm", "Tổng", dt.datetime(2024, 3, 5), None, None, ""],
+        "not_number",
+        "Giá trị",
+    )
+    one_bad(
+        "32_value_mismatch.xlsx",
+        ["M1.C1", "Huyện Mai Sơn", 2024, "Năm", "Tổng", "50", 23, 65, ""],
+        "value_mismatch",
+        "Giá trị",
+        severity="warning",
+    )
+    one_bad(
+        "33_missing_indicator.csv",
+        ["", "SL", 2024, "Năm", "Tổng", 5, None, None, ""],
+        "missing_indicator",
+        "Mã chỉ tiêu",
+        fmt="csv",
+    )
+    one_bad(
+        "34_negative_denominator.xlsx",
+        ["M1.C1", "Huyện Yên Châu", 2024, "Năm", "Tổng", 0, 0, -5, ""],
+        "denominator_nonneg",
+        "Mẫu số",
+    )
 
     # --- formula without a cached value (openpyxl writes formulas without results) ---------
     def formula(ws):
         ws["F9"] = "=F6*2"
-    write_xlsx("35_formula_no_cached_value.xlsx",
-               good_rows() + [["M2.C2", "SL", 2024, "Năm", "Tổng", None, None, None, ""]], post=formula)
+
+    write_xlsx(
+        "35_formula_no_cached_value.xlsx",
+        good_rows() + [["M2.C2", "SL", 2024, "Năm", "Tổng", None, None, None, ""]],
+        post=formula,
+    )
     expect("35_formula_no_cached_value.xlsx", "formula_no_value", sheet=SHEET, row=9, column="Giá trị")
 
     # --- encodings and delimiters of csv ----------------------------------------------------
@@ -239,26 +317,37 @@ def main(out_dir: Path | None = None, expected_path: Path | None = None) -> None
     # --- merged cells: the year typed once in a merged block; one share over 100 -----------
     def merge_year(ws):
         ws.merge_cells("C6:C9")
-    write_xlsx("43_merged_year.xlsx",
-               [["M1.C1", "Tỉnh Sơn La", 2024, "Năm", "Tổng", "35,38%", 23, 65, ""],
-                ["M2.C1", "SL", None, "Năm", "Nữ", 27.5, None, None, ""],
-                ["TT.1", "Huyện Mai Sơn", None, "Năm", "Tổng", 12, None, None, ""],
-                ["M2.C2", "SL", None, "Năm", "Tổng", "100,01", None, None, ""]], post=merge_year)
+
+    write_xlsx(
+        "43_merged_year.xlsx",
+        [
+            ["M1.C1", "Tỉnh Sơn La", 2024, "Năm", "Tổng", "35,38%", 23, 65, ""],
+            ["M2.C1", "SL", None, "Năm", "Nữ", 27.5, None, None, ""],
+            ["TT.1", "Huyện Mai Sơn", None, "Năm", "Tổng", 12, None, None, ""],
+            ["M2.C2", "SL", None, "Năm", "Tổng", "100,01", None, None, ""],
+        ],
+        post=merge_year,
+    )
     expect("43_merged_year.xlsx", "share_le_100", sheet=SHEET, row=9, column="Giá trị")
 
     # --- plausibility warnings ----------------------------------------------------------------
     districts = ["TPSL", "QN", "TC", "ML", "BY", "PY", "MC", "YC", "MS", "SM", "SC", "VH"]
     counts = [4, 6, 5, 3, 7, 5, 4, 6, 5, 4, 3, 180]
-    write_xlsx("44_outlier.xlsx", [["TT.1", d, 2024, "Năm", "Tổng", c, None, None, ""]
-                                   for d, c in zip(districts, counts)])
+    write_xlsx(
+        "44_outlier.xlsx", [["TT.1", d, 2024, "Năm", "Tổng", c, None, None, ""] for d, c in zip(districts, counts)]
+    )
     expect("44_outlier.xlsx", "outlier", "warning", sheet=SHEET, row=17, column="Giá trị")
-    write_xlsx("45_jump.xlsx", [["M1.C1", "SL", 2023, "Năm", "Tổng", 30, None, None, ""],
-                                ["M1.C1", "SL", 2024, "Năm", "Tổng", 80, None, None, ""]])
+    write_xlsx(
+        "45_jump.xlsx",
+        [
+            ["M1.C1", "SL", 2023, "Năm", "Tổng", 30, None, None, ""],
+            ["M1.C1", "SL", 2024, "Năm", "Tổng", 80, None, None, ""],
+        ],
+    )
     expect("45_jump.xlsx", "implausible_jump", "warning", sheet=SHEET, row=7, column="Giá trị")
 
     with open(expected_path, "w", encoding="utf-8", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=["file", "severity", "code", "sheet", "row", "column"],
-                           lineterminator="\n")
+        w = csv.DictWriter(fh, fieldnames=["file", "severity", "code", "sheet", "row", "column"], lineterminator="\n")
         w.writeheader()
         w.writerows(EXPECTED)
     print(f"{len(list(OUT.iterdir()))} files, {len(EXPECTED)} expected messages → {OUT}")

@@ -1,0 +1,57 @@
+"""Where things live: repository root, reference data, data roots and reports.
+
+Every path resolves from the repository root, found from this file's location (the package is
+installed editable from ``src/``) or from the environment variable ``ME_PROJECT_ROOT``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+#: File name of the scorecard workbook the review writes into its unit's reports folder.
+WORKBOOK_NAME = "scorecard.xlsx"
+
+
+def project_root() -> Path:
+    """Return the repository root (the folder holding ``pyproject.toml``)."""
+    env = os.environ.get("ME_PROJECT_ROOT")
+    if env:
+        return Path(env).resolve()
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        if (parent / "pyproject.toml").exists() and (parent / "data").is_dir():
+            return parent
+    # Installed non-editable: fall back to the working directory.
+    return Path.cwd().resolve()
+
+
+def reference_dir() -> Path:
+    """Folder of versioned reference data (catalogue, units, published figures)."""
+    return project_root() / "data" / "reference"
+
+
+def default_data_root() -> Path:
+    """Data root of real submissions: ``data/`` with ``raw/`` and ``processed/``."""
+    return project_root() / "data"
+
+
+def demo_data_root() -> Path:
+    """Data root of the generated illustrative data (git-ignored)."""
+    return project_root() / "data" / "demo"
+
+
+def reports_dir() -> Path:
+    """Folder of rendered reports."""
+    return project_root() / "reports"
+
+
+def resolve_data_root(data_root: str | os.PathLike | None) -> Path:
+    """Turn a notebook/CLI ``data_root`` value into an absolute path.
+
+    Empty or None means the real data root; a relative path is taken from the repository root.
+    """
+    if not data_root:
+        return default_data_root()
+    p = Path(data_root)
+    return p if p.is_absolute() else (project_root() / p)

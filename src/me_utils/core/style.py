@@ -1,0 +1,222 @@
+"""One house style for every figure: seaborn theme, palette, sizes, Vietnamese-safe font,
+Vietnamese number format on axes, wrapped (never cut) titles, and figures shown with alt text.
+
+DejaVu Sans (shipped with matplotlib) has every Vietnamese glyph, so diacritics render in
+figures without a system font.
+
+Importing this module never selects a matplotlib backend: an analyst's Jupyter kernel stays on
+its inline backend, and headless runs get Agg from matplotlib itself (no display). Figures are
+embedded as PNG display objects (:func:`show_figure`), which works under any backend.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import textwrap
+
+import matplotlib.pyplot as plt
+import matplotlib.ticker as mticker
+import seaborn as sns
+
+from me_utils.core import fmt
+
+#: Status colours shared by every chart and table (colour-blind safe, Okabe–Ito based).
+STATUS_COLOURS = {
+    "achieved": "#009E73",
+    "on_track": "#56B4E9",
+    "acceleration_needed": "#E69F00",
+    "limited_progress": "#D55E00",
+    "deterioration": "#CC0000",
+    "insufficient_data": "#999999",
+}
+OBSERVED = "#1F4E79"
+FITTED = "#0072B2"
+TARGET_2025 = "#D55E00"
+TARGET_2030 = "#7B3294"
+REFERENCE = "#555555"
+DPI = 96
+
+
+def use_house_style() -> None:
+    """Set the seaborn/matplotlib style used by every report figure (no backend change)."""
+    sns.set_theme(style="whitegrid", context="notebook", font="DejaVu Sans")
+    plt.rcParams.update(
+        {
+            "figure.dpi": DPI,
+            "savefig.dpi": DPI,
+            "figure.figsize": (8, 4.5),
+            "axes.titlesize": 11,
+            "axes.labelsize": 10,
+            "legend.fontsize": 9,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "font.family": "DejaVu Sans",
+            # Tick labels never switch to "1e5" offsets; numbers are written out in full
+            # with the house separators by number_formatter.
+            "axes.formatter.useoffset": False,
+        }
+    )
+
+
+# --------------------------------------------------------------------------- numbers on axes
+
+
+def tick_decimals(step: float, max_decimals: int = 4) -> int:
+    """Decimals needed to write ticks ``step`` apart without two of them printing alike:
+    ``tick_decimals(0.25) == 2``, ``tick_decimals(50000) == 0``."""
+    if not step or not math.isfinite(step):
+        return 0
+    d = max(0, -math.floor(math.log10(abs(step)) + 1e-9))
+    # 0.25 needs two decimals although its order of magnitude says one.
+    while d < max_decimals and abs(round(step, d) - step) > abs(step) * 1e-6:
+        d += 1
+    return d
+
+
+class HouseNumberFormatter(mticker.Formatter):
+    """Tick labels in the report language: ``100.000`` and ``0,25`` in Vietnamese,
+    ``100,000`` and ``0.25`` in English (``suffix`` e.g. ``"%"`` appended)."""
+
+    def __init__(self, lang: str = "vi", suffix: str = ""):
+        self.lang = fmt.check_lang(lang)
+        self.suffix = suffix
+        self._decimals = 0
+
+    def set_locs(self, locs):
+        super().set_locs(locs)
+        steps = [b - a for a, b in zip(locs[:-1], locs[1:]) if b != a]
+        self._decimals = tick_decimals(min(steps)) if steps else tick_decimals(abs(locs[0]) if len(locs) else 0)
+
+    def __call__(self, x, pos=None):
+        return fmt.fmt_number(x, self._decimals, self.lang) + self.suffix
+
+
+def format_axes(fig, lang: str = "vi") -> None:
+    """Give every linear axis of ``fig`` that still has matplotlib's default number format the
+    house format of ``lang`` (thousands separator, decimal comma in Vietnamese).
+
+    Axes with their own formatter (dates, categories, percent formatters) are left alone.
+    """
+    for ax in fig.get_axes():
+        for axis in (ax.xaxis, ax.yaxis):
+            if axis.get_scale() == "linear" and isinstance(axis.get_major_formatter(), mticker.ScalarFormatter):
+                axis.set_major_formatter(HouseNumberFormatter(lang))
+
+
+# --------------------------------------------------------------------------- titles
+
+
+def wrap_to_width(text: str, width_px: float, fontsize: float, fig) -> str:
+    """Wrap ``text`` into lines no wider than ``width_px`` pixels at ``fontsize`` points, as
+    drawn by ``fig``'s renderer; words are never cut and nothing is dropped."""
+
+    renderer = fig.canvas.get_renderer()
+    probe = fig.text(0, 0, "", fontsize=fontsize)
+    out_lines = []
+    try:
+        for para in str(text).split("\n"):
+            line = ""
+            for word in para.split():
+                trial = f"{line} {word}" if line else word
+                probe.set_text(trial)
+                if line and probe.get_window_extent(renderer).width > width_px:
+                    out_lines.append(line)
+                    line = word
+                else:
+                    line = trial
+            out_lines.append(line)
+    finally:
+        probe.remove()
+    return "\n".join(out_lines)
+
+
+def wrap_titles(fig) -> None:
+    """Wrap every axes title, axis label and the figure's suptitle to the space they have,
+    so none is cut or runs past the figure (issue 17: titles wrap, never cut). Line breaks
+    already in a title are treated as spaces, so wrapping twice (after a layout change) gives
+    the same lines as wrapping once."""
+    w_fig = fig.get_figwidth() * fig.dpi
+    for ax in fig.get_axes():
+        if not ax.get_visible():
+            continue
+        bbox = ax.get_position()
+        w_ax = max(bbox.width * w_fig, 60)
+        for loc in ("left", "center", "right"):
+            t = ax.title if loc == "center" else getattr(ax, f"_{loc}_title")
+            if t.get_text():
+                t.set_text(wrap_to_width(_one_line(t.get_text()), w_ax, t.get_fontsize(), fig))
+        xl = ax.xaxis.label
+        if xl.get_text():
+            xl.set_text(wrap_to_width(_one_line(xl.get_text()), w_ax, xl.get_fontsize(), fig))
+        yl = ax.yaxis.label
+        if yl.get_text():
+            yl.set_text(
+                wrap_to_width(
+                    _one_line(yl.get_text()),
+                    max(bbox.height * fig.get_figheight() * fig.dpi, 60),
+                    yl.get_fontsize(),
+                    fig,
+                )
+            )
+    sup = getattr(fig, "_suptitle", None)
+    if sup is not None and sup.get_text():
+        sup.set_text(wrap_to_width(_one_line(sup.get_text()), w_fig * 0.95, sup.get_fontsize(), fig))
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def finish_figure(fig, lang: str = "vi") -> None:
+    """House number format and wrapped titles for a finished figure (call before saving)."""
+    format_axes(fig, lang)
+    wrap_titles(fig)
+
+
+def wrap_text(text: str, width: int) -> str:
+    """Wrap ``text`` at ``width`` characters without cutting or dropping anything."""
+    return "\n".join(textwrap.wrap(str(text), width, break_long_words=False)) or str(text)
+
+
+# --------------------------------------------------------------------------- showing figures
+
+
+def figure_png(fig, close: bool = True) -> bytes:
+    """PNG bytes of ``fig`` at the house resolution (closed afterwards unless ``close=False``,
+    so the inline backend does not show it a second time)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight")
+    if close:
+        plt.close(fig)
+    return buf.getvalue()
+
+
+def set_alt(fig, alt: str) -> None:
+    """Attach the alt text (report language) that describes ``fig`` to the figure itself, so
+    whoever shows it (:func:`show_figure`) can pass it on to the page."""
+    fig.me_alt = str(alt).strip()
+
+
+def get_alt(fig) -> str | None:
+    """The alt text attached with :func:`set_alt`, or None."""
+    return getattr(fig, "me_alt", None) or None
+
+
+def show_figure(fig, alt: str | None = None, lang: str = "vi", finish: bool = True) -> None:
+    """Display ``fig`` as an embedded PNG whose alt text is ``alt`` (report language; default:
+    the text attached with :func:`set_alt`).
+
+    The alt text travels in the display metadata (``image/png`` → ``alt``) and the HTML export
+    writes it into ``<img alt>``. ``finish`` applies :func:`finish_figure` first. Raises
+    ValueError when there is no alt text at all: every report figure is described.
+    """
+    from IPython.display import Image, display
+
+    alt = alt if alt is not None else get_alt(fig)
+    if not alt or not str(alt).strip():
+        raise ValueError("a report figure needs alt text")
+    if finish:
+        finish_figure(fig, lang)
+    data = figure_png(fig)
+    display(Image(data=data, format="png"), metadata={"image/png": {"alt": str(alt).strip()}})

@@ -1,0 +1,960 @@
+"""Sections of the GBV report notebook (``notebooks/20_gbv.ipynb``).
+
+Every table that holds GBV counts goes through :mod:`me_utils.analysis.disclosure` before it is shown:
+each count is a cell of a district × category × year cube suppressed once (primary cells 1…k−1,
+complementary cells, LP-audited against every margin), so the province report and all district
+reports show slices of one pattern; percentages and rates with a hidden numerator or
+denominator are hidden; every displayed table passes
+:func:`me_utils.analysis.disclosure.guard_no_identifiers`; every slice shown is recorded on the
+:class:`GbvReport` so that the appendix prints the suppression log.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from me_utils.analysis import assess, funnel
+from me_utils.analysis import disclosure as D
+from me_utils.analysis import gbv as G
+from me_utils.analysis.intervals import figure_intervals, rate_ci, wilson_ci
+from me_utils.core import fmt, style
+from me_utils.evidence.base import trend_curve
+from me_utils.reference.units import load_units
+from me_utils.reports.notebook import heading, markdown, show_table
+from me_utils.reports.trend_plots import small_multiples
+
+TITLE_VI = "Phòng ngừa và ứng phó với bạo lực trên cơ sở giới"
+TITLE_EN = "Preventing and responding to gender-based violence"
+PROVINCE = "SL"
+
+
+def _t(lang, vi, en):
+    return fmt.pick(lang, vi, en)
+
+
+def _show_table(df: pd.DataFrame, caption: str | None = None, index: bool = False) -> None:
+    """Display a GBV table after the identifier guard (raises if an id or raw date slips in)."""
+
+    D.guard_no_identifiers(df)
+    show_table(df, caption=caption, index=index)
+
+
+def _show_fig(fig) -> None:
+    """Embed a figure as PNG and close it (Agg backend: a Figure would print as text)."""
+    import matplotlib.pyplot as plt
+    from IPython.display import Image, display
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=style.DPI, bbox_inches="tight")
+    plt.close(fig)
+    alt = style.get_alt(fig)  # the figure's own description (issue 17), else the export's
+    display(Image(data=buf.getvalue(), format="png"), metadata={"image/png": {"alt": alt}} if alt else None)
+
+
+def _unit_name(code: str, lang: str) -> str:
+    try:
+        return load_units().name(code, lang)
+    except (ImportError, KeyError, OSError):
+        return code
+
+
+@dataclass
+class GbvReport:
+    """What the GBV sections share: context, validated register, consent filter, population,
+    returnees, threshold ``k``, the suppressed cubes and the tables shown (for the log).
+
+    Every count a report shows is a cell of a *cube* district × category × year (with every
+    margin) suppressed once for the whole province. The province report and each district
+    report show slices of the same cubes, so reading all of them together still cannot give a
+    hidden cell away. The district × year totals plane is shared by all GBV cubes and is
+    suppressed first, then imposed on the others.
+    """
+
+    ctx: object
+    register: pd.DataFrame
+    problems: pd.DataFrame
+    consent: G.Consented
+    population: pd.DataFrame | None
+    returnees: pd.DataFrame | None
+    k: int
+    files: dict
+    tables: list = field(default_factory=list)
+    cubes: dict = field(default_factory=dict)
+
+    @property
+    def lang(self) -> str:
+        return self.ctx.lang
+
+    @property
+    def unit(self) -> str:
+        return self.ctx.unit
+
+    @property
+    def fixed_unit(self):
+        """Cube label of the report unit (None = province total)."""
+        return None if self.unit == PROVINCE else self.unit
+
+    @property
+    def illustrative(self) -> bool:
+        return bool(self.ctx.illustrative)
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.ctx.period_start, self.ctx.period_end + 1))
+
+    @property
+    def gbv(self) -> pd.DataFrame:
+        """Consented GBV incidents (non-GBV excluded), all districts, report years."""
+        d = self.consent.data
+        d = d[(d["incident_type"].astype(str) != "non_gbv") & d["year"].isin(self.years)]
+        return d
+
+    @property
+    def data(self) -> pd.DataFrame:
+        """Consented incidents of the report unit in the report years."""
+        d = self.consent.data
+        if self.unit != PROVINCE:
+            d = d[d["unit_code"].astype(str) == self.unit]
+        return d[d["year"].isin(self.years)]
+
+    def show(self, st: D.SuppressedTable, caption: str) -> None:
+        """Display a suppressed slice and record it for the log."""
+        self.tables.append(st)
+        _show_table(st.display(self.lang), caption=caption + _illus(self.lang, self.illustrative), index=True)
+
+
+def _cache_dir() -> str:
+    return D.default_cache_dir()
+
+
+def _counts(frame: pd.DataFrame, dim: str | None, cats: list, years: list) -> np.ndarray:
+    """District × category × year counts (district × year when ``dim`` is None)."""
+    if dim is None:
+        g = frame.groupby([frame["unit_code"].astype(str), "year"]).size()
+        idx = pd.MultiIndex.from_product([G.DISTRICTS, years])
+        return g.reindex(idx, fill_value=0).to_numpy().reshape(len(G.DISTRICTS), len(years))
+    g = frame.groupby([frame["unit_code"].astype(str), frame[dim].astype(str), "year"]).size()
+    idx = pd.MultiIndex.from_product([G.DISTRICTS, [str(c) for c in cats], years])
+    return g.reindex(idx, fill_value=0).to_numpy().reshape(len(G.DISTRICTS), len(cats), len(years))
+
+
+def plane(rep: GbvReport) -> D.SuppressedCube:
+    """District × year totals of GBV incidents, suppressed (the plane shared by all cubes)."""
+    if "plane" not in rep.cubes:
+        rep.cubes["plane"] = D.suppress_cube(
+            _counts(rep.gbv, None, [], rep.years),
+            [G.DISTRICTS, rep.years],
+            ("unit_code", "year"),
+            k=rep.k,
+            cache_dir=_cache_dir(),
+        )
+    return rep.cubes["plane"]
+
+
+def _with_plane(rep: GbvReport, counts: np.ndarray, name: str, shared_plane: bool) -> D.SuppressedCube:
+    forced = frozen = None
+    if shared_plane:
+        p = plane(rep)
+        shape = tuple(s + 1 for s in counts.shape)
+        forced = np.zeros(shape, dtype=bool)
+        frozen = np.zeros(shape, dtype=bool)
+        forced[:, -1, :] = p.hidden
+        frozen[:, -1, :] = ~p.hidden
+    return D.suppress_cube(
+        counts,
+        [G.DISTRICTS, list(range(counts.shape[1])), rep.years],
+        ("unit_code", name, "year"),
+        k=rep.k,
+        forced=forced,
+        frozen=frozen,
+        cache_dir=_cache_dir(),
+    )
+
+
+def category_cube(rep: GbvReport, dim: str, cats: list) -> D.SuppressedCube:
+    """GBV incidents by district × ``dim`` × year (categories ``cats``), sharing the plane."""
+    if dim not in rep.cubes:
+        cube = _with_plane(rep, _counts(rep.gbv, dim, cats, rep.years), dim, True)
+        cube.labels[1] = [str(c) for c in cats] + [cube.labels[1][-1]]
+        rep.cubes[dim] = cube
+    return rep.cubes[dim]
+
+
+def yes_no_cube(
+    rep: GbvReport, key: str, yes: pd.Series, den: pd.Series, frame: pd.DataFrame, shared_plane: bool
+) -> D.SuppressedCube:
+    """District × {yes, no} × year cube of a proportion's numerator and the rest of its
+    denominator (rows of ``frame`` with ``den``)."""
+    if key not in rep.cubes:
+        f = frame[den.to_numpy()].assign(_yn=np.where(yes[den].to_numpy(), "yes", "no"))
+        cube = _with_plane(rep, _counts(f, "_yn", ["yes", "no"], rep.years), key, shared_plane)
+        cube.labels[1] = ["yes", "no", cube.labels[1][-1]]
+        rep.cubes[key] = cube
+    return rep.cubes[key]
+
+
+def indicator_cube(rep: GbvReport, code: str) -> D.SuppressedCube:
+    """Cube of a register indicator. M3.C2a and G.1 count every GBV incident in their
+    denominator, so they share the totals plane with the breakdown cubes."""
+    d = rep.consent.data
+    d = d[d["year"].isin(rep.years)]
+    num, den = G.indicator_parts(d)[code]
+    return yes_no_cube(rep, code, num & den, den, d, shared_plane=code in ("M3.C2a", "G.1"))
+
+
+def returnee_cube(rep: GbvReport) -> D.SuppressedCube | None:
+    """{supported, not supported} × year table of returnees in need (M3.C3), province only.
+
+    Returnee numbers per district are a handful a year; published by district they would be
+    almost all hidden, and any district slice would be linked to the province figures. So
+    M3.C3 is reported for the province only (police and border-guard figures summed)."""
+    if "M3.C3" in rep.cubes or rep.returnees is None:
+        return rep.cubes.get("M3.C3")
+    r = rep.returnees
+    r = r[r["year"].isin(rep.years)]
+    if r.empty:
+        return None
+    G.m3c3(r)  # validates the counts (supported ≤ in need ≤ detected), naming the row
+    g = r.groupby("year")[["returnees_in_need", "returnees_supported"]].sum().reindex(rep.years, fill_value=0)
+    sup = g["returnees_supported"].to_numpy()
+    counts = np.stack([sup, g["returnees_in_need"].to_numpy() - sup], axis=0)
+    cube = D.suppress_cube(counts, [["yes", "no"], rep.years], ("M3.C3", "year"), k=rep.k, cache_dir=_cache_dir())
+    rep.cubes["M3.C3"] = cube
+    return cube
+
+
+def _cell(cube: D.SuppressedCube, unit, cat, year):
+    """(count, hidden) of one cube cell; None labels mean totals."""
+    idx = []
+    for ax, lab in enumerate((unit, cat, year)):
+        idx.append(len(cube.labels[ax]) - 1 if lab is None else cube.labels[ax].index(lab))
+    idx = tuple(idx)
+    return int(cube.counts[idx]), bool(cube.hidden[idx])
+
+
+def load_report_data(ctx, suppression_threshold: int = D.DEFAULT_K) -> GbvReport:
+    """Read and validate the register (processed copy if present, else raw), population and
+    returnees; show the data sources. Raises :class:`me_utils.analysis.gbv.RegisterError` (file, row,
+    column, value, reason) for a bad register."""
+    k = int(suppression_threshold)
+    if k < 2:
+        raise ValueError("suppression_threshold must be at least 2")
+    lang = ctx.lang
+    files = {
+        name: G.find_input(ctx.data_root, rel)
+        for name, rel in (
+            ("register", "gbv/register.csv"),
+            ("population", "population/population.csv"),
+            ("returnees", "trafficking/returnees.csv"),
+        )
+    }
+    reg, problems = G.read_register(files["register"], lang=lang)
+    rep = GbvReport(
+        ctx,
+        reg,
+        problems,
+        G.consented(reg),
+        _read_optional(files["population"]),
+        _read_optional(files["returnees"]),
+        k,
+        files,
+    )
+    lines = []
+    for _name, p in files.items():
+        try:
+            rel = p.relative_to(ctx.data_root)
+        except ValueError:
+            rel = p
+        lines.append(f"- `{rel}`" + ("" if p.exists() else _t(lang, " (chưa có tệp)", " (no file)")))
+    markdown(_t(lang, "Nguồn số liệu của báo cáo này:", "Data used in this report:") + "\n\n" + "\n".join(lines))
+    return rep
+
+
+def _read_optional(path: Path) -> pd.DataFrame | None:
+    if not path.exists():
+        return None
+    return pd.read_csv(path, encoding="utf-8-sig")
+
+
+def section_scope(rep: GbvReport) -> None:
+    """Section 1: what is counted — consent filter (number left out), validation warnings,
+    the disclosure rule."""
+    lang, c = rep.lang, rep.consent
+    heading(_t(lang, "1. Phạm vi số liệu và bảo vệ danh tính", "1. Scope of the data and protection of identity"), 2)
+    n_warn = int((rep.problems["severity"] == "warning").sum()) if len(rep.problems) else 0
+    excl = D.show_count(c.excluded, rep.k, lang)
+    total = D.show_count(c.total, rep.k, lang)
+    txt = _t(
+        lang,
+        f"Sổ đăng ký có {total} vụ việc. Chỉ các vụ việc người bị bạo lực **đồng ý chia sẻ số liệu** "
+        f"được đưa vào thống kê; **{excl}** vụ việc không có sự đồng ý đã bị loại ra.",
+        f"The register holds {total} incidents. Only incidents whose survivor **consented to "
+        f"reporting** enter statistics; **{excl}** incidents without consent were left out.",
+    )
+    if n_warn:
+        txt += _t(
+            lang,
+            f" Có {fmt.fmt_number(n_warn, 0, lang)} cờ bối cảnh (xâm hại tình dục trẻ em, tảo hôn) "
+            "được tính lại theo quy tắc GBVIMS vì không khớp với loại vụ việc và tuổi.",
+            f" {fmt.fmt_number(n_warn, 0, lang)} context flags (child sexual abuse, early marriage) "
+            "were recomputed by the GBVIMS rule because they disagreed with type and age.",
+        )
+    markdown(txt)
+    markdown(
+        "> "
+        + _t(
+            lang,
+            f"Bảo vệ danh tính: ô có số từ 1 đến {rep.k - 1} được ẩn (ký hiệu **x**), cùng các ô "
+            "ẩn bổ sung để không thể tính lại từ các tổng; tỷ lệ và tỷ suất dựa trên số bị ẩn cũng "
+            "bị ẩn. Không có mã vụ việc hay ngày tháng cụ thể nào trong báo cáo.",
+            f"Protecting identity: cells with counts 1 to {rep.k - 1} are hidden (mark **x**), "
+            "with further cells hidden so that none can be worked out from totals; rates and "
+            "percentages built on a hidden count are hidden too. No case id or exact date "
+            "appears in this report.",
+        )
+    )
+
+
+# --------------------------------------------------------------------------- indicators
+
+
+def _wilson(num, den):
+
+    lo, hi = wilson_ci(num, den)
+    return lo * 100, hi * 100
+
+
+def _illus(lang: str, on: bool) -> str:
+    return _t(lang, " — dữ liệu minh họa", " — illustrative data") if on else ""
+
+
+def indicator_series(rep: GbvReport) -> pd.DataFrame:
+    """Register indicators and M3.C3 of the report unit by year, read from their cubes.
+
+    Output columns: ``indicator_code, year, numerator, denominator, value, ci_low, ci_high,
+    hide_numerator, hide_denominator, hide_value`` (value and CI in percent).
+    """
+    rows = []
+    cubes = [(c, indicator_cube(rep, c)) for c in G.CATALOGUE_CODES]
+    rc = returnee_cube(rep) if rep.unit == PROVINCE else None
+    for code, cube in cubes + ([("M3.C3", rc)] if rc is not None else []):
+        for y in rep.years:
+            if code == "M3.C3":
+                yi = cube.labels[1].index(y)
+                num, h_num = int(cube.counts[0, yi]), bool(cube.hidden[0, yi])
+                den, h_den = int(cube.counts[2, yi]), bool(cube.hidden[2, yi])
+            else:
+                num, h_num = _cell(cube, rep.fixed_unit, "yes", y)
+                den, h_den = _cell(cube, rep.fixed_unit, None, y)
+            hide_val = h_num or h_den or den == 0
+            lo, hi = _wilson(num, den) if den else (np.nan, np.nan)
+            rows.append(
+                {
+                    "indicator_code": code,
+                    "year": y,
+                    "numerator": num,
+                    "denominator": den,
+                    "value": num / den * 100 if den else np.nan,
+                    "ci_low": lo,
+                    "ci_high": hi,
+                    "hide_numerator": h_num,
+                    "hide_denominator": h_den,
+                    "hide_value": hide_val,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def section_indicators(rep: GbvReport) -> pd.DataFrame:
+    """Section 2: indicator values by year (counts, %, Wilson 95% CI), with targets from the
+    catalogue; counts hidden by the cubes' suppression, and the % with them."""
+    lang, ctx = rep.lang, rep.ctx
+    heading(_t(lang, "2. Các chỉ tiêu từ sổ đăng ký", "2. Indicators from the register"), 2)
+    ser = indicator_series(rep)
+    cat = ctx.catalogue.indicators
+    shown = 0
+    for code in G.CATALOGUE_CODES:  # M3.C3 is shown in section 8 with its table
+        s = ser[(ser["indicator_code"] == code) & (ser["denominator"] > 0)]
+        ind = cat.get(code)
+        name = (ind.name_vi if lang == "vi" else ind.name_en) if ind is not None else G.INDICATORS[code][lang != "vi"]
+        tgt = (
+            ""
+            if ind is None
+            else " / ".join(
+                f"{y}: {fmt.fmt_pct(ind.target(y), 0, lang)}" for y in (2025, 2030) if ind.target(y) is not None
+            )
+        )
+        rows = []
+        for r in s.itertuples(index=False):
+            x = D.HIDDEN_MARK
+            rows.append(
+                {
+                    _t(lang, "Năm", "Year"): str(int(r.year)),
+                    _t(lang, "Tử số", "Numerator"): x if r.hide_numerator else fmt.fmt_number(r.numerator, 0, lang),
+                    _t(lang, "Mẫu số", "Denominator"): x
+                    if r.hide_denominator
+                    else fmt.fmt_number(r.denominator, 0, lang),
+                    _t(lang, "Giá trị", "Value"): x if r.hide_value else fmt.fmt_pct(r.value, 1, lang),
+                    fmt.ci_label(0.95, lang): x if r.hide_value else fmt.fmt_ci(r.ci_low, r.ci_high, 1, lang),
+                    _t(lang, "Mục tiêu", "Target"): tgt,
+                }
+            )
+        if rows:
+            shown += 1
+            _show_table(pd.DataFrame(rows), caption=f"{code} — {name}" + _illus(lang, rep.illustrative))
+    if not shown:
+        markdown(_t(lang, "Chưa có số liệu cho đơn vị này.", "No data for this unit."))
+        return ser
+    markdown(
+        _t(
+            lang,
+            "DV.4 gồm ba phần: được bảo vệ (công an/tư pháp hoặc nơi tạm lánh), được trợ giúp "
+            "pháp lý, được chăm sóc sức khỏe; người bị bạo lực được tính khi nhận ít nhất một phần.",
+            "DV.4 has three parts: protection (police/justice or shelter), legal aid, health care; a "
+            "victim counts when she or he received at least one.",
+        )
+    )
+    return ser
+
+
+def section_trends(rep: GbvReport, ser: pd.DataFrame):
+    """Section 3: trends against the 2025/2030 targets, assessed by ``me_utils.analysis.assess`` (UNSD,
+    StatCan, ESCAP) with binomial-GLM projections. Years whose value is hidden by disclosure
+    control are left out of the series (and said so)."""
+
+    lang, ctx = rep.lang, rep.ctx
+    heading(_t(lang, "3. Xu hướng so với mục tiêu", "3. Trends against the targets"), 2)
+    cat = ctx.catalogue.indicators
+    items, lines, dropped = [], [], []
+    for code in [*G.CATALOGUE_CODES, "M3.C3"]:
+        ind = cat.get(code)
+        s = ser[(ser["indicator_code"] == code) & (ser["denominator"] > 0)].sort_values("year")
+        if ind is None or s.empty:
+            continue
+        hidden_years = s.loc[s["hide_value"], "year"].astype(int).tolist()
+        if hidden_years:
+            dropped.append(f"{code}: " + ", ".join(map(str, hidden_years)))
+        s = s[~s["hide_value"]]
+        if s.empty:
+            continue
+        comps = {2025: getattr(ind, "target_2025_comparator", None), 2030: getattr(ind, "target_2030_comparator", None)}
+        a = assess.assess_series(
+            s["year"].to_numpy(float),
+            s["value"].to_numpy(float),
+            direction=ind.direction,
+            kind=ind.kind,
+            scale=float(ind.scale),
+            target_2025=ind.target(2025),
+            target_2030=ind.target(2030),
+            numerators=s["numerator"].to_numpy(float),
+            denominators=s["denominator"].to_numpy(float),
+            periodicity="annual",
+            period_start=ctx.period_start,
+            period_end=ctx.period_end,
+            comparators=comps,
+        )
+        series = s[["year", "value", "numerator", "denominator"]].reset_index(drop=True)
+        ci = figure_intervals(
+            np.full(len(series), ind.kind, dtype=object),
+            np.full(len(series), float(ind.scale)),
+            series["value"],
+            series["numerator"],
+            series["denominator"],
+        )
+        series["ci_low"], series["ci_high"] = ci[:, 0], ci[:, 1]
+        items.append(
+            {
+                "indicator": ind,
+                "assessment": a,
+                "series": series,
+                "curve": trend_curve(a.fit, series["year"]),
+                "targets": {2025: ind.target(2025), 2030: ind.target(2030)},
+            }
+        )
+        if a.statuses:
+            st = "; ".join(
+                f"{'StatCan' if m == 'statcan' else m.upper()}: {assess.status_label(v, lang)}"
+                for m, v in a.statuses.items()
+            )
+            lines.append(f"- **{code}** — " + st)
+    if not items:
+        markdown(_t(lang, "Chưa đủ số liệu để đánh giá xu hướng.", "Not enough data to assess trends."))
+        return items
+    fig = small_multiples(items, lang=lang, ncols=3)
+    if fig is not None:
+        _show_fig(fig)
+    markdown(
+        _t(
+            lang,
+            f"Đánh giá so với mục tiêu (giai đoạn {ctx.period_start}–{ctx.period_end}):",
+            f"Assessment against the targets ({ctx.period_start}–{ctx.period_end}):",
+        )
+        + "\n\n"
+        + "\n".join(lines)
+    )
+    if dropped:
+        markdown(
+            "> "
+            + _t(
+                lang,
+                "Các năm có số nhỏ bị ẩn nên không đưa vào xu hướng: ",
+                "Years hidden for small counts and left out of the trend: ",
+            )
+            + "; ".join(dropped)
+        )
+    return items
+
+
+# --------------------------------------------------------------------------- counts
+
+
+def _namer(dim: str, lang: str):
+    return lambda labels: [G.label(dim, x, lang) for x in labels]
+
+
+def section_cases(rep: GbvReport) -> list:
+    """Section 4: detected GBV incidents by type × year (report unit) and, in the province
+    report, by district × type for the last year — slices of one suppressed cube."""
+    lang, ctx = rep.lang, rep.ctx
+    heading(_t(lang, "4. Số vụ việc được phát hiện", "4. Detected incidents"), 2)
+    out = []
+    if rep.gbv.empty:
+        markdown(_t(lang, "Chưa có số liệu.", "No data."))
+        return out
+    cube = category_cube(rep, "incident_type", G.GBV_TYPES)
+    title = _t(lang, "Vụ việc BLTCSG theo loại và năm", "GBV incidents by type and year")
+    st = cube.table(
+        "incident_type",
+        "year",
+        {"unit_code": rep.fixed_unit},
+        name=title,
+        total_label=_t(lang, "Tổng", "Total"),
+        row_names=_namer("incident_type", lang),
+    )
+    rep.show(st, title)
+    out.append(st)
+    if rep.unit == PROVINCE:
+        title2 = _t(
+            lang,
+            f"Vụ việc BLTCSG theo huyện và loại, năm {ctx.period_end}",
+            f"GBV incidents by district and type, {ctx.period_end}",
+        )
+        st2 = cube.table(
+            "unit_code",
+            "incident_type",
+            {"year": ctx.period_end},
+            name=title2,
+            total_label=_t(lang, "Tổng", "Total"),
+            row_names=lambda us: [_unit_name(u, lang) for u in us],
+            col_names=_namer("incident_type", lang),
+        )
+        rep.show(st2, title2)
+        out.append(st2)
+    markdown(
+        _t(
+            lang,
+            "Các vụ việc không phải BLTCSG (non-GBV) không nằm trong các bảng này.",
+            "Non-GBV incidents are not part of these tables.",
+        )
+    )
+    return out
+
+
+def section_rates(rep: GbvReport) -> pd.DataFrame:
+    """Section 5: detected female GBV survivors per 100,000 women and girls by year (report
+    unit), Garwood intervals; hidden where the female count is hidden in the sex cube."""
+    lang = rep.lang
+    heading(_t(lang, "5. Tỷ suất trên 100.000 phụ nữ và trẻ em gái", "5. Rate per 100,000 women and girls"), 2)
+    if rep.population is None:
+        markdown(_t(lang, "Chưa có số liệu dân số.", "No population data."))
+        return pd.DataFrame()
+    cube = category_cube(rep, "survivor_sex", G.SEXES)
+    pop = G.female_population(rep.population)
+    pop = pop[pop["unit_code"].astype(str).isin(G.DISTRICTS)]
+    if rep.unit != PROVINCE:
+        pop = pop[pop["unit_code"].astype(str) == rep.unit]
+    pop = pop.groupby("year")["population"].sum()
+
+    rows, recs = [], []
+    for y in rep.years:
+        if y not in pop.index or pop[y] <= 0:
+            continue
+        n, h = _cell(cube, rep.fixed_unit, "F", y)
+        rate, lo, hi = rate_ci(n, float(pop[y]))
+        recs.append(
+            {"year": y, "n": n, "population": float(pop[y]), "rate": rate, "ci_low": lo, "ci_high": hi, "hidden": h}
+        )
+        x = D.HIDDEN_MARK
+        rows.append(
+            {
+                _t(lang, "Năm", "Year"): str(y),
+                _t(lang, "Nạn nhân nữ", "Female survivors"): x if h else fmt.fmt_number(n, 0, lang),
+                _t(lang, "Dân số nữ", "Female population"): fmt.fmt_number(pop[y], 0, lang),
+                _t(lang, "Tỷ suất /100.000", "Rate /100,000"): x if h else fmt.fmt_number(rate, 1, lang),
+                fmt.ci_label(0.95, lang): x if h else fmt.fmt_ci(lo, hi, 1, lang, pct=False),
+            }
+        )
+    _show_table(
+        pd.DataFrame(rows),
+        caption=_t(
+            lang,
+            "Nạn nhân nữ của BLTCSG được phát hiện trên 100.000 phụ nữ và trẻ em gái (KTC Garwood)",
+            "Detected female GBV survivors per 100,000 women and girls (Garwood CI)",
+        )
+        + _illus(lang, rep.illustrative),
+    )
+    markdown(
+        "> "
+        + _t(
+            lang,
+            "Số vụ việc được phát hiện phản ánh cả mức độ bạo lực lẫn khả năng tiếp cận, báo "
+            "cáo; tỷ suất tăng có thể là do phát hiện tốt hơn.",
+            "Detected incidents reflect both violence and access to reporting; a rising rate may "
+            "mean better detection.",
+        )
+    )
+    return pd.DataFrame(recs)
+
+
+FLAG_LABELS = {
+    "ipv": ("Bạo lực do bạn đời", "Intimate-partner violence"),
+    "child_sexual_abuse": ("Xâm hại tình dục trẻ em", "Child sexual abuse"),
+    "early_marriage": ("Tảo hôn", "Early (child) marriage"),
+    "survivor_disability": ("Người khuyết tật", "Survivor with disability"),
+}
+
+
+def section_breakdowns(rep: GbvReport) -> list:
+    """Section 6: breakdowns by survivor sex, age group, ethnicity, reporting-delay band and
+    case context, each category × year with totals — slices of suppressed cubes."""
+    lang = rep.lang
+    heading(_t(lang, "6. Phân tách", "6. Breakdowns"), 2)
+    out = []
+    if rep.gbv.empty:
+        markdown(_t(lang, "Chưa có số liệu.", "No data."))
+        return out
+    specs = [
+        ("survivor_sex", G.SEXES, _t(lang, "Nạn nhân BLTCSG theo giới tính", "GBV survivors by sex")),
+        ("survivor_age_group", G.AGE_GROUPS, _t(lang, "Nạn nhân BLTCSG theo nhóm tuổi", "GBV survivors by age group")),
+        ("survivor_ethnicity", G.ETHNICITIES, _t(lang, "Nạn nhân BLTCSG theo dân tộc", "GBV survivors by ethnicity")),
+        (
+            "delay_band",
+            [b[0] for b in G.DELAY_BANDS],
+            _t(
+                lang,
+                "Vụ việc BLTCSG theo thời gian từ khi xảy ra đến khi báo cáo",
+                "GBV incidents by time from incident to first report",
+            ),
+        ),
+    ]
+    for dim, cats, title in specs:
+        cube = category_cube(rep, dim, cats)
+        st = cube.table(
+            dim,
+            "year",
+            {"unit_code": rep.fixed_unit},
+            name=title,
+            total_label=_t(lang, "Tổng", "Total"),
+            row_names=_namer(dim, lang),
+        )
+        rep.show(st, title)
+        out.append(st)
+    # context flags overlap: each is its own yes/no cube sharing the totals plane; only "yes" is shown
+    rows = {}
+    hid = {}
+    g = rep.gbv
+    for flag, (vi, en) in FLAG_LABELS.items():
+        cube = yes_no_cube(rep, f"flag_{flag}", g[flag] == 1, pd.Series(True, index=g.index), g, True)
+        lab = _t(lang, vi, en)
+        rows[lab], hid[lab] = [], []
+        for y in rep.years:
+            n, h = _cell(cube, rep.fixed_unit, "yes", y)
+            rows[lab].append(n)
+            hid[lab].append(h)
+        st = cube.table(
+            f"flag_{flag}",
+            "year",
+            {"unit_code": rep.fixed_unit},
+            name=f"{lab}",
+            total_label=_t(lang, "Tổng", "Total"),
+            row_names=lambda ls: [_t(lang, "có", "yes") if x == "yes" else _t(lang, "không", "no") for x in ls],
+        )
+        rep.tables.append(st)
+    cols = [str(y) for y in rep.years]
+    disp = pd.DataFrame(
+        {
+            c: [D.HIDDEN_MARK if hid[lab][i] else fmt.fmt_number(rows[lab][i], 0, lang) for lab in rows]
+            for i, c in enumerate(cols)
+        },
+        index=list(rows),
+    )
+    _show_table(
+        disp,
+        caption=_t(
+            lang,
+            "Bối cảnh vụ việc BLTCSG (một vụ có thể thuộc nhiều bối cảnh)",
+            "Context of GBV incidents (an incident can have several)",
+        )
+        + _illus(lang, rep.illustrative),
+        index=True,
+    )
+    markdown(
+        "> "
+        + _t(
+            lang,
+            "Khoảng thời gian theo GBVIMS: 0–3 ngày (trong 72 giờ, kịp dự phòng phơi nhiễm HIV), "
+            "4–5 ngày (trong 120 giờ, kịp tránh thai khẩn cấp), 6–14 ngày, 15–30 ngày, trên 30 ngày.",
+            "GBVIMS delay bands: 0–3 days (within 72 hours, in time for HIV post-exposure "
+            "prophylaxis), 4–5 days (within 120 hours, emergency contraception), 6–14, 15–30, over 30 days.",
+        )
+    )
+    return out
+
+
+# --------------------------------------------------------------------------- funnels
+
+_POSITION = {
+    "below": ("dưới giới hạn", "below the limits"),
+    "within": ("trong giới hạn", "within the limits"),
+    "above": ("trên giới hạn", "above the limits"),
+}
+
+
+def funnel_data(rep: GbvReport):
+    """District-level inputs of the two funnels, pooled over the report years (a phase-end
+    comparison; pooling also keeps district counts above the threshold): M3.C2a proportion and
+    female GBV survivors per 100,000 women and girls per year (person-years). Counts come from
+    the cubes' year-total margins, so a district is hidden (not drawn, x in the table) exactly
+    when its pooled count is hidden there. Output: dict ``years``, ``prop``/``rate`` →
+    (table, od, hidden unit names) or None."""
+    lang, ctx = rep.lang, rep.ctx
+    out = {"years": (ctx.period_start, ctx.period_end), "prop": None, "rate": None}
+    cube = indicator_cube(rep, "M3.C2a")
+    names, num, den, hidden = [], [], [], []
+    for u in G.DISTRICTS:
+        n_, h1 = _cell(cube, u, "yes", None)
+        d_, h2 = _cell(cube, u, None, None)
+        if d_ > 0:
+            names.append(_unit_name(u, lang))
+            num.append(n_)
+            den.append(d_)
+            if h1 or h2:
+                hidden.append(names[-1])
+    if len(names) >= 3:
+        tab, od = funnel.funnel_table(names, num, den, kind="proportion", per=100)
+        out["prop"] = (tab, od, hidden)
+    if rep.population is not None:
+        sc = category_cube(rep, "survivor_sex", G.SEXES)
+        pop = rep.population[rep.population["year"].isin(rep.years)]
+        fp = G.female_population(pop)
+        fp = fp.assign(unit_code=fp["unit_code"].astype(str)).groupby("unit_code")["population"].sum()
+        names, n, py, hidden = [], [], [], []
+        for u in G.DISTRICTS:
+            if u not in fp.index or fp[u] <= 0:
+                continue
+            c, h = _cell(sc, u, "F", None)
+            names.append(_unit_name(u, lang))
+            n.append(c)
+            py.append(float(fp[u]))
+            if h:
+                hidden.append(names[-1])
+        if len(names) >= 3:
+            tab, od = funnel.funnel_table(names, n, py, kind="rate", per=100_000)
+            out["rate"] = (tab, od, hidden)
+    return out
+
+
+def funnel_display(
+    table: pd.DataFrame, od: dict, hidden, lang: str, per_label: str, decimals: int = 1, pct: bool = True
+) -> pd.DataFrame:
+    """Reviewer table of a funnel: unit (ordered by name, never ranked), value, the limits it
+    was judged against and its position; hidden units show x."""
+    pre = "adj_" if od["overdispersed"] else ""
+    rows = []
+    f = (lambda x: fmt.fmt_pct(x, decimals, lang)) if pct else (lambda x: fmt.fmt_number(x, decimals, lang))
+    for r in table.itertuples(index=False):
+        r = r._asdict()
+        h = r["unit"] in hidden
+        if r["position_998"] != "within":
+            pos = fmt.pick(lang, *_POSITION[r["position_998"]]) + _t(lang, " (99,8%)", " (99.8%)")
+        else:
+            pos = fmt.pick(lang, *_POSITION[r["position_95"]]) + ("" if r["position_95"] == "within" else " (95%)")
+        # a hidden unit's limits would give its denominator away: hide them too
+        rows.append(
+            {
+                _t(lang, "Đơn vị", "Unit"): r["unit"],
+                per_label: D.HIDDEN_MARK if h else f(r["value"]),
+                _t(lang, "Giới hạn 95%", "95% limits"): D.HIDDEN_MARK
+                if h
+                else fmt.fmt_ci(r[f"{pre}lower_95"], r[f"{pre}upper_95"], decimals, lang, pct),
+                _t(lang, "Giới hạn 99,8%", "99.8% limits"): D.HIDDEN_MARK
+                if h
+                else fmt.fmt_ci(r[f"{pre}lower_998"], r[f"{pre}upper_998"], decimals, lang, pct),
+                _t(lang, "Vị trí", "Position"): D.HIDDEN_MARK if h else pos,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _od_sentence(od: dict, lang: str) -> str:
+    phi = fmt.fmt_number(od["phi"], 2, lang)
+    if od["overdispersed"]:
+        tau2 = funnel.fmt_tau2(od["tau2"], lang, sig=3)
+        return _t(
+            lang,
+            f"Các huyện phân tán quá mức (φ = {phi}, τ² = {tau2}): giới hạn được nới theo τ² "
+            "(DerSimonian–Laird) và vị trí được đánh giá theo giới hạn điều chỉnh.",
+            f"The districts are overdispersed (φ = {phi}, τ² = {tau2}): limits are widened by τ² "
+            "(DerSimonian–Laird) and positions are judged against the adjusted limits.",
+        )
+    return _t(
+        lang,
+        f"Không có phân tán quá mức (φ = {phi}): giới hạn chính xác.",
+        f"No overdispersion (φ = {phi}): exact limits.",
+    )
+
+
+def section_funnels(rep: GbvReport) -> dict:
+    """Section 7: funnel plots of the 12 districts (M3.C2a, rate per 100,000) pooled over the
+    period, exact limits at 95% / 99.8%, overdispersion check; districts ordered by name."""
+    lang = rep.lang
+    heading(_t(lang, "7. So sánh các huyện (biểu đồ phễu)", "7. Comparing districts (funnel plots)"), 2)
+    fd = funnel_data(rep)
+    yrs = f"{fd['years'][0]}–{fd['years'][1]}"
+    markdown(
+        _t(
+            lang,
+            "Biểu đồ phễu đặt giá trị của từng huyện theo cỡ mẫu; đường giới hạn cho thấy phạm vi dao động "
+            "ngẫu nhiên quanh giá trị chung. Các huyện **không được xếp hạng**; huyện có số nhỏ bị ẩn không "
+            "được vẽ.",
+            "A funnel plot places each district's value against its size; the limits show the range of chance "
+            "variation around the pooled value. Districts are **not ranked**; districts with hidden small "
+            "counts are not drawn.",
+        )
+    )
+    panels = [  # (key, kind, per, heading vi/en, x label vi/en, y label vi/en, value label vi/en, pct)
+        (
+            "prop",
+            "proportion",
+            100,
+            (f"M3.C2a — tiếp cận dịch vụ hỗ trợ cơ bản, {yrs}", f"M3.C2a — access to basic services, {yrs}"),
+            ("Số nạn nhân được phát hiện", "Detected survivors"),
+            ("%", "%"),
+            ("Tỷ lệ tiếp cận", "Access share"),
+            True,
+        ),
+        (
+            "rate",
+            "rate",
+            100_000,
+            (
+                f"Tỷ suất trên 100.000 phụ nữ và trẻ em gái (mỗi năm), {yrs}",
+                f"Rate per 100,000 women and girls (per year), {yrs}",
+            ),
+            ("Dân số nữ × số năm", "Female population × years"),
+            ("/100.000", "/100,000"),
+            ("Tỷ suất", "Rate"),
+            False,
+        ),
+    ]
+    for key, kind, per, head, xlab, ylab, vlab, pct in panels:
+        if fd[key] is None:
+            continue
+        tab, od, hidden = fd[key]
+        heading(_t(lang, *head), 3)
+        _show_fig(
+            funnel.plot_funnel(
+                tab,
+                od,
+                kind=kind,
+                per=per,
+                lang=lang,
+                hidden_units=hidden,
+                xlabel=_t(lang, *xlab),
+                ylabel=_t(lang, *ylab),
+            )
+        )
+        _show_table(
+            funnel_display(tab, od, hidden, lang, _t(lang, *vlab), pct=pct),
+            caption=_t(lang, "Các huyện theo thứ tự tên", "Districts in name order") + _illus(lang, rep.illustrative),
+        )
+        markdown(_od_sentence(od, lang))
+    if fd["prop"] is None and fd["rate"] is None:
+        markdown(_t(lang, "Chưa đủ số liệu cấp huyện.", "Not enough district data."))
+    return fd
+
+
+def section_trafficking(rep: GbvReport):
+    """Section 8: M3.C3 — returning trafficking victims in need who were supported (police and
+    border guard), by year: supported / not supported, a slice of the suppressed returnee cube."""
+    lang = rep.lang
+    heading(_t(lang, "8. Nạn nhân bị mua bán trở về (M3.C3)", "8. Returning trafficking victims (M3.C3)"), 2)
+    if rep.unit != PROVINCE:
+        markdown(
+            _t(
+                lang,
+                "Số nạn nhân trở về của mỗi huyện chỉ vài người mỗi năm nên chỉ báo cáo ở cấp tỉnh "
+                "(xem báo cáo của tỉnh).",
+                "Returnees per district are only a few a year, so M3.C3 is reported for the province only "
+                "(see the province report).",
+            )
+        )
+        return None
+    cube = returnee_cube(rep)
+    if cube is None:
+        markdown(_t(lang, "Chưa có số liệu nạn nhân bị mua bán trở về.", "No returnee data."))
+        return None
+    title = _t(lang, "Nạn nhân trở về có nhu cầu hỗ trợ", "Returnees in need of support")
+    tl = _t(lang, "Tổng", "Total")
+    st = cube.table(
+        "year",
+        "M3.C3",
+        {},
+        name=title,
+        total_label=tl,
+        col_names=lambda ls: [
+            _t(lang, "Được hỗ trợ", "Supported") if x == "yes" else _t(lang, "Chưa được hỗ trợ", "Not supported")
+            for x in ls
+        ],
+    )
+    rep.tables.append(st)
+    disp = st.display(lang)
+    pct = []
+    for i in range(len(st.counts)):
+        sup, tot = st.counts.iloc[i, 0], st.counts.iloc[i, -1]
+        h = bool(st.hidden.iloc[i, 0] or st.hidden.iloc[i, -1])
+        pct.append(D.HIDDEN_MARK if h or tot == 0 else fmt.fmt_pct(sup / tot * 100, 1, lang))
+    disp[_t(lang, "Tỷ lệ được hỗ trợ", "Share supported")] = pct
+    _show_table(
+        disp,
+        caption=title
+        + _t(lang, " (công an và bộ đội biên phòng)", " (police and border guard)")
+        + _illus(lang, rep.illustrative),
+        index=True,
+    )
+    return st
+
+
+def section_appendix(rep: GbvReport) -> pd.DataFrame:
+    """Appendix: methods and assumptions (register, disclosure, funnels) and the suppression
+    log of every table in this report."""
+    lang = rep.lang
+    heading(_t(lang, "Phụ lục: phương pháp và nhật ký ẩn số liệu", "Appendix: methods and suppression log"), 2)
+    heading(_t(lang, "Giả định", "Assumptions"), 3)
+    markdown("\n".join(f"- {x}" for x in [*G.ASSUMPTIONS[lang], *D.ASSUMPTIONS[lang], *funnel.ASSUMPTIONS[lang]]))
+    heading(_t(lang, "Nhật ký ẩn số liệu", "Suppression log"), 3)
+    log = D.suppression_log(rep.tables, lang)
+    _show_table(
+        log,
+        caption=_t(
+            lang,
+            f"Ngưỡng k = {rep.k}; x = ô bị ẩn. Không ghi giá trị của ô bị ẩn.",
+            f"Threshold k = {rep.k}; x = hidden cell. Hidden values are never logged.",
+        ),
+    )
+    return log

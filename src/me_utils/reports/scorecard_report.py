@@ -1,0 +1,253 @@
+"""The targets scorecard report (notebook ``10_targets_scorecard``): a view of the evidence base.
+
+Every number comes from :mod:`me_utils.evidence.base` (computed once per build, disclosure-gated);
+this module only selects, formats at display time and draws.
+"""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from me_utils.analysis import status
+from me_utils.analysis.assess import METHODS, AssessSettings
+from me_utils.analysis.scorecard import note_text
+from me_utils.core import fmt, style
+from me_utils.evidence.base import empty_scorecard, evidence_for
+from me_utils.reports.methodnote import method_note
+from me_utils.reports.narrative import margin_phrase
+from me_utils.reports.notebook import display_obj, heading, markdown, show_table
+from me_utils.reports.trend_plots import small_multiples
+
+TITLE_VI = "Đánh giá chỉ tiêu và mục tiêu"
+TITLE_EN = "Indicators against targets"
+
+_DECIMALS = {"proportion": 1, "rate": 1, "ratio": 2, "count": 0, "binary": 0}
+
+
+def load_report(ctx, headline_method: str = "unsd") -> dict:
+    """Gather what notebook 10 shows for ``ctx`` (:class:`me_utils.reports.notebook.ReportContext`).
+
+    Output dict: ``frame`` (numeric scorecard of the unit: SCORECARD_COLUMNS + DETAIL_COLUMNS,
+    from the evidence base), ``evidence`` (:class:`me_utils.evidence.base.Evidence`), ``unit``,
+    ``lang``, ``settings``, ``missing`` (True when no processed observations exist — the report
+    then says so instead of failing).
+    """
+    ev = evidence_for(ctx.data_root, headline_method=headline_method)
+    settings = AssessSettings(headline_method=headline_method)
+    if ev is None:
+        frame, missing = empty_scorecard(ctx.catalogue), True
+    else:
+        frame, missing = ev.scorecard(ctx.unit), False
+    return {
+        "frame": frame,
+        "evidence": ev,
+        "unit": ctx.unit,
+        "lang": ctx.lang,
+        "settings": settings,
+        "missing": missing,
+        "ctx": ctx,
+    }
+
+
+def _fmt_value(x, kind, lang):
+    return fmt.fmt_number(x, _DECIMALS.get(kind, 1), lang)
+
+
+def fmt_probability(p, lang):
+    """A probability as a whole percent; "< 1%" / "> 99%" near the ends; "–" when missing."""
+    if p is None or not np.isfinite(p):
+        return fmt.MISSING
+    if 0 < p < 0.01:
+        return "< " + fmt.fmt_pct(1, 0, lang)
+    if 0.99 < p < 1:
+        return "> " + fmt.fmt_pct(99, 0, lang)
+    return fmt.fmt_pct(p * 100, 0, lang)
+
+
+def display_frame(frame: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
+    """Reviewer-facing table of the indicators with data: formatted strings, labels in ``lang``.
+
+    Columns: code, indicator, latest value (year) with its 95 % interval (none for complete
+    counts), 2025 target (⚠ when unverified), the 2025 result with its margin once observed,
+    the outlook for the next target (a band of the probability shown beside it), that
+    probability, the three published methods' categories each named for its method, and the
+    reasons and notes. All status words come from :mod:`me_utils.analysis.status`. Rows hidden by the
+    disclosure gate say so instead of showing figures.
+    """
+    L = lambda vi, en: vi if lang == "vi" else en  # noqa: E731
+    rows = []
+    for _, r in frame[frame["n_points"] > 0].iterrows():
+        kind = r["kind"]
+        hidden = bool(r.get("suppressed", False))
+        if hidden:
+            latest = L("ẩn (số nhỏ)", "hidden (small counts)")
+        else:
+            latest = f"{_fmt_value(r['latest_value'], kind, lang)} ({int(r['latest_year'])})"
+            if np.isfinite(r["ci_low"]):
+                d = _DECIMALS.get(kind, 1)
+                latest += f"; {fmt.ci_label(0.95, lang)}: {fmt.fmt_ci(r['ci_low'], r['ci_high'], d, lang, pct=False)}"
+        tgt = (
+            fmt.MISSING
+            if not np.isfinite(r["target_2025"])
+            else fmt.fmt_number(r["target_2025"], 0 if float(r["target_2025"]).is_integer() else 1, lang)
+        )
+        if not r["verified"]:
+            tgt += " ⚠"
+        rd = r.to_dict()
+        result = status.status_label(r["result_2025"], lang)
+        if str(r["result_2025"]) in ("achieved", "not_achieved") and margin_phrase(rd, lang):
+            result += f" ({margin_phrase(rd, lang)})"
+        outlook = status.status_label(r["outlook"], lang)
+        if str(r["outlook"]).startswith("outlook_") and np.isfinite(r["outlook_year"]):
+            outlook += f" ({int(r['outlook_year'])})"
+        notes = "; ".join(x for x in (str(r[f"status_reason_{lang}"] or ""), note_text(r["note"], lang)) if x)
+        rows.append(
+            {
+                L("Mã", "Code"): r["indicator_code"],
+                L("Chỉ tiêu", "Indicator"): r["name_vi"] if lang == "vi" else r["name_en"],
+                L("Đơn vị", "Unit"): r["unit_label"],
+                L("Giá trị mới nhất (năm)", "Latest value (year)"): latest,
+                L("Mục tiêu 2025", "2025 target"): tgt,
+                L("Kết quả 2025", "2025 result"): result,
+                L("Triển vọng (mục tiêu kế tiếp)", "Outlook (next target)"): outlook,
+                L("Xác suất đạt", "P(reach)"): fmt_probability(r["outlook_prob"], lang),
+                **{
+                    status.METHOD_SHORT[m][0 if lang == "vi" else 1]: status.status_label(r[f"status_{m}"], lang)
+                    for m in METHODS
+                },
+                L("Ghi chú", "Notes"): notes,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def section_summary(rep: dict) -> pd.DataFrame:
+    """Show the summary (counts by the status model's categories) and return it (numeric)."""
+    lang, frame = rep["lang"], rep["frame"]
+    L = lambda vi, en: vi if lang == "vi" else en  # noqa: E731
+    heading(L("Tổng hợp", "Summary"), 2)
+    if rep["missing"]:
+        markdown(
+            L(
+                "**Chưa có số liệu đã xử lý** cho nguồn số liệu này (chạy `me build`). Mọi chỉ tiêu được "
+                "ghi là chưa có số liệu.",
+                "**No processed data** for this data root (run `me build`). Every indicator is shown as "
+                "having no data.",
+            )
+        )
+    counts = frame["summary_category"].value_counts()
+    cats = [c for c in status.SUMMARY_ORDER if int(counts.get(c, 0)) or c in ("achieved", "not_achieved")]
+    tab = pd.DataFrame(
+        {
+            L("Tình trạng", "Status"): [status.status_label(c, lang) for c in cats],
+            L("Số chỉ tiêu", "Indicators"): [int(counts.get(c, 0)) for c in cats],
+        }
+    )
+    show_table(
+        tab,
+        caption=L(
+            "Kết quả năm 2025 khi đã có số liệu; nếu chưa, triển vọng đạt mục tiêu 2025 theo xác suất của mô hình "
+            "xu hướng (ghi chú phương pháp).",
+            "The 2025 result once observed; otherwise the outlook for the 2025 target from the trend model's "
+            "probability (method note).",
+        ),
+    )
+    return tab
+
+
+def section_table(rep: dict) -> pd.DataFrame:
+    """Show the indicator table (indicators with data) and the list of indicators without data;
+    return the numeric frame shown (one row per indicator with data)."""
+    lang, frame = rep["lang"], rep["frame"]
+    L = lambda vi, en: vi if lang == "vi" else en  # noqa: E731
+    frame.attrs["headline"] = rep["settings"].headline_method
+    heading(L("Đánh giá từng chỉ tiêu", "Indicator by indicator"), 2)
+    tab = display_frame(frame, lang)
+    if len(tab):
+        show_table(
+            tab,
+            caption=L(
+                "Giá trị theo đơn vị của chỉ tiêu; KTC 95%: Wilson (tỷ lệ) hoặc Garwood (số đếm, tỷ suất). "
+                "⚠ = mục tiêu chưa được kiểm chứng với văn bản gốc.",
+                "Values in each indicator's unit; 95% CI: Wilson (proportions) or Garwood (counts, rates). "
+                "⚠ = target not verified against the official text.",
+            ),
+        )
+    else:
+        markdown(L("Chưa có chỉ tiêu nào có số liệu.", "No indicator has data yet."))
+    nodata = frame[frame["n_points"] == 0]
+    if len(nodata):
+        heading(L("Chỉ tiêu chưa có số liệu", "Indicators without data"), 3)
+        markdown(", ".join(f"`{c}`" for c in nodata["indicator_code"]))
+    return frame[frame["n_points"] > 0].reset_index(drop=True)
+
+
+def figure_image(fig):
+    """PNG image of a figure for display (independent of the notebook's matplotlib backend)."""
+    from IPython.display import Image
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", bbox_inches="tight")
+    # The alt text a chart function attached (me_utils.core.style.set_alt), for the page (issue 17).
+    return Image(data=buf.getvalue(), format="png", alt=style.get_alt(fig))
+
+
+def panels(rep: dict, codes=None) -> list[dict]:
+    """Chart panels of the report's unit from the evidence base: one dict per indicator with
+    data and a yearly trend — ``indicator`` (catalogue entry), ``series`` (gated yearly figures),
+    ``curve`` (fitted trend and prediction band), ``targets`` ({2025, 2030})."""
+    ev, unit = rep["evidence"], rep["unit"]
+    if ev is None:
+        return []
+    cat = rep["ctx"].catalogue.indicators
+    out = []
+    for _, r in rep["frame"].iterrows():
+        code = str(r["indicator_code"])
+        if codes is not None and code not in codes:
+            continue
+        if r["n_points"] == 0 or r["status_headline"] == "term_indicator":
+            continue
+        ind = cat[code]
+        ser = ev.series(code, unit)
+        ser = ser[~ser["suppressed"]]
+        if ser.empty:
+            continue
+        out.append(
+            {
+                "indicator": ind,
+                "series": ser,
+                "curve": ev.curve(code, unit),
+                "targets": {2025: ind.target(2025), 2030: ind.target(2030)},
+            }
+        )
+    return out
+
+
+def section_charts(rep: dict, ncols: int = 3):
+    """Show the small-multiple trend charts, one figure per framework; return the figures."""
+    lang = rep["lang"]
+    heading("Xu hướng và mục tiêu" if lang == "vi" else "Trends and targets", 2)
+    figs = []
+    items = panels(rep)
+    frameworks = list(dict.fromkeys(it["indicator"].framework for it in items))
+    for fw in frameworks:
+        its = [it for it in items if it["indicator"].framework == fw]
+        fig = small_multiples(its, lang, ncols=ncols)
+        if fig is None:
+            continue
+        heading(fw, 3)
+        display_obj(figure_image(fig))
+        plt.close(fig)
+        figs.append(fig)
+    return figs
+
+
+def section_method_note(rep: dict) -> str:
+    """Show the method note generated from the settings used; return its markdown."""
+    text = method_note(rep["settings"], rep["lang"])
+    markdown(text)
+    return text

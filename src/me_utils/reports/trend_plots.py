@@ -1,0 +1,121 @@
+"""Small-multiple trend charts: observed points with their intervals (Wilson / Garwood), the
+fitted line and its prediction band, and the 2025 and 2030 target markers, in the house style.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from me_utils.core import fmt, style
+from me_utils.core.labels import label
+
+
+def _title(ind, lang: str, width: int = 38) -> str:
+    """Panel title: code and the full indicator name, wrapped (never cut)."""
+    name = ind.name_vi if lang == "vi" else ind.name_en
+    return "\n".join(textwrap.wrap(f"{ind.code} — {name}", width, break_long_words=False))
+
+
+def plot_indicator(ax, item, lang: str = "vi", last_year: int = 2030) -> None:
+    """Draw one indicator's panel on ``ax``.
+
+    ``item``: a chart panel — ``indicator`` (catalogue entry), ``series`` (yearly figures with
+    ``year, value, ci_low, ci_high``, already through the disclosure gate), ``curve`` (fitted
+    trend with ``year, fit, pred_low, pred_high``; may be empty), ``targets`` ({2025, 2030}).
+    Observed values as points with interval bars, fitted line and 95 % prediction band to
+    ``last_year``, targets as diamonds at 2025 and 2030.
+    """
+    ind, ser, cur = item["indicator"], item["series"], item.get("curve")
+    t = ser["year"].to_numpy(dtype=float)
+    v = ser["value"].to_numpy(dtype=float, na_value=np.nan)
+    cis = ser[["ci_low", "ci_high"]].to_numpy(dtype=float, na_value=np.nan).reshape(-1, 2)
+    if cur is not None and len(cur):
+        cur = cur[cur["year"] <= last_year]
+        grid = cur["year"].to_numpy(dtype=float)
+        lo, hi = cur["pred_low"].to_numpy(dtype=float), cur["pred_high"].to_numpy(dtype=float)
+        if np.all(np.isfinite(lo)) and np.all(np.isfinite(hi)):
+            ax.fill_between(
+                grid,
+                lo,
+                hi,
+                color=style.FITTED,
+                alpha=0.15,
+                linewidth=0,
+                label=fmt.pick(lang, "Khoảng dự báo 95%", "95% prediction interval"),
+            )
+        ax.plot(
+            grid,
+            cur["fit"].to_numpy(dtype=float),
+            color=style.FITTED,
+            linewidth=1.5,
+            label=fmt.pick(lang, "Xu hướng", "Trend"),
+        )
+    ok = np.all(np.isfinite(cis), axis=1) & np.isfinite(v)
+    if ok.any():
+        # Published values are rounded, so a value can sit a hair outside its own interval.
+        yerr = np.clip([v[ok] - cis[ok, 0], cis[ok, 1] - v[ok]], 0.0, None)
+        ax.errorbar(t[ok], v[ok], yerr=yerr, fmt="none", ecolor=style.OBSERVED, elinewidth=1, capsize=2)
+    ax.plot(t, v, "o", color=style.OBSERVED, markersize=4, label=fmt.pick(lang, "Số liệu", "Observed"))
+    for yr, colour in ((2025, style.TARGET_2025), (2030, style.TARGET_2030)):
+        tv = item["targets"].get(yr)
+        if tv is not None and yr <= last_year:
+            ax.plot([yr], [tv], "D", color=colour, markersize=7, label=fmt.pick(lang, f"Mục tiêu {yr}", f"{yr} target"))
+    ax.set_title(_title(ind, lang), fontsize=9, loc="left")
+    first = min(t.min(), 2021) if len(t) else 2021
+    ax.set_xlim(first - 0.5, last_year + 0.5)
+    ax.set_xticks(range(int(first), last_year + 1, 2 if last_year - first > 6 else 1))
+    unit = ind.unit if lang == "vi" else (getattr(ind, "unit_en", "") or ind.unit)
+    ax.set_ylabel(style.wrap_text(unit, 30), fontsize=8)
+    ax.tick_params(labelsize=8)
+    if not getattr(ind, "verified", True):
+        ax.text(
+            0.99,
+            0.02,
+            "⚠ " + label("target_unverified_short", lang),
+            transform=ax.transAxes,
+            ha="right",
+            va="bottom",
+            fontsize=7,
+            color=style.REFERENCE,
+        )
+
+
+def small_multiples(items, lang: str = "vi", ncols: int = 3, last_year: int = 2030):
+    """Grid of :func:`plot_indicator` panels.
+
+    Input: chart panels (see :func:`plot_indicator`; e.g.
+    :func:`me_utils.reports.scorecard_report.panels`). Output: a matplotlib Figure, or None when no
+    panel has a shown figure.
+    """
+    fmt.check_lang(lang)
+    todo = [it for it in items if len(it["series"]) and it["series"]["value"].notna().any()]
+    if not todo:
+        return None
+    nrows = math.ceil(len(todo) / ncols)
+    # Room for titles of up to four lines: names are wrapped in full, never cut.
+    fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 3.6 * nrows), squeeze=False)
+    for ax, it in zip(axes.flat, todo):
+        plot_indicator(ax, it, lang, last_year)
+    for ax in list(axes.flat)[len(todo) :]:
+        ax.set_visible(False)
+    handles, _labels = {}, []
+    for ax in axes.flat:
+        for h, lab in zip(*ax.get_legend_handles_labels()):
+            handles.setdefault(lab, h)
+    fig.legend(
+        list(handles.values()),
+        list(handles.keys()),
+        loc="lower center",
+        ncol=min(5, len(handles)),
+        frameon=False,
+        bbox_to_anchor=(0.5, 0.0),
+    )
+    style.format_axes(fig, lang)
+    fig.tight_layout(rect=(0, 0.04 if nrows > 1 else 0.1, 1, 1))
+    codes = [it["indicator"].code for it in todo]
+    style.set_alt(fig, label("trend_alt", lang, n=len(codes), codes=", ".join(codes)))
+    return fig
