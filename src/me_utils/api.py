@@ -41,6 +41,7 @@ from me_utils.analysis import explanation
 from me_utils.analysis import scorecard as sc
 from me_utils.analysis.explanation import SUMMARY_KEYS, Explanation, status_label
 from me_utils.build import pipeline as build
+from me_utils.core import errors as _errors
 from me_utils.core import fmt, style
 from me_utils.demo import generate as demo
 from me_utils.evidence import base as evidence_base
@@ -112,7 +113,7 @@ COMPARE_COLUMNS = [
 _DECIMALS = {"proportion": 1, "rate": 1, "ratio": 2, "count": 0, "binary": 0}
 
 
-class ApiError(ValueError):
+class ApiError(_errors.UsageError, ValueError):
     """A request the API cannot answer (unknown unit or indicator, no processed data); the
     message says what was asked and why, in Vietnamese then English."""
 

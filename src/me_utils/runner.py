@@ -87,7 +87,7 @@ class UsageError(_errors.UsageError):
     """Bad command-line input or notebook declaration; the CLI prints it and exits with 2."""
 
 
-class ReportsFolderError(Exception):
+class ReportsFolderError(_errors.ReportError):
     """The reports folder cannot be written or is locked; the CLI prints one line and exits
     with :data:`EXIT_REPORTS_FOLDER`."""
 

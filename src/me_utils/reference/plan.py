@@ -37,6 +37,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from me_utils.core import errors as _errors
 from me_utils.core import fmt, paths
 
 BODIES_FILE = "bodies.yaml"
@@ -124,7 +125,7 @@ def parse_figure_status(text) -> str | None:
     raise ValueError(text)
 
 
-class PlanError(ValueError):
+class PlanError(_errors.ReferenceDataError, ValueError):
     """The plan files are inconsistent; ``problems`` lists (file, entry, field, reason_vi,
     reason_en) and the message prints one line per problem."""
 
