@@ -258,7 +258,8 @@ def test_explain_statuses_match_the_scorecard_for_every_indicator(root):
     from me_utils import api
     from me_utils.evidence import base as evidence
 
-    stored = evidence.load_evidence(root).assessments.set_index(["unit_code", "indicator_code"])
+    a = evidence.load_evidence(root).assessments
+    stored = a[a["period_start"] == 2021].set_index(["unit_code", "indicator_code"])
     for unit in ("SL", "SC"):
         sc = api.scorecard(unit, data_root=root)
         for r in sc.itertuples():

@@ -322,7 +322,7 @@ def series(code: str, unit: str, sex: str = "T", data_root=None, period: str = "
     return out
 
 
-def scorecard(unit: str = "SL", data_root=None) -> pd.DataFrame:
+def scorecard(unit: str = "SL", data_root=None, period_start: int | None = None) -> pd.DataFrame:
     """Returns the scorecard of one unit: one row per catalogue indicator (catalogue order,
     including those without data) with :data:`SCORECARD_COLUMNS` — latest value and its 95 %
     interval (indicator units), applied 2025/2030 targets, ``gap_2025`` (indicator units,
@@ -332,12 +332,14 @@ def scorecard(unit: str = "SL", data_root=None) -> pd.DataFrame:
     intervals, ``prob_reach_2025``/``prob_reach_2030`` in [0, 1], the trend ``model`` key,
     ``gbv_derived`` and ``suppressed`` (True: the series has a figure hidden by the disclosure
     gate, so its figures, trend and statuses are withheld — status code ``suppressed``).
-    Status labels: :func:`status_label`; reasons: :func:`explain`.
+    Status labels: :func:`status_label`; reasons: :func:`explain`. ``period_start`` picks the
+    phase (2021: the 2021–2025 review, the default; 2026: the 2026–2030 monitoring).
     """
     ev = _evidence(data_root)
     u = unit_code(unit)
     a = ev.assessments
-    rows = a.loc[((a["unit_code"] == u) & (a["sex"] == "T")).to_numpy(dtype=bool)]
+    ps = _period(ev)[0] if period_start is None else int(period_start)
+    rows = a.loc[((a["unit_code"] == u) & (a["sex"] == "T") & (a["period_start"] == ps)).to_numpy(dtype=bool)]
     if rows.empty:  # a unit without any figure: every indicator without data, same columns
         rows = evidence_base.empty_scorecard(ev.catalogue)
     rows = rows.assign(gbv_derived=rows["indicator_code"].isin(GBV_DERIVED_CODES).to_numpy())
@@ -406,12 +408,14 @@ def _mine(ev: Evidence, code: str, u: str, period: str | None = "FY") -> pd.Data
 def _row(ev: Evidence, code: str, u: str):
     """The stored assessment of one indicator × unit (a Series), or None for a unit without one."""
     a = ev.assessments
-    r = a.loc[((a["indicator_code"] == code) & (a["unit_code"] == u) & (a["sex"] == "T")).to_numpy(dtype=bool)]
+    m = (a["indicator_code"] == code) & (a["unit_code"] == u) & (a["sex"] == "T")
+    r = a.loc[m.to_numpy(dtype=bool)].sort_values("period_start")
     return r.iloc[0] if len(r) else None
 
 
 def _period(ev: Evidence) -> tuple[int, int]:
-    return int(ev.meta.get("period_start", PERIOD_START)), int(ev.meta.get("period_end", PERIOD_END))
+    phases = ev.meta.get("phases") or [[PERIOD_START, PERIOD_END]]
+    return int(phases[0][0]), int(phases[0][1])
 
 
 def _item(ev: Evidence, code: str, u: str):

@@ -56,10 +56,15 @@ ASSESSMENTS_FILE = "assessments.parquet"
 CURVES_FILE = "curves.parquet"
 META_FILE = "meta.json"
 DICTIONARY_FILE = "dictionary.csv"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: Indicators derived from GBV, domestic-violence or trafficking data (the gate's one list).
 GBV_DERIVED = frozenset(gate.GBV_DERIVED_CODES)
+
+#: The phases of the evidence base: the 2021–2025 review (province and the 12 former districts)
+#: and the 2026–2030 monitoring (province and the 75 communes). Figures keep every year; each
+#: assessment belongs to one phase and uses that phase's years and units.
+PHASES = ((2021, 2025), (2026, 2030))
 
 #: Default disclosure threshold: counts 1 to K−1 are suppressed.
 DEFAULT_K = disclosure.DEFAULT_K
@@ -87,7 +92,18 @@ FIGURE_COLUMNS = [
     "source_file",
     "source_row",
 ]
-CURVE_COLUMNS = ["indicator_code", "unit_code", "sex", "year", "fit", "fit_low", "fit_high", "pred_low", "pred_high"]
+CURVE_COLUMNS = [
+    "indicator_code",
+    "unit_code",
+    "sex",
+    "period_start",
+    "year",
+    "fit",
+    "fit_low",
+    "fit_high",
+    "pred_low",
+    "pred_high",
+]
 ASSESSMENT_COLUMNS = (
     ["unit_code", "sex", "period_start", "period_end"]
     + SCORECARD_COLUMNS
@@ -194,11 +210,13 @@ class Evidence:
     curves: pd.DataFrame
     meta: dict = field(default_factory=dict)
 
-    def scorecard(self, unit: str, sex: str = "T") -> pd.DataFrame:
-        """The scorecard of one unit: columns SCORECARD_COLUMNS + DETAIL_COLUMNS, catalogue
-        order, gated figures (NaN where suppressed)."""
+    def scorecard(self, unit: str, sex: str = "T", period_start: int | None = None) -> pd.DataFrame:
+        """The scorecard of one unit in one phase (``period_start``; default the first phase):
+        columns SCORECARD_COLUMNS + DETAIL_COLUMNS, catalogue order, gated figures (NaN where
+        suppressed). Empty when the unit is not assessed in that phase."""
         a = self.assessments
-        sub = a[(a["unit_code"] == unit) & (a["sex"] == sex)]
+        ps = self.default_phase() if period_start is None else int(period_start)
+        sub = a[(a["unit_code"] == unit) & (a["sex"] == sex) & (a["period_start"] == ps)]
         return sub[SCORECARD_COLUMNS + DETAIL_COLUMNS + ["suppressed", "suppress_reason"]].reset_index(drop=True)
 
     def series(self, code: str, unit: str, sex: str = "T", period: str = "FY") -> pd.DataFrame:
@@ -207,12 +225,18 @@ class Evidence:
         m = (f["indicator_code"] == code) & (f["unit_code"] == unit) & (f["sex"] == sex) & (f["period"] == period)
         return f[m].sort_values("year").reset_index(drop=True)
 
-    def curve(self, code: str, unit: str, sex: str = "T") -> pd.DataFrame:
-        """The fitted curve and prediction band of one series (empty when none was fitted or the
-        series is suppressed)."""
+    def curve(self, code: str, unit: str, sex: str = "T", period_start: int | None = None) -> pd.DataFrame:
+        """The fitted curve and prediction band of one series in one phase (default the first;
+        empty when none was fitted or the series is suppressed)."""
         c = self.curves
-        m = (c["indicator_code"] == code) & (c["unit_code"] == unit) & (c["sex"] == sex)
+        ps = self.default_phase() if period_start is None else int(period_start)
+        m = (c["indicator_code"] == code) & (c["unit_code"] == unit) & (c["sex"] == sex) & (c["period_start"] == ps)
         return c[m].sort_values("year").reset_index(drop=True)
+
+    def default_phase(self) -> int:
+        """First year of the first phase stored (2021)."""
+        phases = self.meta.get("phases") or [[self.meta.get("period_start", 2021)]]
+        return int(phases[0][0])
 
     def units(self) -> list[str]:
         """Unit codes assessed, in the order they were computed."""
@@ -268,24 +292,67 @@ def trend_curve(fit, years, last_year: int = 2030) -> pd.DataFrame:
     )
 
 
-def _unit_list(observations: pd.DataFrame, units: list[str] | None) -> list[str]:
-    """Units to assess: the given ones, else the province and the district-level units of the
-    units reference, then any other unit that has observations."""
+def _unit_list(observations: pd.DataFrame, units: list[str] | None, phase: tuple[int, int]) -> list[str]:
+    """Units to assess in ``phase``: the given ones, else the province and the units below it
+    in force then (the 12 districts for 2021–2025, the 75 communes for 2026–2030; the units
+    reference says which), then any other unit with observations in the phase's years."""
     if units is not None:
         return list(units)
     ref = load_units()
-    base = [c for c in ref.codes() if ref[c].level == "province"] + list(ref.districts())
+    base = [c for c in ref.codes() if ref[c].level == "province"] + list(ref.subunits_for_phase(*phase))
     seen = set(base)
-    extra = [u for u in dict.fromkeys(observations["unit_code"].astype(str)) if u not in seen]
+    years = observations["year"].astype("int64")
+    inside = observations[(years >= phase[0]) & (years <= phase[1])]
+    extra = [u for u in dict.fromkeys(inside["unit_code"].astype(str)) if u not in seen and u in ref]
     return base + extra
+
+
+def _assess_unit(
+    catalogue, obs, unit, period_start, period_end, headline_method, settings, last_year, frames, curves, fitted_parts
+) -> None:
+    """Assess one unit in one phase; append its scorecard frame, curves and fitted values."""
+    with warnings.catch_warnings():
+        # Degenerate fits (flat or two-point series) warn from numpy; the scorecard's own
+        # note column says what happened, and a warning must not reach a reviewer's page.
+        warnings.simplefilter("ignore", RuntimeWarning)
+        frame, items = build_scorecard_detail(
+            catalogue, obs, unit, period_start, period_end, headline_method, settings=settings
+        )
+    frame.insert(0, "unit_code", unit)
+    frame.insert(1, "sex", "T")
+    frame.insert(2, "period_start", period_start)
+    frame.insert(3, "period_end", period_end)
+    frames.append(frame)
+    for it in items:
+        fit = it["assessment"].fit
+        if fit is None:
+            continue
+        code = it["indicator"].code
+        years = np.asarray(it["series"]["year"], dtype=float)
+        years = years[(years >= period_start) & (years <= period_end)]  # the phase's own years
+        if len(years):
+            with np.errstate(all="ignore"):
+                at = fit.predict_array(years)
+            fitted_parts.append(
+                pd.DataFrame(
+                    {"indicator_code": code, "unit_code": unit, "year": years.astype("int64"), "fitted_": at[:, 1]}
+                )
+            )
+            # No forecast for a unit beyond the last year it existed (districts: 2024).
+            unit_last = min(float(last_year), status.last_forecast_year(unit))
+            cur = trend_curve(fit, years, int(max(unit_last, years.max())))
+            cur.insert(0, "period_start", period_start)
+            cur.insert(0, "sex", "T")
+            cur.insert(0, "unit_code", unit)
+            cur.insert(0, "indicator_code", code)
+            curves.append(cur)
 
 
 def compute_evidence(
     data_root,
     catalogue=None,
     units: list[str] | None = None,
-    period_start: int = 2021,
-    period_end: int = 2025,
+    phases: tuple[tuple[int, int], ...] = PHASES,
     headline_method: str = "unsd",
     k: int = DEFAULT_K,
     last_year: int = 2030,
@@ -295,8 +362,8 @@ def compute_evidence(
 
     Inputs: ``data_root`` (folder with ``processed/observations.csv``), an optional loaded
     catalogue, the units to assess (default: province + district-level units + any unit with
-    data), the phase, the headline method, the disclosure threshold ``k`` and the last year of
-    the curves. Output: :class:`Evidence` with gated figures. ``gate_figures=False`` computes an
+    data in a phase), the phases, the headline method, the disclosure threshold ``k`` and the
+    last year of the curves. Output: :class:`Evidence` with gated figures. ``gate_figures=False`` computes an
     ungated base: only the attacker test's negative control uses it (``me build`` never does).
     """
     catalogue = catalogue or load_catalogue()
@@ -312,40 +379,21 @@ def compute_evidence(
     settings = AssessSettings(headline_method=headline_method)
     frames, curves = [], []
     fitted_parts = []
-    for unit in _unit_list(obs, units):
-        with warnings.catch_warnings():
-            # Degenerate fits (flat or two-point series) warn from numpy; the scorecard's own
-            # note column says what happened, and a warning must not reach a reviewer's page.
-            warnings.simplefilter("ignore", RuntimeWarning)
-            frame, items = build_scorecard_detail(
-                catalogue, obs, unit, period_start, period_end, headline_method, settings=settings
+    for period_start, period_end in phases:
+        for unit in _unit_list(obs, units, (period_start, period_end)):
+            _assess_unit(
+                catalogue,
+                obs,
+                unit,
+                period_start,
+                period_end,
+                headline_method,
+                settings,
+                last_year,
+                frames,
+                curves,
+                fitted_parts,
             )
-        frame.insert(0, "unit_code", unit)
-        frame.insert(1, "sex", "T")
-        frame.insert(2, "period_start", period_start)
-        frame.insert(3, "period_end", period_end)
-        frames.append(frame)
-        for it in items:
-            fit = it["assessment"].fit
-            if fit is None:
-                continue
-            code = it["indicator"].code
-            years = np.asarray(it["series"]["year"], dtype=float)
-            if len(years):
-                with np.errstate(all="ignore"):
-                    at = fit.predict_array(years)
-                fitted_parts.append(
-                    pd.DataFrame(
-                        {"indicator_code": code, "unit_code": unit, "year": years.astype("int64"), "fitted_": at[:, 1]}
-                    )
-                )
-                # No forecast for a unit beyond the last year it existed (districts: 2024).
-                unit_last = min(float(last_year), status.last_forecast_year(unit))
-                cur = trend_curve(fit, years, int(max(unit_last, years.max())))
-                cur.insert(0, "sex", "T")
-                cur.insert(0, "unit_code", unit)
-                cur.insert(0, "indicator_code", code)
-                curves.append(cur)
     assessments = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=ASSESSMENT_COLUMNS)
     assessments["gbv_derived"] = assessments["indicator_code"].isin(GBV_DERIVED)
     assessments["suppressed"] = False
@@ -368,8 +416,7 @@ def compute_evidence(
         curve_df[CURVE_COLUMNS],
         {
             "schema_version": SCHEMA_VERSION,
-            "period_start": period_start,
-            "period_end": period_end,
+            "phases": [list(p) for p in phases],
             "headline_method": headline_method,
             "k": int(k),
             "last_year": last_year,
@@ -402,11 +449,11 @@ def gate_assessments(ev: Evidence) -> Evidence:
     suppressed rows are dropped. Output: ``ev``.
     """
     a = ev.assessments
-    meta = ev.meta
-    pa = gate.publish_assessments(
-        a, ev.figures, period_start=meta.get("period_start"), period_end=meta.get("period_end")
-    )
-    mostly = (pa["summary_category"].astype(str) == "suppressed").to_numpy(dtype=bool)
+    mostly = np.zeros(len(a), dtype=bool)
+    for ps, pe in ev.meta.get("phases", PHASES):
+        in_phase = (a["period_start"] == ps).to_numpy(dtype=bool)
+        pa = gate.publish_assessments(a[in_phase], ev.figures, period_start=ps, period_end=pe)
+        mostly[in_phase] = (pa["summary_category"].astype(str) == "suppressed").to_numpy(dtype=bool)
     for c in _ASSESSMENT_FIGURES:
         if c == "n_points":
             continue
@@ -435,7 +482,7 @@ def gate_assessments(ev: Evidence) -> Evidence:
     keys = set(zip(hid25["indicator_code"].astype(str), hid25["unit_code"].astype(str)))
     if keys:
         m = np.array([(c, u) in keys for c, u in zip(a["indicator_code"].astype(str), a["unit_code"].astype(str))])
-        m &= ~mostly
+        m &= ~mostly & (a["period_start"] <= 2025).to_numpy(dtype=bool)
         a.loc[m, "result_2025"] = "suppressed"
         for c in ("margin_2025", "margin_2025_low", "margin_2025_high", "gap_2025"):
             a.loc[m, c] = np.nan
@@ -443,13 +490,17 @@ def gate_assessments(ev: Evidence) -> Evidence:
         a.loc[m, "status_reason_en"] = gate.NOTE_LATEST["en"] + " " + a.loc[m, "status_reason_en"].astype(str)
         a.loc[m, "suppressed"] = False
         a.loc[m, "suppress_reason"] = "latest_hidden"
-    gone = set(zip(a.loc[mostly, "indicator_code"].astype(str), a.loc[mostly, "unit_code"].astype(str)))
+    gone = set(
+        zip(
+            a.loc[mostly, "indicator_code"].astype(str),
+            a.loc[mostly, "unit_code"].astype(str),
+            a.loc[mostly, "period_start"].astype(int),
+        )
+    )
     if gone:
         c = ev.curves
-        keep = np.array(
-            [(x, u) not in gone for x, u in zip(c["indicator_code"].astype(str), c["unit_code"].astype(str))],
-            dtype=bool,
-        )
+        keys = zip(c["indicator_code"].astype(str), c["unit_code"].astype(str), c["period_start"].astype(int))
+        keep = np.array([k not in gone for k in keys], dtype=bool)
         ev.curves = c[keep].reset_index(drop=True)
     ev.assessments = a
     return ev

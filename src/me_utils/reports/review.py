@@ -984,7 +984,7 @@ def compute(ctx, as_of: str = "2025-11-30", headline_method: str = "unsd") -> Re
         raise FileNotFoundError(
             f"{ctx.data_root}/processed/observations.csv does not exist: run `me build --root {ctx.data_root}` first"
         )
-    sc = ev.scorecard(ctx.unit)
+    sc = ev.scorecard(ctx.unit, period_start=ctx.period_start)
     arrivals = accountability.load_arrivals(ctx.data_root)
     matrix = accountability.build_matrix(
         arrivals, ctx.period_start, ctx.period_end, as_of_d, findings=read_findings(ctx.data_root)

@@ -41,7 +41,7 @@ def load_report(ctx, headline_method: str = "unsd") -> dict:
     if ev is None:
         frame, missing = empty_scorecard(ctx.catalogue), True
     else:
-        frame, missing = ev.scorecard(ctx.unit), False
+        frame, missing = ev.scorecard(ctx.unit, period_start=ctx.period_start), False
     return {
         "frame": frame,
         "evidence": ev,
@@ -220,7 +220,7 @@ def panels(rep: dict, codes=None) -> list[dict]:
             {
                 "indicator": ind,
                 "series": ser,
-                "curve": ev.curve(code, unit),
+                "curve": ev.curve(code, unit, period_start=rep["ctx"].period_start),
                 "targets": {2025: ind.target(2025), 2030: ind.target(2030)},
             }
         )
