@@ -36,13 +36,14 @@ lock:
 	$(PY) -m piptools compile --quiet --generate-hashes --allow-unsafe --strip-extras --extra test \
 	  --no-emit-index-url --no-emit-find-links --resolver=backtracking -o $(LOCK) pyproject.toml requirements-lock.in
 
-# Headless Chromium for the real-browser test and PDF export (Debian package; installed only
-# where missing).
+# Headless Chromium for the real-browser tests and PDF export, and poppler-utils (pdftotext,
+# pdftoppm) for the printed-PDF tests: Debian packages, installed only where missing.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "Installing Debian's chromium (headless browser for tests and PDF)"; \
+	@{ command -v chromium >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1; } || { \
+	  echo "Installing Debian's chromium and poppler-utils (headless browser, PDF text for tests)"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    chromium fonts-dejavu-core poppler-utils >/dev/null; }
 
 demo: setup
 	$(ME) demo --out $(DEMO_ROOT) --seed $(SEED)
@@ -50,10 +51,16 @@ demo: setup
 build: demo
 	$(ME) build --root $(DEMO_ROOT)
 
+# Both phases: the 2021–2025 review (reports/) and the 2026–2030 monitoring on the 75 communes
+# (reports/2026-2030/); each index links the other.
 report: build
 	$(ME) report --data-root $(DEMO_ROOT) --lang $(LANG_REPORT) $(if $(JOBS),--jobs $(JOBS),)
+	$(ME) report --data-root $(DEMO_ROOT) --lang $(LANG_REPORT) --period 2026-2030 $(if $(JOBS),--jobs $(JOBS),)
 
+# Lint and format check first (ruff, configured in pyproject.toml), then every test.
 test: setup browser
+	$(VENV)/bin/ruff check src tests benchmarks lab
+	$(VENV)/bin/ruff format --check src tests benchmarks lab
 	$(PY) -m pytest -q -n 2 --dist loadfile
 
 # JupyterLab for analysts, at the repository root, opening in scratch/ (git-ignored: your
