@@ -8,6 +8,7 @@ import zipfile
 
 import pytest
 
+from me_utils.intake import readers
 from me_utils.intake import submissions as intake
 
 HEADER = ["Mã chỉ tiêu", "Đơn vị", "Năm", "Kỳ báo cáo", "Giá trị"]
@@ -78,7 +79,7 @@ def _no_openpyxl(monkeypatch):
     def refuse(*a, **k):
         raise AssertionError("the openpyxl reader must not be tried on a refused file")
 
-    monkeypatch.setattr(intake, "read_xlsx_openpyxl", refuse)
+    monkeypatch.setattr(readers, "read_xlsx_openpyxl", refuse)  # looked up in readers
 
 
 def test_zip_bomb_xlsx_is_refused_from_the_zip_directory(tmp_path, monkeypatch):

@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from me_utils.core import fmt
+from me_utils.intake import parsing
 from me_utils.intake import submissions as intake
 
 CORPUS = Path(__file__).parent / "bad_inputs"
@@ -387,7 +388,7 @@ def test_unexpected_exception_becomes_located_message(monkeypatch, tmp_path):
     def boom(*a, **k):
         raise RuntimeError("simulated")
 
-    monkeypatch.setattr(intake, "read_xlsx_grids", boom)
+    monkeypatch.setattr(parsing, "read_xlsx_grids", boom)  # looked up in parsing
     sub = intake.validate_file(p, "x.xlsx")
     assert [m.code for m in sub.messages] == ["internal"]
     assert "simulated" in sub.messages[0].reason_en and sub.messages[0].file == "x.xlsx"
