@@ -59,7 +59,7 @@ def test_council_chart_draws_points_without_error_bars():
 
 def test_yearly_chart_has_no_error_bars_and_a_band_only_ahead():
     kl = pd.DataFrame({"year": range(2020, 2026), "numerator": [40, 44, 47, 50, 54, 58], "denominator": [100] * 6})
-    shares = L._with_share(kl.copy(), "numerator", "denominator")
+    shares = L.with_share(kl.copy(), "numerator", "denominator")
     tg = L.Targets("M1.C1", 60.0, 75.0, "test", True, "")
     a = L.assess_yearly(shares, tg, "numerator", "denominator", 2021, 2025)
     fig = P.fig_yearly_share(shares, tg, "vi", assessment=a)

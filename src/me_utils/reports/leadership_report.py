@@ -1,6 +1,8 @@
-"""Figures and report sections of the leadership report (``notebooks/30_leadership.ipynb``).
+"""Report sections of the leadership report (``notebooks/30_leadership.ipynb``): People's
+Council shares (1), term changes (2), the district funnel (3) and the published figures with
+the method note (5).
 
-The analysis is in :mod:`me_utils.analysis.leadership`; this module turns it into reviewer-facing
+The analysis is in :mod:`me_utils.analysis.leadership`; the report turns it into reviewer-facing
 charts, tables and sentences (Vietnamese by default, English with ``lang="en"``). Each
 ``section_*`` function is one notebook cell: it shows a heading, a table, a chart and the text,
 and returns the frames it showed (for tests and for further use in JupyterLab).
@@ -11,24 +13,42 @@ from the status model, is printed beside them); the 2025 and 2030 targets are dr
 apply; real published figures (``leadership_reference.csv``) are drawn only
 as grey comparison lines with their source, never merged with the data; charts built from the
 illustrative data say so in their title.
+
+The figures are in :mod:`me_utils.reports.leadership_charts`, the data every section shares in
+:mod:`me_utils.reports.leadership_report_data` and section 4 (key leaders, planning pool) in
+:mod:`me_utils.reports.leadership_yearly_sections`; this module re-exports their public names,
+so the notebook uses this one module.
 """
 
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
-from pathlib import Path
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
 from me_utils.analysis import funnel
 from me_utils.analysis import leadership as L
-from me_utils.analysis.assess import status_label
-from me_utils.analysis.funnel import plot_funnel
-from me_utils.build.dataset import load_observations
-from me_utils.core import fmt, style
+from me_utils.core import fmt
+from me_utils.core.fmt import pick as _t
+from me_utils.reports.leadership_charts import (  # noqa: F401 (re-exported)
+    ci,
+    fig_council_funnel,
+    fig_council_shares,
+    fig_yearly_share,
+    illus,
+    show_fig,
+)
+from me_utils.reports.leadership_report_data import (  # noqa: F401 (re-exported)
+    DATA_TABLE_WORDS,
+    LeadershipReport,
+    load_report_data,
+    terms_in_scope,
+)
+from me_utils.reports.leadership_yearly_sections import (  # noqa: F401 (re-exported)
+    section_key_leaders,
+    section_planning_pool,
+)
 from me_utils.reports.notebook import heading, markdown, show_table
 
 TITLE_VI = "Phụ nữ tham gia lãnh đạo, quản lý"
@@ -41,383 +61,8 @@ _POSITION = {
 }
 
 
-def _t(lang, vi, en):
-    return fmt.pick(lang, vi, en)
-
-
-def _show_fig(fig) -> None:
-    """Show a figure as an embedded PNG with its alt text (attached by the figure function)
-    and close it; a PNG display object is embedded by nbconvert whatever the backend."""
-    style.show_figure(fig, lang=getattr(fig, "me_lang", "vi"))
-
-
-def _alt_values(rows, lang: str) -> str:
-    """``'label: value, label: value'`` for alt texts."""
-    return "; ".join(f"{k}: {v}" for k, v in rows)
-
-
-def _illus(lang: str, on: bool) -> str:
-    return _t(lang, " — dữ liệu minh họa", " — illustrative data") if on else ""
-
-
 #: Signed change (``'+8,6'`` / ``'−8,0'``, true minus): :func:`me_utils.analysis.leadership.fmt_change`.
 fmt_pp = L.fmt_change
-
-
-def _ci(lo, hi, lang, decimals=1):
-    return fmt.fmt_ci(lo, hi, decimals, lang)
-
-
-# --------------------------------------------------------------------------- data for a report
-
-
-@dataclass
-class LeadershipReport:
-    """What the sections of one report share: context, data, reference figures, terms shown."""
-
-    ctx: object
-    data: L.LeadershipData
-    reference: pd.DataFrame
-    terms: list
-    observations: pd.DataFrame | None = None
-
-    @property
-    def lang(self) -> str:
-        return self.ctx.lang
-
-    @property
-    def unit(self) -> str:
-        return self.ctx.unit
-
-    @property
-    def illustrative(self) -> bool:
-        return bool(self.data.illustrative or getattr(self.ctx, "illustrative", False))
-
-
-def terms_in_scope(councils: pd.DataFrame | None, period_end: int) -> list[str]:
-    """Terms to show: every term in the data elected in or before ``period_end`` (the term
-    before the review period stays in as the baseline of the term comparison)."""
-    if councils is None or councils.empty:
-        return []
-    terms = sorted(set(councils["term"]), key=lambda t: L.parse_term(t)[0])
-    return [t for t in terms if L.parse_term(t)[0] <= int(period_end)]
-
-
-#: The leadership data tables, in words.
-DATA_TABLE_WORDS = {
-    "councils": (
-        "Cơ cấu đại biểu Hội đồng nhân dân các cấp theo nhiệm kỳ",
-        "People's Council seats and women deputies by level and term",
-    ),
-    "key_leaders": (
-        "Cơ quan, địa phương có lãnh đạo chủ chốt là nữ, theo năm",
-        "Agencies and local governments with a woman key leader, by year",
-    ),
-    "planning_pool": (
-        "Cán bộ nữ trong quy hoạch và được đào tạo, theo năm",
-        "Women in the cadre planning pool and trained, by year",
-    ),
-}
-
-
-def load_report_data(ctx) -> LeadershipReport:
-    """Load the leadership tables of ``ctx.data_root`` and the reference figures, and show
-    where they come from. Raises :class:`me_utils.analysis.leadership.LeadershipDataError` (file, row,
-    column, reason) for a bad input file."""
-
-    data = L.load_leadership(ctx.data_root)
-    ref = L.load_reference()
-    obs = None
-    if (Path(ctx.data_root) / "processed" / "observations.csv").exists():
-        obs = load_observations(ctx.data_root)
-    rep = LeadershipReport(ctx, data, ref, terms_in_scope(data.councils, ctx.period_end), obs)
-    lang = ctx.lang
-    lines = []
-    for name, p in data.files.items():
-        # What each table holds, in words (a reviewer reads no file names or folders).
-        what = _t(lang, *DATA_TABLE_WORDS.get(name, (name, name)))
-        lines.append(f"- {what}" + ("" if p is not None else _t(lang, ": chưa có số liệu.", ": no data yet.")))
-    intro = _t(lang, "Nguồn số liệu của báo cáo này:", "Data used in this report:")
-    markdown(intro + "\n\n" + "\n".join(lines))
-    if rep.illustrative:
-        markdown(
-            _t(
-                lang,
-                "**Dữ liệu minh họa.** Phân tách theo huyện, nhiệm kỳ 2016–2021 và các chỉ tiêu năm là "
-                "số liệu do máy sinh ra. Riêng tổng số đại biểu và số nữ nhiệm kỳ 2021–2026 theo từng "
-                "cấp được dựng cho khớp với số liệu công bố của tỉnh (xem mục Nguồn); số liệu công bố "
-                "chỉ được vẽ làm đường so sánh.",
-                "**Illustrative data.** The breakdown by district, the 2016–2021 term and the yearly "
-                "indicators are generated. Only the 2021–2026 totals of seats and women per level are "
-                "built to match the province's published figures (see Sources); published figures are "
-                "drawn only as comparison lines.",
-            )
-        )
-    return rep
-
-
-# --------------------------------------------------------------------------- figures
-
-
-def fig_council_shares(
-    shares: pd.DataFrame,
-    reference: pd.DataFrame,
-    lang: str = "vi",
-    illustrative: bool = False,
-    unit: str = L.PROVINCE,
-    title: str | None = None,
-):
-    """Women's share of council seats by level and term (complete counts: points, no error bars).
-
-    Inputs: ``shares`` from :func:`me_utils.analysis.leadership.council_shares`; ``reference`` from
-    :func:`me_utils.analysis.leadership.load_reference` (Son La's published 2021–2026 shares are drawn as
-    grey segments over their level, the national National Assembly shares as grey dashed lines
-    across the chart). Output: matplotlib Figure; y in percent.
-    """
-    style.use_house_style()
-    fig, ax = plt.subplots(figsize=(8.5, 4.8))
-    levels = [lv for lv in L.LEVELS if lv in set(shares["level"])]
-    terms = sorted(set(shares["term"]), key=lambda t: L.parse_term(t)[0])
-    palette = ["#9ECAE1", style.FITTED, style.OBSERVED, "#08306B"]
-    width = 0.8 / max(len(terms), 1)
-    for j, term in enumerate(terms):
-        sub = shares[shares["term"] == term].set_index("level")
-        xs, ys = [], []
-        for i, lv in enumerate(levels):
-            if lv in sub.index:
-                xs.append(i - 0.4 + width * (j + 0.5))
-                ys.append(sub.loc[lv, "share_pct"])
-        ax.plot(xs, ys, "o", color=palette[j % len(palette)], ms=7, label=L.term_label(term, lang))
-    # Published Son La figures (real, with source): grey segment over each level.
-    sl = reference[(reference["body"] == "people_council") & (reference["unit_code"] == "SL")]
-    first = True
-    for i, lv in enumerate(levels):
-        r = sl[sl["level"] == lv]
-        if r.empty:
-            continue
-        v = float(r["share_pct"].iloc[0])
-        # Over the slot of the published figure's term when that term is drawn, else the group.
-        rt = str(r["term"].iloc[0])
-        x0, x1 = (
-            (i - 0.4 + width * terms.index(rt), i - 0.4 + width * (terms.index(rt) + 1))
-            if rt in terms
-            else (i - 0.45, i + 0.45)
-        )
-        lab = _t(lang, "Sơn La, số công bố 2021–2026", "Son La, published 2021–2026")
-        if unit != L.PROVINCE:
-            lab = _t(lang, "Toàn tỉnh Sơn La, số công bố 2021–2026", "Son La province, published 2021–2026")
-        ax.hlines(v, x0, x1, colors=style.REFERENCE, linestyles="-", lw=2.5, alpha=0.6, label=lab if first else None)
-        ax.annotate(
-            fmt.fmt_pct(v, 2, lang),
-            (x1, v),
-            fontsize=8,
-            color=style.REFERENCE,
-            xytext=(2, 2),
-            textcoords="offset points",
-        )
-        first = False
-    na = reference[(reference["body"] == "national_assembly") & (reference["scope"] == "national")]
-    for k, (_, r) in enumerate(na.sort_values("year").iterrows()):
-        ax.axhline(
-            r["share_pct"],
-            color=style.REFERENCE,
-            ls=[":", "--"][k % 2],
-            lw=1,
-            label=_t(
-                lang,
-                f"Nữ đại biểu Quốc hội toàn quốc, {L.term_label(r['term'], 'vi')}: "
-                f"{fmt.fmt_pct(r['share_pct'], 2, 'vi')}",
-                f"Women NA deputies nationally, {L.term_label(r['term'], 'en')}: "
-                f"{fmt.fmt_pct(r['share_pct'], 2, 'en')}",
-            ),
-        )
-    ax.set_xticks(range(len(levels)), [L.level_label(lv, lang) for lv in levels])
-    ax.set_ylabel(_t(lang, "Tỷ lệ nữ đại biểu (%)", "Women's share of deputies (%)"))
-    top = max(60.0, float(shares["share_pct"].max()) + 5 if len(shares) else 60.0)
-    ax.set_ylim(0, top)
-    where = "" if unit == L.PROVINCE else f" — {L.unit_name(unit, lang)}"
-    ax.set_title(
-        title
-        or _t(
-            lang,
-            "Tỷ lệ nữ đại biểu HĐND theo cấp và nhiệm kỳ",
-            "Women's share of People's Council seats by level and term",
-        )
-        + where
-        + _illus(lang, illustrative)
-    )
-    # Below the axes, so that no point or comparison line is hidden behind it.
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), fontsize=8, ncol=2, frameon=False)
-    style.format_axes(fig, lang)
-    style.wrap_titles(fig)
-    fig.tight_layout()
-    parts = []
-    for lv in levels:
-        sub = shares[shares["level"] == lv]
-        vals = ", ".join(
-            f"{L.term_label(t, lang)} {fmt.fmt_pct(v, 1, lang)}" for t, v in zip(sub["term"], sub["share_pct"])
-        )
-        parts.append((L.level_label(lv, lang), vals))
-    fig.me_lang = lang
-    style.set_alt(
-        fig,
-        ax.get_title().replace("\n", " ")
-        + ". "
-        + _t(
-            lang,
-            "Biểu đồ điểm kèm khoảng tin cậy 95%, tỷ lệ nữ đại biểu theo cấp và nhiệm kỳ — ",
-            "Dot chart with 95% intervals, women's share of seats by level and term — ",
-        )
-        + _alt_values(parts, lang)
-        + ".",
-    )
-    return fig
-
-
-def fig_yearly_share(
-    shares: pd.DataFrame,
-    targets: L.Targets,
-    lang: str = "vi",
-    illustrative: bool = False,
-    value: str = "share_pct",
-    assessment=None,
-    title: str = "",
-    ylabel: str = "",
-    ax=None,
-):
-    """Yearly share (a complete count: points without error bars), fitted trend with its 95%
-    prediction band for the years to come, and the 2025/2030 targets.
-
-    Inputs: a yearly frame (``year`` and the ``value`` column, percent), the
-    :class:`~me_utils.analysis.leadership.Targets`, an optional :class:`me_utils.analysis.assess.Assessment` whose
-    fitted trend is drawn to 2030, with its 95% prediction band from the latest observed year on
-    (the years to come only). Output: Figure (or draws on ``ax``).
-    """
-    style.use_house_style()
-    own = ax is None
-    if own:
-        fig, ax = plt.subplots()
-    else:
-        fig = ax.figure
-    d = shares.dropna(subset=[value])
-    ax.plot(
-        d["year"],
-        d[value],
-        "o-",
-        color=style.OBSERVED,
-        label=_t(lang, "Số liệu (kiểm đếm toàn bộ)", "Observed (complete count)"),
-    )
-    fit = getattr(assessment, "fit", None)
-    if fit is not None and len(d):
-        yrs = np.arange(int(d["year"].min()), 2031)
-        pr = fit.predict_array(yrs, 0.95)
-        ax.plot(
-            pr[:, 0], pr[:, 1], color=style.FITTED, lw=1, ls="--", label=_t(lang, "Xu hướng ước lượng", "Fitted trend")
-        )
-        # The band only over the years to come: the observed years are complete counts, and a
-        # band around them would read as an interval on those counts.
-        ahead = pr[:, 0] >= float(d["year"].max())
-        ax.fill_between(
-            pr[ahead, 0],
-            pr[ahead, 4],
-            pr[ahead, 5],
-            color=style.FITTED,
-            alpha=0.12,
-            label=_t(lang, "Khoảng dự báo 95%", "95% prediction band"),
-        )
-    for yr, tv, col in ((2025, targets.target_2025, style.TARGET_2025), (2030, targets.target_2030, style.TARGET_2030)):
-        if tv is None:
-            continue
-        ax.axhline(tv, color=col, lw=0.8, ls=":")
-        ax.plot(
-            [yr],
-            [tv],
-            marker="D",
-            color=col,
-            ms=8,
-            ls="none",
-            label=_t(lang, f"Mục tiêu {yr}: {fmt.fmt_pct(tv, 0, 'vi')}", f"{yr} target: {fmt.fmt_pct(tv, 0, 'en')}"),
-        )
-    ax.set_xlim(min(d["year"].min() if len(d) else 2020, 2020) - 0.5, 2030.5)
-    ax.set_ylim(0, 100)
-    ax.set_ylabel(ylabel)
-    ax.set_title(title + _illus(lang, illustrative))
-    ax.legend(loc="lower right", fontsize=8)
-    vals = ", ".join(f"{int(y)}: {fmt.fmt_pct(v, 1, lang)}" for y, v in zip(d["year"], d[value]))
-    tg = ", ".join(
-        f"{yr}: {fmt.fmt_pct(tv, 0, lang)}"
-        for yr, tv in ((2025, targets.target_2025), (2030, targets.target_2030))
-        if tv is not None
-    )
-    alt = (
-        f"{title}. "
-        + _t(lang, "Tỷ lệ theo năm kèm khoảng tin cậy 95%", "Yearly share with 95% intervals")
-        + (f" ({vals})" if vals else "")
-        + (_t(lang, "; mục tiêu ", "; targets ") + tg if tg else "")
-        + "."
-    )
-    fig.me_lang = lang
-    prev = style.get_alt(fig)
-    style.set_alt(fig, f"{prev} {alt}" if prev and not own else alt)
-    if own:
-        style.format_axes(fig, lang)
-        style.wrap_titles(fig)
-        fig.tight_layout()
-    return fig
-
-
-def fig_council_funnel(
-    table: pd.DataFrame,
-    od: dict,
-    term: str,
-    level: str,
-    lang: str = "vi",
-    illustrative: bool = False,
-    highlight: str | None = None,
-):
-    """Funnel plot of district-level units (the GBV helper's :func:`me_utils.analysis.funnel.plot_funnel`)
-    with unit names, the pooled provincial share as target, and ``highlight`` marked."""
-
-    tab = table.copy()
-    codes = tab["unit"].tolist()
-    tab["unit"] = [L.unit_name(c, lang) for c in codes]
-    title = _t(
-        lang,
-        f"{L.level_label(level, 'vi')}: tỷ lệ nữ đại biểu theo huyện, {L.term_label(term, 'vi')} "
-        "(dải tham chiếu nhị thức)",
-        f"{L.level_label(level, 'en')}: women's share of seats by district, {L.term_label(term, 'en')} "
-        "(binomial reference band)",
-    )
-    # Zoom on the funnel (the shared plot spans 0–100%), never cutting a unit or a 99.8% limit;
-    # given to plot_funnel so that its labels are placed on the final axes.
-    top = float(np.nanmax(np.r_[tab["value"], tab["upper_998"], tab.get("adj_upper_998", tab["upper_998"])]))
-    fig = plot_funnel(
-        tab,
-        od,
-        kind="proportion",
-        per=100.0,
-        lang=lang,
-        title=title + _illus(lang, illustrative),
-        xlabel=_t(lang, "Số đại biểu (ghế)", "Seats"),
-        ylabel=_t(lang, "Tỷ lệ nữ (%)", "Women (%)"),
-        ylim=(0, min(100.0, top * 1.15 + 2)),
-    )
-    fig.me_lang = lang
-    if highlight in codes:
-        r = tab.iloc[codes.index(highlight)]
-        fig.axes[0].scatter(
-            [r["denominator"]],
-            [r["value"]],
-            s=90,
-            facecolors="none",
-            edgecolors=style.TARGET_2025,
-            linewidths=2,
-            zorder=4,
-            label=_t(lang, "Đơn vị của báo cáo", "This report's unit"),
-        )
-        # Outside the axes, like plot_funnel's: inside it could cover a point or its label.
-        fig.axes[0].legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8)
-    return fig
 
 
 # --------------------------------------------------------------------------- sections
@@ -474,10 +119,10 @@ def section_councils(rep: LeadershipReport) -> pd.DataFrame:
             "Tỷ lệ nữ đại biểu HĐND (kiểm đếm toàn bộ số ghế)",
             "Women's share of council seats (all seats counted)",
         )
-        + _illus(lang, rep.illustrative),
+        + illus(lang, rep.illustrative),
     )
     markdown("> " + L.enumeration_note(lang))
-    _show_fig(fig_council_shares(shares, rep.reference, lang, rep.illustrative, unit))
+    show_fig(fig_council_shares(shares, rep.reference, lang, rep.illustrative, unit))
     markdown(
         _t(
             lang,
@@ -578,7 +223,7 @@ def section_term_changes(rep: LeadershipReport) -> pd.DataFrame:
             "Thay đổi tỷ lệ nữ đại biểu giữa hai nhiệm kỳ liên tiếp",
             "Change in women's share between consecutive terms",
         )
-        + _illus(lang, rep.illustrative),
+        + illus(lang, rep.illustrative),
     )
     markdown("\n".join(f"- {change_sentence(r, lang)}" for _, r in tc.iterrows()))
     markdown("> " + L.enumeration_note(lang))
@@ -626,7 +271,7 @@ def section_funnel(rep: LeadershipReport) -> list:
             ),
             3,
         )
-        _show_fig(
+        show_fig(
             fig_council_funnel(
                 table, od, term, level, lang, rep.illustrative, highlight=rep.unit if rep.unit != L.PROVINCE else None
             )
@@ -661,8 +306,8 @@ def funnel_display_table(table: pd.DataFrame, od: dict, lang: str = "vi") -> pd.
                 _t(lang, "Số ghế", "Seats"): fmt.fmt_number(r["denominator"], 0, lang),
                 _t(lang, "Nữ", "Women"): fmt.fmt_number(r["numerator"], 0, lang),
                 _t(lang, "Tỷ lệ nữ", "Women's share"): fmt.fmt_pct(r["value"], 1, lang),
-                _t(lang, "Giới hạn 95%", "95% limits"): _ci(r[f"{pre}lower_95"], r[f"{pre}upper_95"], lang),
-                _t(lang, "Giới hạn 99,8%", "99.8% limits"): _ci(r[f"{pre}lower_998"], r[f"{pre}upper_998"], lang),
+                _t(lang, "Giới hạn 95%", "95% limits"): ci(r[f"{pre}lower_95"], r[f"{pre}upper_95"], lang),
+                _t(lang, "Giới hạn 99,8%", "99.8% limits"): ci(r[f"{pre}lower_998"], r[f"{pre}upper_998"], lang),
                 _t(lang, "Vị trí", "Position"): fmt.pick(lang, *_POSITION[pos])
                 + ("" if pos == "within" else f" ({lvl})"),
             }
@@ -699,247 +344,6 @@ def funnel_sentence(table: pd.DataFrame, od: dict, lang: str = "vi") -> str:
         "pooled share, about 5% of units would still fall outside it). "
         "A unit outside the band is a prompt to look closer, not a verdict.",
     )
-
-
-def _assessment_text(a, targets: L.Targets, lang: str) -> str:
-
-    if a is None or not a.statuses:
-        return ""
-    st = "; ".join(
-        f"{m.upper() if m != 'statcan' else 'StatCan'}: {status_label(s, lang)}" for m, s in a.statuses.items()
-    )
-    parts = [
-        _t(
-            lang,
-            f"Đánh giá so với mục tiêu {a.target_year}: {st}.",
-            f"Assessment against the {a.target_year} target: {st}.",
-        )
-    ]
-    if targets.target_2030 is not None and 2030 in a.projection:
-        f, lo, hi = a.projection[2030]
-        pr = a.prob_reach.get(2030, float("nan"))
-        parts.append(
-            _t(
-                lang,
-                f"Nếu giữ xu hướng hiện nay, năm 2030 ước đạt {fmt.fmt_pct(f, 1, lang)} (khoảng dự báo 95%: "
-                f"{_ci(lo, hi, lang)}); xác suất đạt mục tiêu {fmt.fmt_pct(targets.target_2030, 0, lang)}: "
-                f"{fmt.fmt_pct(100 * pr, 0, lang) if np.isfinite(pr) else fmt.MISSING}.",
-                f"At the current trend, 2030 is projected at {fmt.fmt_pct(f, 1, lang)} (95% prediction "
-                f"interval {_ci(lo, hi, lang)}); probability of reaching {fmt.fmt_pct(targets.target_2030, 0, lang)}: "
-                f"{fmt.fmt_pct(100 * pr, 0, lang) if np.isfinite(pr) else fmt.MISSING}.",
-            )
-        )
-    if not targets.verified:
-        parts.append(
-            _t(
-                lang,
-                "⚠ Mục tiêu chưa được kiểm chứng với văn bản tiếng Việt chính thức.",
-                "⚠ Target not verified against the official Vietnamese text.",
-            )
-        )
-    return " ".join(parts)
-
-
-def _source_note(ys: L.YearlySeries, lang: str) -> str:
-    """Where the yearly figures come from, disagreeing years, and why they carry no interval."""
-    if ys.source == "observations":
-        txt = _t(
-            lang,
-            f"Nguồn: số liệu năm do Sở Nội vụ báo cáo (chỉ tiêu {ys.code}).",
-            f"Source: annual figures reported by the Department of Home Affairs ({ys.code}).",
-        )
-    else:
-        txt = _t(
-            lang,
-            "Nguồn: bảng chi tiết do Sở Nội vụ gửi (toàn tỉnh là tổng các dòng của năm).",
-            "Source: the detail table sent by the Department of Home Affairs (the province sums the rows of a year).",
-        )
-    if len(ys.discrepancies):
-        yrs = ", ".join(str(int(y)) for y in ys.discrepancies["year"])
-        txt += _t(
-            lang,
-            f" ⚠ Bảng chi tiết khác số liệu báo cáo ở các năm {yrs}; báo cáo dùng số liệu đã gửi.",
-            f" ⚠ The detail table disagrees with the submitted figures in {yrs}; the report uses the submitted ones.",
-        )
-    return txt + " " + L.enumeration_note(lang)
-
-
-def _break_note(ys: L.YearlySeries, lang: str) -> str:
-    rows = ys.unit_rows
-    if rows is None or len(rows) < 2:
-        return ""
-    for (_y0, n0), (y1, n1) in zip(rows.items(), list(rows.items())[1:]):
-        if n0 != n1:
-            return _t(
-                lang,
-                f"Lưu ý: phạm vi báo cáo thay đổi từ năm {y1} (trước đó {n0} đơn vị báo cáo, từ {y1} là {n1}) "
-                "do sắp xếp đơn vị hành chính năm 2025; so sánh qua mốc này cần thận trọng.",
-                f"Note: the reporting units change from {y1} (before: {n0} reporting units; from {y1}: {n1}) "
-                "with the 2025 administrative reform; compare across this break with care.",
-            )
-    return ""
-
-
-def _yearly_table(d: pd.DataFrame, lang: str, num_label: str, den_label: str) -> pd.DataFrame:
-    rows = []
-    for _, r in d.iterrows():
-        rows.append(
-            {
-                _t(lang, "Năm", "Year"): str(int(r["year"])),
-                den_label: fmt.fmt_number(r["denominator"], 0, lang),
-                num_label: fmt.fmt_number(r["numerator"], 0, lang),
-                _t(lang, "Tỷ lệ", "Share"): fmt.fmt_pct(r["share_pct"], 1, lang),
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def _district_note(rep: LeadershipReport) -> None:
-    """Show the series-end note of a district-level unit; nothing for the province."""
-    if rep.unit != L.PROVINCE:
-        markdown("> " + L.district_series_note(rep.unit, rep.lang))
-
-
-def _no_data_note(rep: LeadershipReport) -> None:
-    """Say that a yearly section has no data for the unit, with the district note."""
-    markdown(_t(rep.lang, "Chưa có số liệu cho đơn vị này.", "No data for this unit."))
-    _district_note(rep)
-
-
-def _series(rep: LeadershipReport, which: str) -> L.YearlySeries:
-    ctx = rep.ctx
-    return L.yearly_series(which, rep.data, rep.observations, rep.unit, ctx.period_start - 1, ctx.period_end)
-
-
-def section_key_leaders(rep: LeadershipReport) -> pd.DataFrame:
-    """Section 4a: agencies/local governments with a woman key leader (M1.C1 = L.1) by year,
-    (a complete count: no interval), the 60%/75% targets and the three-method assessment. The
-    year before the review period is kept as the baseline. Returns the numeric yearly frame."""
-    lang, ctx = rep.lang, rep.ctx
-    heading(
-        _t(lang, "4. Lãnh đạo chủ chốt và quy hoạch cán bộ nữ", "4. Women key leaders and the cadre planning pool"), 2
-    )
-    heading(
-        _t(
-            lang,
-            "Cơ quan, địa phương có lãnh đạo chủ chốt là nữ (M1.C1, L.1)",
-            "Agencies and local governments with a woman key leader (M1.C1, L.1)",
-        ),
-        3,
-    )
-    ys = _series(rep, "key_leaders")
-    d = ys.frame
-    if d.empty:
-        _no_data_note(rep)
-        return d
-    tg = L.indicator_targets(ys.code)
-    show_table(
-        _yearly_table(
-            d,
-            lang,
-            _t(lang, "Có lãnh đạo chủ chốt nữ", "With a woman key leader"),
-            _t(lang, "Số cơ quan, địa phương", "Agencies / local governments"),
-        ),
-        caption=_t(lang, "Tỷ lệ cơ quan, địa phương có lãnh đạo chủ chốt là nữ", "Share with a woman key leader")
-        + _illus(lang, rep.illustrative),
-    )
-    markdown(_source_note(ys, lang))
-    a = L.assess_yearly(d, tg, "numerator", "denominator", ctx.period_start, ctx.period_end)
-    _show_fig(
-        fig_yearly_share(
-            d,
-            tg,
-            lang,
-            rep.illustrative,
-            assessment=a,
-            title=_t(
-                lang,
-                "Cơ quan, địa phương có lãnh đạo chủ chốt là nữ (%)",
-                "Agencies/local governments with a woman key leader (%)",
-            ),
-            ylabel="%",
-        )
-    )
-    markdown(_assessment_text(a, tg, lang))
-    note = _break_note(ys, lang)
-    if note:
-        markdown("> " + note)
-    _district_note(rep)
-    return d
-
-
-def section_planning_pool(rep: LeadershipReport) -> pd.DataFrame:
-    """Section 4b: women in the cadre planning pool (L.2: ≥40% 2025, 50% 2030) and the share
-    of them trained (L.3: 75% / 90%), by year (complete counts: no interval) with targets.
-    Returns the two numeric series side by side (columns suffixed ``_pool`` and ``_trained``)."""
-    lang, ctx = rep.lang, rep.ctx
-    heading(
-        _t(
-            lang,
-            "Cán bộ nữ trong quy hoạch và được đào tạo (L.2, L.3)",
-            "Women in the cadre planning pool and trained (L.2, L.3)",
-        ),
-        3,
-    )
-    y2, y3 = _series(rep, "pool"), _series(rep, "trained")
-    if y2.frame.empty and y3.frame.empty:
-        _no_data_note(rep)
-        return pd.DataFrame()
-    t2, t3 = L.indicator_targets(y2.code), L.indicator_targets(y3.code)
-    both = y2.frame.merge(y3.frame, on="year", how="outer", suffixes=("_pool", "_trained")).sort_values("year")
-    rows = []
-    for _, r in both.iterrows():
-        rows.append(
-            {
-                _t(lang, "Năm", "Year"): str(int(r["year"])),
-                _t(lang, "Tổng số quy hoạch", "Pool size"): fmt.fmt_number(r["denominator_pool"], 0, lang),
-                _t(lang, "Nữ trong quy hoạch", "Women in pool"): fmt.fmt_number(r["numerator_pool"], 0, lang),
-                _t(lang, "Tỷ lệ nữ (L.2)", "Women's share (L.2)"): fmt.fmt_pct(r["share_pct_pool"], 1, lang),
-                _t(lang, "Nữ được đào tạo", "Women trained"): fmt.fmt_number(r["numerator_trained"], 0, lang),
-                _t(lang, "Tỷ lệ được đào tạo (L.3)", "Share trained (L.3)"): fmt.fmt_pct(
-                    r["share_pct_trained"], 1, lang
-                ),
-            }
-        )
-    show_table(
-        pd.DataFrame(rows),
-        caption=_t(lang, "Quy hoạch cán bộ nữ", "Women in the planning pool") + _illus(lang, rep.illustrative),
-    )
-    markdown(_source_note(y2, lang))
-    a2 = L.assess_yearly(y2.frame, t2, "numerator", "denominator", ctx.period_start, ctx.period_end)
-    a3 = L.assess_yearly(y3.frame, t3, "numerator", "denominator", ctx.period_start, ctx.period_end)
-    style.use_house_style()
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4.5))
-    fig_yearly_share(
-        y2.frame,
-        t2,
-        lang,
-        rep.illustrative,
-        assessment=a2,
-        ax=axes[0],
-        ylabel="%",
-        title=_t(lang, "Tỷ lệ nữ trong quy hoạch (L.2)", "Women in the pool (L.2)"),
-    )
-    fig_yearly_share(
-        y3.frame,
-        t3,
-        lang,
-        rep.illustrative,
-        assessment=a3,
-        ax=axes[1],
-        ylabel="%",
-        title=_t(lang, "Nữ trong quy hoạch được đào tạo (L.3)", "Women in the pool trained (L.3)"),
-    )
-    style.format_axes(fig, lang)
-    style.wrap_titles(fig)
-    fig.tight_layout()
-    _show_fig(fig)
-    markdown(f"- {y2.code}: " + _assessment_text(a2, t2, lang) + f"\n- {y3.code}: " + _assessment_text(a3, t3, lang))
-    note = _break_note(y2, lang)
-    if note:
-        markdown("> " + note)
-    _district_note(rep)
-    return both
 
 
 def section_sources(rep: LeadershipReport) -> pd.DataFrame:
