@@ -28,7 +28,7 @@ from me_utils.analysis.disclosure import ASSUMPTIONS, guard_no_identifiers
 from me_utils.core import fmt, safe_csv
 from me_utils.core.paths import WORKBOOK_NAME  # single source of the workbook file name
 from me_utils.evidence.base import evidence_for
-from me_utils.reports import narrative
+from me_utils.reports import methodnote, narrative
 from me_utils.reports.notebook import markdown, show_table
 from me_utils.reports.review_tables import (  # noqa: F401 (re-exported)
     OBJECTIVE_LABELS,
@@ -132,13 +132,7 @@ def read_findings(data_root) -> pd.DataFrame | None:
 def method_note_markdown(ctx, headline_method: str, lang: str) -> str:
     """The assessment's generated method note (:mod:`me_utils.reports.methodnote`) followed by the
     review's own assumptions (deadlines, rounding)."""
-    parts = []
-    try:
-        pass
-    except ImportError:
-        methodnote = None
-    if methodnote is not None:
-        parts.append(_call_method_note(methodnote, ctx, headline_method, lang))
+    parts = [_call_method_note(methodnote, ctx, headline_method, lang)]
     parts.append("**" + fmt.pick(lang, "Giả định của báo cáo", "Assumptions of this review") + "**")
     parts.append(assumptions_markdown(lang))
     return "\n\n".join(p for p in parts if p)
