@@ -14,26 +14,38 @@ hướng, nhiệm vụ; V. kiến nghị, đề xuất. Tables and generated sen
 qualitative parts are :class:`Block` s of kind ``analyst``, marked for the analyst to write.
 Figures that are estimates (số ước) carry the mark ``(ước)``/``(est.)``.
 
-:func:`show` displays a :class:`ReviewDoc` in a notebook (HTML through :func:`to_html`);
+The document model and its display (:class:`ReviewDoc`, :func:`show`, :func:`to_html`) live in
+:mod:`me_utils.reports.review_doc`, the indicator table in
+:mod:`me_utils.reports.review_indicator_table`; both are re-exported here.
 :mod:`me_utils.render.docx` writes the same document as an editable Word file.
 """
 
 from __future__ import annotations
-
-import html
-import math
-from dataclasses import dataclass, field
 
 import pandas as pd
 
 from me_utils.analysis import accountability
 from me_utils.build.dataset import load_observations
 from me_utils.core import fmt
-from me_utils.core.style import STATUS_COLOURS
 from me_utils.reference import plan as _plan
 from me_utils.reports import narrative
-from me_utils.reports.notebook import display_obj as _display
-from me_utils.reports.notebook import heading
+from me_utils.reports.review_doc import (  # noqa: F401 (re-exported)
+    Block,
+    ReviewDoc,
+    Section,
+    chart_figure,
+    show,
+    table_html,
+    to_html,
+)
+from me_utils.reports.review_indicator_table import (  # noqa: F401 (re-exported)
+    ESTIMATE_MARK,
+    RESULT_LABELS,
+    estimate_keys,
+    indicator_table,
+    result_counts,
+    value_text,
+)
 
 SO_KET_TITLE_VI = "Báo cáo sơ kết Chiến lược quốc gia về bình đẳng giới giai đoạn 2021–2025"
 SO_KET_TITLE_EN = "Mid-term review of the National Strategy on Gender Equality, 2021–2025"
@@ -41,14 +53,6 @@ TONG_KET_TITLE_VI = "Báo cáo tổng kết Chương trình phòng ngừa và �
 TONG_KET_TITLE_EN = "Final review of the GBV prevention and response programme, 2021–2025"
 ANALYST_VI = "PHẦN DÀNH CHO CHUYÊN VIÊN"
 ANALYST_EN = "FOR THE ANALYST"
-ESTIMATE_MARK = {"vi": " (ước)", "en": " (est.)"}
-RESULT_LABELS = {
-    "achieved": ("Đạt", "Achieved"),
-    "not_achieved": ("Chưa đạt", "Not achieved"),
-    "pending": ("Chưa có số liệu năm 2025", "2025 figure not yet available"),
-    "no_target": ("Không có mục tiêu định lượng", "No quantified target"),
-    "no_data": ("Chưa có số liệu", "No data"),
-}
 OUTLINE_VI = (
     "I. Kết quả đạt được",
     "II. Tồn tại, hạn chế và nguyên nhân",
@@ -94,52 +98,7 @@ GBV_FOCUS = (
 )
 
 
-@dataclass
-class Block:
-    """One piece of a section: ``para`` (generated text), ``table`` (``table`` a DataFrame of
-    display strings, ``caption``), ``chart`` (``table`` whose first column holds the bar labels
-    and each further column one numeric series; ``caption``) or ``analyst`` (a prompt the
-    analyst replaces)."""
-
-    kind: str
-    text: str = ""
-    table: pd.DataFrame | None = None
-    caption: str = ""
-
-
-@dataclass
-class Section:
-    """A heading (level 2 or 3), its blocks, and the outline ``part`` it belongs to: 0 the
-    preamble, 1–5 the parts I–V of :data:`OUTLINE_VI`."""
-
-    heading: str
-    level: int = 2
-    blocks: list[Block] = field(default_factory=list)
-    part: int = 1
-
-
-@dataclass
-class ReviewDoc:
-    """A review ready to display or export. ``kind``: ``so_ket`` or ``tong_ket``."""
-
-    kind: str
-    title: str
-    subtitle: str
-    lang: str
-    sections: list[Section]
-    illustrative: bool = False
-
-    def tables(self) -> list[Block]:
-        return [b for s in self.sections for b in s.blocks if b.kind == "table"]
-
-
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def _missing(x) -> bool:
-    return (
-        x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA or (not isinstance(x, str) and pd.isna(x))
-    )
 
 
 def observations(ctx) -> pd.DataFrame | None:
@@ -150,71 +109,6 @@ def observations(ctx) -> pd.DataFrame | None:
         return load_observations(ctx.data_root)
     except FileNotFoundError:
         return None
-
-
-def estimate_keys(observations: pd.DataFrame | None, unit: str = "SL") -> set[tuple[str, int]]:
-    """(indicator, year) pairs whose current figure for ``unit`` (sex T, annual) is an estimate,
-    from observations with ``figure_status`` (:mod:`me_utils.build.reconcile`)."""
-    if observations is None or "figure_status" not in observations.columns or observations.empty:
-        return set()
-    o = observations[
-        (observations["unit_code"].astype(str) == unit)
-        & (observations["sex"].astype(str) == "T")
-        & (observations["period"].astype(str) == "FY")
-        & (observations["figure_status"].astype(str) == "estimate")
-    ]
-    return {(str(c), int(y)) for c, y in zip(o["indicator_code"], o["year"])}
-
-
-def _value_text(row, lang: str, estimates: set) -> str:
-    if _missing(row.get("latest_value")) or _missing(row.get("latest_year")):
-        return fmt.MISSING
-    y = int(row["latest_year"])
-    text = f"{narrative.fmt_value(row['latest_value'], row, lang)} ({y})"
-    if (str(row["indicator_code"]), y) in estimates:
-        text += ESTIMATE_MARK[lang]
-    return text
-
-
-def _target_text(row, year: int, lang: str) -> str:
-    t = row.get(f"target_{year}")
-    if _missing(t):
-        return fmt.MISSING
-    return narrative.fmt_value(t, row, lang, decimals=narrative.target_decimals(t))
-
-
-def _prob_text(p, lang: str) -> str:
-    return fmt.MISSING if _missing(p) else narrative.fmt_probability(p, lang)
-
-
-def indicator_table(rows: pd.DataFrame, lang: str, estimates: set, outlook: bool = True) -> pd.DataFrame:
-    """Display table of scorecard rows: code, name, latest value (year, estimate mark), 2025
-    target, 2025 result and — with ``outlook`` — the 2030 target and the probability of
-    reaching it (from the scorecard's projection)."""
-    out = []
-    for r in rows.to_dict("records"):
-        rec = {
-            fmt.pick(lang, "Mã", "Code"): r["indicator_code"],
-            fmt.pick(lang, "Chỉ tiêu", "Indicator"): r[f"name_{lang}"],
-            fmt.pick(lang, "Kết quả mới nhất", "Latest result"): _value_text(r, lang, estimates),
-            fmt.pick(lang, "Mục tiêu 2025", "Target 2025"): _target_text(r, 2025, lang),
-            fmt.pick(lang, "Đánh giá 2025", "2025 result"): fmt.pick(
-                lang, *RESULT_LABELS.get(str(r.get("result_2025")), (fmt.MISSING, fmt.MISSING))
-            ),
-        }
-        if outlook:
-            rec[fmt.pick(lang, "Mục tiêu 2030", "Target 2030")] = _target_text(r, 2030, lang)
-            rec[fmt.pick(lang, "Khả năng đạt 2030", "Chance of reaching 2030")] = _prob_text(
-                r.get("prob_reach_2030"), lang
-            )
-        out.append(rec)
-    return pd.DataFrame(out)
-
-
-def result_counts(rows: pd.DataFrame) -> dict[str, int]:
-    """Number of scorecard rows in each 2025 result (all of :data:`RESULT_LABELS`)."""
-    vc = rows["result_2025"].astype(str).value_counts() if len(rows) else {}
-    return {k: int(vc.get(k, 0)) for k in RESULT_LABELS}
 
 
 def _counts_sentence(counts: dict[str, int], lang: str, what_vi: str, what_en: str) -> str:
@@ -447,7 +341,7 @@ def _common_tail(sc: pd.DataFrame, lang: str, outlook: int, what_vi: str, what_e
                     lang, "Các chỉ tiêu chưa đạt mục tiêu năm 2025: ", "Indicators that did not reach the 2025 target: "
                 )
                 + ", ".join(
-                    f"{c} ({_value_text(r, lang, est)})"
+                    f"{c} ({value_text(r, lang, est)})"
                     for c, r in zip(behind["indicator_code"], behind.to_dict("records"))
                 )
                 + ".",
@@ -669,77 +563,3 @@ def tong_ket_gbv(res, catalogue, observations: pd.DataFrame | None = None, plan:
         sections,
         bool(getattr(res, "illustrative", False)),
     )
-
-
-# --- display -------------------------------------------------------------------------------
-
-
-def table_html(b: Block) -> str:
-    """A table block as HTML (escaped; the same strings :mod:`me_utils.render.docx` writes)."""
-    cap = f'<p class="me-caption"><em>{html.escape(b.caption)}</em></p>' if b.caption else ""
-    return cap + b.table.to_html(
-        index=False, escape=True, border=0, classes="me-table review-table", na_rep=fmt.MISSING
-    )
-
-
-def to_html(doc: ReviewDoc) -> str:
-    """The whole document as an HTML fragment (headings ``<h2>``/``<h3>``; analyst prompts in a
-    highlighted box; charts as their data table)."""
-    out = []
-    for s in doc.sections:
-        out.append(f"<h{s.level}>{html.escape(s.heading)}</h{s.level}>")
-        for b in s.blocks:
-            out.append(_block_html(b))
-    return "\n".join(out)
-
-
-def _block_html(b: Block) -> str:
-    if b.kind == "para":
-        return f"<p>{html.escape(b.text)}</p>"
-    if b.kind == "analyst":
-        return (
-            '<p class="me-analyst" style="background:#fff3cd;border-left:4px solid #c9a227;'
-            f'padding:4px 8px"><em>{html.escape(b.text)}</em></p>'
-        )
-    if b.kind in ("table", "chart"):
-        return table_html(b)
-    raise ValueError(f"unknown block kind {b.kind!r}")
-
-
-def chart_figure(b: Block):
-    """A matplotlib figure of a chart block: horizontal stacked bars, one per label, one
-    segment per numeric column (house palette: achieved, not achieved, no data)."""
-    import matplotlib.pyplot as plt
-
-    t = b.table.set_index(b.table.columns[0])
-    colours = [STATUS_COLOURS.get(k, "#888888") for k in ("achieved", "deterioration", "insufficient_data")]
-    fig, ax = plt.subplots(figsize=(6.5, 0.45 * len(t) + 1.2))
-    left = pd.Series(0.0, index=t.index)
-    for col, colour in zip(t.columns, colours * 3):
-        ax.barh(list(t.index), t[col].astype(float), left=left, color=colour, label=col)
-        left = left + t[col].astype(float)
-    ax.invert_yaxis()
-    ax.set_xlabel(b.caption)
-    ax.legend(loc="lower right", fontsize=8, frameon=False)
-    ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
-    return fig
-
-
-def show(doc: ReviewDoc, part: int | None = None) -> None:
-    """Display the document (or only outline ``part`` 0–5) in a notebook: headings as
-    markdown (so the rendered HTML gets its table of contents), the rest as HTML."""
-    from IPython.display import HTML
-
-    for s in doc.sections:
-        if part is not None and s.part != part:
-            continue
-        heading(s.heading, s.level)
-        for b in s.blocks:
-            if b.kind == "chart":
-                import matplotlib.pyplot as plt
-
-                fig = chart_figure(b)
-                _display(fig)
-                plt.close(fig)
-            _display(HTML(_block_html(b)))

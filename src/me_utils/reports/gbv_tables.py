@@ -1,0 +1,392 @@
+"""The data of the GBV report (``notebooks/20_gbv.ipynb``) and its suppressed counts: the
+:class:`GbvReport` (register, consent filter, population, returnees, threshold, cubes, tables
+shown), :func:`load_report_data`, the district × category × year cubes suppressed once for the
+province (:func:`plane`, :func:`category_cube`, :func:`yes_no_cube`, :func:`indicator_cube`,
+:func:`returnee_cube`), the register indicators read from them (:func:`indicator_series`) and
+the inputs and display table of the district funnels. The sections that show them are in
+:mod:`me_utils.reports.gbv_report`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from me_utils.analysis import disclosure as D
+from me_utils.analysis import funnel
+from me_utils.analysis import gbv as G
+from me_utils.analysis.intervals import wilson_ci
+from me_utils.core import fmt
+from me_utils.reference.units import load_units
+from me_utils.reports.notebook import markdown, show_table
+
+PROVINCE = "SL"
+
+
+def show_gbv_table(df: pd.DataFrame, caption: str | None = None, index: bool = False) -> None:
+    """Display a GBV table after the identifier guard (raises if an id or raw date slips in)."""
+
+    D.guard_no_identifiers(df)
+    show_table(df, caption=caption, index=index)
+
+
+def unit_name(code: str, lang: str) -> str:
+    """Name of a unit in the report language (the code when the unit list does not load)."""
+    try:
+        return load_units().name(code, lang)
+    except (ImportError, KeyError, OSError):
+        return code
+
+
+@dataclass
+class GbvReport:
+    """What the GBV sections share: context, validated register, consent filter, population,
+    returnees, threshold ``k``, the suppressed cubes and the tables shown (for the log).
+
+    Every count a report shows is a cell of a *cube* district × category × year (with every
+    margin) suppressed once for the whole province. The province report and each district
+    report show slices of the same cubes, so reading all of them together still cannot give a
+    hidden cell away. The district × year totals plane is shared by all GBV cubes and is
+    suppressed first, then imposed on the others.
+    """
+
+    ctx: object
+    register: pd.DataFrame
+    problems: pd.DataFrame
+    consent: G.Consented
+    population: pd.DataFrame | None
+    returnees: pd.DataFrame | None
+    k: int
+    files: dict
+    tables: list = field(default_factory=list)
+    cubes: dict = field(default_factory=dict)
+
+    @property
+    def lang(self) -> str:
+        return self.ctx.lang
+
+    @property
+    def unit(self) -> str:
+        return self.ctx.unit
+
+    @property
+    def fixed_unit(self):
+        """Cube label of the report unit (None = province total)."""
+        return None if self.unit == PROVINCE else self.unit
+
+    @property
+    def illustrative(self) -> bool:
+        return bool(self.ctx.illustrative)
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.ctx.period_start, self.ctx.period_end + 1))
+
+    @property
+    def gbv(self) -> pd.DataFrame:
+        """Consented GBV incidents (non-GBV excluded), all districts, report years."""
+        d = self.consent.data
+        d = d[(d["incident_type"].astype(str) != "non_gbv") & d["year"].isin(self.years)]
+        return d
+
+    @property
+    def data(self) -> pd.DataFrame:
+        """Consented incidents of the report unit in the report years."""
+        d = self.consent.data
+        if self.unit != PROVINCE:
+            d = d[d["unit_code"].astype(str) == self.unit]
+        return d[d["year"].isin(self.years)]
+
+    def show(self, st: D.SuppressedTable, caption: str) -> None:
+        """Display a suppressed slice and record it for the log."""
+        self.tables.append(st)
+        show_gbv_table(
+            st.display(self.lang), caption=caption + illustrative_note(self.lang, self.illustrative), index=True
+        )
+
+
+def _cache_dir() -> str:
+    return D.default_cache_dir()
+
+
+def _counts(frame: pd.DataFrame, dim: str | None, cats: list, years: list) -> np.ndarray:
+    """District × category × year counts (district × year when ``dim`` is None)."""
+    if dim is None:
+        g = frame.groupby([frame["unit_code"].astype(str), "year"]).size()
+        idx = pd.MultiIndex.from_product([G.DISTRICTS, years])
+        return g.reindex(idx, fill_value=0).to_numpy().reshape(len(G.DISTRICTS), len(years))
+    g = frame.groupby([frame["unit_code"].astype(str), frame[dim].astype(str), "year"]).size()
+    idx = pd.MultiIndex.from_product([G.DISTRICTS, [str(c) for c in cats], years])
+    return g.reindex(idx, fill_value=0).to_numpy().reshape(len(G.DISTRICTS), len(cats), len(years))
+
+
+def plane(rep: GbvReport) -> D.SuppressedCube:
+    """District × year totals of GBV incidents, suppressed (the plane shared by all cubes)."""
+    if "plane" not in rep.cubes:
+        rep.cubes["plane"] = D.suppress_cube(
+            _counts(rep.gbv, None, [], rep.years),
+            [G.DISTRICTS, rep.years],
+            ("unit_code", "year"),
+            k=rep.k,
+            cache_dir=_cache_dir(),
+        )
+    return rep.cubes["plane"]
+
+
+def _with_plane(rep: GbvReport, counts: np.ndarray, name: str, shared_plane: bool) -> D.SuppressedCube:
+    forced = frozen = None
+    if shared_plane:
+        p = plane(rep)
+        shape = tuple(s + 1 for s in counts.shape)
+        forced = np.zeros(shape, dtype=bool)
+        frozen = np.zeros(shape, dtype=bool)
+        forced[:, -1, :] = p.hidden
+        frozen[:, -1, :] = ~p.hidden
+    return D.suppress_cube(
+        counts,
+        [G.DISTRICTS, list(range(counts.shape[1])), rep.years],
+        ("unit_code", name, "year"),
+        k=rep.k,
+        forced=forced,
+        frozen=frozen,
+        cache_dir=_cache_dir(),
+    )
+
+
+def category_cube(rep: GbvReport, dim: str, cats: list) -> D.SuppressedCube:
+    """GBV incidents by district × ``dim`` × year (categories ``cats``), sharing the plane."""
+    if dim not in rep.cubes:
+        cube = _with_plane(rep, _counts(rep.gbv, dim, cats, rep.years), dim, True)
+        cube.labels[1] = [str(c) for c in cats] + [cube.labels[1][-1]]
+        rep.cubes[dim] = cube
+    return rep.cubes[dim]
+
+
+def yes_no_cube(
+    rep: GbvReport, key: str, yes: pd.Series, den: pd.Series, frame: pd.DataFrame, shared_plane: bool
+) -> D.SuppressedCube:
+    """District × {yes, no} × year cube of a proportion's numerator and the rest of its
+    denominator (rows of ``frame`` with ``den``)."""
+    if key not in rep.cubes:
+        f = frame[den.to_numpy()].assign(_yn=np.where(yes[den].to_numpy(), "yes", "no"))
+        cube = _with_plane(rep, _counts(f, "_yn", ["yes", "no"], rep.years), key, shared_plane)
+        cube.labels[1] = ["yes", "no", cube.labels[1][-1]]
+        rep.cubes[key] = cube
+    return rep.cubes[key]
+
+
+def indicator_cube(rep: GbvReport, code: str) -> D.SuppressedCube:
+    """Cube of a register indicator. M3.C2a and G.1 count every GBV incident in their
+    denominator, so they share the totals plane with the breakdown cubes."""
+    d = rep.consent.data
+    d = d[d["year"].isin(rep.years)]
+    num, den = G.indicator_parts(d)[code]
+    return yes_no_cube(rep, code, num & den, den, d, shared_plane=code in ("M3.C2a", "G.1"))
+
+
+def returnee_cube(rep: GbvReport) -> D.SuppressedCube | None:
+    """{supported, not supported} × year table of returnees in need (M3.C3), province only.
+
+    Returnee numbers per district are a handful a year; published by district they would be
+    almost all hidden, and any district slice would be linked to the province figures. So
+    M3.C3 is reported for the province only (police and border-guard figures summed)."""
+    if "M3.C3" in rep.cubes or rep.returnees is None:
+        return rep.cubes.get("M3.C3")
+    r = rep.returnees
+    r = r[r["year"].isin(rep.years)]
+    if r.empty:
+        return None
+    G.m3c3(r)  # validates the counts (supported ≤ in need ≤ detected), naming the row
+    g = r.groupby("year")[["returnees_in_need", "returnees_supported"]].sum().reindex(rep.years, fill_value=0)
+    sup = g["returnees_supported"].to_numpy()
+    counts = np.stack([sup, g["returnees_in_need"].to_numpy() - sup], axis=0)
+    cube = D.suppress_cube(counts, [["yes", "no"], rep.years], ("M3.C3", "year"), k=rep.k, cache_dir=_cache_dir())
+    rep.cubes["M3.C3"] = cube
+    return cube
+
+
+def cube_cell(cube: D.SuppressedCube, unit, cat, year):
+    """(count, hidden) of one cube cell; None labels mean totals."""
+    idx = []
+    for ax, lab in enumerate((unit, cat, year)):
+        idx.append(len(cube.labels[ax]) - 1 if lab is None else cube.labels[ax].index(lab))
+    idx = tuple(idx)
+    return int(cube.counts[idx]), bool(cube.hidden[idx])
+
+
+def load_report_data(ctx, suppression_threshold: int = D.DEFAULT_K) -> GbvReport:
+    """Read and validate the register (processed copy if present, else raw), population and
+    returnees; show the data sources. Raises :class:`me_utils.analysis.gbv.RegisterError` (file, row,
+    column, value, reason) for a bad register."""
+    k = int(suppression_threshold)
+    if k < 2:
+        raise ValueError("suppression_threshold must be at least 2")
+    lang = ctx.lang
+    files = {
+        name: G.find_input(ctx.data_root, rel)
+        for name, rel in (
+            ("register", "gbv/register.csv"),
+            ("population", "population/population.csv"),
+            ("returnees", "trafficking/returnees.csv"),
+        )
+    }
+    reg, problems = G.read_register(files["register"], lang=lang)
+    rep = GbvReport(
+        ctx,
+        reg,
+        problems,
+        G.consented(reg),
+        _read_optional(files["population"]),
+        _read_optional(files["returnees"]),
+        k,
+        files,
+    )
+    lines = []
+    for _name, p in files.items():
+        try:
+            rel = p.relative_to(ctx.data_root)
+        except ValueError:
+            rel = p
+        lines.append(f"- `{rel}`" + ("" if p.exists() else fmt.pick(lang, " (chưa có tệp)", " (no file)")))
+    markdown(fmt.pick(lang, "Nguồn số liệu của báo cáo này:", "Data used in this report:") + "\n\n" + "\n".join(lines))
+    return rep
+
+
+def _read_optional(path: Path) -> pd.DataFrame | None:
+    if not path.exists():
+        return None
+    return pd.read_csv(path, encoding="utf-8-sig")
+
+
+def _wilson(num, den):
+
+    lo, hi = wilson_ci(num, den)
+    return lo * 100, hi * 100
+
+
+def illustrative_note(lang: str, on: bool) -> str:
+    """The caption suffix " — illustrative data" (in the report language) when ``on``."""
+    return fmt.pick(lang, " — dữ liệu minh họa", " — illustrative data") if on else ""
+
+
+def indicator_series(rep: GbvReport) -> pd.DataFrame:
+    """Register indicators and M3.C3 of the report unit by year, read from their cubes.
+
+    Output columns: ``indicator_code, year, numerator, denominator, value, ci_low, ci_high,
+    hide_numerator, hide_denominator, hide_value`` (value and CI in percent).
+    """
+    rows = []
+    cubes = [(c, indicator_cube(rep, c)) for c in G.CATALOGUE_CODES]
+    rc = returnee_cube(rep) if rep.unit == PROVINCE else None
+    for code, cube in cubes + ([("M3.C3", rc)] if rc is not None else []):
+        for y in rep.years:
+            if code == "M3.C3":
+                yi = cube.labels[1].index(y)
+                num, h_num = int(cube.counts[0, yi]), bool(cube.hidden[0, yi])
+                den, h_den = int(cube.counts[2, yi]), bool(cube.hidden[2, yi])
+            else:
+                num, h_num = cube_cell(cube, rep.fixed_unit, "yes", y)
+                den, h_den = cube_cell(cube, rep.fixed_unit, None, y)
+            hide_val = h_num or h_den or den == 0
+            lo, hi = _wilson(num, den) if den else (np.nan, np.nan)
+            rows.append(
+                {
+                    "indicator_code": code,
+                    "year": y,
+                    "numerator": num,
+                    "denominator": den,
+                    "value": num / den * 100 if den else np.nan,
+                    "ci_low": lo,
+                    "ci_high": hi,
+                    "hide_numerator": h_num,
+                    "hide_denominator": h_den,
+                    "hide_value": hide_val,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+_POSITION = {
+    "below": ("dưới giới hạn", "below the limits"),
+    "within": ("trong giới hạn", "within the limits"),
+    "above": ("trên giới hạn", "above the limits"),
+}
+
+
+def funnel_data(rep: GbvReport):
+    """District-level inputs of the two funnels, pooled over the report years (a phase-end
+    comparison; pooling also keeps district counts above the threshold): M3.C2a proportion and
+    female GBV survivors per 100,000 women and girls per year (person-years). Counts come from
+    the cubes' year-total margins, so a district is hidden (not drawn, x in the table) exactly
+    when its pooled count is hidden there. Output: dict ``years``, ``prop``/``rate`` →
+    (table, od, hidden unit names) or None."""
+    lang, ctx = rep.lang, rep.ctx
+    out = {"years": (ctx.period_start, ctx.period_end), "prop": None, "rate": None}
+    cube = indicator_cube(rep, "M3.C2a")
+    names, num, den, hidden = [], [], [], []
+    for u in G.DISTRICTS:
+        n_, h1 = cube_cell(cube, u, "yes", None)
+        d_, h2 = cube_cell(cube, u, None, None)
+        if d_ > 0:
+            names.append(unit_name(u, lang))
+            num.append(n_)
+            den.append(d_)
+            if h1 or h2:
+                hidden.append(names[-1])
+    if len(names) >= 3:
+        tab, od = funnel.funnel_table(names, num, den, kind="proportion", per=100)
+        out["prop"] = (tab, od, hidden)
+    if rep.population is not None:
+        sc = category_cube(rep, "survivor_sex", G.SEXES)
+        pop = rep.population[rep.population["year"].isin(rep.years)]
+        fp = G.female_population(pop)
+        fp = fp.assign(unit_code=fp["unit_code"].astype(str)).groupby("unit_code")["population"].sum()
+        names, n, py, hidden = [], [], [], []
+        for u in G.DISTRICTS:
+            if u not in fp.index or fp[u] <= 0:
+                continue
+            c, h = cube_cell(sc, u, "F", None)
+            names.append(unit_name(u, lang))
+            n.append(c)
+            py.append(float(fp[u]))
+            if h:
+                hidden.append(names[-1])
+        if len(names) >= 3:
+            tab, od = funnel.funnel_table(names, n, py, kind="rate", per=100_000)
+            out["rate"] = (tab, od, hidden)
+    return out
+
+
+def funnel_display(
+    table: pd.DataFrame, od: dict, hidden, lang: str, per_label: str, decimals: int = 1, pct: bool = True
+) -> pd.DataFrame:
+    """Reviewer table of a funnel: unit (ordered by name, never ranked), value, the limits it
+    was judged against and its position; hidden units show x."""
+    pre = "adj_" if od["overdispersed"] else ""
+    rows = []
+    f = (lambda x: fmt.fmt_pct(x, decimals, lang)) if pct else (lambda x: fmt.fmt_number(x, decimals, lang))
+    for r in table.itertuples(index=False):
+        r = r._asdict()
+        h = r["unit"] in hidden
+        if r["position_998"] != "within":
+            pos = fmt.pick(lang, *_POSITION[r["position_998"]]) + fmt.pick(lang, " (99,8%)", " (99.8%)")
+        else:
+            pos = fmt.pick(lang, *_POSITION[r["position_95"]]) + ("" if r["position_95"] == "within" else " (95%)")
+        # a hidden unit's limits would give its denominator away: hide them too
+        rows.append(
+            {
+                fmt.pick(lang, "Đơn vị", "Unit"): r["unit"],
+                per_label: D.HIDDEN_MARK if h else f(r["value"]),
+                fmt.pick(lang, "Giới hạn 95%", "95% limits"): D.HIDDEN_MARK
+                if h
+                else fmt.fmt_ci(r[f"{pre}lower_95"], r[f"{pre}upper_95"], decimals, lang, pct),
+                fmt.pick(lang, "Giới hạn 99,8%", "99.8% limits"): D.HIDDEN_MARK
+                if h
+                else fmt.fmt_ci(r[f"{pre}lower_998"], r[f"{pre}upper_998"], decimals, lang, pct),
+                fmt.pick(lang, "Vị trí", "Position"): D.HIDDEN_MARK if h else pos,
+            }
+        )
+    return pd.DataFrame(rows)
