@@ -117,7 +117,7 @@ LABELS = {
 
 ASSUMPTIONS = {
     "vi": [
-        "Chỉ các vụ việc có đồng ý chia sẻ số liệu (consent_reporting = 1) được thống kê; số vụ bị loại được nêu rõ.",
+        "Chỉ các vụ việc mà người bị hại đồng ý chia sẻ số liệu được thống kê; số vụ bị loại được nêu rõ.",
         "Vụ việc được tính vào năm được phát hiện (ngày báo cáo lần đầu).",
         "Mỗi dòng sổ đăng ký là một vụ việc của một người bị bạo lực.",
         "Dịch vụ hỗ trợ cơ bản: y tế, tâm lý – xã hội, trợ giúp pháp lý, công an – tư pháp, "

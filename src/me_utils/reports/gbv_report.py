@@ -295,7 +295,7 @@ def section_cases(rep: GbvReport) -> list:
     markdown(
         _t(
             lang,
-            "Các vụ việc không phải BLTCSG (non-GBV) không nằm trong các bảng này.",
+            "Các vụ việc không phải bạo lực trên cơ sở giới không nằm trong các bảng này.",
             "Non-GBV incidents are not part of these tables.",
         )
     )

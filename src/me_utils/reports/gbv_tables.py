@@ -244,13 +244,20 @@ def load_report_data(ctx, suppression_threshold: int = D.DEFAULT_K) -> GbvReport
         k,
         files,
     )
+    # Sources in words: a reviewer's page names what the data are, never a file of the server.
+    words = {
+        "register": (
+            "Sổ đăng ký vụ việc bạo lực trên cơ sở giới (đã kiểm tra khi dựng dữ liệu)",
+            "GBV case register (checked when the data were built)",
+        ),
+        "population": ("Dân số nữ theo đơn vị và năm", "Female population by unit and year"),
+        "returnees": ("Số nạn nhân mua bán người trở về và được hỗ trợ", "Trafficking returnees and those supported"),
+    }
     lines = []
-    for _name, p in files.items():
-        try:
-            rel = p.relative_to(ctx.data_root)
-        except ValueError:
-            rel = p
-        lines.append(f"- `{rel}`" + ("" if p.exists() else fmt.pick(lang, " (chưa có tệp)", " (no file)")))
+    for name, p in files.items():
+        lines.append(
+            "- " + fmt.pick(lang, *words[name]) + ("" if p.exists() else fmt.pick(lang, " (chưa có tệp)", " (no file)"))
+        )
     markdown(fmt.pick(lang, "Nguồn số liệu của báo cáo này:", "Data used in this report:") + "\n\n" + "\n".join(lines))
     return rep
 

@@ -205,7 +205,7 @@ def method_note(settings: AssessSettings = DEFAULT_SETTINGS, lang: str = "vi", h
             + ". "
             "Lý do chọn ngưỡng: 0,5 là điểm trung lập duy nhất (“nhiều khả năng hơn là không”); 0,8 và 0,2 đối "
             "xứng quanh 0,5 và cách nhau đủ rộng so với sai số hiệu chuẩn đo được của xác suất với chuỗi 3–6 "
-            "điểm (benchmarks/bench_calibration.py); chọn 0,8 chứ không phải 0,66 cho “nhiều khả năng” vì "
+            "điểm (bài kiểm tra hiệu chuẩn của bộ công cụ); chọn 0,8 chứ không phải 0,66 cho “nhiều khả năng” vì "
             "một nhận định ký ban hành cần tỷ lệ cược ít nhất bốn trên một.",
             "**Outlook** for the next target not yet due (2025 while 2025 is not observed, then 2030) is a band "
             "of the probability p printed beside it, so words and number cannot disagree: "
