@@ -6,7 +6,7 @@ shares by level and term, term-to-term comparisons, the two funnel tables, and t
 three-method assessment (with binomial GLM fits) of the three yearly indicators; then the same
 for 13 units. Also times the analysis on a council table 100× larger (1,200 districts × 3 terms)
 to show how it scales. Input: illustrative tables written to a temporary folder by
-:mod:`me_utils.demo.tables` (seed 20250506). Goal: well under 1 s per report, so the report
+:mod:`me_utils.demo.leadership` (seed 20250506). Goal: well under 1 s per report, so the report
 time is the kernel and plotting, not the analysis. Prints wall times and peak RSS.
 """
 
@@ -22,15 +22,15 @@ from pathlib import Path
 import pandas as pd
 
 from me_utils.analysis import leadership as L
-from me_utils.demo import tables as demo_tables
+from me_utils.demo import leadership as demo_leadership
 
 
 def write_root(folder: Path) -> Path:
     raw = folder / "raw" / "leadership"
     raw.mkdir(parents=True)
-    demo_tables.make_councils(20250506).to_csv(raw / "councils.csv", index=False)
-    demo_tables.make_key_leaders(20250506).to_csv(raw / "key_leaders.csv", index=False)
-    demo_tables.make_planning_pool(20250506).to_csv(raw / "planning_pool.csv", index=False)
+    demo_leadership.make_councils(20250506).to_csv(raw / "councils.csv", index=False)
+    demo_leadership.make_key_leaders(20250506).to_csv(raw / "key_leaders.csv", index=False)
+    demo_leadership.make_planning_pool(20250506).to_csv(raw / "planning_pool.csv", index=False)
     return folder
 
 

@@ -41,6 +41,7 @@ import pandas as pd
 from me_utils.core import errors as _errors
 from me_utils.core import fmt, paths
 from me_utils.demo import communes as demo_communes
+from me_utils.demo import leadership as demo_leadership
 from me_utils.demo import submissions as S
 from me_utils.demo import tables as T
 from me_utils.demo import xlsx as X
@@ -268,7 +269,7 @@ def _csv_bytes(df: pd.DataFrame) -> bytes:
 
 def readme_text(seed: int, files: list[S.PlannedFile], tables: dict) -> str:
     """The ``raw/README.txt`` text (Vietnamese first, then English)."""
-    pub = T.published_council_totals()
+    pub = demo_leadership.published_council_totals()
     aw = S.AWKWARD
     n_cases = len(tables["register"])
     pop = tables["population"].groupby("year")["population"].sum()
@@ -381,9 +382,9 @@ def build_tables(seed: int) -> dict[str, pd.DataFrame]:
         "population": pop,
         "register": T.make_register(seed, pop),
         "returnees": T.make_returnees(seed),
-        "councils": T.make_councils(seed),
-        "key_leaders": T.make_key_leaders(seed),
-        "planning_pool": T.make_planning_pool(seed),
+        "councils": demo_leadership.make_councils(seed),
+        "key_leaders": demo_leadership.make_key_leaders(seed),
+        "planning_pool": demo_leadership.make_planning_pool(seed),
     }
 
 
