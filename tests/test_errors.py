@@ -71,7 +71,7 @@ def test_short_message_keeps_one_line_and_the_class_name():
 
 # The package's historical exception classes: module, class, family, historical base.
 PACKAGE_EXCEPTIONS = [
-    ("evidence.base", "EvidenceError", E.ReportError, RuntimeError),
+    ("evidence.model", "EvidenceError", E.ReportError, RuntimeError),
     ("analysis.leadership", "LeadershipDataError", E.InputError, ValueError),
     ("analysis.leadership", "LeadershipReferenceError", E.ReferenceDataError, ValueError),
     ("intake.cells", "CellError", E.InputError, ValueError),
