@@ -317,7 +317,9 @@ def test_concurrent_process_build_is_refused(root):
             if ready.exists():
                 break
             time.sleep(0.05)
-        r = _run_script('from me_utils import build; raise SystemExit(build.cli(["--root", ROOT]))', root)
+        r = _run_script(
+            'from me_utils.build import pipeline as build; raise SystemExit(build.cli(["--root", ROOT]))', root
+        )
         assert r.returncode == 1 and f"pid {holder.pid}" in r.stderr
     finally:
         holder.kill()

@@ -38,8 +38,12 @@ DISTRICTS = [
 
 def test_importing_every_module_keeps_the_inline_backend():
     # An analyst's kernel runs the inline backend; importing me_utils must not switch it.
-    mods = sorted(m.name for m in pkgutil.iter_modules(me_utils.__path__))
-    assert "style" in mods and "funnel" in mods and "leadership_plots" in mods
+    mods = sorted(
+        m.name.removeprefix("me_utils.")
+        for m in pkgutil.walk_packages(me_utils.__path__, prefix="me_utils.")
+        if not m.ispkg
+    )
+    assert "core.style" in mods and "analysis.funnel" in mods and "reports.leadership_report" in mods
     code = textwrap.dedent(f"""
         import importlib, matplotlib
         before = matplotlib.get_backend()
@@ -60,7 +64,7 @@ def test_importing_every_module_keeps_the_inline_backend():
 
 
 def test_style_source_never_selects_a_backend():
-    text = (SRC / "me_utils" / "style.py").read_text(encoding="utf-8")
+    text = (SRC / "me_utils" / "core" / "style.py").read_text(encoding="utf-8")
     assert "matplotlib.use(" not in text
 
 

@@ -149,8 +149,8 @@ def test_plausibility_flags_outlier_and_jump():
 
 def test_method_note_lists_assumptions_and_rules(monkeypatch):
     shown = []
-    monkeypatch.setattr("me_utils.reports.notebook.markdown", lambda t: shown.append(t))
-    monkeypatch.setattr("me_utils.reports.notebook.heading", lambda t, level=2: shown.append(t))
+    monkeypatch.setattr("me_utils.reports.quality_report.markdown", lambda t: shown.append(t))
+    monkeypatch.setattr("me_utils.reports.quality_report.heading", lambda t, level=2: shown.append(t))
     qd = quality.QualityData(pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), CAT, lang="vi")
     items = quality_report.section_method(qd)
     text = "\n".join(shown)
@@ -182,7 +182,7 @@ def test_notebook_structure():
     code = [c.source for c in nb.cells if c.cell_type == "code"][1:]
     assert code[0].startswith("import me_utils.reports.notebook") and "me_utils.reports.notebook.start(" in code[0]
     for src in code[1:]:
-        assert src.count("\n") == 0 and "quality." in src  # thin: one call per cell
+        assert src.count("\n") == 0 and ("quality." in src or "quality_report." in src)  # thin: one call per cell
 
 
 def _tiny_root(tmp_path: Path) -> Path:

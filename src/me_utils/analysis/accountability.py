@@ -89,11 +89,11 @@ ASSUMPTIONS: list[tuple[str, str]] = [
         "without an assigned indicator.",
     ),
     (
-        "Cơ quan phải báo cáo là cơ quan đang tồn tại vào ngày hạn nộp (tệp data/reference/plan/bodies.yaml): "
+        "Cơ quan phải báo cáo là cơ quan đang tồn tại vào ngày hạn nộp (theo danh sách cơ quan của kế hoạch): "
         "trước khi sắp xếp tháng 3/2025, Chỉ tiêu 1 Mục tiêu 2 do Sở Lao động - Thương binh và Xã hội, Chỉ "
         "tiêu 3 Mục tiêu 2 do Sở Kế hoạch và Đầu tư, Chỉ tiêu 1 Mục tiêu 3 do Cục Thống kê tỉnh báo cáo. Ngày "
         "hoạt động của các cơ quan sau sắp xếp (dự kiến 01/3/2025) chưa được kiểm chứng.",
-        "The body that owes a report is the one in force on its due day (data/reference/plan/bodies.yaml): "
+        "The body that owes a report is the one in force on its due day (the plan's list of bodies): "
         "before the March 2025 reorganisation, Objective 2 Indicator 1 was reported by the Department of "
         "Labour, Invalids and Social Affairs, Objective 2 Indicator 3 by the Department of Planning and "
         "Investment, Objective 3 Indicator 1 by the Son La Statistics Office. The operating date of the "
