@@ -92,7 +92,7 @@ def test_so_ket_outline_tables_and_estimate_marks(res):
     # 8 scorecard rows, 5 of the Strategy (M1, M3 ×2, M4, M6): 4 pending, 1 without a numeric target
     first = next(s for s in doc.sections if s.heading == "I. Kết quả đạt được")
     assert (
-        first.blocks[0].text == "Chiến lược có 5 chỉ tiêu: 4 chưa có số liệu năm 2025; 1 không có mục tiêu định lượng."
+        first.blocks[0].text == "Chiến lược có 5 chỉ tiêu: 4 chưa có số liệu năm 2025; 1 chưa có mục tiêu định lượng."
     )
     chart = first.blocks[1].table
     assert chart.set_index("Mục tiêu").loc["M3"].tolist() == [0, 0, 2]

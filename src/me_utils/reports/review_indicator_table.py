@@ -10,16 +10,15 @@ import math
 
 import pandas as pd
 
+from me_utils.analysis import status
 from me_utils.core import fmt
 from me_utils.reports import narrative
 
 ESTIMATE_MARK = {"vi": " (ước)", "en": " (est.)"}
+#: The 2025 results a review table shows, worded by the one status model (me_utils.analysis.status).
 RESULT_LABELS = {
-    "achieved": ("Đạt", "Achieved"),
-    "not_achieved": ("Chưa đạt", "Not achieved"),
-    "pending": ("Chưa có số liệu năm 2025", "2025 figure not yet available"),
-    "no_target": ("Không có mục tiêu định lượng", "No quantified target"),
-    "no_data": ("Chưa có số liệu", "No data"),
+    k: status.STATUS_LABELS[k]
+    for k in ("achieved", "not_achieved", "pending", "no_target", "context", "not_assessed", "suppressed", "no_data")
 }
 
 
