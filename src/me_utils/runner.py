@@ -15,50 +15,62 @@ Pipeline (issue 7):
 5. remove stale reports, write ``reports/index.html`` (:mod:`me_utils.render.index`) and the log
    ``reports/run.log``; optionally print PDFs (:mod:`me_utils.render.pdf`).
 
-Warm kernels (``--warm``, the default when the identity test passes): each worker keeps one
-kernel and resets it between runs (``%reset -f``, matplotlib rcParams, warnings registry,
-working directory, execution counter) instead of paying kernel start-up and library imports
-for every run. Any failure restarts the worker's kernel, so a broken state never leaks into
-the next run.
+This module discovers and checks the notebooks, plans the runs and holds the CLI; the runs
+execute in :mod:`me_utils.batch` (workers) on kernels from :mod:`me_utils.kernels` (warm
+kernels, ``--warm``), and the reports folder (lock, stale files, run records) is
+:mod:`me_utils.reports_folder`.
 """
 
 from __future__ import annotations
 
 import argparse
 import ast
-import contextlib
-import ctypes
 import datetime as _dt
-import json
 import logging
-import multiprocessing as mp
 import os
-import queue
-import re
-import shutil
-import signal
 import sys
-import tempfile
 import time
-import traceback
-import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from me_utils import __version__
+from me_utils.batch import (  # noqa: F401 (Job, Result, EVALUE_MAX re-exported)
+    EVALUE_MAX,
+    Job,
+    Result,
+    mkdir_private,
+    restrict_tree,
+    run_jobs,
+)
 from me_utils.core import errors as _errors
 from me_utils.core import paths
-from me_utils.core.errors import SHORT_LIMIT, short_message
 from me_utils.evidence.base import ensure_evidence
+from me_utils.kernels import (  # noqa: F401 (re-exported)
+    KERNEL,
+    KERNEL_TRANSPORT,
+    START_TIMEOUT,
+    WarmKernel,
+    comparable_html,
+    comparable_outputs,
+    kernel_manager_class,
+)
 from me_utils.reference.units import REFORM_DATE, load_units
 from me_utils.render import export
-from me_utils.render.export import (
-    MAX_REPORT_BYTES,  # noqa: F401 (import check: export must load)
-    atomic_write_text,
-)
+from me_utils.render.export import MAX_REPORT_BYTES  # noqa: F401 (import check: export must load)
 from me_utils.render.index import write_index
-from me_utils.render.pdf import print_pdf
 from me_utils.reports import notebook
+from me_utils.reports_folder import (  # noqa: F401 (LOCK_FILE, STATE_FILE re-exported)
+    EXIT_REPORTS_FOLDER,
+    LOCK_FILE,
+    RESTRICTED,
+    STATE_FILE,
+    ReportsFolderError,
+    clean_tmp,
+    failure_reason,
+    prepare_reports_dir,
+    remove_stale,
+    reports_lock,
+    update_state,
+)
 
 log = logging.getLogger("me_utils.runner")
 
@@ -68,28 +80,11 @@ PROVINCE = "SL"
 # province-only for a commune phase until they handle commune codes (GBV: its register and
 # suppression cube are by district, see gbv.DISTRICTS).
 COMMUNE_TOPICS = ("scorecard", "leadership")
-KERNEL = "python3"
-START_TIMEOUT = 120
 DEFAULT_CELL_TIMEOUT = 600
-RESTRICTED = "_restricted"
-STATE_FILE = "runs.json"
-LOCK_FILE = ".report.lock"
-#: Exit code when the reports folder cannot be written (permissions, full disk) or another
-#: ``me report`` is writing to it.
-EXIT_REPORTS_FOLDER = 3
-#: Kernels talk to their worker over Unix sockets in a private folder rather than TCP ports
-#: of the machine (unencrypted, reachable by every local user); ``ME_KERNEL_TRANSPORT=tcp``
-#: restores TCP. Windows has no ipc transport in ZeroMQ.
-KERNEL_TRANSPORT = "ipc" if os.name == "posix" and os.environ.get("ME_KERNEL_TRANSPORT", "ipc") != "tcp" else "tcp"
 
 
 class UsageError(_errors.UsageError):
     """Bad command-line input or notebook declaration; the CLI prints it and exits with 2."""
-
-
-class ReportsFolderError(_errors.ReportError):
-    """The reports folder cannot be written or is locked; the CLI prints one line and exits
-    with :data:`EXIT_REPORTS_FOLDER`."""
 
 
 # --------------------------------------------------------------------------- discovery
@@ -244,51 +239,6 @@ def district_codes(period: tuple[int, int] | None = None) -> list[str]:
 # --------------------------------------------------------------------------- planning
 
 
-@dataclass
-class Job:
-    """One notebook × unit run, with everything a worker needs (picklable)."""
-
-    id: int
-    notebook: str
-    stem: str
-    topic: str
-    unit: str
-    lang: str
-    title: str
-    params: dict
-    html_path: str
-    nb_path: str
-    cwd: str
-    timeout: int
-    pdf: bool
-    illustrative: bool
-    manifest_hash: str | None
-    git: str | None
-    max_bytes: int
-
-
-@dataclass
-class Result:
-    """Outcome of a :class:`Job`: ``status`` ``ok`` or ``failed``; ``error`` (dict with
-    ``stage``, ``cell``, ``exec_count``, ``source``, ``ename``, ``evalue``) when failed."""
-
-    id: int
-    stem: str
-    topic: str
-    unit: str
-    lang: str
-    title: str
-    status: str
-    seconds: float
-    html: str | None = None
-    pdf: str | None = None
-    bytes: int = 0
-    error: dict | None = None
-    warnings: list = field(default_factory=list)
-    worker: int = 0
-    finished_at: str = ""
-
-
 DEFAULT_PERIOD = (2021, 2025)
 
 
@@ -390,692 +340,6 @@ def plan_jobs(
     return jobs
 
 
-# --------------------------------------------------------------------------- execution (worker side)
-
-_RESET_CODE = r"""
-def __me_reset():
-    import gc, os, sys, warnings
-    st = sys.modules.get("__me_warm_state__")
-    ip = get_ipython()
-    ip.run_line_magic("reset", "-f")
-    if "matplotlib.pyplot" in sys.modules:
-        import matplotlib.pyplot as plt
-        plt.close("all")
-    if st is not None:
-        if "matplotlib" in sys.modules and st.rc is not None:
-            import matplotlib
-            matplotlib.rcParams.update(st.rc)
-        warnings.filters[:] = st.filters
-        os.chdir(st.cwd)
-    warnings._filters_mutated()  # invalidate every module's "already warned" registry
-    ip.execution_count = 1
-    gc.collect()
-__me_reset()  # "%reset -f" inside also removes the function itself from the namespace
-"""
-
-# Snapshot taken once after the kernel starts and has imported ``me_utils.reports.notebook`` — the
-# module every report notebook calls first (CONTRACTS "Notebooks"), which sets the house
-# matplotlib backend — so each run starts from the state a fresh kernel reaches at that call.
-_SETUP_CODE = r"""
-def __me_setup():
-    import os, sys, types, warnings
-    st = types.ModuleType("__me_warm_state__")
-    st.cwd = os.getcwd()
-    try:
-        import me_utils.reports.notebook  # noqa: F401  (pandas, matplotlib with the house backend)
-    except ImportError:
-        pass
-    st.filters = list(warnings.filters)
-    try:
-        import matplotlib
-        import matplotlib.pyplot  # noqa: F401
-        st.rc = {k: v for k, v in matplotlib.rcParams.items() if k != "backend"}
-    except ImportError:
-        st.rc = None
-    sys.modules["__me_warm_state__"] = st
-__me_setup()
-del __me_setup
-"""
-
-
-_KM_CLASS = None
-_IPC_DIR: str | None = None
-
-
-def kernel_manager_class():
-    """The kernel manager class for every kernel the runner starts: jupyter_client's
-    ``AsyncKernelManager`` on :data:`KERNEL_TRANSPORT`. With ``ipc`` the sockets live in a
-    0700 folder of this process (``/tmp/me-kernels-*``), removed by :func:`_remove_ipc_dir`."""
-    global _KM_CLASS
-    if _KM_CLASS is None:
-        from jupyter_client import AsyncKernelManager
-
-        class MeKernelManager(AsyncKernelManager):
-            def __init__(self, **kwargs):
-                if KERNEL_TRANSPORT == "ipc":
-                    kwargs.setdefault("transport", "ipc")
-                    kwargs.setdefault("ip", os.path.join(_ipc_dir(), "k-" + uuid.uuid4().hex[:12]))
-                super().__init__(**kwargs)
-
-        _KM_CLASS = MeKernelManager
-    return _KM_CLASS
-
-
-def _ipc_dir() -> str:
-    global _IPC_DIR
-    if _IPC_DIR is None or not os.path.isdir(_IPC_DIR):
-        _sweep_ipc_dirs()
-        _IPC_DIR = tempfile.mkdtemp(prefix=f"me-kernels-{os.getpid()}-")  # mode 0700
-    return _IPC_DIR
-
-
-def _sweep_ipc_dirs() -> None:
-    """Remove socket folders of workers that no longer exist (a ``kill -9`` of the whole
-    process group gives no worker the chance to clean up)."""
-    for d in Path(tempfile.gettempdir()).glob("me-kernels-*-*"):
-        try:
-            pid = int(d.name.split("-")[2])
-            if d.stat().st_uid != os.getuid():
-                continue
-            os.kill(pid, 0)  # raises when no such process
-        except ProcessLookupError:
-            shutil.rmtree(d, ignore_errors=True)
-        except (ValueError, IndexError, OSError):
-            continue
-
-
-def _remove_ipc_dir() -> None:
-    global _IPC_DIR
-    if _IPC_DIR is not None:
-        shutil.rmtree(_IPC_DIR, ignore_errors=True)
-        _IPC_DIR = None
-
-
-class WarmKernel:
-    """One long-lived ``python3`` kernel reset between runs (see module docstring)."""
-
-    def __init__(self, cwd: str, start_timeout: int = START_TIMEOUT):
-        from jupyter_client import BlockingKernelClient
-        from jupyter_core.utils import run_sync
-
-        self.cwd = cwd
-        self._sync = run_sync
-        # An async manager, as nbclient creates for fresh kernels: with a blocking client
-        # nbclient's output polling blocks its event loop and the per-cell timeout never fires.
-        self.km = kernel_manager_class()(kernel_name=KERNEL)
-        # nbclient gives fresh kernels an in-memory history; do the same so runs match.
-        run_sync(self.km.start_kernel)(cwd=cwd, extra_arguments=["--HistoryManager.hist_file=:memory:"])
-        # A separate blocking client, only for the silent set-up/reset code between runs.
-        self.kc = BlockingKernelClient()
-        self.kc.load_connection_info(self.km.get_connection_info())
-        # No heartbeat channel: without a manager the client would take a heartbeat that has
-        # not beaten yet for a dead kernel; liveness is checked through the manager instead.
-        self.kc.start_channels(hb=False)
-        self.kc.wait_for_ready(timeout=start_timeout)
-        self._run(_SETUP_CODE)
-        self.runs = 0
-
-    def _run(self, code: str, timeout: int = 120) -> None:
-        reply = self.kc.execute_interactive(
-            code, silent=True, store_history=False, timeout=timeout, output_hook=lambda msg: None, allow_stdin=False
-        )
-        if reply["content"].get("status") != "ok":
-            raise RuntimeError(
-                f"warm kernel reset failed: {reply['content'].get('ename')}: {reply['content'].get('evalue')}"
-            )
-
-    def reset(self) -> None:
-        self._run(_RESET_CODE)
-
-    def alive(self) -> bool:
-        return bool(self._sync(self.km.is_alive)())
-
-    def close(self) -> None:
-        try:
-            self.kc.stop_channels()
-        finally:
-            if self.km.has_kernel:
-                self._sync(self.km.shutdown_kernel)(now=True)
-
-
-_ENGINE_REGISTERED = False
-
-
-def _register_engine() -> None:
-    """Register papermill engine ``me_warm``: papermill's nbclient engine run on a given,
-    already started kernel manager, closing its client channels afterwards."""
-    global _ENGINE_REGISTERED
-    if _ENGINE_REGISTERED:
-        return
-    from papermill.clientwrap import PapermillNotebookClient
-    from papermill.engines import NBClientEngine, papermill_engines
-    from papermill.utils import merge_kwargs, remove_args
-
-    class WarmEngine(NBClientEngine):
-        @classmethod
-        def execute_managed_notebook(
-            cls,
-            nb_man,
-            kernel_name,
-            log_output=False,
-            stdout_file=None,
-            stderr_file=None,
-            start_timeout=60,
-            execution_timeout=None,
-            **kwargs,
-        ):
-            kwargs = remove_args(["input_path"], **kwargs)
-            safe = remove_args(["timeout", "startup_timeout"], **kwargs)
-            final = merge_kwargs(
-                safe,
-                timeout=execution_timeout or kwargs.get("timeout"),
-                startup_timeout=start_timeout,
-                kernel_name=kernel_name,
-                log=logging.getLogger("papermill"),
-                log_output=log_output,
-                stdout_file=stdout_file,
-                stderr_file=stderr_file,
-            )
-            client = PapermillNotebookClient(nb_man, **final)
-            try:
-                return client.execute()
-            finally:
-                if client.kc is not None:
-                    client.kc.stop_channels()
-                    client.kc = None
-
-    papermill_engines.register("me_warm", WarmEngine)
-    _ENGINE_REGISTERED = True
-
-
-#: Longest error message kept in the state file and the index (characters).
-EVALUE_MAX = SHORT_LIMIT
-
-
-def _short_message(msg) -> str:
-    """First line of an error message, at most :data:`EVALUE_MAX` characters
-    (:func:`me_utils.core.errors.short_message`; only this reaches the state file, the index page
-    and the console: later lines can carry row-level data)."""
-    return short_message(msg, EVALUE_MAX, with_name=False)
-
-
-def _error_info(exc: BaseException, nb_out) -> dict:
-    """Which cell failed and how, from a papermill/nbclient exception and the output notebook.
-
-    ``cell`` is the 1-based number of the code cell as the author sees the notebook (the
-    injected-parameters cell not counted): the cell with an error output, else (timeout,
-    dead kernel) the last cell that started executing.
-    """
-    info = {
-        "stage": "execute",
-        "cell": None,
-        "exec_count": None,
-        "source": "",
-        "ename": type(exc).__name__,
-        "evalue": _short_message(exc),
-    }
-    for attr in ("exec_count", "source", "ename", "evalue"):
-        v = getattr(exc, attr, None)
-        if v is not None:
-            info[attr] = _short_message(v) if attr == "evalue" else str(v)[:500] if attr == "source" else v
-    if nb_out is not None:
-        code_no, failed_at, started_at = 0, None, None
-        for cell in nb_out.cells:
-            if cell.cell_type != "code":
-                continue
-            if "injected-parameters" not in cell.metadata.get("tags", []):
-                code_no += 1
-            if any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
-                failed_at = (code_no, cell.source)
-                break
-            if cell.metadata.get("papermill", {}).get("start_time"):
-                started_at = (code_no, cell.source)
-        hit = failed_at or started_at
-        if hit:
-            info["cell"] = hit[0]
-            if not info["source"]:
-                info["source"] = hit[1][:500]
-    if info["source"]:
-        lines = info["source"].strip().splitlines()
-        info["source"] = "\n".join(lines[:4]) + ("\n…" if len(lines) > 4 else "")
-    return info
-
-
-def execute_job(job: Job, kernel: WarmKernel | None) -> tuple[Result, bool]:
-    """Run one job: execute, save the executed notebook (restricted), export HTML (+PDF).
-
-    Returns the :class:`Result` and whether the warm kernel must be restarted.
-    """
-    import nbformat
-    import papermill
-
-    res = Result(job.id, job.stem, job.topic, job.unit, job.lang, job.title, "failed", 0.0)
-    nb_final = Path(job.nb_path)
-    _mkdir_private(nb_final.parent)
-    tmp_nb = nb_final.parent / f".{nb_final.stem}.{os.getpid()}.tmp.ipynb"
-    t0 = time.perf_counter()
-    run_at = _dt.datetime.now(_dt.UTC)
-    need_restart = False
-    nb_out = None
-    kw = dict(
-        parameters=job.params,
-        kernel_name=KERNEL,
-        progress_bar=False,
-        log_output=False,
-        cwd=job.cwd,
-        execution_timeout=job.timeout,
-        start_timeout=START_TIMEOUT,
-        shutdown_kernel="immediate",
-    )
-    if kernel is None:
-        kw["kernel_manager_class"] = kernel_manager_class()
-    try:
-        if kernel is not None:
-            _register_engine()
-            kernel.reset()
-            kw.update(engine_name="me_warm", km=kernel.km)
-            kernel.runs += 1
-        nb_out = papermill.execute_notebook(job.notebook, str(tmp_nb), **kw)
-    except Exception as exc:  # any failure of one run is recorded, never fatal to the batch
-        need_restart = True
-        try:
-            nb_out = nbformat.read(tmp_nb, as_version=4) if tmp_nb.exists() else None
-        except Exception:
-            nb_out = None
-        res.error = _error_info(exc, nb_out)
-    res.seconds = time.perf_counter() - t0
-    if tmp_nb.exists():
-        # The executed notebook is the run's log, kept (restricted) for failures too.
-        os.chmod(tmp_nb, 0o600)
-        os.replace(tmp_nb, nb_final)
-    html_path = Path(job.html_path)
-    pdf_path = html_path.with_suffix(".pdf")
-    if res.error is None:
-        try:
-            prov = export.Provenance(
-                job.manifest_hash, __version__, job.git, _public_params(job.params), res.seconds, run_at
-            )
-            res.bytes = export.export_html(
-                nb_out,
-                html_path,
-                title=job.title,
-                lang=job.lang,
-                provenance=prov,
-                illustrative=job.illustrative,
-                max_bytes=job.max_bytes,
-            )
-            if res.bytes > export.WARN_SHARE * job.max_bytes:
-                res.warnings.append(f"HTML {res.bytes / 1e6:.2f} MB is near the {job.max_bytes / 1e6:.1f} MB budget")
-            res.html = str(html_path)
-            res.status = "ok"
-        except Exception as exc:
-            res.error = {
-                "stage": "export",
-                "cell": None,
-                "exec_count": None,
-                "source": "",
-                "ename": type(exc).__name__,
-                "evalue": _short_message(exc),
-            }
-    if res.status == "ok" and job.pdf:
-        try:
-            print_pdf(html_path, pdf_path)
-            res.pdf = str(pdf_path)
-        except Exception as exc:
-            res.warnings.append(f"PDF failed: {type(exc).__name__}: {exc}")
-    if res.status != "ok":
-        # A report that failed this time must not survive from an earlier run: its figures
-        # would not match the current data. The index lists the failure instead.
-        for p in (html_path, pdf_path):
-            if p.exists():
-                p.unlink()
-    res.finished_at = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
-    return res, need_restart
-
-
-def _public_params(params: dict) -> dict:
-    """Parameters as the footer shows them: folders relative to the project when inside it,
-    else only their last component after ``…/`` — a page that travels must not tell the
-    server's folder layout."""
-    root = paths.project_root()
-    out = {}
-    for k, v in params.items():
-        if k in ("data_root", "output_dir") and isinstance(v, str) and v:
-            p = Path(v).resolve()
-            try:
-                v = p.relative_to(root).as_posix() or "."
-            except ValueError:
-                v = "…/" + p.name
-        out[k] = v
-    return out
-
-
-_PR_SET_PDEATHSIG = 1
-
-
-def _die_with_parent(parent_pid: int | None) -> None:
-    """Ask the kernel to send this process SIGTERM when its parent dies (Linux
-    ``prctl(PR_SET_PDEATHSIG)``), so a ``kill -9`` of ``me report`` cannot leave workers
-    writing reports that no index lists; exit at once if the parent is already gone. The
-    SIGTERM handler closes the worker's kernel; kernels also watch their parent
-    (``JPY_PARENT_PID``) and exit within a second of the worker."""
-    if sys.platform.startswith("linux"):
-        try:
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
-        except (OSError, AttributeError):  # pragma: no cover - exotic libc
-            pass
-    if parent_pid is not None and os.getppid() != parent_pid:
-        os._exit(143)
-
-
-def _mkdir_private(folder: Path) -> None:
-    """Create ``folder`` and its missing parents with mode 0700 (``mkdir(parents=True)`` gives
-    parents the umask's mode)."""
-    missing = []
-    p = folder
-    while not p.exists():
-        missing.append(p)
-        p = p.parent
-    for d in reversed(missing):
-        try:
-            d.mkdir(mode=0o700)
-        except FileExistsError:
-            pass
-        os.chmod(d, 0o700)
-
-
-def restrict_tree(folder: Path) -> None:
-    """``reports/_restricted``: folders 0700, files 0600 (executed notebooks hold row-level
-    outputs, the state file and kernel log too)."""
-    if not folder.exists():
-        return
-    os.chmod(folder, 0o700)
-    for dirpath, dirnames, filenames in os.walk(folder):
-        for d in dirnames:
-            os.chmod(os.path.join(dirpath, d), 0o700)
-        for f in filenames:
-            fp = os.path.join(dirpath, f)
-            if not os.path.islink(fp):
-                os.chmod(fp, 0o600)
-
-
-def _worker(
-    wid: int, warm: bool, cwd: str, jobs_q, results_q, stderr_log: str | None = None, parent_pid: int | None = None
-) -> None:
-    """Worker process loop: take jobs until the ``None`` sentinel, send results back.
-
-    ``stderr_log``: file that receives this worker's and its kernels' stderr (kernel
-    start-up chatter would otherwise garble the progress bar). ``parent_pid``: the batch
-    process; the worker ends when it dies (:func:`_die_with_parent`).
-    """
-    _die_with_parent(parent_pid)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; it sends SIGTERM
-    if stderr_log:
-        fd = os.open(stderr_log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-        os.dup2(fd, 2)
-        os.close(fd)
-    signal.signal(signal.SIGTERM, lambda *a: sys.exit(143))
-    logging.getLogger("papermill").setLevel(logging.ERROR)
-    kernel = None
-    try:
-        while True:
-            job = jobs_q.get()
-            if job is None:
-                break
-            results_q.put(("start", wid, job.id, os.getpid()))
-            if warm and kernel is None:
-                try:
-                    kernel = WarmKernel(cwd)
-                except Exception as exc:  # fall back to a fresh kernel per run
-                    results_q.put(("note", wid, f"warm kernel failed to start ({exc}); fresh kernels"))
-                    warm = False
-            try:
-                res, restart = execute_job(job, kernel)
-            except Exception as exc:
-                res = Result(
-                    job.id,
-                    job.stem,
-                    job.topic,
-                    job.unit,
-                    job.lang,
-                    job.title,
-                    "failed",
-                    0.0,
-                    error={
-                        "stage": "runner",
-                        "cell": None,
-                        "exec_count": None,
-                        "source": "",
-                        "ename": type(exc).__name__,
-                        "evalue": _short_message(exc),
-                    },
-                )
-                restart = True
-                results_q.put(("note", wid, traceback.format_exc()))
-            res.worker = wid
-            if kernel is not None and (restart or not kernel.alive()):
-                kernel.close()
-                kernel = None
-            results_q.put(("done", wid, res))
-    finally:
-        if kernel is not None:
-            kernel.close()
-        _remove_ipc_dir()
-
-
-# --------------------------------------------------------------------------- batch (parent side)
-
-
-def run_jobs(
-    jobs: list[Job], n_workers: int, warm: bool, progress: bool = True, stderr_log: str | None = None
-) -> list[Result]:
-    """Run ``jobs`` on ``n_workers`` processes; return results in job order.
-
-    A worker that dies (killed, out of memory) has its running job recorded as failed and is
-    replaced, so the batch always completes.
-    """
-    from tqdm import tqdm
-
-    if not jobs:
-        return []
-    ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-    jobs_q, results_q = ctx.Queue(), ctx.Queue()
-    for j in jobs:
-        jobs_q.put(j)
-    n_workers = max(1, min(n_workers, len(jobs)))
-    cwd = jobs[0].cwd
-    workers: dict[int, mp.Process] = {}
-
-    def spawn(wid: int) -> None:
-        p = ctx.Process(target=_worker, args=(wid, warm, cwd, jobs_q, results_q, stderr_log, os.getpid()), daemon=False)
-        p.start()
-        workers[wid] = p
-
-    for wid in range(n_workers):
-        spawn(wid)
-    for _ in range(n_workers):
-        jobs_q.put(None)
-    running: dict[int, int] = {}
-    results: dict[int, Result] = {}
-    by_id = {j.id: j for j in jobs}
-    bar = tqdm(total=len(jobs), desc="reports", unit="run", disable=not progress, file=sys.stderr)
-    next_wid = n_workers
-    interrupted = False
-
-    def on_term(signum, frame):
-        raise KeyboardInterrupt(f"signal {signum}")
-
-    # A scheduler's SIGTERM must stop the workers (and their kernels) too, not orphan them.
-    try:
-        old_term = signal.signal(signal.SIGTERM, on_term)
-    except ValueError:  # not the main thread: leave signals alone
-        old_term = None
-    try:
-        while len(results) < len(jobs):
-            try:
-                msg = results_q.get(timeout=1.0)
-            except queue.Empty:
-                for wid, p in list(workers.items()):
-                    if not p.is_alive():
-                        del workers[wid]
-                        if wid in running:
-                            jid = running.pop(wid)
-                            j = by_id[jid]
-                            results[jid] = Result(
-                                j.id,
-                                j.stem,
-                                j.topic,
-                                j.unit,
-                                j.lang,
-                                j.title,
-                                "failed",
-                                0.0,
-                                error={
-                                    "stage": "worker",
-                                    "cell": None,
-                                    "exec_count": None,
-                                    "source": "",
-                                    "ename": "WorkerDied",
-                                    "evalue": f"worker exit code {p.exitcode}",
-                                },
-                            )
-                            log.error("worker %s died (exit %s) running %s/%s", wid, p.exitcode, j.unit, j.stem)
-                            bar.update(1)
-                        if len(results) + len(running) < len(jobs):
-                            spawn(next_wid)
-                            jobs_q.put(None)
-                            next_wid += 1
-                continue
-            kind = msg[0]
-            if kind == "start":
-                running[msg[1]] = msg[2]
-            elif kind == "note":
-                log.warning("worker %s: %s", msg[1], msg[2])
-            elif kind == "done":
-                res: Result = msg[2]
-                running.pop(msg[1], None)
-                results[res.id] = res
-                if res.status == "ok":
-                    log.info(
-                        "ok     %-5s %-28s %6.1f s  %7.0f kB  worker %s",
-                        res.unit,
-                        res.stem,
-                        res.seconds,
-                        res.bytes / 1024,
-                        res.worker,
-                    )
-                else:
-                    e = res.error or {}
-                    log.error(
-                        "FAILED %-5s %-28s %6.1f s  %s at %s cell %s: %s: %s",
-                        res.unit,
-                        res.stem,
-                        res.seconds,
-                        e.get("stage"),
-                        res.stem,
-                        e.get("cell"),
-                        e.get("ename"),
-                        e.get("evalue"),
-                    )
-                for w in res.warnings:
-                    log.warning("%s/%s: %s", res.unit, res.stem, w)
-                bar.update(1)
-    except BaseException:
-        interrupted = True
-        log.error("interrupted: stopping the workers; reports already written are complete")
-        raise
-    finally:
-        if old_term is not None:
-            signal.signal(signal.SIGTERM, old_term)
-        bar.close()
-        if interrupted:
-            for p in workers.values():
-                p.terminate()  # workers exit through their SIGTERM handler, closing kernels
-        for p in workers.values():
-            p.join(timeout=30)
-        for p in workers.values():
-            if p.is_alive():
-                p.terminate()
-                p.join(timeout=10)
-    return [results[j.id] for j in jobs]
-
-
-# --------------------------------------------------------------------------- outputs
-
-
-def _clean_tmp(reports_dir: Path) -> None:
-    # Temp files left by a killed run (never named *.html, so never taken for a report).
-    for p in reports_dir.rglob(".*.tmp*"):
-        if p.is_file():
-            p.unlink()
-
-
-def remove_stale(
-    reports_dir: Path, lang: str, jobs: list[Job], results: list[Result], full: bool, all_topics: bool, started: float
-) -> list[Path]:
-    """Remove reports the run's selection made obsolete; return the removed paths.
-
-    Within each selected unit whose every topic was selected, anything older than this run is
-    removed (old topics, old side files); a full run (all units, all topics) also removes unit
-    folders it did not produce. Files of units or topics outside the selection are kept.
-    """
-    removed: list[Path] = []
-    base = reports_dir / lang
-    if not base.exists():
-        return removed
-    produced = {Path(r.html) for r in results if r.html} | {Path(r.pdf) for r in results if r.pdf}
-    units_run = {j.unit for j in jobs}
-    for unit_dir in sorted(p for p in base.iterdir() if p.is_dir()):
-        if not full and not (all_topics and unit_dir.name in units_run):
-            continue
-        for f in sorted(unit_dir.rglob("*")):
-            if f.is_file() and f not in produced and f.stat().st_mtime < started:
-                f.unlink()
-                removed.append(f)
-        for d in sorted((p for p in unit_dir.rglob("*") if p.is_dir()), reverse=True):
-            if not any(d.iterdir()):
-                d.rmdir()
-        if not any(unit_dir.iterdir()):
-            unit_dir.rmdir()
-    return removed
-
-
-def _load_state(path: Path) -> dict:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {"runs": {}}
-
-
-def update_state(reports_dir: Path, results: list[Result], full: bool, lang: str, run_info: dict) -> dict:
-    """Merge this run's results into ``reports/_restricted/runs.json`` (what the index shows).
-
-    A full run replaces the language's records; a partial run replaces only its own keys.
-    Records whose report file no longer exists (and are not failures) are dropped.
-    """
-
-    path = reports_dir / RESTRICTED / STATE_FILE
-    state = _load_state(path)
-    runs = state.setdefault("runs", {})
-    if full:
-        for k in [k for k, v in runs.items() if v.get("lang") == lang]:
-            del runs[k]
-    for r in results:
-        rec = asdict(r)
-        for key in ("html", "pdf"):
-            if rec[key]:
-                rec[key] = Path(rec[key]).resolve().relative_to(reports_dir.resolve()).as_posix()
-        runs[f"{r.lang}/{r.unit}/{r.stem}"] = rec
-    for k in list(runs):
-        v = runs[k]
-        if v.get("status") == "ok" and not (reports_dir / v["html"]).exists():
-            del runs[k]
-    state.setdefault("last_run", {})[lang] = run_info
-    atomic_write_text(path, json.dumps(state, ensure_ascii=False, indent=1, default=str))
-    return state
-
-
 # --------------------------------------------------------------------------- CLI
 
 
@@ -1143,62 +407,6 @@ def _setup_log(reports_dir: Path) -> logging.Handler:
     return h
 
 
-def _reason(exc: BaseException) -> str:
-    if isinstance(exc, OSError) and exc.strerror:
-        return exc.strerror
-    return _short_message(exc) or type(exc).__name__
-
-
-@contextlib.contextmanager
-def reports_lock(reports_dir: Path):
-    """Exclusive ``flock`` on ``<reports>/.report.lock`` for the whole batch: a second
-    ``me report`` on the same folder refuses (:class:`ReportsFolderError`) instead of racing
-    the first one's writes. The kernel drops the lock when the holder dies."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - not POSIX
-        yield
-        return
-    fd = os.open(reports_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(fd, 100, 0).decode("utf-8", "replace").strip() or "?"
-            raise ReportsFolderError(
-                f"another `me report` is writing to {reports_dir} ({holder}); wait for it to finish / "
-                f"một lần chạy `me report` khác đang ghi vào {reports_dir}"
-            ) from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"pid {os.getpid()}".encode(), 0)
-        yield
-    finally:
-        os.close(fd)
-
-
-def prepare_reports_dir(reports_dir: Path) -> None:
-    """Check before any kernel starts that ``reports_dir`` can be written: create it and
-    ``_restricted/`` (0700), write and remove a 64 KiB probe in each (a full disk fails here).
-    Raises :class:`ReportsFolderError` with the folder and the reason."""
-    try:
-        reports_dir.mkdir(parents=True, exist_ok=True)
-        _mkdir_private(reports_dir / RESTRICTED)
-        restrict_tree(reports_dir / RESTRICTED)
-        for folder in (reports_dir, reports_dir / RESTRICTED):
-            fd, probe = tempfile.mkstemp(prefix=".probe.", suffix=".tmp", dir=folder)
-            try:
-                os.write(fd, b"\0" * 65536)
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-                os.unlink(probe)
-    except OSError as exc:
-        raise ReportsFolderError(
-            f"cannot write to the reports folder {reports_dir}: {_reason(exc)} / "
-            f"không ghi được vào thư mục báo cáo {reports_dir}"
-        ) from None
-
-
 def cli(argv: list[str]) -> int:
     """``me report``: exit 0 when every run succeeded, 1 when any failed, 2 for bad input,
     3 (:data:`EXIT_REPORTS_FOLDER`) when the reports folder cannot be written or is in use."""
@@ -1214,7 +422,7 @@ def cli(argv: list[str]) -> int:
     except OSError as exc:  # full disk or lost permission mid-run: one line, no traceback
         where = getattr(exc, "filename", None) or "the reports folder"
         print(
-            f"me report: error: cannot write {where}: {_reason(exc)}; the index was not updated / "
+            f"me report: error: cannot write {where}: {failure_reason(exc)}; the index was not updated / "
             f"không ghi được {where}, trang mục lục không được cập nhật",
             file=sys.stderr,
         )
@@ -1293,7 +501,7 @@ def _run_locked(args, jobs, reports_dir, data_root, manifest, git, notebooks, pe
         )
         if not manifest:
             log.warning("no processed manifest in %s (run `me build`); reports carry no data hash", data_root)
-        _clean_tmp(reports_dir)
+        clean_tmp(reports_dir)
         if manifest:
             # Every report reads the evidence base; build it once here when `me build` was run
             # by an older version (workers would otherwise each compute it in memory).
@@ -1302,7 +510,7 @@ def _run_locked(args, jobs, reports_dir, data_root, manifest, git, notebooks, pe
         export.exporter()
         t0 = time.perf_counter()
         stderr_log = reports_dir / RESTRICTED / "kernels-stderr.log"
-        _mkdir_private(stderr_log.parent)
+        mkdir_private(stderr_log.parent)
         os.close(os.open(stderr_log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
         results = run_jobs(jobs, args.jobs, args.warm, progress=not args.no_progress, stderr_log=str(stderr_log))
         wall = time.perf_counter() - t0
@@ -1339,7 +547,7 @@ def _run_locked(args, jobs, reports_dir, data_root, manifest, git, notebooks, pe
         log.removeHandler(handler)
         handler.close()
     if handler.failed is not None:
-        raise OSError(handler.failed.errno or 28, _reason(handler.failed), str(reports_dir / "run.log"))
+        raise OSError(handler.failed.errno or 28, failure_reason(handler.failed), str(reports_dir / "run.log"))
     print(
         f"me report: {len(results) - n_failed} ok, {n_failed} failed in {wall:.1f} s "
         f"→ {reports_dir / 'index.html'} (log: {reports_dir / 'run.log'})"
@@ -1353,39 +561,3 @@ def _run_locked(args, jobs, reports_dir, data_root, manifest, git, notebooks, pe
                 file=sys.stderr,
             )
     return 1 if n_failed else 0
-
-
-# --------------------------------------------------------------------------- identity checks
-
-_KERNEL_TMP = re.compile(r"/tmp/ipykernel_\d+/")
-_FOOTER = re.compile(r'<footer class="me-provenance">.*?</footer>', re.S)
-_CELL_ID = re.compile(r'id="cell-id=[^"]*"')
-
-
-def comparable_outputs(nb) -> list:
-    """The outputs of an executed notebook with what legitimately differs between two fresh
-    runs removed (execution timings in metadata, the kernel process id in warning paths), for
-    proving warm-kernel runs identical to fresh-kernel runs."""
-    out = []
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        outs = []
-        for o in cell.get("outputs", []):
-            o = dict(o)
-            if "text" in o:
-                o["text"] = _KERNEL_TMP.sub("/tmp/ipykernel_PID/", o["text"])
-            if "traceback" in o:
-                o["traceback"] = [_KERNEL_TMP.sub("/tmp/ipykernel_PID/", t) for t in o["traceback"]]
-            outs.append(o)
-        injected = "injected-parameters" in cell.metadata.get("tags", [])
-        out.append(("<injected parameters>" if injected else cell.source, cell.execution_count, outs))
-    return out
-
-
-def comparable_html(page: str) -> str:
-    """A report page without its provenance footer (run time and date differ by nature)
-    and with kernel process ids and cell ids normalised (papermill gives the injected cell a
-    random id; regenerating a notebook gives every cell a new one)."""
-    page = _CELL_ID.sub('id="cell-id=X"', _FOOTER.sub("", page))
-    return _KERNEL_TMP.sub("/tmp/ipykernel_PID/", page)

@@ -16,7 +16,7 @@ What it does (docs/CONTRACTS.md, "Processed observations"):
    folder next to ``processed/`` and swaps it in only when everything succeeded: a failed
    build leaves the previous processed data intact. The swap is one atomic exchange on Linux,
    so ``processed/`` is complete at every instant, even if the process is killed (see
-   :func:`_swap_in`); text cells that a spreadsheet would run as formulas are written with a
+   :func:`me_utils.build.swap.swap_in`); text cells that a spreadsheet would run as formulas are written with a
    leading ``'`` (:mod:`me_utils.core.safe_csv`; read back with ``safe_csv.read_csv``).
 
 Safety (issue 16): one build per data root at a time (``flock`` on ``ROOT/.build.lock``: a
@@ -39,10 +39,8 @@ import datetime as _dt
 import hashlib
 import json
 import os
-import shutil
 import stat
 import sys
-import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -52,7 +50,7 @@ from me_utils.core.atomic import atomic_write_bytes, atomic_write_text  # noqa: 
 from me_utils.intake import submissions as intake, leadership_schema
 from me_utils.build import reconcile
 from me_utils.core import safe_csv
-from me_utils.core.atomic import exchange, fsync_tree
+from me_utils.build.swap import recover, swap_in
 from me_utils.intake.submissions import KEY, Message
 from me_utils.intake.schemas import INPUT_KINDS
 from me_utils.intake import register as gbv
@@ -403,7 +401,7 @@ def _run_build_locked(root: Path, raw: Path, keep_going: bool) -> dict:
     }
     outputs["manifest.json"] = (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=False)
                                 + "\n").encode("utf-8")
-    _swap_in(root, outputs, private=private)
+    swap_in(root, outputs, private=private)
     return {"inputs": len(inputs), "observations": len(obs), "history": len(history),
             "errors": manifest["counts"]["errors"], "warnings": manifest["counts"]["warnings"],
             "rejected": rejected, "manifest_hash": manifest_hash, "messages": messages}
@@ -463,7 +461,6 @@ def _built_at() -> str:
 
 
 LOCK_NAME = ".build.lock"
-_NEW_PREFIX, _OLD_PREFIX = ".processed.new-", ".processed.old-"
 
 
 class BuildLocked(BuildError):
@@ -505,30 +502,6 @@ def build_lock(root: Path, wait: bool = False):
         os.close(fd)  # closing the descriptor releases the lock
 
 
-def recover(root: Path) -> list[str]:
-    """Clean what a crashed build left next to ``processed/`` (call with the build lock held).
-
-    * ``processed/`` missing but a ``.processed.old-*`` folder present (a crash between the two
-      renames of the fallback swap): the newest old folder — complete, it was the live one — is
-      renamed back to ``processed/``;
-    * every other ``.processed.new-*`` / ``.processed.old-*`` folder (each may hold a copy of the
-      GBV register) is removed.
-
-    Returns what was done, one line each (for the build's output).
-    """
-    done = []
-    processed = root / "processed"
-    olds = sorted((p for p in root.glob(_OLD_PREFIX + "*") if p.is_dir()), key=lambda p: p.stat().st_mtime)
-    if not processed.exists() and not processed.is_symlink() and olds:
-        os.replace(olds[-1], processed)
-        done.append(f"khôi phục/restored processed/ from {olds[-1].name}")
-        olds = olds[:-1]
-    for p in olds + sorted(root.glob(_NEW_PREFIX + "*")):
-        shutil.rmtree(p, ignore_errors=True)
-        done.append(f"xóa/removed leftover {p.name}")
-    return done
-
-
 def check_writable(root: Path) -> None:
     """Refuse a read-only target before any work: ``processed/`` without its owner's write bit
     (someone froze it on purpose; root would otherwise replace it regardless) or a data root the
@@ -543,66 +516,6 @@ def check_writable(root: Path) -> None:
     if not os.access(root, os.W_OK | os.X_OK) or not root.stat().st_mode & stat.S_IWUSR:
         raise BuildError(f"không ghi được vào thư mục dữ liệu {root} / cannot write into the data root {root}")
 
-
-def _swap_in(root: Path, outputs: dict[str, bytes], private=()) -> None:
-    """Write ``outputs`` into a fresh folder next to ``processed/`` and swap it in.
-
-    The new folder is written completely (files fsynced) first. Then, on Linux, one
-    ``renameat2(RENAME_EXCHANGE)`` swaps it with ``processed/``: at every instant the name
-    ``processed`` is a complete folder, old or new, whatever happens to the process. Elsewhere
-    (or on a file system without the exchange) two renames are used; a crash between them
-    leaves ``processed/`` under a ``.processed.old-*`` name, which :func:`recover` puts back at
-    the next build. Folders and files get the permissions of the umask (``mkdtemp`` would give
-    0700), except the outputs named in ``private`` (the GBV register's case-level copy): those
-    files are 0600 and their folders 0700, as in ``reports/_restricted/``. Leftovers are removed;
-    if anything fails before the swap, ``processed/`` is untouched.
-    """
-    processed = root / "processed"
-    tmp = Path(tempfile.mkdtemp(prefix=_NEW_PREFIX, dir=root))
-    os.chmod(tmp, 0o777 & ~_umask())
-    try:
-        for name, data in outputs.items():
-            p = tmp / name
-            p.parent.mkdir(parents=True, exist_ok=True)
-            p.write_bytes(data)
-            if name in private:
-                os.chmod(p, 0o600)
-                if p.parent != tmp:
-                    os.chmod(p.parent, 0o700)
-        fsync_tree(tmp)
-        if not processed.exists():
-            os.replace(tmp, processed)
-        elif exchange(tmp, processed):
-            _after_swap()  # tests inject a crash here
-            shutil.rmtree(tmp, ignore_errors=True)  # now the old data
-        else:
-            old = Path(tempfile.mkdtemp(prefix=_OLD_PREFIX, dir=root))
-            os.rmdir(old)
-            os.replace(processed, old)
-            _between_renames()  # tests inject a crash here
-            try:
-                os.replace(tmp, processed)
-            except BaseException:
-                os.replace(old, processed)
-                raise
-            shutil.rmtree(old, ignore_errors=True)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _between_renames() -> None:
-    """Hook for fault injection in tests (fallback swap, between its two renames)."""
-
-
-def _after_swap() -> None:
-    """Hook for fault injection in tests (after the atomic exchange, before the clean-up)."""
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def cli(argv: list[str] | None = None) -> int:
