@@ -162,10 +162,10 @@ def test_no_private_attribute_of_another_module():
     assert not bad, "\n".join(bad)
 
 
-#: Modules still over the limit, with the reason; each entry is a debt to pay, not a waiver.
+#: Modules still over the limit, with the reason: a debt to pay, not a waiver.
 OVER_LIMIT = {
-    "me_utils.runner": "the batch (workers, kernels, locks) is being split out of the runner",
-    "me_utils.build.pipeline": "one line over after formatting; the folder swap moves to build/swap.py",
+    "me_utils.build.pipeline": "ruff had skipped the build/ folder; formatted at last it grew to ~700 "
+    "lines: the input checks (_check_table, _check_gbv_register, _check_leadership) go to build/checks.py",
 }
 
 

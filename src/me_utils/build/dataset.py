@@ -1,4 +1,5 @@
 """Read the processed dataset written by ``me build`` (see docs/CONTRACTS.md)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,15 +9,37 @@ import pandas as pd
 from me_utils.core import safe_csv
 
 OBS_COLUMNS = [
-    "indicator_code", "unit_code", "year", "period", "sex", "value", "numerator",
-    "denominator", "department", "submission_date", "source_file", "source_sheet",
-    "source_row", "note", "figure_status", "cut_off_date",
+    "indicator_code",
+    "unit_code",
+    "year",
+    "period",
+    "sex",
+    "value",
+    "numerator",
+    "denominator",
+    "department",
+    "submission_date",
+    "source_file",
+    "source_sheet",
+    "source_row",
+    "note",
+    "figure_status",
+    "cut_off_date",
 ]
 _DTYPES = {
-    "indicator_code": "string", "unit_code": "string", "period": "string", "sex": "string",
-    "department": "string", "source_file": "string", "source_sheet": "string", "note": "string",
-    "value": "float64", "numerator": "float64", "denominator": "float64",
-    "figure_status": "string", "cut_off_date": "string",
+    "indicator_code": "string",
+    "unit_code": "string",
+    "period": "string",
+    "sex": "string",
+    "department": "string",
+    "source_file": "string",
+    "source_sheet": "string",
+    "note": "string",
+    "value": "float64",
+    "numerator": "float64",
+    "denominator": "float64",
+    "figure_status": "string",
+    "cut_off_date": "string",
 }
 
 

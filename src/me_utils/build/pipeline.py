@@ -31,6 +31,7 @@ is still 1. Warnings never fail a build. Output bytes depend only on the raw fil
 ``SOURCE_DATE_EPOCH`` for ``built_at``), so two builds of the same raw folder are identical
 apart from ``built_at``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -45,26 +46,47 @@ from pathlib import Path
 
 import pandas as pd
 
-from me_utils.core import errors as _errors
-from me_utils.core.atomic import atomic_write_bytes, atomic_write_text  # noqa: F401 (re-exported)
-from me_utils.intake import submissions as intake, leadership_schema
 from me_utils.build import reconcile
-from me_utils.core import safe_csv
 from me_utils.build.swap import recover, swap_in
-from me_utils.intake.submissions import KEY, Message
-from me_utils.intake.schemas import INPUT_KINDS
+from me_utils.core import errors as _errors
+from me_utils.core import paths, safe_csv
+from me_utils.core.atomic import atomic_write_bytes, atomic_write_text  # noqa: F401 (re-exported)
+from me_utils.intake import leadership_schema
 from me_utils.intake import register as gbv
-from me_utils.intake.schemas import (FINDINGS_SCHEMA, HISTORY_SCHEMA, OBSERVATIONS_SCHEMA, SUBMISSION_COLUMNS, SUBMISSIONS_SCHEMA)
-from me_utils.core import paths
+from me_utils.intake import submissions as intake
+from me_utils.intake.schemas import (
+    FINDINGS_SCHEMA,
+    HISTORY_SCHEMA,
+    INPUT_KINDS,
+    OBSERVATIONS_SCHEMA,
+    SUBMISSION_COLUMNS,
+    SUBMISSIONS_SCHEMA,
+)
+from me_utils.intake.submissions import KEY, Message
 
 DEADLINES = {"H1": (5, 20), "FY": (11, 25)}  # plan 123 section V: strictly before this day
 SUBMISSION_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".tsv", ".txt")
 #: Largest non-submission table (GBV register, returnees, leadership, population), bytes: a
 #: register of 100,000 cases is about 30 MB.
 MAX_TABLE_BYTES = 128 * 2**20
-OBS_COLUMNS = ["indicator_code", "unit_code", "year", "period", "sex", "value", "numerator",
-               "denominator", "department", "submission_date", "source_file", "source_sheet",
-               "source_row", "note", "figure_status", "cut_off_date"]
+OBS_COLUMNS = [
+    "indicator_code",
+    "unit_code",
+    "year",
+    "period",
+    "sex",
+    "value",
+    "numerator",
+    "denominator",
+    "department",
+    "submission_date",
+    "source_file",
+    "source_sheet",
+    "source_row",
+    "note",
+    "figure_status",
+    "cut_off_date",
+]
 
 
 class BuildError(_errors.BuildError):
@@ -142,11 +164,28 @@ def _check_gbv_register(rel: str, path: Path) -> list[Message]:
     except gbv.RegisterError as err:
         problems = err.errors
     for r in problems.head(500).itertuples(index=False):
-        msgs.append(Message(str(r.severity), "gbv_register", rel, r.reason_vi, r.reason_en,
-                            row=int(r.row), column=str(r.column), value=""))
+        msgs.append(
+            Message(
+                str(r.severity),
+                "gbv_register",
+                rel,
+                r.reason_vi,
+                r.reason_en,
+                row=int(r.row),
+                column=str(r.column),
+                value="",
+            )
+        )
     if len(problems) > 500:
-        msgs.append(Message("error" if (problems["severity"] == "error").any() else "warning", "gbv_register",
-                            rel, f"… và {len(problems) - 500} vấn đề khác", f"… and {len(problems) - 500} more"))
+        msgs.append(
+            Message(
+                "error" if (problems["severity"] == "error").any() else "warning",
+                "gbv_register",
+                rel,
+                f"… và {len(problems) - 500} vấn đề khác",
+                f"… and {len(problems) - 500} more",
+            )
+        )
     return msgs
 
 
@@ -154,8 +193,10 @@ def _check_leadership(rel: str, path: Path, table: str) -> list[Message]:
     """Validate a leadership table with the schema and wording the leadership report uses
     (:mod:`me_utils.intake.leadership_schema`), so the build refuses exactly what the report refuses."""
     _, findings = leadership_schema.check_file(table, path, file=rel)
-    return [Message(f.severity, f.code, rel, f.reason_vi, f.reason_en, sheet=f.sheet, row=f.row, column=f.column)
-            for f in findings]
+    return [
+        Message(f.severity, f.code, rel, f.reason_vi, f.reason_en, sheet=f.sheet, row=f.row, column=f.column)
+        for f in findings
+    ]
 
 
 def _check_table(rel: str, path: Path, schema, echo_values: bool = True) -> list[Message]:
@@ -170,14 +211,27 @@ def _check_table(rel: str, path: Path, schema, echo_values: bool = True) -> list
     msgs: list[Message] = []
     size = path.stat().st_size
     if size > MAX_TABLE_BYTES:  # bounded reading (issue 16): refused before it is read
-        return [Message("error", "file_too_large", rel,
-                        f"bảng quá lớn ({size / 2**20:.0f} MiB, giới hạn {MAX_TABLE_BYTES // 2**20} MiB)",
-                        f"the table is too large ({size / 2**20:.0f} MiB, limit {MAX_TABLE_BYTES // 2**20} MiB)")]
+        return [
+            Message(
+                "error",
+                "file_too_large",
+                rel,
+                f"bảng quá lớn ({size / 2**20:.0f} MiB, giới hạn {MAX_TABLE_BYTES // 2**20} MiB)",
+                f"the table is too large ({size / 2**20:.0f} MiB, limit {MAX_TABLE_BYTES // 2**20} MiB)",
+            )
+        ]
     try:
         df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except Exception as exc:
-        return [Message("error", "unreadable_table", rel, f"không đọc được bảng csv ({type(exc).__name__})",
-                        f"cannot read the csv table ({type(exc).__name__}: {intake.short_text(exc, 100)})")]
+        return [
+            Message(
+                "error",
+                "unreadable_table",
+                rel,
+                f"không đọc được bảng csv ({type(exc).__name__})",
+                f"cannot read the csv table ({type(exc).__name__}: {intake.short_text(exc, 100)})",
+            )
+        ]
     if schema is None:
         return msgs
     # Empty strings are missing values for the typed checks.
@@ -196,18 +250,40 @@ def _check_table(rel: str, path: Path, schema, echo_values: bool = True) -> list
             seen.add(key)
             row = None if pd.isna(idx) else int(idx) + 2  # header is line 1
             val = "" if not echo_values or pd.isna(f["failure_case"]) else str(f["failure_case"])
-            if row is not None and key[0] not in ("coerce_dtype", "not_nullable") and f["schema_context"] == "DataFrameSchema":
+            if (
+                row is not None
+                and key[0] not in ("coerce_dtype", "not_nullable")
+                and f["schema_context"] == "DataFrameSchema"
+            ):
                 col = ""
-            msgs.append(Message("error", "schema", rel,
-                                f"không đạt kiểm tra bảng “{schema.name}”: {f['check']}",
-                                f"fails the “{schema.name}” table check: {f['check']}",
-                                row=row, column=col, value=val))
+            msgs.append(
+                Message(
+                    "error",
+                    "schema",
+                    rel,
+                    f"không đạt kiểm tra bảng “{schema.name}”: {f['check']}",
+                    f"fails the “{schema.name}” table check: {f['check']}",
+                    row=row,
+                    column=col,
+                    value=val,
+                )
+            )
         if len(fc) > 200:
-            msgs.append(Message("error", "schema", rel, f"… và {len(fc) - 200} lỗi khác",
-                                f"… and {len(fc) - 200} more failures"))
+            msgs.append(
+                Message(
+                    "error", "schema", rel, f"… và {len(fc) - 200} lỗi khác", f"… and {len(fc) - 200} more failures"
+                )
+            )
     except Exception as exc:
-        msgs.append(Message("error", "schema", rel, f"lỗi khi kiểm tra bảng ({type(exc).__name__})",
-                            f"table check failed ({type(exc).__name__}: {intake.short_text(exc, 100)})"))
+        msgs.append(
+            Message(
+                "error",
+                "schema",
+                rel,
+                f"lỗi khi kiểm tra bảng ({type(exc).__name__})",
+                f"table check failed ({type(exc).__name__}: {intake.short_text(exc, 100)})",
+            )
+        )
     return msgs
 
 
@@ -268,9 +344,13 @@ def _run_build_locked(root: Path, raw: Path, keep_going: bool) -> dict:
             messages.extend(sub.messages)
         elif kind not in ("other", "ignored"):
             table = leadership_schema.table_of_kind(kind)
-            msgs = (_check_gbv_register(rel, path) if kind == "gbv_register"
-                    else _check_leadership(rel, path, table) if table
-                    else _check_table(rel, path, schema))
+            msgs = (
+                _check_gbv_register(rel, path)
+                if kind == "gbv_register"
+                else _check_leadership(rel, path, table)
+                if table
+                else _check_table(rel, path, schema)
+            )
             messages.extend(msgs)
             table_inputs.append((rel, path, kind))
         inputs.append(entry)
@@ -289,7 +369,8 @@ def _run_build_locked(root: Path, raw: Path, keep_going: bool) -> dict:
         raise BuildError(
             f"{len(err_files)} tệp có lỗi, không cập nhật dữ liệu đã xử lý / {len(err_files)} input(s) "
             "with errors; processed data left unchanged (use --keep-going to build without them)",
-            intake.sort_messages(messages))
+            intake.sort_messages(messages),
+        )
 
     # Supersession within each reporting body, reconciliation across bodies (plan rules),
     # estimate/official status: me_utils.build.reconcile.
@@ -303,8 +384,9 @@ def _run_build_locked(root: Path, raw: Path, keep_going: bool) -> dict:
     history = _frame_out(acc, with_status=True)
     obs = history[history["status"] == "current"].drop(columns=["status", "superseded_by"])
     obs = obs.sort_values(KEY, kind="mergesort").reset_index(drop=True)
-    history = history.sort_values(KEY + ["submission_date", "source_file", "source_row"],
-                                  kind="mergesort").reset_index(drop=True)
+    history = history.sort_values(KEY + ["submission_date", "source_file", "source_row"], kind="mergesort").reset_index(
+        drop=True
+    )
     if not obs.empty:
         plaus = obs.copy()
         plaus["col_labels"] = None
@@ -345,15 +427,27 @@ def _run_build_locked(root: Path, raw: Path, keep_going: bool) -> dict:
             status = "accepted"
         fm = msgs_by_file.get(rel, [])
         dept = sub.department or (next((d for d in r["department"] if d), "") if len(r) else "")
-        sub_rows.append({
-            "source_file": rel, "sha256": digest, "department": dept or finfo.get("department", ""),
-            "year": year, "periods": ";".join(periods), "years": ";".join(map(str, years)),
-            "submission_date": _iso(sdate), "due_date": _iso(due), "days_late": late,
-            "on_time": None if late is None else late == 0, "revision": sub.revision, "status": status,
-            "n_rows": sub.n_rows, "n_current": n_cur, "n_superseded": n_sup,
-            "n_errors": sum(m.severity == "error" for m in fm),
-            "n_warnings": sum(m.severity == "warning" for m in fm),
-        })
+        sub_rows.append(
+            {
+                "source_file": rel,
+                "sha256": digest,
+                "department": dept or finfo.get("department", ""),
+                "year": year,
+                "periods": ";".join(periods),
+                "years": ";".join(map(str, years)),
+                "submission_date": _iso(sdate),
+                "due_date": _iso(due),
+                "days_late": late,
+                "on_time": None if late is None else late == 0,
+                "revision": sub.revision,
+                "status": status,
+                "n_rows": sub.n_rows,
+                "n_current": n_cur,
+                "n_superseded": n_sup,
+                "n_errors": sum(m.severity == "error" for m in fm),
+                "n_warnings": sum(m.severity == "warning" for m in fm),
+            }
+        )
 
     submissions = pd.DataFrame(sub_rows, columns=SUBMISSION_COLUMNS)
     submissions["year"] = pd.array(submissions["year"], dtype="Int64")
@@ -385,8 +479,9 @@ def _run_build_locked(root: Path, raw: Path, keep_going: bool) -> dict:
         if kind == "gbv_register":
             private.add(rel)  # case-level data: owner only, whatever the umask
     inputs_sorted = sorted(inputs, key=lambda e: e["path"])
-    manifest_hash = hashlib.sha256(json.dumps(inputs_sorted, sort_keys=True, ensure_ascii=False,
-                                              separators=(",", ":")).encode("utf-8")).hexdigest()
+    manifest_hash = hashlib.sha256(
+        json.dumps(inputs_sorted, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    ).hexdigest()
     manifest = {
         "built_at": _built_at(),
         "illustrative": (raw / "ILLUSTRATIVE").exists(),
@@ -394,25 +489,49 @@ def _run_build_locked(root: Path, raw: Path, keep_going: bool) -> dict:
         "outputs": {name: sha256_bytes(b) for name, b in sorted(outputs.items())},
         "manifest_hash": manifest_hash,
         "rejected": rejected,
-        "counts": {"inputs": len(inputs), "submissions": len(subs), "observations": int(len(obs)),
-                   "history": int(len(history)),
-                   "errors": int(sum(m.severity == "error" for m in messages)),
-                   "warnings": int(sum(m.severity == "warning" for m in messages))},
+        "counts": {
+            "inputs": len(inputs),
+            "submissions": len(subs),
+            "observations": int(len(obs)),
+            "history": int(len(history)),
+            "errors": int(sum(m.severity == "error" for m in messages)),
+            "warnings": int(sum(m.severity == "warning" for m in messages)),
+        },
     }
-    outputs["manifest.json"] = (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=False)
-                                + "\n").encode("utf-8")
+    outputs["manifest.json"] = (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode(
+        "utf-8"
+    )
     swap_in(root, outputs, private=private)
-    return {"inputs": len(inputs), "observations": len(obs), "history": len(history),
-            "errors": manifest["counts"]["errors"], "warnings": manifest["counts"]["warnings"],
-            "rejected": rejected, "manifest_hash": manifest_hash, "messages": messages}
+    return {
+        "inputs": len(inputs),
+        "observations": len(obs),
+        "history": len(history),
+        "errors": manifest["counts"]["errors"],
+        "warnings": manifest["counts"]["warnings"],
+        "rejected": rejected,
+        "manifest_hash": manifest_hash,
+        "messages": messages,
+    }
 
 
 def _typed_for_schema(df: pd.DataFrame) -> pd.DataFrame:
     """The csv-bound frame with python types the output schemas expect."""
     out = df.copy()
-    for c in ("indicator_code", "unit_code", "period", "sex", "department", "submission_date",
-              "source_file", "source_sheet", "note", "status", "superseded_by", "figure_status",
-              "cut_off_date"):
+    for c in (
+        "indicator_code",
+        "unit_code",
+        "period",
+        "sex",
+        "department",
+        "submission_date",
+        "source_file",
+        "source_sheet",
+        "note",
+        "status",
+        "superseded_by",
+        "figure_status",
+        "cut_off_date",
+    ):
         if c in out:
             out[c] = out[c].fillna("").astype(str)
     return out
@@ -427,24 +546,26 @@ def _frame_out(acc: pd.DataFrame, with_status: bool) -> pd.DataFrame:
         for c in ("value", "numerator", "denominator"):
             df[c] = df[c].astype(float)
         return df
-    df = pd.DataFrame({
-        "indicator_code": acc["indicator_code"].astype(str),
-        "unit_code": acc["unit_code"].astype(str),
-        "year": pd.to_numeric(acc["year"]).astype(int),
-        "period": acc["period"].astype(str),
-        "sex": acc["sex"].astype(str),
-        "value": pd.to_numeric(acc["value"]).astype(float),
-        "numerator": pd.to_numeric(acc["numerator"]).astype(float),
-        "denominator": pd.to_numeric(acc["denominator"]).astype(float),
-        "department": acc["department"].fillna("").astype(str),
-        "submission_date": acc["submission_date"].map(_iso),
-        "source_file": acc["source_file"].astype(str),
-        "source_sheet": acc["source_sheet"].fillna("").astype(str),
-        "source_row": pd.to_numeric(acc["source_row"]).astype(int),
-        "note": acc["note"].fillna("").astype(str),
-        "figure_status": acc["figure_status"].fillna("official").astype(str),
-        "cut_off_date": acc["cut_off_date"].fillna("").astype(str),
-    })
+    df = pd.DataFrame(
+        {
+            "indicator_code": acc["indicator_code"].astype(str),
+            "unit_code": acc["unit_code"].astype(str),
+            "year": pd.to_numeric(acc["year"]).astype(int),
+            "period": acc["period"].astype(str),
+            "sex": acc["sex"].astype(str),
+            "value": pd.to_numeric(acc["value"]).astype(float),
+            "numerator": pd.to_numeric(acc["numerator"]).astype(float),
+            "denominator": pd.to_numeric(acc["denominator"]).astype(float),
+            "department": acc["department"].fillna("").astype(str),
+            "submission_date": acc["submission_date"].map(_iso),
+            "source_file": acc["source_file"].astype(str),
+            "source_sheet": acc["source_sheet"].fillna("").astype(str),
+            "source_row": pd.to_numeric(acc["source_row"]).astype(int),
+            "note": acc["note"].fillna("").astype(str),
+            "figure_status": acc["figure_status"].fillna("official").astype(str),
+            "cut_off_date": acc["cut_off_date"].fillna("").astype(str),
+        }
+    )
     if with_status:
         df["status"] = acc["status"].astype(str)
         df["superseded_by"] = acc["superseded_by"].astype(str)
@@ -454,9 +575,9 @@ def _frame_out(acc: pd.DataFrame, with_status: bool) -> pd.DataFrame:
 def _built_at() -> str:
     sde = os.environ.get("SOURCE_DATE_EPOCH")
     if sde and sde.isdigit():
-        t = _dt.datetime.fromtimestamp(int(sde), tz=_dt.timezone.utc)
+        t = _dt.datetime.fromtimestamp(int(sde), tz=_dt.UTC)
     else:
-        t = _dt.datetime.now(tz=_dt.timezone.utc).replace(microsecond=0)
+        t = _dt.datetime.now(tz=_dt.UTC).replace(microsecond=0)
     return t.isoformat().replace("+00:00", "Z")
 
 
@@ -491,7 +612,8 @@ def build_lock(root: Path, wait: bool = False):
             raise BuildLocked(
                 f"một lần dựng dữ liệu khác đang chạy trên {root} ({holder}); chờ nó xong rồi chạy lại, hoặc "
                 f"dùng --wait / another build is running on {root} ({holder}); wait for it to finish and run "
-                "again, or use --wait") from None
+                "again, or use --wait"
+            ) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"pid {os.getpid()}, since {_dt.datetime.now().isoformat(timespec='seconds')}".encode(), 0)
         try:
@@ -510,25 +632,31 @@ def check_writable(root: Path) -> None:
     if processed.exists():
         mode = processed.stat().st_mode
         if not mode & stat.S_IWUSR:
-            raise BuildError(f"thư mục {processed} đang ở chế độ chỉ đọc (quyền {stat.filemode(mode)}): không "
-                             f"thay thế; cho phép ghi (chmod u+w) nếu muốn dựng lại / {processed} is read-only "
-                             f"({stat.filemode(mode)}): not replaced; make it writable (chmod u+w) to rebuild")
+            raise BuildError(
+                f"thư mục {processed} đang ở chế độ chỉ đọc (quyền {stat.filemode(mode)}): không "
+                f"thay thế; cho phép ghi (chmod u+w) nếu muốn dựng lại / {processed} is read-only "
+                f"({stat.filemode(mode)}): not replaced; make it writable (chmod u+w) to rebuild"
+            )
     if not os.access(root, os.W_OK | os.X_OK) or not root.stat().st_mode & stat.S_IWUSR:
         raise BuildError(f"không ghi được vào thư mục dữ liệu {root} / cannot write into the data root {root}")
-
 
 
 def cli(argv: list[str] | None = None) -> int:
     """``me build [--root ROOT] [--keep-going] [--quiet]``; exit 0 only when no input has an error."""
 
     parser = argparse.ArgumentParser(
-        prog="me build", description="Dựng lại dữ liệu đã xử lý từ dữ liệu gốc / rebuild processed data from raw")
+        prog="me build", description="Dựng lại dữ liệu đã xử lý từ dữ liệu gốc / rebuild processed data from raw"
+    )
     parser.add_argument("--root", default="", help="data root holding raw/ (default: data/)")
-    parser.add_argument("--keep-going", action="store_true",
-                        help="reject files with errors and build from the others (exit code still 1)")
+    parser.add_argument(
+        "--keep-going",
+        action="store_true",
+        help="reject files with errors and build from the others (exit code still 1)",
+    )
     parser.add_argument("--quiet", action="store_true", help="print errors only")
-    parser.add_argument("--wait", action="store_true",
-                        help="wait for another build on the same data root instead of refusing")
+    parser.add_argument(
+        "--wait", action="store_true", help="wait for another build on the same data root instead of refusing"
+    )
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:
@@ -545,19 +673,23 @@ def cli(argv: list[str] | None = None) -> int:
         print(f"LỖI/ERROR: {be}", file=sys.stderr)
         return 1
     except Exception as exc:  # never a traceback: previous processed data is intact
-        print(f"LỖI/ERROR: dựng dữ liệu thất bại, dữ liệu đã xử lý trước đó được giữ nguyên / build "
-              f"failed, previous processed data left intact: {type(exc).__name__}: {intake.short_text(exc, 300)}",
-              file=sys.stderr)
+        print(
+            f"LỖI/ERROR: dựng dữ liệu thất bại, dữ liệu đã xử lý trước đó được giữ nguyên / build "
+            f"failed, previous processed data left intact: {type(exc).__name__}: {intake.short_text(exc, 300)}",
+            file=sys.stderr,
+        )
         return 1
     for line in summary.get("recovered", []):
         print(f"== {line}")
     for m in summary["messages"]:
         if m.severity == "error" or (m.severity == "warning" and not args.quiet):
             print(m.format())
-    print(f"== {root / 'processed'}: {summary['inputs']} tệp đầu vào/inputs, {summary['observations']} "
-          f"quan sát hiện hành/current observations, {summary['history']} dòng lịch sử/history rows, "
-          f"{summary['errors']} lỗi/errors, {summary['warnings']} cảnh báo/warnings; "
-          f"manifest_hash {summary['manifest_hash'][:12]}")
+    print(
+        f"== {root / 'processed'}: {summary['inputs']} tệp đầu vào/inputs, {summary['observations']} "
+        f"quan sát hiện hành/current observations, {summary['history']} dòng lịch sử/history rows, "
+        f"{summary['errors']} lỗi/errors, {summary['warnings']} cảnh báo/warnings; "
+        f"manifest_hash {summary['manifest_hash'][:12]}"
+    )
     if summary["rejected"]:
         print(f"Tệp bị từ chối/rejected: {', '.join(summary['rejected'])}")
         return 1

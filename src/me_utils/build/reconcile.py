@@ -30,6 +30,7 @@ period × sex **× body**.
    ``conflict_between_bodies``) naming the bodies and the rule — never the values, which may be
    GBV figures.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -37,8 +38,8 @@ import datetime as _dt
 import numpy as np
 import pandas as pd
 
-from me_utils.reference import plan as _plan
 from me_utils.intake.submissions import KEY, Message, rec_message
+from me_utils.reference import plan as _plan
 
 STATUS_RANK = {"estimate": 0, "official": 1}
 HISTORY_STATUSES = ("current", "superseded", "cross_check", "part", "conflict")
@@ -68,8 +69,9 @@ def _m(rec, severity: str, code: str, vi: str, en: str) -> Message:
     return rec_message(rec, severity, code, "value", vi, en, value="")
 
 
-def settle(acc: pd.DataFrame, scales: dict[str, float] | None = None,
-           plan: _plan.Plan | None = None) -> tuple[pd.DataFrame, list[Message]]:
+def settle(
+    acc: pd.DataFrame, scales: dict[str, float] | None = None, plan: _plan.Plan | None = None
+) -> tuple[pd.DataFrame, list[Message]]:
     """Supersede within bodies and reconcile across bodies.
 
     Input: accepted submission records (:data:`me_utils.intake.submissions.RECORD_COLUMNS`, optionally
@@ -91,13 +93,16 @@ def settle(acc: pd.DataFrame, scales: dict[str, float] | None = None,
         return out, msgs
     a = acc.copy()
     declared = a["figure_status"] if "figure_status" in a.columns else pd.Series([None] * len(a), index=a.index)
-    a["figure_status"] = [p.figure_status(int(y), str(per), d, decl if decl in STATUS_RANK else None)
-                          for y, per, d, decl in zip(a["year"], a["period"], a["submission_date"], declared)]
+    a["figure_status"] = [
+        p.figure_status(int(y), str(per), d, decl if decl in STATUS_RANK else None)
+        for y, per, d, decl in zip(a["year"], a["period"], a["submission_date"], declared)
+    ]
     a["cut_off_date"] = a["submission_date"].map(_iso)
     a["_rank"] = a["figure_status"].map(STATUS_RANK)
     a["department"] = a["department"].fillna("").astype(str)
-    a = a.sort_values(["_rank", "_date", "revision", "source_file", "source_row"], na_position="first",
-                      kind="mergesort")
+    a = a.sort_values(
+        ["_rank", "_date", "revision", "source_file", "source_row"], na_position="first", kind="mergesort"
+    )
     bkey = KEY + ["department"]
     last = a.groupby(bkey, sort=False, dropna=False).tail(1)
     cur_file = {k: f for k, f in zip(map(tuple, last[bkey].astype(str).to_numpy()), last["source_file"])}
@@ -107,11 +112,17 @@ def settle(acc: pd.DataFrame, scales: dict[str, float] | None = None,
     # Same key and body in two files with the same status, date and revision: by file name only.
     tie = a.groupby(bkey + ["_rank", "_date", "revision"], dropna=False)["source_file"].transform("nunique")
     for _, rec in a[(tie > 1) & (a["status"] == "current")].iterrows():
-        msgs.append(rec_message(
-            rec, "warning", "ambiguous_supersession", "value",
-            "cùng số liệu có trong nhiều tệp cùng ngày gửi và cùng lần sửa: lấy tệp có tên xếp sau",
-            "the same figure is in several files with the same date and revision: the file whose "
-            "name sorts last is used"))
+        msgs.append(
+            rec_message(
+                rec,
+                "warning",
+                "ambiguous_supersession",
+                "value",
+                "cùng số liệu có trong nhiều tệp cùng ngày gửi và cùng lần sửa: lấy tệp có tên xếp sau",
+                "the same figure is in several files with the same date and revision: the file whose "
+                "name sorts last is used",
+            )
+        )
 
     # Across bodies.
     extra = []
@@ -126,8 +137,11 @@ def settle(acc: pd.DataFrame, scales: dict[str, float] | None = None,
             lead = None
         bodies = list(grp["department"])
         names = ", ".join(bodies)
-        rule_vi = {"lead_wins": "lấy số của cơ quan chủ trì", "sum_parts": "cộng các phần",
-                   "conflict": "để phân tích viên quyết định"}[rule.rule]
+        rule_vi = {
+            "lead_wins": "lấy số của cơ quan chủ trì",
+            "sum_parts": "cộng các phần",
+            "conflict": "để phân tích viên quyết định",
+        }[rule.rule]
         values = grp["value"].map(_num).to_numpy()
         same = bool(np.allclose(values, values[0], rtol=0, atol=1e-9, equal_nan=True))
         lead_idx = grp.index[grp["department"] == lead]
@@ -145,12 +159,17 @@ def settle(acc: pd.DataFrame, scales: dict[str, float] | None = None,
             else:
                 # a share without its counts cannot be summed: left to the analyst
                 a.loc[grp.index, "status"] = "conflict"
-                msgs.append(_m(
-                    first, "warning", "conflict_between_bodies",
-                    f"nhiều cơ quan ({names}) gửi số liệu của các phần nhưng thiếu tử số/mẫu số nên "
-                    "không cộng được: cần phân tích viên quyết định",
-                    f"several bodies ({names}) sent parts without numerator/denominator, so they "
-                    "cannot be summed: the analyst must resolve it"))
+                msgs.append(
+                    _m(
+                        first,
+                        "warning",
+                        "conflict_between_bodies",
+                        f"nhiều cơ quan ({names}) gửi số liệu của các phần nhưng thiếu tử số/mẫu số nên "
+                        "không cộng được: cần phân tích viên quyết định",
+                        f"several bodies ({names}) sent parts without numerator/denominator, so they "
+                        "cannot be summed: the analyst must resolve it",
+                    )
+                )
                 continue
             src = lead_idx[0] if len(lead_idx) else grp.index[0]
             row = a.loc[src].copy()
@@ -166,10 +185,15 @@ def settle(acc: pd.DataFrame, scales: dict[str, float] | None = None,
             extra.append(row)
             a.loc[grp.index, "status"] = "part"
             a.loc[grp.index, "superseded_by"] = row["source_file"]
-            msgs.append(_m(
-                first, "info", "reconciled_sum",
-                f"số liệu của {names} được cộng lại theo quy tắc của chỉ tiêu ({rule_vi})",
-                f"the figures of {names} are summed by the indicator's rule (sum of disjoint parts)"))
+            msgs.append(
+                _m(
+                    first,
+                    "info",
+                    "reconciled_sum",
+                    f"số liệu của {names} được cộng lại theo quy tắc của chỉ tiêu ({rule_vi})",
+                    f"the figures of {names} are summed by the indicator's rule (sum of disjoint parts)",
+                )
+            )
         elif rule.rule == "lead_wins" and len(lead_idx):
             keep = lead_idx[0]
             others = [i for i in grp.index if i != keep]
@@ -178,31 +202,52 @@ def settle(acc: pd.DataFrame, scales: dict[str, float] | None = None,
             sev = "info" if same else "warning"
             diff_vi = "bằng nhau" if same else "khác nhau"
             diff_en = "equal" if same else "different"
-            msgs.append(_m(
-                a.loc[keep], sev, "reconciled_lead_wins",
-                f"{names} cùng gửi số liệu này ({diff_vi}): lấy số của cơ quan chủ trì {lead}, số "
-                "còn lại dùng để đối chiếu",
-                f"{names} all sent this figure ({diff_en}): the lead body {lead}'s is used, the "
-                "others are cross-checks"))
+            msgs.append(
+                _m(
+                    a.loc[keep],
+                    sev,
+                    "reconciled_lead_wins",
+                    f"{names} cùng gửi số liệu này ({diff_vi}): lấy số của cơ quan chủ trì {lead}, số "
+                    "còn lại dùng để đối chiếu",
+                    f"{names} all sent this figure ({diff_en}): the lead body {lead}'s is used, the "
+                    "others are cross-checks",
+                )
+            )
         elif same:
             keep = lead_idx[0] if len(lead_idx) else grp.index[-1]
             others = [i for i in grp.index if i != keep]
             a.loc[others, "status"] = "cross_check"
             a.loc[others, "superseded_by"] = a.loc[keep, "source_file"]
-            msgs.append(_m(
-                a.loc[keep], "info", "reconciled_equal",
-                f"{names} gửi cùng một giá trị cho số liệu này", f"{names} sent the same value for this figure"))
+            msgs.append(
+                _m(
+                    a.loc[keep],
+                    "info",
+                    "reconciled_equal",
+                    f"{names} gửi cùng một giá trị cho số liệu này",
+                    f"{names} sent the same value for this figure",
+                )
+            )
         else:
             a.loc[grp.index, "status"] = "conflict"
-            why_vi = ("quy tắc của chỉ tiêu là để phân tích viên quyết định" if rule.rule == "conflict"
-                      else f"cơ quan chủ trì ({lead or '?'}) không gửi số liệu này")
-            why_en = ("the indicator's rule leaves it to the analyst" if rule.rule == "conflict"
-                      else f"the lead body ({lead or '?'}) did not send this figure")
-            msgs.append(_m(
-                first, "warning", "conflict_between_bodies",
-                f"{names} gửi số liệu khác nhau; {why_vi}: chưa có số liệu được dùng cho tới khi "
-                "được giải quyết",
-                f"{names} sent different figures; {why_en}: no figure is used until it is resolved"))
+            why_vi = (
+                "quy tắc của chỉ tiêu là để phân tích viên quyết định"
+                if rule.rule == "conflict"
+                else f"cơ quan chủ trì ({lead or '?'}) không gửi số liệu này"
+            )
+            why_en = (
+                "the indicator's rule leaves it to the analyst"
+                if rule.rule == "conflict"
+                else f"the lead body ({lead or '?'}) did not send this figure"
+            )
+            msgs.append(
+                _m(
+                    first,
+                    "warning",
+                    "conflict_between_bodies",
+                    f"{names} gửi số liệu khác nhau; {why_vi}: chưa có số liệu được dùng cho tới khi được giải quyết",
+                    f"{names} sent different figures; {why_en}: no figure is used until it is resolved",
+                )
+            )
     if extra:
         a = pd.concat([a, pd.DataFrame(extra)], ignore_index=True)
     return a.drop(columns=["_rank"]), msgs
