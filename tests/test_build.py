@@ -14,6 +14,7 @@ import pytest
 
 from me_utils.build import dataset
 from me_utils.build import pipeline as build
+from me_utils.intake.register import REGISTER_COLUMNS
 
 CORPUS = Path(__file__).parent / "bad_inputs" / "files"
 HEADER = ["Mã chỉ tiêu", "Đơn vị", "Năm", "Kỳ báo cáo", "Giới tính", "Giá trị", "Tử số", "Mẫu số", "Ghi chú"]
@@ -291,33 +292,7 @@ def test_empty_raw_folder_builds_empty_tables(tmp_path):
 def test_gbv_register_errors_do_not_echo_case_values(root):
     # A duplicated case id and a report before the incident: both are located (row, column)
     # but no cell value of the sensitive register is copied into a message (findings.csv).
-    cols = [
-        "case_id",
-        "unit_code",
-        "incident_type",
-        "ipv",
-        "child_sexual_abuse",
-        "early_marriage",
-        "survivor_sex",
-        "survivor_age_group",
-        "survivor_ethnicity",
-        "survivor_disability",
-        "incident_date",
-        "report_date",
-        "svc_health",
-        "svc_psychosocial",
-        "svc_legal",
-        "svc_police_justice",
-        "svc_safe_shelter",
-        "needed_help",
-        "sought_help",
-        "referred",
-        "consent_reporting",
-        "perpetrator_detected",
-        "perpetrator_counselled",
-        "perpetrator_prosecuted",
-        "domestic_violence",
-    ]
+    cols = list(REGISTER_COLUMNS)  # the register contract (me_utils.intake.register)
     flags = ",".join(["0"] * 13)
     rows = [
         "GBV-QN-2024-0001,QN,physical_assault,1,0,0,F,25-59,Thai,0,2024-03-01,2024-03-02," + flags,
@@ -334,33 +309,7 @@ def test_gbv_register_errors_do_not_echo_case_values(root):
 def test_build_checks_the_register_with_the_gbv_rules(root):
     # What the GBV report would refuse, the build refuses: an unknown district code, an
     # impossible date and a case id whose unit differs from unit_code.
-    cols = [
-        "case_id",
-        "unit_code",
-        "incident_type",
-        "ipv",
-        "child_sexual_abuse",
-        "early_marriage",
-        "survivor_sex",
-        "survivor_age_group",
-        "survivor_ethnicity",
-        "survivor_disability",
-        "incident_date",
-        "report_date",
-        "svc_health",
-        "svc_psychosocial",
-        "svc_legal",
-        "svc_police_justice",
-        "svc_safe_shelter",
-        "needed_help",
-        "sought_help",
-        "referred",
-        "consent_reporting",
-        "perpetrator_detected",
-        "perpetrator_counselled",
-        "perpetrator_prosecuted",
-        "domestic_violence",
-    ]
+    cols = list(REGISTER_COLUMNS)  # the register contract (me_utils.intake.register)
     flags = ",".join(["0"] * 13)
     rows = [
         "GBV-QN-2024-0001,XX,physical_assault,1,0,0,F,25-59,Thai,0,2024-03-01,2024-03-02," + flags,
