@@ -204,3 +204,26 @@ def test_units_saved_with_a_bom_still_load(tmp_path):
     p = _copy_units(tmp_path)
     p.write_bytes(b"\xef\xbb\xbf" + p.read_bytes())
     assert load_units(p).name("MS", "vi") == load_units().name("MS", "vi") == "Mai Sơn"
+
+
+def test_default_units_read_once_and_reread_on_change(tmp_path, monkeypatch):
+    """``load_units()`` is one cached loader (issue 11): the same object while the reference
+    files are unchanged, a fresh read after one of them changes — so an analyst who edits
+    units.csv in a running kernel sees the edit, and a report does not re-parse 275 units on
+    every name lookup."""
+    ref = tmp_path / "data" / "reference"
+    shutil.copytree(paths.reference_dir(), ref)
+    (tmp_path / "pyproject.toml").write_text("", encoding="utf-8")
+    monkeypatch.setenv("ME_PROJECT_ROOT", str(tmp_path))
+    first = load_units()
+    assert load_units() is first
+    assert first.name("SC", "vi") == "Sốp Cộp"
+    p = ref / "units.csv"
+    text = p.read_text(encoding="utf-8")
+    assert ",Sốp Cộp," in text
+    p.write_text(text.replace(",Sốp Cộp,", ",Sốp Cộp Mới,", 1), encoding="utf-8")
+    second = load_units()
+    assert second is not first
+    assert second.name("SC", "vi") == "Sốp Cộp Mới"
+    # An explicit path is read every call (a file under test, not the shared reference).
+    assert load_units(p) is not load_units(p)

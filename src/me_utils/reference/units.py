@@ -77,9 +77,19 @@ from me_utils.reference.unit_model import (  # noqa: F401 (re-exported)
 
 
 def load_units(path: str | Path | None = None) -> Units:
+    """The units of ``data/reference/`` (``path=None``: read once, re-read when one of the files
+    changes — callers must not modify the result) or of the units.csv at ``path`` (read every
+    call). See :func:`read_units` for the checks and errors.
+    """
+    if path is None:
+        return _default()
+    return read_units(path)
+
+
+def read_units(path: str | Path | None = None) -> Units:
     """Read and validate the unit files (default ``data/reference/``; ``path`` = a units.csv
     whose folder may also hold the commune files — without them only province and districts
-    are loaded).
+    are loaded), uncached.
 
     Output: :class:`Units`. Raises :class:`UnitsError` naming file, row, column and reason for
     a missing column, duplicate code, unknown level/type/parent, a bad date, or a crosswalk
@@ -138,13 +148,22 @@ def _default() -> Units:
     """The default reference units, loaded once per change of the files (mtime)."""
     folder = paths.reference_dir()
     key = tuple(
-        (f, (folder / f).stat().st_mtime_ns if (folder / f).exists() else None)
+        (f, _stamp(folder / f))
         for f in (UNITS_FILE, COMMUNES_FILE, FORMER_FILE, CROSSWALK_FILE, DISTRICT_CROSSWALK_FILE, ALIASES_FILE)
     ) + (str(folder),)
     if key not in _CACHE:
         _CACHE.clear()
-        _CACHE[key] = load_units()
+        _CACHE[key] = read_units()
     return _CACHE[key]
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    """(mtime in ns, size in bytes) of ``path``, None when missing: the cache key of a file."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return (st.st_mtime_ns, st.st_size)
 
 
 def find_unit(text, on=None, include_former: bool = True) -> Unit | None:
