@@ -6,9 +6,6 @@ this module only selects, formats at display time and draws.
 
 from __future__ import annotations
 
-import io
-
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
@@ -19,7 +16,7 @@ from me_utils.core import fmt, style
 from me_utils.evidence.base import empty_scorecard, evidence_for
 from me_utils.reports.methodnote import method_note
 from me_utils.reports.narrative import margin_phrase
-from me_utils.reports.notebook import display_obj, heading, markdown, show_table
+from me_utils.reports.notebook import heading, markdown, show_table
 from me_utils.reports.trend_plots import small_multiples
 
 TITLE_VI = "Đánh giá chỉ tiêu và mục tiêu"
@@ -186,16 +183,6 @@ def section_table(rep: dict) -> pd.DataFrame:
     return frame[frame["n_points"] > 0].reset_index(drop=True)
 
 
-def figure_image(fig):
-    """PNG image of a figure for display (independent of the notebook's matplotlib backend)."""
-    from IPython.display import Image
-
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", bbox_inches="tight")
-    # The alt text a chart function attached (me_utils.core.style.set_alt), for the page (issue 17).
-    return Image(data=buf.getvalue(), format="png", alt=style.get_alt(fig))
-
-
 def panels(rep: dict, codes=None) -> list[dict]:
     """Chart panels of the report's unit from the evidence base: one dict per indicator with
     data and a yearly trend — ``indicator`` (catalogue entry), ``series`` (gated yearly figures),
@@ -240,8 +227,7 @@ def section_charts(rep: dict, ncols: int = 3):
         if fig is None:
             continue
         heading(fw, 3)
-        display_obj(figure_image(fig))
-        plt.close(fig)
+        style.show_figure(fig, lang=lang, finish=False)
         figs.append(fig)
     return figs
 

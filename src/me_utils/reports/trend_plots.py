@@ -67,6 +67,7 @@ def plot_indicator(ax, item, lang: str = "vi", last_year: int = 2030) -> None:
     ax.set_title(_title(ind, lang), fontsize=9, loc="left")
     first = min(t.min(), 2021) if len(t) else 2021
     ax.set_xlim(first - 0.5, last_year + 0.5)
+    style.year_axis(ax.xaxis)
     ax.set_xticks(range(int(first), last_year + 1, 2 if last_year - first > 6 else 1))
     unit = ind.unit if lang == "vi" else (getattr(ind, "unit_en", "") or ind.unit)
     ax.set_ylabel(style.wrap_text(unit, 30), fontsize=8)
@@ -115,7 +116,7 @@ def small_multiples(items, lang: str = "vi", ncols: int = 3, last_year: int = 20
         bbox_to_anchor=(0.5, 0.0),
     )
     style.format_axes(fig, lang)
-    fig.tight_layout(rect=(0, 0.04 if nrows > 1 else 0.1, 1, 1))
+    style.tight_layout(fig, rect=(0, 0.04 if nrows > 1 else 0.1, 1, 1))
     codes = [it["indicator"].code for it in todo]
     style.set_alt(fig, label("trend_alt", lang, n=len(codes), codes=", ".join(codes)))
     return fig
