@@ -79,6 +79,15 @@ LABELS: dict[str, tuple[str, str]] = {
         "trend line, the prediction band and the 2025 and 2030 targets.",
     ),
     "target_unverified_short": ("mục tiêu chưa kiểm chứng", "target unverified"),
+    # ---- verification flag of an indicator (reference.catalogue.Indicator.flag) ----------
+    "verification_flag": ("⚠ chưa kiểm chứng", "⚠ unverified"),
+    "verification_news": (
+        "câu chữ theo báo chí, chưa đối chiếu văn bản gốc",
+        "wording from news reports, not checked against the legal text",
+    ),
+    "verification_en_only": ("số liệu chỉ thấy trong nguồn tiếng Anh", "numbers seen in English sources only"),
+    "verification_partial": ("mới kiểm chứng một phần", "only partly verified"),
+    "verification_no_source": ("không tìm thấy nguồn", "no source found"),
     # ---- wording fixes (issue 17) -------------------------------------------------------
     "year": ("Năm", "Year"),
     "year_n": ("Năm {year}", "{year}"),
