@@ -115,6 +115,15 @@ LABELS: dict[str, tuple[str, str]] = {
     "workbook_print_title": ("Bảng đánh giá chỉ tiêu", "Indicator scorecard"),
 }
 
+#: Attribute a rendered HTML table carries to say what its integer cells count, so the
+#: disclosure scan (me_utils.render.leakscan) tells a table of reports received per body from
+#: a table of GBV-derived counts by how the table was marked, not by guessing from numbers.
+#: Not a visible label: it lives here because the report code that renders tables and the
+#: scan both sit above core.
+COUNTS_ATTR = "data-me-counts"
+#: Value of :data:`COUNTS_ATTR` for a table of report counts (submissions per body and period).
+COUNTS_REPORTS = "reports"
+
 _FIELD = re.compile(r"\{[a-z_]+\}")
 
 

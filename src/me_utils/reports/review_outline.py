@@ -27,6 +27,7 @@ import pandas as pd
 from me_utils.analysis import accountability
 from me_utils.build.dataset import load_observations
 from me_utils.core import fmt
+from me_utils.core.labels import COUNTS_REPORTS
 from me_utils.reference import plan as _plan
 from me_utils.reports import narrative
 from me_utils.reports.review_doc import (  # noqa: F401 (re-exported)
@@ -173,6 +174,7 @@ def _compliance_block(matrix: pd.DataFrame | None, lang: str) -> list[Block]:
                 "Thực hiện chế độ báo cáo theo mục V Kế hoạch 123/KH-UBND",
                 "Reporting compliance, plan 123/KH-UBND section V",
             ),
+            counts=COUNTS_REPORTS,  # reports per body, not GBV counts
         ),
     ]
 
