@@ -29,7 +29,7 @@ from me_utils.build.dataset import load_observations
 from me_utils.core import fmt
 from me_utils.core.labels import COUNTS_REPORTS
 from me_utils.reference import plan as _plan
-from me_utils.reports import narrative
+from me_utils.reports import narrative, review_insights
 from me_utils.reports.review_doc import (  # noqa: F401 (re-exported)
     Block,
     ReviewDoc,
@@ -179,6 +179,12 @@ def _compliance_block(matrix: pd.DataFrame | None, lang: str) -> list[Block]:
     ]
 
 
+def _insight_blocks(rows: pd.DataFrame, res, lang: str) -> list[Block]:
+    """One paragraph per sentence of :func:`me_utils.reports.review_insights.group_sentences`."""
+    figures = getattr(res, "figures", None)
+    return [Block("para", t) for t in review_insights.group_sentences(rows, figures, lang)]
+
+
 def _chart_by_objective(sc: pd.DataFrame, objectives: list[str], catalogue, lang: str) -> Block:
     rows = []
     for ob in objectives:
@@ -269,17 +275,6 @@ def so_ket(res, catalogue, observations: pd.DataFrame | None = None, plan: _plan
     for ob in objectives:
         rows = sc[sc["objective"] == ob]
         sec = Section(_objective_name(catalogue, ob, lang), 3)
-        sec.blocks.append(
-            Block(
-                "para",
-                _counts_sentence(
-                    result_counts(rows),
-                    lang,
-                    _objective_name(catalogue, ob, "vi"),
-                    _objective_name(catalogue, ob, "en"),
-                ),
-            )
-        )
         if rows.empty:
             sec.blocks.append(
                 Block(
@@ -304,6 +299,9 @@ def so_ket(res, catalogue, observations: pd.DataFrame | None = None, plan: _plan
                 ),
             )
         )
+        # what the table does not show: furthest from 2030, changes since the last year,
+        # unverified targets, national-only figures, missing data
+        sec.blocks += _insight_blocks(rows, res, lang)
         for r in rows.to_dict("records"):
             sec.blocks.append(Block("para", "– " + narrative.indicator_sentence(r, lang)))
         sections.append(sec)
@@ -492,6 +490,7 @@ def tong_ket_gbv(res, catalogue, observations: pd.DataFrame | None = None, plan:
             ),
         )
     )
+    s1.blocks += _insight_blocks(rows, res, lang)
     notes = []
     for code in rows["indicator_code"]:
         r = p.rule(str(code))
@@ -551,6 +550,7 @@ def tong_ket_gbv(res, catalogue, observations: pd.DataFrame | None = None, plan:
                 ),
             )
         )
+        d.blocks += _insight_blocks(dv, res, lang)
         sections.append(d)
     impl = Section(fmt.pick(lang, "Chế độ báo cáo", "Reporting"), 3, _compliance_block(res.matrix, lang))
     sections.append(impl)
