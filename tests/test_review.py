@@ -66,8 +66,8 @@ def test_executive_summary_adds_what_the_table_does_not_show():
     # projection 2,3549 moves away (pace −0,25/year); P = 0,184 → 18%. M3.C2a: 78,04 vs 80 →
     # 2,0 points short; pace (78,54 − 78,04)/1 = 0,5/year → 1,96/0,5 = 3,9 ≈ 4 years; 1 left.
     assert items == [
-        "«Số lần thời gian làm việc nhà không được trả công của nữ so với nam» (M3.C1) còn cao hơn mục tiêu "
-        "năm 2025 (giảm xuống còn 1,7 lần) 0,15 lần; xu hướng hiện tại không tiến về mục tiêu, trong khi còn "
+        "«Số lần thời gian làm việc nhà không được trả công của nữ so với nam» (M3.C1) còn cao hơn 0,15 lần "
+        "so với mục tiêu năm 2025 (giảm xuống còn 1,7 lần); xu hướng hiện tại không tiến về mục tiêu, trong khi còn "
         "2 năm; xác suất khoảng 18%.",
         "«Tỷ lệ người bị bạo lực được tiếp cận ít nhất một dịch vụ hỗ trợ cơ bản» (M3.C2a) còn thiếu 2,0 điểm "
         "phần trăm so với mục tiêu năm 2025 (đạt ít nhất 80%); theo nhịp độ của xu hướng cần khoảng 4 năm nữa, "
@@ -320,3 +320,21 @@ def test_accountability_intro_states_plan_deadlines():
     en = review.accountability_markdown(empty, "en")
     assert "báo cáo 6 tháng trước ngày 20/5, báo cáo năm trước ngày 25/11" in vi
     assert "half-year report before 20 May, annual report before 25 November" in en
+
+
+def test_gbv_summary_markdown_becomes_plain_paragraphs_in_the_tong_ket():
+    """The tổng kết prints the GBV summary as plain paragraphs: no '- ' bullet, '[..](..)' link
+    or '**' reaches the HTML or the Word file."""
+    from me_utils.reports.review_outline import markdown_paragraphs
+
+    md = (
+        "Tóm tắt từ sổ đăng ký vụ việc (**185** vụ việc được loại ra).\n\n"
+        "- Đến năm 2025, «A» ở mức 78,2%.\n- Đến năm 2025, «B» ở mức 45,5%.\n\n"
+        "Chi tiết: [Báo cáo bạo lực trên cơ sở giới](20_gbv.html)."
+    )
+    assert markdown_paragraphs(md) == [
+        "Tóm tắt từ sổ đăng ký vụ việc (185 vụ việc được loại ra).",
+        "– Đến năm 2025, «A» ở mức 78,2%.",
+        "– Đến năm 2025, «B» ở mức 45,5%.",
+        "Chi tiết: Báo cáo bạo lực trên cơ sở giới.",
+    ]

@@ -113,7 +113,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "«{name}» ({code}) is {gap} short of the {year} target ({target}); {pace}; {prob}.",
     ),
     "insight_far_above": (
-        "«{name}» ({code}) còn cao hơn mục tiêu năm {year} ({target}) {gap}; {pace}; {prob}.",
+        "«{name}» ({code}) còn cao hơn {gap} so với mục tiêu năm {year} ({target}); {pace}; {prob}.",
         "«{name}» ({code}) is {gap} above the {year} target ({target}); {pace}; {prob}.",
     ),
     "insight_pace": (

@@ -22,6 +22,8 @@ The document model and its display (:class:`ReviewDoc`, :func:`show`, :func:`to_
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from me_utils.analysis import accountability
@@ -177,6 +179,24 @@ def _compliance_block(matrix: pd.DataFrame | None, lang: str) -> list[Block]:
             counts=COUNTS_REPORTS,  # reports per body, not GBV counts
         ),
     ]
+
+
+_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+
+
+def markdown_paragraphs(md: str) -> list[str]:
+    """Plain paragraphs of a short markdown text (the GBV summary) for the review's paragraph
+    blocks, which the HTML view and the Word file print as plain text: one paragraph per
+    block of lines, list items as ``'– …'`` paragraphs, ``[text](link)`` as its text, ``**``
+    dropped — so no markdown syntax reaches the reader."""
+    out = []
+    for chunk in re.split(r"\n\s*\n", md.strip()):
+        items = [ln.strip() for ln in chunk.splitlines() if ln.strip()]
+        if items and all(ln.startswith(("- ", "* ")) for ln in items):
+            out += ["– " + ln[2:].strip() for ln in items]
+        elif items:
+            out.append(" ".join(items))
+    return [_MD_LINK.sub(r"\1", t).replace("**", "") for t in out]
 
 
 def _insight_blocks(rows: pd.DataFrame, res, lang: str) -> list[Block]:
@@ -504,7 +524,7 @@ def tong_ket_gbv(res, catalogue, observations: pd.DataFrame | None = None, plan:
     )
     gbv = getattr(res, "gbv", None) or {}
     if gbv.get("markdown"):
-        g.blocks.append(Block("para", str(gbv["markdown"])))
+        g.blocks += [Block("para", t) for t in markdown_paragraphs(str(gbv["markdown"]))]
     if isinstance(gbv.get("cases"), pd.DataFrame) and len(gbv["cases"]):
         cases = gbv["cases"].reset_index()
         g.blocks.append(
