@@ -338,3 +338,81 @@ def test_gbv_summary_markdown_becomes_plain_paragraphs_in_the_tong_ket():
         "– Đến năm 2025, «B» ở mức 45,5%.",
         "Chi tiết: Báo cáo bạo lực trên cơ sở giới.",
     ]
+
+
+def test_far_sentence_leaves_out_clauses_without_a_number():
+    """Without a projection there is no pace clause, without a probability no probability
+    clause, and no empty '; ;' is left behind."""
+    from me_utils.reports import review_insights as RI
+
+    r = make_scorecard().set_index("indicator_code").loc["M3.C2a"].to_dict() | {"indicator_code": "M3.C2a"}
+    full = RI.far_sentence(r, "vi")
+    assert full.endswith("cần khoảng 4 năm nữa, trong khi còn 1 năm; xác suất khoảng 31%.")
+    no_proj = RI.far_sentence(r | {"proj_2025": float("nan")}, "vi")
+    assert no_proj.endswith("(đạt ít nhất 80%); xác suất khoảng 31%.")
+    bare = RI.far_sentence(r | {"proj_2025": float("nan"), "outlook_prob": float("nan")}, "vi")
+    assert bare.endswith("so với mục tiêu năm 2025 (đạt ít nhất 80%).") and "; ;" not in bare
+    # pace away from the target; pace so slow it needs more than 50 years
+    away = RI.far_sentence(r | {"proj_2025": 77.0}, "vi")
+    assert "xu hướng hiện tại không tiến về mục tiêu, trong khi còn 1 năm; xác suất" in away
+    slow = RI.far_sentence(r | {"proj_2025": 78.05}, "vi")  # 1,96 / 0,01 = 196 years
+    assert "cần hơn 50 năm nữa, trong khi còn 1 năm" in slow
+    # at or beyond the target: no sentence
+    assert RI.far_sentence(r | {"latest_value": 80.0}, "vi") == ""
+    # a binary indicator never gets one
+    assert RI.far_sentence(r | {"kind": "binary"}, "vi") == ""
+
+
+def test_status_change_and_reporting_sentences_by_hand():
+    from me_utils.reports import review_insights as RI
+
+    sc = make_scorecard()
+    # L.2: 41,2345 in 2025 met the 2025 target 40 (result achieved); 2024 figure 39,0 did not
+    figs = pd.DataFrame(
+        {"indicator_code": ["L.2", "L.2", "M3.C2a"], "year": [2024, 2023, 2023], "value": [39.0, 38.0, 81.0]}
+    )
+    ch = RI.status_changes(sc, figs)
+    # scorecard order; M3.C2a: 81,0 in 2023 met 80, 78,04 in 2024 does not (2025 not observed:
+    # the latest side is met-or-not of the latest figure)
+    assert [(c["row"]["indicator_code"], c["prev_year"], c["before"], c["after"]) for c in ch] == [
+        ("M3.C2a", 2023, "achieved", "not_achieved"),
+        ("L.2", 2024, "not_achieved", "achieved"),
+    ]
+    text = RI.change_sentence(ch[1], "vi")
+    assert text.startswith("So với năm 2024, «Tỷ lệ nữ trong quy hoạch lãnh đạo, quản lý» (L.2) chuyển từ ")
+    assert "«chưa đạt mục tiêu» (39,0%) sang «đã đạt mục tiêu» (41,2% năm 2025)" in text
+    # a gap in the series (previous figure two years back) is not "since the last year"
+    assert RI.status_changes(sc, figs.assign(year=figs["year"] - 1)) == []
+
+    def cell(dep, y, p, st, days=None, obl=True):
+        names = {"SYT": ("Sở Y tế", "Department of Health"), "CA": ("Công an tỉnh", "Provincial Police")}
+        return {
+            "department": dep,
+            "department_name_vi": names[dep][0],
+            "department_name_en": names[dep][1],
+            "year": y,
+            "period": p,
+            "status": st,
+            "days_late": days,
+            "obligated": obl,
+        }
+
+    m = pd.DataFrame(
+        [
+            cell("SYT", 2023, "H1", "missing"),
+            cell("SYT", 2023, "FY", "late", 18),
+            cell("SYT", 2024, "H1", "missing"),
+            cell("SYT", 2024, "FY", "late", 6),
+            cell("SYT", 2025, "H1", "on_time"),
+            cell("CA", 2024, "FY", "on_time"),
+            cell("CA", 2025, "H1", "on_time"),
+        ]
+    )
+    head, lines = RI.reporting_sentences(m, "vi")
+    assert head == "Chế độ báo cáo: 2 báo cáo định kỳ đến hạn chưa gửi, của 1 cơ quan (Sở Y tế (2))."
+    # Công an tỉnh sent everything: no sentence, no "0 chưa gửi"; late on average (18 + 6) / 2 = 12 days
+    assert lines == [
+        "Sở Y tế: trong 5 báo cáo đến hạn, 2 chưa gửi (6 tháng 2023–2024); 2 gửi muộn, trung bình 12 ngày."
+    ]
+    en_head, _ = RI.reporting_sentences(m.assign(status="on_time"), "en")
+    assert en_head == "Reporting: every periodic report due has been received."

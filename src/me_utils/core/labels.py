@@ -109,12 +109,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "consented_only": ("chỉ các vụ việc có đồng ý chia sẻ số liệu", "only incidents with consent to share data"),
     # ---- review sentences that add to the tables (reports.review_insights) --------------
     "insight_far": (
-        "«{name}» ({code}) còn thiếu {gap} so với mục tiêu năm {year} ({target}); {pace}; {prob}.",
-        "«{name}» ({code}) is {gap} short of the {year} target ({target}); {pace}; {prob}.",
+        "«{name}» ({code}) còn thiếu {gap} so với mục tiêu năm {year} ({target}){details}.",
+        "«{name}» ({code}) is {gap} short of the {year} target ({target}){details}.",
     ),
     "insight_far_above": (
-        "«{name}» ({code}) còn cao hơn {gap} so với mục tiêu năm {year} ({target}); {pace}; {prob}.",
-        "«{name}» ({code}) is {gap} above the {year} target ({target}); {pace}; {prob}.",
+        "«{name}» ({code}) còn cao hơn {gap} so với mục tiêu năm {year} ({target}){details}.",
+        "«{name}» ({code}) is {gap} above the {year} target ({target}){details}.",
     ),
     "insight_pace": (
         "theo nhịp độ của xu hướng cần khoảng {needed} năm nữa, trong khi còn {left} năm",

@@ -135,7 +135,8 @@ def far_sentence(row: Mapping, lang: str = "vi") -> str:
     prob = narrative.probability_phrase(g["prob"], lang) if _finite(g["prob"]) else ""
     # more is better: "còn thiếu"; less is better (decrease, cap): "còn cao hơn"
     key = "insight_far" if str(row.get("direction")) in ("increase", "reach") else "insight_far_above"
-    text = label(
+    details = "".join(f"; {c}" for c in (pace, prob) if c)  # clauses without a number are left out
+    return label(
         key,
         lang,
         name=narrative.indicator_name(row, lang),
@@ -143,11 +144,8 @@ def far_sentence(row: Mapping, lang: str = "vi") -> str:
         gap=amount_text(g["shortfall"], row, lang),
         year=g["year"],
         target=target_text(row, g["year"], lang),
-        pace=pace,
-        prob=prob,
+        details=details,
     )
-    # drop the clauses left empty ("; ; ." → ".")
-    return text.replace("; ; .", ".").replace("; .", ".")
 
 
 def furthest(scorecard: pd.DataFrame, n: int = MAX_FAR) -> pd.DataFrame:
