@@ -194,7 +194,12 @@ def test_trend_panel_years_have_no_thousands_separator():
     item = {
         "indicator": Ind(),
         "series": pd.DataFrame(
-            {"year": [2021, 2022, 2023], "value": [30.0, 32.0, 35.0], "ci_low": [25.0, 27, 30], "ci_high": [35.0, 37, 40]}
+            {
+                "year": [2021, 2022, 2023],
+                "value": [30.0, 32.0, 35.0],
+                "ci_low": [25.0, 27, 30],
+                "ci_high": [35.0, 37, 40],
+            }
         ),
         "curve": pd.DataFrame(),
         "targets": {2025: 60.0, 2030: 75.0},

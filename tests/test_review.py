@@ -151,8 +151,8 @@ def test_caveats_list_unverified_targets_findings_and_missing_data():
 
 def test_recommendations_are_a_marked_placeholder():
     md = review.recommendations_markdown("vi")
-    assert "Phần này do cán bộ phân tích viết." in md and "analyst" not in md
-    assert "To be written by the analyst." in review.recommendations_markdown("en")
+    assert "Phần kiến nghị do cán bộ phân tích viết, dựa trên các kết quả ở trên." in md and "analyst" not in md
+    assert "Recommendations are written by the analyst" in review.recommendations_markdown("en")
 
 
 def _register(n_gbv: int, served: int, sought: int, year: int = 2024) -> pd.DataFrame:

@@ -306,7 +306,10 @@ def summary_sentence(counts: Mapping[str, int], lang: str = "vi", scope: str | N
     total = sum(n.values())
     f = lambda k: fmt.fmt_number(n[k], 0, lang)  # noqa: E731
     keys = [k for k in SUMMARY_ORDER if n[k]]  # "0 đã đạt" is never written
-    parts = [f"{f(k)} {fmt.pick(lang, *status.SUMMARY_PHRASES[k])}" for k in keys]
+    parts = [
+        f"{f(k)} {status.SUMMARY_PHRASES_EN_ONE[k] if lang == 'en' and n[k] == 1 else fmt.pick(lang, *status.SUMMARY_PHRASES[k])}"
+        for k in keys
+    ]
     if not parts:
         return fmt.pick(lang, "Chưa có chỉ tiêu nào.", "There is no indicator.")
     if lang == "vi":
@@ -315,7 +318,8 @@ def summary_sentence(counts: Mapping[str, int], lang: str = "vi", scope: str | N
         return f"Trong {fmt.fmt_number(total, 0, lang)} chỉ tiêu{where}: {joined}."
     joined = parts[0] if len(parts) == 1 else "; ".join(parts[:-1]) + " and " + parts[-1]
     where = f" in {scope}" if scope else ""
-    return f"Of {fmt.fmt_number(total, 0, lang)} indicators{where}: {joined}."
+    noun = "indicator" if total == 1 else "indicators"
+    return f"Of {fmt.fmt_number(total, 0, lang)} {noun}{where}: {joined}."
 
 
 def submission_sentence(row: Mapping, lang: str = "vi") -> str:

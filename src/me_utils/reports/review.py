@@ -32,7 +32,6 @@ from me_utils.reports import methodnote, narrative, review_insights
 from me_utils.reports.notebook import markdown, show_table
 from me_utils.reports.review_tables import (  # noqa: F401 (re-exported)
     OBJECTIVE_LABELS,
-    RECOMMENDATIONS_PLACEHOLDER,
     SEVERITY_LABELS,
     STATUS_COLOUR_KEY,
     SUMMARY_CATEGORIES,

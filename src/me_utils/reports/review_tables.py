@@ -91,7 +91,6 @@ OBJECTIVE_LABELS: dict[str, tuple[str, str]] = {
     ),
 }
 
-RECOMMENDATIONS_PLACEHOLDER = {"vi": "Phần này do cán bộ phân tích viết", "en": "To be written by the analyst"}
 
 
 def group_key(row) -> str:
@@ -504,11 +503,12 @@ def caveats_markdown(
 
 
 def recommendations_markdown(lang: str = "vi") -> str:
-    """The recommendations section: an explicit placeholder for the analyst to fill in."""
-    return f"> **{RECOMMENDATIONS_PLACEHOLDER[lang]}.**\n>\n> " + fmt.pick(
+    """The recommendations section: an explicit placeholder for the analyst to fill in (the
+    label catalogue's ``recommendations_placeholder``)."""
+    return f"> **{label('recommendations_placeholder', lang)}**\n>\n> " + fmt.pick(
         lang,
-        "Báo cáo không tự sinh kiến nghị: cán bộ phân tích viết phần này dựa trên các kết quả ở trên.",
-        "The report does not generate recommendations: the analyst writes this part from the results above.",
+        "Báo cáo không tự sinh kiến nghị.",
+        "The report does not generate recommendations.",
     )
 
 
