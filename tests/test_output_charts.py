@@ -243,3 +243,35 @@ def test_show_figure_once_draws_once_and_shows_the_same_png(monkeypatch):
         style.show_figure_once(key, lambda: draw([1, 2, 3]))
     assert len(draws) == 4 and seen[4][0] != seen[0][0]
     assert not plt.get_fignums()
+
+
+def test_commune_chart_starts_with_the_commune_and_has_no_2025_target():
+    # A commune created on 1 July 2025 has no 2025 target and no axis years before 2026; a
+    # former district and the province keep their history.
+    import pandas as pd
+
+    from me_utils.reports.scorecard_report import first_full_year
+    from me_utils.reports.trend_plots import small_multiples
+
+    assert first_full_year("03646", 2026) == 2026
+    assert first_full_year("SL", 2026) is None and first_full_year("QN", 2021) is None
+
+    class Ind:
+        code, name_vi, name_en, unit, framework, verified = "M1.C1", "Tỷ lệ", "Share", "%", "NSGE", True
+
+    item = {
+        "indicator": Ind(),
+        "series": pd.DataFrame({"year": [2026], "value": [66.7], "ci_low": [35.4], "ci_high": [88.0]}),
+        "curve": pd.DataFrame(),
+        "targets": {2025: 60.0, 2030: 75.0},
+    }
+    fig = small_multiples([item], "vi", first_year=2026)
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    labels = ax.get_legend_handles_labels()[1]
+    assert "Mục tiêu 2030" in labels and "Mục tiêu 2025" not in labels
+    assert ax.get_xlim()[0] == 2025.5
+    plt.close(fig)
+    fig = small_multiples([item], "vi")
+    assert "Mục tiêu 2025" in fig.axes[0].get_legend_handles_labels()[1]
+    plt.close(fig)

@@ -14,6 +14,7 @@ from me_utils.analysis.assess import METHODS, AssessSettings
 from me_utils.analysis.scorecard import note_text
 from me_utils.core import fmt, style
 from me_utils.evidence.base import empty_scorecard, evidence_for
+from me_utils.reference.units import load_units
 from me_utils.reports.methodnote import method_note
 from me_utils.reports.narrative import margin_phrase
 from me_utils.reports.notebook import heading, markdown, show_table
@@ -214,6 +215,17 @@ def panels(rep: dict, codes=None) -> list[dict]:
     return out
 
 
+def first_full_year(unit: str, period_start: int) -> int | None:
+    """First full calendar year of ``unit`` when it was created after 1 January of
+    ``period_start`` − 1 or later (a commune of 1 July 2025 → 2026); None for a unit that
+    existed before (the province, a former district): its charts keep their whole history."""
+    u = load_units().get(unit, on=f"{period_start}-01-01")
+    vf = getattr(u, "valid_from", None)
+    if vf is None or vf.year < period_start - 1:
+        return None
+    return vf.year + (0 if (vf.month, vf.day) == (1, 1) else 1)
+
+
 def section_charts(rep: dict, ncols: int = 3):
     """Show the small-multiple trend charts, one figure per framework; return the figures."""
     lang = rep["lang"]
@@ -223,7 +235,7 @@ def section_charts(rep: dict, ncols: int = 3):
     frameworks = list(dict.fromkeys(it["indicator"].framework for it in items))
     for fw in frameworks:
         its = [it for it in items if it["indicator"].framework == fw]
-        fig = small_multiples(its, lang, ncols=ncols)
+        fig = small_multiples(its, lang, ncols=ncols, first_year=first_full_year(rep["unit"], rep["ctx"].period_start))
         if fig is None:
             continue
         heading(fw, 3)
