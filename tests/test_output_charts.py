@@ -275,3 +275,41 @@ def test_commune_chart_starts_with_the_commune_and_has_no_2025_target():
     fig = small_multiples([item], "vi")
     assert "Mục tiêu 2025" in fig.axes[0].get_legend_handles_labels()[1]
     plt.close(fig)
+
+
+def test_target_dots_one_axis_values_and_alt_text():
+    # The commune display: one axes, a row per percentage indicator with its latest value and
+    # 2030 target; the alt text carries every value, worked out here from the inputs.
+    import pandas as pd
+
+    from me_utils.reports.trend_plots import is_percent, target_dots
+
+    class Ind:
+        def __init__(self, code, name):
+            self.code, self.name_vi, self.name_en, self.unit = code, name, name, "%"
+            self.kind, self.scale, self.framework, self.verified = "proportion", 100, "NSGE", True
+
+    items = [
+        {
+            "indicator": Ind("L.2", "Nữ trong quy hoạch"),
+            "series": pd.DataFrame({"year": [2026], "value": [32.4], "ci_low": [19.1], "ci_high": [49.2]}),
+            "targets": {2025: 40.0, 2030: 50.0},
+        },
+        {
+            "indicator": Ind("DV.1", "Hộ gia đình"),
+            "series": pd.DataFrame({"year": [2026], "value": [36.0], "ci_low": [35.1], "ci_high": [36.9]}),
+            "targets": {2025: None, 2030: None},
+        },
+    ]
+    assert all(is_percent(it["indicator"]) for it in items)
+    fig = target_dots(items, "vi")
+    assert len(fig.axes) == 1
+    ax = fig.axes[0]
+    pts = [ln.get_xydata().tolist() for ln in ax.get_lines() if ln.get_marker() == "o"]
+    assert pts == [[[32.4, 0.0]], [[36.0, 1.0]]]
+    dia = [ln.get_xydata().tolist() for ln in ax.get_lines() if ln.get_marker() == "D"]
+    assert dia == [[[50.0, 0.0]]]
+    assert style.get_alt(fig).endswith("L.2: 32,4% năm 2026, mục tiêu 50%; DV.1: 36,0% năm 2026, mục tiêu –.")
+    fig.canvas.draw()
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["0%", "20%", "40%", "60%", "80%", "100%"]
+    plt.close(fig)

@@ -79,6 +79,18 @@ LABELS: dict[str, tuple[str, str]] = {
         "trend line, the prediction band and the 2025 and 2030 targets.",
     ),
     "target_unverified_short": ("mục tiêu chưa kiểm chứng", "target unverified"),
+    "dots_alt": (
+        "Biểu đồ điểm của {n} chỉ tiêu tỷ lệ: giá trị mới nhất kèm khoảng tin cậy so với mục tiêu "
+        "năm {target_year} — {values}.",
+        "Dot chart of {n} percentage indicators: the latest value with its interval against the "
+        "{target_year} target — {values}.",
+    ),
+    "dots_value": ("{code}: {value} năm {year}, mục tiêu {target}", "{code}: {value} in {year}, target {target}"),
+    "dots_observed": ("Số liệu mới nhất", "Latest figure"),
+    "dots_note": (
+        "Chưa đủ {n} năm số liệu để ước lượng xu hướng: biểu đồ cho thấy giá trị mới nhất so với mục tiêu.",
+        "Fewer than {n} years of figures, too few for a trend: the chart shows the latest value against the target.",
+    ),
     # ---- verification flag of an indicator (reference.catalogue.Indicator.flag) ----------
     "verification_flag": ("⚠ chưa kiểm chứng", "⚠ unverified"),
     "verification_news": (

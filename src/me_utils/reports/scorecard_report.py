@@ -13,12 +13,13 @@ from me_utils.analysis import status
 from me_utils.analysis.assess import METHODS, AssessSettings
 from me_utils.analysis.scorecard import note_text
 from me_utils.core import fmt, style
+from me_utils.core.labels import label
 from me_utils.evidence.base import empty_scorecard, evidence_for
 from me_utils.reference.units import load_units
 from me_utils.reports.methodnote import method_note
 from me_utils.reports.narrative import margin_phrase
 from me_utils.reports.notebook import heading, markdown, show_table
-from me_utils.reports.trend_plots import small_multiples
+from me_utils.reports.trend_plots import is_percent, small_multiples, target_dots
 
 TITLE_VI = "Đánh giá chỉ tiêu và mục tiêu"
 TITLE_EN = "Indicators against targets"
@@ -227,15 +228,26 @@ def first_full_year(unit: str, period_start: int) -> int | None:
 
 
 def section_charts(rep: dict, ncols: int = 3):
-    """Show the small-multiple trend charts, one figure per framework; return the figures."""
+    """Show the charts; return the figures. Trend charts, one figure per framework — or, for a
+    unit whose every series is shorter than a trend needs (``status.MIN_POINTS`` years: a
+    commune's first years), one dot chart of the latest value against the 2030 target for the
+    percentage indicators, and trend panels only for the others."""
     lang = rep["lang"]
     heading("Xu hướng và mục tiêu" if lang == "vi" else "Trends and targets", 2)
     figs = []
     items = panels(rep)
+    first = first_full_year(rep["unit"], rep["ctx"].period_start)
+    if items and all(it["series"]["value"].notna().sum() < status.MIN_POINTS for it in items):
+        markdown(label("dots_note", lang, n=status.MIN_POINTS))
+        fig = target_dots([it for it in items if is_percent(it["indicator"])], lang)
+        if fig is not None:
+            style.show_figure(fig, lang=lang, finish=False)
+            figs.append(fig)
+        items = [it for it in items if not is_percent(it["indicator"])]
     frameworks = list(dict.fromkeys(it["indicator"].framework for it in items))
     for fw in frameworks:
         its = [it for it in items if it["indicator"].framework == fw]
-        fig = small_multiples(its, lang, ncols=ncols, first_year=first_full_year(rep["unit"], rep["ctx"].period_start))
+        fig = small_multiples(its, lang, ncols=ncols, first_year=first)
         if fig is None:
             continue
         heading(fw, 3)

@@ -9,6 +9,7 @@ import textwrap
 
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 
 from me_utils.core import fmt, style
 from me_utils.core.labels import label
@@ -121,4 +122,70 @@ def small_multiples(items, lang: str = "vi", ncols: int = 3, last_year: int = 20
     style.tight_layout(fig, rect=(0, 0.04 if nrows > 1 else 0.1, 1, 1))
     codes = [it["indicator"].code for it in todo]
     style.set_alt(fig, label("trend_alt", lang, n=len(codes), codes=", ".join(codes)))
+    return fig
+
+
+def is_percent(ind) -> bool:
+    """True for an indicator measured in percent (a proportion or ratio on the 0–100 scale):
+    those can share one axis in :func:`target_dots`."""
+    return ind.kind in ("proportion", "ratio") and int(ind.scale) == 100
+
+
+def target_dots(items, lang: str = "vi", target_year: int = 2030):
+    """One dot chart of percentage indicators: each row an indicator, its latest shown value with
+    the interval bar and its ``target_year`` target as a diamond on one 0–100 % axis.
+
+    For units whose series are too short for a trend (a commune's first years): one axes
+    instead of a panel per indicator. Input: chart panels as for :func:`plot_indicator`, each
+    with an indicator for which :func:`is_percent` holds. Output: a Figure, or None when no
+    panel has a shown value.
+    """
+    fmt.check_lang(lang)
+    rows = []
+    for it in items:
+        ser = it["series"].dropna(subset=["value"])
+        if ser.empty:
+            continue
+        last = ser.sort_values("year").iloc[-1]
+        rows.append((it["indicator"], last, it["targets"].get(target_year)))
+    if not rows:
+        return None
+    n = len(rows)
+    fig, ax = plt.subplots(figsize=(9.0, 0.55 * n + 1.3))
+    seen = set()
+    values = []
+    for i, (ind, last, tv) in enumerate(rows):
+        v, lo, hi = (float(last[c]) if pd.notna(last[c]) else np.nan for c in ("value", "ci_low", "ci_high"))
+        if np.isfinite(lo) and np.isfinite(hi):
+            ax.errorbar(
+                [v], [i], xerr=[[max(v - lo, 0.0)], [max(hi - v, 0.0)]], fmt="none", ecolor=style.OBSERVED, capsize=3
+            )
+        lab = label("dots_observed", lang)
+        # Above the target's diamond, so a value on its target stays visible.
+        ax.plot([v], [i], "o", color=style.OBSERVED, markersize=6, zorder=4, label=None if lab in seen else lab)
+        seen.add(lab)
+        if tv is not None:
+            lab = fmt.pick(lang, f"Mục tiêu {target_year}", f"{target_year} target")
+            ax.plot([tv], [i], "D", color=style.TARGET_2030, markersize=7, label=None if lab in seen else lab)
+            seen.add(lab)
+        values.append(
+            label(
+                "dots_value",
+                lang,
+                code=ind.code,
+                value=fmt.fmt_pct(v, 1, lang),
+                year=int(last["year"]),
+                target=fmt.fmt_pct(tv, 0, lang) if tv is not None else fmt.MISSING,
+            )
+        )
+    ax.set_yticks(range(n), [_title(ind, lang, width=48) for ind, _, _ in rows], fontsize=8)
+    ax.invert_yaxis()
+    # A little room beyond 0 and 100 %, so a marker at either end is not cut in half.
+    ax.set_xlim(-2, 102)
+    ax.set_xticks(range(0, 101, 20))
+    ax.xaxis.set_major_formatter(style.HouseNumberFormatter(lang, suffix="%"))
+    ax.tick_params(axis="x", labelsize=8)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08 if n > 3 else -0.15), ncol=2, frameon=False, fontsize=8)
+    style.tight_layout(fig)
+    style.set_alt(fig, label("dots_alt", lang, n=n, target_year=target_year, values="; ".join(values)))
     return fig
