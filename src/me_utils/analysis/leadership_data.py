@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from me_utils.core import paths
+from me_utils.core import filecache, paths
 from me_utils.core.errors import Finding, InputError, ReferenceDataError
 from me_utils.intake import leadership_schema as _schema
 
@@ -153,7 +153,10 @@ def read_table(table: str, path: str | Path) -> pd.DataFrame:
     int64, ``term`` as ``YYYY-YYYY``, ``data_status`` ``""`` when absent). Raises
     :class:`LeadershipDataError` carrying every finding (file, row, column, reason vi/en).
     """
-    path = Path(path)
+    return filecache.read_once(path, _read_checked, table)
+
+
+def _read_checked(path: Path, table: str) -> pd.DataFrame:
     df, problems = _schema.check_file(table, path)
     errors = [f for f in problems if f.severity == "error"]
     if errors:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from me_utils.core import safe_csv
+from me_utils.core import filecache, safe_csv
 
 OBS_COLUMNS = [
     "indicator_code",
@@ -54,6 +54,10 @@ def load_observations(data_root: str | Path, history: bool = False) -> pd.DataFr
     path = Path(data_root) / "processed" / name
     if not path.exists():
         raise FileNotFoundError(f"{path} does not exist: run `me build --root {data_root}` first")
+    return filecache.read_once(path, _read_observations)
+
+
+def _read_observations(path: Path) -> pd.DataFrame:
     # safe_csv.read_csv undoes the formula-injection quote on text cells (see safe_csv).
     df = safe_csv.read_csv(path, dtype=_DTYPES, keep_default_na=True, encoding="utf-8")
     if "figure_status" not in df.columns:  # built before figures carried a status

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from me_utils.core import paths
+from me_utils.core import filecache, paths
 from me_utils.reference.unit_files import load_commune_file, load_crosswalk, load_district_crosswalk
 from me_utils.reference.unit_index import Units
 from me_utils.reference.unit_model import (  # noqa: F401 (re-exported)
@@ -148,22 +148,13 @@ def _default() -> Units:
     """The default reference units, loaded once per change of the files (mtime)."""
     folder = paths.reference_dir()
     key = tuple(
-        (f, _stamp(folder / f))
+        (f, filecache.stamp(folder / f))
         for f in (UNITS_FILE, COMMUNES_FILE, FORMER_FILE, CROSSWALK_FILE, DISTRICT_CROSSWALK_FILE, ALIASES_FILE)
     ) + (str(folder),)
     if key not in _CACHE:
         _CACHE.clear()
         _CACHE[key] = read_units()
     return _CACHE[key]
-
-
-def _stamp(path: Path) -> tuple[int, int] | None:
-    """(mtime in ns, size in bytes) of ``path``, None when missing: the cache key of a file."""
-    try:
-        st = path.stat()
-    except FileNotFoundError:
-        return None
-    return (st.st_mtime_ns, st.st_size)
 
 
 def find_unit(text, on=None, include_former: bool = True) -> Unit | None:
