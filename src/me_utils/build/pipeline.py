@@ -48,6 +48,7 @@ from pathlib import Path
 import pandas as pd
 
 from me_utils.build import checks, reconcile
+from me_utils.build.dataset import OBS_COLUMNS  # the processed observations' columns
 from me_utils.build.swap import recover, swap_in
 from me_utils.core import errors as _errors
 from me_utils.core import paths, safe_csv
@@ -66,24 +67,6 @@ from me_utils.intake.submissions import KEY, Message
 
 DEADLINES = {"H1": (5, 20), "FY": (11, 25)}  # plan 123 section V: strictly before this day
 SUBMISSION_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".tsv", ".txt")
-OBS_COLUMNS = [
-    "indicator_code",
-    "unit_code",
-    "year",
-    "period",
-    "sex",
-    "value",
-    "numerator",
-    "denominator",
-    "department",
-    "submission_date",
-    "source_file",
-    "source_sheet",
-    "source_row",
-    "note",
-    "figure_status",
-    "cut_off_date",
-]
 
 
 class BuildError(_errors.BuildError):
