@@ -41,22 +41,15 @@ CHILD_AGE_GROUPS = ["0-11", "12-17"]
 ETHNICITIES = ["Thai", "Kinh", "HMong", "Muong", "Dao", "KhoMu", "Other"]
 SEXES = ["F", "M"]
 SERVICES = [c for c in GBV_REGISTER_COLUMNS if c.startswith("svc_")]  # services received
-FLAGS = [
-    "ipv",
-    "child_sexual_abuse",
-    "early_marriage",
-    "survivor_disability",
-    *SERVICES,
-    "needed_help",
-    "sought_help",
-    "referred",
-    "consent_reporting",
-    "perpetrator_detected",
-    "perpetrator_counselled",
-    "perpetrator_prosecuted",
-    "domestic_violence",
-]
 DATES = ["incident_date", "report_date"]
+#: The 0/1 columns: every register column but the case id, unit, type, survivor's sex, age
+#: group and ethnicity, and the dates (in column order).
+FLAGS = [
+    c
+    for c in GBV_REGISTER_COLUMNS
+    if c not in ("case_id", "unit_code", "incident_type", "survivor_sex", "survivor_age_group", "survivor_ethnicity")
+    and c not in DATES
+]
 REGISTER_COLUMNS = list(GBV_REGISTER_COLUMNS)  # the contract: me_utils.core.codes
 OPTIONAL_COLUMNS = list(GBV_REGISTER_OPTIONAL_COLUMNS)
 CASE_ID_PATTERN = r"^GBV-[A-Z]{1,6}-\d{4}-\d{4}$"
