@@ -131,25 +131,10 @@ def test_no_observations_is_no_data():
 
 def test_gaps_use_actual_year_differences():
     full = assess_unsd(2021, 20, 2024, 24, 30, 2025, "increase")
-    a = assess_series(
-        [2021, 2022, 2024],
-        [20, 21, 24],
-        direction="increase",
-        kind="proportion",
-        scale=100,
-        target_2025=30,
-        fit_model=False,
-    )
+    kw = dict(direction="increase", kind="proportion", scale=100, target_2025=30, fit_model=False)
+    a = assess_series([2021, 2022, 2024], [20, 21, 24], **kw)
     assert a.results["unsd"].metric == pytest.approx(full.metric)
-    b = assess_series(
-        [2021, 2022, 2023],
-        [20, 22, 24],
-        direction="increase",
-        kind="proportion",
-        scale=100,
-        target_2025=30,
-        fit_model=False,
-    )
+    b = assess_series([2021, 2022, 2023], [20, 22, 24], **kw)
     g = (24 / 20) ** 0.5 - 1
     assert b.results["unsd"].metric == pytest.approx((24 * (1 + g) ** 2 - 20) / 10)
 

@@ -174,7 +174,7 @@ def test_index_lists_reports_and_failures():
     assert page.index('<section lang="vi">') < page.index('<section lang="en">')
     assert '<a href="vi/SL/10_a.html">Xem</a>' in page and '<a href="en/SL/10_a.pdf">PDF</a>' in page
     assert "3,2 giây" in page  # 3.25 s to 1 decimal, round-half-even: 3,2
-    assert "ô mã số 4" in page and "KeyError: &#x27;M3.C1&#x27;" in page and "show(x)" in page
+    assert "ô mã số 4" in page and "KeyError: &#39;M3.C1&#39;" in page and "show(x)" in page
     assert "Dữ liệu minh họa" in page
     assert export.external_references(page) == [] and "<script" not in page
 
@@ -221,3 +221,70 @@ def test_index_error_shows_first_line_only_and_links_workbook(tmp_path):
     # only the unit whose folder holds the workbook gets the link
     assert page.count('href="vi/SL/scorecard.xlsx"') == 1 and "vi/MC/scorecard.xlsx" not in page
     assert "scorecard.xlsx" not in index.render_index(state)  # no folder given: nothing to check
+
+
+def test_index_and_footer_escape_unit_names_and_messages():
+    # A unit code the reference does not know is shown as given: markup in it, in a notebook
+    # title or in an error message must reach the page as text, never as tags.
+    from bs4 import BeautifulSoup
+
+    from me_utils.reference.units import load_units
+
+    evil = "<script>alert(1)</script> & Co"
+    title = 'Tổng kết <b>"A & B"</b>'
+    state = {
+        "runs": {
+            "vi/X/10_a": {
+                "lang": "vi",
+                "unit": evil,
+                "stem": "10_a",
+                "status": "failed",
+                "seconds": 1.0,
+                "html": None,
+                "pdf": None,
+                "error": {"stage": "execute", "cell": 1, "ename": "E", "evalue": "<img src=x> & y", "source": "<i>"},
+            },
+            "vi/SL/10_a": {
+                "lang": "vi",
+                "unit": "SL",
+                "stem": "10_a",
+                "status": "ok",
+                "seconds": 1.0,
+                "html": 'vi/SL/10_a.html?"><script>',
+                "pdf": None,
+                "error": None,
+            },
+        },
+        "last_run": {"vi": {"illustrative": True, "runs": 2, "failed": 1, "wall_seconds": 1.0, "git": "<b>"}},
+    }
+
+    class NB:
+        stem, title_vi, title_en = "10_a", title, "A"
+
+    page = index.render_index(state, [NB()])
+    assert "<script" not in page and "<img" not in page and "<b>" not in page and "<i>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in page
+    soup = BeautifulSoup(page, "html.parser")
+    assert soup.find("script") is None and soup.find("img") is None
+    row_heads = [th.get_text() for th in soup.find_all("th", scope="row")]
+    assert evil in row_heads and load_units().name("SL", "vi") + " (SL)" in row_heads
+    assert [th.get_text() for th in soup.find_all("th", scope="col")] == [title]
+    assert soup.find("a", string="Xem")["href"] == 'vi/SL/10_a.html?"><script>'
+    assert soup.find("code").get_text() == "E: <img src=x> & y" and soup.find("pre").get_text() == "<i>"
+    # The stylesheet is inlined as CSS, not escaped (quotes in font names stay quotes).
+    assert '"DejaVu Sans"' in soup.find("style").get_text() and "&#34;" not in page.split("</style>")[0]
+
+    footer = export.footer_html(_prov(parameters={"unit": evil, "note": "a & <b>"}), "vi")
+    assert "<script" not in footer and "<b>" not in footer
+    fsoup = BeautifulSoup(footer, "html.parser")
+    dd = dict(zip([dt.get_text() for dt in fsoup.find_all("dt")], [d.get_text() for d in fsoup.find_all("dd")]))
+    assert dd["Thông số chạy báo cáo"] == f"Đơn vị: {evil}; Thông số khác: note = a & <b>"
+
+
+def test_banner_is_one_escaped_fragment_in_both_languages():
+    from bs4 import BeautifulSoup
+
+    for lang, first in (("vi", "Dữ liệu minh họa / Illustrative data"), ("en", "Illustrative data / Dữ liệu minh họa")):
+        div = BeautifulSoup(export.banner_html(lang), "html.parser").find("div", class_="me-illustrative")
+        assert div.get_text().startswith("⚠ " + first + " — ")
+        assert div["role"] == "note" and div.span.get_text().endswith("thật." if lang == "vi" else "are real.")

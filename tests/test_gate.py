@@ -10,9 +10,10 @@ import pytest
 
 from me_utils.analysis import gate
 from me_utils.analysis.intervals import wilson_ci
+from me_utils.reference.units import load_units
 from me_utils.render import leakscan as L
 
-DIST = gate.DISTRICTS
+DIST = load_units().districts()
 
 
 def _figures(rows):

@@ -8,6 +8,7 @@ import math
 import openpyxl
 import pandas as pd
 
+from me_utils.reference.units import load_units
 from me_utils.render import leakscan as L
 
 
@@ -69,10 +70,11 @@ def test_attack_province_difference_by_hand():
     # the province shows 20 of 30; eleven districts show theirs; the twelfth (SC) is hidden:
     # SC = province − Σ others, so a hidden SC count of 2 is determined
     rows = []
-    for u in L.DISTRICTS:
+    districts = load_units().districts()
+    for u in districts:
         if u != "SC":
             rows += [("num", u, 1.0), ("rest", u, 1.0)]
-    rows[0] = ("num", L.DISTRICTS[0], 7.0)  # TPSL 7 + 10 others × 1 + SC 3 = 20
+    rows[0] = ("num", districts[0], 7.0)  # TPSL 7 + 10 others × 1 + SC 3 = 20
     rows += [("num", "SL", 20.0), ("rest", "SL", 13.0)]
     facts = pd.DataFrame(
         [

@@ -17,7 +17,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from me_utils.build import dataset, swap
+from me_utils.build import checks, dataset, swap
 from me_utils.build import pipeline as build
 from me_utils.core import safe_csv
 from me_utils.intake import submissions as intake
@@ -402,9 +402,9 @@ def test_oversized_table_is_refused_before_reading(root, monkeypatch):
     reg = root / "raw" / "gbv" / "register.csv"
     reg.parent.mkdir(parents=True)
     with open(reg, "wb") as fh:
-        fh.truncate(build.MAX_TABLE_BYTES + 1)  # sparse
+        fh.truncate(checks.MAX_TABLE_BYTES + 1)  # sparse
     monkeypatch.setattr(build.pd, "read_csv", lambda *a, **k: (_ for _ in ()).throw(AssertionError("read")))
-    msgs = build._check_gbv_register("gbv/register.csv", reg)
+    msgs = checks.check_gbv_register("gbv/register.csv", reg)
     assert [(m.code, m.file) for m in msgs] == [("file_too_large", "gbv/register.csv")]
     assert "128 MiB" in msgs[0].reason_vi and "too large" in msgs[0].reason_en
 

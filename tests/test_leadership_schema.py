@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from me_utils.analysis import leadership as L
+from me_utils.build import checks
 from me_utils.build import pipeline as build
 from me_utils.core import errors
 from me_utils.intake import leadership_schema as S
@@ -134,7 +135,7 @@ def test_each_rule_refuses_its_example_in_build_and_report_alike(tmp_path, table
     assert isinstance(e.value, errors.InputError) and isinstance(e.value, ValueError)
     assert f.format("en") in str(e.value) and f.format("vi") in str(e.value)
     # …and the build's check gives the same code, place and reasons.
-    msgs = build._check_leadership(f"leadership/{table}.csv", p, table)
+    msgs = checks.check_leadership(f"leadership/{table}.csv", p, table)
     assert [(m.code, m.file, m.row, m.column, m.reason_vi, m.reason_en) for m in msgs] == [
         (f.code, f"leadership/{table}.csv", f.row, f.column, f.reason_vi, f.reason_en)
     ]

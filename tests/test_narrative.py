@@ -8,7 +8,7 @@ import math
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_review_fixtures import make_scorecard
+from test_review_fixtures import make_scorecard, outlook_band_by_hand
 
 from me_utils.reports import narrative
 
@@ -176,15 +176,7 @@ def test_binary_indicator_reads_yes_no():
 )
 def test_property_printed_numbers_equal_the_row(value, half, target, p, year, lang):
     observed = year == 2025
-    band = (
-        "outlook_likely"
-        if p >= 0.8
-        else "outlook_possible"
-        if p >= 0.5
-        else "outlook_unlikely"
-        if p >= 0.2
-        else "outlook_very_unlikely"
-    )
+    band = outlook_band_by_hand(p)
     row = {
         "indicator_code": "X.1",
         "name_vi": "Tỷ lệ thử",

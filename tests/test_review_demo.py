@@ -17,6 +17,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from test_review_fixtures import outlook_band_by_hand  # the documented cut-offs, by hand
 
 from me_utils.analysis import accountability as acc
 from me_utils.render import workbook as sx
@@ -156,15 +157,7 @@ def test_headlines_never_contradict_their_probability_and_counts_equal_statuses(
         p = r["outlook_prob"]
         if str(r["outlook"]).startswith("outlook_"):
             assert 0.001 <= p <= 0.999
-            band = (
-                "outlook_likely"
-                if p >= 0.8
-                else "outlook_possible"
-                if p >= 0.5
-                else "outlook_unlikely"
-                if p >= 0.2
-                else "outlook_very_unlikely"
-            )
+            band = outlook_band_by_hand(p)
             assert r["outlook"] == band, r["indicator_code"]
         if r["summary_category"].startswith("outlook_"):
             assert r["result_2025"] == "pending" and r["outlook_year"] == 2025

@@ -16,7 +16,7 @@ from me_utils.analysis.scorecard import SCORECARD_COLUMNS  # noqa: E402  (the co
 NaN = math.nan
 
 
-def _band(p):
+def outlook_band_by_hand(p: float) -> str:
     """Outlook band by the documented cut-offs (0.8 / 0.5 / 0.2), written out by hand."""
     if math.isnan(p):
         return "not_assessed"
@@ -54,89 +54,7 @@ def _row(
     n_points=4,
     p30=NaN,
 ):
-    row = _base(
-        code,
-        name_vi,
-        name_en,
-        framework,
-        objective,
-        dept,
-        kind,
-        direction,
-        unit_label,
-        latest_year,
-        value,
-        lo,
-        hi,
-        t25,
-        t30,
-        verified,
-        status,
-        category,
-        p25,
-        n_points,
-    )
-    # The status model (me_utils.analysis.status), by hand: the 2025 result once 2025 is observed, else the
-    # band of P(reach 2025); the outlook looks at the next target not yet due.
-    d = 1 if direction in ("increase", "reach") else -1
-    observed = not math.isnan(value) and latest_year == 2025
-    row["prob_reach_2030"] = p30
-    row["margin_2025"] = d * (value - t25) if observed and not math.isnan(t25) else NaN
-    row["margin_2025_low"] = row["margin_2025_high"] = NaN
-    if math.isnan(value) or n_points == 0:
-        row["outlook"], row["outlook_year"], row["outlook_prob"] = "not_assessed", NaN, NaN
-    elif not observed and not math.isnan(t25):
-        row["outlook"], row["outlook_year"], row["outlook_prob"] = _band(p25), 2025.0, p25
-    elif observed and not math.isnan(t30):
-        row["outlook"], row["outlook_year"], row["outlook_prob"] = _band(p30), 2030.0, p30
-    else:
-        row["outlook"], row["outlook_year"], row["outlook_prob"] = "no_next_target", NaN, NaN
-    res = row["result_2025"]
-    if res == "no_data":
-        res = "not_assessed" if not math.isnan(t25) else "no_target"
-    row["result_2025"] = res
-    row["summary_category"] = row["status_headline"] = (
-        res
-        if res in ("achieved", "not_achieved", "no_target", "not_assessed")
-        else row["outlook"]
-        if row["outlook"].startswith("outlook_")
-        else "not_assessed"
-    )
-    row.update(
-        {
-            "scope": "assessed",
-            "enumeration": False,
-            "trend_from_year": 2021.0 if n_points else NaN,
-            "status_reason_vi": "",
-            "status_reason_en": "",
-        }
-    )
-    return row
-
-
-def _base(
-    code,
-    name_vi,
-    name_en,
-    framework,
-    objective,
-    dept,
-    kind,
-    direction,
-    unit_label,
-    latest_year,
-    value,
-    lo,
-    hi,
-    t25,
-    t30,
-    verified,
-    status,
-    category,
-    p25,
-    n_points=4,
-):
-    return {
+    row = {
         "indicator_code": code,
         "name_vi": name_vi,
         "name_en": name_en,
@@ -195,6 +113,42 @@ def _base(
             else NaN
         ),
     }
+    # The status model (me_utils.analysis.status), by hand: the 2025 result once 2025 is observed, else the
+    # band of P(reach 2025); the outlook looks at the next target not yet due.
+    d = 1 if direction in ("increase", "reach") else -1
+    observed = not math.isnan(value) and latest_year == 2025
+    row["prob_reach_2030"] = p30
+    row["margin_2025"] = d * (value - t25) if observed and not math.isnan(t25) else NaN
+    row["margin_2025_low"] = row["margin_2025_high"] = NaN
+    if math.isnan(value) or n_points == 0:
+        row["outlook"], row["outlook_year"], row["outlook_prob"] = "not_assessed", NaN, NaN
+    elif not observed and not math.isnan(t25):
+        row["outlook"], row["outlook_year"], row["outlook_prob"] = outlook_band_by_hand(p25), 2025.0, p25
+    elif observed and not math.isnan(t30):
+        row["outlook"], row["outlook_year"], row["outlook_prob"] = outlook_band_by_hand(p30), 2030.0, p30
+    else:
+        row["outlook"], row["outlook_year"], row["outlook_prob"] = "no_next_target", NaN, NaN
+    res = row["result_2025"]
+    if res == "no_data":
+        res = "not_assessed" if not math.isnan(t25) else "no_target"
+    row["result_2025"] = res
+    row["summary_category"] = row["status_headline"] = (
+        res
+        if res in ("achieved", "not_achieved", "no_target", "not_assessed")
+        else row["outlook"]
+        if row["outlook"].startswith("outlook_")
+        else "not_assessed"
+    )
+    row.update(
+        {
+            "scope": "assessed",
+            "enumeration": False,
+            "trend_from_year": 2021.0 if n_points else NaN,
+            "status_reason_vi": "",
+            "status_reason_en": "",
+        }
+    )
+    return row
 
 
 def make_scorecard() -> pd.DataFrame:

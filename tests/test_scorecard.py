@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
+from test_review_fixtures import outlook_band_by_hand  # the documented cut-offs, by hand
 
 from me_utils.analysis import status
 from me_utils.analysis.scorecard import SCORECARD_COLUMNS, build_scorecard, build_scorecard_detail, note_text
@@ -131,15 +132,7 @@ def test_rate_row_uses_garwood(cat, obs):
     # the headline is the band of the probability by the documented cut-offs
     p = r["prob_reach_2025"]
     assert r["result_2025"] == "pending" and 0.001 <= p <= 0.999
-    band = (
-        "outlook_likely"
-        if p >= 0.8
-        else "outlook_possible"
-        if p >= 0.5
-        else "outlook_unlikely"
-        if p >= 0.2
-        else "outlook_very_unlikely"
-    )
+    band = outlook_band_by_hand(p)
     assert r["summary_category"] == band and r["outlook_prob"] == p
     ind = cat.indicators["M4.C2"]
     assert r["verified"] == ind.verified and ("target_unverified" in r["note"]) == (not ind.verified)

@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
+from test_review_fixtures import outlook_band_by_hand  # the documented cut-offs, by hand
 
 from me_utils.analysis import assess, status
 from me_utils.analysis.scorecard import build_scorecard
@@ -120,15 +121,7 @@ def test_margin_interval_from_wilson(cat):
 @settings(max_examples=300, deadline=None)
 @given(p=st.floats(0.001, 0.999))
 def test_outlook_band_never_contradicts_the_probability(p):
-    want = (
-        "outlook_likely"
-        if p >= 0.8
-        else "outlook_possible"
-        if p >= 0.5
-        else "outlook_unlikely"
-        if p >= 0.2
-        else "outlook_very_unlikely"
-    )
+    want = outlook_band_by_hand(p)
     assert status.outlook_band(p) == want
     row = status.row_status(
         direction="increase",

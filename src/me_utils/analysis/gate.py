@@ -39,9 +39,9 @@ import numpy as np
 import pandas as pd
 
 from me_utils.analysis import disclosure as D
-from me_utils.analysis.gbv import DISTRICTS
 from me_utils.analysis.intervals import wilson_ci
 from me_utils.core import fmt
+from me_utils.reference.units import load_units
 
 PROVINCE = "SL"
 #: Indicators of the GBV (2232/QĐ-TTg), domestic-violence (45/QĐ-TTg) and trafficking (M3.C3)
@@ -110,8 +110,11 @@ class _Group:
         self.count_kind = bool(rows["denominator"].isna().all())
         self.parts = ["n"] if self.count_kind else ["yes", "no"]
         dist = rows[rows["unit_code"] != PROVINCE]
-        extra = sorted(set(dist["unit_code"]) - set(DISTRICTS))
-        self.units = [u for u in DISTRICTS if u in set(dist["unit_code"])] + extra
+        # The cube's district axis in units.csv order (the cached units reference, re-read when
+        # the file changes); codes it does not know go last, sorted.
+        districts = load_units().districts()
+        extra = sorted(set(dist["unit_code"]) - set(districts))
+        self.units = [u for u in districts if u in set(dist["unit_code"])] + extra
         self.years = sorted(int(y) for y in dist["year"].unique())
         self.halves = bool((dist["period"] == "H1").any())
         self.standalone: list = []

@@ -7,7 +7,8 @@ What it does (docs/CONTRACTS.md, "Processed observations"):
 2. Submissions (xlsx/csv under ``raw/submissions/``, or any xlsx) are parsed and validated by
    :mod:`me_utils.intake.submissions`. Other inputs (``gbv/``, ``trafficking/``, ``leadership/``,
    ``population/``) are checked against their pandera schema (:mod:`me_utils.intake.schemas`) and
-   copied byte for byte into ``processed/`` so that reports read ``processed/`` only.
+   copied byte for byte into ``processed/`` so that reports read ``processed/`` only (the
+   checks: :mod:`me_utils.build.checks`).
 3. A later submission supersedes an earlier one for the same indicator × unit × year × period
    × sex: ordered by submission date, then the revision in the file name (``_r2``), then the
    file name. ``history.csv`` keeps every accepted row with its status.
@@ -46,13 +47,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from me_utils.build import reconcile
+from me_utils.build import checks, reconcile
+from me_utils.build.dataset import OBS_COLUMNS  # the processed observations' columns
 from me_utils.build.swap import recover, swap_in
 from me_utils.core import errors as _errors
 from me_utils.core import paths, safe_csv
 from me_utils.core.atomic import atomic_write_bytes, atomic_write_text  # noqa: F401 (re-exported)
 from me_utils.intake import leadership_schema
-from me_utils.intake import register as gbv
 from me_utils.intake import submissions as intake
 from me_utils.intake.schemas import (
     FINDINGS_SCHEMA,
@@ -66,27 +67,6 @@ from me_utils.intake.submissions import KEY, Message
 
 DEADLINES = {"H1": (5, 20), "FY": (11, 25)}  # plan 123 section V: strictly before this day
 SUBMISSION_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".tsv", ".txt")
-#: Largest non-submission table (GBV register, returnees, leadership, population), bytes: a
-#: register of 100,000 cases is about 30 MB.
-MAX_TABLE_BYTES = 128 * 2**20
-OBS_COLUMNS = [
-    "indicator_code",
-    "unit_code",
-    "year",
-    "period",
-    "sex",
-    "value",
-    "numerator",
-    "denominator",
-    "department",
-    "submission_date",
-    "source_file",
-    "source_sheet",
-    "source_row",
-    "note",
-    "figure_status",
-    "cut_off_date",
-]
 
 
 class BuildError(_errors.BuildError):
@@ -144,147 +124,6 @@ def _list_raw(raw: Path) -> list[tuple[str, Path]]:
             p = Path(dirpath) / fn
             out.append((p.relative_to(raw).as_posix(), p))
     return sorted(out)
-
-
-def _check_gbv_register(rel: str, path: Path) -> list[Message]:
-    """Validate the GBV register with the GBV module's own rules (codes, dates, GBVIMS
-    cross-field rules), so that `me build` accepts exactly what the GBV report can read.
-
-    No cell value of the register appears in the messages, whichever column it sits in (a
-    misaligned row puts case ids and dates in any column); they reach findings.csv, the
-    data-quality report and the terminal, so row and column alone locate the cell.
-    """
-
-    msgs = _check_table(rel, path, None)  # unreadable file → one located message
-    if msgs:
-        return msgs
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    try:
-        _, problems = gbv.validate_register(raw, source=rel)
-    except gbv.RegisterError as err:
-        problems = err.errors
-    for r in problems.head(500).itertuples(index=False):
-        msgs.append(
-            Message(
-                str(r.severity),
-                "gbv_register",
-                rel,
-                r.reason_vi,
-                r.reason_en,
-                row=int(r.row),
-                column=str(r.column),
-                value="",
-            )
-        )
-    if len(problems) > 500:
-        msgs.append(
-            Message(
-                "error" if (problems["severity"] == "error").any() else "warning",
-                "gbv_register",
-                rel,
-                f"… và {len(problems) - 500} vấn đề khác",
-                f"… and {len(problems) - 500} more",
-            )
-        )
-    return msgs
-
-
-def _check_leadership(rel: str, path: Path, table: str) -> list[Message]:
-    """Validate a leadership table with the schema and wording the leadership report uses
-    (:mod:`me_utils.intake.leadership_schema`), so the build refuses exactly what the report refuses."""
-    _, findings = leadership_schema.check_file(table, path, file=rel)
-    return [
-        Message(f.severity, f.code, rel, f.reason_vi, f.reason_en, sheet=f.sheet, row=f.row, column=f.column)
-        for f in findings
-    ]
-
-
-def _check_table(rel: str, path: Path, schema, echo_values: bool = True) -> list[Message]:
-    """Validate a non-submission csv against its schema; messages located by row/column.
-
-    ``echo_values=False`` leaves the failing cell value out of the messages: the GBV register's
-    case ids and dates must not reach findings.csv or the quality report (row and column locate
-    the cell for whoever may open the register).
-    """
-    import pandera.pandas as pa
-
-    msgs: list[Message] = []
-    size = path.stat().st_size
-    if size > MAX_TABLE_BYTES:  # bounded reading (issue 16): refused before it is read
-        return [
-            Message(
-                "error",
-                "file_too_large",
-                rel,
-                f"bảng quá lớn ({size / 2**20:.0f} MiB, giới hạn {MAX_TABLE_BYTES // 2**20} MiB)",
-                f"the table is too large ({size / 2**20:.0f} MiB, limit {MAX_TABLE_BYTES // 2**20} MiB)",
-            )
-        ]
-    try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except Exception as exc:
-        return [
-            Message(
-                "error",
-                "unreadable_table",
-                rel,
-                f"không đọc được bảng csv ({type(exc).__name__})",
-                f"cannot read the csv table ({type(exc).__name__}: {intake.short_text(exc, 100)})",
-            )
-        ]
-    if schema is None:
-        return msgs
-    # Empty strings are missing values for the typed checks.
-    df = df.replace({"": None})
-    try:
-        schema.validate(df, lazy=True)
-    except pa.errors.SchemaErrors as err:
-        fc = err.failure_cases
-        seen = set()
-        for _, f in fc.head(200).iterrows():
-            idx = f["index"]
-            col = "" if pd.isna(f["column"]) else str(f["column"])
-            key = (str(f["check"]), idx if not pd.isna(idx) else None, col if pd.isna(idx) else "")
-            if key in seen:
-                continue
-            seen.add(key)
-            row = None if pd.isna(idx) else int(idx) + 2  # header is line 1
-            val = "" if not echo_values or pd.isna(f["failure_case"]) else str(f["failure_case"])
-            if (
-                row is not None
-                and key[0] not in ("coerce_dtype", "not_nullable")
-                and f["schema_context"] == "DataFrameSchema"
-            ):
-                col = ""
-            msgs.append(
-                Message(
-                    "error",
-                    "schema",
-                    rel,
-                    f"không đạt kiểm tra bảng “{schema.name}”: {f['check']}",
-                    f"fails the “{schema.name}” table check: {f['check']}",
-                    row=row,
-                    column=col,
-                    value=val,
-                )
-            )
-        if len(fc) > 200:
-            msgs.append(
-                Message(
-                    "error", "schema", rel, f"… và {len(fc) - 200} lỗi khác", f"… and {len(fc) - 200} more failures"
-                )
-            )
-    except Exception as exc:
-        msgs.append(
-            Message(
-                "error",
-                "schema",
-                rel,
-                f"lỗi khi kiểm tra bảng ({type(exc).__name__})",
-                f"table check failed ({type(exc).__name__}: {intake.short_text(exc, 100)})",
-            )
-        )
-    return msgs
 
 
 def _iso(d) -> str:
@@ -345,11 +184,11 @@ def _run_build_locked(root: Path, raw: Path, keep_going: bool) -> dict:
         elif kind not in ("other", "ignored"):
             table = leadership_schema.table_of_kind(kind)
             msgs = (
-                _check_gbv_register(rel, path)
+                checks.check_gbv_register(rel, path)
                 if kind == "gbv_register"
-                else _check_leadership(rel, path, table)
+                else checks.check_leadership(rel, path, table)
                 if table
-                else _check_table(rel, path, schema)
+                else checks.check_table(rel, path, schema)
             )
             messages.extend(msgs)
             table_inputs.append((rel, path, kind))

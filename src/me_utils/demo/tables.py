@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from me_utils.core import paths
+from me_utils.core.codes import GBV_REGISTER_COLUMNS, GBV_REGISTER_OPTIONAL_COLUMNS
 
 YEARS = tuple(range(2020, 2026))
 DATA_STATUS = "illustrative"
@@ -146,34 +147,8 @@ def make_population(seed: int) -> pd.DataFrame:
 # GBV register
 # --------------------------------------------------------------------------------------------
 
-REGISTER_COLUMNS = [
-    "case_id",
-    "unit_code",
-    "incident_type",
-    "ipv",
-    "child_sexual_abuse",
-    "early_marriage",
-    "survivor_sex",
-    "survivor_age_group",
-    "survivor_ethnicity",
-    "survivor_disability",
-    "incident_date",
-    "report_date",
-    "svc_health",
-    "svc_psychosocial",
-    "svc_legal",
-    "svc_police_justice",
-    "svc_safe_shelter",
-    "needed_help",
-    "sought_help",
-    "referred",
-    "consent_reporting",
-    "perpetrator_detected",
-    "perpetrator_counselled",
-    "perpetrator_prosecuted",
-    "domestic_violence",
-    "data_status",
-]
+#: The register's columns (the contract in me_utils.core.codes), data_status last.
+REGISTER_COLUMNS = [*GBV_REGISTER_COLUMNS, *GBV_REGISTER_OPTIONAL_COLUMNS]
 INCIDENT_TYPES = (
     "rape",
     "sexual_assault",

@@ -16,6 +16,7 @@ import pandas as pd
 
 from me_utils.core import errors as _errors
 from me_utils.core import fmt
+from me_utils.core.codes import GBV_REGISTER_COLUMNS, GBV_REGISTER_OPTIONAL_COLUMNS
 from me_utils.reference.units import load_units
 
 try:  # pandera ≥ 0.20 exposes the pandas API under pandera.pandas
@@ -39,47 +40,18 @@ AGE_GROUPS = ["0-11", "12-17", "18-24", "25-59", "60+"]
 CHILD_AGE_GROUPS = ["0-11", "12-17"]
 ETHNICITIES = ["Thai", "Kinh", "HMong", "Muong", "Dao", "KhoMu", "Other"]
 SEXES = ["F", "M"]
-SERVICES = ["svc_health", "svc_psychosocial", "svc_legal", "svc_police_justice", "svc_safe_shelter"]
-FLAGS = [
-    "ipv",
-    "child_sexual_abuse",
-    "early_marriage",
-    "survivor_disability",
-    *SERVICES,
-    "needed_help",
-    "sought_help",
-    "referred",
-    "consent_reporting",
-    "perpetrator_detected",
-    "perpetrator_counselled",
-    "perpetrator_prosecuted",
-    "domestic_violence",
-]
+SERVICES = [c for c in GBV_REGISTER_COLUMNS if c.startswith("svc_")]  # services received
 DATES = ["incident_date", "report_date"]
-REGISTER_COLUMNS = [
-    "case_id",
-    "unit_code",
-    "incident_type",
-    "ipv",
-    "child_sexual_abuse",
-    "early_marriage",
-    "survivor_sex",
-    "survivor_age_group",
-    "survivor_ethnicity",
-    "survivor_disability",
-    "incident_date",
-    "report_date",
-    *SERVICES,
-    "needed_help",
-    "sought_help",
-    "referred",
-    "consent_reporting",
-    "perpetrator_detected",
-    "perpetrator_counselled",
-    "perpetrator_prosecuted",
-    "domestic_violence",
+#: The 0/1 columns: every register column but the case id, unit, type, survivor's sex, age
+#: group and ethnicity, and the dates (in column order).
+FLAGS = [
+    c
+    for c in GBV_REGISTER_COLUMNS
+    if c not in ("case_id", "unit_code", "incident_type", "survivor_sex", "survivor_age_group", "survivor_ethnicity")
+    and c not in DATES
 ]
-OPTIONAL_COLUMNS = ["data_status"]
+REGISTER_COLUMNS = list(GBV_REGISTER_COLUMNS)  # the contract: me_utils.core.codes
+OPTIONAL_COLUMNS = list(GBV_REGISTER_OPTIONAL_COLUMNS)
 CASE_ID_PATTERN = r"^GBV-[A-Z]{1,6}-\d{4}-\d{4}$"
 
 #: Reporting-delay bands (days from incident to first report), GBVIMS meaning, exact bounds.

@@ -242,7 +242,7 @@ POPULATION_SCHEMA = DataFrameSchema(
 
 # Relative path pattern under raw/ → (kind, schema). First match wins; see build.classify().
 INPUT_KINDS = [
-    ("gbv/", "gbv_register", None),  # checked by build._check_gbv_register (me_utils.analysis.gbv)
+    ("gbv/", "gbv_register", None),  # checked by build.checks.check_gbv_register (me_utils.analysis.gbv)
     ("trafficking/", "trafficking", TRAFFICKING_SCHEMA),
     ("leadership/councils", "leadership_councils", COUNCILS_SCHEMA),
     ("leadership/key_leaders", "leadership_key_leaders", KEY_LEADERS_SCHEMA),

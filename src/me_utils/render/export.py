@@ -26,7 +26,8 @@ from me_utils.core import fmt
 from me_utils.core.atomic import atomic_write_bytes, atomic_write_text  # noqa: F401 (re-exported)
 from me_utils.core.labels import LABELS, label
 from me_utils.reference.units import load_units
-from me_utils.reports.notebook import banner_html
+from me_utils.render import templating
+from me_utils.reports.notebook import illustrative_notice
 
 TEMPLATE_NAME = "me_report"
 #: Size budget of one report page (issue 7: at most 3 MB).
@@ -157,11 +158,15 @@ def footer_html(prov: Provenance, lang: str, illustrative: bool | None = None) -
         (L("run_time"), f"{fmt.fmt_number(prov.run_seconds, 1, lang)} {L('seconds')}"),
         (L("run_date"), when),
     ]
-    body = "".join(f"<dt>{_html.escape(k)}</dt><dd>{_html.escape(str(v))}</dd>" for k, v in rows)
-    return (
-        f"<summary>{_html.escape(L('technical_info'))}</summary>"
-        f"<p>{_html.escape(L('technical_info_note'))}</p><dl>{body}</dl>"
-    )
+    return templating.render("footer.html.j2", summary=L("technical_info"), note=L("technical_info_note"), rows=rows)
+
+
+def banner_html(lang: str) -> str:
+    """The illustrative-data banner (``templates/html/banner.html.j2``) as an HTML fragment:
+    "Dữ liệu minh họa / Illustrative data" in both languages, the report language first, and
+    what it means in the report language. Used in the report page's header and the index."""
+    first, second, body = illustrative_notice(lang)
+    return templating.render("banner.html.j2", first=first, second=second, body=body)
 
 
 # --------------------------------------------------------------------------- table of contents

@@ -30,7 +30,7 @@ from scipy.optimize import linprog
 from scipy.sparse import lil_matrix
 
 from me_utils.analysis import disclosure as D
-from me_utils.analysis.gate import DISTRICTS, GBV_DERIVED_CODES, PROVINCE
+from me_utils.analysis.gate import GBV_DERIVED_CODES, PROVINCE
 from me_utils.analysis.intervals import wilson_ci
 from me_utils.core.labels import COUNTS_ATTR, COUNTS_REPORTS
 from me_utils.reference.units import load_units
@@ -114,7 +114,7 @@ def _int_cell(s: str):
 def _unit_of(path: Path) -> str | None:
     parts = path.parts
     for p in reversed(parts[:-1]):
-        if p == PROVINCE or p in DISTRICTS:
+        if p == PROVINCE or p in load_units().districts():
             return p
     return None
 
@@ -123,7 +123,7 @@ def _unit_of(path: Path) -> str | None:
 def _district_names() -> dict:
 
     units = load_units()
-    return {units.name(c, lang): c for c in DISTRICTS for lang in ("vi", "en")}
+    return {units.name(c, lang): c for c in units.districts() for lang in ("vi", "en")}
 
 
 def _district_code(name: str) -> str | None:
@@ -383,11 +383,12 @@ def _attack_one(
     Output: ``targets`` plus ``lower``, ``upper``, ``determined`` (upper − lower < 1: the
     count is given away to within ±1) and ``shown_by`` (a file whose fact pins it, if any).
     """
+    districts = load_units().districts()  # the units reference (cached), units.csv order
     codes = sorted(set(targets["indicator_code"]) | set(facts["indicator_code"]))
     yrs = sorted(set(targets["year"].astype(int)) | set(facts["year"].astype(int))) if years is None else list(years)
     index = {}
     for c in codes:
-        for d in DISTRICTS:
+        for d in districts:
             for y in yrs:
                 for h in ("H1", "H2"):
                     for f in ("num", "rest"):
@@ -396,7 +397,7 @@ def _attack_one(
 
     def form(code, unit, year, period, field):
         """Coefficient dict of a count as a sum of unknowns."""
-        units = DISTRICTS if unit == PROVINCE else [unit]
+        units = districts if unit == PROVINCE else [unit]
         halves = ("H1", "H2") if period == "FY" else (period,)
         fields = ("num", "rest") if field == "den" else (field,)
         out = {}
@@ -410,7 +411,7 @@ def _attack_one(
 
     a_ub, b_ub, a_eq, b_eq = [], [], [], []
     for r in facts.itertuples(index=False):
-        if r.unit_code not in DISTRICTS and r.unit_code != PROVINCE:
+        if r.unit_code not in districts and r.unit_code != PROVINCE:
             continue
         fo = form(r.indicator_code, r.unit_code, r.year, r.period, r.field)
         if not fo:
@@ -426,7 +427,7 @@ def _attack_one(
     for group in shared_denominators:
         group = [g for g in group if g in codes]
         for g2 in group[1:]:
-            for d in DISTRICTS:
+            for d in districts:
                 for y in yrs:
                     for h in ("H1", "H2"):
                         fo = form(group[0], d, y, h, "den")

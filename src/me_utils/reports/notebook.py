@@ -136,8 +136,11 @@ def heading(text: str, level: int = 2) -> None:
     markdown("#" * level + " " + text)
 
 
-def banner_html(lang: str) -> str:
-    """HTML of the illustrative-data banner, in both languages, the report language first."""
+def illustrative_notice(lang: str) -> tuple[str, str, str]:
+    """Words of the illustrative-data banner: ``(first, second, body)``, the report language's
+    "Dữ liệu minh họa" / "Illustrative data" first, then the other's, then the explanation in
+    the report language. Shared by this banner and the report page's
+    (:func:`me_utils.render.export.banner_html`)."""
     first, second = (ILLUSTRATIVE_VI, ILLUSTRATIVE_EN) if lang == "vi" else (ILLUSTRATIVE_EN, ILLUSTRATIVE_VI)
     body = fmt.pick(
         lang,
@@ -146,6 +149,14 @@ def banner_html(lang: str) -> str:
         "Figures in this report are generated for illustration and are not Son La's data. "
         "Only indicators, targets and published figures with a cited source are real.",
     )
+    return first, second, body
+
+
+def banner_html(lang: str) -> str:
+    """HTML of the illustrative-data banner, in both languages, the report language first, as
+    a notebook cell shows it (the report page and the index render the same markup from
+    ``render/templates/html/banner.html.j2``)."""
+    first, second, body = illustrative_notice(lang)
     return (
         '<div class="me-illustrative" role="note" style="border:2px solid #D55E00;'
         'background:#FFF4E5;padding:8px 12px;margin:8px 0;font-weight:600">'
