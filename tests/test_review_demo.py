@@ -265,7 +265,8 @@ def test_rendered_report_in_headless_chromium(demo_root, tmp_path):
     from me_utils.analysis import disclosure
 
     assert [f for f in disclosure.scan_html_for_disclosure(html) if f["kind"] == "case_id"] == []
-    assert (page.parent / "scorecard.xlsx").exists()
+    assert "Phần kiến nghị do cán bộ phân tích viết, dựa trên các kết quả ở trên." in html
+    assert "written by the analyst" not in html
 
     from PIL import Image
 
