@@ -96,3 +96,30 @@ def test_the_province_and_district_pages_keep_the_2025_result(demo_root):
         assert all(set(it["targets"]) == {2025, 2030} for it in sc.panels(rep))
     ev_frame = _report(demo_root, "SL", 2021)["frame"]
     assert np.isin(ev_frame["result_2025"], ["achieved", "not_achieved"]).any()
+
+
+def test_the_province_page_of_2026_2030_compares_the_communes_in_funnels(demo_root, monkeypatch):
+    import IPython.display as disp
+
+    rep = _report(demo_root, "SL", 2026)
+    items = sc.commune_funnel_items(rep)
+    codes = [it["indicator"].code for it in items]
+    # the proportion indicators with commune rows in 2026; L.1 has M1.C1's counts, drawn once
+    assert codes[0] == "M1.C1" and "L.1" not in codes and "L.2" in codes
+    obs = pd.read_csv(demo_root / "processed" / "observations.csv", dtype={"unit_code": str})
+    communes = set(sc.load_units().communes())
+    m1 = obs[(obs["indicator_code"] == "M1.C1") & (obs["year"] == 2026) & obs["unit_code"].isin(communes)]
+    assert len(m1) == 75
+    it = items[0]
+    assert it["year"] == 2026 and len(it["table"]) == 75 and it["hidden"] == []
+    # pooled share = sum of numerators / sum of denominators over the 75 communes
+    assert it["od"]["theta0"] == pytest.approx(m1["numerator"].sum() / m1["denominator"].sum(), rel=1e-12)
+    shown = []
+    monkeypatch.setattr(disp, "display", lambda *a, **k: shown.append((a, k)))
+    sc.section_commune_funnels(rep)
+    alts = [k["metadata"]["image/png"]["alt"] for a, k in shown if isinstance(a[0], disp.Image)]
+    assert len(alts) == len(items)
+    assert all(a.startswith("Biểu đồ phễu:") and "giới hạn 95% và 99,8%" in a for a in alts)
+    # no funnel on a commune page or in the 2021-2025 review
+    assert sc.commune_funnel_items(_report(demo_root, "03646", 2026)) == []
+    assert sc.commune_funnel_items(_report(demo_root, "SL", 2021)) == []

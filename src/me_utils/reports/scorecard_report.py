@@ -13,8 +13,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from me_utils.analysis import status
+from me_utils.analysis import funnel, status
 from me_utils.analysis.assess import METHODS, AssessSettings
+from me_utils.analysis.commune_funnel import commune_funnel
 from me_utils.analysis.scorecard import note_text
 from me_utils.core import fmt, style
 from me_utils.evidence.base import empty_scorecard, evidence_for
@@ -308,6 +309,109 @@ def section_charts(rep: dict, ncols: int = 3):
         plt.close(fig)
         figs.append(fig)
     return figs
+
+
+#: Fewest communes with counts for a funnel to be drawn (fewer show no pattern worth a chart).
+MIN_FUNNEL_UNITS = 10
+
+
+def commune_funnel_items(rep: dict) -> list[dict]:
+    """Funnels across the communes for the province page of a commune phase (2026–2030): one
+    per catalogue indicator of kind proportion with commune counts in the latest year with
+    commune figures — at least :data:`MIN_FUNNEL_UNITS` communes, from the gated evidence
+    figures (a hidden figure has no counts, so it is never placed); an indicator with the same
+    commune counts as an earlier one is not repeated. Output: list of dicts
+    ``indicator``, ``year``, ``table``, ``od`` (:func:`me_utils.analysis.commune_funnel.commune_funnel`)
+    and ``hidden`` (communes whose figure is hidden). Empty for other pages."""
+    ev, ctx = rep["evidence"], rep["ctx"]
+    if ev is None or rep["unit"] != "SL" or ctx.period_start < 2026:
+        return []
+    units = load_units()
+    communes = set(units.communes())
+    f = ev.figures
+    f = f[
+        f["unit_code"].astype(str).isin(communes)
+        & (f["period"] == "FY")
+        & (f["sex"] == "T")
+        & f["year"].between(ctx.period_start, ctx.period_end)
+    ]
+    out, seen = [], set()
+    for code, ind in ctx.catalogue.indicators.items():
+        fi = f[f["indicator_code"] == code]
+        if ind.kind != "proportion" or fi.empty:
+            continue
+        year = int(fi["year"].max())
+        fy = fi[fi["year"] == year]
+        shown = fy[~fy["suppressed"].fillna(False).astype(bool)]
+        if (shown["numerator"].notna() & (shown["denominator"] > 0)).sum() < MIN_FUNNEL_UNITS:
+            continue
+        # two indicators fed by the same counts (L.1 repeats M1.C1) would draw the same funnel twice
+        key = tuple(sorted(zip(shown["unit_code"].astype(str), shown["numerator"], shown["denominator"])))
+        if key in seen:
+            continue
+        seen.add(key)
+        tab, od = commune_funnel(shown, code, year, per=float(ind.scale), units=units, lang=ctx.lang)
+        hidden = sorted(
+            units.name(c, ctx.lang) for c in fy.loc[fy["suppressed"].fillna(False).astype(bool), "unit_code"]
+        )
+        out.append({"indicator": ind, "year": year, "table": tab, "od": od, "hidden": hidden})
+    return out
+
+
+def section_commune_funnels(rep: dict) -> list[dict]:
+    """Province page of 2026–2030: funnel plots comparing the 75 communes (house style, alt
+    text in the report language, Vietnamese labels), with the communes outside the 99.8 %
+    limits named with their former-district area. Nothing on other pages. Returns the items of
+    :func:`commune_funnel_items`."""
+    items = commune_funnel_items(rep)
+    if not items:
+        return items
+    lang = rep["lang"]
+    L = lambda vi, en: vi if lang == "vi" else en  # noqa: E731
+    heading(L("So sánh các xã, phường (biểu đồ phễu)", "Comparing the communes (funnel plots)"), 2)
+    markdown(
+        L(
+            "Mỗi điểm là một xã, phường, đặt theo cỡ mẫu (mẫu số); đường giới hạn 95% và 99,8% cho thấy phạm vi "
+            "dao động ngẫu nhiên quanh tỷ lệ chung của các xã. Các xã, phường **không được xếp hạng**; chỉ ghi "
+            "tên các xã nằm ngoài giới hạn 95%, để xem kỹ hơn, không phải để đánh giá.",
+            "Each point is a commune, placed by its size (denominator); the 95% and 99.8% limits show the range "
+            "of chance variation around the communes' pooled share. Communes are **not ranked**; only those "
+            "outside the 95% limits are named, as a prompt to look closer, not a verdict.",
+        )
+    )
+    for it in items:
+        ind, tab, od, year = it["indicator"], it["table"], it["od"], it["year"]
+        name = ind.name_vi if lang == "vi" else ind.name_en
+        heading(f"{ind.code} — {name}, {year}", 3)
+        # 75 labels would cover the plot: only the communes outside the 95% limits are labelled
+        labelled = tab.assign(unit=tab["unit"].where(tab["position_95"] != "within", ""))
+        fig = funnel.plot_funnel(
+            labelled,
+            od,
+            kind="proportion",
+            per=float(ind.scale),
+            lang=lang,
+            xlabel=L("Mẫu số (số đơn vị của xã, phường)", "Denominator (the commune's count)"),
+            ylabel=fmt.pick(lang, ind.unit, ind.unit_en or ind.unit),
+        )
+        style.set_alt(fig, funnel.funnel_alt(tab, od, funnel.LEVELS, float(ind.scale), lang, what=name))
+        style.show_figure(fig, lang=lang, finish=False)
+        plt.close(fig)
+        out = tab[tab["position_998"] != "within"].sort_values("unit")
+        if len(out):
+            lst = "; ".join(f"{r.unit} ({L('địa bàn', 'area of')} {r.former_districts})" for r in out.itertuples())
+            markdown(L(f"Ngoài giới hạn 99,8%: {lst}.", f"Outside the 99.8% limits: {lst}."))
+        else:
+            markdown(L("Không xã, phường nào nằm ngoài giới hạn 99,8%.", "No commune lies outside the 99.8% limits."))
+        n = fmt.fmt_number(od["n_units"] if "n_units" in od else len(tab), 0, lang)
+        tail = L(f"{n} xã, phường có số liệu.", f"{n} communes with figures.")
+        if it["hidden"]:
+            tail += L(
+                f" {len(it['hidden'])} xã, phường có số liệu bị ẩn (số nhỏ) không được vẽ.",
+                f" {len(it['hidden'])} communes with hidden figures (small counts) are not drawn.",
+            )
+        markdown(tail)
+    return items
 
 
 def section_method_note(rep: dict) -> str:
