@@ -216,7 +216,9 @@ def test_verification_flags(cat):
     ]:
         assert cat[code].verified is False and cat[code].verification == tag, code
         assert cat[code].flag("vi").startswith("⚠ chưa kiểm chứng")
-        assert tag in cat[code].flag("en")
+        assert cat[code].flag("en").startswith("⚠ unverified")
+        # the internal tag never reaches visible text (issue 17)
+        assert tag not in cat[code].flag("vi") and tag not in cat[code].flag("en")
     assert cat["M1.C1"].flag("vi") == ""
     # UNVERIFIED rows stay in but carry no target.
     for code in ("M4.C4", "M5.C4", "M6.C2"):
@@ -547,3 +549,38 @@ def test_cache_sees_edits_and_missing_overrides(tmp_path):
     assert p2 == p and load_catalogue(p)["X.1"].target(2025) == 55
     with pytest.raises(CatalogueError, match="file not found"):
         load_catalogue(overrides=tmp_path / "missing.yaml")
+
+
+def test_flag_renders_label_text_in_both_languages(cat):
+    """A flagged indicator renders the label catalogue's words, never its reference tag."""
+    from me_utils.core.labels import LABELS
+
+    expect = {
+        "M4.C1": (
+            "⚠ chưa kiểm chứng: câu chữ theo báo chí, chưa đối chiếu văn bản gốc",
+            "⚠ unverified: wording from news reports, not checked against the legal text",
+        ),
+        "M4.C2": (
+            "⚠ chưa kiểm chứng: số liệu chỉ thấy trong nguồn tiếng Anh",
+            "⚠ unverified: numbers seen in English sources only",
+        ),
+        "M4.C4": ("⚠ chưa kiểm chứng: không tìm thấy nguồn", "⚠ unverified: no source found"),
+    }
+    for code, (vi, en) in expect.items():
+        assert cat[code].flag("vi") == vi and cat[code].flag("en") == en, code
+    label_text = {t for pair in LABELS.values() for t in pair}
+    tags = ("VERIFIED", "UNVERIFIED", "PARTIAL", "(news)", "VERIFIED-EN")
+    for ind in cat:
+        for lang, i in (("vi", 0), ("en", 1)):
+            text = ind.flag(lang)
+            if not text:
+                continue
+            head, _, why = text.partition(": ")
+            assert head == LABELS["verification_flag"][i], (ind.code, text)
+            assert not why or why in label_text, (ind.code, text)
+            assert not any(t in text for t in tags), (ind.code, text)
+    # an unknown tag shows the bare flag, not the tag
+    import dataclasses
+
+    odd = dataclasses.replace(cat["M4.C4"], verification="SOMETHING-NEW")
+    assert odd.flag("vi") == "⚠ chưa kiểm chứng" and odd.flag("en") == "⚠ unverified"

@@ -205,3 +205,139 @@ def test_review_workbook_narrative_and_scorecard_agree(rendered):
             assert _close(narrative.parse_number(h.group(1), "vi"), float(e["latest_value"]), 0.051), code
         found += 1
     assert found >= 20
+
+
+# --- the review's sentences that add to its tables (issue 17) ---------------------------------
+
+CODE = r"[A-Z]+\d?\.[A-Z]?\d+[ab]?"
+
+
+def _li_texts(path: Path) -> set[str]:
+    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    return {li.get_text(" ", strip=True) for li in soup.find_all("li")}
+
+
+def test_review_gap_and_change_sentences_equal_the_evidence_base(rendered):
+    """Every "furthest from target" and "changed since last year" sentence of the rendered
+    review, parsed back, equals the evidence base: the shortfall to the next target, the years
+    left, the years the trend's projected pace needs, the probability, and the previous year's
+    figure — each worked out here from the stored columns."""
+    root, reports = rendered
+    ev = load_evidence(root)
+    sc = ev.scorecard("SL").set_index("indicator_code")
+    texts = _li_texts(reports / "vi" / "SL" / "00_phase_end_review.html")
+    far = re.compile(
+        rf"\(({CODE})\) còn (thiếu|cao hơn) ({NUM}) (?:điểm phần trăm|[^;]*?) so với mục tiêu năm (\d{{4}}) \("
+        rf"[^;]*?\)(?:; theo nhịp độ của xu hướng cần khoảng ({NUM}) năm nữa, trong khi còn (\d+) năm)?"
+        rf"(?:; [^;.]*?)?(?:; xác suất (khoảng|dưới|trên) (\d+)%)?\."
+    )
+    seen = set()
+    for t in texts:
+        for m in far.finditer(t):
+            code, word, gap, year = m.group(1), m.group(2), _num(m.group(3)), int(m.group(4))
+            e = sc.loc[code]
+            more_is_better = e["direction"] in ("increase", "reach")
+            assert word == ("thiếu" if more_is_better else "cao hơn"), code
+            latest, target = float(e["latest_value"]), float(e[f"target_{year}"])
+            shortfall = (target - latest) if more_is_better else (latest - target)
+            dec = 2 if e["kind"] == "ratio" else 0 if e["kind"] == "count" else 1
+            assert shortfall > 0 and _close(gap, shortfall, 0.5 * 10**-dec + 1e-9), (code, gap, shortfall)
+            assert year == int(e["outlook_year"]) and year > int(e["latest_year"]), code
+            if m.group(5) is not None:
+                left = year - int(e["latest_year"])
+                assert int(m.group(6)) == left, code
+                proj = float(e[f"proj_{year}"])
+                pace = ((proj - latest) if more_is_better else (latest - proj)) / left
+                assert pace > 0 and abs(_num(m.group(5)) - shortfall / pace) <= 0.5 + 1e-9, code
+            if m.group(8) is not None:
+                p = 100 * float(e["outlook_prob"])
+                assert {"dưới": p < 1, "trên": p > 99, "khoảng": abs(int(m.group(8)) - p) <= 0.5 + 1e-9}[m.group(7)], (
+                    code
+                )
+            seen.add(code)
+    assert len(seen) >= 5, seen
+    change = re.compile(
+        rf"So với năm (\d{{4}}), «[^»]+» \(({CODE})\) chuyển từ «([^»]+)» \(({NUM})%?[^)]*\) sang «([^»]+)» "
+        rf"\(({NUM})%?[^)]*? năm (\d{{4}})\)"
+    )
+    changed = set()
+    for t in texts:
+        for m in change.finditer(t):
+            prev_year, code = int(m.group(1)), m.group(2)
+            e = sc.loc[code]
+            s = ev.series(code, "SL").set_index("year")
+            assert prev_year == int(e["latest_year"]) - 1 == int(m.group(7)) - 1, code
+            assert _close(_num(m.group(4)), float(s.loc[prev_year, "value"]), 0.051), code
+            assert _close(_num(m.group(6)), float(e["latest_value"]), 0.051), code
+            after = status.status_label(e["result_2025"], "vi").lower()
+            assert m.group(5) == after and m.group(3) != after, code
+            # the previous figure is on the other side of the 2025 target
+            t25, prev = float(e["target_2025"]), float(s.loc[prev_year, "value"])
+            met_before = prev >= t25 if e["direction"] in ("increase", "reach") else prev <= t25
+            assert met_before == (e["result_2025"] == "not_achieved"), code
+            changed.add(code)
+    assert changed, "the demo has indicators that crossed their 2025 target in 2025"
+    # zero-count clauses are never written
+    for t in texts:
+        assert not re.search(r"(?<![\d.,])0 (đã đạt|chưa đạt|đúng lộ trình|chậm|chưa có số liệu|chưa gửi)", t), t
+
+
+def _years(ys):
+    ys, out, i = sorted(ys), [], 0
+    while i < len(ys):
+        j = i
+        while j + 1 < len(ys) and ys[j + 1] == ys[j] + 1:
+            j += 1
+        out.append(str(ys[i]) if i == j else f"{ys[i]}–{ys[j]}")
+        i = j + 1
+    return ", ".join(out)
+
+
+def test_review_reporting_sentences_equal_the_accountability_matrix(rendered):
+    """Each body's reporting sentence equals the badges of its row in the rendered matrix:
+    reports due, missing (and which periods), late."""
+    _, reports = rendered
+    path = reports / "vi" / "SL" / "00_phase_end_review.html"
+    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    table = next(t for t in soup.find_all("table") if "Cơ quan (chỉ tiêu báo cáo)" in t.find("tr").get_text())
+    years = [int(th.get_text(strip=True)) for th in table.find("tr").find_all("th")[1:]]
+    texts = _li_texts(path)
+    checked = 0
+    for tr in table.find_all("tr")[1:]:
+        tds = tr.find_all("td")
+        body = tds[0].find("strong").get_text(strip=True)
+        miss = {"H1": [], "FY": []}
+        n = {"due": 0, "missing": 0, "late": 0}
+        for y, td in zip(years, tds[1:]):
+            for div in td.find_all("div"):
+                per, _, cell = div.get_text(strip=True).partition(": ")
+                per = "H1" if per == "6 tháng" else "FY"
+                if cell.startswith(("✓", "⚠", "✗")):
+                    n["due"] += 1
+                if cell.startswith("✗ Chưa gửi"):
+                    n["missing"] += 1
+                    miss[per].append(y)
+                if cell.startswith("⚠"):
+                    n["late"] += 1
+        line = [t for t in texts if t.startswith(body + ": ")]
+        if not (n["missing"] or n["late"]):
+            assert not line, body
+            continue
+        assert len(line) == 1, (body, line)
+        periods = ", ".join(f"{w} {_years(miss[p])}" for p, w in (("H1", "6 tháng"), ("FY", "cả năm")) if miss[p])
+        # Reports due are the obligated ones (compliance summary); a report a body sent in a
+        # year it owed none also shows a ✓ badge, so the badges bound the count from above.
+        due = re.match(rf"{re.escape(body)}: (?:chưa gửi báo cáo nào )?trong (\d+) báo cáo đến hạn", line[0])
+        assert due and n["missing"] + n["late"] <= int(due.group(1)) <= n["due"], (line, n)
+        if line[0].startswith(f"{body}: chưa gửi báo cáo nào"):
+            assert n["late"] == 0 and int(due.group(1)) == n["missing"], (line, n)
+            assert line[0].endswith(f"({periods})."), (line, periods)
+        else:
+            if n["missing"]:
+                assert f"{n['missing']} chưa gửi ({periods})" in line[0], line
+            if n["late"] == 1:
+                assert "1 gửi muộn " in line[0], line
+            elif n["late"]:
+                assert f"{n['late']} gửi muộn, trung bình " in line[0], line
+        checked += 1
+    assert checked >= 3

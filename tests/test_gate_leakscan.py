@@ -101,3 +101,32 @@ def test_attack_province_difference_by_hand():
     # without the province row SC is free
     res2 = L.attack(facts[facts["unit_code"] != "SL"], targets, shared_denominators=())
     assert not res2["determined"].any()
+
+
+def test_report_count_table_of_the_tong_ket_is_not_a_gbv_count(tmp_path):
+    """The tổng kết's reporting-compliance table (reports received per body) is rendered with
+    the report-count marker and is not flagged; a real small GBV count on the same page, in an
+    unmarked table, still is — and so is a marked table's twin without the marker."""
+    from me_utils.core import labels
+    from me_utils.reports.review_doc import Block, table_html
+
+    compliance = pd.DataFrame(
+        {"Cơ quan, đơn vị": ["Sở Y tế", "Công an tỉnh"], "Số báo cáo đến hạn": ["4", "2"], "Chưa gửi": ["1", "3"]}
+    )
+    marked = table_html(Block("table", table=compliance, caption="Thực hiện chế độ báo cáo", counts="reports"))
+    assert f'{labels.COUNTS_ATTR}="{labels.COUNTS_REPORTS}"' in marked
+    unmarked = table_html(Block("table", table=compliance, caption="Thực hiện chế độ báo cáo"))
+    gbv = table_html(
+        Block("table", table=pd.DataFrame({"Loại": ["Xâm hại tình dục"], "2024": ["3"]}), caption="Vụ việc")
+    )
+    d = tmp_path / "reports" / "vi" / "SL"
+    d.mkdir(parents=True)
+    (d / "03_tong_ket_gbv.html").write_text(_page(marked + gbv), encoding="utf-8")
+    found = L.scan_reports(tmp_path / "reports")
+    # only the GBV table's 3 (table 1): none of the compliance table's 4, 2, 1, 3 (table 0)
+    assert [(f["where"], f["text"], f["reason"]) for f in found] == [("table 1", "3", "small_count")]
+    (d / "03_tong_ket_gbv.html").write_text(_page(unmarked + gbv), encoding="utf-8")
+    texts = sorted(f["text"] for f in L.scan_reports(tmp_path / "reports"))
+    assert texts == ["1", "2", "3", "3", "4"]  # without the marker every small integer is suspect
+    # the marker exempts only its own table, not the rest of the page
+    assert L.without_report_count_tables(marked + gbv).count(">3<") == 1

@@ -228,3 +228,15 @@ def test_property_printed_numbers_equal_the_row(value, half, target, p, year, la
     assert len(nums) == len(expected), (text, nums)
     for got, src, d in zip(nums, expected, decimals):
         assert _close(got, src, d)
+
+
+def test_summary_sentence_english_agrees_in_number():
+    # "1 is hidden", "2 are hidden", "Of 1 indicator" — the count decides the verb.
+    one = narrative.summary_sentence({"suppressed": 1}, "en")
+    assert one == "Of 1 indicator: 1 is hidden for small counts (to protect survivors)."
+    two = narrative.summary_sentence({"context": 2, "outlook_likely": 1}, "en")
+    assert "2 are national context indicators" in two and "1 awaits 2025 data and is likely" in two
+    assert two.startswith("Of 3 indicators:")
+    assert narrative.summary_sentence({"suppressed": 1}, "vi") == (
+        "Trong 1 chỉ tiêu: 1 bị ẩn vì số nhỏ (bảo vệ người bị hại)."
+    )

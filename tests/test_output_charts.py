@@ -180,3 +180,98 @@ def test_show_figure_puts_alt_text_in_display_metadata(monkeypatch):
     assert not plt.fignum_exists(fig.number)  # closed: the inline backend will not show it again
     with pytest.raises(ValueError):
         style.show_figure(plt.figure(), " ", "vi")
+
+
+def test_trend_panel_years_have_no_thousands_separator():
+    # A year is a label: "2025", never "2.025" (the Vietnamese number format on a year axis).
+    import pandas as pd
+
+    from me_utils.reports.trend_plots import small_multiples
+
+    class Ind:
+        code, name_vi, name_en, unit, framework, verified = "M1.C1", "Tỷ lệ", "Share", "%", "NSGE", True
+
+    item = {
+        "indicator": Ind(),
+        "series": pd.DataFrame(
+            {
+                "year": [2021, 2022, 2023],
+                "value": [30.0, 32.0, 35.0],
+                "ci_low": [25.0, 27, 30],
+                "ci_high": [35.0, 37, 40],
+            }
+        ),
+        "curve": pd.DataFrame(),
+        "targets": {2025: 60.0, 2030: 75.0},
+    }
+    for lang in ("vi", "en"):
+        fig = small_multiples([item], lang)
+        fig.canvas.draw()
+        xt = [t.get_text() for t in fig.axes[0].get_xticklabels() if t.get_text()]
+        assert xt == ["2021", "2023", "2025", "2027", "2029"], xt
+        plt.close(fig)
+
+
+def test_show_figure_once_draws_once_and_shows_the_same_png(monkeypatch):
+    import IPython.display as disp
+    import pandas as pd
+
+    seen = []
+    monkeypatch.setattr(disp, "display", lambda obj, **kw: seen.append((obj.data, kw["metadata"])))
+    draws = []
+
+    def draw(values):
+        draws.append(1)
+        fig, ax = plt.subplots()
+        ax.plot([1, 2, 3], values)
+        style.set_alt(fig, f"Đường: {values}")
+        return fig
+
+    frame = pd.DataFrame({"a": [1.0, 2.0, 3.0]})
+    key = style.figure_key("test", frame, "vi")
+    style.show_figure_once(key, lambda: draw([1, 2, 3]))
+    style.show_figure_once(style.figure_key("test", frame.copy(), "vi"), lambda: draw([1, 2, 3]))
+    assert len(draws) == 1 and seen[0] == seen[1]
+    # Another input (one value changed), another figure.
+    style.show_figure_once(style.figure_key("test", frame.assign(a=[1.0, 2.0, 4.0]), "vi"), lambda: draw([1, 2, 4]))
+    assert len(draws) == 2 and seen[2][1] == {"image/png": {"alt": "Đường: [1, 2, 4]"}}
+    # The cached bytes are those a fresh drawing gives (Agg is deterministic).
+    style.show_figure(draw([1, 2, 3]))
+    assert seen[3] == seen[0]
+    # A changed house style is a new figure.
+    with plt.rc_context({"lines.linewidth": 4.0}):
+        style.show_figure_once(key, lambda: draw([1, 2, 3]))
+    assert len(draws) == 4 and seen[4][0] != seen[0][0]
+    assert not plt.get_fignums()
+
+
+def test_commune_chart_starts_with_the_commune_and_has_no_2025_target():
+    # A commune created on 1 July 2025 has no 2025 target and no axis years before 2026; a
+    # former district and the province keep their history.
+    import pandas as pd
+
+    from me_utils.reports.scorecard_report import first_full_year
+    from me_utils.reports.trend_plots import small_multiples
+
+    assert first_full_year("03646", 2026) == 2026
+    assert first_full_year("SL", 2026) is None and first_full_year("QN", 2021) is None
+
+    class Ind:
+        code, name_vi, name_en, unit, framework, verified = "M1.C1", "Tỷ lệ", "Share", "%", "NSGE", True
+
+    item = {
+        "indicator": Ind(),
+        "series": pd.DataFrame({"year": [2026], "value": [66.7], "ci_low": [35.4], "ci_high": [88.0]}),
+        "curve": pd.DataFrame(),
+        "targets": {2025: 60.0, 2030: 75.0},
+    }
+    fig = small_multiples([item], "vi", first_year=2026)
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    labels = ax.get_legend_handles_labels()[1]
+    assert "Mục tiêu 2030" in labels and "Mục tiêu 2025" not in labels
+    assert ax.get_xlim()[0] == 2025.5
+    plt.close(fig)
+    fig = small_multiples([item], "vi")
+    assert "Mục tiêu 2025" in fig.axes[0].get_legend_handles_labels()[1]
+    plt.close(fig)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -48,20 +49,37 @@ def test_executive_summary_numbers_equal_the_counts(lang):
     sc = make_scorecard()
     md = review.executive_summary_markdown(sc, lang)
     bold = [ln for ln in md.splitlines() if ln.startswith("**")][0]
-    # total; then each non-zero category (achieved and not achieved always), each phrase naming 2025
-    assert narrative.parse_numbers(bold, lang) == [8, 1, 2025, 0, 2025, 2, 2025, 1, 2025, 1, 2025, 2, 2025, 1, 2025]
-    m3 = [ln for ln in md.splitlines() if ("Mục tiêu 3" in ln or "Objective 3" in ln)][0]
-    assert narrative.parse_numbers(m3, lang, remove=[review.group_label("M3", lang)]) == [
-        2,
-        0,
-        2025,
-        0,
-        2025,
-        1,
-        2025,
-        1,
-        2025,
+    # total; then each non-zero category (a zero count is left out), each phrase naming 2025
+    assert narrative.parse_numbers(bold, lang) == [8, 1, 2025, 2, 2025, 1, 2025, 1, 2025, 2, 2025, 1, 2025]
+    # no clause counts zero indicators ("0 đã đạt" never appears)
+    assert not re.search(r"(?<![\d.,])0 (đã|chưa|đúng|chậm|achieved|did|have|are|await)", md)
+
+
+def test_executive_summary_adds_what_the_table_does_not_show():
+    """Per objective, the furthest-from-target sentences, worked out by hand from the fixture
+    (not the per-category counts the summary table shows)."""
+    md = review.executive_summary_markdown(make_scorecard(), "vi")
+    assert "Trong 2 chỉ tiêu thuộc" not in md  # the old per-group restatement is gone
+    m3 = md.split("**Mục tiêu 3")[1].split("\n- **")[0]
+    items = [ln.strip()[2:] for ln in m3.splitlines() if ln.strip().startswith("- ")]
+    # M3.C1 (ratio, decrease): 1,8549 in 2023 vs 1,7 in 2025 → 0,15 above; the trend's
+    # projection 2,3549 moves away (pace −0,25/year); P = 0,184 → 18%. M3.C2a: 78,04 vs 80 →
+    # 2,0 points short; pace (78,54 − 78,04)/1 = 0,5/year → 1,96/0,5 = 3,9 ≈ 4 years; 1 left.
+    assert items == [
+        "«Số lần thời gian làm việc nhà không được trả công của nữ so với nam» (M3.C1) còn cao hơn 0,15 lần "
+        "so với mục tiêu năm 2025 (giảm xuống còn 1,7 lần); xu hướng hiện tại không tiến về mục tiêu, trong khi còn "
+        "2 năm; xác suất khoảng 18%.",
+        "«Tỷ lệ người bị bạo lực được tiếp cận ít nhất một dịch vụ hỗ trợ cơ bản» (M3.C2a) còn thiếu 2,0 điểm "
+        "phần trăm so với mục tiêu năm 2025 (đạt ít nhất 80%); theo nhịp độ của xu hướng cần khoảng 4 năm nữa, "
+        "trong khi còn 1 năm; xác suất khoảng 31%.",
     ]
+    # M6.C2 has no data: the body that should report it is named
+    assert "Chưa có số liệu: M6.C2 (cơ quan báo cáo: Sở Nội vụ)." in md
+    # L.2's target is unverified (verified=False in the fixture)
+    assert "Mục tiêu của L.2 chưa được kiểm chứng với văn bản gốc" in md
+    en = review.executive_summary_markdown(make_scorecard(), "en")
+    assert "(M3.C2a) is 2.0 percentage points short of the 2025 target (at least 80%)" in en
+    assert "needs about 4 more years; years left: 1; probability about 31%." in en
 
 
 def test_scorecard_table_text():
@@ -133,8 +151,8 @@ def test_caveats_list_unverified_targets_findings_and_missing_data():
 
 def test_recommendations_are_a_marked_placeholder():
     md = review.recommendations_markdown("vi")
-    assert "Phần này do cán bộ phân tích viết." in md and "analyst" not in md
-    assert "To be written by the analyst." in review.recommendations_markdown("en")
+    assert "Phần kiến nghị do cán bộ phân tích viết, dựa trên các kết quả ở trên." in md and "analyst" not in md
+    assert "Recommendations are written by the analyst" in review.recommendations_markdown("en")
 
 
 def _register(n_gbv: int, served: int, sought: int, year: int = 2024) -> pd.DataFrame:
@@ -302,3 +320,99 @@ def test_accountability_intro_states_plan_deadlines():
     en = review.accountability_markdown(empty, "en")
     assert "báo cáo 6 tháng trước ngày 20/5, báo cáo năm trước ngày 25/11" in vi
     assert "half-year report before 20 May, annual report before 25 November" in en
+
+
+def test_gbv_summary_markdown_becomes_plain_paragraphs_in_the_tong_ket():
+    """The tổng kết prints the GBV summary as plain paragraphs: no '- ' bullet, '[..](..)' link
+    or '**' reaches the HTML or the Word file."""
+    from me_utils.reports.review_outline import markdown_paragraphs
+
+    md = (
+        "Tóm tắt từ sổ đăng ký vụ việc (**185** vụ việc được loại ra).\n\n"
+        "- Đến năm 2025, «A» ở mức 78,2%.\n- Đến năm 2025, «B» ở mức 45,5%.\n\n"
+        "Chi tiết: [Báo cáo bạo lực trên cơ sở giới](20_gbv.html)."
+    )
+    assert markdown_paragraphs(md) == [
+        "Tóm tắt từ sổ đăng ký vụ việc (185 vụ việc được loại ra).",
+        "– Đến năm 2025, «A» ở mức 78,2%.",
+        "– Đến năm 2025, «B» ở mức 45,5%.",
+        "Chi tiết: Báo cáo bạo lực trên cơ sở giới.",
+    ]
+
+
+def test_far_sentence_leaves_out_clauses_without_a_number():
+    """Without a projection there is no pace clause, without a probability no probability
+    clause, and no empty '; ;' is left behind."""
+    from me_utils.reports import review_insights as RI
+
+    r = make_scorecard().set_index("indicator_code").loc["M3.C2a"].to_dict() | {"indicator_code": "M3.C2a"}
+    full = RI.far_sentence(r, "vi")
+    assert full.endswith("cần khoảng 4 năm nữa, trong khi còn 1 năm; xác suất khoảng 31%.")
+    no_proj = RI.far_sentence(r | {"proj_2025": float("nan")}, "vi")
+    assert no_proj.endswith("(đạt ít nhất 80%); xác suất khoảng 31%.")
+    bare = RI.far_sentence(r | {"proj_2025": float("nan"), "outlook_prob": float("nan")}, "vi")
+    assert bare.endswith("so với mục tiêu năm 2025 (đạt ít nhất 80%).") and "; ;" not in bare
+    # pace away from the target; pace so slow it needs more than 50 years
+    away = RI.far_sentence(r | {"proj_2025": 77.0}, "vi")
+    assert "xu hướng hiện tại không tiến về mục tiêu, trong khi còn 1 năm; xác suất" in away
+    slow = RI.far_sentence(r | {"proj_2025": 78.05}, "vi")  # 1,96 / 0,01 = 196 years
+    assert "cần hơn 50 năm nữa, trong khi còn 1 năm" in slow
+    # at or beyond the target: no sentence
+    assert RI.far_sentence(r | {"latest_value": 80.0}, "vi") == ""
+    # a binary indicator never gets one
+    assert RI.far_sentence(r | {"kind": "binary"}, "vi") == ""
+
+
+def test_status_change_and_reporting_sentences_by_hand():
+    from me_utils.reports import review_insights as RI
+
+    sc = make_scorecard()
+    # L.2: 41,2345 in 2025 met the 2025 target 40 (result achieved); 2024 figure 39,0 did not
+    figs = pd.DataFrame(
+        {"indicator_code": ["L.2", "L.2", "M3.C2a"], "year": [2024, 2023, 2023], "value": [39.0, 38.0, 81.0]}
+    )
+    ch = RI.status_changes(sc, figs)
+    # scorecard order; M3.C2a: 81,0 in 2023 met 80, 78,04 in 2024 does not (2025 not observed:
+    # the latest side is met-or-not of the latest figure)
+    assert [(c["row"]["indicator_code"], c["prev_year"], c["before"], c["after"]) for c in ch] == [
+        ("M3.C2a", 2023, "achieved", "not_achieved"),
+        ("L.2", 2024, "not_achieved", "achieved"),
+    ]
+    text = RI.change_sentence(ch[1], "vi")
+    assert text.startswith("So với năm 2024, «Tỷ lệ nữ trong quy hoạch lãnh đạo, quản lý» (L.2) chuyển từ ")
+    assert "«chưa đạt mục tiêu» (39,0%) sang «đã đạt mục tiêu» (41,2% năm 2025)" in text
+    # a gap in the series (previous figure two years back) is not "since the last year"
+    assert RI.status_changes(sc, figs.assign(year=figs["year"] - 1)) == []
+
+    def cell(dep, y, p, st, days=None, obl=True):
+        names = {"SYT": ("Sở Y tế", "Department of Health"), "CA": ("Công an tỉnh", "Provincial Police")}
+        return {
+            "department": dep,
+            "department_name_vi": names[dep][0],
+            "department_name_en": names[dep][1],
+            "year": y,
+            "period": p,
+            "status": st,
+            "days_late": days,
+            "obligated": obl,
+        }
+
+    m = pd.DataFrame(
+        [
+            cell("SYT", 2023, "H1", "missing"),
+            cell("SYT", 2023, "FY", "late", 18),
+            cell("SYT", 2024, "H1", "missing"),
+            cell("SYT", 2024, "FY", "late", 6),
+            cell("SYT", 2025, "H1", "on_time"),
+            cell("CA", 2024, "FY", "on_time"),
+            cell("CA", 2025, "H1", "on_time"),
+        ]
+    )
+    head, lines = RI.reporting_sentences(m, "vi")
+    assert head == "Chế độ báo cáo: 2 báo cáo định kỳ đến hạn chưa gửi, của 1 cơ quan (Sở Y tế (2))."
+    # Công an tỉnh sent everything: no sentence, no "0 chưa gửi"; late on average (18 + 6) / 2 = 12 days
+    assert lines == [
+        "Sở Y tế: trong 5 báo cáo đến hạn, 2 chưa gửi (6 tháng 2023–2024); 2 gửi muộn, trung bình 12 ngày."
+    ]
+    en_head, _ = RI.reporting_sentences(m.assign(status="on_time"), "en")
+    assert en_head == "Reporting: every periodic report due has been received."

@@ -158,21 +158,26 @@ def execute_job(job: Job, kernel: WarmKernel | None) -> tuple[Result, bool]:
         # The executed notebook is written once at the end, and on a failure before raising.
         request_save_on_cell_execute=False,
     )
+    register_engine()
     if kernel is None:
-        kw["kernel_manager_class"] = kernel_manager_class()
+        kw.update(engine_name="me_fresh", kernel_manager_class=kernel_manager_class())
     try:
         if kernel is not None:
-            register_engine()
             kernel.reset()
             kw.update(engine_name="me_warm", km=kernel.km)
             kernel.runs += 1
         nb_out = papermill.execute_notebook(job.notebook, str(tmp_nb), **kw)
     except Exception as exc:  # any failure of one run is recorded, never fatal to the batch
         need_restart = True
-        try:
-            nb_out = nbformat.read(tmp_nb, as_version=4) if tmp_nb.exists() else None
-        except Exception:
-            nb_out = None
+        nb_out = getattr(exc, "me_partial_nb", None)
+        if nb_out is None:
+            try:
+                nb_out = nbformat.read(tmp_nb, as_version=4) if tmp_nb.exists() else None
+            except Exception:
+                nb_out = None
+        elif not tmp_nb.exists():
+            # The executed part is the run's log: kept (restricted) like a finished notebook.
+            nbformat.write(nb_out, str(tmp_nb))
         res.error = _error_info(exc, nb_out)
     res.seconds = time.perf_counter() - t0
     if tmp_nb.exists():

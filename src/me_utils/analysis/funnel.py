@@ -588,7 +588,9 @@ def plot_funnel(
     fig.tight_layout()
     # The legend narrows the axes: wrap the title again to the final width, then lay out.
     style.wrap_titles(fig)
-    fig.tight_layout()
+    # Final layout: the point labels below stay inside the axes, so the saved figure needs no
+    # cropping pass (style.figure_png).
+    style.tight_layout(fig)
     place_point_labels(
         ax, shown["denominator"].to_numpy(float), shown["value"].to_numpy(float), shown["unit"].astype(str).tolist()
     )

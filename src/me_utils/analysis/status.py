@@ -160,6 +160,20 @@ SUMMARY_PHRASES = {
     "not_assessed": ("không đủ thông tin để đánh giá", "lack the information to be assessed"),
     "suppressed": ("bị ẩn vì số nhỏ (bảo vệ người bị hại)", "are hidden for small counts (to protect survivors)"),
 }
+#: The English phrase after a count of one ("1 is hidden", not "1 are hidden"); Vietnamese
+#: verbs do not agree in number.
+SUMMARY_PHRASES_EN_ONE = {
+    "achieved": "achieved the 2025 target",
+    "not_achieved": "did not achieve the 2025 target",
+    "outlook_likely": "awaits 2025 data and is likely to reach it",
+    "outlook_possible": "awaits 2025 data and could reach it",
+    "outlook_unlikely": "awaits 2025 data and is unlikely to reach it",
+    "outlook_very_unlikely": "awaits 2025 data and is very unlikely to reach it",
+    "no_target": "has no quantitative 2025 target",
+    "context": "is a national context indicator, not assessed for a locality",
+    "not_assessed": "lacks the information to be assessed",
+    "suppressed": "is hidden for small counts (to protect survivors)",
+}
 
 # ---------------------------------------------------------------------- thresholds and rules
 #: Outlook bands: (lower bound of p, code), highest first. Boundaries belong to the upper band.
@@ -572,6 +586,7 @@ __all__ = [
     "STATUS_LABELS",
     "SUMMARY_ORDER",
     "SUMMARY_PHRASES",
+    "SUMMARY_PHRASES_EN_ONE",
     "OUTLOOK_BANDS",
     "MIN_POINTS",
     "MIN_TRIALS",

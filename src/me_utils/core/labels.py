@@ -79,6 +79,15 @@ LABELS: dict[str, tuple[str, str]] = {
         "trend line, the prediction band and the 2025 and 2030 targets.",
     ),
     "target_unverified_short": ("mục tiêu chưa kiểm chứng", "target unverified"),
+    # ---- verification flag of an indicator (reference.catalogue.Indicator.flag) ----------
+    "verification_flag": ("⚠ chưa kiểm chứng", "⚠ unverified"),
+    "verification_news": (
+        "câu chữ theo báo chí, chưa đối chiếu văn bản gốc",
+        "wording from news reports, not checked against the legal text",
+    ),
+    "verification_en_only": ("số liệu chỉ thấy trong nguồn tiếng Anh", "numbers seen in English sources only"),
+    "verification_partial": ("mới kiểm chứng một phần", "only partly verified"),
+    "verification_no_source": ("không tìm thấy nguồn", "no source found"),
     # ---- wording fixes (issue 17) -------------------------------------------------------
     "year": ("Năm", "Year"),
     "year_n": ("Năm {year}", "{year}"),
@@ -98,6 +107,76 @@ LABELS: dict[str, tuple[str, str]] = {
     "as_of_date": ("ngày chốt số liệu", "data cut-off date"),
     "non_gbv": ("không phải bạo lực trên cơ sở giới", "not gender-based violence"),
     "consented_only": ("chỉ các vụ việc có đồng ý chia sẻ số liệu", "only incidents with consent to share data"),
+    # ---- review sentences that add to the tables (reports.review_insights) --------------
+    "insight_far": (
+        "«{name}» ({code}) còn thiếu {gap} so với mục tiêu năm {year} ({target}){details}.",
+        "«{name}» ({code}) is {gap} short of the {year} target ({target}){details}.",
+    ),
+    "insight_far_above": (
+        "«{name}» ({code}) còn cao hơn {gap} so với mục tiêu năm {year} ({target}){details}.",
+        "«{name}» ({code}) is {gap} above the {year} target ({target}){details}.",
+    ),
+    "insight_pace": (
+        "theo nhịp độ của xu hướng cần khoảng {needed} năm nữa, trong khi còn {left} năm",
+        "at the trend's pace it needs about {needed} more years; years left: {left}",
+    ),
+    "insight_pace_under": (
+        "theo nhịp độ của xu hướng cần chưa đến 1 năm nữa, còn {left} năm",
+        "at the trend's pace it needs less than a year; years left: {left}",
+    ),
+    "insight_pace_over": (
+        "theo nhịp độ của xu hướng cần hơn {needed} năm nữa, trong khi còn {left} năm",
+        "at the trend's pace it needs more than {needed} years; years left: {left}",
+    ),
+    "insight_pace_wrong": (
+        "xu hướng hiện tại không tiến về mục tiêu, trong khi còn {left} năm",
+        "the current trend does not move towards the target; years left: {left}",
+    ),
+    "insight_changed": (
+        "So với năm {prev_year}, «{name}» ({code}) chuyển từ «{before}» ({prev_value}) sang «{after}» "
+        "({value} năm {year}) so với mục tiêu năm {target_year} ({target}).",
+        "Compared with {prev_year}, «{name}» ({code}) moved from «{before}» ({prev_value}) to «{after}» "
+        "({value} in {year}) against the {target_year} target ({target}).",
+    ),
+    "insight_unverified": (
+        "Mục tiêu của {codes} chưa được kiểm chứng với văn bản gốc: kết quả so với mục tiêu cần xem lại "
+        "khi đối chiếu được văn bản.",
+        "The targets of {codes} are not verified against the legal text: their results must be reviewed "
+        "once the text is checked.",
+    ),
+    "insight_national_only": (
+        "Chỉ có số liệu cấp quốc gia cho {codes}: trình bày để tham khảo, không đánh giá cho địa phương.",
+        "National figures only for {codes}: shown for reference, not assessed for the locality.",
+    ),
+    "insight_no_data": ("Chưa có số liệu: {items}.", "No data yet: {items}."),
+    "insight_no_data_item": ("{code} (cơ quan báo cáo: {body})", "{code} (reporting body: {body})"),
+    "insight_none": (
+        "Không có chỉ tiêu nào chậm so với mục tiêu kế tiếp, đổi trạng thái hay thiếu số liệu.",
+        "No indicator is behind its next target, changed status or lacks data.",
+    ),
+    "reports_overview": (
+        "Chế độ báo cáo: {n} báo cáo định kỳ đến hạn chưa gửi, của {k} cơ quan ({bodies}).",
+        "Reporting: {n} periodic reports due have not been received, from {k} bodies ({bodies}).",
+    ),
+    "reports_overview_top": (
+        "Chế độ báo cáo: {n} báo cáo định kỳ đến hạn chưa gửi, của {k} cơ quan; thiếu nhiều nhất: {bodies}.",
+        "Reporting: {n} periodic reports due have not been received, from {k} bodies; most missing: {bodies}.",
+    ),
+    "reports_all_received": (
+        "Chế độ báo cáo: đã nhận đủ các báo cáo định kỳ đến hạn.",
+        "Reporting: every periodic report due has been received.",
+    ),
+    "reports_body": ("{body}: trong {due} báo cáo đến hạn, {parts}.", "{body}: of {due} reports due, {parts}."),
+    "reports_body_none": (
+        "{body}: chưa gửi báo cáo nào trong {due} báo cáo đến hạn ({periods}).",
+        "{body}: none of the {due} reports due was received ({periods}).",
+    ),
+    "reports_missing": ("{n} chưa gửi ({periods})", "{n} not received ({periods})"),
+    "reports_late": ("{n} gửi muộn, trung bình {days} ngày", "{n} sent late, on average {days} days"),
+    "reports_late_one": ("1 gửi muộn {days} ngày", "1 sent {days} days late"),
+    "reports_rejected": ("{n} gửi nhưng không hợp lệ", "{n} sent but rejected"),
+    "period_years_FY": ("cả năm {years}", "full year {years}"),
+    "period_years_H1": ("6 tháng {years}", "half-year {years}"),
     # ---- sources -----------------------------------------------------------------------
     "source": ("Nguồn", "Source"),
     "legal_source": ("Văn bản gốc", "Legal text"),
@@ -105,6 +184,15 @@ LABELS: dict[str, tuple[str, str]] = {
     "caveats": ("Lưu ý về các chỉ tiêu chưa kiểm chứng nội dung", "Indicators whose content is not verified"),
     "workbook_print_title": ("Bảng đánh giá chỉ tiêu", "Indicator scorecard"),
 }
+
+#: Attribute a rendered HTML table carries to say what its integer cells count, so the
+#: disclosure scan (me_utils.render.leakscan) tells a table of reports received per body from
+#: a table of GBV-derived counts by how the table was marked, not by guessing from numbers.
+#: Not a visible label: it lives here because the report code that renders tables and the
+#: scan both sit above core.
+COUNTS_ATTR = "data-me-counts"
+#: Value of :data:`COUNTS_ATTR` for a table of report counts (submissions per body and period).
+COUNTS_REPORTS = "reports"
 
 _FIELD = re.compile(r"\{[a-z_]+\}")
 

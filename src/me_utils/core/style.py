@@ -11,13 +11,17 @@ embedded as PNG display objects (:func:`show_figure`), which works under any bac
 
 from __future__ import annotations
 
+import hashlib
 import io
 import math
 import textwrap
+from collections import OrderedDict
 
 import matplotlib.pyplot as plt
 import matplotlib.ticker as mticker
+import pandas as pd
 import seaborn as sns
+from matplotlib.font_manager import FontProperties
 
 from me_utils.core import fmt
 
@@ -92,6 +96,21 @@ class HouseNumberFormatter(mticker.Formatter):
         return fmt.fmt_number(x, self._decimals, self.lang) + self.suffix
 
 
+class YearFormatter(mticker.Formatter):
+    """Tick labels of a calendar-year axis: ``2025``, never ``2.025`` (a year is a label, not a
+    quantity, so it takes no thousands separator in either language); non-integer ticks blank."""
+
+    def __call__(self, x, pos=None):
+        return f"{x:.0f}" if abs(x - round(x)) < 1e-9 else ""
+
+
+def year_axis(axis) -> None:
+    """Mark ``axis`` (e.g. ``ax.xaxis``) as calendar years: integer ticks written as years.
+    :func:`format_axes` leaves it alone, so years never get the number format."""
+    axis.set_major_formatter(YearFormatter())
+    axis.set_major_locator(mticker.MaxNLocator(integer=True))
+
+
 def format_axes(fig, lang: str = "vi") -> None:
     """Give every linear axis of ``fig`` that still has matplotlib's default number format the
     house format of ``lang`` (thousands separator, decimal comma in Vietnamese).
@@ -110,25 +129,51 @@ def format_axes(fig, lang: str = "vi") -> None:
 def wrap_to_width(text: str, width_px: float, fontsize: float, fig) -> str:
     """Wrap ``text`` into lines no wider than ``width_px`` pixels at ``fontsize`` points, as
     drawn by ``fig``'s renderer; words are never cut and nothing is dropped."""
-
     renderer = fig.canvas.get_renderer()
-    probe = fig.text(0, 0, "", fontsize=fontsize)
+    if "$" in str(text):
+        width = _probe_width(fig, renderer, fontsize)
+    else:
+        # The renderer's own metrics of the house font — what a Text of this size measures
+        # for one line — remembered across figures: the same titles recur on every page.
+        def width(s: str) -> float:
+            key = (s, float(fontsize), float(fig.dpi), plt.rcParams["font.family"][0])
+            w = _WIDTHS.get(key)
+            if w is None:
+                w = renderer.get_text_width_height_descent(s, FontProperties(size=fontsize), ismath=False)[0]
+                if len(_WIDTHS) > 20_000:
+                    _WIDTHS.clear()
+                _WIDTHS[key] = w
+            return w
+
     out_lines = []
-    try:
-        for para in str(text).split("\n"):
-            line = ""
-            for word in para.split():
-                trial = f"{line} {word}" if line else word
-                probe.set_text(trial)
-                if line and probe.get_window_extent(renderer).width > width_px:
-                    out_lines.append(line)
-                    line = word
-                else:
-                    line = trial
-            out_lines.append(line)
-    finally:
-        probe.remove()
+    for para in str(text).split("\n"):
+        line = ""
+        for word in para.split():
+            trial = f"{line} {word}" if line else word
+            if line and width(trial) > width_px:
+                out_lines.append(line)
+                line = word
+            else:
+                line = trial
+        out_lines.append(line)
     return "\n".join(out_lines)
+
+
+_WIDTHS: dict[tuple, float] = {}
+
+
+def _probe_width(fig, renderer, fontsize: float):
+    """Width (pixels) of a one-line text measured through a Text artist: for text with
+    mathtext (``$…$``), which the renderer's plain metrics would measure wrongly."""
+
+    def width(s: str) -> float:
+        probe = fig.text(0, 0, s, fontsize=fontsize)
+        try:
+            return probe.get_window_extent(renderer).width
+        finally:
+            probe.remove()
+
+    return width
 
 
 def wrap_titles(fig) -> None:
@@ -183,13 +228,24 @@ def wrap_text(text: str, width: int) -> str:
 
 
 def figure_png(fig, close: bool = True) -> bytes:
-    """PNG bytes of ``fig`` at the house resolution (closed afterwards unless ``close=False``,
-    so the inline backend does not show it a second time)."""
+    """PNG bytes of ``fig`` at the house resolution, cropped to its drawn content (closed
+    afterwards unless ``close=False``, so the inline backend does not show it a second time)."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight")
+    # Cropping costs one more layout pass over every text; a figure whose last step was
+    # tight_layout (marked by :func:`tight_layout`) already fits its canvas.
+    crop = None if getattr(fig, "me_laid_out", False) else "tight"
+    fig.savefig(buf, format="png", dpi=DPI, bbox_inches=crop)
     if close:
         plt.close(fig)
     return buf.getvalue()
+
+
+def tight_layout(fig, **kwargs) -> None:
+    """``fig.tight_layout(**kwargs)`` as the figure's last layout step: every title, label and
+    legend then lies inside the canvas, so :func:`figure_png` saves it uncropped. Call it only
+    after the last change of text or axes."""
+    fig.tight_layout(**kwargs)
+    fig.me_laid_out = True
 
 
 def set_alt(fig, alt: str) -> None:
@@ -203,20 +259,76 @@ def get_alt(fig) -> str | None:
     return getattr(fig, "me_alt", None) or None
 
 
-def show_figure(fig, alt: str | None = None, lang: str = "vi", finish: bool = True) -> None:
-    """Display ``fig`` as an embedded PNG whose alt text is ``alt`` (report language; default:
-    the text attached with :func:`set_alt`).
-
-    The alt text travels in the display metadata (``image/png`` → ``alt``) and the HTML export
-    writes it into ``<img alt>``. ``finish`` applies :func:`finish_figure` first. Raises
-    ValueError when there is no alt text at all: every report figure is described.
-    """
+def show_png(data: bytes, alt: str) -> None:
+    """Display PNG bytes as a cell output whose alt text is ``alt``: the alt text travels in the
+    display metadata (``image/png`` → ``alt``) and the HTML export writes it into ``<img alt>``."""
     from IPython.display import Image, display
 
+    display(Image(data=data, format="png"), metadata={"image/png": {"alt": str(alt).strip()}})
+
+
+def show_figure(fig, alt: str | None = None, lang: str = "vi", finish: bool = True) -> None:
+    """Display ``fig`` as an embedded PNG whose alt text is ``alt`` (report language; default:
+    the text attached with :func:`set_alt`), and close it.
+
+    ``finish`` applies :func:`finish_figure` first. Raises ValueError when there is no alt text
+    at all: every report figure is described. Works whatever the matplotlib backend.
+    """
     alt = alt if alt is not None else get_alt(fig)
     if not alt or not str(alt).strip():
+        plt.close(fig)
         raise ValueError("a report figure needs alt text")
     if finish:
         finish_figure(fig, lang)
-    data = figure_png(fig)
-    display(Image(data=data, format="png"), metadata={"image/png": {"alt": str(alt).strip()}})
+    show_png(figure_png(fig), alt)
+
+
+# --------------------------------------------------------------------------- drawn once per process
+
+#: PNG bytes and alt text of figures already drawn in this process, by :func:`figure_key`. A
+#: report batch keeps one kernel per worker, so a chart that is the same on many pages (the
+#: district funnel on each of the 75 commune pages) is drawn once per worker, not once per page.
+_DRAWN: OrderedDict[str, tuple[bytes, str]] = OrderedDict()
+DRAWN_MAX = 64
+
+
+def figure_key(*parts) -> str:
+    """A digest of everything a figure is drawn from: DataFrames and Series by their values,
+    index, columns and dtypes; anything else by ``repr``. Equal inputs give equal keys."""
+    h = hashlib.sha256()
+    for part in parts:
+        if isinstance(part, (pd.DataFrame, pd.Series)):
+            h.update(b"frame")
+            h.update(
+                repr((getattr(part, "columns", None), part.dtypes if hasattr(part, "dtypes") else part.dtype)).encode()
+            )
+            h.update(pd.util.hash_pandas_object(part, index=True).to_numpy().tobytes())
+        else:
+            h.update(repr(part).encode())
+        h.update(b"\x00")
+    return h.hexdigest()
+
+
+def show_figure_once(key: str, draw, lang: str = "vi", finish: bool = True) -> None:
+    """Show the figure ``draw()`` returns (as :func:`show_figure`), drawing it only the first
+    time ``key`` (:func:`figure_key` of every input of ``draw``, the report language included)
+    is shown in this process; later calls display the same PNG bytes. Identical to drawing
+    every time, because Agg output is a pure function of the figure."""
+    # The house style is part of the drawing: an analyst who changed rcParams gets a new figure.
+    key = figure_key(key, sorted((k, repr(v)) for k, v in plt.rcParams.items() if k != "backend"))
+    hit = _DRAWN.get(key)
+    if hit is None:
+        fig = draw()
+        alt = get_alt(fig)
+        if not alt or not str(alt).strip():
+            plt.close(fig)
+            raise ValueError("a report figure needs alt text")
+        if finish:
+            finish_figure(fig, lang)
+        hit = (figure_png(fig), str(alt).strip())
+        _DRAWN[key] = hit
+        while len(_DRAWN) > DRAWN_MAX:
+            _DRAWN.popitem(last=False)
+    else:
+        _DRAWN.move_to_end(key)
+    show_png(*hit)

@@ -27,6 +27,7 @@ from typing import Any
 import pandas as pd
 
 from me_utils.core import fmt, paths
+from me_utils.core.labels import label
 from me_utils.reference import plan as _plan
 from me_utils.reference.catalogue_check import (  # noqa: F401 (re-exported)
     ALLOWED_KEYS,
@@ -48,11 +49,9 @@ from me_utils.reference.catalogue_check import (  # noqa: F401 (re-exported)
     REQUIRED_KEYS,
     SCALES,
     SOURCE_KEYS,
-    TAG_MEANING,
     TARGET_YEARS,
     TOP_KEYS,
-    UNVERIFIED_FLAG_EN,
-    UNVERIFIED_FLAG_VI,
+    VERIFICATION_LABEL_KEYS,
     VERIFICATION_TAGS,
     VERIFIED_TAGS,
     CatalogueError,
@@ -195,12 +194,15 @@ class Indicator:
         return prefix + num
 
     def flag(self, lang: str = "vi") -> str:
-        """Visible verification flag for reports: ``''`` when verified, else the warning and tag."""
+        """Visible verification flag for reports: ``''`` when verified, else the warning and
+        what the verification tag means, both from the label catalogue
+        (``'⚠ chưa kiểm chứng: không tìm thấy nguồn'``). The internal tag itself
+        (``UNVERIFIED``, ``VERIFIED-VI (news)``…) never reaches the text."""
         if self.verified:
             return ""
-        why = fmt.pick(lang, *TAG_MEANING.get(self.verification, ("", "")))
-        head = fmt.pick(lang, UNVERIFIED_FLAG_VI, UNVERIFIED_FLAG_EN)
-        return f"{head}: {why} ({self.verification})" if why else f"{head} ({self.verification})"
+        head = label("verification_flag", lang)
+        key = VERIFICATION_LABEL_KEYS.get(self.verification)
+        return f"{head}: {label(key, lang)}" if key else head
 
     def name(self, lang: str = "vi") -> str:
         return fmt.pick(lang, self.name_vi, self.name_en)

@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from me_utils.core import errors as _errors
+from me_utils.core.labels import LABELS
 from me_utils.reference import plan as _plan
 
 CATALOGUE_FILE = "indicators.yaml"
@@ -91,18 +92,18 @@ OVERRIDE_KEYS = frozenset(
 )
 OVERRIDE_TOP_KEYS = frozenset(("schema_version", "province", "overrides"))
 
-UNVERIFIED_FLAG_VI = "⚠ chưa kiểm chứng"
-UNVERIFIED_FLAG_EN = "⚠ unverified"
-# What each non-verified tag means, for the flag a reviewer reads.
-TAG_MEANING = {
-    "VERIFIED-VI (news)": (
-        "câu chữ theo báo chí, chưa đối chiếu văn bản gốc",
-        "wording from news reports, not checked against the legal text",
-    ),
-    "VERIFIED-EN": ("số liệu chỉ thấy trong nguồn tiếng Anh", "numbers seen in English sources only"),
-    "PARTIAL": ("mới kiểm chứng một phần", "only partly verified"),
-    "UNVERIFIED": ("không tìm thấy nguồn", "no source found"),
+# The flag and the meaning of each non-verified tag are labels (me_utils.core.labels): the
+# reviewer reads words from the label catalogue, never the reference's internal tag.
+UNVERIFIED_FLAG_VI, UNVERIFIED_FLAG_EN = LABELS["verification_flag"]
+#: Label key of what each non-verified tag means.
+VERIFICATION_LABEL_KEYS = {
+    "VERIFIED-VI (news)": "verification_news",
+    "VERIFIED-EN": "verification_en_only",
+    "PARTIAL": "verification_partial",
+    "UNVERIFIED": "verification_no_source",
 }
+# What each non-verified tag means, for the flag a reviewer reads (vi, en).
+TAG_MEANING = {tag: LABELS[key] for tag, key in VERIFICATION_LABEL_KEYS.items()}
 
 
 class CatalogueError(_errors.ReferenceDataError, ValueError):

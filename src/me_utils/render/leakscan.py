@@ -32,6 +32,7 @@ from scipy.sparse import lil_matrix
 from me_utils.analysis import disclosure as D
 from me_utils.analysis.gate import DISTRICTS, GBV_DERIVED_CODES, PROVINCE
 from me_utils.analysis.intervals import wilson_ci
+from me_utils.core.labels import COUNTS_ATTR, COUNTS_REPORTS
 from me_utils.reference.units import load_units
 
 GBV_CODE_RE = re.compile(
@@ -516,10 +517,34 @@ def _small_interval(lo: float, hi: float, value=None, k: int = 5) -> tuple[int, 
     return None
 
 
+#: A table declared (when rendered) to count reports received per body, not GBV figures:
+#: ``<table data-me-counts="reports" …>…</table>`` (me_utils.reports.review_doc.table_html).
+REPORT_COUNT_TABLE_RE = re.compile(
+    r"<table\b[^>]*\b"
+    + re.escape(COUNTS_ATTR)
+    + r'\s*=\s*["\']'
+    + re.escape(COUNTS_REPORTS)
+    + r'["\'][^>]*>.*?</table>',
+    re.S | re.I,
+)
+
+
+def without_report_count_tables(html_text: str) -> str:
+    """``html_text`` with the body of every table declared as a table of report counts
+    (:data:`me_utils.core.labels.COUNTS_ATTR` = ``reports``) emptied: its integers count
+    submissions per reporting body, not GBV incidents. The emptied table stays in place so the
+    numbering of the other tables in the findings does not move. Whether a table holds GBV
+    counts is read from how it was marked when rendered, never guessed from its numbers; an
+    unmarked table is scanned as before."""
+    return REPORT_COUNT_TABLE_RE.sub(f'<table {COUNTS_ATTR}="{COUNTS_REPORTS}"></table>', html_text)
+
+
 def scan_reports(reports_dir, k: int = 5) -> list[dict]:
     """Scan every HTML, xlsx, csv and log under ``reports_dir`` (``_restricted`` skipped) for a
     GBV-derived count 1…k−1 or an interval that implies one. A line/row is GBV-derived when it
-    names a GBV indicator code, or when it is a table of a GBV page (``20_gbv``). Output: list
+    names a GBV indicator code, or when it is a table of a GBV page (``20_gbv``,
+    ``03_tong_ket_gbv``) not declared a table of report counts
+    (:func:`without_report_count_tables`). Output: list
     of dicts ``file, where, text, reason`` (empty = clean)."""
 
     out = []
@@ -531,7 +556,7 @@ def scan_reports(reports_dir, k: int = 5) -> list[dict]:
         if p.suffix == ".html":
             text = p.read_text(encoding="utf-8", errors="replace")
             if "gbv" in p.stem:
-                for f in D.scan_html_for_disclosure(text, k):
+                for f in D.scan_html_for_disclosure(without_report_count_tables(text), k):
                     out.append({"file": str(p), "where": str(f["where"]), "text": f["text"], "reason": f["kind"]})
             facts = parse_html(p)
             lines = [_text(tr) for tr in re.findall(r"<tr\b.*?</tr>", text, re.S | re.I)]

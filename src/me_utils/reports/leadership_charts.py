@@ -223,6 +223,7 @@ def fig_yearly_share(
             ls="none",
             label=_t(lang, f"Mục tiêu {yr}: {fmt.fmt_pct(tv, 0, 'vi')}", f"{yr} target: {fmt.fmt_pct(tv, 0, 'en')}"),
         )
+    style.year_axis(ax.xaxis)
     ax.set_xlim(min(d["year"].min() if len(d) else 2020, 2020) - 0.5, 2030.5)
     ax.set_ylim(0, 100)
     ax.set_ylabel(ylabel)

@@ -29,7 +29,7 @@ import pandas as pd
 
 from me_utils.analysis import funnel
 from me_utils.analysis import leadership as L
-from me_utils.core import fmt
+from me_utils.core import fmt, style
 from me_utils.core.fmt import pick as _t
 from me_utils.reports.leadership_charts import (  # noqa: F401 (re-exported)
     ci,
@@ -271,10 +271,16 @@ def section_funnel(rep: LeadershipReport) -> list:
             ),
             3,
         )
-        show_fig(
-            fig_council_funnel(
-                table, od, term, level, lang, rep.illustrative, highlight=rep.unit if rep.unit != L.PROVINCE else None
-            )
+        # The same chart on every page whose unit is not one of the districts (the province, and
+        # the 75 communes of the 2026–2030 phase): drawn once per report worker.
+        highlight = rep.unit if rep.unit in set(table["unit"]) else None
+        names = [L.unit_name(c, lang) for c in table["unit"]]
+        style.show_figure_once(
+            style.figure_key("council_funnel", table, od, term, level, lang, rep.illustrative, highlight, names),
+            lambda t=table, o=od, tm=term, lv=level, h=highlight: fig_council_funnel(
+                t, o, tm, lv, lang, rep.illustrative, highlight=h
+            ),
+            lang=lang,
         )
         show_table(
             funnel_display_table(table, od, lang),

@@ -30,7 +30,7 @@ from me_utils.core import fmt
 from me_utils.reference.catalogue import load_catalogue
 
 #: How the 2025 target reads for each direction of progress (vi, en).
-_TARGET_VERB: dict[str, tuple[str, str]] = {
+TARGET_VERB: dict[str, tuple[str, str]] = {
     "increase": ("đạt ít nhất", "at least"),
     "decrease": ("giảm xuống còn", "down to"),
     "cap": ("không vượt quá", "at most"),
@@ -137,7 +137,8 @@ def fmt_ci_text(row: Mapping, lang: str) -> str:
     return fmt.fmt_ci(row.get("ci_low"), row.get("ci_high"), d, lang, pct=is_percent(row))
 
 
-def _name(row: Mapping, lang: str) -> str:
+def indicator_name(row: Mapping, lang: str) -> str:
+    """The indicator's name in the report language (English falls back to the Vietnamese)."""
     return str(row.get("name_vi") if lang == "vi" else row.get("name_en") or row.get("name_vi"))
 
 
@@ -171,7 +172,7 @@ def target_phrase(row: Mapping, lang: str = "vi", year: int = 2025) -> str:
         return fmt.pick(
             lang, f"chưa có mục tiêu định lượng cho năm {year}", f"there is no quantitative target for {year}"
         )
-    verb_vi, verb_en = _TARGET_VERB.get(str(row.get("direction")), ("đạt", ""))
+    verb_vi, verb_en = TARGET_VERB.get(str(row.get("direction")), ("đạt", ""))
     if str(row.get("kind")) == "binary":
         verb_vi, verb_en = "", ""
     value = fmt_value(t, row, lang, decimals=target_decimals(t))
@@ -238,7 +239,7 @@ def indicator_sentence(row: Mapping, lang: str = "vi") -> str:
     band of the printed probability, so they cannot contradict it.
     """
     fmt.check_lang(lang)
-    name = _name(row, lang)
+    name = indicator_name(row, lang)
     if is_missing(row.get("latest_value")) or is_missing(row.get("latest_year")):
         head = fmt.pick(lang, f"Chưa có số liệu cho chỉ tiêu «{name}»", f"There are no data for «{name}»")
         return f"{head}; {target_phrase(row, lang)}."
@@ -275,7 +276,7 @@ def indicator_sentence(row: Mapping, lang: str = "vi") -> str:
         tv = row.get(f"target_{y}")
         what = ""
         if not is_missing(tv) and y != 2025:  # the 2025 target is already in the sentence
-            verb_vi, verb_en = _TARGET_VERB.get(str(row.get("direction")), ("đạt", ""))
+            verb_vi, verb_en = TARGET_VERB.get(str(row.get("direction")), ("đạt", ""))
             verb = fmt.pick(lang, verb_vi, verb_en)
             what = f" ({verb + ' ' if verb else ''}{fmt_value(tv, row, lang, decimals=target_decimals(tv))})"
         s += (
@@ -297,22 +298,28 @@ def summary_sentence(counts: Mapping[str, int], lang: str = "vi", scope: str | N
 
     ``counts`` maps categories of :data:`SUMMARY_ORDER` to integers (missing keys count 0).
     Numbers appear in the order: total, then each non-zero category in :data:`SUMMARY_ORDER`
-    (achieved and not achieved always). The counts are those of the per-indicator
+    (a zero count is left out). The counts are those of the per-indicator
     ``summary_category`` column, so the sentence equals the scorecard.
     """
     fmt.check_lang(lang)
     n = {k: int(counts.get(k, 0)) for k in SUMMARY_ORDER}
     total = sum(n.values())
     f = lambda k: fmt.fmt_number(n[k], 0, lang)  # noqa: E731
-    keys = [k for k in SUMMARY_ORDER if n[k] or k in ("achieved", "not_achieved")]
-    parts = [f"{f(k)} {fmt.pick(lang, *status.SUMMARY_PHRASES[k])}" for k in keys]
+    keys = [k for k in SUMMARY_ORDER if n[k]]  # "0 đã đạt" is never written
+    parts = [
+        f"{f(k)} {status.SUMMARY_PHRASES_EN_ONE[k] if lang == 'en' and n[k] == 1 else fmt.pick(lang, *status.SUMMARY_PHRASES[k])}"
+        for k in keys
+    ]
+    if not parts:
+        return fmt.pick(lang, "Chưa có chỉ tiêu nào.", "There is no indicator.")
     if lang == "vi":
         joined = parts[0] if len(parts) == 1 else "; ".join(parts[:-1]) + " và " + parts[-1]
         where = f" thuộc {scope}" if scope else ""
         return f"Trong {fmt.fmt_number(total, 0, lang)} chỉ tiêu{where}: {joined}."
     joined = parts[0] if len(parts) == 1 else "; ".join(parts[:-1]) + " and " + parts[-1]
     where = f" in {scope}" if scope else ""
-    return f"Of {fmt.fmt_number(total, 0, lang)} indicators{where}: {joined}."
+    noun = "indicator" if total == 1 else "indicators"
+    return f"Of {fmt.fmt_number(total, 0, lang)} {noun}{where}: {joined}."
 
 
 def submission_sentence(row: Mapping, lang: str = "vi") -> str:

@@ -15,9 +15,6 @@ from me_utils.build.pipeline import due_date
 from me_utils.core import fmt
 from me_utils.reference.catalogue import (
     DEPARTMENTS,
-    TAG_MEANING,
-    UNVERIFIED_FLAG_EN,
-    UNVERIFIED_FLAG_VI,
     Catalogue,
     Indicator,
     department_name,
@@ -92,13 +89,9 @@ def verification_cell(ind: Indicator, lang: str = "vi") -> str:
 
 
 def _flag_text(ind: Indicator, lang: str) -> str:
-    """The verification flag in words, without the reference's internal tag."""
-
-    if ind.verified:
-        return ""
-    why = fmt.pick(lang, *TAG_MEANING.get(ind.verification, ("", "")))
-    head = fmt.pick(lang, UNVERIFIED_FLAG_VI, UNVERIFIED_FLAG_EN)
-    return f"{head}: {why}" if why else head
+    """The verification flag in words, without the reference's internal tag
+    (:meth:`me_utils.reference.catalogue.Indicator.flag`)."""
+    return ind.flag(lang)
 
 
 def department_cell(ind: Indicator, lang: str = "vi") -> str:

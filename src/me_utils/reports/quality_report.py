@@ -113,20 +113,18 @@ def _completeness_plot(comp: pd.DataFrame, qd: QualityData) -> None:
     ax.set_ylabel("")
     ax.set_title(qd.t("Tỷ lệ số liệu đã có (%), theo cơ quan và năm", "Figures present (%), by department and year"))
     fig.tight_layout()
-    _show_fig(fig)
-
-
-def _show_fig(fig) -> None:
-    """Display a figure as an embedded PNG (works whatever the matplotlib backend) and close it."""
-    import io
-
-    import matplotlib.pyplot as plt
-    from IPython.display import Image, display
-
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=style.DPI, bbox_inches="tight")
-    plt.close(fig)
-    display(Image(data=buf.getvalue(), format="png"))
+    low = pct.stack().idxmin()
+    years = [int(y) for y in pct.columns]
+    style.set_alt(
+        fig,
+        qd.t(
+            f"Bản đồ nhiệt: tỷ lệ số liệu đã có (%) của {len(pct)} cơ quan, năm {min(years)}–{max(years)}; "
+            f"thấp nhất: {low[0]} năm {low[1]} ({fmt.fmt_number(pct.loc[low], 0, 'vi')}%).",
+            f"Heat map: share of due figures present (%) for {len(pct)} departments, {min(years)}–{max(years)}; "
+            f"lowest: {low[0]} in {low[1]} ({fmt.fmt_number(pct.loc[low], 0, 'en')}%).",
+        ),
+    )
+    style.show_figure(fig, lang=qd.lang, finish=False)
 
 
 def section_timeliness(qd: QualityData) -> pd.DataFrame:

@@ -28,11 +28,10 @@ from me_utils.analysis.disclosure import ASSUMPTIONS, guard_no_identifiers
 from me_utils.core import fmt, safe_csv
 from me_utils.core.paths import WORKBOOK_NAME  # single source of the workbook file name
 from me_utils.evidence.base import evidence_for
-from me_utils.reports import methodnote, narrative
+from me_utils.reports import methodnote, narrative, review_insights
 from me_utils.reports.notebook import markdown, show_table
 from me_utils.reports.review_tables import (  # noqa: F401 (re-exported)
     OBJECTIVE_LABELS,
-    RECOMMENDATIONS_PLACEHOLDER,
     SEVERITY_LABELS,
     STATUS_COLOUR_KEY,
     SUMMARY_CATEGORIES,
@@ -80,7 +79,9 @@ class ReviewResults:
     ``scorecard`` (CONTRACTS "Scorecard frame"), ``matrix`` (accountability long frame),
     ``findings`` (build findings or None), ``gbv`` / ``leadership`` (topic summaries: dicts
     with ``markdown`` and optional ``table``), ``method_note`` (markdown), ``suppression_log``
-    (DataFrame or None), ``as_of`` (date), ``lang``, ``illustrative``, ``period_start/end``.
+    (DataFrame or None), ``as_of`` (date), ``lang``, ``illustrative``, ``period_start/end``,
+    ``figures`` (the unit's shown annual figures of the evidence base, for the sentences on
+    changes since the last year; :func:`me_utils.reports.review_insights.unit_figures`).
     """
 
     scorecard: pd.DataFrame
@@ -98,6 +99,7 @@ class ReviewResults:
     method_note: str = ""
     suppression_log: pd.DataFrame | None = None
     manifest: dict = field(default_factory=dict)
+    figures: pd.DataFrame | None = None
 
 
 # --- gathering the results --------------------------------------------------------------------
@@ -183,6 +185,7 @@ def compute(ctx, as_of: str = "2025-11-30", headline_method: str = "unsd") -> Re
         illustrative=ctx.illustrative,
         findings=read_findings(ctx.data_root),
         manifest=ctx.manifest,
+        figures=review_insights.unit_figures(ev, ctx.unit),
     )
     res.gbv = gbv_summary(ctx.data_root, ctx.period_start, ctx.period_end, ctx.lang)
     res.leadership = leadership_summary(
@@ -223,10 +226,15 @@ def indicator_sentences_markdown(scorecard: pd.DataFrame, lang: str = "vi") -> s
 
 
 def show_executive_summary(res: ReviewResults) -> None:
-    """Section 1: counts of the status model's categories, overall and by group."""
+    """Section 1: the overall count of the status model's categories, what the summary table
+    does not show by group, and the reports not received; then the table."""
     lang = res.lang
     _show_md("## " + fmt.pick(lang, "Tóm tắt", "Executive summary"))
-    _show_md(executive_summary_markdown(res.scorecard, lang, res.period_start, res.period_end))
+    _show_md(
+        executive_summary_markdown(
+            res.scorecard, lang, res.period_start, res.period_end, figures=res.figures, matrix=res.matrix
+        )
+    )
     _show_html(coloured_table_html(summary_table(res.scorecard, lang)))
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from me_utils.core import fmt
+from me_utils.core.labels import COUNTS_ATTR
 from me_utils.core.style import STATUS_COLOURS
 from me_utils.reports.notebook import display_obj as _display
 from me_utils.reports.notebook import heading
@@ -23,12 +24,16 @@ class Block:
     """One piece of a section: ``para`` (generated text), ``table`` (``table`` a DataFrame of
     display strings, ``caption``), ``chart`` (``table`` whose first column holds the bar labels
     and each further column one numeric series; ``caption``) or ``analyst`` (a prompt the
-    analyst replaces)."""
+    analyst replaces). ``counts`` says what the integer cells of a table count when they are
+    not GBV-derived figures: :data:`me_utils.core.labels.COUNTS_REPORTS` for reports received
+    per body; the rendered table carries it as :data:`me_utils.core.labels.COUNTS_ATTR` so the
+    disclosure scan does not take them for small GBV counts."""
 
     kind: str
     text: str = ""
     table: pd.DataFrame | None = None
     caption: str = ""
+    counts: str = ""
 
 
 @dataclass
@@ -63,9 +68,10 @@ class ReviewDoc:
 def table_html(b: Block) -> str:
     """A table block as HTML (escaped; the same strings :mod:`me_utils.render.docx` writes)."""
     cap = f'<p class="me-caption"><em>{html.escape(b.caption)}</em></p>' if b.caption else ""
-    return cap + b.table.to_html(
-        index=False, escape=True, border=0, classes="me-table review-table", na_rep=fmt.MISSING
-    )
+    tab = b.table.to_html(index=False, escape=True, border=0, classes="me-table review-table", na_rep=fmt.MISSING)
+    if b.counts:  # declare what the integer cells count (read by me_utils.render.leakscan)
+        tab = tab.replace("<table ", f'<table {COUNTS_ATTR}="{html.escape(b.counts)}" ', 1)
+    return cap + tab
 
 
 def to_html(doc: ReviewDoc) -> str:

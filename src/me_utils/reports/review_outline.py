@@ -22,13 +22,16 @@ The document model and its display (:class:`ReviewDoc`, :func:`show`, :func:`to_
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from me_utils.analysis import accountability
 from me_utils.build.dataset import load_observations
 from me_utils.core import fmt
+from me_utils.core.labels import COUNTS_REPORTS
 from me_utils.reference import plan as _plan
-from me_utils.reports import narrative
+from me_utils.reports import narrative, review_insights
 from me_utils.reports.review_doc import (  # noqa: F401 (re-exported)
     Block,
     ReviewDoc,
@@ -173,8 +176,33 @@ def _compliance_block(matrix: pd.DataFrame | None, lang: str) -> list[Block]:
                 "Thực hiện chế độ báo cáo theo mục V Kế hoạch 123/KH-UBND",
                 "Reporting compliance, plan 123/KH-UBND section V",
             ),
+            counts=COUNTS_REPORTS,  # reports per body, not GBV counts
         ),
     ]
+
+
+_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+
+
+def markdown_paragraphs(md: str) -> list[str]:
+    """Plain paragraphs of a short markdown text (the GBV summary) for the review's paragraph
+    blocks, which the HTML view and the Word file print as plain text: one paragraph per
+    block of lines, list items as ``'– …'`` paragraphs, ``[text](link)`` as its text, ``**``
+    dropped — so no markdown syntax reaches the reader."""
+    out = []
+    for chunk in re.split(r"\n\s*\n", md.strip()):
+        items = [ln.strip() for ln in chunk.splitlines() if ln.strip()]
+        if items and all(ln.startswith(("- ", "* ")) for ln in items):
+            out += ["– " + ln[2:].strip() for ln in items]
+        elif items:
+            out.append(" ".join(items))
+    return [_MD_LINK.sub(r"\1", t).replace("**", "") for t in out]
+
+
+def _insight_blocks(rows: pd.DataFrame, res, lang: str) -> list[Block]:
+    """One paragraph per sentence of :func:`me_utils.reports.review_insights.group_sentences`."""
+    figures = getattr(res, "figures", None)
+    return [Block("para", t) for t in review_insights.group_sentences(rows, figures, lang)]
 
 
 def _chart_by_objective(sc: pd.DataFrame, objectives: list[str], catalogue, lang: str) -> Block:
@@ -267,17 +295,6 @@ def so_ket(res, catalogue, observations: pd.DataFrame | None = None, plan: _plan
     for ob in objectives:
         rows = sc[sc["objective"] == ob]
         sec = Section(_objective_name(catalogue, ob, lang), 3)
-        sec.blocks.append(
-            Block(
-                "para",
-                _counts_sentence(
-                    result_counts(rows),
-                    lang,
-                    _objective_name(catalogue, ob, "vi"),
-                    _objective_name(catalogue, ob, "en"),
-                ),
-            )
-        )
         if rows.empty:
             sec.blocks.append(
                 Block(
@@ -302,6 +319,9 @@ def so_ket(res, catalogue, observations: pd.DataFrame | None = None, plan: _plan
                 ),
             )
         )
+        # what the table does not show: furthest from 2030, changes since the last year,
+        # unverified targets, national-only figures, missing data
+        sec.blocks += _insight_blocks(rows, res, lang)
         for r in rows.to_dict("records"):
             sec.blocks.append(Block("para", "– " + narrative.indicator_sentence(r, lang)))
         sections.append(sec)
@@ -490,6 +510,7 @@ def tong_ket_gbv(res, catalogue, observations: pd.DataFrame | None = None, plan:
             ),
         )
     )
+    s1.blocks += _insight_blocks(rows, res, lang)
     notes = []
     for code in rows["indicator_code"]:
         r = p.rule(str(code))
@@ -503,7 +524,7 @@ def tong_ket_gbv(res, catalogue, observations: pd.DataFrame | None = None, plan:
     )
     gbv = getattr(res, "gbv", None) or {}
     if gbv.get("markdown"):
-        g.blocks.append(Block("para", str(gbv["markdown"])))
+        g.blocks += [Block("para", t) for t in markdown_paragraphs(str(gbv["markdown"]))]
     if isinstance(gbv.get("cases"), pd.DataFrame) and len(gbv["cases"]):
         cases = gbv["cases"].reset_index()
         g.blocks.append(
@@ -549,6 +570,7 @@ def tong_ket_gbv(res, catalogue, observations: pd.DataFrame | None = None, plan:
                 ),
             )
         )
+        d.blocks += _insight_blocks(dv, res, lang)
         sections.append(d)
     impl = Section(fmt.pick(lang, "Chế độ báo cáo", "Reporting"), 3, _compliance_block(res.matrix, lang))
     sections.append(impl)

@@ -19,7 +19,8 @@ from me_utils.analysis import accountability, status
 from me_utils.core import fmt
 from me_utils.core.style import STATUS_COLOURS
 from me_utils.reference.catalogue import load_catalogue
-from me_utils.reports import narrative
+from me_utils.core.labels import label
+from me_utils.reports import narrative, review_insights
 
 SUMMARY_CATEGORIES = narrative.SUMMARY_ORDER
 
@@ -90,7 +91,6 @@ OBJECTIVE_LABELS: dict[str, tuple[str, str]] = {
     ),
 }
 
-RECOMMENDATIONS_PLACEHOLDER = {"vi": "Phần này do cán bộ phân tích viết", "en": "To be written by the analyst"}
 
 
 def group_key(row) -> str:
@@ -165,9 +165,18 @@ def summary_counts(scorecard: pd.DataFrame) -> pd.DataFrame:
 
 
 def executive_summary_markdown(
-    scorecard: pd.DataFrame, lang: str = "vi", period_start: int = 2021, period_end: int = 2025
+    scorecard: pd.DataFrame,
+    lang: str = "vi",
+    period_start: int = 2021,
+    period_end: int = 2025,
+    figures: pd.DataFrame | None = None,
+    matrix: pd.DataFrame | None = None,
 ) -> str:
-    """Markdown of the executive summary: one overall sentence and one per group."""
+    """Markdown of the executive summary: one overall sentence (the counts of the table below,
+    zero categories left out), then per objective/programme only what the table does not show
+    (:func:`me_utils.reports.review_insights.group_sentences`: furthest from the next target,
+    changes since the last year, unverified targets, national-only figures, missing data), and
+    the reports not received (from the accountability matrix, when given)."""
     counts = summary_counts(scorecard)
     if counts.empty:
         return fmt.pick(lang, "Chưa có chỉ tiêu nào trong bảng đánh giá.", "The scorecard holds no indicator.")
@@ -178,8 +187,21 @@ def executive_summary_markdown(
         f"Assessment of {period_start}–{period_end} against the 2025 targets.",
     )
     lines = [intro, "", "**" + narrative.summary_sentence(total, lang) + "**", ""]
-    for rec in counts[counts["group"] != "total"].to_dict("records"):
-        lines.append("- " + narrative.summary_sentence(rec, lang, scope=group_label(rec["group"], lang)))
+    recs = scorecard.to_dict("records")
+    keys = [group_key(r) for r in recs]
+    any_sentence = False
+    for g in group_order(keys):
+        sents = review_insights.group_sentences(scorecard[[k == g for k in keys]], figures, lang)
+        if not sents:
+            continue
+        any_sentence = True
+        lines.append(f"- **{group_label(g, lang)}**")
+        lines += [f"    - {t}" for t in sents]
+    if not any_sentence:
+        lines.append(label("insight_none", lang))
+    head, _ = review_insights.reporting_sentences(matrix, lang)
+    if head:
+        lines += ["", head]
     return "\n".join(lines)
 
 
@@ -481,11 +503,12 @@ def caveats_markdown(
 
 
 def recommendations_markdown(lang: str = "vi") -> str:
-    """The recommendations section: an explicit placeholder for the analyst to fill in."""
-    return f"> **{RECOMMENDATIONS_PLACEHOLDER[lang]}.**\n>\n> " + fmt.pick(
+    """The recommendations section: an explicit placeholder for the analyst to fill in (the
+    label catalogue's ``recommendations_placeholder``)."""
+    return f"> **{label('recommendations_placeholder', lang)}**\n>\n> " + fmt.pick(
         lang,
-        "Báo cáo không tự sinh kiến nghị: cán bộ phân tích viết phần này dựa trên các kết quả ở trên.",
-        "The report does not generate recommendations: the analyst writes this part from the results above.",
+        "Báo cáo không tự sinh kiến nghị.",
+        "The report does not generate recommendations.",
     )
 
 
@@ -507,15 +530,17 @@ _EN_MONTHS = (
 
 
 def accountability_markdown(matrix: pd.DataFrame, lang: str = "vi", as_of=None) -> str:
-    """Markdown intro of the accountability matrix: counts by status and one sentence per
-    late, missing or rejected report."""
+    """Markdown intro of the accountability matrix: counts by status (zero counts left out),
+    the deadlines, and one sentence per body with a report missing, late or rejected
+    (:func:`me_utils.reports.review_insights.reporting_sentences`)."""
     counts = accountability.status_counts(matrix)
     expected = sum(v for k, v in counts.items() if k not in ("not_due", "not_required"))
     parts = ", ".join(
         f"{fmt.pick(lang, *accountability.STATUS_LABELS[k]).lower()}: {fmt.fmt_number(counts[k], 0, lang)}"
         for k in ("on_time", "late", "missing", "rejected")
-        if counts[k] or k in ("on_time", "late", "missing")
+        if counts[k]  # a zero count is not worth a clause
     )
+    parts = parts or fmt.MISSING
     cut = fmt.fmt_date(as_of, lang) if as_of is not None else fmt.MISSING
     # deadline days from the single calendar (me_utils.build.pipeline.DEADLINES), not retyped here
     (h1_m, h1_d), (fy_m, fy_d) = accountability.DEADLINES["H1"], accountability.DEADLINES["FY"]
@@ -531,20 +556,10 @@ def accountability_markdown(matrix: pd.DataFrame, lang: str = "vi", as_of=None) 
         ),
         "",
     ]
-    for r in matrix[matrix["status"].isin(["late", "missing", "rejected"])].to_dict("records"):
-        if r["status"] == "rejected":
-            lines.append(
-                "- "
-                + fmt.pick(
-                    lang,
-                    f"{r['department_name_vi']}: {'báo cáo 6 tháng' if r['period'] == 'H1' else 'báo cáo năm'} "
-                    f"{r['year']} đã gửi nhưng không hợp lệ.",
-                    f"{r['department_name_en']}: {'half-year' if r['period'] == 'H1' else 'annual'} report "
-                    f"{r['year']} was sent but rejected.",
-                )
-            )
-        else:
-            lines.append("- " + narrative.submission_sentence(r, lang))
+    # one sentence per body (counts of the compliance summary, the periods missing), not one
+    # line per report: the matrix below shows every report
+    _, per_body = review_insights.reporting_sentences(matrix, lang)
+    lines += ["- " + t for t in per_body]
     return "\n".join(lines)
 
 

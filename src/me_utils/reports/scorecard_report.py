@@ -7,9 +7,7 @@ this module only selects, formats at display time and draws.
 from __future__ import annotations
 
 import datetime as _dt
-import io
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
@@ -22,7 +20,7 @@ from me_utils.evidence.base import empty_scorecard, evidence_for
 from me_utils.reference.units import load_units
 from me_utils.reports.methodnote import method_note
 from me_utils.reports.narrative import margin_phrase
-from me_utils.reports.notebook import display_obj, heading, markdown, show_table
+from me_utils.reports.notebook import heading, markdown, show_table
 from me_utils.reports.trend_plots import small_multiples
 
 TITLE_VI = "Đánh giá chỉ tiêu và mục tiêu"
@@ -247,16 +245,6 @@ def section_table(rep: dict) -> pd.DataFrame:
     return frame[frame["n_points"] > 0].reset_index(drop=True)
 
 
-def figure_image(fig):
-    """PNG image of a figure for display (independent of the notebook's matplotlib backend)."""
-    from IPython.display import Image
-
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", bbox_inches="tight")
-    # The alt text a chart function attached (me_utils.core.style.set_alt), for the page (issue 17).
-    return Image(data=buf.getvalue(), format="png", alt=style.get_alt(fig))
-
-
 def panels(rep: dict, codes=None) -> list[dict]:
     """Chart panels of the report's unit from the evidence base: one dict per indicator with
     data and a yearly trend — ``indicator`` (catalogue entry), ``series`` (gated yearly figures),
@@ -292,6 +280,17 @@ def panels(rep: dict, codes=None) -> list[dict]:
     return out
 
 
+def first_full_year(unit: str, period_start: int) -> int | None:
+    """First full calendar year of ``unit`` when it was created after 1 January of
+    ``period_start`` − 1 or later (a commune of 1 July 2025 → 2026); None for a unit that
+    existed before (the province, a former district): its charts keep their whole history."""
+    u = load_units().get(unit, on=f"{period_start}-01-01")
+    vf = getattr(u, "valid_from", None)
+    if vf is None or vf.year < period_start - 1:
+        return None
+    return vf.year + (0 if (vf.month, vf.day) == (1, 1) else 1)
+
+
 def section_charts(rep: dict, ncols: int = 3):
     """Show the small-multiple trend charts, one figure per framework; return the figures."""
     lang = rep["lang"]
@@ -301,12 +300,11 @@ def section_charts(rep: dict, ncols: int = 3):
     frameworks = list(dict.fromkeys(it["indicator"].framework for it in items))
     for fw in frameworks:
         its = [it for it in items if it["indicator"].framework == fw]
-        fig = small_multiples(its, lang, ncols=ncols)
+        fig = small_multiples(its, lang, ncols=ncols, first_year=first_full_year(rep["unit"], rep["ctx"].period_start))
         if fig is None:
             continue
         heading(fw, 3)
-        display_obj(figure_image(fig))
-        plt.close(fig)
+        style.show_figure(fig, lang=lang, finish=False)
         figs.append(fig)
     return figs
 
@@ -396,7 +394,6 @@ def section_commune_funnels(rep: dict) -> list[dict]:
         )
         style.set_alt(fig, funnel.funnel_alt(tab, od, funnel.LEVELS, float(ind.scale), lang, what=name))
         style.show_figure(fig, lang=lang, finish=False)
-        plt.close(fig)
         out = tab[tab["position_998"] != "within"].sort_values("unit")
         if len(out):
             lst = "; ".join(f"{r.unit} ({L('địa bàn', 'area of')} {r.former_districts})" for r in out.itertuples())

@@ -20,14 +20,16 @@ def _title(ind, lang: str, width: int = 38) -> str:
     return "\n".join(textwrap.wrap(f"{ind.code} — {name}", width, break_long_words=False))
 
 
-def plot_indicator(ax, item, lang: str = "vi", last_year: int = 2030) -> None:
+def plot_indicator(ax, item, lang: str = "vi", last_year: int = 2030, first_year: int | None = None) -> None:
     """Draw one indicator's panel on ``ax``.
 
     ``item``: a chart panel — ``indicator`` (catalogue entry), ``series`` (yearly figures with
     ``year, value, ci_low, ci_high``, already through the disclosure gate), ``curve`` (fitted
     trend with ``year, fit, pred_low, pred_high``; may be empty), ``targets`` ({2025, 2030}).
     Observed values as points with interval bars, fitted line and 95 % prediction band to
-    ``last_year``, targets as diamonds at 2025 and 2030.
+    ``last_year``, targets as diamonds at 2025 and 2030. ``first_year``: the first full year of
+    a unit created later (a commune of 1 July 2025 starts in 2026) — the axis starts there and
+    a target of an earlier year, which the unit never had, is not drawn.
     """
     ind, ser, cur = item["indicator"], item["series"], item.get("curve")
     t = ser["year"].to_numpy(dtype=float)
@@ -62,11 +64,12 @@ def plot_indicator(ax, item, lang: str = "vi", last_year: int = 2030) -> None:
     ax.plot(t, v, "o", color=style.OBSERVED, markersize=4, label=fmt.pick(lang, "Số liệu", "Observed"))
     for yr, colour in ((2025, style.TARGET_2025), (2030, style.TARGET_2030)):
         tv = item["targets"].get(yr)
-        if tv is not None and yr <= last_year:
+        if tv is not None and yr <= last_year and (first_year is None or yr >= first_year):
             ax.plot([yr], [tv], "D", color=colour, markersize=7, label=fmt.pick(lang, f"Mục tiêu {yr}", f"{yr} target"))
     ax.set_title(_title(ind, lang), fontsize=9, loc="left")
-    first = min(t.min(), 2021) if len(t) else 2021
+    first = first_year if first_year is not None else (min(t.min(), 2021) if len(t) else 2021)
     ax.set_xlim(first - 0.5, last_year + 0.5)
+    style.year_axis(ax.xaxis)
     ax.set_xticks(range(int(first), last_year + 1, 2 if last_year - first > 6 else 1))
     unit = ind.unit if lang == "vi" else (getattr(ind, "unit_en", "") or ind.unit)
     ax.set_ylabel(style.wrap_text(unit, 30), fontsize=8)
@@ -84,7 +87,7 @@ def plot_indicator(ax, item, lang: str = "vi", last_year: int = 2030) -> None:
         )
 
 
-def small_multiples(items, lang: str = "vi", ncols: int = 3, last_year: int = 2030):
+def small_multiples(items, lang: str = "vi", ncols: int = 3, last_year: int = 2030, first_year: int | None = None):
     """Grid of :func:`plot_indicator` panels.
 
     Input: chart panels (see :func:`plot_indicator`; e.g.
@@ -99,7 +102,7 @@ def small_multiples(items, lang: str = "vi", ncols: int = 3, last_year: int = 20
     # Room for titles of up to four lines: names are wrapped in full, never cut.
     fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 3.6 * nrows), squeeze=False)
     for ax, it in zip(axes.flat, todo):
-        plot_indicator(ax, it, lang, last_year)
+        plot_indicator(ax, it, lang, last_year, first_year)
     for ax in list(axes.flat)[len(todo) :]:
         ax.set_visible(False)
     handles, _labels = {}, []
@@ -115,7 +118,7 @@ def small_multiples(items, lang: str = "vi", ncols: int = 3, last_year: int = 20
         bbox_to_anchor=(0.5, 0.0),
     )
     style.format_axes(fig, lang)
-    fig.tight_layout(rect=(0, 0.04 if nrows > 1 else 0.1, 1, 1))
+    style.tight_layout(fig, rect=(0, 0.04 if nrows > 1 else 0.1, 1, 1))
     codes = [it["indicator"].code for it in todo]
     style.set_alt(fig, label("trend_alt", lang, n=len(codes), codes=", ".join(codes)))
     return fig
