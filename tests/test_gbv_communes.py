@@ -20,6 +20,7 @@ import pytest
 from me_utils.analysis import disclosure as D
 from me_utils.analysis import gbv
 from me_utils.core import paths
+from me_utils.render import leakscan
 
 BASE = dict(
     unit_code="MC",
@@ -195,8 +196,9 @@ def test_a_commune_gbv_report_renders_with_its_disclosure_log(commune_gbv):
     tables = _tables(page)
     log = next(t for t in tables if t and "Kiểm tra khôi phục" in t[0])
     assert len(log) > 5 and all(r[-1] == "không ô nào tính lại được" for r in log[1:])
-    # no count 1–4 anywhere in a table (the disclosure scan and an independent parse)
+    # no count 1–4 anywhere in a table (the disclosure scan, the reports' leak scan and an independent parse)
     assert D.scan_html_for_disclosure(page, k=5) == []
+    assert leakscan.scan_reports(reports, k=5) == []
     for t in tables:
         for row in t:
             for c in row:
