@@ -43,7 +43,7 @@ def test_the_2026_2030_phase_plans_province_and_communes(tmp_path):
     communes = load_units().communes()
     assert by_topic["scorecard"] == ["SL"] + communes and len(by_topic["scorecard"]) == 76
     assert by_topic["leadership"] == ["SL"] + communes
-    assert by_topic["gbv"] == ["SL"]  # the GBV register is by district: province only in this phase
+    assert by_topic["gbv"] == ["SL"] + communes  # from 01/07/2025 the GBV register is by commune
     assert by_topic["data_quality"] == ["SL"]
     assert all(j.params["period_start"] == 2026 and j.params["period_end"] == 2030 for j in jobs)
     j = next(j for j in jobs if j.unit == "03985" and j.topic == "scorecard")

@@ -188,7 +188,9 @@ def test_validation_errors_are_located():
     assert (7, "case_id", "error") in got
     msg = str(ei.value)
     # no cell value at all, whichever column: a misaligned row moves ids and dates anywhere
-    assert "gbv/register.csv" in msg and "row 4, column unit_code: unknown district code" in msg
+    assert (
+        "gbv/register.csv" in msg and "row 4, column unit_code: unknown unit code (former district or commune)" in msg
+    )
     assert "'XX'" not in msg
     # the report index shows error text: no case id or date from the register may appear in it
     assert "row 2, column case_id: duplicate case id" in msg

@@ -10,7 +10,7 @@ import pytest
 
 from me_utils.analysis import disclosure
 from me_utils.demo import generate as demo
-from me_utils.reports import gbv_report
+from me_utils.reports import gbv_funnels, gbv_report
 from me_utils.reports import notebook as nbmod
 
 
@@ -136,9 +136,9 @@ def test_executed_notebook_html_passes_scan(data_root, tmp_path):
 
 def test_od_sentence_uses_decimal_comma_in_vietnamese():
     od = {"phi": 2.351, "tau2": 0.0123456, "overdispersed": True}
-    assert "(φ = 2,35, τ² = 0,0123)" in gbv_report._od_sentence(od, "vi")
-    assert "(φ = 2.35, τ² = 0.0123)" in gbv_report._od_sentence(od, "en")
-    assert "(φ = 0,80)" in gbv_report._od_sentence({"phi": 0.8, "tau2": 0.0, "overdispersed": False}, "vi")
+    assert "(φ = 2,35, τ² = 0,0123)" in gbv_funnels.od_sentence(od, "vi")
+    assert "(φ = 2.35, τ² = 0.0123)" in gbv_funnels.od_sentence(od, "en")
+    assert "(φ = 0,80)" in gbv_funnels.od_sentence({"phi": 0.8, "tau2": 0.0, "overdispersed": False}, "vi")
 
 
 def test_funnel_display_marks_outer_limit_position_in_report_language():

@@ -76,10 +76,11 @@ log = logging.getLogger("me_utils.runner")
 
 BASE_PARAMS = ("unit", "period_start", "period_end", "lang", "data_root")
 PROVINCE = "SL"
-# Topics whose notebooks have been run for commune units (2026 on); the others stay
-# province-only for a commune phase until they handle commune codes (GBV: its register and
-# suppression cube are by district, see gbv.DISTRICTS).
-COMMUNE_TOPICS = ("scorecard", "leadership")
+# Topics whose notebooks are run for commune units (2026 on); the others stay province-only
+# for a commune phase until they handle commune codes. GBV: from 01/07/2025 the register
+# carries the receiving commune and the suppression cubes of a commune phase are by commune
+# (gbv.phase_units).
+COMMUNE_TOPICS = ("scorecard", "leadership", "gbv")
 DEFAULT_CELL_TIMEOUT = 600
 
 

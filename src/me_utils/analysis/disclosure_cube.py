@@ -131,6 +131,10 @@ def suppress_cube(
     arr = np.asarray(counts, dtype=float)
     if (arr < 0).any() or not np.allclose(arr, np.round(arr)):
         raise ValueError("disclosure: counts must be non-negative integers")
+    if arr.ndim > 1 and 1 in arr.shape:
+        # e.g. a phase with one year of data so far: along a length-one axis the margin *is*
+        # the cell, so the axis only adds copies that would be treated as more published cells
+        return _squeezed(arr, labels, dims, k, min_width, total_label, max_rounds, forced, frozen, cache_dir)
     full = arr
     for ax in range(arr.ndim):
         full = np.concatenate([full, full.sum(axis=ax, keepdims=True)], axis=ax)
@@ -262,6 +266,68 @@ def suppress_cube(
         k=k,
         audit=aud,
         iterations=rounds,
+    )
+
+
+def _squeezed(arr, labels, dims, k, min_width, total_label, max_rounds, forced, frozen, cache_dir) -> SuppressedCube:
+    """:func:`suppress_cube` of a table with axes of length one: suppressed without them
+    (same equations: each dropped cell equals its margin), the pattern copied to cell and margin."""
+    one = [ax for ax in range(arr.ndim) if arr.shape[ax] == 1]
+    keep = [ax for ax in range(arr.ndim) if ax not in one]
+    full = arr
+    for ax in range(arr.ndim):
+        full = np.concatenate([full, full.sum(axis=ax, keepdims=True)], axis=ax)
+    labs = [list(lab) + [total_label] for lab in labels]
+    if not keep:  # a single cell: the primary rule alone
+        h = np.full(full.shape, bool(0 < arr.ravel()[0] < k))
+        cells = np.arange(full.size)[h.ravel()]
+        return SuppressedCube(
+            dims=tuple(dims),
+            labels=labs,
+            counts=full.astype(np.int64),
+            hidden=h,
+            reason=np.where(h, "primary", "").astype(object),
+            k=k,
+            audit=pd.DataFrame({"cell": cells, "protected": True}),
+            iterations=0,
+        )
+    take = tuple(0 if ax in one else slice(None) for ax in range(arr.ndim))
+    sub = suppress_cube(
+        arr[take],
+        [labels[ax] for ax in keep],
+        tuple(dims[ax] for ax in keep),
+        k=k,
+        min_width=min_width,
+        total_label=total_label,
+        max_rounds=max_rounds,
+        forced=None if forced is None else np.asarray(forced)[take],
+        frozen=None if frozen is None else np.asarray(frozen)[take],
+        cache_dir=cache_dir,
+    )
+    hidden, reason = sub.hidden, sub.reason
+    for ax in one:
+        hidden = np.repeat(np.expand_dims(hidden, ax), 2, axis=ax)
+        reason = np.repeat(np.expand_dims(reason, ax), 2, axis=ax)
+    ok = []
+    if sub.audit is not None and len(sub.audit):
+        for c in sub.audit["cell"].to_numpy(dtype=np.int64):
+            pos = list(np.unravel_index(int(c), sub.counts.shape))
+            for ax in one:
+                pos.insert(ax, 0)
+            for copy in range(2 ** len(one)):  # the cell and its margin copies
+                p = list(pos)
+                for i, ax in enumerate(one):
+                    p[ax] = (copy >> i) & 1
+                ok.append(int(np.ravel_multi_index(tuple(p), full.shape)))
+    return SuppressedCube(
+        dims=tuple(dims),
+        labels=labs,
+        counts=full.astype(np.int64),
+        hidden=hidden,
+        reason=reason,
+        k=k,
+        audit=pd.DataFrame({"cell": sorted(ok), "protected": True}),
+        iterations=sub.iterations,
     )
 
 

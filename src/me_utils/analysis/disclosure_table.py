@@ -116,7 +116,7 @@ _ID_NAME = re.compile(
     re.IGNORECASE,
 )
 _DATE_NAME = re.compile(r"(^|_)dates?($|_)", re.IGNORECASE)
-CASE_ID_RE = re.compile(r"GBV-[A-Z]{1,6}-\d{4}-\d{3,}")
+CASE_ID_RE = re.compile(r"GBV-[A-Z0-9]{1,6}-\d{4}-\d{3,}")
 
 
 def guard_no_identifiers(df: pd.DataFrame) -> pd.DataFrame:

@@ -41,6 +41,7 @@ from me_utils.intake.register import (  # noqa: F401 (the register's codes and r
     ASSUMPTIONS,
     CASE_ID_PATTERN,
     CHILD_AGE_GROUPS,
+    COMMUNES,
     DATES,
     DELAY_BANDS,
     DISTRICTS,
@@ -52,6 +53,7 @@ from me_utils.intake.register import (  # noqa: F401 (the register's codes and r
     OPTIONAL_COLUMNS,
     PRIVATE_COLUMNS,
     REGISTER_COLUMNS,
+    REGISTER_UNITS,
     SERVICES,
     SEXES,
     WARNING_CHECKS,
@@ -62,8 +64,10 @@ from me_utils.intake.register import (  # noqa: F401 (the register's codes and r
     label,
     read_register,
     register_schema,
+    unit_date_problems,
     validate_register,
 )
+from me_utils.reference.units import load_units
 
 
 def find_input(data_root: str | os.PathLike, rel: str) -> Path:
@@ -75,7 +79,36 @@ def find_input(data_root: str | os.PathLike, rel: str) -> Path:
     return root / "raw" / rel
 
 
-# --------------------------------------------------------------------------- delay bands
+# --------------------------------------------------------------------------- units of a phase
+
+
+def phase_units(period_start: int) -> list[str]:
+    """Codes of the units below the province that a phase's GBV cubes are built on: the 12
+    former districts for a phase starting before 2026 (2021–2025), the 75 communes for
+    2026–2030 (units in force on 1 January of ``period_start``)."""
+    return load_units().subunits_for_phase(int(period_start))
+
+
+def phase_areas(codes, period_start: int) -> pd.Series:
+    """The unit each case is counted under in a phase's cubes (input: the register's
+    ``unit_code`` values; output: str Series, same index).
+
+    From 01/07/2025 cases carry the commune that received them. In a district phase
+    (2021–2025) a commune formed from one former district counts under that district (the
+    crosswalk aggregates communes to former-district areas, so 2025 stays a full year); a
+    commune formed from two former districts (xã Chiềng Sơn: Vân Hồ and Mộc Châu) cannot be
+    split by case, so it keeps its own code and the report lists it as a unit of its own (it
+    still counts in the province total). In a commune phase the codes are kept."""
+    s = pd.Series(codes).astype(str)
+    if int(period_start) >= 2026:
+        return s
+    units = load_units()
+    mapping = {}
+    for c in pd.unique(s):
+        u = units[c] if c in units else None
+        one = u is not None and u.level == "commune" and len(u.former_districts) == 1
+        mapping[c] = u.former_districts[0] if one else c
+    return s.map(mapping)
 
 
 # --------------------------------------------------------------------------- indicators

@@ -42,6 +42,7 @@ from me_utils.core import errors as _errors
 from me_utils.core import fmt, paths
 from me_utils.demo import communes as demo_communes
 from me_utils.demo import leadership as demo_leadership
+from me_utils.demo import register_communes as demo_register
 from me_utils.demo import submissions as S
 from me_utils.demo import tables as T
 from me_utils.demo import xlsx as X
@@ -303,7 +304,8 @@ def readme_text(seed: int, files: list[S.PlannedFile], tables: dict) -> str:
         "",
         "CONTENTS / NỘI DUNG",
         f"  submissions/<year>/<DEPT>_<year>_<period>[_r<n>].xlsx|csv  ({len(files)} files)",
-        f"  gbv/register.csv                 GBV case register, {n_cases} cases reported 2020-2025",
+        f"  gbv/register.csv                 GBV case register, {n_cases} cases reported 2020-2026",
+        "                                   (from 01/07/2025 by the commune that received the case)",
         "  trafficking/returnees.csv        returning trafficking victims (police CA, border guard BDBP)",
         "  leadership/councils.csv          People's Council composition, terms 2016-2021, 2021-2026",
         "  leadership/key_leaders.csv       agencies/local governments with a woman key leader",
@@ -380,7 +382,7 @@ def build_tables(seed: int) -> dict[str, pd.DataFrame]:
     pop = T.make_population(seed)
     return {
         "population": pop,
-        "register": T.make_register(seed, pop),
+        "register": demo_register.extend_register(T.make_register(seed, pop), seed),
         "returnees": T.make_returnees(seed),
         "councils": demo_leadership.make_councils(seed),
         "key_leaders": demo_leadership.make_key_leaders(seed),

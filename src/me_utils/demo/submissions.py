@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from me_utils.demo import register_communes as RC
 from me_utils.demo import tables as T
 
 #: The deliberate awkward cases (tests and README read this; values are file stems/codes).
@@ -153,7 +154,7 @@ def indicator_rows(seed: int, specs: dict[str, IndicatorSpec], tables: dict) -> 
         return year < 2025 or period == "H1"
 
     # --- register-based (M3.C2a, M3.C2b, G.1, G.2, DV.4, DV.5)
-    counts = T.register_counts(tables["register"])
+    counts = T.register_counts(RC.by_former_district(tables["register"]))
     for r in counts.itertuples(index=False):
         if r.indicator_code not in specs or r.denominator == 0:
             continue

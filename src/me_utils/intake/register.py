@@ -24,8 +24,12 @@ try:  # pandera ≥ 0.20 exposes the pandas API under pandera.pandas
 except ImportError:  # pragma: no cover
     import pandera as pa
 
-#: District-level units of the register (until 30/06/2025), from the units reference.
+#: District-level units of the register (cases received until 30/06/2025), from the units reference.
 DISTRICTS = list(load_units().districts())
+#: Commune-level units of the register (cases received from 01/07/2025: the 75 xã/phường).
+COMMUNES = list(load_units().communes())
+#: Every unit code a register row may carry (which one is valid depends on the report date).
+REGISTER_UNITS = DISTRICTS + COMMUNES
 INCIDENT_TYPES = [
     "rape",
     "sexual_assault",
@@ -52,7 +56,7 @@ FLAGS = [
 ]
 REGISTER_COLUMNS = list(GBV_REGISTER_COLUMNS)  # the contract: me_utils.core.codes
 OPTIONAL_COLUMNS = list(GBV_REGISTER_OPTIONAL_COLUMNS)
-CASE_ID_PATTERN = r"^GBV-[A-Z]{1,6}-\d{4}-\d{4}$"
+CASE_ID_PATTERN = r"^GBV-[A-Z0-9]{1,6}-\d{4}-\d{4}$"
 
 #: Reporting-delay bands (days from incident to first report), GBVIMS meaning, exact bounds.
 DELAY_BANDS = [  # (code, lowest day, highest day or None, label vi, label en)
@@ -128,7 +132,10 @@ _REASONS = {  # check name -> (vi, en)
         "case id must look like GBV-<unit>-<year>-<nnnn>",
     ),
     "case_id_unique": ("mã vụ việc bị trùng", "duplicate case id"),
-    "unit_code": ("mã đơn vị cấp huyện không hợp lệ", "unknown district code"),
+    "unit_code": (
+        "mã đơn vị không hợp lệ (mã huyện cũ hoặc mã xã/phường)",
+        "unknown unit code (former district or commune)",
+    ),
     "incident_type": ("loại vụ việc không thuộc 7 loại GBVIMS", "incident type not one of the 7 GBVIMS codes"),
     "flag": ("phải là 0 hoặc 1", "must be 0 or 1"),
     "survivor_sex": ("giới tính phải là F hoặc M", "sex must be F or M"),
@@ -263,7 +270,7 @@ def register_schema() -> pa.DataFrameSchema:
                 pa.Check(lambda s: ~s.duplicated(keep=False), name="case_id_unique"),
             ]
         ),
-        "unit_code": col([pa.Check.isin(DISTRICTS, name="unit_code")]),
+        "unit_code": col([pa.Check.isin(REGISTER_UNITS, name="unit_code")]),
         "incident_type": col([pa.Check.isin(INCIDENT_TYPES, name="incident_type")]),
         "survivor_sex": col([pa.Check.isin(SEXES, name="survivor_sex")]),
         "survivor_age_group": col([pa.Check.isin(AGE_GROUPS, name="survivor_age_group")]),
@@ -367,9 +374,69 @@ def validate_register(
     df = raw.reset_index(drop=True)
     df = pd.DataFrame({c: _clean_text(df[c]) for c in df.columns})
     problems = _run_schema(df)
+    dated = unit_date_problems(df)
+    if len(dated):
+        problems = pd.concat([problems, dated], ignore_index=True).sort_values(["row", "column"], ignore_index=True)
     if (problems["severity"] == "error").any():
         raise RegisterError(source, problems, lang)
     return _typed(df), problems
+
+
+def _unit_list(codes, lang: str) -> str:
+    units = load_units()
+    return ", ".join(f"{c} ({units.name(c, lang, full=True)})" for c in codes)
+
+
+def _dated_reason(code: str) -> tuple[str, str]:
+    """(vi, en) reason for a register row whose unit did not exist on its report date, naming
+    the codes to use instead (the former district's new communes, or a commune's former
+    district(s)). Never names the row's date or any other cell."""
+    units = load_units()
+    u = units[code]
+    if u.level == "district":
+        new = units.successors(code)
+        return (
+            f"mã huyện {code} ({u.full_name_vi}) chỉ dùng cho vụ việc tiếp nhận đến 30/06/2025; từ 01/07/2025 "
+            f"vụ việc ghi theo xã/phường đã tiếp nhận: {_unit_list(new, 'vi')}",
+            f"district code {code} ({u.full_name_en}) is valid only for cases received until 30 June 2025; "
+            f"from 1 July 2025 a case carries the commune/ward that received it: {_unit_list(new, 'en')}",
+        )
+    ds = list(u.former_districts)
+    return (
+        f"mã xã/phường {code} ({u.full_name_vi}) chỉ có từ 01/07/2025; vụ việc tiếp nhận trước ngày này ghi "
+        f"theo huyện cũ: {_unit_list(ds, 'vi')}",
+        f"commune code {code} ({u.full_name_en}) exists only from 1 July 2025; a case received before that "
+        f"date carries the former district: {_unit_list(ds, 'en')}",
+    )
+
+
+def unit_date_problems(df: pd.DataFrame) -> pd.DataFrame:
+    """Rows whose ``unit_code`` was not a reporting unit on the row's ``report_date`` (the
+    day the case was received): a district code from 01/07/2025 on, a commune code before it.
+
+    Input: the register as cleaned text (unknown codes and bad dates are left to the schema
+    checks). Output: problems frame (``row`` = line in the file, ``column`` = ``unit_code``,
+    ``value``, ``reason_vi``/``reason_en`` naming the valid alternative, ``severity`` =
+    ``error``); empty when every unit fits its date. Vectorised over the distinct codes."""
+    cols = ["row", "column", "value", "reason_vi", "reason_en", "severity"]
+    units = load_units()
+    code = df["unit_code"].astype(str)
+    date = pd.to_datetime(df["report_date"].astype(str), format="%Y-%m-%d", errors="coerce")
+    recs = []
+    for c in pd.unique(code):
+        if c not in REGISTER_UNITS:
+            continue
+        u = units[c]
+        m = (code == c).to_numpy() & date.notna().to_numpy()
+        bad = np.zeros(len(df), dtype=bool)
+        if u.valid_from is not None:
+            bad |= m & (date < pd.Timestamp(u.valid_from)).to_numpy()
+        if u.valid_to is not None:
+            bad |= m & (date > pd.Timestamp(u.valid_to)).to_numpy()
+        if bad.any():
+            vi, en = _dated_reason(c)
+            recs += [(int(i) + 2, "unit_code", c, vi, en, "error") for i in np.flatnonzero(bad)]
+    return pd.DataFrame(recs, columns=cols)
 
 
 def _run_schema(df: pd.DataFrame) -> pd.DataFrame:
@@ -412,7 +479,7 @@ def _run_schema(df: pd.DataFrame) -> pd.DataFrame:
 def _typed(df: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(index=df.index)
     out["case_id"] = df["case_id"]
-    out["unit_code"] = pd.Categorical(df["unit_code"], categories=DISTRICTS)
+    out["unit_code"] = pd.Categorical(df["unit_code"], categories=REGISTER_UNITS)
     out["incident_type"] = pd.Categorical(df["incident_type"], categories=INCIDENT_TYPES)
     out["survivor_sex"] = pd.Categorical(df["survivor_sex"], categories=SEXES)
     out["survivor_age_group"] = pd.Categorical(df["survivor_age_group"], categories=AGE_GROUPS, ordered=True)

@@ -14,8 +14,6 @@ public names used here are re-exported); this module holds the sections the note
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
 import pandas as pd
 
@@ -23,8 +21,9 @@ from me_utils.analysis import assess, funnel
 from me_utils.analysis import disclosure as D
 from me_utils.analysis import gbv as G
 from me_utils.analysis.intervals import figure_intervals, rate_ci
-from me_utils.core import fmt, style
+from me_utils.core import fmt
 from me_utils.evidence.base import trend_curve
+from me_utils.reports.gbv_funnels import section_funnels  # noqa: F401 (re-exported: section 7)
 from me_utils.reports.gbv_tables import (  # noqa: F401 (re-exported)
     PROVINCE,
     GbvReport,
@@ -35,9 +34,11 @@ from me_utils.reports.gbv_tables import (  # noqa: F401 (re-exported)
     illustrative_note,
     indicator_cube,
     indicator_series,
+    level_words,
     load_report_data,
     plane,
     returnee_cube,
+    show_fig,
     show_gbv_table,
     unit_name,
     yes_no_cube,
@@ -47,6 +48,9 @@ from me_utils.reports.trend_plots import small_multiples
 
 TITLE_VI = "Phòng ngừa và ứng phó với bạo lực trên cơ sở giới"
 TITLE_EN = "Preventing and responding to gender-based violence"
+#: Shown years a 2026–2030 series needs before its trend is assessed and drawn (one point is
+#: no trend; the phase started in 2026).
+MIN_TREND_YEARS = 3
 
 
 def _t(lang, vi, en):
@@ -54,15 +58,7 @@ def _t(lang, vi, en):
 
 
 def _show_fig(fig) -> None:
-    """Embed a figure as PNG and close it (Agg backend: a Figure would print as text)."""
-    import matplotlib.pyplot as plt
-    from IPython.display import Image, display
-
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=style.DPI, bbox_inches="tight")
-    plt.close(fig)
-    alt = style.get_alt(fig)  # the figure's own description (issue 17), else the export's
-    display(Image(data=buf.getvalue(), format="png"), metadata={"image/png": {"alt": alt}} if alt else None)
+    show_fig(fig)
 
 
 def section_scope(rep: GbvReport) -> None:
@@ -102,6 +98,23 @@ def section_scope(rep: GbvReport) -> None:
             "appears in this report.",
         )
     )
+    if rep.commune_phase and rep.unit != PROVINCE:
+        name = unit_name(rep.unit, lang)
+        markdown(
+            "> "
+            + _t(
+                lang,
+                f"**Ở cấp xã, phần lớn số liệu bị ẩn.** Mỗi năm {name} chỉ tiếp nhận rất ít vụ việc, nên hầu hết "
+                f"các ô trong các bảng dưới đây có số từ 1 đến {rep.k - 1} hoặc có thể dùng để tính lại các số đó, "
+                "và được thay bằng ký hiệu **x**. Trang này chỉ có bảng; biểu đồ chỉ có khi có số liệu được công "
+                "bố. Số liệu chung xem ở báo cáo của tỉnh; danh sách các ô bị ẩn ở phụ lục (nhật ký ẩn số liệu).",
+                f"**At commune level most figures are hidden.** {name} receives very few cases a year, so most "
+                f"cells in the tables below count 1 to {rep.k - 1} people or could be used to work such a count "
+                "out, and show **x** instead. This page holds tables only; a chart appears only where figures can "
+                "be shown. See the province report for the overall figures and the appendix (suppression log) for "
+                "the list of hidden cells.",
+            )
+        )
 
 
 # --------------------------------------------------------------------------- indicators
@@ -177,7 +190,7 @@ def section_trends(rep: GbvReport, ser: pd.DataFrame):
         if hidden_years:
             dropped.append(f"{code}: " + ", ".join(map(str, hidden_years)))
         s = s[~s["hide_value"]]
-        if s.empty:
+        if s.empty or (rep.commune_phase and len(s) < MIN_TREND_YEARS):
             continue
         comps = {2025: getattr(ind, "target_2025_comparator", None), 2030: getattr(ind, "target_2030_comparator", None)}
         a = assess.assess_series(
@@ -221,6 +234,16 @@ def section_trends(rep: GbvReport, ser: pd.DataFrame):
             lines.append(f"- **{code}** — " + st)
     if not items:
         markdown(_t(lang, "Chưa đủ số liệu để đánh giá xu hướng.", "Not enough data to assess trends."))
+        if rep.commune_phase:
+            markdown(
+                _t(
+                    lang,
+                    f"Giai đoạn 2026–2030: xu hướng được đánh giá khi có ít nhất {MIN_TREND_YEARS} năm có số liệu "
+                    "được công bố (không bị ẩn).",
+                    f"2026–2030: a trend is assessed once at least {MIN_TREND_YEARS} years have figures that "
+                    "can be shown (not hidden).",
+                )
+            )
         return items
     fig = small_multiples(items, lang=lang, ncols=3)
     if fig is not None:
@@ -276,15 +299,16 @@ def section_cases(rep: GbvReport) -> list:
     rep.show(st, title)
     out.append(st)
     if rep.unit == PROVINCE:
+        last, w = rep.years[-1], level_words(rep)
         title2 = _t(
             lang,
-            f"Vụ việc BLTCSG theo huyện và loại, năm {ctx.period_end}",
-            f"GBV incidents by district and type, {ctx.period_end}",
+            f"Vụ việc BLTCSG theo {w['one']} và loại, năm {last}",
+            f"GBV incidents by {w['one']} and type, {last}",
         )
         st2 = cube.table(
             "unit_code",
             "incident_type",
-            {"year": ctx.period_end},
+            {"year": last},
             name=title2,
             total_label=_t(lang, "Tổng", "Total"),
             row_names=lambda us: [unit_name(u, lang) for u in us],
@@ -312,10 +336,19 @@ def section_rates(rep: GbvReport) -> pd.DataFrame:
         return pd.DataFrame()
     cube = category_cube(rep, "survivor_sex", G.SEXES)
     pop = G.female_population(rep.population)
-    pop = pop[pop["unit_code"].astype(str).isin(G.DISTRICTS)]
+    pop = pop[pop["unit_code"].astype(str).isin(rep.units)]
     if rep.unit != PROVINCE:
         pop = pop[pop["unit_code"].astype(str) == rep.unit]
     pop = pop.groupby("year")["population"].sum()
+    if not any(y in pop.index and pop[y] > 0 for y in rep.years):
+        markdown(
+            _t(
+                lang,
+                "Chưa có số liệu dân số nữ của đơn vị này cho các năm của báo cáo nên không tính tỷ suất.",
+                "No female population of this unit for the report years, so no rate is computed.",
+            )
+        )
+        return pd.DataFrame()
 
     rows, recs = [], []
     for y in rep.years:
@@ -453,110 +486,19 @@ def section_breakdowns(rep: GbvReport) -> list:
     return out
 
 
-# --------------------------------------------------------------------------- funnels
-
-
-def _od_sentence(od: dict, lang: str) -> str:
-    phi = fmt.fmt_number(od["phi"], 2, lang)
-    if od["overdispersed"]:
-        tau2 = funnel.fmt_tau2(od["tau2"], lang, sig=3)
-        return _t(
-            lang,
-            f"Các huyện phân tán quá mức (φ = {phi}, τ² = {tau2}): giới hạn được nới theo τ² "
-            "(DerSimonian–Laird) và vị trí được đánh giá theo giới hạn điều chỉnh.",
-            f"The districts are overdispersed (φ = {phi}, τ² = {tau2}): limits are widened by τ² "
-            "(DerSimonian–Laird) and positions are judged against the adjusted limits.",
-        )
-    return _t(
-        lang,
-        f"Không có phân tán quá mức (φ = {phi}): giới hạn chính xác.",
-        f"No overdispersion (φ = {phi}): exact limits.",
-    )
-
-
-def section_funnels(rep: GbvReport) -> dict:
-    """Section 7: funnel plots of the 12 districts (M3.C2a, rate per 100,000) pooled over the
-    period, exact limits at 95% / 99.8%, overdispersion check; districts ordered by name."""
-    lang = rep.lang
-    heading(_t(lang, "7. So sánh các huyện (biểu đồ phễu)", "7. Comparing districts (funnel plots)"), 2)
-    fd = funnel_data(rep)
-    yrs = f"{fd['years'][0]}–{fd['years'][1]}"
-    markdown(
-        _t(
-            lang,
-            "Biểu đồ phễu đặt giá trị của từng huyện theo cỡ mẫu; đường giới hạn cho thấy phạm vi dao động "
-            "ngẫu nhiên quanh giá trị chung. Các huyện **không được xếp hạng**; huyện có số nhỏ bị ẩn không "
-            "được vẽ.",
-            "A funnel plot places each district's value against its size; the limits show the range of chance "
-            "variation around the pooled value. Districts are **not ranked**; districts with hidden small "
-            "counts are not drawn.",
-        )
-    )
-    panels = [  # (key, kind, per, heading vi/en, x label vi/en, y label vi/en, value label vi/en, pct)
-        (
-            "prop",
-            "proportion",
-            100,
-            (f"M3.C2a — tiếp cận dịch vụ hỗ trợ cơ bản, {yrs}", f"M3.C2a — access to basic services, {yrs}"),
-            ("Số nạn nhân được phát hiện", "Detected survivors"),
-            ("%", "%"),
-            ("Tỷ lệ tiếp cận", "Access share"),
-            True,
-        ),
-        (
-            "rate",
-            "rate",
-            100_000,
-            (
-                f"Tỷ suất trên 100.000 phụ nữ và trẻ em gái (mỗi năm), {yrs}",
-                f"Rate per 100,000 women and girls (per year), {yrs}",
-            ),
-            ("Dân số nữ × số năm", "Female population × years"),
-            ("/100.000", "/100,000"),
-            ("Tỷ suất", "Rate"),
-            False,
-        ),
-    ]
-    for key, kind, per, head, xlab, ylab, vlab, pct in panels:
-        if fd[key] is None:
-            continue
-        tab, od, hidden = fd[key]
-        heading(_t(lang, *head), 3)
-        _show_fig(
-            funnel.plot_funnel(
-                tab,
-                od,
-                kind=kind,
-                per=per,
-                lang=lang,
-                hidden_units=hidden,
-                xlabel=_t(lang, *xlab),
-                ylabel=_t(lang, *ylab),
-            )
-        )
-        show_gbv_table(
-            funnel_display(tab, od, hidden, lang, _t(lang, *vlab), pct=pct),
-            caption=_t(lang, "Các huyện theo thứ tự tên", "Districts in name order")
-            + illustrative_note(lang, rep.illustrative),
-        )
-        markdown(_od_sentence(od, lang))
-    if fd["prop"] is None and fd["rate"] is None:
-        markdown(_t(lang, "Chưa đủ số liệu cấp huyện.", "Not enough district data."))
-    return fd
-
-
 def section_trafficking(rep: GbvReport):
     """Section 8: M3.C3 — returning trafficking victims in need who were supported (police and
     border guard), by year: supported / not supported, a slice of the suppressed returnee cube."""
     lang = rep.lang
     heading(_t(lang, "8. Nạn nhân bị mua bán trở về (M3.C3)", "8. Returning trafficking victims (M3.C3)"), 2)
     if rep.unit != PROVINCE:
+        w = level_words(rep)
         markdown(
             _t(
                 lang,
-                "Số nạn nhân trở về của mỗi huyện chỉ vài người mỗi năm nên chỉ báo cáo ở cấp tỉnh "
+                f"Số nạn nhân trở về của mỗi {w['one']} chỉ vài người mỗi năm nên chỉ báo cáo ở cấp tỉnh "
                 "(xem báo cáo của tỉnh).",
-                "Returnees per district are only a few a year, so M3.C3 is reported for the province only "
+                f"Returnees per {w['one']} are only a few a year, so M3.C3 is reported for the province only "
                 "(see the province report).",
             )
         )
@@ -604,6 +546,10 @@ def section_appendix(rep: GbvReport) -> pd.DataFrame:
     heading(_t(lang, "Giả định", "Assumptions"), 3)
     markdown("\n".join(f"- {x}" for x in [*G.ASSUMPTIONS[lang], *D.ASSUMPTIONS[lang], *funnel.ASSUMPTIONS[lang]]))
     heading(_t(lang, "Nhật ký ẩn số liệu", "Suppression log"), 3)
+    n_cells = sum(int(st.hidden.size) for st in rep.tables)
+    n_hidden = sum(int(st.hidden.to_numpy().sum()) for st in rep.tables)
+    if n_cells:
+        markdown(hidden_share_sentence(n_hidden, n_cells, lang))
     log = D.suppression_log(rep.tables, lang)
     show_gbv_table(
         log,
@@ -614,3 +560,27 @@ def section_appendix(rep: GbvReport) -> pd.DataFrame:
         ),
     )
     return log
+
+
+def hidden_share_sentence(n_hidden: int, n_cells: int, lang: str) -> str:
+    """Plain sentence on how much of the page is hidden: ``n_hidden`` of ``n_cells`` count
+    cells (margins included) of the tables shown. Counts of cells, never of people."""
+    h, n = fmt.fmt_number(n_hidden, 0, lang), fmt.fmt_number(n_cells, 0, lang)
+    if n_hidden == 0:
+        return _t(
+            lang, "Không có ô nào bị ẩn trong các bảng của báo cáo này.", "No cell is hidden in this report's tables."
+        )
+    if n_hidden == n_cells:
+        return _t(
+            lang,
+            f"**Toàn bộ {n} ô số liệu** trong các bảng của báo cáo này **bị ẩn** để bảo vệ người bị hại.",
+            f"**All {n} count cells** of this report's tables **are hidden** to protect survivors.",
+        )
+    most = n_hidden * 2 > n_cells
+    return _t(
+        lang,
+        f"{'**Phần lớn số liệu bị ẩn:** ' if most else ''}{h} trên {n} ô số liệu trong các bảng của báo cáo "
+        "này bị ẩn để bảo vệ người bị hại.",
+        f"{'**Most figures are hidden:** ' if most else ''}{h} of {n} count cells in this report's tables are "
+        "hidden to protect survivors.",
+    )

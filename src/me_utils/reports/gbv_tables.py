@@ -9,6 +9,8 @@ the inputs and display table of the district funnels. The sections that show the
 
 from __future__ import annotations
 
+import hashlib
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +21,8 @@ from me_utils.analysis import disclosure as D
 from me_utils.analysis import funnel
 from me_utils.analysis import gbv as G
 from me_utils.analysis.intervals import wilson_ci
-from me_utils.core import fmt
+from me_utils.core import fmt, style
+from me_utils.core.atomic import atomic_path
 from me_utils.reference.units import load_units
 from me_utils.reports.notebook import markdown, show_table
 
@@ -39,6 +42,18 @@ def unit_name(code: str, lang: str) -> str:
         return load_units().name(code, lang)
     except (ImportError, KeyError, OSError):
         return code
+
+
+def show_fig(fig) -> None:
+    """Embed a figure as PNG and close it (Agg backend: a Figure would print as text)."""
+    import matplotlib.pyplot as plt
+    from IPython.display import Image, display
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=style.DPI, bbox_inches="tight")
+    plt.close(fig)
+    alt = style.get_alt(fig)  # the figure's own description (issue 17), else the export's
+    display(Image(data=buf.getvalue(), format="png"), metadata={"image/png": {"alt": alt}} if alt else None)
 
 
 @dataclass
@@ -63,6 +78,11 @@ class GbvReport:
     files: dict
     tables: list = field(default_factory=list)
     cubes: dict = field(default_factory=dict)
+    #: cube units below the province: the phase's districts or communes (+ any unit a case is
+    #: counted under that is not one of them, see :func:`me_utils.analysis.gbv.phase_areas`)
+    units: list = field(default_factory=list)
+    #: last year with a case in the register (later years of the phase are not shown)
+    last_year: int | None = None
 
     @property
     def lang(self) -> str:
@@ -83,7 +103,17 @@ class GbvReport:
 
     @property
     def years(self) -> list[int]:
-        return list(range(self.ctx.period_start, self.ctx.period_end + 1))
+        """Report years: the phase, cut at the last year with data (a phase still running,
+        e.g. 2026–2030 in 2026, shows no empty future years)."""
+        end = self.ctx.period_end
+        if self.last_year is not None and self.ctx.period_start <= self.last_year < end:
+            end = self.last_year
+        return list(range(self.ctx.period_start, end + 1))
+
+    @property
+    def commune_phase(self) -> bool:
+        """True for a phase of communes (2026–2030), False for the districts (2021–2025)."""
+        return self.ctx.period_start >= 2026
 
     @property
     def gbv(self) -> pd.DataFrame:
@@ -108,46 +138,55 @@ class GbvReport:
         )
 
 
+def level_words(rep: GbvReport) -> dict:
+    """Words for the units below the province in the report language: ``one`` (huyện /
+    district or xã, phường / commune), ``many`` (các huyện / districts, các xã, phường /
+    communes) and ``Many`` (capitalised, for a caption)."""
+    if rep.commune_phase:
+        w = {
+            "one": ("xã, phường", "commune"),
+            "many": ("các xã, phường", "communes"),
+            "Many": ("Các xã, phường", "Communes"),
+        }
+    else:
+        w = {"one": ("huyện", "district"), "many": ("các huyện", "districts"), "Many": ("Các huyện", "Districts")}
+    return {key: fmt.pick(rep.lang, *pair) for key, pair in w.items()}
+
+
 def _cache_dir() -> str:
     return D.default_cache_dir()
 
 
-def _counts(frame: pd.DataFrame, dim: str | None, cats: list, years: list) -> np.ndarray:
-    """District × category × year counts (district × year when ``dim`` is None)."""
+def _counts(frame: pd.DataFrame, dim: str | None, cats: list, years: list, units: list) -> np.ndarray:
+    """Unit × category × year counts (unit × year when ``dim`` is None); ``units`` are the
+    cube's units below the province."""
     if dim is None:
         g = frame.groupby([frame["unit_code"].astype(str), "year"]).size()
-        idx = pd.MultiIndex.from_product([G.DISTRICTS, years])
-        return g.reindex(idx, fill_value=0).to_numpy().reshape(len(G.DISTRICTS), len(years))
+        idx = pd.MultiIndex.from_product([units, years])
+        return g.reindex(idx, fill_value=0).to_numpy().reshape(len(units), len(years))
     g = frame.groupby([frame["unit_code"].astype(str), frame[dim].astype(str), "year"]).size()
-    idx = pd.MultiIndex.from_product([G.DISTRICTS, [str(c) for c in cats], years])
-    return g.reindex(idx, fill_value=0).to_numpy().reshape(len(G.DISTRICTS), len(cats), len(years))
+    idx = pd.MultiIndex.from_product([units, [str(c) for c in cats], years])
+    return g.reindex(idx, fill_value=0).to_numpy().reshape(len(units), len(cats), len(years))
 
 
-def plane(rep: GbvReport) -> D.SuppressedCube:
-    """District × year totals of GBV incidents, suppressed (the plane shared by all cubes)."""
-    if "plane" not in rep.cubes:
-        rep.cubes["plane"] = D.suppress_cube(
-            _counts(rep.gbv, None, [], rep.years),
-            [G.DISTRICTS, rep.years],
-            ("unit_code", "year"),
-            k=rep.k,
-            cache_dir=_cache_dir(),
-        )
-    return rep.cubes["plane"]
+#: Category cubes that share the totals plane (dimension → categories).
+SHARED_CATEGORIES = {
+    "incident_type": G.GBV_TYPES,
+    "survivor_sex": G.SEXES,
+    "survivor_age_group": G.AGE_GROUPS,
+    "survivor_ethnicity": G.ETHNICITIES,
+    "delay_band": [b[0] for b in G.DELAY_BANDS],
+}
+#: Case-context flags shown as yes/no cubes sharing the totals plane (keys ``flag_<name>``).
+SHARED_FLAGS = ("ipv", "child_sexual_abuse", "early_marriage", "survivor_disability")
+#: Register indicators whose denominator is every GBV incident (they share the plane).
+SHARED_INDICATORS = ("M3.C2a", "G.1")
 
 
-def _with_plane(rep: GbvReport, counts: np.ndarray, name: str, shared_plane: bool) -> D.SuppressedCube:
-    forced = frozen = None
-    if shared_plane:
-        p = plane(rep)
-        shape = tuple(s + 1 for s in counts.shape)
-        forced = np.zeros(shape, dtype=bool)
-        frozen = np.zeros(shape, dtype=bool)
-        forced[:, -1, :] = p.hidden
-        frozen[:, -1, :] = ~p.hidden
+def _suppress3(rep: GbvReport, counts: np.ndarray, name: str, forced=None, frozen=None) -> D.SuppressedCube:
     return D.suppress_cube(
         counts,
-        [G.DISTRICTS, list(range(counts.shape[1])), rep.years],
+        [rep.units, list(range(counts.shape[1])), rep.years],
         ("unit_code", name, "year"),
         k=rep.k,
         forced=forced,
@@ -156,23 +195,133 @@ def _with_plane(rep: GbvReport, counts: np.ndarray, name: str, shared_plane: boo
     )
 
 
+def _yes_no_counts(rep: GbvReport, yes: pd.Series, den: pd.Series, frame: pd.DataFrame) -> np.ndarray:
+    f = frame[den.to_numpy()].assign(_yn=np.where(yes[den].to_numpy(), "yes", "no"))
+    return _counts(f, "_yn", ["yes", "no"], rep.years, rep.units)
+
+
+def _indicator_inputs(rep: GbvReport, code: str):
+    d = rep.consent.data
+    d = d[d["year"].isin(rep.years)]
+    num, den = G.indicator_parts(d)[code]
+    return num & den, den, d
+
+
+def _shared_cubes(rep: GbvReport) -> None:
+    """Suppress every cube that shares the unit × year totals plane, together.
+
+    The plane is suppressed first and imposed on each cube (hidden totals forced, shown totals
+    frozen). When a cube cannot be protected with its totals frozen (at commune level, with
+    tiny counts, this happens), it may hide more totals; those are then forced on every cube
+    and all are suppressed again until they hide the same totals (the set only grows, so this
+    ends) — so no table shows a total that another hides. Stores the cubes in ``rep.cubes``
+    (keys: the category dimensions, ``flag_<name>``, the indicator codes)."""
+    if "plane" in rep.cubes:
+        return
+    g = rep.gbv
+    specs = {
+        dim: (_counts(g, dim, cats, rep.years, rep.units), [str(c) for c in cats])
+        for dim, cats in SHARED_CATEGORIES.items()
+    }
+    every = pd.Series(True, index=g.index)
+    for flag in SHARED_FLAGS:
+        specs[f"flag_{flag}"] = (_yes_no_counts(rep, g[flag] == 1, every, g), ["yes", "no"])
+    for code in SHARED_INDICATORS:
+        specs[code] = (_yes_no_counts(rep, *_indicator_inputs(rep, code)), ["yes", "no"])
+    p = D.suppress_cube(
+        _counts(g, None, [], rep.years, rep.units),
+        [rep.units, rep.years],
+        ("unit_code", "year"),
+        k=rep.k,
+        cache_dir=_cache_dir(),
+    )
+    def run(key, counts, tot, freeze):
+        shape = tuple(n + 1 for n in counts.shape)
+        forced = np.zeros(shape, dtype=bool)
+        forced[:, -1, :] = tot
+        frozen = np.zeros(shape, dtype=bool)
+        frozen[:, -1, :] = ~tot
+        return _suppress3(rep, counts, key, forced, frozen if freeze else None)
+
+    # the outcome (hidden totals, and which cubes kept the shown totals frozen) is cached, so
+    # the 75 commune pages replay the last round from the cube cache instead of the search
+    digest = hashlib.sha256(b"gbv-shared-v1|" + f"{rep.k}|{rep.units}|{rep.years}".encode())
+    for key, (counts, _) in specs.items():
+        digest.update(key.encode() + np.ascontiguousarray(counts, dtype=np.int64).tobytes())
+    cache = Path(_cache_dir()) / f"{digest.hexdigest()}.npz" if _cache_dir() else None
+    if cache is not None and cache.exists():
+        z = np.load(cache, allow_pickle=False)
+        tot_hidden = z["hidden"]
+        cubes = {key: run(key, c, tot_hidden, bool(f)) for (key, (c, _)), f in zip(specs.items(), z["frozen"])}
+    else:
+        tot_hidden = p.hidden.copy()
+        freeze = True
+        while True:
+            cubes, used = {}, []
+            for key, (counts, _) in specs.items():
+                try:
+                    cubes[key] = run(key, counts, tot_hidden, freeze)
+                    used.append(freeze)
+                except ValueError:
+                    cubes[key] = run(key, counts, tot_hidden, False)
+                    used.append(False)
+            union = tot_hidden.copy()
+            for cube in cubes.values():
+                union |= cube.hidden[:, -1, :]
+            if np.array_equal(union, tot_hidden):
+                break
+            tot_hidden, freeze = union, False
+        if cache is not None:
+            with atomic_path(cache) as tmp, open(tmp, "wb") as fh:
+                np.savez(fh, hidden=tot_hidden, frozen=np.array(used, dtype=bool))
+    p.reason = np.where(tot_hidden & ~p.hidden, "complementary", p.reason).astype(object)
+    p.hidden = tot_hidden
+    for key, cube in cubes.items():
+        cube.labels[1] = specs[key][1] + [cube.labels[1][-1]]
+        rep.cubes[key] = cube
+    rep.cubes["plane"] = p
+
+
+def plane(rep: GbvReport) -> D.SuppressedCube:
+    """Unit × year totals of GBV incidents, suppressed (the plane shared by the cubes of
+    :func:`_shared_cubes`, with every total any of them hides)."""
+    _shared_cubes(rep)
+    return rep.cubes["plane"]
+
+
 def category_cube(rep: GbvReport, dim: str, cats: list) -> D.SuppressedCube:
-    """GBV incidents by district × ``dim`` × year (categories ``cats``), sharing the plane."""
-    if dim not in rep.cubes:
-        cube = _with_plane(rep, _counts(rep.gbv, dim, cats, rep.years), dim, True)
+    """GBV incidents by unit × ``dim`` × year (categories ``cats``), sharing the plane."""
+    if dim in SHARED_CATEGORIES and [str(c) for c in cats] == [str(c) for c in SHARED_CATEGORIES[dim]]:
+        _shared_cubes(rep)
+        return rep.cubes[dim]
+    key = f"cat_{dim}_{'|'.join(map(str, cats))}"
+    if key not in rep.cubes:
+        p = plane(rep)
+        counts = _counts(rep.gbv, dim, cats, rep.years, rep.units)
+        shape = tuple(n + 1 for n in counts.shape)
+        forced = np.zeros(shape, dtype=bool)
+        forced[:, -1, :] = p.hidden
+        frozen = np.zeros(shape, dtype=bool)
+        frozen[:, -1, :] = ~p.hidden
+        cube = _suppress3(rep, counts, dim, forced, frozen)
         cube.labels[1] = [str(c) for c in cats] + [cube.labels[1][-1]]
-        rep.cubes[dim] = cube
-    return rep.cubes[dim]
+        rep.cubes[key] = cube
+    return rep.cubes[key]
 
 
 def yes_no_cube(
     rep: GbvReport, key: str, yes: pd.Series, den: pd.Series, frame: pd.DataFrame, shared_plane: bool
 ) -> D.SuppressedCube:
-    """District × {yes, no} × year cube of a proportion's numerator and the rest of its
-    denominator (rows of ``frame`` with ``den``)."""
+    """Unit × {yes, no} × year cube of a proportion's numerator and the rest of its
+    denominator (rows of ``frame`` with ``den``). The shared-plane cubes (context flags,
+    M3.C2a, G.1) come from :func:`_shared_cubes`; the others are suppressed on their own."""
+    if shared_plane:
+        _shared_cubes(rep)
+        if key in rep.cubes:
+            return rep.cubes[key]
+        raise ValueError(f"gbv_tables: {key!r} is not one of the cubes sharing the totals plane")
     if key not in rep.cubes:
-        f = frame[den.to_numpy()].assign(_yn=np.where(yes[den].to_numpy(), "yes", "no"))
-        cube = _with_plane(rep, _counts(f, "_yn", ["yes", "no"], rep.years), key, shared_plane)
+        cube = _suppress3(rep, _yes_no_counts(rep, yes, den, frame), key)
         cube.labels[1] = ["yes", "no", cube.labels[1][-1]]
         rep.cubes[key] = cube
     return rep.cubes[key]
@@ -181,10 +330,8 @@ def yes_no_cube(
 def indicator_cube(rep: GbvReport, code: str) -> D.SuppressedCube:
     """Cube of a register indicator. M3.C2a and G.1 count every GBV incident in their
     denominator, so they share the totals plane with the breakdown cubes."""
-    d = rep.consent.data
-    d = d[d["year"].isin(rep.years)]
-    num, den = G.indicator_parts(d)[code]
-    return yes_no_cube(rep, code, num & den, den, d, shared_plane=code in ("M3.C2a", "G.1"))
+    yes, den, d = _indicator_inputs(rep, code)
+    return yes_no_cube(rep, code, yes, den, d, shared_plane=code in SHARED_INDICATORS)
 
 
 def returnee_cube(rep: GbvReport) -> D.SuppressedCube | None:
@@ -234,16 +381,24 @@ def load_report_data(ctx, suppression_threshold: int = D.DEFAULT_K) -> GbvReport
         )
     }
     reg, problems = G.read_register(files["register"], lang=lang)
+    # cases counted under the phase's units: from 01/07/2025 a case carries its commune, which
+    # a district phase counts under the former district (gbv.phase_areas)
+    counted = reg.assign(unit_code=G.phase_areas(reg["unit_code"], ctx.period_start).to_numpy())
+    units = G.phase_units(ctx.period_start)
     rep = GbvReport(
         ctx,
         reg,
         problems,
-        G.consented(reg),
+        G.consented(counted),
         _read_optional(files["population"]),
         _read_optional(files["returnees"]),
         k,
         files,
+        units=units,
+        last_year=int(reg["year"].max()) if len(reg) else None,
     )
+    in_years = counted["year"].isin(rep.years)
+    rep.units = units + sorted(set(counted.loc[in_years, "unit_code"]) - set(units))
     # Sources in words: a reviewer's page names what the data are, never a file of the server.
     words = {
         "register": (
@@ -330,11 +485,11 @@ def funnel_data(rep: GbvReport):
     the cubes' year-total margins, so a district is hidden (not drawn, x in the table) exactly
     when its pooled count is hidden there. Output: dict ``years``, ``prop``/``rate`` →
     (table, od, hidden unit names) or None."""
-    lang, ctx = rep.lang, rep.ctx
-    out = {"years": (ctx.period_start, ctx.period_end), "prop": None, "rate": None}
+    lang = rep.lang
+    out = {"years": (rep.years[0], rep.years[-1]), "prop": None, "rate": None}
     cube = indicator_cube(rep, "M3.C2a")
     names, num, den, hidden = [], [], [], []
-    for u in G.DISTRICTS:
+    for u in rep.units:
         n_, h1 = cube_cell(cube, u, "yes", None)
         d_, h2 = cube_cell(cube, u, None, None)
         if d_ > 0:
@@ -352,7 +507,7 @@ def funnel_data(rep: GbvReport):
         fp = G.female_population(pop)
         fp = fp.assign(unit_code=fp["unit_code"].astype(str)).groupby("unit_code")["population"].sum()
         names, n, py, hidden = [], [], [], []
-        for u in G.DISTRICTS:
+        for u in rep.units:
             if u not in fp.index or fp[u] <= 0:
                 continue
             c, h = cube_cell(sc, u, "F", None)
