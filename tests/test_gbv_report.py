@@ -44,9 +44,11 @@ def render(monkeypatch, data_root, unit, lang, k=5):
 
     monkeypatch.setenv("ME_SDC_CACHE", str(data_root / "sdc_cache"))
     monkeypatch.setattr(nbmod, "_display", capture)
-    import matplotlib.pyplot as plt
 
-    monkeypatch.setattr(gbv_report, "_show_fig", lambda fig: (plt.close(fig), parts.append("<img/>")))
+    from me_utils.core import style
+
+    # Charts reach the page as PNG with alt text: the alt text is scanned like the rest.
+    monkeypatch.setattr(style, "show_png", lambda data, alt: parts.append(f'<img alt="{_html.escape(alt)}"/>'))
     ctx = nbmod.start(gbv_report.TITLE_VI, gbv_report.TITLE_EN, unit=unit, lang=lang, data_root=str(data_root))
     rep = gbv_report.load_report_data(ctx, suppression_threshold=k)
     gbv_report.section_scope(rep)

@@ -36,8 +36,8 @@ def stamp(path: str | os.PathLike) -> tuple[int, int] | None:
 
 def read_once(path: str | os.PathLike, reader: Callable[..., T], *args: object) -> T:
     """``reader(path, *args)``, computed once per version of the file at ``path`` and per
-    ``args`` (hashable: whatever else the result depends on, e.g. the table name). A DataFrame result is returned
-    as a copy, so a caller that changes it does not change what the next caller gets. Errors
+    ``args`` (hashable: whatever else the result depends on, e.g. the table name). A DataFrame result (alone or in
+    a tuple) is returned as a copy, so a caller that changes it does not change what the next caller gets. Errors
     are not cached: a bad file raises every time it is read.
     """
     p = Path(path).resolve()
@@ -50,7 +50,16 @@ def read_once(path: str | os.PathLike, reader: Callable[..., T], *args: object) 
         _CACHE[k] = hit
         while len(_CACHE) > MAX_ENTRIES:
             _CACHE.popitem(last=False)
-    return hit.copy() if isinstance(hit, pd.DataFrame) else hit
+    return _copied(hit)
+
+
+def _copied(value):
+    """A DataFrame copied (also inside a tuple), anything else as it is."""
+    if isinstance(value, pd.DataFrame):
+        return value.copy()
+    if isinstance(value, tuple):
+        return tuple(_copied(v) for v in value)
+    return value
 
 
 def clear() -> None:

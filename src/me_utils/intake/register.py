@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from me_utils.core import errors as _errors
-from me_utils.core import fmt
+from me_utils.core import filecache, fmt
 from me_utils.core.codes import GBV_REGISTER_COLUMNS, GBV_REGISTER_OPTIONAL_COLUMNS
 from me_utils.reference.units import load_units
 
@@ -533,6 +533,12 @@ def read_register(path: str | os.PathLike, lang: str = "vi") -> tuple[pd.DataFra
         raise FileNotFoundError(
             fmt.pick(lang, f"Không tìm thấy sổ đăng ký BLTCSG: {p}", f"GBV register not found: {p}")
         )
+    # Every GBV page of a report batch reads the same register: read and check it once per
+    # version of the file (core.filecache).
+    return filecache.read_once(p, _read_register_file, lang)
+
+
+def _read_register_file(p: Path, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     try:
         raw = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:

@@ -7,7 +7,7 @@ given limits). Re-exported by :mod:`me_utils.reports.gbv_report`.
 from __future__ import annotations
 
 from me_utils.analysis import funnel
-from me_utils.core import fmt
+from me_utils.core import fmt, style
 from me_utils.reports.gbv_tables import (
     PROVINCE,
     GbvReport,
@@ -123,8 +123,10 @@ def section_funnels(rep: GbvReport) -> dict:
             if n_shown == 0:
                 continue
         else:
-            show_fig(
-                funnel.plot_funnel(
+            # The province-wide funnel is the same on every unit's page: drawn once per worker.
+            style.show_figure_once(
+                style.figure_key("gbv_funnel", tab, od, sorted(map(str, hidden)), kind, per, lang, xlab, ylab),
+                lambda tab=tab, od=od, kind=kind, per=per, hidden=hidden, xlab=xlab, ylab=ylab: funnel.plot_funnel(
                     tab,
                     od,
                     kind=kind,
@@ -133,7 +135,9 @@ def section_funnels(rep: GbvReport) -> dict:
                     hidden_units=hidden,
                     xlabel=_t(lang, *xlab),
                     ylabel=_t(lang, *ylab),
-                )
+                ),
+                lang=lang,
+                finish=False,
             )
         show_gbv_table(
             funnel_display(tab, od, hidden, lang, _t(lang, *vlab), pct=pct),

@@ -57,10 +57,6 @@ def _t(lang, vi, en):
     return fmt.pick(lang, vi, en)
 
 
-def _show_fig(fig) -> None:
-    show_fig(fig)
-
-
 def section_scope(rep: GbvReport) -> None:
     """Section 1: what is counted — consent filter (number left out), validation warnings,
     the disclosure rule."""
@@ -247,7 +243,7 @@ def section_trends(rep: GbvReport, ser: pd.DataFrame):
         return items
     fig = small_multiples(items, lang=lang, ncols=3)
     if fig is not None:
-        _show_fig(fig)
+        show_fig(fig)
     markdown(
         _t(
             lang,

@@ -45,15 +45,9 @@ def unit_name(code: str, lang: str) -> str:
 
 
 def show_fig(fig) -> None:
-    """Embed a figure as PNG and close it (Agg backend: a Figure would print as text)."""
-    import matplotlib.pyplot as plt
-    from IPython.display import Image, display
-
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=style.DPI, bbox_inches="tight")
-    plt.close(fig)
-    alt = style.get_alt(fig)  # the figure's own description (issue 17), else the export's
-    display(Image(data=buf.getvalue(), format="png"), metadata={"image/png": {"alt": alt}} if alt else None)
+    """Embed a figure as PNG with the alt text it carries (:func:`me_utils.core.style.show_figure`)
+    and close it."""
+    style.show_figure(fig, finish=False)
 
 
 @dataclass
