@@ -258,7 +258,6 @@ def test_rendered_report_in_headless_chromium(demo_root, tmp_path):
         "Kiến nghị",
     ):
         assert heading in html
-    assert "Phần này do cán bộ phân tích viết." in html and "to be written by the analyst" not in html
     assert 'href="20_gbv.html"' in html and 'href="30_leadership.html"' in html
     assert "Dữ liệu minh họa" in html
     assert "RuntimeWarning" not in html and "Traceback" not in html
@@ -266,6 +265,7 @@ def test_rendered_report_in_headless_chromium(demo_root, tmp_path):
 
     assert [f for f in disclosure.scan_html_for_disclosure(html) if f["kind"] == "case_id"] == []
     assert "Phần kiến nghị do cán bộ phân tích viết, dựa trên các kết quả ở trên." in html
+    assert (page.parent / "scorecard.xlsx").exists()
     assert "written by the analyst" not in html
 
     from PIL import Image

@@ -12,6 +12,7 @@ import logging
 import multiprocessing as mp
 import os
 import queue
+import shutil
 import signal
 import sys
 import time
@@ -140,6 +141,10 @@ def execute_job(job: Job, kernel: WarmKernel | None) -> tuple[Result, bool]:
     nb_final = Path(job.nb_path)
     mkdir_private(nb_final.parent)
     tmp_nb = nb_final.parent / f".{nb_final.stem}.{os.getpid()}.tmp.ipynb"
+    # The input notebook stands in the run's place until papermill writes the executed one at
+    # the end: a run in progress is visible in the restricted folder.
+    shutil.copyfile(job.notebook, tmp_nb)
+    os.chmod(tmp_nb, 0o600)
     t0 = time.perf_counter()
     run_at = _dt.datetime.now(_dt.UTC)
     need_restart = False
@@ -175,7 +180,7 @@ def execute_job(job: Job, kernel: WarmKernel | None) -> tuple[Result, bool]:
                 nb_out = nbformat.read(tmp_nb, as_version=4) if tmp_nb.exists() else None
             except Exception:
                 nb_out = None
-        elif not tmp_nb.exists():
+        else:
             # The executed part is the run's log: kept (restricted) like a finished notebook.
             nbformat.write(nb_out, str(tmp_nb))
         res.error = _error_info(exc, nb_out)
