@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from me_utils.analysis import disclosure
+from me_utils.core import fmt
 from me_utils.demo import generate as demo
 from me_utils.reports import gbv_funnels, gbv_report
 from me_utils.reports import notebook as nbmod
@@ -162,3 +163,14 @@ def test_funnel_display_marks_outer_limit_position_in_report_language():
     assert vi["Vị trí"].iloc[1].endswith(" (99,8%)")
     en = gbv_report.funnel_display(tab, od, ["A"], "en", "Share")
     assert en["Share"].iloc[0] == gbv_report.D.HIDDEN_MARK and en["Position"].iloc[1].endswith(" (99.8%)")
+
+
+def test_scope_sentence_says_the_register_is_the_provinces(monkeypatch, data_root):
+    # A district page must not present the province's register total as its own (issue 17).
+    html_sl, rep_sl, _ = render(monkeypatch, data_root, "SL", "vi")
+    html_qn, _, _ = render(monkeypatch, data_root, "QN", "vi")
+    total = fmt.fmt_number(rep_sl.consent.total, 0, "vi")
+    assert f"Sổ đăng ký có {total} vụ việc." in html_sl and "toàn tỉnh có" not in html_sl
+    assert f"Sổ đăng ký toàn tỉnh có {total} vụ việc." in html_qn
+    html_en, _, _ = render(monkeypatch, data_root, "QN", "en")
+    assert f"The province-wide register holds {fmt.fmt_number(rep_sl.consent.total, 0, 'en')} incidents." in html_en

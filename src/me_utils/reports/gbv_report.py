@@ -22,6 +22,7 @@ from me_utils.analysis import disclosure as D
 from me_utils.analysis import gbv as G
 from me_utils.analysis.intervals import figure_intervals, rate_ci
 from me_utils.core import fmt
+from me_utils.core.labels import label
 from me_utils.evidence.base import trend_curve
 from me_utils.reports.gbv_funnels import section_funnels  # noqa: F401 (re-exported: section 7)
 from me_utils.reports.gbv_tables import (  # noqa: F401 (re-exported)
@@ -65,11 +66,18 @@ def section_scope(rep: GbvReport) -> None:
     n_warn = int((rep.problems["severity"] == "warning").sum()) if len(rep.problems) else 0
     excl = D.show_count(c.excluded, rep.k, lang)
     total = D.show_count(c.total, rep.k, lang)
-    txt = _t(
+    # The register is the province's: on a district or commune page its totals are said to be
+    # the province's, not the unit's.
+    held = (
+        _t(lang, f"Sổ đăng ký có {total} vụ việc.", f"The register holds {total} incidents.")
+        if rep.unit == PROVINCE
+        else label("register_cases_province", lang, n=total)
+    )
+    txt = held + _t(
         lang,
-        f"Sổ đăng ký có {total} vụ việc. Chỉ các vụ việc người bị bạo lực **đồng ý chia sẻ số liệu** "
+        f" Chỉ các vụ việc người bị bạo lực **đồng ý chia sẻ số liệu** "
         f"được đưa vào thống kê; **{excl}** vụ việc không có sự đồng ý đã bị loại ra.",
-        f"The register holds {total} incidents. Only incidents whose survivor **consented to "
+        f" Only incidents whose survivor **consented to "
         f"reporting** enter statistics; **{excl}** incidents without consent were left out.",
     )
     if n_warn:
