@@ -414,6 +414,9 @@ def _decorate_fragment(fragment: str) -> str:
             col = 0
             for th in head_rows[-1].find_all(["th", "td"], recursive=False):
                 span = int(th.get("colspan", 1) or 1)
+                if span == 1 and "me-longtext" in kinds.get(col, ()):
+                    # Print gives a column of long text a share of a wide table (print.css).
+                    th["class"] = list(th.get("class", [])) + ["me-longtext"]
                 if span == 1 and kinds.get(col) == {"me-num"}:
                     th["class"] = list(th.get("class", [])) + ["me-num"]
                     # An inline "text-align" would beat the class: the header goes with its numbers.
