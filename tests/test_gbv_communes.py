@@ -16,37 +16,21 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 import pytest
+from test_gbv import BASE as GBV_BASE
 
 from me_utils.analysis import disclosure as D
 from me_utils.analysis import gbv
 from me_utils.core import paths
 from me_utils.render import leakscan
 
+# test_gbv's case, moved to mid-2025 and with a basic service received.
 BASE = dict(
-    unit_code="MC",
-    incident_type="physical_assault",
-    ipv="0",
-    child_sexual_abuse="0",
-    early_marriage="0",
-    survivor_sex="F",
-    survivor_age_group="25-59",
-    survivor_ethnicity="Thai",
-    survivor_disability="0",
+    GBV_BASE,
     incident_date="2025-06-01",
     report_date="2025-06-03",
     svc_health="1",
-    svc_psychosocial="0",
-    svc_legal="0",
-    svc_police_justice="0",
-    svc_safe_shelter="0",
     needed_help="1",
     sought_help="1",
-    referred="0",
-    consent_reporting="1",
-    perpetrator_detected="0",
-    perpetrator_counselled="0",
-    perpetrator_prosecuted="0",
-    domestic_violence="0",
 )
 
 
