@@ -5,7 +5,6 @@ does not print the server's absolute data root, kernels on a local IPC transport
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import os
 import signal
@@ -17,6 +16,7 @@ from pathlib import Path
 
 import psutil
 import pytest
+from test_runner import make_data_root  # the runner tests' minimal built data root
 
 from me_utils import kernels, runner
 
@@ -44,14 +44,6 @@ def _cmd(data, reports, *args):
         "--no-progress",
         *args,
     ]
-
-
-def make_data_root(path: Path) -> Path:
-    (path / "processed").mkdir(parents=True)
-    (path / "processed" / "manifest.json").write_text(
-        json.dumps({"illustrative": True, "manifest_hash": "ab" * 32, "inputs": []}), encoding="utf-8"
-    )
-    return path
 
 
 def _wait_running(proc, reports: Path, n: int, timeout=180):

@@ -456,7 +456,8 @@ def _row(item) -> dict:
 
 
 _DTYPES = {"n_points": "int64", "verified": "bool", "enumeration": "bool"}
-_FLOATS = [
+#: The float columns of a scorecard row (years as floats: NaN when there is no data).
+FLOAT_COLUMNS = [
     "first_year",
     "latest_year",
     "latest_value",
@@ -490,7 +491,7 @@ def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
     for c in columns:
         vals = [r[c] for r in rows]
         if (
-            c in _FLOATS
+            c in FLOAT_COLUMNS
             or c.startswith(("unsd_", "statcan_", "cagr_", "escap_"))
             and c != "escap_csi_status"
             or c == "pearson_ratio"

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from me_utils.analysis import disclosure, gate
-from me_utils.analysis.scorecard import DETAIL_COLUMNS, SCORECARD_COLUMNS
+from me_utils.analysis.scorecard import DETAIL_COLUMNS, FLOAT_COLUMNS, SCORECARD_COLUMNS
 from me_utils.core import errors as _errors
 
 EVIDENCE_DIR = "evidence"
@@ -75,30 +75,9 @@ ASSESSMENT_COLUMNS = (
 
 #: Columns of an assessment that are computed from the figures and vanish when the series is
 #: suppressed (the row keeps the indicator's identity, targets and the reason).
-ASSESSMENT_FIGURE_COLUMNS = [
-    "n_points",
-    "first_year",
-    "latest_year",
-    "latest_value",
-    "ci_low",
-    "ci_high",
-    "gap_2025",
-    "proj_2025",
-    "proj_2025_low",
-    "proj_2025_high",
-    "proj_2030",
-    "proj_2030_low",
-    "proj_2030_high",
-    "prob_reach_2025",
-    "prob_reach_2030",
-    "assessed_target_year",
-    "margin_2025",
-    "margin_2025_low",
-    "margin_2025_high",
-    "outlook_year",
-    "outlook_prob",
-    "trend_from_year",
-] + DETAIL_COLUMNS
+ASSESSMENT_FIGURE_COLUMNS = (
+    ["n_points"] + [c for c in FLOAT_COLUMNS if c not in ("target_2025", "target_2030")] + DETAIL_COLUMNS
+)
 
 #: Data dictionary: column → (type, unit, meaning). Written to ``dictionary.csv``.
 DICTIONARY = {
