@@ -313,3 +313,96 @@ def test_target_dots_one_axis_values_and_alt_text():
     fig.canvas.draw()
     assert [t.get_text() for t in ax.get_xticklabels()] == ["0%", "20%", "40%", "60%", "80%", "100%"]
     plt.close(fig)
+
+
+def _two_panels():
+    fig, axes = plt.subplots(1, 2, figsize=(8, 3))
+    for ax in axes:
+        ax.plot([2021, 2022, 2023], [10.0, 12.5, 11.0], "o")
+        ax.set_title("Một tiêu đề khá dài của chỉ tiêu", loc="left", fontsize=9)
+        ax.set_ylabel("%")
+    return fig
+
+
+def test_laid_out_figure_is_drawn_once_and_saves_what_matplotlib_saves():
+    import io
+
+    fig = _two_panels()
+    style.tight_layout(fig)
+    assert fig.me_laid_out and fig.get_layout_engine() is None
+    draws = []
+    fig.canvas.mpl_connect("draw_event", lambda event: draws.append(1))
+    ours = style.figure_png(fig, close=False)
+    # One draw: no dry run for a leftover layout engine, no cropping pass.
+    assert len(draws) == 1
+    plt.close(fig)
+    # Matplotlib's own path (placeholder engine left by tight_layout, dry run, then the draw)
+    # gives the same pixels: the dry run changed nothing.
+    ref = _two_panels()
+    ref.tight_layout()
+    assert ref.get_layout_engine() is not None
+    buf = io.BytesIO()
+    ref.savefig(buf, format="png", dpi=style.DPI)
+    plt.close(ref)
+    assert ours == buf.getvalue()
+
+
+def test_layout_that_cannot_be_applied_keeps_the_cropping_pass():
+    fig, ax = plt.subplots(figsize=(3, 2))
+    ax.plot([0, 1], [0, 1])
+    ax.set_ylabel("y " * 200)  # far wider than the figure: tight_layout gives up
+    ax.yaxis.label.set_rotation(0)
+    with pytest.warns(UserWarning, match="not applied"):
+        style.tight_layout(fig)
+    assert fig.me_laid_out is False
+    plt.close(fig)
+
+
+def test_funnel_with_many_hidden_units_keeps_note_and_legend_inside_the_image():
+    import warnings
+
+    import numpy as np
+
+    names = [f"xã Thử Nghiệm {i:02d}" for i in range(60)]
+    den = np.linspace(5, 30, 60).round().astype(int)
+    num = (den * 0.6).round().astype(int)
+    tab, od = funnel.funnel_table(names, num, den, per=100)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "Tight layout not applied" would fail here
+        fig = funnel.plot_funnel(tab, od, per=100, lang="vi", hidden_units=names[10:], xlabel="Số", ylabel="%")
+    assert fig.me_laid_out
+    r = fig.canvas.get_renderer()
+    canvas = fig.bbox
+    ax = fig.axes[0]
+    note = next(t for t in ax.texts if "không vẽ" in t.get_text())
+    for artist in (note, ax.get_legend()):
+        box = artist.get_window_extent(r)
+        assert canvas.x0 - 1 <= box.x0 and box.x1 <= canvas.x1 + 1 and canvas.y0 - 1 <= box.y0, artist
+    # Every hidden unit is still named in the note.
+    flat = " ".join(note.get_text().split())
+    assert all(n in flat for n in names[10:])
+    plt.close(fig)
+
+
+@pytest.mark.parametrize(
+    "rows,cols,rect", [(2, 3, (0, 0.04, 1, 1)), (1, 3, (0, 0.1, 1, 1)), (3, 2, (0.05, 0.04, 0.97, 0.95))]
+)
+def test_one_pass_layout_in_a_rect_is_matplotlibs_two_pass_layout(rows, cols, rect):
+    import numpy as np
+
+    def grid():
+        fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.6 * rows), squeeze=False)
+        for i, ax in enumerate(axes.flat):
+            ax.plot(np.arange(2019, 2026), np.arange(7) * 10 ** (i % 4), "o")
+            ax.set_title("Chỉ tiêu có tên dài\ndòng thứ hai" * (1 + i % 2), fontsize=9, loc="left")
+            ax.set_ylabel("%")
+        fig.legend(["Số liệu"], loc="lower center")
+        return fig
+
+    ref, ours = grid(), grid()
+    ref.tight_layout(rect=rect)
+    style.tight_layout(ours, rect=rect)
+    for k in ("left", "right", "bottom", "top", "wspace", "hspace"):
+        assert getattr(ours.subplotpars, k) == pytest.approx(getattr(ref.subplotpars, k), abs=1e-12), k
+    assert ours.me_laid_out
+    plt.close("all")

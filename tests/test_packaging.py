@@ -70,3 +70,42 @@ def test_ci_runs_the_readme_test_command():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "make test" in readme and "make report" in readme
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_me_command_skips_the_slow_iri_checker_and_still_validates_notebooks():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from me_utils import cli\n"
+        "cli.skip_slow_optional_imports()\n"
+        "import jsonschema, nbformat, papermill\n"
+        "nb = nbformat.read('notebooks/20_gbv.ipynb', as_version=4)\n"
+        "nbformat.validate(nb)\n"
+        "bad = nbformat.from_dict(nb)\n"
+        "bad.cells[0]['source'] = 5\n"
+        "try:\n"
+        "    nbformat.validate(bad)\n"
+        "except nbformat.ValidationError:\n"
+        "    print('refused')\n"
+        "checker = jsonschema.FormatChecker()\n"
+        "print(sys.modules['rfc3987_syntax'] is None, 'iri' in checker.checkers, 'date' in checker.checkers)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    # Notebook validation still refuses a bad notebook; only the iri checkers (unused by
+    # nbformat's schemas, which have no "format" keyword) are left out.
+    assert out.split() == ["refused", "True", "False", "True"]
+
+    def format_keywords(node) -> list:
+        # "format" as a JSON-schema keyword has a string value; as a property name (raw cells'
+        # metadata.format) it holds a sub-schema.
+        if isinstance(node, dict):
+            own = [node["format"]] if isinstance(node.get("format"), str) else []
+            return own + [f for v in node.values() for f in format_keywords(v)]
+        if isinstance(node, list):
+            return [f for v in node for f in format_keywords(v)]
+        return []
+
+    schemas = sorted((Path(__import__("nbformat").__file__).parent / "v4").glob("*.json"))
+    assert schemas and not any(format_keywords(json.loads(p.read_text())) for p in schemas)

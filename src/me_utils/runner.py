@@ -57,7 +57,6 @@ from me_utils.reference.units import REFORM_DATE, load_units
 from me_utils.render import export
 from me_utils.render.export import MAX_REPORT_BYTES  # noqa: F401 (import check: export must load)
 from me_utils.render.index import write_index
-from me_utils.reports import notebook
 from me_utils.reports_folder import (  # noqa: F401 (LOCK_FILE, STATE_FILE re-exported)
     EXIT_REPORTS_FOLDER,
     LOCK_FILE,
@@ -458,7 +457,7 @@ def _run(args) -> int:
     notebooks = discover(notebooks_dir)
     if not notebooks:
         raise UsageError(f"no report notebooks (with me_report metadata) in {notebooks_dir}")
-    manifest = notebook.read_manifest(data_root)
+    manifest = paths.read_manifest(data_root)
     git = export.git_revision(paths.project_root())
     jobs = plan_jobs(
         notebooks,

@@ -491,6 +491,13 @@ def funnel_alt(
     return f"{title}. {text}" if title else text
 
 
+def _wrap_to_axes(text_artist, text: str, ax) -> None:
+    """Set ``text_artist`` to ``text`` wrapped to the width of ``ax`` (pixels at its font size)."""
+    fig = ax.figure
+    width_px = ax.get_position().width * fig.get_figwidth() * fig.dpi
+    text_artist.set_text(style.wrap_to_width(text, width_px, text_artist.get_fontsize(), fig))
+
+
 def plot_funnel(
     table: pd.DataFrame,
     od: dict,
@@ -573,7 +580,7 @@ def plot_funnel(
     # Legend right of the axes and note under the x-axis label: inside the axes, "best"
     # placement could hide a point or a label.
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8)
-    ax.annotate(
+    note_text = ax.annotate(
         note,
         xy=(0.0, 0.0),
         xycoords=("axes fraction", ax.xaxis.label),
@@ -585,9 +592,17 @@ def plot_funnel(
         color=style.REFERENCE,
     )
     style.finish_figure(fig, lang)
+    # The note lists every hidden unit (dozens of communes): on one line it is wider than the
+    # figure, tight_layout gives up and the saved chart loses its legend and the note itself.
+    _wrap_to_axes(note_text, note, ax)
+    # A long note takes its lines from the figure's height, not from the plot's.
+    extra_lines = note_text.get_text().count("\n")
+    if extra_lines:
+        fig.set_figheight(fig.get_figheight() + extra_lines * note_text.get_fontsize() * 1.3 / 72)
     fig.tight_layout()
-    # The legend narrows the axes: wrap the title again to the final width, then lay out.
+    # The legend narrows the axes: wrap the title and note again to the final width, then lay out.
     style.wrap_titles(fig)
+    _wrap_to_axes(note_text, note, ax)
     # Final layout: the point labels below stay inside the axes, so the saved figure needs no
     # cropping pass (style.figure_png).
     style.tight_layout(fig)

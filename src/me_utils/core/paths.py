@@ -6,6 +6,7 @@ installed editable from ``src/``) or from the environment variable ``ME_PROJECT_
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -55,3 +56,11 @@ def resolve_data_root(data_root: str | os.PathLike | None) -> Path:
         return default_data_root()
     p = Path(data_root)
     return p if p.is_absolute() else (project_root() / p)
+
+
+def read_manifest(data_root: Path) -> dict:
+    """Return ``<data_root>/processed/manifest.json`` as a dict ({} when absent)."""
+    p = Path(data_root) / "processed" / "manifest.json"
+    if not p.exists():
+        return {}
+    return json.loads(p.read_text(encoding="utf-8"))

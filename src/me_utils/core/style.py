@@ -15,6 +15,7 @@ import hashlib
 import io
 import math
 import textwrap
+import warnings
 from collections import OrderedDict
 
 import matplotlib.pyplot as plt
@@ -240,12 +241,71 @@ def figure_png(fig, close: bool = True) -> bytes:
     return buf.getvalue()
 
 
-def tight_layout(fig, **kwargs) -> None:
-    """``fig.tight_layout(**kwargs)`` as the figure's last layout step: every title, label and
-    legend then lies inside the canvas, so :func:`figure_png` saves it uncropped. Call it only
-    after the last change of text or axes."""
-    fig.tight_layout(**kwargs)
-    fig.me_laid_out = True
+def tight_layout(fig, rect: tuple[float, float, float, float] | None = None, **kwargs) -> None:
+    """``fig.tight_layout(rect=rect, **kwargs)`` as the figure's last layout step: every title,
+    label and legend then lies inside the canvas, so :func:`figure_png` saves it uncropped. Call
+    it only after the last change of text or axes.
+
+    ``rect`` (left, bottom, right, top; figure fractions) keeps bands of the figure free, e.g.
+    for a figure legend below the panels; the layout is the one ``fig.tight_layout(rect=rect)``
+    gives, in one measuring pass instead of its two (:func:`_fit_rect`).
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig.tight_layout(**kwargs)
+    for w in caught:
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    # A layout matplotlib could not apply (text wider than the figure) may run past the canvas:
+    # such a figure keeps the cropping pass, which at least keeps every text in the image.
+    applied = not any("not applied" in str(w.message) for w in caught)
+    if applied and rect is not None and not _fit_rect(fig, rect):
+        applied = False
+    # tight_layout leaves a placeholder layout engine behind, and savefig answers any engine
+    # with a dry-run draw of every text before the real one: a third of a chart's cost, for
+    # nothing, since the layout is final. Without an engine the figure is drawn once.
+    if not (plt.rcParams["figure.autolayout"] or plt.rcParams["figure.constrained_layout.use"]):
+        fig.set_layout_engine(None)
+    fig.me_laid_out = applied
+
+
+def _fit_rect(fig, rect) -> bool:
+    """Move a figure just laid out by ``tight_layout()`` (no rect) into ``rect``: what
+    matplotlib's ``tight_layout(rect=rect)`` computes with a second measuring pass over every
+    text, which measures exactly what the first did (no axes has moved in between). Margins
+    grow by the bands ``rect`` keeps free, gaps between panels keep their size in inches.
+    Returns False (layout unchanged) when the panels would not fit or the axes are not on one
+    grid."""
+    specs = [ax.get_subplotspec() for ax in fig.axes if ax.get_subplotspec() is not None]
+    grids = {id(ss.get_gridspec()) for ss in specs}
+    if not specs or len(grids) != 1 or len(specs) != len(fig.axes):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            fig.tight_layout(rect=rect)
+        return True
+    rows, cols = specs[0].get_gridspec().get_geometry()
+    sp = fig.subplotpars
+    left, bottom, right, top = rect
+    # Gaps between panels as figure fractions, from the wspace/hspace tight_layout set.
+    hgap = sp.wspace * (sp.right - sp.left) / (cols + sp.wspace * (cols - 1)) if cols > 1 else 0.0
+    vgap = sp.hspace * (sp.top - sp.bottom) / (rows + sp.hspace * (rows - 1)) if rows > 1 else 0.0
+    # As matplotlib: a band of 0 (falsy) leaves the measured margin as it is.
+    new_left = sp.left + left if left else sp.left
+    new_bottom = sp.bottom + bottom if bottom else sp.bottom
+    new_right = sp.right - (1 - right) if (1 - right) else sp.right
+    new_top = sp.top - (1 - top) if (1 - top) else sp.top
+    width = (new_right - new_left - hgap * (cols - 1)) / cols
+    height = (new_top - new_bottom - vgap * (rows - 1)) / rows
+    if width <= 0 or height <= 0:
+        return False
+    fig.subplots_adjust(
+        left=new_left,
+        right=new_right,
+        bottom=new_bottom,
+        top=new_top,
+        wspace=hgap / width if cols > 1 else sp.wspace,
+        hspace=vgap / height if rows > 1 else sp.hspace,
+    )
+    return True
 
 
 def set_alt(fig, alt: str) -> None:
@@ -278,7 +338,9 @@ def show_figure(fig, alt: str | None = None, lang: str = "vi", finish: bool = Tr
     if not alt or not str(alt).strip():
         plt.close(fig)
         raise ValueError("a report figure needs alt text")
-    if finish:
+    # A figure laid out by tight_layout is final: re-wrapping its titles now would change them
+    # after the layout that made room for them.
+    if finish and not getattr(fig, "me_laid_out", False):
         finish_figure(fig, lang)
     show_png(figure_png(fig), alt)
 
@@ -323,7 +385,7 @@ def show_figure_once(key: str, draw, lang: str = "vi", finish: bool = True) -> N
         if not alt or not str(alt).strip():
             plt.close(fig)
             raise ValueError("a report figure needs alt text")
-        if finish:
+        if finish and not getattr(fig, "me_laid_out", False):
             finish_figure(fig, lang)
         hit = (figure_png(fig), str(alt).strip())
         _DRAWN[key] = hit

@@ -25,9 +25,9 @@ from me_utils.core import errors as _errors
 from me_utils.core import fmt
 from me_utils.core.atomic import atomic_write_bytes, atomic_write_text  # noqa: F401 (re-exported)
 from me_utils.core.labels import LABELS, label
+from me_utils.core.notice import illustrative_notice
 from me_utils.reference.units import load_units
 from me_utils.render import templating
-from me_utils.reports.notebook import illustrative_notice
 
 TEMPLATE_NAME = "me_report"
 #: Size budget of one report page (issue 7: at most 3 MB).

@@ -135,7 +135,7 @@ def fig_council_shares(
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), fontsize=8, ncol=2, frameon=False)
     style.format_axes(fig, lang)
     style.wrap_titles(fig)
-    fig.tight_layout()
+    style.tight_layout(fig)
     parts = []
     for lv in levels:
         sub = shares[shares["level"] == lv]
@@ -248,7 +248,7 @@ def fig_yearly_share(
     if own:
         style.format_axes(fig, lang)
         style.wrap_titles(fig)
-        fig.tight_layout()
+        style.tight_layout(fig)
     return fig
 
 

@@ -252,7 +252,7 @@ def section_planning_pool(rep: LeadershipReport) -> pd.DataFrame:
     )
     style.format_axes(fig, lang)
     style.wrap_titles(fig)
-    fig.tight_layout()
+    style.tight_layout(fig)
     show_fig(fig)
     markdown(f"- {y2.code}: " + _assessment_text(a2, t2, lang) + f"\n- {y3.code}: " + _assessment_text(a3, t3, lang))
     note = _break_note(y2, lang)

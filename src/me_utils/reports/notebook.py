@@ -15,12 +15,12 @@ from pathlib import Path
 import pandas as pd
 
 from me_utils.core import fmt, paths
+from me_utils.core.notice import ILLUSTRATIVE_EN, ILLUSTRATIVE_VI, illustrative_notice  # noqa: F401 (re-exported)
+from me_utils.core.paths import read_manifest  # noqa: F401 (re-exported)
 from me_utils.core.style import use_house_style
 from me_utils.reference.catalogue import load_catalogue
 from me_utils.reference.units import load_units
 
-ILLUSTRATIVE_VI = "Dữ liệu minh họa"
-ILLUSTRATIVE_EN = "Illustrative data"
 
 
 @dataclass
@@ -58,14 +58,6 @@ class ReportContext:
     def t(self, vi: str, en: str) -> str:
         """Pick the text of the report language."""
         return fmt.pick(self.lang, vi, en)
-
-
-def read_manifest(data_root: Path) -> dict:
-    """Return ``<data_root>/processed/manifest.json`` as a dict ({} when absent)."""
-    p = Path(data_root) / "processed" / "manifest.json"
-    if not p.exists():
-        return {}
-    return json.loads(p.read_text(encoding="utf-8"))
 
 
 def demo_notice(root: str | Path) -> str:
@@ -134,22 +126,6 @@ def markdown(text: str) -> None:
 def heading(text: str, level: int = 2) -> None:
     """Display a markdown heading (level 1–3 feed the HTML table of contents)."""
     markdown("#" * level + " " + text)
-
-
-def illustrative_notice(lang: str) -> tuple[str, str, str]:
-    """Words of the illustrative-data banner: ``(first, second, body)``, the report language's
-    "Dữ liệu minh họa" / "Illustrative data" first, then the other's, then the explanation in
-    the report language. Shared by this banner and the report page's
-    (:func:`me_utils.render.export.banner_html`)."""
-    first, second = (ILLUSTRATIVE_VI, ILLUSTRATIVE_EN) if lang == "vi" else (ILLUSTRATIVE_EN, ILLUSTRATIVE_VI)
-    body = fmt.pick(
-        lang,
-        "Các số liệu trong báo cáo này do máy sinh ra để minh họa, không phải số liệu của tỉnh Sơn La. "
-        "Chỉ các chỉ tiêu, mục tiêu và số liệu công bố có ghi nguồn là thật.",
-        "Figures in this report are generated for illustration and are not Son La's data. "
-        "Only indicators, targets and published figures with a cited source are real.",
-    )
-    return first, second, body
 
 
 def banner_html(lang: str) -> str:

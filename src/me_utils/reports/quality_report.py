@@ -112,7 +112,7 @@ def _completeness_plot(comp: pd.DataFrame, qd: QualityData) -> None:
     ax.set_xlabel(qd.t("Năm", "Year"))
     ax.set_ylabel("")
     ax.set_title(qd.t("Tỷ lệ số liệu đã có (%), theo cơ quan và năm", "Figures present (%), by department and year"))
-    fig.tight_layout()
+    style.tight_layout(fig)
     low = pct.stack().idxmin()
     years = [int(y) for y in pct.columns]
     style.set_alt(
