@@ -90,6 +90,14 @@ def test_guard_refuses_identifiers_and_dates():
         d.guard_no_identifiers(pd.DataFrame({"when": pd.to_datetime(["2023-01-01"])}))
     with pytest.raises(d.DisclosureError):
         d.guard_no_identifiers(pd.DataFrame({"note": ["see GBV-MC-2023-0001"]}))
+    # A case id anywhere in a column (after missing cells, in the last row) or in the index.
+    with pytest.raises(d.DisclosureError, match="note"):
+        d.guard_no_identifiers(pd.DataFrame({"note": [None, float("nan"), "a", "GBV-SC-2024-017"]}))
+    with pytest.raises(d.DisclosureError, match="index"):
+        d.guard_no_identifiers(pd.DataFrame({"n": [5, 6]}, index=["Mộc Châu", "GBV-QN-2021-0042"]))
+    # Cells are searched one by one: ids split across two cells are not one id.
+    split = pd.DataFrame({"a": ["GBV-MC-", "2023-0001"]})
+    assert d.guard_no_identifiers(split) is split
     ok = pd.DataFrame({"unit_code": ["MC"], "Số vụ": ["12"], "Khoảng thời gian (ngày)": ["0–3"]})
     assert d.guard_no_identifiers(ok) is ok
 

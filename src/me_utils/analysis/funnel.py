@@ -572,7 +572,7 @@ def plot_funnel(
     ax.set_xlabel(xlabel or pick(lang, "Mẫu số", "Denominator"))
     ax.set_ylabel(ylabel or pick(lang, "Giá trị", "Value"))
     if title:
-        ax.set_title(title)
+        ax.set_title(title, y=1.0)
     note = dispersion_note(od, lang)
     if hidden:
         note += pick(lang, " · không vẽ (số nhỏ bị ẩn): ", " · not drawn (small counts hidden): ")

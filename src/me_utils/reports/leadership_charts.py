@@ -129,7 +129,8 @@ def fig_council_shares(
             "Women's share of People's Council seats by level and term",
         )
         + where
-        + illus(lang, illustrative)
+        + illus(lang, illustrative),
+        y=1.0,
     )
     # Below the axes, so that no point or comparison line is hidden behind it.
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), fontsize=8, ncol=2, frameon=False)
@@ -227,7 +228,7 @@ def fig_yearly_share(
     ax.set_xlim(min(d["year"].min() if len(d) else 2020, 2020) - 0.5, 2030.5)
     ax.set_ylim(0, 100)
     ax.set_ylabel(ylabel)
-    ax.set_title(title + illus(lang, illustrative))
+    ax.set_title(title + illus(lang, illustrative), y=1.0)
     ax.legend(loc="lower right", fontsize=8)
     vals = ", ".join(f"{int(y)}: {fmt.fmt_pct(v, 1, lang)}" for y, v in zip(d["year"], d[value]))
     tg = ", ".join(

@@ -67,7 +67,9 @@ def plot_indicator(ax, item, lang: str = "vi", last_year: int = 2030, first_year
         tv = item["targets"].get(yr)
         if tv is not None and yr <= last_year and (first_year is None or yr >= first_year):
             ax.plot([yr], [tv], "D", color=colour, markersize=7, label=fmt.pick(lang, f"Mục tiêu {yr}", f"{yr} target"))
-    ax.set_title(_title(ind, lang), fontsize=9, loc="left")
+    # y=1.0: no tick label sits above a panel, so matplotlib's automatic title placement (which
+    # measures every y tick label at each layout pass and draw) has nothing to avoid.
+    ax.set_title(_title(ind, lang), fontsize=9, loc="left", y=1.0)
     first = first_year if first_year is not None else (min(t.min(), 2021) if len(t) else 2021)
     ax.set_xlim(first - 0.5, last_year + 0.5)
     style.year_axis(ax.xaxis)
@@ -101,13 +103,15 @@ def small_multiples(items, lang: str = "vi", ncols: int = 3, last_year: int = 20
         return None
     nrows = math.ceil(len(todo) / ncols)
     # Room for titles of up to four lines: names are wrapped in full, never cut.
-    fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 3.6 * nrows), squeeze=False)
-    for ax, it in zip(axes.flat, todo):
+    fig = plt.figure(figsize=(4.2 * ncols, 3.6 * nrows))
+    grid = fig.add_gridspec(nrows, ncols)
+    # Axes only for the panels drawn: an empty grid cell stays empty (creating an axes costs
+    # as much as drawing a small one).
+    axes = [fig.add_subplot(grid[i // ncols, i % ncols]) for i in range(len(todo))]
+    for ax, it in zip(axes, todo):
         plot_indicator(ax, it, lang, last_year, first_year)
-    for ax in list(axes.flat)[len(todo) :]:
-        ax.set_visible(False)
     handles, _labels = {}, []
-    for ax in axes.flat:
+    for ax in axes:
         for h, lab in zip(*ax.get_legend_handles_labels()):
             handles.setdefault(lab, h)
     fig.legend(
