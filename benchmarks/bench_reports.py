@@ -97,6 +97,18 @@ class PeakMemory:
 # --------------------------------------------------------------------------- measurements
 
 
+def cpu_probe() -> float:
+    """Seconds of a fixed pure-Python loop (best of 3): the machine's speed at that moment.
+    On this shared 2-core machine it drifts by up to 2× within minutes, and the two phases run
+    minutes apart; the probe before and after each phase shows how much of a ratio is drift."""
+    best = float("inf")
+    for _ in range(3):
+        t = time.perf_counter()
+        sum(i * i for i in range(2_000_000))
+        best = min(best, time.perf_counter() - t)
+    return round(best, 3)
+
+
 def startup_costs(workdir: Path) -> dict:
     import nbformat
     import papermill
@@ -283,6 +295,7 @@ def main(argv=None) -> int:
     # Each phase starts with its own empty cache of GBV suppression patterns: otherwise the
     # phase that runs second would reuse what the first computed.
     os.environ["ME_SDC_CACHE"] = str(OUT / "sdc_naive")
+    result["cpu_probe_s"] = {"before_naive": cpu_probe()}
     t = time.perf_counter()
     with PeakMemory(os.getpid()) as mem:
         naive = naive_loop(jobs, OUT / "naive")
@@ -292,6 +305,7 @@ def main(argv=None) -> int:
         "failed": naive["failed"],
     }
     print("naive sequential papermill loop:", result["naive"])
+    result["cpu_probe_s"]["after_naive"] = cpu_probe()
 
     if not args.skip_cold:
         result["parallel_fresh"] = run_pipeline(
@@ -302,6 +316,8 @@ def main(argv=None) -> int:
         ["--warm"], OUT / "reports_warm", data_root, args.units, args.jobs, OUT / "sdc_warm"
     )
     print("me report --warm:", result["parallel_warm"])
+    result["cpu_probe_s"]["after_warm"] = cpu_probe()
+    print("CPU probe (s, lower is faster):", result["cpu_probe_s"])
 
     base = result["naive"]["wall_s"]
     result["ratio_warm"] = round(base / result["parallel_warm"]["wall_s"], 2)
