@@ -1,7 +1,7 @@
 """Benchmark: `me report` against a naive sequential papermill loop, in one run.
 
     .venv/bin/python benchmarks/bench_reports.py [--data-root data/demo] [--units all|SL,MC,...]
-                                                 [--jobs N] [--skip-cold]
+                                                 [--jobs N] [--skip-cold] [--bracket]
 
 Measures, on the same notebooks × units (province + every district for district-scope
 notebooks):
@@ -12,7 +12,10 @@ notebooks):
 2. naive loop: one process, ``papermill.execute_notebook`` with defaults then nbconvert
    HTML export (exclude_input), sequentially;
 3. ``me report --jobs N --no-warm`` (parallel, fresh kernel per run) unless ``--skip-cold``;
-4. ``me report --jobs N --warm`` (parallel, warm kernels).
+4. ``me report --jobs N --warm`` (parallel, warm kernels); with ``--bracket`` also once before
+   the naive loop, and the ratio against the mean of the two warm runs is printed too (the
+   machine's speed drifts over the minutes between the phases; a CPU probe before and after
+   each phase shows by how much).
 
 Wall times, ratios and peak memory (sum of the RSS of the process tree, sampled every
 0.2 s) are printed and written to ``benchmarks/out/bench_reports.json``. The executed
@@ -240,6 +243,12 @@ def main(argv=None) -> int:
     ap.add_argument("--units", default="all")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--skip-cold", action="store_true", help="skip `me report --no-warm`")
+    ap.add_argument(
+        "--bracket",
+        action="store_true",
+        help="also run `me report --warm` before the naive loop; the ratio against the mean of the "
+        "two warm runs cancels a steady drift of the machine's speed",
+    )
     args = ap.parse_args(argv)
 
     from me_utils import runner
@@ -294,8 +303,15 @@ def main(argv=None) -> int:
 
     # Each phase starts with its own empty cache of GBV suppression patterns: otherwise the
     # phase that runs second would reuse what the first computed.
+    result["cpu_probe_s"] = {}
+    if args.bracket:
+        result["cpu_probe_s"]["before_warm_first"] = cpu_probe()
+        result["parallel_warm_first"] = run_pipeline(
+            ["--warm"], OUT / "reports_warm_first", data_root, args.units, args.jobs, OUT / "sdc_warm_first"
+        )
+        print("me report --warm (before the naive loop):", result["parallel_warm_first"])
     os.environ["ME_SDC_CACHE"] = str(OUT / "sdc_naive")
-    result["cpu_probe_s"] = {"before_naive": cpu_probe()}
+    result["cpu_probe_s"]["before_naive"] = cpu_probe()
     t = time.perf_counter()
     with PeakMemory(os.getpid()) as mem:
         naive = naive_loop(jobs, OUT / "naive")
@@ -323,6 +339,10 @@ def main(argv=None) -> int:
     result["ratio_warm"] = round(base / result["parallel_warm"]["wall_s"], 2)
     if "parallel_fresh" in result:
         result["ratio_fresh"] = round(base / result["parallel_fresh"]["wall_s"], 2)
+    if "parallel_warm_first" in result:
+        mean = (result["parallel_warm_first"]["wall_s"] + result["parallel_warm"]["wall_s"]) / 2
+        result["ratio_warm_first"] = round(base / result["parallel_warm_first"]["wall_s"], 2)
+        result["ratio_warm_bracketed"] = round(base / mean, 2)
     # Fresh-kernel runs against warm-kernel runs. The naive loop ran minutes earlier: if the
     # package changed meanwhile (shared working tree) that comparison also shows code changes.
     result["identity_naive_vs_warm"] = compare(OUT / "naive" / "nb", OUT / "reports_warm" / "_restricted", jobs)
