@@ -282,3 +282,14 @@ def test_socket_folders_of_dead_workers_are_swept(tmp_path, monkeypatch):
         assert stat.S_IMODE(made.stat().st_mode) == 0o700
     finally:
         kernels.remove_ipc_dir()
+
+
+@pytest.mark.parametrize("text", ['{"manifest_hash": ', "[1]", "\xff"])
+def test_unreadable_manifest_is_one_line_and_exit_2(tmp_path, capsys, text):
+    data = make_data_root(tmp_path / "data")
+    (data / "processed" / "manifest.json").write_bytes(text.encode("latin-1"))
+    rc = runner.cli(["--data-root", str(data), "--notebooks", str(FIXTURES), "--reports", str(tmp_path / "r")])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert rc == 2
+    assert len(err) == 1 and "manifest.json" in err[0] and "me build" in err[0], err
+    assert not (tmp_path / "r").exists()  # nothing written before the data root was understood

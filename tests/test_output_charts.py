@@ -377,7 +377,8 @@ def test_funnel_with_many_hidden_units_keeps_note_and_legend_inside_the_image():
     note = next(t for t in ax.texts if "không vẽ" in t.get_text())
     for artist in (note, ax.get_legend()):
         box = artist.get_window_extent(r)
-        assert canvas.x0 - 1 <= box.x0 and box.x1 <= canvas.x1 + 1 and canvas.y0 - 1 <= box.y0, artist
+        assert canvas.x0 - 1 <= box.x0 and box.x1 <= canvas.x1 + 1, artist
+        assert canvas.y0 - 1 <= box.y0 and box.y1 <= canvas.y1 + 1, artist
     # Every hidden unit is still named in the note.
     flat = " ".join(note.get_text().split())
     assert all(n in flat for n in names[10:])
@@ -405,4 +406,23 @@ def test_one_pass_layout_in_a_rect_is_matplotlibs_two_pass_layout(rows, cols, re
     for k in ("left", "right", "bottom", "top", "wspace", "hspace"):
         assert getattr(ours.subplotpars, k) == pytest.approx(getattr(ref.subplotpars, k), abs=1e-12), k
     assert ours.me_laid_out
+    plt.close("all")
+
+
+def test_axes_on_two_grids_get_matplotlibs_layout_in_the_rect():
+    def two_grids():
+        fig = plt.figure(figsize=(8, 6))
+        top = fig.add_gridspec(2, 1)
+        fig.add_subplot(top[0, 0]).set_title("Trên / top", loc="left")
+        bottom = fig.add_gridspec(2, 2)
+        fig.add_subplot(bottom[1, 0]).set_ylabel("%")
+        fig.add_subplot(bottom[1, 1]).set_ylabel("%")
+        return fig
+
+    ref, ours = two_grids(), two_grids()
+    ref.tight_layout(rect=(0, 0.1, 1, 1))
+    style.tight_layout(ours, rect=(0, 0.1, 1, 1))
+    assert ours.me_laid_out
+    for a, b in zip(ref.axes, ours.axes):
+        assert a.get_position().bounds == pytest.approx(b.get_position().bounds, abs=1e-12)
     plt.close("all")

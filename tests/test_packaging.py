@@ -79,7 +79,7 @@ def test_me_command_skips_the_slow_iri_checker_and_still_validates_notebooks():
     code = (
         "import sys\n"
         "from me_utils import cli\n"
-        "cli.skip_slow_optional_imports()\n"
+        "cli.main(['--help'])\n"
         "import jsonschema, nbformat, papermill\n"
         "nb = nbformat.read('notebooks/20_gbv.ipynb', as_version=4)\n"
         "nbformat.validate(nb)\n"
@@ -95,7 +95,8 @@ def test_me_command_skips_the_slow_iri_checker_and_still_validates_notebooks():
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     # Notebook validation still refuses a bad notebook; only the iri checkers (unused by
     # nbformat's schemas, which have no "format" keyword) are left out.
-    assert out.split() == ["refused", "True", "False", "True"]
+    # The `me` entry point itself marks the checker absent (its usage text comes first).
+    assert out.split()[-4:] == ["refused", "True", "False", "True"]
 
     def format_keywords(node) -> list:
         # "format" as a JSON-schema keyword has a string value; as a property name (raw cells'

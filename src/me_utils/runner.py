@@ -419,6 +419,9 @@ def cli(argv: list[str]) -> int:
     except ReportsFolderError as exc:
         print(f"me report: error: {exc}", file=sys.stderr)
         return EXIT_REPORTS_FOLDER
+    except _errors.ReportError as exc:  # e.g. an unreadable processed/manifest.json
+        print(f"me report: error: {exc}", file=sys.stderr)
+        return 2
     except OSError as exc:  # full disk or lost permission mid-run: one line, no traceback
         where = getattr(exc, "filename", None) or "the reports folder"
         print(

@@ -498,6 +498,15 @@ def _wrap_to_axes(text_artist, text: str, ax) -> None:
     text_artist.set_text(style.wrap_to_width(text, width_px, text_artist.get_fontsize(), fig))
 
 
+def _grow_for_lines(fig, text_artist, had: int) -> int:
+    """Make ``fig`` taller by the lines ``text_artist`` has beyond ``had`` (line height 1.3 ×
+    its font size); returns its line count."""
+    lines = text_artist.get_text().count("\n") + 1
+    if lines > had:
+        fig.set_figheight(fig.get_figheight() + (lines - had) * text_artist.get_fontsize() * 1.3 / 72)
+    return lines
+
+
 def plot_funnel(
     table: pd.DataFrame,
     od: dict,
@@ -596,13 +605,13 @@ def plot_funnel(
     # figure, tight_layout gives up and the saved chart loses its legend and the note itself.
     _wrap_to_axes(note_text, note, ax)
     # A long note takes its lines from the figure's height, not from the plot's.
-    extra_lines = note_text.get_text().count("\n")
-    if extra_lines:
-        fig.set_figheight(fig.get_figheight() + extra_lines * note_text.get_fontsize() * 1.3 / 72)
+    lines = _grow_for_lines(fig, note_text, 1)
     fig.tight_layout()
-    # The legend narrows the axes: wrap the title and note again to the final width, then lay out.
+    # The legend narrows the axes: wrap the title and note again to the final width (the note
+    # may need more lines now), then lay out.
     style.wrap_titles(fig)
     _wrap_to_axes(note_text, note, ax)
+    _grow_for_lines(fig, note_text, lines)
     # Final layout: the point labels below stay inside the axes, so the saved figure needs no
     # cropping pass (style.figure_png).
     style.tight_layout(fig)

@@ -10,6 +10,8 @@ import json
 import os
 from pathlib import Path
 
+from me_utils.core import errors as _errors
+
 #: File name of the scorecard workbook the review writes into its unit's reports folder.
 WORKBOOK_NAME = "scorecard.xlsx"
 
@@ -59,8 +61,22 @@ def resolve_data_root(data_root: str | os.PathLike | None) -> Path:
 
 
 def read_manifest(data_root: Path) -> dict:
-    """Return ``<data_root>/processed/manifest.json`` as a dict ({} when absent)."""
+    """Return ``<data_root>/processed/manifest.json`` as a dict ({} when absent).
+
+    Raises :class:`me_utils.core.errors.ReportError` naming the file when it is not a JSON
+    object (a manifest cut short or edited by hand): nothing built from it can be trusted.
+    """
     p = Path(data_root) / "processed" / "manifest.json"
     if not p.exists():
         return {}
-    return json.loads(p.read_text(encoding="utf-8"))
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise _errors.ReportError(
+            f"{p}: không đọc được / unreadable ({exc}); chạy lại / run `me build --root {data_root}` again"
+        ) from None
+    if not isinstance(data, dict):
+        raise _errors.ReportError(
+            f"{p}: không phải một đối tượng JSON / not a JSON object; chạy lại / run `me build --root {data_root}` again"
+        )
+    return data

@@ -250,16 +250,11 @@ def tight_layout(fig, rect: tuple[float, float, float, float] | None = None, **k
     for a figure legend below the panels; the layout is the one ``fig.tight_layout(rect=rect)``
     gives, in one measuring pass instead of its two (:func:`_fit_rect`).
     """
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        fig.tight_layout(**kwargs)
-    for w in caught:
-        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     # A layout matplotlib could not apply (text wider than the figure) may run past the canvas:
     # such a figure keeps the cropping pass, which at least keeps every text in the image.
-    applied = not any("not applied" in str(w.message) for w in caught)
-    if applied and rect is not None and not _fit_rect(fig, rect):
-        applied = False
+    applied = _tight(fig, **kwargs)
+    if applied and rect is not None:
+        applied = _fit_rect(fig, rect, **kwargs)
     # tight_layout leaves a placeholder layout engine behind, and savefig answers any engine
     # with a dry-run draw of every text before the real one: a third of a chart's cost, for
     # nothing, since the layout is final. Without an engine the figure is drawn once.
@@ -268,20 +263,28 @@ def tight_layout(fig, rect: tuple[float, float, float, float] | None = None, **k
     fig.me_laid_out = applied
 
 
-def _fit_rect(fig, rect) -> bool:
+def _tight(fig, **kwargs) -> bool:
+    """``fig.tight_layout(**kwargs)``; False when matplotlib did not apply it. Matplotlib says so
+    only in a warning ("… not applied …"), which is passed on to the caller's warning filters."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig.tight_layout(**kwargs)
+    for w in caught:
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return not any("not applied" in str(w.message) for w in caught)
+
+
+def _fit_rect(fig, rect, **kwargs) -> bool:
     """Move a figure just laid out by ``tight_layout()`` (no rect) into ``rect``: what
     matplotlib's ``tight_layout(rect=rect)`` computes with a second measuring pass over every
     text, which measures exactly what the first did (no axes has moved in between). Margins
     grow by the bands ``rect`` keeps free, gaps between panels keep their size in inches.
-    Returns False (layout unchanged) when the panels would not fit or the axes are not on one
-    grid."""
+    Axes not all on one grid get matplotlib's own two-pass layout. Returns False when the
+    panels would not fit into ``rect`` (layout then left as it was)."""
     specs = [ax.get_subplotspec() for ax in fig.axes if ax.get_subplotspec() is not None]
     grids = {id(ss.get_gridspec()) for ss in specs}
     if not specs or len(grids) != 1 or len(specs) != len(fig.axes):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            fig.tight_layout(rect=rect)
-        return True
+        return _tight(fig, rect=rect, **kwargs)
     rows, cols = specs[0].get_gridspec().get_geometry()
     sp = fig.subplotpars
     left, bottom, right, top = rect
